@@ -1,17 +1,136 @@
-//! Annotated, schema-strict Model Context Protocol tool servers.
+//! Annotated, schema-strict [Model Context Protocol](https://modelcontextprotocol.io)
+//! tool servers.
+//!
+//! A tool is an async function with an argument type and a result type. The
+//! argument type's JSON Schema is published as the tool's `inputSchema` **and**
+//! enforced on every call, so what a model reads is exactly what the server
+//! accepts. Results travel in one envelope, `{"Success":true,"Data":…}` or
+//! `{"Success":false,"ErrorCode":…,"ErrorMessage":…}`, described by the tool's
+//! `outputSchema`.
+//!
+//! ```
+//! use mcp_tools::{Client, Server, Tool, ToolContext, ToolError, ToolResult};
+//! use schemars::JsonSchema;
+//! use serde::{Deserialize, Serialize};
+//!
+//! #[derive(Deserialize, JsonSchema)]
+//! struct Greet {
+//!     /// Who to greet.
+//!     name: String,
+//!     /// How many exclamation marks, 0 to 3.
+//!     #[schemars(range(max = 3))]
+//!     excitement: Option<u8>,
+//! }
+//!
+//! #[derive(Serialize, JsonSchema)]
+//! struct Greeting {
+//!     text: String,
+//! }
+//!
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! let server = Server::builder("greeter", "1.0.0")
+//!     .tool(
+//!         Tool::builder("greet")
+//!             .description("Greets someone by name.")
+//!             .read_only()
+//!             .handler(|args: Greet, _cx: ToolContext| async move {
+//!                 if args.name == "nobody" {
+//!                     return Err(ToolError::not_found("there is nobody to greet"));
+//!                 }
+//!                 let bangs = "!".repeat(args.excitement.unwrap_or(1).into());
+//!                 ToolResult::Ok(Greeting { text: format!("Hello, {}{bangs}", args.name) })
+//!             }),
+//!     )
+//!     .build()
+//!     .expect("valid tool definitions");
+//!
+//! let client = Client::new(server);
+//! let ok = client.call("greet", serde_json::json!({"name": "Ada"})).await.unwrap();
+//! assert_eq!(ok.data().unwrap()["text"], "Hello, Ada!");
+//!
+//! // The schema says `name` is required and non-empty; the server enforces it.
+//! let refused = client.call("greet", serde_json::json!({"name": ""})).await.unwrap();
+//! assert!(refused.is_error());
+//! assert_eq!(refused.error_code(), Some("InvalidArguments"));
+//!
+//! // Unknown arguments are refused with the list of accepted ones.
+//! let extra = client.call("greet", serde_json::json!({"name": "Ada", "loud": true})).await.unwrap();
+//! assert!(extra.error_message().unwrap().contains("Accepted: name, excitement"));
+//! # });
+//! ```
+//!
+//! # The contract
+//!
+//! - Every object schema is closed (`additionalProperties: false`); unknown
+//!   arguments are refused, naming them and the accepted ones. Opt out per tool
+//!   with [`ToolBuilder::lenient`].
+//! - Required means non-empty: required strings carry `minLength: 1`, required
+//!   lists `minItems: 1`, and `null` is never accepted for them.
+//! - Optional means "may be left out": the schema has no `null` unions, and a
+//!   `null` passed for an optional argument reads as "not given".
+//! - Enum values match case-insensitively and reach the tool in canonical form.
+//! - Ranges, lengths and list bounds declared on the argument type
+//!   (`#[schemars(range(..))]`, `#[schemars(length(..))]`) are published and enforced.
+//! - Cross-field rules go in a [`Validate`] implementation.
+//! - Validation failures are tool results (`isError: true`, `InvalidArguments`),
+//!   so the model can correct itself; unknown tools and malformed calls are
+//!   JSON-RPC errors (-32602).
+//!
+//! # Features
+//!
+//! | feature  | default | what it adds |
+//! |----------|---------|--------------|
+//! | `macros` | yes     | the `#[tool]` attribute macro |
 
 mod batch;
+mod client;
+mod context;
 mod error;
 mod paging;
 mod patch;
-pub mod pii;
+mod schema;
+mod server;
+mod tool;
 mod validate;
 
-pub use batch::{Batch, BatchLabel, BatchOutcome, BatchSizeError, Ids, MAX_BATCH_SIZE, NotProcessed};
+pub mod jsonrpc;
+pub mod pii;
+pub mod protocol;
+
+pub use batch::{
+    Batch, BatchLabel, BatchOutcome, BatchSizeError, Ids, MAX_BATCH_SIZE, NotProcessed,
+};
+pub use client::{CallOutcome, Client};
+pub use context::{
+    Caller, Cancellation, FromToolContext, LogLevelHandle, Peer, RequestContext, State, ToolContext,
+};
 pub use error::{ErrorCode, ToolError, ToolResult};
 pub use paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, Paging};
 pub use patch::ApplyPatch;
 pub use pii::{Pii, PiiKind};
+pub use protocol::{LogLevel, ProtocolVersion};
+pub use schema::Strictness;
+pub use server::{
+    BuildError, BuildErrorKind, CONFIRMATION_TOKEN_ARGUMENT, DEFAULT_LIST_PAGE_SIZE,
+    DEFAULT_TOOL_TIMEOUT, Server, ServerBuilder, ServerInfo, ToolInfo, ToolListing, envelope,
+    validate_tool_name,
+};
+pub use tool::{Effect, NoArguments, Tool, ToolAnnotations, ToolBuilder};
 pub use validate::Validate;
+
 pub use schemars;
 pub use serde_json;
+
+/// Items the `#[tool]` macro expands to. Not public API: no stability promise.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::context::{FromToolContext, ToolContext};
+    pub use crate::error::ToolError;
+    pub use crate::tool::{Tool, ToolBuilder};
+    pub use schemars;
+    pub use serde;
+    pub use serde_json;
+}
+
+/// The `Result` type of this crate's fallible builders.
+pub type Result<T, E = BuildError> = std::result::Result<T, E>;

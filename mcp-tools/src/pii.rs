@@ -229,7 +229,10 @@ mod tests {
 
     #[test]
     fn emails_keep_first_letter_and_domain() {
-        assert_eq!(deidentify(PiiKind::Email, "jane@example.com"), "j***@example.com");
+        assert_eq!(
+            deidentify(PiiKind::Email, "jane@example.com"),
+            "j***@example.com"
+        );
         assert_eq!(deidentify(PiiKind::Email, "not-an-email"), "***");
     }
 

@@ -1,0 +1,293 @@
+//! An in-process client: drive a [`Server`] without any transport, for tests.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use futures::future::BoxFuture;
+use serde_json::{Value, json};
+
+use crate::context::{Caller, Peer, RequestContext};
+use crate::jsonrpc::{ErrorObject, Message, Notification, Request, RequestId};
+use crate::protocol::ProtocolVersion;
+use crate::server::Server;
+
+type Responder = dyn Fn(&str, Value) -> Result<Value, ErrorObject> + Send + Sync;
+
+/// Calls a server in-process, the way a transport would, and records the
+/// notifications it sends.
+///
+/// ```
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// use mcp_tools::{Caller, Client, NoArguments, Server, Tool, ToolContext, ToolResult};
+///
+/// let server = Server::builder("demo", "1.0.0")
+///     .tool(Tool::builder("whoami").description("Names the caller.").read_only()
+///         .handler(|_: NoArguments, cx: ToolContext| async move {
+///             ToolResult::Ok(cx.caller().map(|c| c.id().to_owned()))
+///         }))
+///     .build()
+///     .unwrap();
+/// let client = Client::new(server).with_caller(Caller::new("alice"));
+/// client.initialize().await.unwrap();
+/// assert_eq!(client.list_tools().await.unwrap().len(), 1);
+/// let outcome = client.call("whoami", serde_json::json!({})).await.unwrap();
+/// assert_eq!(outcome.data().unwrap(), "alice");
+/// # });
+/// ```
+pub struct Client {
+    server: Server,
+    context: RequestContext,
+    next_id: AtomicI64,
+    peer: Arc<RecordingPeer>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("context", &self.context)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Default)]
+struct RecordingPeer {
+    notifications: Mutex<Vec<Notification>>,
+    responder: Mutex<Option<Arc<Responder>>>,
+}
+
+impl Peer for RecordingPeer {
+    fn notify(&self, notification: Notification) {
+        self.notifications
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(notification);
+    }
+
+    fn request(
+        &self,
+        method: &str,
+        params: Value,
+    ) -> BoxFuture<'static, Result<Value, ErrorObject>> {
+        let responder = self
+            .responder
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        let answer = match responder {
+            Some(respond) => respond(method, params),
+            None => Err(ErrorObject::new(
+                crate::jsonrpc::code::METHOD_NOT_FOUND,
+                format!("the test client does not answer {method}"),
+            )),
+        };
+        Box::pin(async move { answer })
+    }
+}
+
+impl Client {
+    /// A client speaking 2025-11-25, without credentials.
+    pub fn new(server: Server) -> Self {
+        let peer = Arc::new(RecordingPeer::default());
+        Self {
+            server,
+            context: RequestContext::new()
+                .with_protocol_version(ProtocolVersion::V2025_11_25)
+                .with_peer(peer.clone()),
+            next_id: AtomicI64::new(1),
+            peer,
+        }
+    }
+
+    /// Calls as this caller.
+    pub fn with_caller(mut self, caller: Caller) -> Self {
+        self.context.caller = Some(caller);
+        self
+    }
+
+    /// Speaks this protocol version.
+    pub fn with_protocol_version(mut self, version: ProtocolVersion) -> Self {
+        self.context.protocol_version = version;
+        self
+    }
+
+    /// Declares client capabilities (such as `{"elicitation": {}}`).
+    pub fn with_capabilities(mut self, capabilities: Value) -> Self {
+        self.context.client_capabilities = Some(Arc::new(capabilities));
+        self
+    }
+
+    /// Answers server-to-client requests (elicitation, sampling) with `respond`.
+    pub fn on_request(
+        self,
+        respond: impl Fn(&str, Value) -> Result<Value, ErrorObject> + Send + Sync + 'static,
+    ) -> Self {
+        *self
+            .peer
+            .responder
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(respond));
+        self
+    }
+
+    /// The request context the client sends with every message.
+    pub fn context(&self) -> &RequestContext {
+        &self.context
+    }
+
+    /// Sends a request and returns its result.
+    pub async fn request(&self, method: &str, params: Value) -> Result<Value, ErrorObject> {
+        self.request_with(method, params, self.context.clone())
+            .await
+    }
+
+    /// Sends a request with an explicit context (for cancellation tests, say).
+    pub async fn request_with(
+        &self,
+        method: &str,
+        params: Value,
+        cx: RequestContext,
+    ) -> Result<Value, ErrorObject> {
+        let id = RequestId::Number(self.next_id.fetch_add(1, Ordering::Relaxed));
+        let message = Message::Request(Request {
+            id,
+            method: method.to_owned(),
+            params: Some(params),
+        });
+        let response = self.server.handle(message, cx).await.ok_or_else(|| {
+            ErrorObject::internal("the request was cancelled and got no response")
+        })?;
+        match response.outcome {
+            Ok(raw) => serde_json::from_str(raw.get()).map_err(ErrorObject::internal),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Sends a notification.
+    pub async fn notify(&self, method: &str, params: Value) {
+        let message = Message::Notification(Notification::new(method.to_owned(), params));
+        let _ = self.server.handle(message, self.context.clone()).await;
+    }
+
+    /// Runs the `initialize` handshake with the client's protocol version.
+    pub async fn initialize(&self) -> Result<Value, ErrorObject> {
+        let result = self
+            .request(
+                "initialize",
+                json!({
+                    "protocolVersion": self.context.protocol_version,
+                    "capabilities": self.context.client_capabilities.as_deref().cloned().unwrap_or_else(|| json!({})),
+                    "clientInfo": {"name": "mcp-tools-test-client", "version": env!("CARGO_PKG_VERSION")},
+                }),
+            )
+            .await?;
+        self.notify("notifications/initialized", json!({})).await;
+        Ok(result)
+    }
+
+    /// Lists every tool, following `nextCursor` to the end.
+    pub async fn list_tools(&self) -> Result<Vec<Value>, ErrorObject> {
+        let mut tools = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let params = match &cursor {
+                Some(c) => json!({"cursor": c}),
+                None => json!({}),
+            };
+            let page = self.request("tools/list", params).await?;
+            if let Some(Value::Array(items)) = page.get("tools") {
+                tools.extend(items.iter().cloned());
+            }
+            match page.get("nextCursor").and_then(Value::as_str) {
+                Some(next) => cursor = Some(next.to_owned()),
+                None => return Ok(tools),
+            }
+        }
+    }
+
+    /// Calls a tool.
+    pub async fn call(&self, name: &str, arguments: Value) -> Result<CallOutcome, ErrorObject> {
+        self.request("tools/call", json!({"name": name, "arguments": arguments}))
+            .await
+            .map(CallOutcome::new)
+    }
+
+    /// Calls a tool asking for progress notifications under `token`.
+    pub async fn call_with_progress(
+        &self,
+        name: &str,
+        arguments: Value,
+        token: &str,
+    ) -> Result<CallOutcome, ErrorObject> {
+        self.request(
+            "tools/call",
+            json!({"name": name, "arguments": arguments, "_meta": {"progressToken": token}}),
+        )
+        .await
+        .map(CallOutcome::new)
+    }
+
+    /// The notifications the server sent so far, oldest first.
+    pub fn notifications(&self) -> Vec<Notification> {
+        self.peer
+            .notifications
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
+/// The result of a `tools/call`, with the envelope already parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallOutcome {
+    result: Value,
+    envelope: Value,
+}
+
+impl CallOutcome {
+    fn new(result: Value) -> Self {
+        let envelope = result
+            .get("structuredContent")
+            .cloned()
+            .or_else(|| {
+                result
+                    .pointer("/content/0/text")
+                    .and_then(Value::as_str)
+                    .and_then(|t| serde_json::from_str(t).ok())
+            })
+            .unwrap_or(Value::Null);
+        Self { result, envelope }
+    }
+
+    /// The whole `tools/call` result.
+    pub fn result(&self) -> &Value {
+        &self.result
+    }
+
+    /// The envelope: `{"Success":…, …}`.
+    pub fn envelope(&self) -> &Value {
+        &self.envelope
+    }
+
+    /// Whether the result is marked `isError`.
+    pub fn is_error(&self) -> bool {
+        self.result
+            .get("isError")
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+    }
+
+    /// `Data` of a successful call.
+    pub fn data(&self) -> Option<&Value> {
+        self.envelope.get("Data")
+    }
+
+    /// `ErrorCode` of a failed call.
+    pub fn error_code(&self) -> Option<&str> {
+        self.envelope.get("ErrorCode").and_then(Value::as_str)
+    }
+
+    /// `ErrorMessage` of a failed call.
+    pub fn error_message(&self) -> Option<&str> {
+        self.envelope.get("ErrorMessage").and_then(Value::as_str)
+    }
+}

@@ -1,0 +1,573 @@
+//! Who is calling, and the per-request and per-call context a tool can use.
+
+use std::any::{Any, TypeId, type_name};
+use std::collections::BTreeSet;
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+
+use futures::future::BoxFuture;
+use serde_json::{Value, json};
+use tokio::sync::Notify;
+
+use crate::error::ToolError;
+use crate::jsonrpc::{ErrorObject, Notification, RequestId};
+use crate::protocol::{LogLevel, ProtocolVersion, method};
+
+/// The authenticated caller of a request: identity, account (tenant) and scopes.
+///
+/// Transports build it from credentials; tools read it through [`ToolContext::caller`].
+///
+/// ```
+/// use mcp_tools::Caller;
+///
+/// let caller = Caller::new("user-17").with_account("acme").with_scopes(["feedback:read"]);
+/// assert!(caller.has_scope("feedback:read"));
+/// assert!(!caller.has_scope("pii:read"));
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Caller {
+    id: Arc<str>,
+    account: Option<Arc<str>>,
+    scopes: Arc<BTreeSet<String>>,
+}
+
+impl Caller {
+    /// A caller with an identity and no scopes.
+    pub fn new(id: impl Into<Arc<str>>) -> Self {
+        Self {
+            id: id.into(),
+            account: None,
+            scopes: Arc::default(),
+        }
+    }
+
+    /// Sets the account (tenant) the caller acts in.
+    pub fn with_account(mut self, account: impl Into<Arc<str>>) -> Self {
+        self.account = Some(account.into());
+        self
+    }
+
+    /// Sets the caller's scopes.
+    pub fn with_scopes<I, S>(mut self, scopes: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.scopes = Arc::new(scopes.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The caller's identity.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The account the caller acts in, if the server has accounts.
+    pub fn account(&self) -> Option<&str> {
+        self.account.as_deref()
+    }
+
+    /// The caller's scopes.
+    pub fn scopes(&self) -> impl Iterator<Item = &str> {
+        self.scopes.iter().map(String::as_str)
+    }
+
+    /// Whether the caller holds `scope`.
+    pub fn has_scope(&self, scope: &str) -> bool {
+        self.scopes.contains(scope)
+    }
+}
+
+impl fmt::Debug for Caller {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Caller")
+            .field("id", &self.id)
+            .field("account", &self.account)
+            .field("scopes", &self.scopes)
+            .finish()
+    }
+}
+
+/// The client side of a connection, as the server sees it: where notifications
+/// go, and where server-to-client requests (elicitation, sampling) are sent.
+///
+/// Transports implement it; the in-process [`crate::Client`] records notifications.
+pub trait Peer: Send + Sync + 'static {
+    /// Sends a notification (progress, log message) to the client.
+    fn notify(&self, notification: Notification);
+
+    /// Sends a request to the client and waits for its answer.
+    ///
+    /// The default answers that the transport cannot carry requests to the client.
+    fn request(
+        &self,
+        method: &str,
+        params: Value,
+    ) -> BoxFuture<'static, Result<Value, ErrorObject>> {
+        let method = method.to_owned();
+        let _ = params;
+        Box::pin(async move {
+            Err(ErrorObject::new(
+                crate::jsonrpc::code::METHOD_NOT_FOUND,
+                format!("this connection cannot send {method} to the client"),
+            ))
+        })
+    }
+}
+
+/// A cancellation signal shared between a transport and a running call.
+///
+/// ```
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// use mcp_tools::Cancellation;
+///
+/// let signal = Cancellation::new();
+/// let waiter = signal.clone();
+/// signal.cancel();
+/// waiter.cancelled().await; // returns at once
+/// assert!(waiter.is_cancelled());
+/// # });
+/// ```
+#[derive(Clone, Default)]
+pub struct Cancellation(Arc<CancellationInner>);
+
+#[derive(Default)]
+struct CancellationInner {
+    cancelled: AtomicBool,
+    notify: Notify,
+}
+
+impl Cancellation {
+    /// A signal that has not fired.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Fires the signal; every waiter wakes.
+    pub fn cancel(&self) {
+        self.0.cancelled.store(true, Ordering::Release);
+        self.0.notify.notify_waiters();
+    }
+
+    /// Whether the signal has fired.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.cancelled.load(Ordering::Acquire)
+    }
+
+    /// Completes when the signal fires.
+    pub async fn cancelled(&self) {
+        loop {
+            let notified = self.0.notify.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if self.is_cancelled() {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+impl fmt::Debug for Cancellation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Cancellation")
+            .field(&self.is_cancelled())
+            .finish()
+    }
+}
+
+/// The minimum level of log notifications a client wants, shared by the requests
+/// of one session (`logging/setLevel` changes it).
+#[derive(Clone)]
+pub struct LogLevelHandle(Arc<AtomicU8>);
+
+impl LogLevelHandle {
+    /// A handle starting at `level`.
+    pub fn new(level: LogLevel) -> Self {
+        Self(Arc::new(AtomicU8::new(level as u8)))
+    }
+
+    /// The current minimum level.
+    pub fn get(&self) -> LogLevel {
+        LogLevel::from_u8(self.0.load(Ordering::Relaxed))
+    }
+
+    /// Changes the minimum level.
+    pub fn set(&self, level: LogLevel) {
+        self.0.store(level as u8, Ordering::Relaxed);
+    }
+}
+
+impl Default for LogLevelHandle {
+    fn default() -> Self {
+        Self::new(LogLevel::Info)
+    }
+}
+
+impl fmt::Debug for LogLevelHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("LogLevelHandle").field(&self.get()).finish()
+    }
+}
+
+/// What the transport knows about one incoming message.
+///
+/// ```
+/// use mcp_tools::{Caller, ProtocolVersion, RequestContext};
+///
+/// let cx = RequestContext::new()
+///     .with_caller(Caller::new("alice").with_scopes(["mcp:tools"]))
+///     .with_protocol_version(ProtocolVersion::V2025_06_18);
+/// assert_eq!(cx.caller().unwrap().id(), "alice");
+/// ```
+#[derive(Clone)]
+pub struct RequestContext {
+    pub(crate) caller: Option<Caller>,
+    pub(crate) protocol_version: ProtocolVersion,
+    pub(crate) peer: Option<Arc<dyn Peer>>,
+    pub(crate) cancellation: Cancellation,
+    pub(crate) log_level: LogLevelHandle,
+    pub(crate) channel: Option<Arc<str>>,
+    pub(crate) client_capabilities: Option<Arc<Value>>,
+}
+
+impl Default for RequestContext {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for RequestContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestContext")
+            .field("caller", &self.caller)
+            .field("protocol_version", &self.protocol_version)
+            .field("peer", &self.peer.is_some())
+            .field("cancellation", &self.cancellation)
+            .field("log_level", &self.log_level)
+            .field("channel", &self.channel)
+            .finish()
+    }
+}
+
+impl RequestContext {
+    /// An anonymous request speaking the version assumed when none is announced.
+    pub fn new() -> Self {
+        Self {
+            caller: None,
+            protocol_version: ProtocolVersion::DEFAULT_UNANNOUNCED,
+            peer: None,
+            cancellation: Cancellation::new(),
+            log_level: LogLevelHandle::default(),
+            channel: None,
+            client_capabilities: None,
+        }
+    }
+
+    /// Sets the authenticated caller.
+    pub fn with_caller(mut self, caller: Caller) -> Self {
+        self.caller = Some(caller);
+        self
+    }
+
+    /// Sets the negotiated protocol version.
+    pub fn with_protocol_version(mut self, version: ProtocolVersion) -> Self {
+        self.protocol_version = version;
+        self
+    }
+
+    /// Sets where notifications and server-to-client requests go.
+    pub fn with_peer(mut self, peer: Arc<dyn Peer>) -> Self {
+        self.peer = Some(peer);
+        self
+    }
+
+    /// Sets the cancellation signal the transport fires (for example when the
+    /// client closes the request's stream).
+    pub fn with_cancellation(mut self, cancellation: Cancellation) -> Self {
+        self.cancellation = cancellation;
+        self
+    }
+
+    /// Shares a session's log level between its requests.
+    pub fn with_log_level(mut self, level: LogLevelHandle) -> Self {
+        self.log_level = level;
+        self
+    }
+
+    /// Names the channel (session or connection) the request arrived on, so that
+    /// `notifications/cancelled` only cancels requests of the same channel.
+    pub fn with_channel(mut self, channel: impl Into<Arc<str>>) -> Self {
+        self.channel = Some(channel.into());
+        self
+    }
+
+    /// Records the capabilities the client declared (`initialize` or `_meta`).
+    pub fn with_client_capabilities(mut self, capabilities: Value) -> Self {
+        self.client_capabilities = Some(Arc::new(capabilities));
+        self
+    }
+
+    /// The authenticated caller, if any.
+    pub fn caller(&self) -> Option<&Caller> {
+        self.caller.as_ref()
+    }
+
+    /// The protocol version of this request.
+    pub fn protocol_version(&self) -> ProtocolVersion {
+        self.protocol_version
+    }
+
+    /// The request's cancellation signal.
+    pub fn cancellation(&self) -> &Cancellation {
+        &self.cancellation
+    }
+
+    pub(crate) fn channel_key(&self) -> Arc<str> {
+        match (&self.channel, &self.caller) {
+            (Some(channel), _) => channel.clone(),
+            (None, Some(caller)) => caller.id.clone(),
+            (None, None) => Arc::from(""),
+        }
+    }
+}
+
+/// Everything a running tool can reach: the caller, shared state, progress and
+/// log notifications, cancellation and server-to-client requests.
+///
+/// Cheap to clone. Tools written with `#[tool]` take it as a parameter; tools
+/// built with [`crate::ToolBuilder`] get it as the handler's second argument.
+#[derive(Clone)]
+pub struct ToolContext {
+    pub(crate) inner: Arc<CallInner>,
+}
+
+pub(crate) struct CallInner {
+    pub(crate) tool: Arc<str>,
+    pub(crate) request: RequestContext,
+    pub(crate) request_id: RequestId,
+    pub(crate) progress_token: Option<Value>,
+    pub(crate) pii_clear: bool,
+    pub(crate) state: Arc<StateMap>,
+    pub(crate) extensions: std::sync::Mutex<http::Extensions>,
+}
+
+impl fmt::Debug for ToolContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ToolContext")
+            .field("tool", &self.inner.tool)
+            .field("request_id", &self.inner.request_id)
+            .field("request", &self.inner.request)
+            .finish()
+    }
+}
+
+impl ToolContext {
+    /// The name of the running tool.
+    pub fn tool_name(&self) -> &str {
+        &self.inner.tool
+    }
+
+    /// The id of the `tools/call` request.
+    pub fn request_id(&self) -> &RequestId {
+        &self.inner.request_id
+    }
+
+    /// The authenticated caller, if any.
+    pub fn caller(&self) -> Option<&Caller> {
+        self.inner.request.caller.as_ref()
+    }
+
+    /// The negotiated protocol version.
+    pub fn protocol_version(&self) -> ProtocolVersion {
+        self.inner.request.protocol_version
+    }
+
+    /// The shared state of type `T` registered with [`crate::ServerBuilder::state`].
+    pub fn state<T: Clone + Send + Sync + 'static>(&self) -> Option<T> {
+        self.inner.state.get::<T>().cloned()
+    }
+
+    /// Whether the client cancelled this call. Long loops should check it.
+    pub fn is_cancelled(&self) -> bool {
+        self.inner.request.cancellation.is_cancelled()
+    }
+
+    /// Completes when the client cancels this call.
+    pub async fn cancelled(&self) {
+        self.inner.request.cancellation.cancelled().await;
+    }
+
+    /// Reports progress if the client asked for it (it sent a `progressToken`);
+    /// otherwise does nothing. `progress` must increase from call to call.
+    pub fn progress(&self, progress: f64, total: Option<f64>, message: Option<&str>) {
+        let (Some(token), Some(peer)) = (&self.inner.progress_token, &self.inner.request.peer)
+        else {
+            return;
+        };
+        let mut params = json!({"progressToken": token, "progress": progress});
+        if let Some(total) = total {
+            params["total"] = total.into();
+        }
+        if let Some(message) = message {
+            params["message"] = message.into();
+        }
+        peer.notify(Notification::new(method::PROGRESS, params));
+    }
+
+    /// Sends a log notification if the client's level lets it through.
+    /// Never put secrets or personal data in `data`.
+    pub fn log(&self, level: LogLevel, data: impl Into<Value>) {
+        let Some(peer) = &self.inner.request.peer else {
+            return;
+        };
+        if level < self.inner.request.log_level.get() {
+            return;
+        }
+        peer.notify(Notification::new(
+            method::MESSAGE,
+            json!({"level": level, "logger": &*self.inner.tool, "data": data.into()}),
+        ));
+    }
+
+    /// Whether the client declared a capability, such as `"elicitation"` or `"sampling"`.
+    pub fn client_supports(&self, capability: &str) -> bool {
+        self.inner
+            .request
+            .client_capabilities
+            .as_deref()
+            .is_some_and(|c| c.get(capability).is_some())
+    }
+
+    /// Sends a request to the client (elicitation, sampling) on this call's stream
+    /// and waits for the answer.
+    pub fn request_client(
+        &self,
+        method: &str,
+        params: Value,
+    ) -> impl Future<Output = Result<Value, ErrorObject>> + Send + 'static {
+        let request = self
+            .inner
+            .request
+            .peer
+            .as_ref()
+            .map(|peer| peer.request(method, params));
+        let method = method.to_owned();
+        async move {
+            match request {
+                Some(future) => future.await,
+                None => Err(ErrorObject::new(
+                    crate::jsonrpc::code::METHOD_NOT_FOUND,
+                    format!("no client connection to send {method} to"),
+                )),
+            }
+        }
+    }
+
+    /// Per-call values that layers of the SDK attach (the confirmation state, for one).
+    pub fn extension<T: Clone + Send + Sync + 'static>(&self) -> Option<T> {
+        self.inner
+            .extensions
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get::<T>()
+            .cloned()
+    }
+
+    /// Attaches a per-call value.
+    pub fn insert_extension<T: Clone + Send + Sync + 'static>(&self, value: T) {
+        self.inner
+            .extensions
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(value);
+    }
+}
+
+/// Shared values registered on the server, looked up by type.
+#[derive(Default)]
+pub(crate) struct StateMap {
+    values: Vec<(TypeId, &'static str, Box<dyn Any + Send + Sync>)>,
+}
+
+impl StateMap {
+    pub(crate) fn insert<T: Send + Sync + 'static>(&mut self, value: T) {
+        let id = TypeId::of::<T>();
+        self.values.retain(|(t, _, _)| *t != id);
+        self.values.push((id, type_name::<T>(), Box::new(value)));
+    }
+
+    pub(crate) fn get<T: 'static>(&self) -> Option<&T> {
+        let id = TypeId::of::<T>();
+        self.values
+            .iter()
+            .find(|(t, _, _)| *t == id)
+            .and_then(|(_, _, v)| v.downcast_ref())
+    }
+
+    pub(crate) fn contains(&self, id: TypeId) -> bool {
+        self.values.iter().any(|(t, _, _)| *t == id)
+    }
+}
+
+/// Shared server state handed to a tool: `State(workspace): State<Workspace>`.
+///
+/// Register the value with [`crate::ServerBuilder::state`]; the server refuses to
+/// build if a tool needs state that was not registered.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct State<T>(pub T);
+
+impl<T> std::ops::Deref for State<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+/// A value a `#[tool]` function can take as a parameter besides its arguments.
+pub trait FromToolContext: Sized {
+    /// Extracts the value from the call's context.
+    fn from_tool_context(cx: &ToolContext) -> Result<Self, ToolError>;
+
+    /// The shared state type this extractor needs, checked when the server is built.
+    fn required_state() -> Option<(TypeId, &'static str)> {
+        None
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static> FromToolContext for State<T> {
+    fn from_tool_context(cx: &ToolContext) -> Result<Self, ToolError> {
+        cx.state::<T>().map(State).ok_or_else(|| {
+            ToolError::internal(format!(
+                "the server has no shared state of type {}; register it with ServerBuilder::state",
+                type_name::<T>()
+            ))
+        })
+    }
+
+    fn required_state() -> Option<(TypeId, &'static str)> {
+        Some((TypeId::of::<T>(), type_name::<T>()))
+    }
+}
+
+impl FromToolContext for ToolContext {
+    fn from_tool_context(cx: &ToolContext) -> Result<Self, ToolError> {
+        Ok(cx.clone())
+    }
+}
+
+impl FromToolContext for Option<Caller> {
+    fn from_tool_context(cx: &ToolContext) -> Result<Self, ToolError> {
+        Ok(cx.caller().cloned())
+    }
+}
+
+impl FromToolContext for Caller {
+    fn from_tool_context(cx: &ToolContext) -> Result<Self, ToolError> {
+        cx.caller().cloned().ok_or_else(|| {
+            ToolError::unauthorized("this tool needs an authenticated caller; send credentials")
+        })
+    }
+}

@@ -1,0 +1,504 @@
+//! The JSON-RPC 2.0 layer: ids, messages, responses and protocol errors.
+//!
+//! Protocol errors (this module) are for messages the server cannot process at
+//! all. A tool that runs and fails answers with a successful JSON-RPC response
+//! carrying an error envelope instead; see [`crate::ToolError`].
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::Error as _;
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+/// The id of a JSON-RPC request: a string or an integer.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RequestId {
+    /// An integer id.
+    Number(i64),
+    /// A string id.
+    String(Box<str>),
+}
+
+impl fmt::Display for RequestId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Number(n) => write!(f, "{n}"),
+            Self::String(s) => write!(f, "{s:?}"),
+        }
+    }
+}
+
+impl From<i64> for RequestId {
+    fn from(id: i64) -> Self {
+        Self::Number(id)
+    }
+}
+
+impl From<&str> for RequestId {
+    fn from(id: &str) -> Self {
+        Self::String(id.into())
+    }
+}
+
+impl Serialize for RequestId {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Number(n) => serializer.serialize_i64(*n),
+            Self::String(s) => serializer.serialize_str(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RequestId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match Value::deserialize(deserializer)? {
+            Value::String(s) => Ok(Self::String(s.into())),
+            Value::Number(n) => n
+                .as_i64()
+                .map(Self::Number)
+                .ok_or_else(|| D::Error::custom("a request id must be a string or an integer")),
+            _ => Err(D::Error::custom(
+                "a request id must be a string or an integer",
+            )),
+        }
+    }
+}
+
+/// A request: a method call the peer expects an answer to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    /// The id the response echoes.
+    pub id: RequestId,
+    /// The method name, such as `tools/call`.
+    pub method: String,
+    /// The parameters, if any.
+    pub params: Option<Value>,
+}
+
+/// A notification: a one-way message that gets no answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notification {
+    /// The method name, such as `notifications/progress`.
+    pub method: Cow<'static, str>,
+    /// The parameters, if any.
+    pub params: Option<Value>,
+}
+
+impl Notification {
+    /// A notification with parameters.
+    pub fn new(method: impl Into<Cow<'static, str>>, params: Value) -> Self {
+        Self {
+            method: method.into(),
+            params: Some(params),
+        }
+    }
+}
+
+/// An answer the peer sent to one of our requests (elicitation, sampling).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeerResponse {
+    /// The id of our request.
+    pub id: RequestId,
+    /// The result, or the error the peer answered with.
+    pub outcome: Result<Value, ErrorObject>,
+}
+
+/// One incoming JSON-RPC message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Message {
+    /// A request to answer.
+    Request(Request),
+    /// A notification.
+    Notification(Notification),
+    /// A response to a request the server sent.
+    Response(PeerResponse),
+}
+
+/// What one body held: a single message or a JSON-RPC batch.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Incoming {
+    /// One message.
+    Single(Message),
+    /// A batch: one entry per element, each parsed on its own so that one bad
+    /// element does not spoil the others.
+    Batch(Vec<Result<Message, Box<Response>>>),
+}
+
+/// Standard JSON-RPC and MCP error codes.
+pub mod code {
+    /// The body is not valid JSON.
+    pub const PARSE_ERROR: i32 = -32700;
+    /// The JSON is not a valid JSON-RPC request.
+    pub const INVALID_REQUEST: i32 = -32600;
+    /// The method does not exist or is not available in this protocol version.
+    pub const METHOD_NOT_FOUND: i32 = -32601;
+    /// The parameters are invalid: unknown tool, malformed call.
+    pub const INVALID_PARAMS: i32 = -32602;
+    /// The server failed to process a valid request.
+    pub const INTERNAL_ERROR: i32 = -32603;
+    /// A request header does not match its body (2026-07-28).
+    pub const HEADER_MISMATCH: i32 = -32020;
+    /// The requested protocol version is not supported (2026-07-28).
+    pub const UNSUPPORTED_PROTOCOL_VERSION: i32 = -32022;
+}
+
+/// A JSON-RPC error object: `{"code":…,"message":…,"data":…}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorObject {
+    /// The numeric code, see [`code`].
+    pub code: i32,
+    /// A short description of what went wrong.
+    pub message: String,
+    /// Structured detail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Value>,
+}
+
+impl ErrorObject {
+    /// An error with a code and message.
+    pub fn new(code: i32, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            data: None,
+        }
+    }
+
+    /// Adds structured detail.
+    pub fn with_data(mut self, data: Value) -> Self {
+        self.data = Some(data);
+        self
+    }
+
+    /// -32700: the body is not valid JSON.
+    pub fn parse_error(detail: impl fmt::Display) -> Self {
+        Self::new(code::PARSE_ERROR, format!("parse error: {detail}"))
+    }
+
+    /// -32600: not a valid JSON-RPC message.
+    pub fn invalid_request(detail: impl fmt::Display) -> Self {
+        Self::new(code::INVALID_REQUEST, format!("invalid request: {detail}"))
+    }
+
+    /// -32601: no such method.
+    pub fn method_not_found(method: &str) -> Self {
+        Self::new(
+            code::METHOD_NOT_FOUND,
+            format!("method not found: {method}"),
+        )
+    }
+
+    /// -32602: invalid parameters.
+    pub fn invalid_params(detail: impl fmt::Display) -> Self {
+        Self::new(code::INVALID_PARAMS, format!("invalid params: {detail}"))
+    }
+
+    /// -32603: internal error.
+    pub fn internal(detail: impl fmt::Display) -> Self {
+        Self::new(code::INTERNAL_ERROR, format!("internal error: {detail}"))
+    }
+}
+
+impl fmt::Display for ErrorObject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.message, self.code)
+    }
+}
+
+impl std::error::Error for ErrorObject {}
+
+/// The server's answer to one request.
+///
+/// A successful result is kept as raw JSON so that it is serialised exactly once.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// The id of the request; `None` when the request's id could not be read.
+    pub id: Option<RequestId>,
+    /// The result or the protocol error.
+    pub outcome: Result<Box<RawValue>, ErrorObject>,
+}
+
+impl PartialEq for Response {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+            && match (&self.outcome, &other.outcome) {
+                (Ok(a), Ok(b)) => a.get() == b.get(),
+                (Err(a), Err(b)) => a == b,
+                _ => false,
+            }
+    }
+}
+
+impl Response {
+    /// A successful response.
+    pub fn result(id: RequestId, result: Box<RawValue>) -> Self {
+        Self {
+            id: Some(id),
+            outcome: Ok(result),
+        }
+    }
+
+    /// An error response.
+    pub fn error(id: Option<RequestId>, error: ErrorObject) -> Self {
+        Self {
+            id,
+            outcome: Err(error),
+        }
+    }
+
+    /// The result parsed as a value, for tests and clients.
+    pub fn result_value(&self) -> Option<Value> {
+        self.outcome
+            .as_ref()
+            .ok()
+            .and_then(|raw| serde_json::from_str(raw.get()).ok())
+    }
+
+    /// The serialised response.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(128);
+        // Serialising a response cannot fail: every part is already valid JSON.
+        if serde_json::to_writer(&mut out, self).is_err() {
+            out.clear();
+            out.extend_from_slice(
+                br#"{"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"internal error: response could not be serialised"}}"#,
+            );
+        }
+        out
+    }
+}
+
+impl Serialize for Response {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(3))?;
+        map.serialize_entry("jsonrpc", "2.0")?;
+        map.serialize_entry("id", &self.id)?;
+        match &self.outcome {
+            Ok(result) => map.serialize_entry("result", result)?,
+            Err(error) => map.serialize_entry("error", error)?,
+        }
+        map.end()
+    }
+}
+
+impl Serialize for Notification {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(3))?;
+        map.serialize_entry("jsonrpc", "2.0")?;
+        map.serialize_entry("method", &self.method)?;
+        if let Some(params) = &self.params {
+            map.serialize_entry("params", params)?;
+        }
+        map.end()
+    }
+}
+
+impl Serialize for Request {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(4))?;
+        map.serialize_entry("jsonrpc", "2.0")?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("method", &self.method)?;
+        if let Some(params) = &self.params {
+            map.serialize_entry("params", params)?;
+        }
+        map.end()
+    }
+}
+
+/// Parses a request body: one message or a batch.
+///
+/// A body that is not JSON gives a -32700 response; a body that is JSON but not
+/// a JSON-RPC message gives -32600.
+///
+/// ```
+/// use mcp_tools::jsonrpc::{self, Incoming, Message};
+///
+/// let parsed = jsonrpc::parse(br#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#).unwrap();
+/// assert!(matches!(parsed, Incoming::Single(Message::Request(_))));
+///
+/// let err = jsonrpc::parse(b"{not json").unwrap_err();
+/// assert_eq!(err.outcome.unwrap_err().code, jsonrpc::code::PARSE_ERROR);
+/// ```
+pub fn parse(body: &[u8]) -> Result<Incoming, Box<Response>> {
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|e| Box::new(Response::error(None, ErrorObject::parse_error(e))))?;
+    match value {
+        Value::Array(items) if items.is_empty() => Err(Box::new(Response::error(
+            None,
+            ErrorObject::invalid_request("an empty batch is not a request"),
+        ))),
+        Value::Array(items) => Ok(Incoming::Batch(
+            items
+                .into_iter()
+                .map(|v| from_value(v).map_err(Box::new))
+                .collect(),
+        )),
+        other => from_value(other).map(Incoming::Single).map_err(Box::new),
+    }
+}
+
+/// Interprets one JSON value as a JSON-RPC message.
+pub fn from_value(value: Value) -> Result<Message, Response> {
+    let Value::Object(mut object) = value else {
+        return Err(Response::error(
+            None,
+            ErrorObject::invalid_request("a JSON-RPC message must be a JSON object"),
+        ));
+    };
+    let raw_id = object.remove("id");
+    let id = match raw_id {
+        None => None,
+        Some(Value::Null) => {
+            return Err(Response::error(
+                None,
+                ErrorObject::invalid_request("the id must be a string or an integer, not null"),
+            ));
+        }
+        Some(raw) => Some(
+            serde_json::from_value::<RequestId>(raw)
+                .map_err(|e| Response::error(None, ErrorObject::invalid_request(e)))?,
+        ),
+    };
+    let fail = |detail: &str| Response::error(id.clone(), ErrorObject::invalid_request(detail));
+    if object.get("jsonrpc").and_then(Value::as_str) != Some("2.0") {
+        return Err(fail("the \"jsonrpc\" member must be \"2.0\""));
+    }
+    let params = match object.remove("params") {
+        None => None,
+        Some(p @ (Value::Object(_) | Value::Array(_))) => Some(p),
+        Some(_) => return Err(fail("\"params\" must be an object or an array")),
+    };
+    match (object.remove("method"), id) {
+        (Some(Value::String(method)), Some(id)) => {
+            Ok(Message::Request(Request { id, method, params }))
+        }
+        (Some(Value::String(method)), None) => Ok(Message::Notification(Notification {
+            method: method.into(),
+            params,
+        })),
+        (Some(_), id) => Err(Response::error(
+            id,
+            ErrorObject::invalid_request("\"method\" must be a string"),
+        )),
+        (None, Some(id)) => {
+            if let Some(result) = object.remove("result") {
+                Ok(Message::Response(PeerResponse {
+                    id,
+                    outcome: Ok(result),
+                }))
+            } else if let Some(error) = object.remove("error") {
+                let error = serde_json::from_value::<ErrorObject>(error).map_err(|e| {
+                    Response::error(Some(id.clone()), ErrorObject::invalid_request(e))
+                })?;
+                Ok(Message::Response(PeerResponse {
+                    id,
+                    outcome: Err(error),
+                }))
+            } else {
+                Err(Response::error(
+                    Some(id),
+                    ErrorObject::invalid_request(
+                        "a message needs \"method\", \"result\" or \"error\"",
+                    ),
+                ))
+            }
+        }
+        (None, None) => Err(Response::error(
+            None,
+            ErrorObject::invalid_request(
+                "a message needs \"method\" (or \"id\" with \"result\"/\"error\")",
+            ),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn single(body: &str) -> Result<Message, Response> {
+        match parse(body.as_bytes()) {
+            Ok(Incoming::Single(m)) => Ok(m),
+            Ok(Incoming::Batch(_)) => panic!("unexpected batch"),
+            Err(r) => Err(*r),
+        }
+    }
+
+    fn error_code(r: &Response) -> i32 {
+        r.outcome.as_ref().map(|_| 0).unwrap_or_else(|e| e.code)
+    }
+
+    #[test]
+    fn ids_are_strings_or_integers() {
+        let Ok(Message::Request(r)) = single(r#"{"jsonrpc":"2.0","id":"a-1","method":"ping"}"#)
+        else {
+            panic!()
+        };
+        assert_eq!(r.id, RequestId::from("a-1"));
+        let err = single(r#"{"jsonrpc":"2.0","id":1.5,"method":"ping"}"#).unwrap_err();
+        assert_eq!(error_code(&err), code::INVALID_REQUEST);
+        let err = single(r#"{"jsonrpc":"2.0","id":{},"method":"ping"}"#).unwrap_err();
+        assert_eq!(error_code(&err), code::INVALID_REQUEST);
+    }
+
+    #[test]
+    fn invalid_requests() {
+        for body in [
+            r#"{"id":1,"method":"ping"}"#,
+            r#"{"jsonrpc":"1.0","id":1,"method":"ping"}"#,
+            r#"{"jsonrpc":"2.0","id":1,"method":7}"#,
+            r#"{"jsonrpc":"2.0","id":1,"method":"x","params":"s"}"#,
+            r#"{"jsonrpc":"2.0"}"#,
+            r#"42"#,
+        ] {
+            let err = single(body).unwrap_err();
+            assert_eq!(error_code(&err), code::INVALID_REQUEST, "{body}");
+        }
+        let err = parse(b"[]").unwrap_err();
+        assert_eq!(error_code(&err), code::INVALID_REQUEST);
+    }
+
+    #[test]
+    fn notifications_and_responses() {
+        assert!(matches!(
+            single(r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#),
+            Ok(Message::Notification(_))
+        ));
+        assert!(matches!(
+            single(r#"{"jsonrpc":"2.0","id":3,"result":{}}"#),
+            Ok(Message::Response(PeerResponse { outcome: Ok(_), .. }))
+        ));
+        assert!(matches!(
+            single(r#"{"jsonrpc":"2.0","id":3,"error":{"code":-1,"message":"no"}}"#),
+            Ok(Message::Response(PeerResponse {
+                outcome: Err(_),
+                ..
+            }))
+        ));
+    }
+
+    #[test]
+    fn batches_parse_each_element() {
+        let Ok(Incoming::Batch(items)) = parse(br#"[{"jsonrpc":"2.0","id":1,"method":"ping"}, 5]"#)
+        else {
+            panic!()
+        };
+        assert!(items[0].is_ok());
+        assert!(items[1].is_err());
+    }
+
+    #[test]
+    fn responses_serialise() {
+        let ok = Response::result(1.into(), RawValue::from_string("{}".into()).unwrap());
+        assert_eq!(ok.to_bytes(), br#"{"jsonrpc":"2.0","id":1,"result":{}}"#);
+        let err = Response::error(None, ErrorObject::method_not_found("x"));
+        assert_eq!(
+            String::from_utf8(err.to_bytes()).unwrap(),
+            r#"{"jsonrpc":"2.0","id":null,"error":{"code":-32601,"message":"method not found: x"}}"#
+        );
+    }
+}

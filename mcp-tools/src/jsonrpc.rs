@@ -331,18 +331,21 @@ pub fn parse(body: &[u8]) -> Result<Incoming, Box<Response>> {
             None,
             ErrorObject::invalid_request("an empty batch is not a request"),
         ))),
-        Value::Array(items) => Ok(Incoming::Batch(
-            items
-                .into_iter()
-                .map(|v| from_value(v).map_err(Box::new))
-                .collect(),
-        )),
-        other => from_value(other).map(Incoming::Single).map_err(Box::new),
+        Value::Array(items) => Ok(Incoming::Batch(items.into_iter().map(from_value).collect())),
+        other => from_value(other).map(Incoming::Single),
     }
 }
 
 /// Interprets one JSON value as a JSON-RPC message.
-pub fn from_value(value: Value) -> Result<Message, Response> {
+pub fn from_value(value: Value) -> Result<Message, Box<Response>> {
+    interpret(value).map_err(Box::new)
+}
+
+#[expect(
+    clippy::result_large_err,
+    reason = "boxed once at the public boundary; inside, the many early returns read better unboxed"
+)]
+fn interpret(value: Value) -> Result<Message, Response> {
     let Value::Object(mut object) = value else {
         return Err(Response::error(
             None,
@@ -420,11 +423,11 @@ pub fn from_value(value: Value) -> Result<Message, Response> {
 mod tests {
     use super::*;
 
-    fn single(body: &str) -> Result<Message, Response> {
+    fn single(body: &str) -> Result<Message, Box<Response>> {
         match parse(body.as_bytes()) {
             Ok(Incoming::Single(m)) => Ok(m),
             Ok(Incoming::Batch(_)) => panic!("unexpected batch"),
-            Err(r) => Err(*r),
+            Err(r) => Err(r),
         }
     }
 

@@ -75,6 +75,14 @@ pub(crate) fn publish_input(
         )));
     }
     reshape(&mut schema, strictness == Strictness::Strict);
+    if let Value::Object(root) = &mut schema
+        && root
+            .get("properties")
+            .and_then(Value::as_object)
+            .is_some_and(Map::is_empty)
+    {
+        root.remove("properties");
+    }
     Ok(schema)
 }
 

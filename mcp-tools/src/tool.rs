@@ -348,10 +348,15 @@ impl ToolBuilder {
     }
 }
 
+/// A cross-field rule of an argument type.
+type ArgumentCheck<A> = fn(&A) -> Result<(), String>;
+/// Ties a handler to its argument, output, error and future types.
+type Signature<A, O, E, Fut> = fn(A) -> (O, E, Fut);
+
 struct TypedHandler<A, O, E, F, Fut> {
     body: F,
-    validate: Option<fn(&A) -> Result<(), String>>,
-    types: PhantomData<fn(A) -> (O, E, Fut)>,
+    validate: Option<ArgumentCheck<A>>,
+    types: PhantomData<Signature<A, O, E, Fut>>,
 }
 
 impl<A, O, E, F, Fut> ErasedHandler for TypedHandler<A, O, E, F, Fut>

@@ -899,3 +899,195 @@ pub fn primary_channel(sequence: &Sequence) -> Channel {
         Channel::LinkedIn
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use mcp_tools::serde_json::{self, json};
+
+    use super::*;
+    use crate::workspace::args;
+
+    fn code<T: std::fmt::Debug>(r: ToolResult<T>) -> String {
+        r.expect_err("call should fail").code().to_string()
+    }
+
+    #[test]
+    fn search_filters_and_pages() {
+        let ws = Workspace::sandbox();
+        let live = ws.search_sequences(args(json!({}))).expect("search");
+        assert!(live.items.iter().all(|s| !s.is_archived));
+        let archived = ws.search_sequences(args(json!({"archived": true}))).expect("search");
+        assert_eq!(archived.items.len(), 2);
+        let new = ws.search_sequences(args(json!({"status": "New"}))).expect("search");
+        assert!(new.items.iter().all(|s| s.status == SequenceStatus::New));
+        let named = ws.search_sequences(args(json!({"name": "q3 outbound"}))).expect("search");
+        assert_eq!(named.items.len(), 2);
+        let first = ws.search_sequences(args(json!({"top": 3}))).expect("page 1");
+        assert_eq!(first.items.len(), 3);
+        assert!(first.has_more);
+        let rest = ws.search_sequences(args(json!({"top": 100, "skip": 3}))).expect("page 2");
+        assert!(!rest.has_more);
+        assert_eq!(rest.items.len() + 3, live.items.len());
+    }
+
+    #[test]
+    fn steps_and_variants() {
+        let ws = Workspace::sandbox();
+        let steps = ws.get_sequence_steps(args(json!({"sequenceId": 1}))).expect("steps");
+        assert!(steps.steps.iter().any(|s| s.r#type == StepType::Email));
+        assert!(steps.steps.iter().any(|s| s.r#type.is_linkedin()));
+        let first = &steps.steps[0];
+        let variants = ws
+            .get_sequence_step_variants(args(json!({"sequenceId": 1, "stepId": first.id})))
+            .expect("variants");
+        assert_eq!(variants.variants.len(), first.variant_count);
+        assert!(variants.variants.iter().any(|v| !v.is_enabled));
+        let wrong = ws.get_sequence_step_variants(args(json!({"sequenceId": 2, "stepId": first.id})));
+        assert_eq!(code(wrong), "NotFound");
+        assert_eq!(code(ws.get_sequence_steps(args(json!({"sequenceId": 999})))), "NotFound");
+    }
+
+    #[test]
+    fn start_and_pause_enforce_the_rules() {
+        let ws = Workspace::sandbox();
+        let start = |id: u64| ws.start_sequence(args(json!({"sequenceId": id})));
+        assert_eq!(code(start(5)), "NoEmailAccounts");
+        assert_eq!(code(start(6)), "NoContacts");
+        assert_eq!(code(start(9)), "Archived");
+        assert_eq!(code(start(1)), "InvalidStatusTransition");
+        let pause = |id: u64| ws.pause_sequence(args(json!({"sequenceId": id})));
+        assert_eq!(code(pause(12)), "InvalidStatusTransition");
+        assert_eq!(code(pause(3)), "InvalidStatusTransition");
+
+        let started = start(12).expect("New sequence with mailbox and contacts starts");
+        assert_eq!(started.previous_status, SequenceStatus::New);
+        assert_eq!(started.status, SequenceStatus::Active);
+        let resumed = start(3).expect("Paused sequence resumes");
+        assert_eq!(resumed.previous_status, SequenceStatus::Paused);
+        let paused = pause(1).expect("Active sequence pauses");
+        assert_eq!(paused.status, SequenceStatus::Paused);
+        let seen = ws.search_sequences(args(json!({"status": "Paused"}))).expect("search");
+        assert!(seen.items.iter().any(|s| s.id == 1));
+
+        // Fixing the configuration makes the failing start succeed.
+        ws.assign_email_account_to_sequence(args(json!({"sequenceId": 5, "emailAccountId": 1})))
+            .expect("assign");
+        start(5).expect("configured sequence starts");
+    }
+
+    #[test]
+    fn enrollment_reports_each_contact() {
+        let ws = Workspace::sandbox();
+        // 80 is on the blacklisted rivalreach.io domain, 8 opted out, 1 is new here.
+        let outcome = ws
+            .add_contact_to_sequence(args(json!({
+                "sequenceId": 6,
+                "contactIds": [1, 80, 8, 999_999, 1]
+            })))
+            .expect("batch");
+        let value = serde_json::to_value(&outcome).expect("serialise");
+        assert_eq!(value["Affected"], 1);
+        assert_eq!(value["AffectedContactIds"], json!([1]));
+        let reasons: Vec<_> = value["NotProcessed"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .map(|r| r["Reason"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        assert_eq!(
+            reasons,
+            ["ContactInBlackList", "ContactOptedOut", "NotFound", "ContactAlreadyInSequence"]
+        );
+        let again = ws
+            .add_contact_to_sequence(args(json!({"sequenceId": 6, "contactIds": [1]})))
+            .expect("batch");
+        assert_eq!(again.skipped()[0].reason, "ContactAlreadyInSequence");
+        let members = ws
+            .filter_contacts(args(json!({"sequenceId": 6})))
+            .expect("filter");
+        assert_eq!(members.items.len(), 1);
+    }
+
+    #[test]
+    fn capacity_is_enforced_for_the_whole_batch() {
+        let ws = Workspace::sandbox();
+        let err = ws
+            .add_contact_to_sequence(args(json!({"sequenceId": 8, "contactIds": [1, 2]})))
+            .expect_err("25-contact cap with 24 enrolled");
+        assert_eq!(err.code().as_str(), "ContactLimitExceeded");
+        assert_eq!(ws.get_sequence_stats(args(json!({"sequenceId": 8}))).expect("stats").total_contacts, 24);
+        ws.add_contact_to_sequence(args(json!({"sequenceId": 8, "contactIds": [1]})))
+            .expect("one more fits");
+    }
+
+    #[test]
+    fn per_sequence_status_changes() {
+        let ws = Workspace::sandbox();
+        let changed = ws
+            .change_status_in_sequence(args(json!({"sequenceId": 1, "contactId": 2, "status": "OutOfOffice"})))
+            .expect("change");
+        assert_eq!(changed.status, ContactStatus::OutOfOffice);
+        let back = ws
+            .change_status_in_sequence(args(json!({"sequenceId": 1, "contactId": 2, "status": "Active"})))
+            .expect("change");
+        assert_eq!(back.previous_status, ContactStatus::OutOfOffice);
+        let outsider = ws.change_status_in_sequence(args(json!({"sequenceId": 1, "contactId": 200, "status": "Paused"})));
+        assert_eq!(code(outsider), "NotFound");
+    }
+
+    #[test]
+    fn configuration_validates_ids_and_flags_unhealthy_accounts() {
+        let ws = Workspace::sandbox();
+        let setup = ws
+            .assign_linkedin_account_to_sequence(args(json!({"sequenceId": 12, "linkedInAccountId": 2})))
+            .expect("assign");
+        assert_eq!(setup.linkedin_account_id, Some(2));
+        assert!(setup.warnings.iter().any(|w| w.contains("cookie")));
+        let missing = [
+            code(ws.assign_linkedin_account_to_sequence(args(json!({"sequenceId": 12, "linkedInAccountId": 77})))),
+            code(ws.assign_email_account_to_sequence(args(json!({"sequenceId": 12, "emailAccountId": 77})))),
+            code(ws.assign_schedule_to_sequence(args(json!({"sequenceId": 12, "scheduleId": 77})))),
+            code(ws.attach_offer_to_sequence(args(json!({"sequenceId": 12, "offerId": 77})))),
+            code(ws.attach_playbook_to_sequence(args(json!({"sequenceId": 12, "playbookId": 77})))),
+            code(ws.attach_knowledge_base_to_sequence(args(json!({"sequenceId": 12, "knowledgeBaseId": 77})))),
+        ];
+        assert!(missing.iter().all(|c| c == "NotFound"));
+        let wired = ws
+            .attach_knowledge_base_to_sequence(args(json!({"sequenceId": 12, "knowledgeBaseId": 2})))
+            .expect("attach");
+        assert_eq!(wired.knowledge_base_id, Some(2));
+        let kb = ws.get_knowledge_base(args(json!({"knowledgeBaseId": 2}))).expect("kb");
+        assert!(kb.attached_sequence_ids.contains(&12));
+        let archived = ws.attach_offer_to_sequence(args(json!({"sequenceId": 9, "offerId": 1})));
+        assert_eq!(code(archived), "Archived");
+    }
+
+    #[test]
+    fn autonomous_mode_can_flush_the_queue() {
+        let ws = Workspace::sandbox();
+        let pending = |id: u64| {
+            ws.list_pending_approvals(args(json!({"sequenceId": id, "top": 100})))
+                .expect("queue")
+                .items
+                .len()
+        };
+        let before = pending(1);
+        assert!(before > 0);
+        let kept = ws
+            .set_sequence_reply_mode(args(json!({"sequenceId": 3, "replyMode": "Autonomous"})))
+            .expect("mode");
+        assert_eq!(kept.drafts_sent, 0);
+        assert_eq!(kept.drafts_pending, pending(3));
+        let sent_before = ws.get_sequence_stats(args(json!({"sequenceId": 1}))).expect("stats").emails_sent;
+        let flushed = ws
+            .set_sequence_reply_mode(args(json!({
+                "sequenceId": 1, "replyMode": "Autonomous", "sendExistingDrafts": true
+            })))
+            .expect("mode");
+        assert_eq!(flushed.previous_reply_mode, ReplyMode::Review);
+        assert_eq!(flushed.drafts_sent, before);
+        assert_eq!(pending(1), 0);
+        let sent_after = ws.get_sequence_stats(args(json!({"sequenceId": 1}))).expect("stats").emails_sent;
+        assert_eq!(sent_after, sent_before + before as u32);
+    }
+}

@@ -127,3 +127,42 @@ pub(crate) fn non_blank(text: Option<String>) -> Option<String> {
 pub(crate) fn contains_folded(haystack: &str, needle: &str) -> bool {
     haystack.to_lowercase().contains(&needle.to_lowercase())
 }
+
+/// Builds tool arguments from JSON, the way the tool layer will.
+#[cfg(test)]
+pub(crate) fn args<T: serde::de::DeserializeOwned>(value: mcp_tools::serde_json::Value) -> T {
+    mcp_tools::serde_json::from_value(value).expect("test arguments match the schema")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn handle_is_shareable_across_threads() {
+        fn shareable<T: Clone + Send + Sync + 'static>() {}
+        shareable::<Workspace>();
+        let ws = Workspace::sandbox();
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                let ws = ws.clone();
+                std::thread::spawn(move || ws.census())
+            })
+            .collect();
+        for h in handles {
+            assert_eq!(h.join().expect("reader thread"), ws.census());
+        }
+    }
+
+    #[test]
+    fn poisoned_lock_is_recovered() {
+        let ws = Workspace::sandbox();
+        let clone = ws.clone();
+        let _ = std::thread::spawn(move || {
+            let _guard = clone.write();
+            panic!("poison the lock");
+        })
+        .join();
+        assert!(ws.census().contacts > 0);
+    }
+}

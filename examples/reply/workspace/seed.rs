@@ -1235,7 +1235,7 @@ fn seed_sequences(state: &mut State, dice: &mut Dice) {
                     delivery,
                 },
             );
-            log_history(state, contact_id, id, &plan.name, added_at, delivery);
+            log_history(state, contact_id, id, plan.name, added_at, delivery);
         }
         state.sequences.insert(id, sequence);
     }

@@ -513,3 +513,116 @@ mod revise_tests {
         assert_eq!(fresh, revise(body, "Ana", None, 1));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use mcp_tools::serde_json::json;
+
+    use super::*;
+    use crate::workspace::args;
+
+    fn queue(ws: &Workspace, filter: mcp_tools::serde_json::Value) -> Vec<PendingDraft> {
+        ws.list_pending_approvals(args(filter)).expect("queue").items
+    }
+
+    #[test]
+    fn queue_filters_and_sorts() {
+        let ws = Workspace::sandbox();
+        let newest = queue(&ws, json!({"top": 100}));
+        let oldest = queue(&ws, json!({"top": 100, "sortMode": "OldestFirst"}));
+        assert_eq!(newest.first().map(|d| (d.sequence_id, d.contact_id)), oldest.last().map(|d| (d.sequence_id, d.contact_id)));
+        assert!(queue(&ws, json!({"channel": "LinkedIn"})).iter().all(|d| d.channel == Channel::LinkedIn));
+        assert!(queue(&ws, json!({"sequenceId": 1})).iter().all(|d| d.sequence_id == 1));
+        let daniel = queue(&ws, json!({"ownerId": 2, "top": 100}));
+        assert!(daniel.iter().all(|d| d.sequence_id == 4));
+    }
+
+    #[test]
+    fn approve_sends_with_overrides() {
+        let ws = Workspace::sandbox();
+        let d = queue(&ws, json!({"sequenceId": 1}))[0].clone();
+        let sent = ws
+            .approve_message(args(json!({
+                "sequenceId": d.sequence_id, "contactId": d.contact_id,
+                "body": "Edited by a human.", "subject": "New subject"
+            })))
+            .expect("approve");
+        let state = ws.read();
+        let thread = &state.threads[&sent.thread_id];
+        assert_eq!(thread.messages.last().map(|m| m.body.as_str()), Some("Edited by a human."));
+        drop(state);
+        let again = ws.approve_message(args(json!({"sequenceId": d.sequence_id, "contactId": d.contact_id})));
+        assert_eq!(again.expect_err("already sent").code().as_str(), "NotFound");
+    }
+
+    #[test]
+    fn bulk_approval_is_all_or_nothing() {
+        let ws = Workspace::sandbox();
+        let drafts = queue(&ws, json!({"sequenceId": 1, "top": 3}));
+        let mut refs: Vec<_> = drafts
+            .iter()
+            .map(|d| json!({"sequenceId": d.sequence_id, "contactId": d.contact_id}))
+            .collect();
+        refs.push(json!({"sequenceId": 1, "contactId": 999_999}));
+        let err = ws
+            .bulk_approve_messages(args(json!({"messages": refs.clone()})))
+            .expect_err("stale pair");
+        assert_eq!(err.code().as_str(), "Conflict");
+        assert!(err.message().contains("nothing was sent"));
+        assert_eq!(queue(&ws, json!({"sequenceId": 1, "top": 3})).len(), drafts.len());
+
+        // A draft whose mailbox is disconnected also sinks the whole batch.
+        let blocked = queue(&ws, json!({"sequenceId": 11}))[0].clone();
+        refs.pop();
+        refs.push(json!({"sequenceId": blocked.sequence_id, "contactId": blocked.contact_id}));
+        let err = ws
+            .bulk_approve_messages(args(json!({"messages": refs.clone()})))
+            .expect_err("unsendable pair");
+        assert!(err.message().contains("ThreadSendFailed"));
+
+        refs.pop();
+        let done = ws
+            .bulk_approve_messages(args(json!({"messages": refs})))
+            .expect("clean batch");
+        assert_eq!(done.approved, drafts.len());
+        let left = queue(&ws, json!({"sequenceId": 1, "top": 100}));
+        assert!(drafts.iter().all(|d| left.iter().all(|l| l.contact_id != d.contact_id)));
+    }
+
+    #[test]
+    fn reject_discards_and_removes_from_sequence() {
+        let ws = Workspace::sandbox();
+        let d = queue(&ws, json!({"sequenceId": 1}))[0].clone();
+        let total = ws.read().sequence(1).expect("seq").enrollments.len();
+        let rejected = ws
+            .reject_message(args(json!({"sequenceId": 1, "contactId": d.contact_id})))
+            .expect("reject");
+        assert!(rejected.removed_from_sequence);
+        let state = ws.read();
+        assert_eq!(state.sequence(1).expect("seq").enrollments.len(), total - 1);
+        assert!(!state.drafts.iter().any(|x| x.sequence_id == 1 && x.contact_id == d.contact_id));
+        drop(state);
+        let history = ws
+            .get_contact_activity(args(json!({"contactId": d.contact_id, "top": 1})))
+            .expect("activity");
+        assert_eq!(history.items[0].r#type, ActivityKind::RemovedFromSequence);
+        let twice = ws.reject_message(args(json!({"sequenceId": 1, "contactId": d.contact_id})));
+        assert_eq!(twice.expect_err("gone").code().as_str(), "NotFound");
+    }
+
+    #[test]
+    fn regenerate_revises_in_place() {
+        let ws = Workspace::sandbox();
+        let d = queue(&ws, json!({"sequenceId": 1}))[0].clone();
+        let revised = ws
+            .regenerate_message(args(json!({
+                "sequenceId": 1, "contactId": d.contact_id, "feedback": "shorter and more formal"
+            })))
+            .expect("regenerate");
+        assert_eq!(revised.revision, d.revision + 1);
+        assert!(revised.body.starts_with("Dear "));
+        assert!(revised.body.len() < d.body.len());
+        let listed = queue(&ws, json!({"sequenceId": 1, "top": 100}));
+        assert!(listed.iter().any(|x| x.contact_id == d.contact_id && x.body == revised.body));
+    }
+}

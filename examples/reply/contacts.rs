@@ -743,3 +743,188 @@ fn check_lists(state: &State, list_ids: &[u64]) -> ToolResult<()> {
         None => Ok(()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use mcp_tools::serde_json::{self, json};
+
+    use super::*;
+    use crate::workspace::args;
+
+    fn code<T: std::fmt::Debug>(r: ToolResult<T>) -> String {
+        r.expect_err("call should fail").code().to_string()
+    }
+
+    #[test]
+    fn search_needs_an_exact_email_or_linkedin_url() {
+        let ws = Workspace::sandbox();
+        let err = ws.search_contacts(args(json!({}))).expect_err("nothing to search by");
+        assert_eq!(err.code().as_str(), "InvalidArguments");
+        assert!(err.message().contains("email or linkedInUrl"));
+        let (email, url) = {
+            let state = ws.read();
+            let c = state.contact(3).expect("seeded");
+            (c.email.clone().expect("email"), c.linkedin_url.clone())
+        };
+        let hit = ws
+            .search_contacts(args(json!({"email": email.to_uppercase()})))
+            .expect("search");
+        assert_eq!(hit.items.len(), 1);
+        assert_eq!(hit.items[0].id, 3);
+        let partial = ws
+            .search_contacts(args(json!({"email": &email[1..]})))
+            .expect("search");
+        assert!(partial.items.is_empty(), "substrings do not match");
+        if let Some(url) = url {
+            let loose = url.replace("https://www.", "http://") + "/";
+            let by_url = ws
+                .search_contacts(args(json!({"linkedInUrl": loose})))
+                .expect("search");
+            assert_eq!(by_url.items[0].id, 3);
+        }
+    }
+
+    #[test]
+    fn filter_by_list_sequence_and_term() {
+        let ws = Workspace::sandbox();
+        let founders = ws
+            .filter_contacts(args(json!({"listId": 1, "top": 100})))
+            .expect("filter");
+        assert!(founders.items.iter().all(|c| c.list_ids.contains(&1)));
+        let acme = ws
+            .filter_contacts(args(json!({"term": "acme robotics", "top": 100})))
+            .expect("filter");
+        assert!(!acme.items.is_empty());
+        assert!(acme.items.iter().all(|c| c.company.as_deref() == Some("Acme Robotics")));
+        let in_seq = ws
+            .filter_contacts(args(json!({"sequenceId": 4, "term": "acme"})))
+            .expect("filter");
+        assert!(in_seq.items.iter().all(|c| c.sequence_ids.contains(&4)));
+        assert_eq!(code(ws.filter_contacts(args(json!({"listId": 99})))), "NotFound");
+    }
+
+    #[test]
+    fn create_validates_and_refuses_duplicates() {
+        let ws = Workspace::sandbox();
+        let nameless = ws.create_contact(args(json!({"email": "x@y.com"})));
+        assert_eq!(code(nameless), "InvalidArguments");
+        let unreachable = ws.create_contact(args(json!({"firstName": "Al"})));
+        assert_eq!(code(unreachable), "InvalidArguments");
+        let bad = ws.create_contact(args(json!({"firstName": "Al", "email": "not-an-email"})));
+        assert_eq!(code(bad), "InvalidParameter");
+        let created = ws
+            .create_contact(args(json!({
+                "firstName": "Ada", "lastName": "Byron", "email": "Ada@Engines.io",
+                "company": "Engines", "listIds": [1]
+            })))
+            .expect("create");
+        assert_eq!(created.email.as_deref(), Some("ada@engines.io"));
+        assert_eq!(created.owner_id, 1);
+        let again = ws.create_contact(args(json!({"firstName": "Ada", "email": "ada@engines.io"})));
+        assert_eq!(code(again), "Conflict");
+        let found = ws
+            .search_contacts(args(json!({"email": "ada@engines.io"})))
+            .expect("search");
+        assert_eq!(found.items[0].id, created.id);
+    }
+
+    #[test]
+    fn update_patches_only_passed_fields() {
+        let ws = Workspace::sandbox();
+        let before = ws.search_contacts(args(json!({"email": ws.read().contact(5).expect("c").email.clone()}))).expect("s").items[0].clone();
+        let after = ws
+            .update_contact(args(json!({"contactId": 5, "title": "Chief Revenue Officer", "listIds": [6], "city": null})))
+            .expect("update");
+        assert_eq!(after.title.as_deref(), Some("Chief Revenue Officer"));
+        assert_eq!(after.list_ids, [6]);
+        assert_eq!(after.city, before.city);
+        assert_eq!(after.email, before.email);
+        let taken = ws.update_contact(args(json!({"contactId": 5, "email": before.email.clone().map(|_| ws.read().contact(6).expect("c").email.clone())})));
+        assert_eq!(code(taken), "Conflict");
+        let activity = ws
+            .get_contact_activity(args(json!({"contactId": 5, "top": 1})))
+            .expect("activity");
+        assert_eq!(activity.items[0].r#type, ActivityKind::ContactUpdated);
+    }
+
+    #[test]
+    fn domain_blacklist_blocks_existing_and_future_contacts() {
+        let ws = Workspace::sandbox();
+        // Contact 1 works at Acme Robotics (acmerobotics.com).
+        let result = ws
+            .blacklist_contact(args(json!({"contactId": 1, "blockEntireDomain": true})))
+            .expect("blacklist");
+        assert_eq!(result.blocked_domain.as_deref(), Some("acmerobotics.com"));
+        assert!(result.affected_contact_ids.len() > 1);
+        let stats = ws.get_sequence_stats(args(json!({"sequenceId": 1}))).expect("stats");
+        assert!(stats.contacts_by_status.inactive >= 1);
+        let newcomer = ws
+            .create_contact(args(json!({"firstName": "New", "lastName": "Hire", "email": "new.hire@acmerobotics.com"})))
+            .expect("create");
+        assert!(newcomer.is_blacklisted);
+        let enrolled = ws
+            .add_contact_to_sequence(args(json!({"sequenceId": 12, "contactIds": [newcomer.id]})))
+            .expect("batch");
+        assert_eq!(enrolled.skipped()[0].reason, "ContactInBlackList");
+        assert!(enrolled.affected_ids().is_empty());
+        let queue = ws.list_pending_approvals(args(json!({"top": 100}))).expect("queue");
+        assert!(queue.items.iter().all(|d| !result.affected_contact_ids.contains(&d.contact_id)));
+    }
+
+    #[test]
+    fn blacklist_edge_cases() {
+        let ws = Workspace::sandbox();
+        // Contact 6 uses a personal gmail.com address.
+        let public = ws.blacklist_contact(args(json!({"contactId": 6, "blockEntireDomain": true})));
+        assert_eq!(code(public), "InvalidInput");
+        let single = ws.blacklist_contact(args(json!({"contactId": 6}))).expect("address only");
+        assert_eq!(single.affected_contact_ids, [6]);
+        let no_email = ws.blacklist_contact(args(json!({"contactId": 321})));
+        assert_eq!(code(no_email), "InvalidInput");
+        assert_eq!(code(ws.blacklist_contact(args(json!({"contactId": 9999})))), "NotFound");
+    }
+
+    #[test]
+    fn owner_change_reports_per_contact() {
+        let ws = Workspace::sandbox();
+        let outcome = ws
+            .change_contact_owner(args(json!({"contactIds": [1, 7, 424242], "newOwnerId": 2})))
+            .expect("reassign");
+        let value = serde_json::to_value(&outcome).expect("serialise");
+        // Contact 7 is already owned by user 2.
+        assert_eq!(value["AffectedContactIds"], json!([1]));
+        assert_eq!(value["NotProcessed"][0]["Reason"], "AlreadyOwnedByUser");
+        assert_eq!(value["NotProcessed"][1]["Reason"], "NotFound");
+        let bad_user = ws.change_contact_owner(args(json!({"contactIds": [1], "newOwnerId": 99})));
+        assert_eq!(code(bad_user), "NotFound");
+    }
+
+    #[test]
+    fn marking_replied_finishes_enrollments_and_can_be_cleared() {
+        let ws = Workspace::sandbox();
+        let active_in_seq1 = {
+            let state = ws.read();
+            let seq = state.sequence(1).expect("seq");
+            *seq
+                .enrollments
+                .iter()
+                .find(|(_, e)| e.status == ContactStatus::Active)
+                .map(|(id, _)| id)
+                .expect("an active contact")
+        };
+        let outcome = ws
+            .mark_contacts_as_replied(args(json!({"contactIds": [active_in_seq1, 555_555]})))
+            .expect("mark");
+        assert_eq!(outcome.affected_ids(), [active_in_seq1]);
+        assert_eq!(outcome.skipped()[0].reason, "NotFound");
+        let status = ws.read().sequence(1).expect("seq").enrollments[&active_in_seq1].status;
+        assert_eq!(status, ContactStatus::Finished);
+        ws.mark_contacts_as_replied(args(json!({"contactIds": [active_in_seq1], "replied": false})))
+            .expect("clear");
+        let history = ws
+            .get_contact_activity(args(json!({"contactId": active_in_seq1})))
+            .expect("activity");
+        assert_eq!(history.items[0].r#type, ActivityKind::ReplyFlagCleared);
+        assert_eq!(history.items[1].r#type, ActivityKind::MarkedAsReplied);
+    }
+}

@@ -495,3 +495,73 @@ impl Workspace {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use mcp_tools::serde_json::json;
+
+    use super::*;
+    use crate::workspace::args;
+
+    #[test]
+    fn corpus_is_well_formed() {
+        assert!((15..=25).contains(&ARTICLES.len()));
+        let mut slugs: Vec<_> = ARTICLES.iter().map(|a| a.slug).collect();
+        slugs.sort_unstable();
+        slugs.dedup();
+        assert_eq!(slugs.len(), ARTICLES.len());
+        assert!(ARTICLES.iter().all(|a| a.source_url.starts_with(HELP)));
+    }
+
+    #[test]
+    fn search_then_read_an_article() {
+        let ws = Workspace::sandbox();
+        let hits = ws
+            .search_knowledge_base(args(json!({"query": "How do I connect a Gmail mailbox?"})))
+            .expect("search");
+        assert_eq!(hits.items[0].slug, "connect-an-email-account");
+        let article = ws
+            .get_knowledge_base_article(args(json!({"slug": hits.items[0].slug})))
+            .expect("article");
+        assert!(article.body.contains("Email Accounts"));
+        let autopilot = ws
+            .search_knowledge_base(args(json!({"query": "what does autopilot do"})))
+            .expect("search");
+        assert_eq!(autopilot.items[0].slug, "jason-review-vs-autopilot");
+        let missing = ws.get_knowledge_base_article(args(json!({"slug": "no-such-page"})));
+        assert_eq!(missing.expect_err("missing").code().as_str(), "ArticleNotFound");
+        let empty = ws.search_knowledge_base(args(json!({"query": "how do I"})));
+        assert_eq!(empty.expect_err("stop words only").code().as_str(), "InvalidArguments");
+    }
+
+    #[test]
+    fn app_map_lists_areas_with_relative_urls() {
+        let map = Workspace::sandbox().get_app_map(args(json!({}))).expect("map");
+        assert!(map.areas.len() >= 10);
+        assert!(map.areas.iter().all(|a| a.url.starts_with('/') && !a.navigation_steps.is_empty()));
+    }
+
+    #[test]
+    fn unsupported_requests_need_kebab_case_keys() {
+        let ws = Workspace::sandbox();
+        for bad in ["Export PDF", "export--pdf", "-export", "export_pdf", "ExportPdf", "ab"] {
+            let err = ws
+                .report_unsupported_request(args(json!({"requestKey": bad, "category": "reporting"})))
+                .expect_err(bad);
+            assert_eq!(err.code().as_str(), "InvalidArguments", "{bad}");
+        }
+        let first = ws
+            .report_unsupported_request(args(json!({
+                "requestKey": "export-sequence-to-pdf2", "category": "reporting",
+                "description": "User wants a PDF of a sequence"
+            })))
+            .expect("record");
+        assert_eq!(first.times_reported, 1);
+        let second = ws
+            .report_unsupported_request(args(json!({"requestKey": "export-sequence-to-pdf2", "category": "linkedIn"})))
+            .expect("record");
+        assert_eq!(second.times_reported, 2);
+        assert_eq!(second.category, RequestCategory::LinkedIn);
+        assert_eq!(ws.read().unsupported_requests.len(), 2);
+    }
+}

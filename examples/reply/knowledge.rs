@@ -382,3 +382,83 @@ impl Workspace {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use mcp_tools::serde_json::json;
+
+    use super::*;
+    use crate::workspace::args;
+
+    #[test]
+    fn knowledge_base_lifecycle() {
+        let ws = Workspace::sandbox();
+        let kb = ws
+            .create_knowledge_base(args(json!({"name": "Pricing FAQ", "sourceUrls": ["https://brightloop.io/faq"]})))
+            .expect("create");
+        assert_eq!(kb.sources.len(), 1);
+        let dup = ws.create_knowledge_base(args(json!({"name": "pricing faq"})));
+        assert_eq!(dup.expect_err("dup").code().as_str(), "Conflict");
+        let added = ws
+            .add_knowledge_base_source(args(json!({"knowledgeBaseId": kb.id, "url": "https://brightloop.io/plans"})))
+            .expect("add");
+        assert_eq!(added.sources.len(), 2);
+        let again = ws.add_knowledge_base_source(args(json!({"knowledgeBaseId": kb.id, "url": "https://brightloop.io/plans"})));
+        assert_eq!(again.expect_err("dup").code().as_str(), "Conflict");
+        let bad = ws.add_knowledge_base_source(args(json!({"knowledgeBaseId": kb.id, "url": "ftp://x"})));
+        assert_eq!(bad.expect_err("bad").code().as_str(), "InvalidParameter");
+        let source = added.sources[0].id;
+        ws.delete_knowledge_base_source(args(json!({"knowledgeBaseId": kb.id, "sourceId": source})))
+            .expect("delete");
+        let gone = ws.delete_knowledge_base_source(args(json!({"knowledgeBaseId": kb.id, "sourceId": source})));
+        assert_eq!(gone.expect_err("gone").code().as_str(), "NotFound");
+        let renamed = ws
+            .update_knowledge_base(args(json!({"knowledgeBaseId": kb.id, "instructions": "Be exact."})))
+            .expect("update");
+        assert_eq!(renamed.name, "Pricing FAQ");
+        assert_eq!(renamed.instructions, "Be exact.");
+        let listed = ws.list_knowledge_bases(args(json!({}))).expect("list");
+        assert_eq!(listed.items.len(), 4);
+    }
+
+    #[test]
+    fn handlers_and_cards_lifecycle() {
+        let ws = Workspace::sandbox();
+        let h = ws
+            .create_reply_handler(args(json!({
+                "knowledgeBaseId": 3, "questionType": "Asks for a demo",
+                "instructions": "Offer two slots.", "toneOfVoice": "Witty"
+            })))
+            .expect("create handler");
+        assert_eq!(h.response_length, ResponseLength::Short);
+        let h2 = ws
+            .update_reply_handler(args(json!({"knowledgeBaseId": 3, "replyHandlerId": h.id, "responseLength": "Long", "links": ["https://brightloop.io/demo"]})))
+            .expect("update handler");
+        assert_eq!(h2.tone_of_voice, ToneOfVoice::Witty);
+        assert_eq!(h2.links.len(), 1);
+        let listed = ws.list_reply_handlers(args(json!({"knowledgeBaseId": 3}))).expect("list");
+        assert_eq!(listed.items.len(), 1);
+        ws.delete_reply_handler(args(json!({"knowledgeBaseId": 3, "replyHandlerId": h.id})))
+            .expect("delete");
+        let gone = ws.get_reply_handler(args(json!({"knowledgeBaseId": 3, "replyHandlerId": h.id})));
+        assert_eq!(gone.expect_err("gone").code().as_str(), "NotFound");
+
+        let c = ws
+            .create_reengagement_card(args(json!({
+                "knowledgeBaseId": 3, "name": "Quiet after demo", "instructions": "Recap the demo.",
+                "sendAfterDays": 10
+            })))
+            .expect("create card");
+        let c2 = ws
+            .update_reengagement_card(args(json!({"knowledgeBaseId": 3, "cardId": c.id, "sendAfterDays": 21})))
+            .expect("update card");
+        assert_eq!((c2.send_after_days, c2.name.as_str()), (21, "Quiet after demo"));
+        assert_eq!(ws.get_reengagement_card(args(json!({"knowledgeBaseId": 3, "cardId": c.id}))).expect("get").send_after_days, 21);
+        ws.delete_reengagement_card(args(json!({"knowledgeBaseId": 3, "cardId": c.id})))
+            .expect("delete");
+        let wrong_kb = ws.get_reengagement_card(args(json!({"knowledgeBaseId": 1, "cardId": c.id})));
+        assert_eq!(wrong_kb.expect_err("gone").code().as_str(), "NotFound");
+        let kb = ws.get_knowledge_base(args(json!({"knowledgeBaseId": 1}))).expect("kb");
+        assert_eq!(kb.reply_handler_count, 4);
+    }
+}

@@ -380,3 +380,43 @@ mod tests {
         assert!(uk.company_description.contains("focus on retail"));
     }
 }
+
+#[cfg(test)]
+mod workspace_tests {
+    use mcp_tools::serde_json::json;
+
+    use super::*;
+    use crate::workspace::args;
+
+    #[test]
+    fn generating_an_offer_stores_nothing() {
+        let ws = Workspace::sandbox();
+        let before = ws.list_offers(args(json!({}))).expect("list").items.len();
+        let draft = ws
+            .generate_offer_from_website(args(json!({"websiteUrl": "https://helixgenomics.com/lab-automation"})))
+            .expect("draft");
+        assert_eq!(draft.company_name, "Helixgenomics");
+        assert_eq!(ws.list_offers(args(json!({}))).expect("list").items.len(), before);
+        let bad = ws.generate_offer_from_website(args(json!({"websiteUrl": "helix genomics"})));
+        assert_eq!(bad.expect_err("bad url").code().as_str(), "InvalidParameter");
+    }
+
+    #[test]
+    fn create_and_patch_an_offer() {
+        let ws = Workspace::sandbox();
+        let created = ws
+            .create_offer(args(json!({
+                "name": "Trial", "companyName": "Brightloop", "companyDescription": "Pipeline tools",
+                "painPoints": ["a", "b"]
+            })))
+            .expect("create");
+        let patched = ws
+            .update_offer(args(json!({"offerId": created.id, "painPoints": ["c"], "name": null})))
+            .expect("update");
+        assert_eq!(patched.pain_points, ["c"]);
+        assert_eq!(patched.name, "Trial");
+        assert_eq!(ws.get_offer(args(json!({"offerId": created.id}))).expect("get").pain_points, ["c"]);
+        let missing = ws.get_offer(args(json!({"offerId": 404})));
+        assert_eq!(missing.expect_err("missing").code().as_str(), "NotFound");
+    }
+}

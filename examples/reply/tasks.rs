@@ -329,3 +329,77 @@ impl Workspace {
         Ok(view(&state, &task, warnings))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use mcp_tools::serde_json::json;
+
+    use super::*;
+    use crate::workspace::args;
+
+    #[test]
+    fn linkedin_tasks_need_their_action() {
+        let ws = Workspace::sandbox();
+        let err = ws
+            .create_task(args(json!({"taskType": "LinkedIn", "title": "Connect"})))
+            .expect_err("missing linkedInTaskType");
+        assert_eq!(err.code().as_str(), "InvalidArguments");
+        let mixed = ws.create_task(args(json!({"taskType": "Call", "linkedInTaskType": "Connect", "title": "x"})));
+        assert_eq!(mixed.expect_err("not LinkedIn").code().as_str(), "InvalidArguments");
+        let task = ws
+            .create_task(args(json!({
+                "taskType": "LinkedIn", "linkedInTaskType": "InMail", "title": "InMail the CEO",
+                "contactId": 3, "dueDate": "2026-07-08"
+            })))
+            .expect("create");
+        assert_eq!(task.status, TaskState::Open);
+        let listed = ws
+            .list_my_tasks(args(json!({"contactId": 3, "taskType": "LinkedIn", "dueFrom": "2026-07-08", "dueTo": "2026-07-08"})))
+            .expect("list");
+        assert!(listed.items.iter().any(|t| t.id == task.id));
+        let bad_date = ws.list_my_tasks(args(json!({"dueFrom": "soon"})));
+        assert_eq!(bad_date.expect_err("bad date").code().as_str(), "InvalidParameter");
+    }
+
+    #[test]
+    fn listing_covers_every_state_and_only_my_tasks() {
+        let ws = Workspace::sandbox();
+        for state in ["Open", "Overdue", "Completed"] {
+            let page = ws.list_my_tasks(args(json!({"status": state}))).expect("list");
+            assert!(!page.items.is_empty(), "no {state} tasks");
+        }
+        let all = ws.list_my_tasks(args(json!({"top": 100}))).expect("list");
+        let state = ws.read();
+        assert!(all.items.iter().all(|t| state.tasks[&t.id].owner_id == state.current_user_id));
+    }
+
+    #[test]
+    fn completing_tasks() {
+        let ws = Workspace::sandbox();
+        let call = ws
+            .create_task(args(json!({"taskType": "Call", "title": "Call back", "contactId": 4})))
+            .expect("create");
+        let done = ws.complete_task(args(json!({"taskId": call.id}))).expect("complete");
+        assert_eq!(done.status, TaskState::Completed);
+        assert!(done.warnings.iter().any(|w| w.contains("callResolution")));
+        let twice = ws.complete_task(args(json!({"taskId": call.id})));
+        assert_eq!(twice.expect_err("done").code().as_str(), "Conflict");
+        let todo = ws
+            .create_task(args(json!({"taskType": "ToDo", "title": "Prep"})))
+            .expect("create");
+        let wrong = ws.complete_task(args(json!({"taskId": todo.id, "callResolution": "Positive"})));
+        assert_eq!(wrong.expect_err("not a call").code().as_str(), "InvalidParameter");
+        let second_call = ws
+            .create_task(args(json!({"taskType": "Call", "title": "Call", "contactId": 4})))
+            .expect("create");
+        let logged = ws
+            .complete_task(args(json!({"taskId": second_call.id, "callResolution": "Positive", "note": "Booked a demo"})))
+            .expect("complete");
+        assert_eq!(logged.call_resolution, Some(CallResolution::Positive));
+        let history = ws
+            .get_contact_activity(args(json!({"contactId": 4, "top": 1})))
+            .expect("activity");
+        assert_eq!(history.items[0].r#type, ActivityKind::CallLogged);
+        assert_eq!(ws.complete_task(args(json!({"taskId": 9999}))).expect_err("x").code().as_str(), "NotFound");
+    }
+}

@@ -214,16 +214,24 @@ mod tests {
         let mailboxes = ws.list_email_accounts(args(json!({}))).expect("mailboxes");
         assert!(mailboxes.items.iter().any(|m| !m.is_connected));
         assert_eq!(mailboxes.items.iter().filter(|m| m.is_default).count(), 1);
-        let linkedin = ws.list_linkedin_accounts(args(json!({}))).expect("linkedin");
+        let linkedin = ws
+            .list_linkedin_accounts(args(json!({})))
+            .expect("linkedin");
         assert!(linkedin.items.iter().any(|a| !a.is_cookie_healthy));
         let schedules = ws.list_schedules(args(json!({}))).expect("schedules");
         assert_eq!(schedules.items.iter().filter(|s| s.is_default).count(), 1);
-        let lists = ws.search_lists(args(json!({"name": "founders"}))).expect("lists");
+        let lists = ws
+            .search_lists(args(json!({"name": "founders"})))
+            .expect("lists");
         assert_eq!(lists.items.len(), 1);
         assert!(lists.items[0].contact_count > 0);
-        let me = ws.search_team_members(args(json!({"query": "maya"}))).expect("team");
+        let me = ws
+            .search_team_members(args(json!({"query": "maya"})))
+            .expect("team");
         assert!(me.items[0].is_current_user);
-        let by_email = ws.search_team_members(args(json!({"query": "daniel@"}))).expect("team");
+        let by_email = ws
+            .search_team_members(args(json!({"query": "daniel@"})))
+            .expect("team");
         assert_eq!(by_email.items[0].user_id, 2);
     }
 }

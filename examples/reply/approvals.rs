@@ -253,7 +253,7 @@ pub fn send_draft(
 }
 
 /// Rewrites a draft deterministically from plain-language feedback.
-fn revise(body: &str, first_name: &str, feedback: Option<&str>, revision: u32) -> String {
+fn revise(body: &str, first_name: &str, feedback: Option<&str>) -> String {
     let feedback = feedback.unwrap_or_default().to_lowercase();
     let wants = |words: &[&str]| words.iter().any(|w| feedback.contains(w));
     let mut lines: Vec<String> = body.lines().map(str::to_owned).collect();
@@ -299,9 +299,6 @@ fn revise(body: &str, first_name: &str, feedback: Option<&str>, revision: u32) -
     let mut out = vec![head, String::new()];
     out.extend(rest.into_iter().flat_map(|l| [l, String::new()]));
     out.pop();
-    if revision > 0 && out.len() < 2 {
-        out.push(String::new());
-    }
     out.join("\n")
 }
 
@@ -463,12 +460,7 @@ impl Workspace {
         let feedback = non_blank(args.feedback);
         let draft = &mut state.drafts[index];
         draft.revision += 1;
-        draft.body = revise(
-            &draft.body,
-            &first_name,
-            feedback.as_deref(),
-            draft.revision,
-        );
+        draft.body = revise(&draft.body, &first_name, feedback.as_deref());
         draft.created_at = now;
         if let (Some(subject), Some(fb)) = (&mut draft.subject, feedback.as_deref())
             && fb.to_lowercase().contains("subject")
@@ -502,15 +494,15 @@ mod revise_tests {
     #[test]
     fn feedback_shapes_the_rewrite() {
         let body = "Hi Ana,\n\nLine one.\n\nLine two.\n\nLine three.\n\nBest, Sam";
-        let short = revise(body, "Ana", Some("make it shorter"), 1);
+        let short = revise(body, "Ana", Some("make it shorter"));
         assert!(short.starts_with("Hi Ana,"));
         assert!(!short.contains("Line three"));
-        let formal = revise(body, "Ana", Some("more formal, end with a question"), 1);
+        let formal = revise(body, "Ana", Some("more formal, end with a question"));
         assert!(formal.starts_with("Dear Ana,"));
         assert!(formal.trim_end().ends_with('?'));
-        let fresh = revise(body, "Ana", None, 1);
+        let fresh = revise(body, "Ana", None);
         assert_ne!(fresh, body);
-        assert_eq!(fresh, revise(body, "Ana", None, 1));
+        assert_eq!(fresh, revise(body, "Ana", None));
     }
 }
 
@@ -522,7 +514,9 @@ mod tests {
     use crate::workspace::args;
 
     fn queue(ws: &Workspace, filter: mcp_tools::serde_json::Value) -> Vec<PendingDraft> {
-        ws.list_pending_approvals(args(filter)).expect("queue").items
+        ws.list_pending_approvals(args(filter))
+            .expect("queue")
+            .items
     }
 
     #[test]
@@ -530,9 +524,20 @@ mod tests {
         let ws = Workspace::sandbox();
         let newest = queue(&ws, json!({"top": 100}));
         let oldest = queue(&ws, json!({"top": 100, "sortMode": "OldestFirst"}));
-        assert_eq!(newest.first().map(|d| (d.sequence_id, d.contact_id)), oldest.last().map(|d| (d.sequence_id, d.contact_id)));
-        assert!(queue(&ws, json!({"channel": "LinkedIn"})).iter().all(|d| d.channel == Channel::LinkedIn));
-        assert!(queue(&ws, json!({"sequenceId": 1})).iter().all(|d| d.sequence_id == 1));
+        assert_eq!(
+            newest.first().map(|d| (d.sequence_id, d.contact_id)),
+            oldest.last().map(|d| (d.sequence_id, d.contact_id))
+        );
+        assert!(
+            queue(&ws, json!({"channel": "LinkedIn"}))
+                .iter()
+                .all(|d| d.channel == Channel::LinkedIn)
+        );
+        assert!(
+            queue(&ws, json!({"sequenceId": 1}))
+                .iter()
+                .all(|d| d.sequence_id == 1)
+        );
         let daniel = queue(&ws, json!({"ownerId": 2, "top": 100}));
         assert!(daniel.iter().all(|d| d.sequence_id == 4));
     }
@@ -549,9 +554,14 @@ mod tests {
             .expect("approve");
         let state = ws.read();
         let thread = &state.threads[&sent.thread_id];
-        assert_eq!(thread.messages.last().map(|m| m.body.as_str()), Some("Edited by a human."));
+        assert_eq!(
+            thread.messages.last().map(|m| m.body.as_str()),
+            Some("Edited by a human.")
+        );
         drop(state);
-        let again = ws.approve_message(args(json!({"sequenceId": d.sequence_id, "contactId": d.contact_id})));
+        let again = ws.approve_message(args(
+            json!({"sequenceId": d.sequence_id, "contactId": d.contact_id}),
+        ));
         assert_eq!(again.expect_err("already sent").code().as_str(), "NotFound");
     }
 
@@ -569,7 +579,10 @@ mod tests {
             .expect_err("stale pair");
         assert_eq!(err.code().as_str(), "Conflict");
         assert!(err.message().contains("nothing was sent"));
-        assert_eq!(queue(&ws, json!({"sequenceId": 1, "top": 3})).len(), drafts.len());
+        assert_eq!(
+            queue(&ws, json!({"sequenceId": 1, "top": 3})).len(),
+            drafts.len()
+        );
 
         // A draft whose mailbox is disconnected also sinks the whole batch.
         let blocked = queue(&ws, json!({"sequenceId": 11}))[0].clone();
@@ -586,7 +599,11 @@ mod tests {
             .expect("clean batch");
         assert_eq!(done.approved, drafts.len());
         let left = queue(&ws, json!({"sequenceId": 1, "top": 100}));
-        assert!(drafts.iter().all(|d| left.iter().all(|l| l.contact_id != d.contact_id)));
+        assert!(
+            drafts
+                .iter()
+                .all(|d| left.iter().all(|l| l.contact_id != d.contact_id))
+        );
     }
 
     #[test]
@@ -600,7 +617,12 @@ mod tests {
         assert!(rejected.removed_from_sequence);
         let state = ws.read();
         assert_eq!(state.sequence(1).expect("seq").enrollments.len(), total - 1);
-        assert!(!state.drafts.iter().any(|x| x.sequence_id == 1 && x.contact_id == d.contact_id));
+        assert!(
+            !state
+                .drafts
+                .iter()
+                .any(|x| x.sequence_id == 1 && x.contact_id == d.contact_id)
+        );
         drop(state);
         let history = ws
             .get_contact_activity(args(json!({"contactId": d.contact_id, "top": 1})))
@@ -623,6 +645,10 @@ mod tests {
         assert!(revised.body.starts_with("Dear "));
         assert!(revised.body.len() < d.body.len());
         let listed = queue(&ws, json!({"sequenceId": 1, "top": 100}));
-        assert!(listed.iter().any(|x| x.contact_id == d.contact_id && x.body == revised.body));
+        assert!(
+            listed
+                .iter()
+                .any(|x| x.contact_id == d.contact_id && x.body == revised.body)
+        );
     }
 }

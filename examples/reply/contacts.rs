@@ -758,7 +758,9 @@ mod tests {
     #[test]
     fn search_needs_an_exact_email_or_linkedin_url() {
         let ws = Workspace::sandbox();
-        let err = ws.search_contacts(args(json!({}))).expect_err("nothing to search by");
+        let err = ws
+            .search_contacts(args(json!({})))
+            .expect_err("nothing to search by");
         assert_eq!(err.code().as_str(), "InvalidArguments");
         assert!(err.message().contains("email or linkedInUrl"));
         let (email, url) = {
@@ -795,12 +797,19 @@ mod tests {
             .filter_contacts(args(json!({"term": "acme robotics", "top": 100})))
             .expect("filter");
         assert!(!acme.items.is_empty());
-        assert!(acme.items.iter().all(|c| c.company.as_deref() == Some("Acme Robotics")));
+        assert!(
+            acme.items
+                .iter()
+                .all(|c| c.company.as_deref() == Some("Acme Robotics"))
+        );
         let in_seq = ws
             .filter_contacts(args(json!({"sequenceId": 4, "term": "acme"})))
             .expect("filter");
         assert!(in_seq.items.iter().all(|c| c.sequence_ids.contains(&4)));
-        assert_eq!(code(ws.filter_contacts(args(json!({"listId": 99})))), "NotFound");
+        assert_eq!(
+            code(ws.filter_contacts(args(json!({"listId": 99})))),
+            "NotFound"
+        );
     }
 
     #[test]
@@ -831,7 +840,13 @@ mod tests {
     #[test]
     fn update_patches_only_passed_fields() {
         let ws = Workspace::sandbox();
-        let before = ws.search_contacts(args(json!({"email": ws.read().contact(5).expect("c").email.clone()}))).expect("s").items[0].clone();
+        let before = ws
+            .search_contacts(args(
+                json!({"email": ws.read().contact(5).expect("c").email.clone()}),
+            ))
+            .expect("s")
+            .items[0]
+            .clone();
         let after = ws
             .update_contact(args(json!({"contactId": 5, "title": "Chief Revenue Officer", "listIds": [6], "city": null})))
             .expect("update");
@@ -856,7 +871,9 @@ mod tests {
             .expect("blacklist");
         assert_eq!(result.blocked_domain.as_deref(), Some("acmerobotics.com"));
         assert!(result.affected_contact_ids.len() > 1);
-        let stats = ws.get_sequence_stats(args(json!({"sequenceId": 1}))).expect("stats");
+        let stats = ws
+            .get_sequence_stats(args(json!({"sequenceId": 1})))
+            .expect("stats");
         assert!(stats.contacts_by_status.inactive >= 1);
         let newcomer = ws
             .create_contact(args(json!({"firstName": "New", "lastName": "Hire", "email": "new.hire@acmerobotics.com"})))
@@ -867,8 +884,15 @@ mod tests {
             .expect("batch");
         assert_eq!(enrolled.skipped()[0].reason, "ContactInBlackList");
         assert!(enrolled.affected_ids().is_empty());
-        let queue = ws.list_pending_approvals(args(json!({"top": 100}))).expect("queue");
-        assert!(queue.items.iter().all(|d| !result.affected_contact_ids.contains(&d.contact_id)));
+        let queue = ws
+            .list_pending_approvals(args(json!({"top": 100})))
+            .expect("queue");
+        assert!(
+            queue
+                .items
+                .iter()
+                .all(|d| !result.affected_contact_ids.contains(&d.contact_id))
+        );
     }
 
     #[test]
@@ -877,11 +901,16 @@ mod tests {
         // Contact 6 uses a personal gmail.com address.
         let public = ws.blacklist_contact(args(json!({"contactId": 6, "blockEntireDomain": true})));
         assert_eq!(code(public), "InvalidInput");
-        let single = ws.blacklist_contact(args(json!({"contactId": 6}))).expect("address only");
+        let single = ws
+            .blacklist_contact(args(json!({"contactId": 6})))
+            .expect("address only");
         assert_eq!(single.affected_contact_ids, [6]);
         let no_email = ws.blacklist_contact(args(json!({"contactId": 321})));
         assert_eq!(code(no_email), "InvalidInput");
-        assert_eq!(code(ws.blacklist_contact(args(json!({"contactId": 9999})))), "NotFound");
+        assert_eq!(
+            code(ws.blacklist_contact(args(json!({"contactId": 9999})))),
+            "NotFound"
+        );
     }
 
     #[test]
@@ -905,8 +934,7 @@ mod tests {
         let active_in_seq1 = {
             let state = ws.read();
             let seq = state.sequence(1).expect("seq");
-            *seq
-                .enrollments
+            *seq.enrollments
                 .iter()
                 .find(|(_, e)| e.status == ContactStatus::Active)
                 .map(|(id, _)| id)
@@ -919,8 +947,10 @@ mod tests {
         assert_eq!(outcome.skipped()[0].reason, "NotFound");
         let status = ws.read().sequence(1).expect("seq").enrollments[&active_in_seq1].status;
         assert_eq!(status, ContactStatus::Finished);
-        ws.mark_contacts_as_replied(args(json!({"contactIds": [active_in_seq1], "replied": false})))
-            .expect("clear");
+        ws.mark_contacts_as_replied(args(
+            json!({"contactIds": [active_in_seq1], "replied": false}),
+        ))
+        .expect("clear");
         let history = ws
             .get_contact_activity(args(json!({"contactId": active_in_seq1})))
             .expect("activity");

@@ -529,24 +529,45 @@ mod tests {
             .expect("search");
         assert_eq!(autopilot.items[0].slug, "jason-review-vs-autopilot");
         let missing = ws.get_knowledge_base_article(args(json!({"slug": "no-such-page"})));
-        assert_eq!(missing.expect_err("missing").code().as_str(), "ArticleNotFound");
+        assert_eq!(
+            missing.expect_err("missing").code().as_str(),
+            "ArticleNotFound"
+        );
         let empty = ws.search_knowledge_base(args(json!({"query": "how do I"})));
-        assert_eq!(empty.expect_err("stop words only").code().as_str(), "InvalidArguments");
+        assert_eq!(
+            empty.expect_err("stop words only").code().as_str(),
+            "InvalidArguments"
+        );
     }
 
     #[test]
     fn app_map_lists_areas_with_relative_urls() {
-        let map = Workspace::sandbox().get_app_map(args(json!({}))).expect("map");
+        let map = Workspace::sandbox()
+            .get_app_map(args(json!({})))
+            .expect("map");
         assert!(map.areas.len() >= 10);
-        assert!(map.areas.iter().all(|a| a.url.starts_with('/') && !a.navigation_steps.is_empty()));
+        assert!(
+            map.areas
+                .iter()
+                .all(|a| a.url.starts_with('/') && !a.navigation_steps.is_empty())
+        );
     }
 
     #[test]
     fn unsupported_requests_need_kebab_case_keys() {
         let ws = Workspace::sandbox();
-        for bad in ["Export PDF", "export--pdf", "-export", "export_pdf", "ExportPdf", "ab"] {
+        for bad in [
+            "Export PDF",
+            "export--pdf",
+            "-export",
+            "export_pdf",
+            "ExportPdf",
+            "ab",
+        ] {
             let err = ws
-                .report_unsupported_request(args(json!({"requestKey": bad, "category": "reporting"})))
+                .report_unsupported_request(args(
+                    json!({"requestKey": bad, "category": "reporting"}),
+                ))
                 .expect_err(bad);
             assert_eq!(err.code().as_str(), "InvalidArguments", "{bad}");
         }
@@ -558,7 +579,9 @@ mod tests {
             .expect("record");
         assert_eq!(first.times_reported, 1);
         let second = ws
-            .report_unsupported_request(args(json!({"requestKey": "export-sequence-to-pdf2", "category": "linkedIn"})))
+            .report_unsupported_request(args(
+                json!({"requestKey": "export-sequence-to-pdf2", "category": "linkedIn"}),
+            ))
             .expect("record");
         assert_eq!(second.times_reported, 2);
         assert_eq!(second.category, RequestCategory::LinkedIn);

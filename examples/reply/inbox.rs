@@ -379,21 +379,35 @@ mod tests {
         let page = ws.get_inbox_emails(args(json!({"top": 5}))).expect("inbox");
         assert_eq!(page.items.len(), 5);
         assert!(page.has_more);
-        assert!(page.items.windows(2).all(|w| w[0].last_activity_date >= w[1].last_activity_date));
-        assert!(page.items.iter().all(|t| t.preview.chars().count() <= PREVIEW_CHARS + 1));
+        assert!(
+            page.items
+                .windows(2)
+                .all(|w| w[0].last_activity_date >= w[1].last_activity_date)
+        );
+        assert!(
+            page.items
+                .iter()
+                .all(|t| t.preview.chars().count() <= PREVIEW_CHARS + 1)
+        );
     }
 
     #[test]
     fn reply_lands_in_the_thread_and_the_stats() {
         let ws = Workspace::sandbox();
-        let (id, channel) = thread_where(&ws, |s, t| t.channel == Channel::Email && sendable(s, t) && t.sequence_id.is_some());
+        let (id, channel) = thread_where(&ws, |s, t| {
+            t.channel == Channel::Email && sendable(s, t) && t.sequence_id.is_some()
+        });
         let sequence_id = ws.read().threads[&id].sequence_id.expect("sequence");
-        let before = ws.get_sequence_stats(args(json!({"sequenceId": sequence_id}))).expect("stats");
+        let before = ws
+            .get_sequence_stats(args(json!({"sequenceId": sequence_id})))
+            .expect("stats");
         let sent = ws
             .send_inbox_reply(args(json!({"threadId": id, "channel": channel, "message": "Happy to send pricing today."})))
             .expect("send");
         assert_eq!(sent.thread_id, id);
-        let after = ws.get_sequence_stats(args(json!({"sequenceId": sequence_id}))).expect("stats");
+        let after = ws
+            .get_sequence_stats(args(json!({"sequenceId": sequence_id})))
+            .expect("stats");
         assert_eq!(after.emails_sent, before.emails_sent + 1);
         let top = ws.get_inbox_emails(args(json!({"top": 1}))).expect("inbox");
         assert_eq!(top.items[0].thread_id, id);
@@ -405,29 +419,35 @@ mod tests {
     fn named_send_failures() {
         let ws = Workspace::sandbox();
         let send = |id: u64, channel: &str| {
-            ws.send_inbox_reply(args(json!({"threadId": id, "channel": channel, "message": "hi"})))
-                .expect_err("send must fail")
-                .code()
-                .to_string()
+            ws.send_inbox_reply(args(
+                json!({"threadId": id, "channel": channel, "message": "hi"}),
+            ))
+            .expect_err("send must fail")
+            .code()
+            .to_string()
         };
         let (email, _) = thread_where(&ws, |s, t| t.channel == Channel::Email && sendable(s, t));
         assert_eq!(send(email, "LinkedIn"), "ChannelMismatch");
         let (opted, _) = thread_where(&ws, |s, t| s.contacts[&t.contact_id].opted_out);
         assert_eq!(send(opted, "Email"), "ContactOptedOut");
         let (dead_mailbox, _) = thread_where(&ws, |s, t| {
-            t.email_account_id.is_some_and(|a| !s.email_accounts[&a].is_connected)
+            t.email_account_id
+                .is_some_and(|a| !s.email_accounts[&a].is_connected)
                 && !s.contacts[&t.contact_id].opted_out
         });
         assert_eq!(send(dead_mailbox, "Email"), "ThreadSendFailed");
         let (dead_cookie, _) = thread_where(&ws, |s, t| {
-            t.linkedin_account_id.is_some_and(|a| !s.linkedin_accounts[&a].is_cookie_healthy)
+            t.linkedin_account_id
+                .is_some_and(|a| !s.linkedin_accounts[&a].is_cookie_healthy)
                 && !s.contacts[&t.contact_id].opted_out
         });
         assert_eq!(send(dead_cookie, "LinkedIn"), "ThreadSendFailed");
         assert_eq!(send(99_999, "Email"), "NotFound");
         let too_long = "x".repeat(MAX_REPLY_CHARS + 1);
         let err = ws
-            .send_inbox_reply(args(json!({"threadId": email, "channel": "Email", "message": too_long})))
+            .send_inbox_reply(args(
+                json!({"threadId": email, "channel": "Email", "message": too_long}),
+            ))
             .expect_err("too long");
         assert_eq!(err.code().as_str(), "InvalidArguments");
     }
@@ -440,7 +460,10 @@ mod tests {
             .expect("set");
         assert_eq!(set.category.as_deref(), Some("Meeting booked"));
         let unknown = ws.change_inbox_category(args(json!({"threadId": 1, "category": "Hot"})));
-        assert_eq!(unknown.expect_err("unknown").code().as_str(), "InvalidParameter");
+        assert_eq!(
+            unknown.expect_err("unknown").code().as_str(),
+            "InvalidParameter"
+        );
         let cleared = ws
             .change_inbox_category(args(json!({"threadId": 1})))
             .expect("clear");

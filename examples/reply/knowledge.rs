@@ -394,26 +394,39 @@ mod tests {
     fn knowledge_base_lifecycle() {
         let ws = Workspace::sandbox();
         let kb = ws
-            .create_knowledge_base(args(json!({"name": "Pricing FAQ", "sourceUrls": ["https://brightloop.io/faq"]})))
+            .create_knowledge_base(args(
+                json!({"name": "Pricing FAQ", "sourceUrls": ["https://brightloop.io/faq"]}),
+            ))
             .expect("create");
         assert_eq!(kb.sources.len(), 1);
         let dup = ws.create_knowledge_base(args(json!({"name": "pricing faq"})));
         assert_eq!(dup.expect_err("dup").code().as_str(), "Conflict");
         let added = ws
-            .add_knowledge_base_source(args(json!({"knowledgeBaseId": kb.id, "url": "https://brightloop.io/plans"})))
+            .add_knowledge_base_source(args(
+                json!({"knowledgeBaseId": kb.id, "url": "https://brightloop.io/plans"}),
+            ))
             .expect("add");
         assert_eq!(added.sources.len(), 2);
-        let again = ws.add_knowledge_base_source(args(json!({"knowledgeBaseId": kb.id, "url": "https://brightloop.io/plans"})));
+        let again = ws.add_knowledge_base_source(args(
+            json!({"knowledgeBaseId": kb.id, "url": "https://brightloop.io/plans"}),
+        ));
         assert_eq!(again.expect_err("dup").code().as_str(), "Conflict");
-        let bad = ws.add_knowledge_base_source(args(json!({"knowledgeBaseId": kb.id, "url": "ftp://x"})));
+        let bad =
+            ws.add_knowledge_base_source(args(json!({"knowledgeBaseId": kb.id, "url": "ftp://x"})));
         assert_eq!(bad.expect_err("bad").code().as_str(), "InvalidParameter");
         let source = added.sources[0].id;
-        ws.delete_knowledge_base_source(args(json!({"knowledgeBaseId": kb.id, "sourceId": source})))
-            .expect("delete");
-        let gone = ws.delete_knowledge_base_source(args(json!({"knowledgeBaseId": kb.id, "sourceId": source})));
+        ws.delete_knowledge_base_source(args(
+            json!({"knowledgeBaseId": kb.id, "sourceId": source}),
+        ))
+        .expect("delete");
+        let gone = ws.delete_knowledge_base_source(args(
+            json!({"knowledgeBaseId": kb.id, "sourceId": source}),
+        ));
         assert_eq!(gone.expect_err("gone").code().as_str(), "NotFound");
         let renamed = ws
-            .update_knowledge_base(args(json!({"knowledgeBaseId": kb.id, "instructions": "Be exact."})))
+            .update_knowledge_base(args(
+                json!({"knowledgeBaseId": kb.id, "instructions": "Be exact."}),
+            ))
             .expect("update");
         assert_eq!(renamed.name, "Pricing FAQ");
         assert_eq!(renamed.instructions, "Be exact.");
@@ -436,11 +449,14 @@ mod tests {
             .expect("update handler");
         assert_eq!(h2.tone_of_voice, ToneOfVoice::Witty);
         assert_eq!(h2.links.len(), 1);
-        let listed = ws.list_reply_handlers(args(json!({"knowledgeBaseId": 3}))).expect("list");
+        let listed = ws
+            .list_reply_handlers(args(json!({"knowledgeBaseId": 3})))
+            .expect("list");
         assert_eq!(listed.items.len(), 1);
         ws.delete_reply_handler(args(json!({"knowledgeBaseId": 3, "replyHandlerId": h.id})))
             .expect("delete");
-        let gone = ws.get_reply_handler(args(json!({"knowledgeBaseId": 3, "replyHandlerId": h.id})));
+        let gone =
+            ws.get_reply_handler(args(json!({"knowledgeBaseId": 3, "replyHandlerId": h.id})));
         assert_eq!(gone.expect_err("gone").code().as_str(), "NotFound");
 
         let c = ws
@@ -450,15 +466,28 @@ mod tests {
             })))
             .expect("create card");
         let c2 = ws
-            .update_reengagement_card(args(json!({"knowledgeBaseId": 3, "cardId": c.id, "sendAfterDays": 21})))
+            .update_reengagement_card(args(
+                json!({"knowledgeBaseId": 3, "cardId": c.id, "sendAfterDays": 21}),
+            ))
             .expect("update card");
-        assert_eq!((c2.send_after_days, c2.name.as_str()), (21, "Quiet after demo"));
-        assert_eq!(ws.get_reengagement_card(args(json!({"knowledgeBaseId": 3, "cardId": c.id}))).expect("get").send_after_days, 21);
+        assert_eq!(
+            (c2.send_after_days, c2.name.as_str()),
+            (21, "Quiet after demo")
+        );
+        assert_eq!(
+            ws.get_reengagement_card(args(json!({"knowledgeBaseId": 3, "cardId": c.id})))
+                .expect("get")
+                .send_after_days,
+            21
+        );
         ws.delete_reengagement_card(args(json!({"knowledgeBaseId": 3, "cardId": c.id})))
             .expect("delete");
-        let wrong_kb = ws.get_reengagement_card(args(json!({"knowledgeBaseId": 1, "cardId": c.id})));
+        let wrong_kb =
+            ws.get_reengagement_card(args(json!({"knowledgeBaseId": 1, "cardId": c.id})));
         assert_eq!(wrong_kb.expect_err("gone").code().as_str(), "NotFound");
-        let kb = ws.get_knowledge_base(args(json!({"knowledgeBaseId": 1}))).expect("kb");
+        let kb = ws
+            .get_knowledge_base(args(json!({"knowledgeBaseId": 1})))
+            .expect("kb");
         assert_eq!(kb.reply_handler_count, 4);
     }
 }

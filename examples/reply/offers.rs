@@ -393,12 +393,20 @@ mod workspace_tests {
         let ws = Workspace::sandbox();
         let before = ws.list_offers(args(json!({}))).expect("list").items.len();
         let draft = ws
-            .generate_offer_from_website(args(json!({"websiteUrl": "https://helixgenomics.com/lab-automation"})))
+            .generate_offer_from_website(args(
+                json!({"websiteUrl": "https://helixgenomics.com/lab-automation"}),
+            ))
             .expect("draft");
         assert_eq!(draft.company_name, "Helixgenomics");
-        assert_eq!(ws.list_offers(args(json!({}))).expect("list").items.len(), before);
+        assert_eq!(
+            ws.list_offers(args(json!({}))).expect("list").items.len(),
+            before
+        );
         let bad = ws.generate_offer_from_website(args(json!({"websiteUrl": "helix genomics"})));
-        assert_eq!(bad.expect_err("bad url").code().as_str(), "InvalidParameter");
+        assert_eq!(
+            bad.expect_err("bad url").code().as_str(),
+            "InvalidParameter"
+        );
     }
 
     #[test]
@@ -411,11 +419,18 @@ mod workspace_tests {
             })))
             .expect("create");
         let patched = ws
-            .update_offer(args(json!({"offerId": created.id, "painPoints": ["c"], "name": null})))
+            .update_offer(args(
+                json!({"offerId": created.id, "painPoints": ["c"], "name": null}),
+            ))
             .expect("update");
         assert_eq!(patched.pain_points, ["c"]);
         assert_eq!(patched.name, "Trial");
-        assert_eq!(ws.get_offer(args(json!({"offerId": created.id}))).expect("get").pain_points, ["c"]);
+        assert_eq!(
+            ws.get_offer(args(json!({"offerId": created.id})))
+                .expect("get")
+                .pain_points,
+            ["c"]
+        );
         let missing = ws.get_offer(args(json!({"offerId": 404})));
         assert_eq!(missing.expect_err("missing").code().as_str(), "NotFound");
     }

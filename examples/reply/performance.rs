@@ -225,7 +225,9 @@ mod tests {
     #[test]
     fn stats_are_computed_from_enrollments() {
         let ws = Workspace::sandbox();
-        let s = ws.get_sequence_stats(args(json!({"sequenceId": 1}))).expect("stats");
+        let s = ws
+            .get_sequence_stats(args(json!({"sequenceId": 1})))
+            .expect("stats");
         let by = s.contacts_by_status;
         assert_eq!(
             by.active + by.paused + by.finished + by.inactive + by.out_of_office,
@@ -234,7 +236,9 @@ mod tests {
         assert!(s.emails_sent >= s.emails_delivered);
         assert!((0.0..=100.0).contains(&s.reply_rate));
         assert!(s.linkedin_invites_sent > 0);
-        let fresh = ws.get_sequence_stats(args(json!({"sequenceId": 12}))).expect("stats");
+        let fresh = ws
+            .get_sequence_stats(args(json!({"sequenceId": 12})))
+            .expect("stats");
         assert_eq!(fresh.emails_sent, 0);
         assert_eq!(fresh.reply_rate, 0.0);
     }
@@ -243,7 +247,10 @@ mod tests {
     fn comparison_needs_two_known_sequences() {
         let ws = Workspace::sandbox();
         let one = ws.compare_sequence_performance(args(json!({"sequenceIds": [1, 1]})));
-        assert_eq!(one.expect_err("one distinct id").code().as_str(), "InvalidArguments");
+        assert_eq!(
+            one.expect_err("one distinct id").code().as_str(),
+            "InvalidArguments"
+        );
         let unknown = ws.compare_sequence_performance(args(json!({"sequenceIds": [1, 999]})));
         assert_eq!(unknown.expect_err("unknown id").code().as_str(), "NotFound");
         let both = ws

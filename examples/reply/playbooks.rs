@@ -243,18 +243,24 @@ mod tests {
     fn create_update_duplicate() {
         let ws = Workspace::sandbox();
         let created = ws
-            .create_playbook(args(json!({"name": "Short & sharp", "body": "Keep it under 60 words."})))
+            .create_playbook(args(
+                json!({"name": "Short & sharp", "body": "Keep it under 60 words."}),
+            ))
             .expect("create");
         assert_eq!(created.visibility_type, PlaybookVisibility::Team);
         let updated = ws
-            .update_playbook(args(json!({"playbookId": created.id, "visibility": "Organization"})))
+            .update_playbook(args(
+                json!({"playbookId": created.id, "visibility": "Organization"}),
+            ))
             .expect("update");
         assert_eq!(updated.body, "Keep it under 60 words.");
         assert_eq!(updated.visibility_type, PlaybookVisibility::Organization);
         let copy = ws
             .duplicate_playbook(args(json!({"playbookId": 1})))
             .expect("duplicate");
-        let original = ws.get_playbook(args(json!({"playbookId": 1}))).expect("get");
+        let original = ws
+            .get_playbook(args(json!({"playbookId": 1})))
+            .expect("get");
         assert_eq!(copy.name, format!("Copy of {}", original.name));
         assert_eq!(copy.body, original.body);
         assert!(copy.sequence_names.is_empty());

@@ -916,16 +916,26 @@ mod tests {
         let ws = Workspace::sandbox();
         let live = ws.search_sequences(args(json!({}))).expect("search");
         assert!(live.items.iter().all(|s| !s.is_archived));
-        let archived = ws.search_sequences(args(json!({"archived": true}))).expect("search");
+        let archived = ws
+            .search_sequences(args(json!({"archived": true})))
+            .expect("search");
         assert_eq!(archived.items.len(), 2);
-        let new = ws.search_sequences(args(json!({"status": "New"}))).expect("search");
+        let new = ws
+            .search_sequences(args(json!({"status": "New"})))
+            .expect("search");
         assert!(new.items.iter().all(|s| s.status == SequenceStatus::New));
-        let named = ws.search_sequences(args(json!({"name": "q3 outbound"}))).expect("search");
+        let named = ws
+            .search_sequences(args(json!({"name": "q3 outbound"})))
+            .expect("search");
         assert_eq!(named.items.len(), 2);
-        let first = ws.search_sequences(args(json!({"top": 3}))).expect("page 1");
+        let first = ws
+            .search_sequences(args(json!({"top": 3})))
+            .expect("page 1");
         assert_eq!(first.items.len(), 3);
         assert!(first.has_more);
-        let rest = ws.search_sequences(args(json!({"top": 100, "skip": 3}))).expect("page 2");
+        let rest = ws
+            .search_sequences(args(json!({"top": 100, "skip": 3})))
+            .expect("page 2");
         assert!(!rest.has_more);
         assert_eq!(rest.items.len() + 3, live.items.len());
     }
@@ -933,7 +943,9 @@ mod tests {
     #[test]
     fn steps_and_variants() {
         let ws = Workspace::sandbox();
-        let steps = ws.get_sequence_steps(args(json!({"sequenceId": 1}))).expect("steps");
+        let steps = ws
+            .get_sequence_steps(args(json!({"sequenceId": 1})))
+            .expect("steps");
         assert!(steps.steps.iter().any(|s| s.r#type == StepType::Email));
         assert!(steps.steps.iter().any(|s| s.r#type.is_linkedin()));
         let first = &steps.steps[0];
@@ -942,9 +954,13 @@ mod tests {
             .expect("variants");
         assert_eq!(variants.variants.len(), first.variant_count);
         assert!(variants.variants.iter().any(|v| !v.is_enabled));
-        let wrong = ws.get_sequence_step_variants(args(json!({"sequenceId": 2, "stepId": first.id})));
+        let wrong =
+            ws.get_sequence_step_variants(args(json!({"sequenceId": 2, "stepId": first.id})));
         assert_eq!(code(wrong), "NotFound");
-        assert_eq!(code(ws.get_sequence_steps(args(json!({"sequenceId": 999})))), "NotFound");
+        assert_eq!(
+            code(ws.get_sequence_steps(args(json!({"sequenceId": 999})))),
+            "NotFound"
+        );
     }
 
     #[test]
@@ -966,7 +982,9 @@ mod tests {
         assert_eq!(resumed.previous_status, SequenceStatus::Paused);
         let paused = pause(1).expect("Active sequence pauses");
         assert_eq!(paused.status, SequenceStatus::Paused);
-        let seen = ws.search_sequences(args(json!({"status": "Paused"}))).expect("search");
+        let seen = ws
+            .search_sequences(args(json!({"status": "Paused"})))
+            .expect("search");
         assert!(seen.items.iter().any(|s| s.id == 1));
 
         // Fixing the configuration makes the failing start succeed.
@@ -996,7 +1014,12 @@ mod tests {
             .collect();
         assert_eq!(
             reasons,
-            ["ContactInBlackList", "ContactOptedOut", "NotFound", "ContactAlreadyInSequence"]
+            [
+                "ContactInBlackList",
+                "ContactOptedOut",
+                "NotFound",
+                "ContactAlreadyInSequence"
+            ]
         );
         let again = ws
             .add_contact_to_sequence(args(json!({"sequenceId": 6, "contactIds": [1]})))
@@ -1015,7 +1038,12 @@ mod tests {
             .add_contact_to_sequence(args(json!({"sequenceId": 8, "contactIds": [1, 2]})))
             .expect_err("25-contact cap with 24 enrolled");
         assert_eq!(err.code().as_str(), "ContactLimitExceeded");
-        assert_eq!(ws.get_sequence_stats(args(json!({"sequenceId": 8}))).expect("stats").total_contacts, 24);
+        assert_eq!(
+            ws.get_sequence_stats(args(json!({"sequenceId": 8})))
+                .expect("stats")
+                .total_contacts,
+            24
+        );
         ws.add_contact_to_sequence(args(json!({"sequenceId": 8, "contactIds": [1]})))
             .expect("one more fits");
     }
@@ -1024,14 +1052,20 @@ mod tests {
     fn per_sequence_status_changes() {
         let ws = Workspace::sandbox();
         let changed = ws
-            .change_status_in_sequence(args(json!({"sequenceId": 1, "contactId": 2, "status": "OutOfOffice"})))
+            .change_status_in_sequence(args(
+                json!({"sequenceId": 1, "contactId": 2, "status": "OutOfOffice"}),
+            ))
             .expect("change");
         assert_eq!(changed.status, ContactStatus::OutOfOffice);
         let back = ws
-            .change_status_in_sequence(args(json!({"sequenceId": 1, "contactId": 2, "status": "Active"})))
+            .change_status_in_sequence(args(
+                json!({"sequenceId": 1, "contactId": 2, "status": "Active"}),
+            ))
             .expect("change");
         assert_eq!(back.previous_status, ContactStatus::OutOfOffice);
-        let outsider = ws.change_status_in_sequence(args(json!({"sequenceId": 1, "contactId": 200, "status": "Paused"})));
+        let outsider = ws.change_status_in_sequence(args(
+            json!({"sequenceId": 1, "contactId": 200, "status": "Paused"}),
+        ));
         assert_eq!(code(outsider), "NotFound");
     }
 
@@ -1039,24 +1073,36 @@ mod tests {
     fn configuration_validates_ids_and_flags_unhealthy_accounts() {
         let ws = Workspace::sandbox();
         let setup = ws
-            .assign_linkedin_account_to_sequence(args(json!({"sequenceId": 12, "linkedInAccountId": 2})))
+            .assign_linkedin_account_to_sequence(args(
+                json!({"sequenceId": 12, "linkedInAccountId": 2}),
+            ))
             .expect("assign");
         assert_eq!(setup.linkedin_account_id, Some(2));
         assert!(setup.warnings.iter().any(|w| w.contains("cookie")));
         let missing = [
-            code(ws.assign_linkedin_account_to_sequence(args(json!({"sequenceId": 12, "linkedInAccountId": 77})))),
-            code(ws.assign_email_account_to_sequence(args(json!({"sequenceId": 12, "emailAccountId": 77})))),
+            code(ws.assign_linkedin_account_to_sequence(args(
+                json!({"sequenceId": 12, "linkedInAccountId": 77}),
+            ))),
+            code(ws.assign_email_account_to_sequence(args(
+                json!({"sequenceId": 12, "emailAccountId": 77}),
+            ))),
             code(ws.assign_schedule_to_sequence(args(json!({"sequenceId": 12, "scheduleId": 77})))),
             code(ws.attach_offer_to_sequence(args(json!({"sequenceId": 12, "offerId": 77})))),
             code(ws.attach_playbook_to_sequence(args(json!({"sequenceId": 12, "playbookId": 77})))),
-            code(ws.attach_knowledge_base_to_sequence(args(json!({"sequenceId": 12, "knowledgeBaseId": 77})))),
+            code(ws.attach_knowledge_base_to_sequence(args(
+                json!({"sequenceId": 12, "knowledgeBaseId": 77}),
+            ))),
         ];
         assert!(missing.iter().all(|c| c == "NotFound"));
         let wired = ws
-            .attach_knowledge_base_to_sequence(args(json!({"sequenceId": 12, "knowledgeBaseId": 2})))
+            .attach_knowledge_base_to_sequence(args(
+                json!({"sequenceId": 12, "knowledgeBaseId": 2}),
+            ))
             .expect("attach");
         assert_eq!(wired.knowledge_base_id, Some(2));
-        let kb = ws.get_knowledge_base(args(json!({"knowledgeBaseId": 2}))).expect("kb");
+        let kb = ws
+            .get_knowledge_base(args(json!({"knowledgeBaseId": 2})))
+            .expect("kb");
         assert!(kb.attached_sequence_ids.contains(&12));
         let archived = ws.attach_offer_to_sequence(args(json!({"sequenceId": 9, "offerId": 1})));
         assert_eq!(code(archived), "Archived");
@@ -1078,7 +1124,10 @@ mod tests {
             .expect("mode");
         assert_eq!(kept.drafts_sent, 0);
         assert_eq!(kept.drafts_pending, pending(3));
-        let sent_before = ws.get_sequence_stats(args(json!({"sequenceId": 1}))).expect("stats").emails_sent;
+        let sent_before = ws
+            .get_sequence_stats(args(json!({"sequenceId": 1})))
+            .expect("stats")
+            .emails_sent;
         let flushed = ws
             .set_sequence_reply_mode(args(json!({
                 "sequenceId": 1, "replyMode": "Autonomous", "sendExistingDrafts": true
@@ -1087,7 +1136,10 @@ mod tests {
         assert_eq!(flushed.previous_reply_mode, ReplyMode::Review);
         assert_eq!(flushed.drafts_sent, before);
         assert_eq!(pending(1), 0);
-        let sent_after = ws.get_sequence_stats(args(json!({"sequenceId": 1}))).expect("stats").emails_sent;
+        let sent_after = ws
+            .get_sequence_stats(args(json!({"sequenceId": 1})))
+            .expect("stats")
+            .emails_sent;
         assert_eq!(sent_after, sent_before + before as u32);
     }
 }

@@ -344,8 +344,13 @@ mod tests {
             .create_task(args(json!({"taskType": "LinkedIn", "title": "Connect"})))
             .expect_err("missing linkedInTaskType");
         assert_eq!(err.code().as_str(), "InvalidArguments");
-        let mixed = ws.create_task(args(json!({"taskType": "Call", "linkedInTaskType": "Connect", "title": "x"})));
-        assert_eq!(mixed.expect_err("not LinkedIn").code().as_str(), "InvalidArguments");
+        let mixed = ws.create_task(args(
+            json!({"taskType": "Call", "linkedInTaskType": "Connect", "title": "x"}),
+        ));
+        assert_eq!(
+            mixed.expect_err("not LinkedIn").code().as_str(),
+            "InvalidArguments"
+        );
         let task = ws
             .create_task(args(json!({
                 "taskType": "LinkedIn", "linkedInTaskType": "InMail", "title": "InMail the CEO",
@@ -358,28 +363,41 @@ mod tests {
             .expect("list");
         assert!(listed.items.iter().any(|t| t.id == task.id));
         let bad_date = ws.list_my_tasks(args(json!({"dueFrom": "soon"})));
-        assert_eq!(bad_date.expect_err("bad date").code().as_str(), "InvalidParameter");
+        assert_eq!(
+            bad_date.expect_err("bad date").code().as_str(),
+            "InvalidParameter"
+        );
     }
 
     #[test]
     fn listing_covers_every_state_and_only_my_tasks() {
         let ws = Workspace::sandbox();
         for state in ["Open", "Overdue", "Completed"] {
-            let page = ws.list_my_tasks(args(json!({"status": state}))).expect("list");
+            let page = ws
+                .list_my_tasks(args(json!({"status": state})))
+                .expect("list");
             assert!(!page.items.is_empty(), "no {state} tasks");
         }
         let all = ws.list_my_tasks(args(json!({"top": 100}))).expect("list");
         let state = ws.read();
-        assert!(all.items.iter().all(|t| state.tasks[&t.id].owner_id == state.current_user_id));
+        assert!(
+            all.items
+                .iter()
+                .all(|t| state.tasks[&t.id].owner_id == state.current_user_id)
+        );
     }
 
     #[test]
     fn completing_tasks() {
         let ws = Workspace::sandbox();
         let call = ws
-            .create_task(args(json!({"taskType": "Call", "title": "Call back", "contactId": 4})))
+            .create_task(args(
+                json!({"taskType": "Call", "title": "Call back", "contactId": 4}),
+            ))
             .expect("create");
-        let done = ws.complete_task(args(json!({"taskId": call.id}))).expect("complete");
+        let done = ws
+            .complete_task(args(json!({"taskId": call.id})))
+            .expect("complete");
         assert_eq!(done.status, TaskState::Completed);
         assert!(done.warnings.iter().any(|w| w.contains("callResolution")));
         let twice = ws.complete_task(args(json!({"taskId": call.id})));
@@ -387,10 +405,17 @@ mod tests {
         let todo = ws
             .create_task(args(json!({"taskType": "ToDo", "title": "Prep"})))
             .expect("create");
-        let wrong = ws.complete_task(args(json!({"taskId": todo.id, "callResolution": "Positive"})));
-        assert_eq!(wrong.expect_err("not a call").code().as_str(), "InvalidParameter");
+        let wrong = ws.complete_task(args(
+            json!({"taskId": todo.id, "callResolution": "Positive"}),
+        ));
+        assert_eq!(
+            wrong.expect_err("not a call").code().as_str(),
+            "InvalidParameter"
+        );
         let second_call = ws
-            .create_task(args(json!({"taskType": "Call", "title": "Call", "contactId": 4})))
+            .create_task(args(
+                json!({"taskType": "Call", "title": "Call", "contactId": 4}),
+            ))
             .expect("create");
         let logged = ws
             .complete_task(args(json!({"taskId": second_call.id, "callResolution": "Positive", "note": "Booked a demo"})))
@@ -400,6 +425,12 @@ mod tests {
             .get_contact_activity(args(json!({"contactId": 4, "top": 1})))
             .expect("activity");
         assert_eq!(history.items[0].r#type, ActivityKind::CallLogged);
-        assert_eq!(ws.complete_task(args(json!({"taskId": 9999}))).expect_err("x").code().as_str(), "NotFound");
+        assert_eq!(
+            ws.complete_task(args(json!({"taskId": 9999})))
+                .expect_err("x")
+                .code()
+                .as_str(),
+            "NotFound"
+        );
     }
 }

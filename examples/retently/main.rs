@@ -12,6 +12,8 @@ mod account;
 mod calendar;
 mod feedback;
 mod filters;
+mod outbox;
+mod reports;
 mod scores;
 
 use account::Account;

@@ -159,6 +159,7 @@ impl Account {
     }
 
     /// Turns the B2B Account-CX feature on or off.
+    #[allow(dead_code, reason = "tests and the tool layer's sandbox switch flip the feature")]
     pub fn set_b2b_feature(&self, enabled: bool) {
         self.write().b2b_enabled = enabled;
     }
@@ -221,4 +222,21 @@ mod tests {
 /// Checks an argument type's cross-field rule, as the tool layer also does.
 pub fn validated<A: mcp_tools::Validate>(args: &A) -> ToolResult<()> {
     args.validate().map_err(ToolError::invalid_arguments)
+}
+
+impl Account {
+    /// Runs the second phase of a write: re-plans against the current state under
+    /// the write lock, then commits that plan, so a confirmed write never acts on a
+    /// stale preview.
+    pub fn apply_planned<A, P>(
+        &self,
+        args: &A,
+        plan: impl FnOnce(&State, &A) -> ToolResult<P>,
+        commit: impl FnOnce(&mut State, &A, &P) -> ToolResult<()>,
+    ) -> ToolResult<P> {
+        let mut state = self.write();
+        let planned = plan(&state, args)?;
+        commit(&mut state, args, &planned)?;
+        Ok(planned)
+    }
 }

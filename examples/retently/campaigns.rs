@@ -94,7 +94,10 @@ impl Account {
     /// `list_campaigns`: every campaign, by id.
     pub fn list_campaigns(&self, args: ListCampaignsArgs) -> ToolResult<Page<CampaignRow>> {
         let state = self.read();
-        Ok(Page::from_iter(state.campaigns.iter().map(row), args.paging))
+        Ok(Page::from_iter(
+            state.campaigns.iter().map(row),
+            args.paging,
+        ))
     }
 
     /// `search_campaigns`: campaigns by name, metric and enabled state.
@@ -104,7 +107,11 @@ impl Account {
         let rows = state
             .campaigns
             .iter()
-            .filter(|c| needle.as_deref().is_none_or(|n| c.name.to_lowercase().contains(n)))
+            .filter(|c| {
+                needle
+                    .as_deref()
+                    .is_none_or(|n| c.name.to_lowercase().contains(n))
+            })
             .filter(|c| args.metric.is_none_or(|m| c.metric == m))
             .filter(|c| args.enabled.is_none_or(|e| c.enabled == e))
             .map(row);
@@ -139,7 +146,9 @@ mod tests {
     #[test]
     fn campaigns_list_search_and_detail() {
         let account = Account::sandbox();
-        let all = account.list_campaigns(from_value(json!({})).unwrap()).unwrap();
+        let all = account
+            .list_campaigns(from_value(json!({})).unwrap())
+            .unwrap();
         assert_eq!(all.items.len(), 8);
         assert_eq!(all.items.iter().filter(|c| c.is_default).count(), 1);
         let disabled = account
@@ -150,7 +159,9 @@ mod tests {
             .search_campaigns(from_value(json!({"metric": "CSAT", "name": "support"})).unwrap())
             .unwrap();
         assert_eq!(csat.items.len(), 1);
-        let detail = account.get_campaign(GetCampaignArgs { campaign_id: 1 }).unwrap();
+        let detail = account
+            .get_campaign(GetCampaignArgs { campaign_id: 1 })
+            .unwrap();
         assert!(detail.latest_score.score.is_some());
     }
 }

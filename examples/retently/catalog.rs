@@ -138,9 +138,19 @@ pub const TOOLS: &[ToolInfo] = &[
     tool("get_trends_group", Read, REPORTS_READ, NoPii),
     // Customers
     tool("list_customers", Read, CUSTOMERS_READ, Masked),
-    tool("search_customers", Read, CUSTOMERS_READ, ReadForPersonalSearch),
+    tool(
+        "search_customers",
+        Read,
+        CUSTOMERS_READ,
+        ReadForPersonalSearch,
+    ),
     tool("get_customer", Read, CUSTOMERS_READ, Masked),
-    tool("update_contact", Write, &["customers:write"], WriteForPersonalChange),
+    tool(
+        "update_contact",
+        Write,
+        &["customers:write"],
+        WriteForPersonalChange,
+    ),
     // Companies
     tool("list_companies", Read, CUSTOMERS_READ, NoPii),
     tool("get_company", Read, CUSTOMERS_READ, NoPii),
@@ -164,12 +174,32 @@ pub const TOOLS: &[ToolInfo] = &[
     tool("get_outbox_stats", Read, &["outbox:read"], NoPii),
     tool("get_queue_status", Read, &["outbox:read"], NoPii),
     // Suppressions
-    tool("list_suppressed_domains", Read, &["suppressions:read"], NoPii),
-    tool("list_suppressed_emails", Read, &["suppressions:read", "pii:read"], RequiresRead),
-    tool("get_suppressed_email", Read, &["suppressions:read", "pii:read"], RequiresRead),
+    tool(
+        "list_suppressed_domains",
+        Read,
+        &["suppressions:read"],
+        NoPii,
+    ),
+    tool(
+        "list_suppressed_emails",
+        Read,
+        &["suppressions:read", "pii:read"],
+        RequiresRead,
+    ),
+    tool(
+        "get_suppressed_email",
+        Read,
+        &["suppressions:read", "pii:read"],
+        RequiresRead,
+    ),
     // Integrations
     tool("list_integrations", Read, &["integrations:read"], NoPii),
-    tool("get_integration_status", Read, &["integrations:read"], NoPii),
+    tool(
+        "get_integration_status",
+        Read,
+        &["integrations:read"],
+        NoPii,
+    ),
     // Team
     tool("list_users", Read, &["team:read"], Masked),
     tool("get_user", Read, &["team:read"], Masked),
@@ -193,7 +223,10 @@ pub enum Phase {
     /// Compute the preview; change nothing.
     Preview,
     /// Perform the write (after confirmation).
-    #[allow(dead_code, reason = "the confirmation flow of the tool layer applies writes")]
+    #[allow(
+        dead_code,
+        reason = "the confirmation flow of the tool layer applies writes"
+    )]
     Apply,
 }
 
@@ -210,24 +243,22 @@ pub struct Access {
 pub fn authorize(name: &str, args: &Value, granted: &[&str]) -> ToolResult<Access> {
     let tool = find(name).ok_or_else(|| ToolError::not_found(format!("no tool named {name:?}")))?;
     let mut needed: Vec<&str> = tool.scopes.to_vec();
-    match tool.pii {
-        PiiRule::ReadForPersonalSearch => {
-            if parse::<crate::customers::SearchCustomersArgs>(args.clone())
-                .is_ok_and(|a| crate::customers::searches_personal_fields(&a))
-            {
-                needed.push("pii:read");
-            }
-        }
-        PiiRule::WriteForPersonalChange => {
-            if parse::<crate::customers::UpdateContactArgs>(args.clone())
-                .is_ok_and(|a| crate::customers::contains_personal_change(&a))
-            {
-                needed.push("pii:write");
-            }
-        }
-        _ => {}
+    let personal_search = tool.pii == PiiRule::ReadForPersonalSearch
+        && parse::<crate::customers::SearchCustomersArgs>(args.clone())
+            .is_ok_and(|a| crate::customers::searches_personal_fields(&a));
+    if personal_search {
+        needed.push("pii:read");
     }
-    let missing: Vec<&str> = needed.into_iter().filter(|s| !granted.contains(s)).collect();
+    let personal_change = tool.pii == PiiRule::WriteForPersonalChange
+        && parse::<crate::customers::UpdateContactArgs>(args.clone())
+            .is_ok_and(|a| crate::customers::contains_personal_change(&a));
+    if personal_change {
+        needed.push("pii:write");
+    }
+    let missing: Vec<&str> = needed
+        .into_iter()
+        .filter(|s| !granted.contains(s))
+        .collect();
     if !missing.is_empty() {
         return Err(ToolError::forbidden(format!(
             "{name} needs scope {} on this connection; an administrator can grant it under Settings, AI Connections",
@@ -240,7 +271,11 @@ pub fn authorize(name: &str, args: &Value, granted: &[&str]) -> ToolResult<Acces
 }
 
 fn parse<A: DeserializeOwned>(args: Value) -> ToolResult<A> {
-    let args = if args.is_null() { Value::Object(Default::default()) } else { args };
+    let args = if args.is_null() {
+        Value::Object(Default::default())
+    } else {
+        args
+    };
     serde_json::from_value(args).map_err(|e| ToolError::invalid_arguments(e.to_string()))
 }
 
@@ -248,7 +283,10 @@ fn output<R: Serialize>(result: ToolResult<R>) -> ToolResult<Value> {
     result.and_then(|r| serde_json::to_value(r).map_err(|e| ToolError::internal(e.to_string())))
 }
 
-fn read<A: DeserializeOwned, R: Serialize>(args: Value, op: impl FnOnce(A) -> ToolResult<R>) -> ToolResult<Value> {
+fn read<A: DeserializeOwned, R: Serialize>(
+    args: Value,
+    op: impl FnOnce(A) -> ToolResult<R>,
+) -> ToolResult<Value> {
     output(op(parse(args)?))
 }
 
@@ -277,13 +315,48 @@ impl Account {
             "search_feedback" => read(args, |a| self.search_feedback(a)),
             "aggregate_feedback" => read(args, |a| self.aggregate_feedback(a)),
             "list_statuses" => read(args, |a| self.list_statuses(a)),
-            "tag_feedback" => write(args, phase, |a| self.plan_tag_feedback(a), |a| self.apply_tag_feedback(a)),
-            "set_topics" => write(args, phase, |a| self.plan_set_topics(a), |a| self.apply_set_topics(a)),
-            "star_feedback" => write(args, phase, |a| self.plan_star_feedback(a), |a| self.apply_star_feedback(a)),
-            "assign_feedback" => write(args, phase, |a| self.plan_assign_feedback(a), |a| self.apply_assign_feedback(a)),
-            "resolve_feedback" => write(args, phase, |a| self.plan_resolve_feedback(a), |a| self.apply_resolve_feedback(a)),
-            "add_note" => write(args, phase, |a| self.plan_add_note(a), |a| self.apply_add_note(a)),
-            "reply_feedback" => write(args, phase, |a| self.plan_reply_feedback(a), |a| self.apply_reply_feedback(a)),
+            "tag_feedback" => write(
+                args,
+                phase,
+                |a| self.plan_tag_feedback(a),
+                |a| self.apply_tag_feedback(a),
+            ),
+            "set_topics" => write(
+                args,
+                phase,
+                |a| self.plan_set_topics(a),
+                |a| self.apply_set_topics(a),
+            ),
+            "star_feedback" => write(
+                args,
+                phase,
+                |a| self.plan_star_feedback(a),
+                |a| self.apply_star_feedback(a),
+            ),
+            "assign_feedback" => write(
+                args,
+                phase,
+                |a| self.plan_assign_feedback(a),
+                |a| self.apply_assign_feedback(a),
+            ),
+            "resolve_feedback" => write(
+                args,
+                phase,
+                |a| self.plan_resolve_feedback(a),
+                |a| self.apply_resolve_feedback(a),
+            ),
+            "add_note" => write(
+                args,
+                phase,
+                |a| self.plan_add_note(a),
+                |a| self.apply_add_note(a),
+            ),
+            "reply_feedback" => write(
+                args,
+                phase,
+                |a| self.plan_reply_feedback(a),
+                |a| self.apply_reply_feedback(a),
+            ),
             "describe_filters" => read(args, |a| self.describe_filters(a)),
             "apply_filter" => read(args, |a| self.apply_filter(a)),
             "list_saved_filters" => read(args, |a| self.list_saved_filters(a)),
@@ -297,13 +370,23 @@ impl Account {
             "list_customers" => read(args, |a| self.list_customers(a)),
             "search_customers" => read(args, |a| self.search_customers(a)),
             "get_customer" => read(args, |a| self.get_customer(a)),
-            "update_contact" => write(args, phase, |a| self.plan_update_contact(a), |a| self.apply_update_contact(a)),
+            "update_contact" => write(
+                args,
+                phase,
+                |a| self.plan_update_contact(a),
+                |a| self.apply_update_contact(a),
+            ),
             "list_companies" => read(args, |a| self.list_companies(a)),
             "get_company" => read(args, |a| self.get_company(a)),
             "list_campaigns" => read(args, |a| self.list_campaigns(a)),
             "search_campaigns" => read(args, |a| self.search_campaigns(a)),
             "get_campaign" => read(args, |a| self.get_campaign(a)),
-            "send_survey" => write(args, phase, |a| self.plan_send_survey(a), |a| self.apply_send_survey(a)),
+            "send_survey" => write(
+                args,
+                phase,
+                |a| self.plan_send_survey(a),
+                |a| self.apply_send_survey(a),
+            ),
             "list_templates" => read(args, |a| self.list_templates(a)),
             "search_templates" => read(args, |a| self.search_templates(a)),
             "list_digests" => read(args, |a| self.list_digests(a)),
@@ -347,9 +430,18 @@ mod tests {
         for t in TOOLS {
             assert!(t.scopes.iter().all(|s| SCOPES.contains(s)), "{}", t.name);
             assert_eq!(t.scopes.is_empty(), t.name == "ping", "{}", t.name);
-            assert_eq!(t.pii == PiiRule::RequiresRead, t.scopes.contains(&"pii:read"), "{}", t.name);
+            assert_eq!(
+                t.pii == PiiRule::RequiresRead,
+                t.scopes.contains(&"pii:read"),
+                "{}",
+                t.name
+            );
         }
-        let live: Vec<&str> = TOOLS.iter().filter(|t| t.sends_live).map(|t| t.name).collect();
+        let live: Vec<&str> = TOOLS
+            .iter()
+            .filter(|t| t.sends_live)
+            .map(|t| t.name)
+            .collect();
         assert_eq!(live, ["reply_feedback", "send_survey"]);
         assert_eq!(SCOPES.iter().collect::<HashSet<_>>().len(), 22);
     }
@@ -358,7 +450,11 @@ mod tests {
     fn every_tool_is_routed() {
         let account = Account::sandbox();
         for t in TOOLS {
-            let err = account.call(t.name, json!({"feedbackId": "not a number"}), Phase::Preview);
+            let err = account.call(
+                t.name,
+                json!({"feedbackId": "not a number"}),
+                Phase::Preview,
+            );
             // Routed tools either run or refuse the arguments; never "no tool named".
             if let Err(e) = err {
                 assert!(!e.message().starts_with("no tool named"), "{}", t.name);
@@ -371,13 +467,27 @@ mod tests {
     fn reads_run_with_empty_arguments() {
         let account = Account::sandbox();
         let needs_args = [
-            "get_feedback", "get_feedback_replies", "aggregate_feedback", "apply_filter",
-            "get_customer", "search_customers", "get_company", "get_campaign", "get_digest",
-            "get_suppressed_email", "get_integration_status", "get_user",
+            "get_feedback",
+            "get_feedback_replies",
+            "aggregate_feedback",
+            "apply_filter",
+            "get_customer",
+            "search_customers",
+            "get_company",
+            "get_campaign",
+            "get_digest",
+            "get_suppressed_email",
+            "get_integration_status",
+            "get_user",
         ];
         for t in TOOLS.iter().filter(|t| t.kind != Write) {
             let result = account.call(t.name, Value::Null, Phase::Preview);
-            assert_eq!(result.is_err(), needs_args.contains(&t.name), "{}: {result:?}", t.name);
+            assert_eq!(
+                result.is_err(),
+                needs_args.contains(&t.name),
+                "{}: {result:?}",
+                t.name
+            );
         }
         let pong = account.call("ping", json!({}), Phase::Preview).unwrap();
         assert_eq!(pong["pong"], json!(true));
@@ -389,12 +499,16 @@ mod tests {
         let account = Account::sandbox();
         let args = json!({"feedbackId": 10, "starred": true});
         let before = account.read().feedback(10).unwrap().starred;
-        let preview = account.call("star_feedback", args.clone(), Phase::Preview).unwrap();
+        let preview = account
+            .call("star_feedback", args.clone(), Phase::Preview)
+            .unwrap();
         assert_eq!(preview["before"], json!(before));
         assert_eq!(account.read().feedback(10).unwrap().starred, before);
         account.call("star_feedback", args, Phase::Apply).unwrap();
         assert!(account.read().feedback(10).unwrap().starred);
-        let bad = account.call("star_feedback", json!({"feedbackId": 10}), Phase::Preview).unwrap_err();
+        let bad = account
+            .call("star_feedback", json!({"feedbackId": 10}), Phase::Preview)
+            .unwrap_err();
         assert_eq!(bad.code().as_str(), "InvalidArguments");
     }
 
@@ -405,22 +519,50 @@ mod tests {
         assert!(authorize("get_score", &Value::Null, &read).is_err());
         let by_tag = json!({"tag": "vip"});
         let by_name = json!({"name": "olivia"});
-        assert!(!authorize("search_customers", &by_tag, &read).unwrap().clear_pii);
+        assert!(
+            !authorize("search_customers", &by_tag, &read)
+                .unwrap()
+                .clear_pii
+        );
         let err = authorize("search_customers", &by_name, &read).unwrap_err();
         assert_eq!(err.code().as_str(), "Forbidden");
         assert!(err.message().contains("pii:read"));
-        assert!(authorize("search_customers", &by_name, &["customers:read", "pii:read"]).unwrap().clear_pii);
+        assert!(
+            authorize(
+                "search_customers",
+                &by_name,
+                &["customers:read", "pii:read"]
+            )
+            .unwrap()
+            .clear_pii
+        );
         let rename = json!({"customerId": 1, "firstName": "Ann"});
         assert!(authorize("update_contact", &rename, &["customers:write"]).is_err());
-        assert!(authorize("update_contact", &json!({"customerId": 1, "tags": []}), &["customers:write"]).is_ok());
-        assert!(authorize("list_suppressed_emails", &Value::Null, &["suppressions:read"]).is_err());
+        assert!(
+            authorize(
+                "update_contact",
+                &json!({"customerId": 1, "tags": []}),
+                &["customers:write"]
+            )
+            .is_ok()
+        );
+        assert!(
+            authorize(
+                "list_suppressed_emails",
+                &Value::Null,
+                &["suppressions:read"]
+            )
+            .is_err()
+        );
     }
 
     #[test]
     fn personal_data_is_masked_by_default() {
         let account = Account::sandbox();
         let email = account.read().customers[0].email.clone();
-        let masked = account.call("get_customer", json!({"customerId": 1}), Phase::Preview).unwrap();
+        let masked = account
+            .call("get_customer", json!({"customerId": 1}), Phase::Preview)
+            .unwrap();
         assert_ne!(masked["email"], json!(email));
         let clear = mcp_tools::pii::serialize_in_clear(|| {
             account.call("get_customer", json!({"customerId": 1}), Phase::Preview)

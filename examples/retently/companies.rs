@@ -70,7 +70,11 @@ impl State {
             .collect();
         let mut tallies = [Tally::default(); 3];
         let mut last = None;
-        for f in self.feedback.iter().filter(|f| people.contains(&f.customer_id)) {
+        for f in self
+            .feedback
+            .iter()
+            .filter(|f| people.contains(&f.customer_id))
+        {
             let metric = self.metric_of(f);
             tallies[metric as usize].add(metric, f.score);
             last = Some(f.created_at);
@@ -102,7 +106,10 @@ impl Account {
         state.require_b2b()?;
         let mut all: Vec<&Company> = state.companies.iter().collect();
         all.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(Page::from_iter(all.into_iter().map(|c| state.company_view(c)), args.paging))
+        Ok(Page::from_iter(
+            all.into_iter().map(|c| state.company_view(c)),
+            args.paging,
+        ))
     }
 
     /// `get_company`: one company.
@@ -121,14 +128,24 @@ mod tests {
     #[test]
     fn companies_need_the_b2b_feature() {
         let account = Account::sandbox();
-        let page = account.list_companies(from_value(json!({"top": 100})).unwrap()).unwrap();
+        let page = account
+            .list_companies(from_value(json!({"top": 100})).unwrap())
+            .unwrap();
         assert_eq!(page.items.len(), 40);
-        let one = account.get_company(GetCompanyArgs { company_id: 1 }).unwrap();
+        let one = account
+            .get_company(GetCompanyArgs { company_id: 1 })
+            .unwrap();
         assert!(one.customers > 0 && one.nps.is_some());
         account.set_b2b_feature(false);
-        let err = account.get_company(GetCompanyArgs { company_id: 1 }).unwrap_err();
+        let err = account
+            .get_company(GetCompanyArgs { company_id: 1 })
+            .unwrap_err();
         assert_eq!(err.code().as_str(), "Forbidden");
         assert!(err.message().contains("FeatureNotEnabled"));
-        assert!(account.list_companies(from_value(json!({})).unwrap()).is_err());
+        assert!(
+            account
+                .list_companies(from_value(json!({})).unwrap())
+                .is_err()
+        );
     }
 }

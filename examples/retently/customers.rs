@@ -77,7 +77,10 @@ impl Validate for SearchCustomersArgs {
         if self.company_id.is_none() && texts.iter().all(|t| t.is_none()) {
             return Err("pass at least one of companyId, companyName, tag, name and email; list_customers lists everyone".into());
         }
-        if texts.iter().any(|t| t.as_deref().is_some_and(|t| t.trim().is_empty())) {
+        if texts
+            .iter()
+            .any(|t| t.as_deref().is_some_and(|t| t.trim().is_empty()))
+        {
             return Err("search texts cannot be blank; omit the ones you do not need".into());
         }
         Ok(())
@@ -146,7 +149,10 @@ impl Validate for UpdateContactArgs {
 
 /// Whether an update changes personal data (email, name or phone), which needs pii:write.
 pub fn contains_personal_change(args: &UpdateContactArgs) -> bool {
-    args.email.is_some() || args.first_name.is_some() || args.last_name.is_some() || args.phone.is_some()
+    args.email.is_some()
+        || args.first_name.is_some()
+        || args.last_name.is_some()
+        || args.phone.is_some()
 }
 
 /// A value before or after a change: personal values stay de-identifiable.
@@ -199,7 +205,11 @@ impl State {
                 .map(|co| co.name.clone()),
             tags: c.tags.clone(),
             properties: c.properties.clone(),
-            responses: self.feedback.iter().filter(|f| f.customer_id == c.id).count(),
+            responses: self
+                .feedback
+                .iter()
+                .filter(|f| f.customer_id == c.id)
+                .count(),
             last_score: last.map(|f| format!("{} {}", self.metric_of(f).name(), f.score)),
             created_at: c.created_at.iso(),
         }
@@ -252,18 +262,19 @@ impl State {
         let c = self.customer(args.customer_id)?;
         let mut changes = Vec::new();
         let personal = |v: Option<String>, kind| ChangeValue::Personal(Pii::new(kind, v));
-        let mut text_change = |field: &str, kind: PiiKind, current: Option<&str>, new: &Option<String>| {
-            if let Some(new) = new {
-                let new = new.trim();
-                if current != Some(new) {
-                    changes.push(FieldChange {
-                        field: field.into(),
-                        before: personal(current.map(str::to_string), kind),
-                        after: personal(Some(new.to_string()), kind),
-                    });
+        let mut text_change =
+            |field: &str, kind: PiiKind, current: Option<&str>, new: &Option<String>| {
+                if let Some(new) = new {
+                    let new = new.trim();
+                    if current != Some(new) {
+                        changes.push(FieldChange {
+                            field: field.into(),
+                            before: personal(current.map(str::to_string), kind),
+                            after: personal(Some(new.to_string()), kind),
+                        });
+                    }
                 }
-            }
-        };
+            };
         if let Some(email) = &args.email {
             let email = email.trim();
             if !looks_like_email(email) {
@@ -282,8 +293,14 @@ impl State {
                 )));
             }
         }
-        for (field, value) in [("firstName", &args.first_name), ("lastName", &args.last_name)] {
-            if value.as_deref().is_some_and(|v| v.trim().is_empty() || v.chars().count() > 100) {
+        for (field, value) in [
+            ("firstName", &args.first_name),
+            ("lastName", &args.last_name),
+        ] {
+            if value
+                .as_deref()
+                .is_some_and(|v| v.trim().is_empty() || v.chars().count() > 100)
+            {
                 return Err(ToolError::invalid_parameter(format!(
                     "{field} must be 1 to 100 characters and not blank"
                 )));
@@ -291,7 +308,9 @@ impl State {
         }
         if let Some(phone) = &args.phone {
             let digits = phone.chars().filter(char::is_ascii_digit).count();
-            let allowed = phone.chars().all(|ch| ch.is_ascii_digit() || " +-().".contains(ch));
+            let allowed = phone
+                .chars()
+                .all(|ch| ch.is_ascii_digit() || " +-().".contains(ch));
             if !allowed || !(7..=15).contains(&digits) {
                 return Err(ToolError::invalid_parameter(format!(
                     "phone {phone:?} is not a phone number; pass 7 to 15 digits with optional +, spaces, dashes and parentheses"
@@ -299,8 +318,18 @@ impl State {
             }
         }
         text_change("email", PiiKind::Email, Some(&c.email), &args.email);
-        text_change("firstName", PiiKind::Name, Some(&c.first_name), &args.first_name);
-        text_change("lastName", PiiKind::Name, Some(&c.last_name), &args.last_name);
+        text_change(
+            "firstName",
+            PiiKind::Name,
+            Some(&c.first_name),
+            &args.first_name,
+        );
+        text_change(
+            "lastName",
+            PiiKind::Name,
+            Some(&c.last_name),
+            &args.last_name,
+        );
         text_change("phone", PiiKind::Phone, c.phone.as_deref(), &args.phone);
         if let Some(company_id) = args.company_id {
             let company = self.company(company_id)?;
@@ -333,9 +362,12 @@ impl State {
                 });
             }
         }
-        let personal_data_changed = changes
-            .iter()
-            .any(|ch| matches!(ch.field.as_str(), "email" | "firstName" | "lastName" | "phone"));
+        let personal_data_changed = changes.iter().any(|ch| {
+            matches!(
+                ch.field.as_str(),
+                "email" | "firstName" | "lastName" | "phone"
+            )
+        });
         Ok(ContactUpdate {
             customer_id: c.id,
             changes,
@@ -380,7 +412,10 @@ impl Account {
     /// `list_customers`: customers, newest first.
     pub fn list_customers(&self, args: ListCustomersArgs) -> ToolResult<Page<CustomerView>> {
         let state = self.read();
-        let rows = state.customers_newest_first().into_iter().map(|c| state.customer_view(c));
+        let rows = state
+            .customers_newest_first()
+            .into_iter()
+            .map(|c| state.customer_view(c));
         Ok(Page::from_iter(rows, args.paging))
     }
 
@@ -410,9 +445,19 @@ impl Account {
                         .is_some_and(|co| co.name.to_lowercase().contains(needle))
                 })
             })
-            .filter(|c| tag.as_deref().is_none_or(|t| c.tags.iter().any(|x| x.to_lowercase() == t)))
-            .filter(|c| name.as_deref().is_none_or(|n| c.full_name().to_lowercase().contains(n)))
-            .filter(|c| email.as_deref().is_none_or(|e| c.email.to_lowercase().contains(e)))
+            .filter(|c| {
+                tag.as_deref()
+                    .is_none_or(|t| c.tags.iter().any(|x| x.to_lowercase() == t))
+            })
+            .filter(|c| {
+                name.as_deref()
+                    .is_none_or(|n| c.full_name().to_lowercase().contains(n))
+            })
+            .filter(|c| {
+                email
+                    .as_deref()
+                    .is_none_or(|e| c.email.to_lowercase().contains(e))
+            })
             .map(|c| state.customer_view(c));
         Ok(Page::from_iter(rows, args.paging))
     }
@@ -485,9 +530,15 @@ mod tests {
 
     #[test]
     fn personal_rules_for_the_tool_layer() {
-        assert!(contains_personal_change(&update(json!({"customerId": 1, "email": "a@b.example"}))));
-        assert!(contains_personal_change(&update(json!({"customerId": 1, "lastName": "Roe"}))));
-        assert!(!contains_personal_change(&update(json!({"customerId": 1, "tags": ["vip"]}))));
+        assert!(contains_personal_change(&update(
+            json!({"customerId": 1, "email": "a@b.example"})
+        )));
+        assert!(contains_personal_change(&update(
+            json!({"customerId": 1, "lastName": "Roe"})
+        )));
+        assert!(!contains_personal_change(&update(
+            json!({"customerId": 1, "tags": ["vip"]})
+        )));
         let search: SearchCustomersArgs = from_value(json!({"tag": "vip"})).unwrap();
         assert!(!searches_personal_fields(&search));
         let search: SearchCustomersArgs = from_value(json!({"name": "olivia"})).unwrap();
@@ -497,7 +548,9 @@ mod tests {
     #[test]
     fn plan_changes_nothing_and_apply_does() {
         let account = Account::sandbox();
-        let before = account.get_customer(CustomerIdArgs { customer_id: 5 }).unwrap();
+        let before = account
+            .get_customer(CustomerIdArgs { customer_id: 5 })
+            .unwrap();
         let args = update(json!({
             "customerId": 5,
             "tags": ["vip", "VIP", " beta "],
@@ -507,18 +560,28 @@ mod tests {
         let plan = account.plan_update_contact(&args).unwrap();
         assert!(plan.personal_data_changed);
         assert!(plan.changes.iter().any(|c| c.field == "tags"));
-        let unchanged = account.get_customer(CustomerIdArgs { customer_id: 5 }).unwrap();
+        let unchanged = account
+            .get_customer(CustomerIdArgs { customer_id: 5 })
+            .unwrap();
         assert_eq!(unchanged.tags, before.tags);
         assert_eq!(unchanged.properties, before.properties);
 
         account.apply_update_contact(&args).unwrap();
-        let after = account.get_customer(CustomerIdArgs { customer_id: 5 }).unwrap();
+        let after = account
+            .get_customer(CustomerIdArgs { customer_id: 5 })
+            .unwrap();
         assert_eq!(after.tags, ["vip", "beta"]);
         assert_eq!(after.properties.get("mrr"), Some(&json!(999)));
         assert!(!after.properties.contains_key("betaTester"));
         assert_eq!(after.last_name.expose(), "Roe");
         // Applying again is a no-op plan.
-        assert!(account.plan_update_contact(&args).unwrap().changes.is_empty());
+        assert!(
+            account
+                .plan_update_contact(&args)
+                .unwrap()
+                .changes
+                .is_empty()
+        );
     }
 
     #[test]
@@ -550,7 +613,9 @@ mod tests {
             .plan_update_contact(&update(json!({"customerId": 1, "email": "not an email"})))
             .unwrap_err();
         assert_eq!(err.code().as_str(), "InvalidParameter");
-        let err = account.plan_update_contact(&update(json!({"customerId": 1}))).unwrap_err();
+        let err = account
+            .plan_update_contact(&update(json!({"customerId": 1})))
+            .unwrap_err();
         assert_eq!(err.code().as_str(), "InvalidArguments");
         let err = account
             .plan_update_contact(&update(json!({"customerId": 9999, "tags": []})))

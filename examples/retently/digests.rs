@@ -118,7 +118,9 @@ mod tests {
     #[test]
     fn digests_are_newest_first_with_links() {
         let account = Account::sandbox();
-        let page = account.list_digests(from_value(json!({"top": 100})).unwrap()).unwrap();
+        let page = account
+            .list_digests(from_value(json!({"top": 100})).unwrap())
+            .unwrap();
         assert_eq!(page.items.len(), 14);
         assert!(page.items.windows(2).all(|w| w[0].to >= w[1].to));
         let monthly = account
@@ -126,7 +128,11 @@ mod tests {
             .unwrap();
         assert_eq!(monthly.items.len(), 6);
         assert_eq!(monthly.items[0].from, "2026-10-01");
-        let detail = account.get_digest(GetDigestArgs { digest_id: monthly.items[0].id }).unwrap();
+        let detail = account
+            .get_digest(GetDigestArgs {
+                digest_id: monthly.items[0].id,
+            })
+            .unwrap();
         assert!(detail.summary.contains("NPS"));
         assert_eq!(detail.themes.len(), 3);
         assert!(detail.digest.pdf_url.ends_with(".pdf"));

@@ -60,9 +60,15 @@ fn view(i: &Integration) -> IntegrationView {
 
 impl Account {
     /// `list_integrations`: every integration with its health.
-    pub fn list_integrations(&self, args: ListIntegrationsArgs) -> ToolResult<Page<IntegrationView>> {
+    pub fn list_integrations(
+        &self,
+        args: ListIntegrationsArgs,
+    ) -> ToolResult<Page<IntegrationView>> {
         let state = self.read();
-        Ok(Page::from_iter(state.integrations.iter().map(view), args.paging))
+        Ok(Page::from_iter(
+            state.integrations.iter().map(view),
+            args.paging,
+        ))
     }
 
     /// `get_integration_status`: one integration's health and last sync.

@@ -312,7 +312,10 @@ mod tests {
         }
         stats.finish();
         assert_eq!((stats.sent, stats.delivered, stats.opened), (3, 2, 2));
-        assert_eq!((stats.responded, stats.bounced, stats.queued, stats.failed), (1, 1, 1, 1));
+        assert_eq!(
+            (stats.responded, stats.bounced, stats.queued, stats.failed),
+            (1, 1, 1, 1)
+        );
         assert_eq!(stats.response_rate, 33.3);
         assert_eq!(stats.open_rate, 100.0);
     }
@@ -330,7 +333,9 @@ mod tests {
             .list_outbox(from_value(json!({"kind": "reply", "top": 5})).unwrap())
             .unwrap();
         assert!(replies.items.iter().all(|r| r.feedback_id.is_some()));
-        let stats = account.get_outbox_stats(GetOutboxStatsArgs::default()).unwrap();
+        let stats = account
+            .get_outbox_stats(GetOutboxStatsArgs::default())
+            .unwrap();
         assert!(stats.totals.responded > 0 && stats.totals.bounced > 0);
     }
 }

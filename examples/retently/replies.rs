@@ -90,11 +90,18 @@ pub const RECIPIENT_SUPPRESSED: &str = "RecipientSuppressed";
 fn plan_reply(state: &State, args: &ReplyFeedbackArgs) -> ToolResult<ReplyPreview> {
     let body = args.body.trim();
     if body.is_empty() || body.chars().count() > 5000 {
-        return Err(ToolError::invalid_parameter("body must be 1 to 5000 characters and not blank"));
+        return Err(ToolError::invalid_parameter(
+            "body must be 1 to 5000 characters and not blank",
+        ));
     }
-    let subject = args.subject.as_deref().map_or("Re: your feedback", str::trim);
+    let subject = args
+        .subject
+        .as_deref()
+        .map_or("Re: your feedback", str::trim);
     if subject.is_empty() || subject.chars().count() > 200 {
-        return Err(ToolError::invalid_parameter("subject must be 1 to 200 characters and not blank, or omitted"));
+        return Err(ToolError::invalid_parameter(
+            "subject must be 1 to 200 characters and not blank, or omitted",
+        ));
     }
     let f = state.feedback(args.feedback_id)?;
     let customer = state.customer_of(f).ok_or_else(|| {
@@ -134,7 +141,11 @@ fn plan_reply(state: &State, args: &ReplyFeedbackArgs) -> ToolResult<ReplyPrevie
     })
 }
 
-fn commit_reply(state: &mut State, args: &ReplyFeedbackArgs, plan: &ReplyPreview) -> ToolResult<()> {
+fn commit_reply(
+    state: &mut State,
+    args: &ReplyFeedbackArgs,
+    plan: &ReplyPreview,
+) -> ToolResult<()> {
     let index = state.feedback_index(args.feedback_id)?;
     let (now, acting) = (state.now, state.acting_user_id);
     let customer_id = state.feedback[index].customer_id;
@@ -177,7 +188,9 @@ impl Account {
                 let (name, email) = match (r.direction, r.author_id) {
                     (Direction::Outbound, Some(id)) => (
                         state.user_name(id),
-                        state.user(id).map_or_else(|_| String::new(), |u| u.email.clone()),
+                        state
+                            .user(id)
+                            .map_or_else(|_| String::new(), |u| u.email.clone()),
                     ),
                     _ => (
                         customer.map_or_else(String::new, |c| c.full_name()),
@@ -230,7 +243,11 @@ mod tests {
             state
                 .feedback
                 .iter()
-                .find(|f| state.customer_of(f).is_some_and(|c| state.suppression_of(&c.email).is_none()))
+                .find(|f| {
+                    state
+                        .customer_of(f)
+                        .is_some_and(|c| state.suppression_of(&c.email).is_none())
+                })
                 .map(|f| f.id)
                 .unwrap()
         };
@@ -238,10 +255,16 @@ mod tests {
             from_value(json!({"feedbackId": id, "body": "Thanks, we are on it."})).unwrap();
         let outbox_len = account.read().outbox.len();
         let plan = account.plan_reply_feedback(&args).unwrap();
-        assert_eq!(account.read().outbox.len(), outbox_len, "a plan sends nothing");
+        assert_eq!(
+            account.read().outbox.len(),
+            outbox_len,
+            "a plan sends nothing"
+        );
         let done = account.apply_reply_feedback(&args).unwrap();
         assert_eq!(done.outbox_id, plan.outbox_id);
-        let thread = account.get_feedback_replies(FeedbackIdArgs { feedback_id: id }).unwrap();
+        let thread = account
+            .get_feedback_replies(FeedbackIdArgs { feedback_id: id })
+            .unwrap();
         let last = thread.messages.last().unwrap();
         assert_eq!(last.body, "Thanks, we are on it.");
         assert_eq!(last.delivery_state, Some(DeliveryState::Queued));
@@ -256,11 +279,16 @@ mod tests {
             state
                 .feedback
                 .iter()
-                .find(|f| state.customer_of(f).is_some_and(|c| state.suppression_of(&c.email).is_some()))
+                .find(|f| {
+                    state
+                        .customer_of(f)
+                        .is_some_and(|c| state.suppression_of(&c.email).is_some())
+                })
                 .map(|f| f.id)
                 .unwrap()
         };
-        let args: ReplyFeedbackArgs = from_value(json!({"feedbackId": id, "body": "Hello"})).unwrap();
+        let args: ReplyFeedbackArgs =
+            from_value(json!({"feedbackId": id, "body": "Hello"})).unwrap();
         let err = account.plan_reply_feedback(&args).unwrap_err();
         assert_eq!(err.code().as_str(), RECIPIENT_SUPPRESSED);
     }

@@ -265,7 +265,11 @@ impl From<&TrendGroup> for TrendGroupView {
 
 impl State {
     /// Settles the metric of a score request: the campaign's, unless a different one is asked for.
-    pub fn score_metric(&self, metric: Option<Metric>, campaign_id: Option<u64>) -> ToolResult<Metric> {
+    pub fn score_metric(
+        &self,
+        metric: Option<Metric>,
+        campaign_id: Option<u64>,
+    ) -> ToolResult<Metric> {
         let Some(id) = campaign_id else {
             return Ok(metric.unwrap_or(Metric::Nps));
         };
@@ -454,7 +458,11 @@ impl Account {
                 }
             })
             .collect();
-        topics.sort_by(|a, b| b.mentions.cmp(&a.mentions).then_with(|| a.topic.cmp(&b.topic)));
+        topics.sort_by(|a, b| {
+            b.mentions
+                .cmp(&a.mentions)
+                .then_with(|| a.topic.cmp(&b.topic))
+        });
         Ok(TopicStats {
             from: window.from.to_string(),
             to: window.to.to_string(),
@@ -507,7 +515,12 @@ impl Account {
 
     /// `get_trends`: the account's trend groups.
     pub fn get_trends(&self, _args: GetTrendsArgs) -> ToolResult<Vec<TrendGroupView>> {
-        Ok(self.read().trend_groups.iter().map(TrendGroupView::from).collect())
+        Ok(self
+            .read()
+            .trend_groups
+            .iter()
+            .map(TrendGroupView::from)
+            .collect())
     }
 
     /// `get_trends_group`: one trend group's configuration, or the default group's.
@@ -587,9 +600,13 @@ mod tests {
             .unwrap();
         // Adding the June 0: 2 promoters, 2 detractors of 5 -> 0.
         assert_eq!(all.score, Some(0.0));
-        let csat = account.get_score(from_value(json!({"metric": "CSAT"})).unwrap()).unwrap();
+        let csat = account
+            .get_score(from_value(json!({"metric": "CSAT"})).unwrap())
+            .unwrap();
         assert_eq!(csat.score, Some(50.0));
-        let ces = account.get_score(from_value(json!({"campaignId": 5})).unwrap()).unwrap();
+        let ces = account
+            .get_score(from_value(json!({"campaignId": 5})).unwrap())
+            .unwrap();
         assert_eq!((ces.metric, ces.score), (Metric::Ces, Some(5.5)));
         let narrow = account
             .get_score(from_value(json!({"from": "2026-10-02", "to": "2026-10-03"})).unwrap())
@@ -612,14 +629,22 @@ mod tests {
             .get_score(from_value(json!({"from": "2026-11-01", "to": "2026-10-01"})).unwrap())
             .unwrap_err();
         assert_eq!(err.code().as_str(), "InvalidArguments");
-        let err = account.get_score(from_value(json!({"to": "31/10/2026"})).unwrap()).unwrap_err();
+        let err = account
+            .get_score(from_value(json!({"to": "31/10/2026"})).unwrap())
+            .unwrap_err();
         assert_eq!(err.code().as_str(), "InvalidParameter");
     }
 
     #[test]
     fn monthly_stats_cover_twelve_complete_months() {
-        let account = account_with(&[(1, 10, "2026-10-31"), (1, 0, "2025-11-01"), (1, 10, "2026-11-01")]);
-        let stats = account.get_monthly_stats(from_value(json!({})).unwrap()).unwrap();
+        let account = account_with(&[
+            (1, 10, "2026-10-31"),
+            (1, 0, "2025-11-01"),
+            (1, 10, "2026-11-01"),
+        ]);
+        let stats = account
+            .get_monthly_stats(from_value(json!({})).unwrap())
+            .unwrap();
         assert_eq!(stats.months.len(), 12);
         assert_eq!(stats.months[0].month, "2025-11");
         assert_eq!(stats.months[11].month, "2026-10");
@@ -646,7 +671,10 @@ mod tests {
             .count() as u32;
         let reported = stats.topics.iter().find(|t| t.topic == "Support").unwrap();
         assert_eq!(reported.mentions, support);
-        assert_eq!(reported.positive + reported.neutral + reported.negative, support);
+        assert_eq!(
+            reported.positive + reported.neutral + reported.negative,
+            support
+        );
     }
 
     #[test]
@@ -657,8 +685,13 @@ mod tests {
         let sent: u32 = report.campaigns.iter().map(|c| c.delivery.sent).sum();
         assert_eq!(sent, report.delivery.sent);
         assert!(report.delivery.sent > 0);
-        let one = account.get_report(from_value(json!({"campaignId": 2})).unwrap()).unwrap();
-        assert_eq!(one.campaigns[0].delivery.sent, 0, "web campaigns send nothing");
+        let one = account
+            .get_report(from_value(json!({"campaignId": 2})).unwrap())
+            .unwrap();
+        assert_eq!(
+            one.campaigns[0].delivery.sent, 0,
+            "web campaigns send nothing"
+        );
         assert!(one.campaigns[0].score.responses > 0);
     }
 
@@ -666,9 +699,16 @@ mod tests {
     fn trend_groups_default_and_lookup() {
         let account = Account::sandbox();
         assert_eq!(account.get_trends(GetTrendsArgs {}).unwrap().len(), 3);
-        assert!(account.get_trends_group(GetTrendsGroupArgs::default()).unwrap().is_default);
+        assert!(
+            account
+                .get_trends_group(GetTrendsGroupArgs::default())
+                .unwrap()
+                .is_default
+        );
         let err = account
-            .get_trends_group(GetTrendsGroupArgs { trend_group_id: Some(42) })
+            .get_trends_group(GetTrendsGroupArgs {
+                trend_group_id: Some(42),
+            })
             .unwrap_err();
         assert_eq!(err.code().as_str(), "NotFound");
     }

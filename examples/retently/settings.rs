@@ -88,7 +88,11 @@ pub struct TopicView {
 impl State {
     /// The plan's limit for a dimension (0 when the plan has no such dimension).
     pub fn plan_limit(&self, key: &str) -> u64 {
-        self.plan.limits.iter().find(|l| l.key == key).map_or(0, |l| l.limit)
+        self.plan
+            .limits
+            .iter()
+            .find(|l| l.key == key)
+            .map_or(0, |l| l.limit)
     }
 
     /// Current usage of a metered dimension.
@@ -185,7 +189,11 @@ impl Account {
                 customers,
             })
             .collect();
-        tags.sort_by(|a, b| b.customers.cmp(&a.customers).then_with(|| a.tag.cmp(&b.tag)));
+        tags.sort_by(|a, b| {
+            b.customers
+                .cmp(&a.customers)
+                .then_with(|| a.tag.cmp(&b.tag))
+        });
         Ok(tags)
     }
 

@@ -105,7 +105,9 @@ impl State {
         self.suppressed_domains.iter().find_map(|s| {
             let value = s.value.to_lowercase();
             let hit = match s.kind {
-                SuppressionKind::Domain => domain == value || domain.ends_with(&format!(".{value}")),
+                SuppressionKind::Domain => {
+                    domain == value || domain.ends_with(&format!(".{value}"))
+                }
                 SuppressionKind::Pattern => wildcard_match(&value, &email),
             };
             hit.then(|| match s.kind {
@@ -137,13 +139,16 @@ impl Account {
         args: ListSuppressionsArgs,
     ) -> ToolResult<Page<SuppressedDomainView>> {
         let state = self.read();
-        let rows = state.suppressed_domains.iter().map(|s| SuppressedDomainView {
-            id: s.id,
-            value: s.value.clone(),
-            kind: s.kind,
-            reason: s.reason.clone(),
-            created_at: s.created_at.iso(),
-        });
+        let rows = state
+            .suppressed_domains
+            .iter()
+            .map(|s| SuppressedDomainView {
+                id: s.id,
+                value: s.value.clone(),
+                kind: s.kind,
+                reason: s.reason.clone(),
+                created_at: s.created_at.iso(),
+            });
         Ok(Page::from_iter(rows, args.paging))
     }
 
@@ -201,10 +206,20 @@ mod tests {
         let state = account.read();
         let listed = state.suppressed_emails[0].email.to_uppercase();
         assert!(state.suppression_of(&listed).unwrap().contains("address"));
-        assert!(state.suppression_of("x@competitor.example").unwrap().contains("domain"));
+        assert!(
+            state
+                .suppression_of("x@competitor.example")
+                .unwrap()
+                .contains("domain")
+        );
         assert!(state.suppression_of("x@eu.competitor.example").is_some());
         assert!(state.suppression_of("x@notcompetitor.example").is_none());
-        assert!(state.suppression_of("noreply@a.example").unwrap().contains("pattern"));
+        assert!(
+            state
+                .suppression_of("noreply@a.example")
+                .unwrap()
+                .contains("pattern")
+        );
         assert!(state.suppression_of("new.person@inbox.example").is_none());
     }
 
@@ -213,11 +228,17 @@ mod tests {
         let account = Account::sandbox();
         let email = account.read().suppressed_emails[2].email.clone();
         let by_email = account
-            .get_suppressed_email(GetSuppressedEmailArgs { suppression_id: None, email: Some(email) })
+            .get_suppressed_email(GetSuppressedEmailArgs {
+                suppression_id: None,
+                email: Some(email),
+            })
             .unwrap();
         assert_eq!(by_email.id, 3);
         let err = account
-            .get_suppressed_email(GetSuppressedEmailArgs { suppression_id: None, email: None })
+            .get_suppressed_email(GetSuppressedEmailArgs {
+                suppression_id: None,
+                email: None,
+            })
             .unwrap_err();
         assert_eq!(err.code().as_str(), "InvalidArguments");
     }

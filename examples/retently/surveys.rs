@@ -4,9 +4,7 @@ use mcp_tools::schemars::JsonSchema;
 use mcp_tools::{Batch, Pii, ToolError, ToolResult};
 use serde::{Deserialize, Serialize};
 
-use crate::account::{
-    Account, Channel, Customer, DeliveryState, OutboxEntry, OutboxKind, State,
-};
+use crate::account::{Account, Channel, Customer, DeliveryState, OutboxEntry, OutboxKind, State};
 use crate::customers::looks_like_email;
 
 /// One person to survey.
@@ -124,7 +122,10 @@ fn plan_send(state: &State, args: &SendSurveyArgs) -> ToolResult<SurveySend> {
             dropped.push(drop("not a valid email address".into()));
             continue;
         }
-        if recipients.iter().any(|p| p.email.expose().eq_ignore_ascii_case(&email)) {
+        if recipients
+            .iter()
+            .any(|p| p.email.expose().eq_ignore_ascii_case(&email))
+        {
             dropped.push(drop("listed more than once".into()));
             continue;
         }
@@ -132,7 +133,10 @@ fn plan_send(state: &State, args: &SendSurveyArgs) -> ToolResult<SurveySend> {
             dropped.push(drop(reason));
             continue;
         }
-        let customer: Option<&Customer> = state.customers.iter().find(|c| c.email.eq_ignore_ascii_case(&email));
+        let customer: Option<&Customer> = state
+            .customers
+            .iter()
+            .find(|c| c.email.eq_ignore_ascii_case(&email));
         let name = match customer {
             Some(c) => c.full_name(),
             None => format!(
@@ -144,10 +148,16 @@ fn plan_send(state: &State, args: &SendSurveyArgs) -> ToolResult<SurveySend> {
             .to_string(),
         };
         let destination = if campaign.channel == Channel::Sms {
-            match r.phone.clone().or_else(|| customer.and_then(|c| c.phone.clone())) {
+            match r
+                .phone
+                .clone()
+                .or_else(|| customer.and_then(|c| c.phone.clone()))
+            {
                 Some(phone) => Pii::phone(phone),
                 None => {
-                    dropped.push(drop("no phone number for an SMS campaign; pass phone".into()));
+                    dropped.push(drop(
+                        "no phone number for an SMS campaign; pass phone".into(),
+                    ));
                     continue;
                 }
             }
@@ -181,7 +191,9 @@ fn plan_send(state: &State, args: &SendSurveyArgs) -> ToolResult<SurveySend> {
         campaign_id: campaign.id,
         campaign_name: campaign.name.clone(),
         channel: campaign.channel,
-        outbox_ids: (0..recipients.len() as u64).map(|i| first_outbox + i).collect(),
+        outbox_ids: (0..recipients.len() as u64)
+            .map(|i| first_outbox + i)
+            .collect(),
         recipients,
         dropped,
         new_customers,
@@ -257,7 +269,8 @@ mod tests {
     use mcp_tools::serde_json::{from_value, json};
 
     fn send(campaign_id: u64, recipients: mcp_tools::serde_json::Value) -> SendSurveyArgs {
-        from_value(json!({"campaignId": campaign_id, "recipients": recipients})).expect("valid arguments")
+        from_value(json!({"campaignId": campaign_id, "recipients": recipients}))
+            .expect("valid arguments")
     }
 
     #[test]
@@ -265,17 +278,23 @@ mod tests {
         let account = Account::sandbox();
         let (suppressed, known) = {
             let s = account.read();
-            (s.suppressed_emails[0].email.clone(), s.customers[1].email.clone())
+            (
+                s.suppressed_emails[0].email.clone(),
+                s.customers[1].email.clone(),
+            )
         };
-        let args = send(1, json!([
-            {"email": "new.person@inbox.example", "firstName": "New", "lastName": "Person"},
-            {"email": known},
-            {"email": suppressed},
-            {"email": "ceo@competitor.example"},
-            {"email": "noreply@shop.example"},
-            {"email": "NEW.person@inbox.example"},
-            {"email": "not-an-address"}
-        ]));
+        let args = send(
+            1,
+            json!([
+                {"email": "new.person@inbox.example", "firstName": "New", "lastName": "Person"},
+                {"email": known},
+                {"email": suppressed},
+                {"email": "ceo@competitor.example"},
+                {"email": "noreply@shop.example"},
+                {"email": "NEW.person@inbox.example"},
+                {"email": "not-an-address"}
+            ]),
+        );
         let plan = account.plan_send_survey(&args).unwrap();
         assert_eq!(plan.recipients.len(), 2);
         assert_eq!(plan.new_customers, 1);
@@ -293,7 +312,14 @@ mod tests {
         let state = account.read();
         assert_eq!(state.outbox.len(), outbox + 2);
         assert_eq!(state.customers.len(), customers + 1);
-        assert!(state.outbox.iter().rev().take(2).all(|e| e.state == DeliveryState::Queued));
+        assert!(
+            state
+                .outbox
+                .iter()
+                .rev()
+                .take(2)
+                .all(|e| e.state == DeliveryState::Queued)
+        );
     }
 
     #[test]
@@ -303,7 +329,9 @@ mod tests {
         let err = account.plan_send_survey(&send(6, one.clone())).unwrap_err();
         assert_eq!(err.code().as_str(), "Conflict");
         assert!(err.message().contains("disabled"));
-        let err = account.apply_send_survey(&send(6, one.clone())).unwrap_err();
+        let err = account
+            .apply_send_survey(&send(6, one.clone()))
+            .unwrap_err();
         assert_eq!(err.code().as_str(), "Conflict");
         let err = account.plan_send_survey(&send(2, one.clone())).unwrap_err();
         assert_eq!(err.code().as_str(), "InvalidInput");
@@ -315,10 +343,13 @@ mod tests {
     fn sms_needs_a_phone() {
         let account = Account::sandbox();
         let plan = account
-            .plan_send_survey(&send(4, json!([
-                {"email": "x1@inbox.example"},
-                {"email": "x2@inbox.example", "phone": "+1 555-0100"}
-            ])))
+            .plan_send_survey(&send(
+                4,
+                json!([
+                    {"email": "x1@inbox.example"},
+                    {"email": "x2@inbox.example", "phone": "+1 555-0100"}
+                ]),
+            ))
             .unwrap();
         assert_eq!(plan.recipients.len(), 1);
         assert!(plan.dropped[0].reason.contains("phone"));

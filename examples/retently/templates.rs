@@ -65,7 +65,10 @@ impl Account {
     /// `list_templates`: every template, by id.
     pub fn list_templates(&self, args: ListTemplatesArgs) -> ToolResult<Page<TemplateView>> {
         let state = self.read();
-        Ok(Page::from_iter(state.templates.iter().map(view), args.paging))
+        Ok(Page::from_iter(
+            state.templates.iter().map(view),
+            args.paging,
+        ))
     }
 
     /// `search_templates`: templates by name, metric and channel.
@@ -75,7 +78,11 @@ impl Account {
         let rows = state
             .templates
             .iter()
-            .filter(|t| needle.as_deref().is_none_or(|n| t.name.to_lowercase().contains(n)))
+            .filter(|t| {
+                needle
+                    .as_deref()
+                    .is_none_or(|n| t.name.to_lowercase().contains(n))
+            })
             .filter(|t| args.metric.is_none_or(|m| t.metric == m))
             .filter(|t| args.channel.is_none_or(|c| t.channel == c))
             .map(view);

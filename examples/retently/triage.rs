@@ -7,9 +7,7 @@ use mcp_tools::schemars::JsonSchema;
 use mcp_tools::{Pii, ToolError, ToolResult, Validate};
 use serde::{Deserialize, Serialize};
 
-use crate::account::{
-    Account, Role, Sentiment, State, TopicMention, UserStatus, validated,
-};
+use crate::account::{Account, Role, Sentiment, State, TopicMention, UserStatus, validated};
 use crate::customers::normalize_tags;
 
 /// A before/after preview of one field of one response.
@@ -63,8 +61,14 @@ impl Validate for TagFeedbackArgs {
         if add.is_empty() && remove.is_empty() {
             return Err("pass tags in add, remove or both".into());
         }
-        if let Some(both) = add.iter().find(|a| remove.iter().any(|r| r.trim().eq_ignore_ascii_case(a.trim()))) {
-            return Err(format!("tag {both:?} is in both add and remove; keep it in one"));
+        if let Some(both) = add.iter().find(|a| {
+            remove
+                .iter()
+                .any(|r| r.trim().eq_ignore_ascii_case(a.trim()))
+        }) {
+            return Err(format!(
+                "tag {both:?} is in both add and remove; keep it in one"
+            ));
         }
         Ok(())
     }
@@ -131,7 +135,9 @@ pub struct AssignFeedbackArgs {
 impl Validate for AssignFeedbackArgs {
     fn validate(&self) -> Result<(), String> {
         match (self.action, self.user_id) {
-            (AssignAction::Assign, None) => Err("assign needs userId; list_users gives team member ids".into()),
+            (AssignAction::Assign, None) => {
+                Err("assign needs userId; list_users gives team member ids".into())
+            }
             (AssignAction::Unassign, Some(_)) => Err("unassign takes no userId; drop it".into()),
             _ => Ok(()),
         }
@@ -167,7 +173,9 @@ pub struct ResolveFeedbackArgs {
 impl Validate for ResolveFeedbackArgs {
     fn validate(&self) -> Result<(), String> {
         match (self.action, &self.status) {
-            (ResolveAction::SetStatus, None) => Err("setStatus needs status; list_statuses gives the keys".into()),
+            (ResolveAction::SetStatus, None) => {
+                Err("setStatus needs status; list_statuses gives the keys".into())
+            }
             (ResolveAction::Resolve | ResolveAction::Reopen, Some(_)) => {
                 Err("status only goes with action setStatus; drop it or use setStatus".into())
             }
@@ -225,7 +233,10 @@ fn plan_tags(state: &State, args: &TagFeedbackArgs) -> ToolResult<FeedbackChange
     Ok(FeedbackChange::new(f.id, "tags", f.tags.clone(), after))
 }
 
-fn plan_topics(state: &State, args: &SetTopicsArgs) -> ToolResult<FeedbackChange<Vec<TopicMention>>> {
+fn plan_topics(
+    state: &State,
+    args: &SetTopicsArgs,
+) -> ToolResult<FeedbackChange<Vec<TopicMention>>> {
     let f = state.feedback(args.feedback_id)?;
     let mut after: Vec<TopicMention> = Vec::new();
     for wanted in &args.topics {
@@ -247,7 +258,11 @@ fn plan_topics(state: &State, args: &SetTopicsArgs) -> ToolResult<FeedbackChange
                 topic.name
             )));
         }
-        let current = f.topics.iter().find(|t| t.topic == topic.name).map(|t| t.sentiment);
+        let current = f
+            .topics
+            .iter()
+            .find(|t| t.topic == topic.name)
+            .map(|t| t.sentiment);
         after.push(TopicMention {
             topic: topic.name.clone(),
             sentiment: wanted.sentiment.or(current).unwrap_or(Sentiment::Neutral),
@@ -258,20 +273,30 @@ fn plan_topics(state: &State, args: &SetTopicsArgs) -> ToolResult<FeedbackChange
 
 fn plan_star(state: &State, args: &StarFeedbackArgs) -> ToolResult<FeedbackChange<bool>> {
     let f = state.feedback(args.feedback_id)?;
-    Ok(FeedbackChange::new(f.id, "starred", f.starred, args.starred))
+    Ok(FeedbackChange::new(
+        f.id,
+        "starred",
+        f.starred,
+        args.starred,
+    ))
 }
 
-fn plan_assign(state: &State, args: &AssignFeedbackArgs) -> ToolResult<FeedbackChange<Option<u64>>> {
+fn plan_assign(
+    state: &State,
+    args: &AssignFeedbackArgs,
+) -> ToolResult<FeedbackChange<Option<u64>>> {
     validated(args)?;
     let f = state.feedback(args.feedback_id)?;
     if let Some(id) = args.user_id {
         let user = state.user(id)?;
         if user.status != UserStatus::Active {
-            return Err(ToolError::conflict(format!(
-                "team member {id} is {:?}, not active; assign an active member from list_users",
-                user.status
-            )
-            .to_lowercase()));
+            return Err(ToolError::conflict(
+                format!(
+                    "team member {id} is {:?}, not active; assign an active member from list_users",
+                    user.status
+                )
+                .to_lowercase(),
+            ));
         }
         if user.role == Role::Viewer {
             return Err(ToolError::conflict(format!(
@@ -279,7 +304,12 @@ fn plan_assign(state: &State, args: &AssignFeedbackArgs) -> ToolResult<FeedbackC
             )));
         }
     }
-    Ok(FeedbackChange::new(f.id, "assigneeId", f.assignee_id, args.user_id))
+    Ok(FeedbackChange::new(
+        f.id,
+        "assigneeId",
+        f.assignee_id,
+        args.user_id,
+    ))
 }
 
 fn plan_status(state: &State, args: &ResolveFeedbackArgs) -> ToolResult<FeedbackChange<String>> {
@@ -301,13 +331,20 @@ fn plan_status(state: &State, args: &ResolveFeedbackArgs) -> ToolResult<Feedback
                 keys.join(", ")
             ))
         })?;
-    Ok(FeedbackChange::new(f.id, "status", f.status.clone(), status.key.clone()))
+    Ok(FeedbackChange::new(
+        f.id,
+        "status",
+        f.status.clone(),
+        status.key.clone(),
+    ))
 }
 
 fn plan_note(state: &State, args: &AddNoteArgs) -> ToolResult<NoteAddition> {
     let text = args.text.trim();
     if text.is_empty() || text.chars().count() > 2000 {
-        return Err(ToolError::invalid_parameter("text must be 1 to 2000 characters and not blank"));
+        return Err(ToolError::invalid_parameter(
+            "text must be 1 to 2000 characters and not blank",
+        ));
     }
     let f = state.feedback(args.feedback_id)?;
     let author = state.user(state.acting_user_id)?;
@@ -336,12 +373,18 @@ fn target(state: &mut State, id: u64) -> ToolResult<&mut crate::account::Feedbac
 
 impl Account {
     /// `tag_feedback`, first phase: the tags before and after.
-    pub fn plan_tag_feedback(&self, args: &TagFeedbackArgs) -> ToolResult<FeedbackChange<Vec<String>>> {
+    pub fn plan_tag_feedback(
+        &self,
+        args: &TagFeedbackArgs,
+    ) -> ToolResult<FeedbackChange<Vec<String>>> {
         plan_tags(&self.read(), args)
     }
 
     /// `tag_feedback`, second phase.
-    pub fn apply_tag_feedback(&self, args: &TagFeedbackArgs) -> ToolResult<FeedbackChange<Vec<String>>> {
+    pub fn apply_tag_feedback(
+        &self,
+        args: &TagFeedbackArgs,
+    ) -> ToolResult<FeedbackChange<Vec<String>>> {
         self.apply_planned(args, plan_tags, |state, args, plan| {
             target(state, args.feedback_id)?.tags = plan.after.clone();
             Ok(())
@@ -349,12 +392,18 @@ impl Account {
     }
 
     /// `set_topics`, first phase: the topics before and after.
-    pub fn plan_set_topics(&self, args: &SetTopicsArgs) -> ToolResult<FeedbackChange<Vec<TopicMention>>> {
+    pub fn plan_set_topics(
+        &self,
+        args: &SetTopicsArgs,
+    ) -> ToolResult<FeedbackChange<Vec<TopicMention>>> {
         plan_topics(&self.read(), args)
     }
 
     /// `set_topics`, second phase.
-    pub fn apply_set_topics(&self, args: &SetTopicsArgs) -> ToolResult<FeedbackChange<Vec<TopicMention>>> {
+    pub fn apply_set_topics(
+        &self,
+        args: &SetTopicsArgs,
+    ) -> ToolResult<FeedbackChange<Vec<TopicMention>>> {
         self.apply_planned(args, plan_topics, |state, args, plan| {
             target(state, args.feedback_id)?.topics = plan.after.clone();
             Ok(())
@@ -375,12 +424,18 @@ impl Account {
     }
 
     /// `assign_feedback`, first phase: the assignee before and after.
-    pub fn plan_assign_feedback(&self, args: &AssignFeedbackArgs) -> ToolResult<FeedbackChange<Option<u64>>> {
+    pub fn plan_assign_feedback(
+        &self,
+        args: &AssignFeedbackArgs,
+    ) -> ToolResult<FeedbackChange<Option<u64>>> {
         plan_assign(&self.read(), args)
     }
 
     /// `assign_feedback`, second phase.
-    pub fn apply_assign_feedback(&self, args: &AssignFeedbackArgs) -> ToolResult<FeedbackChange<Option<u64>>> {
+    pub fn apply_assign_feedback(
+        &self,
+        args: &AssignFeedbackArgs,
+    ) -> ToolResult<FeedbackChange<Option<u64>>> {
         self.apply_planned(args, plan_assign, |state, args, plan| {
             target(state, args.feedback_id)?.assignee_id = plan.after;
             Ok(())
@@ -388,12 +443,18 @@ impl Account {
     }
 
     /// `resolve_feedback`, first phase: the status before and after.
-    pub fn plan_resolve_feedback(&self, args: &ResolveFeedbackArgs) -> ToolResult<FeedbackChange<String>> {
+    pub fn plan_resolve_feedback(
+        &self,
+        args: &ResolveFeedbackArgs,
+    ) -> ToolResult<FeedbackChange<String>> {
         plan_status(&self.read(), args)
     }
 
     /// `resolve_feedback`, second phase.
-    pub fn apply_resolve_feedback(&self, args: &ResolveFeedbackArgs) -> ToolResult<FeedbackChange<String>> {
+    pub fn apply_resolve_feedback(
+        &self,
+        args: &ResolveFeedbackArgs,
+    ) -> ToolResult<FeedbackChange<String>> {
         self.apply_planned(args, plan_status, |state, args, plan| {
             target(state, args.feedback_id)?.status = plan.after.clone();
             Ok(())
@@ -409,12 +470,14 @@ impl Account {
     pub fn apply_add_note(&self, args: &AddNoteArgs) -> ToolResult<NoteAddition> {
         self.apply_planned(args, plan_note, |state, args, plan| {
             let now = state.now;
-            target(state, args.feedback_id)?.notes.push(crate::account::Note {
-                id: plan.note_id,
-                author_id: plan.author_id,
-                text: plan.text.clone(),
-                created_at: now,
-            });
+            target(state, args.feedback_id)?
+                .notes
+                .push(crate::account::Note {
+                    id: plan.note_id,
+                    author_id: plan.author_id,
+                    text: plan.text.clone(),
+                    created_at: now,
+                });
             Ok(())
         })
     }
@@ -434,17 +497,25 @@ mod tests {
         let account = Account::sandbox();
         let id = 100;
         let before = account.read().feedback(id).unwrap().tags.clone();
-        let a: TagFeedbackArgs = args(json!({"feedbackId": id, "add": ["Escalate-Q4", "escalate-q4"], "remove": ["bug"]}));
+        let a: TagFeedbackArgs = args(
+            json!({"feedbackId": id, "add": ["Escalate-Q4", "escalate-q4"], "remove": ["bug"]}),
+        );
         let plan = account.plan_tag_feedback(&a).unwrap();
         assert!(plan.changed);
-        assert_eq!(account.read().feedback(id).unwrap().tags, before, "a plan changes nothing");
+        assert_eq!(
+            account.read().feedback(id).unwrap().tags,
+            before,
+            "a plan changes nothing"
+        );
         let done = account.apply_tag_feedback(&a).unwrap();
         assert_eq!(done, plan);
         let tags = account.read().feedback(id).unwrap().tags.clone();
         assert!(tags.contains(&"Escalate-Q4".to_string()) && !tags.contains(&"bug".to_string()));
         assert!(!account.plan_tag_feedback(&a).unwrap().changed);
         let err = account
-            .plan_tag_feedback(&args(json!({"feedbackId": id, "add": ["x"], "remove": ["X"]})))
+            .plan_tag_feedback(&args(
+                json!({"feedbackId": id, "add": ["x"], "remove": ["X"]}),
+            ))
             .unwrap_err();
         assert_eq!(err.code().as_str(), "InvalidArguments");
     }
@@ -452,56 +523,82 @@ mod tests {
     #[test]
     fn topics_are_replaced_and_checked() {
         let account = Account::sandbox();
-        let a: SetTopicsArgs = args(json!({"feedbackId": 7, "topics": [{"topic": "pricing", "sentiment": "negative"}, {"topic": "Support"}]}));
+        let a: SetTopicsArgs = args(
+            json!({"feedbackId": 7, "topics": [{"topic": "pricing", "sentiment": "negative"}, {"topic": "Support"}]}),
+        );
         account.apply_set_topics(&a).unwrap();
         let topics = account.read().feedback(7).unwrap().topics.clone();
         assert_eq!(topics.len(), 2);
         assert_eq!(topics[0].topic, "Pricing");
         assert_eq!(topics[0].sentiment, Sentiment::Negative);
         let err = account
-            .plan_set_topics(&args(json!({"feedbackId": 7, "topics": [{"topic": "Weather"}]})))
+            .plan_set_topics(&args(
+                json!({"feedbackId": 7, "topics": [{"topic": "Weather"}]}),
+            ))
             .unwrap_err();
         assert!(err.message().contains("list_topics"));
-        let cleared = account.apply_set_topics(&args(json!({"feedbackId": 7, "topics": []}))).unwrap();
+        let cleared = account
+            .apply_set_topics(&args(json!({"feedbackId": 7, "topics": []})))
+            .unwrap();
         assert!(cleared.after.is_empty());
     }
 
     #[test]
     fn star_assign_resolve_and_note() {
         let account = Account::sandbox();
-        account.apply_star_feedback(&args(json!({"feedbackId": 3, "starred": true}))).unwrap();
+        account
+            .apply_star_feedback(&args(json!({"feedbackId": 3, "starred": true})))
+            .unwrap();
         assert!(account.read().feedback(3).unwrap().starred);
 
         let err = account
-            .plan_assign_feedback(&args(json!({"feedbackId": 3, "action": "assign", "userId": 99})))
+            .plan_assign_feedback(&args(
+                json!({"feedbackId": 3, "action": "assign", "userId": 99}),
+            ))
             .unwrap_err();
         assert_eq!(err.code().as_str(), "NotFound");
         let err = account
-            .plan_assign_feedback(&args(json!({"feedbackId": 3, "action": "assign", "userId": 7})))
+            .plan_assign_feedback(&args(
+                json!({"feedbackId": 3, "action": "assign", "userId": 7}),
+            ))
             .unwrap_err();
         assert_eq!(err.code().as_str(), "Conflict");
         account
-            .apply_assign_feedback(&args(json!({"feedbackId": 3, "action": "assign", "userId": 5})))
+            .apply_assign_feedback(&args(
+                json!({"feedbackId": 3, "action": "assign", "userId": 5}),
+            ))
             .unwrap();
         assert_eq!(account.read().feedback(3).unwrap().assignee_id, Some(5));
-        account.apply_assign_feedback(&args(json!({"feedbackId": 3, "action": "unassign"}))).unwrap();
+        account
+            .apply_assign_feedback(&args(json!({"feedbackId": 3, "action": "unassign"})))
+            .unwrap();
         assert_eq!(account.read().feedback(3).unwrap().assignee_id, None);
 
         account
-            .apply_resolve_feedback(&args(json!({"feedbackId": 3, "action": "setStatus", "status": "escalated"})))
+            .apply_resolve_feedback(&args(
+                json!({"feedbackId": 3, "action": "setStatus", "status": "escalated"}),
+            ))
             .unwrap();
         assert_eq!(account.read().feedback(3).unwrap().status, "escalated");
-        account.apply_resolve_feedback(&args(json!({"feedbackId": 3, "action": "resolve"}))).unwrap();
+        account
+            .apply_resolve_feedback(&args(json!({"feedbackId": 3, "action": "resolve"})))
+            .unwrap();
         assert_eq!(account.read().feedback(3).unwrap().status, "resolved");
         let err = account
-            .plan_resolve_feedback(&args(json!({"feedbackId": 3, "action": "setStatus", "status": "snoozed"})))
+            .plan_resolve_feedback(&args(
+                json!({"feedbackId": 3, "action": "setStatus", "status": "snoozed"}),
+            ))
             .unwrap_err();
         assert!(err.message().contains("list_statuses"));
 
         let count = account.read().feedback(3).unwrap().notes.len();
-        let plan = account.plan_add_note(&args(json!({"feedbackId": 3, "text": "Called them."}))).unwrap();
+        let plan = account
+            .plan_add_note(&args(json!({"feedbackId": 3, "text": "Called them."})))
+            .unwrap();
         assert_eq!(account.read().feedback(3).unwrap().notes.len(), count);
-        let done = account.apply_add_note(&args(json!({"feedbackId": 3, "text": "Called them."}))).unwrap();
+        let done = account
+            .apply_add_note(&args(json!({"feedbackId": 3, "text": "Called them."})))
+            .unwrap();
         assert_eq!(done.note_id, plan.note_id);
         assert_eq!(account.read().feedback(3).unwrap().notes.len(), count + 1);
     }

@@ -159,7 +159,10 @@ impl Account {
     }
 
     /// Turns the B2B Account-CX feature on or off.
-    #[allow(dead_code, reason = "tests and the tool layer's sandbox switch flip the feature")]
+    #[allow(
+        dead_code,
+        reason = "tests and the tool layer's sandbox switch flip the feature"
+    )]
     pub fn set_b2b_feature(&self, enabled: bool) {
         self.write().b2b_enabled = enabled;
     }

@@ -691,17 +691,20 @@ fn attributes() -> Vec<Attribute> {
     ]
 }
 
+/// Provider, purpose, state, health, last sync, last error, records synced.
+type IntegrationRow = (
+    &'static str,
+    &'static str,
+    ConnectionState,
+    Health,
+    Option<Timestamp>,
+    Option<&'static str>,
+    u64,
+);
+
 fn integrations(now: Timestamp) -> Vec<Integration> {
     let hours = |h: i64| Some(now.plus_seconds(-h * 3600));
-    let rows: [(
-        &str,
-        &str,
-        ConnectionState,
-        Health,
-        Option<Timestamp>,
-        Option<&str>,
-        u64,
-    ); 6] = [
+    let rows: [IntegrationRow; 6] = [
         (
             "HubSpot",
             "Contact and deal sync",

@@ -1,7 +1,10 @@
 //! In-process cost of the core: argument validation, dispatch and envelope.
 //!
 //! `cargo bench --bench dispatch`
-#![allow(missing_docs, reason = "criterion's macros generate undocumented items")]
+#![allow(
+    missing_docs,
+    reason = "criterion's macros generate undocumented items"
+)]
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use mcp_tools::jsonrpc::{self, Incoming, Message};

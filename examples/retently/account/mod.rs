@@ -179,6 +179,28 @@ impl Account {
     }
 }
 
+/// Checks an argument type's cross-field rule, as the tool layer also does.
+pub fn validated<A: mcp_tools::Validate>(args: &A) -> ToolResult<()> {
+    args.validate().map_err(ToolError::invalid_arguments)
+}
+
+impl Account {
+    /// Runs the second phase of a write: re-plans against the current state under
+    /// the write lock, then commits that plan, so a confirmed write never acts on a
+    /// stale preview.
+    pub fn apply_planned<A, P>(
+        &self,
+        args: &A,
+        plan: impl FnOnce(&State, &A) -> ToolResult<P>,
+        commit: impl FnOnce(&mut State, &A, &P) -> ToolResult<()>,
+    ) -> ToolResult<P> {
+        let mut state = self.write();
+        let planned = plan(&state, args)?;
+        commit(&mut state, args, &planned)?;
+        Ok(planned)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,27 +241,5 @@ mod tests {
         })
         .join();
         assert!(!account.read().feedback.is_empty());
-    }
-}
-
-/// Checks an argument type's cross-field rule, as the tool layer also does.
-pub fn validated<A: mcp_tools::Validate>(args: &A) -> ToolResult<()> {
-    args.validate().map_err(ToolError::invalid_arguments)
-}
-
-impl Account {
-    /// Runs the second phase of a write: re-plans against the current state under
-    /// the write lock, then commits that plan, so a confirmed write never acts on a
-    /// stale preview.
-    pub fn apply_planned<A, P>(
-        &self,
-        args: &A,
-        plan: impl FnOnce(&State, &A) -> ToolResult<P>,
-        commit: impl FnOnce(&mut State, &A, &P) -> ToolResult<()>,
-    ) -> ToolResult<P> {
-        let mut state = self.write();
-        let planned = plan(&state, args)?;
-        commit(&mut state, args, &planned)?;
-        Ok(planned)
     }
 }

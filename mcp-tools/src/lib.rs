@@ -86,6 +86,8 @@ mod batch;
 mod client;
 mod context;
 mod error;
+#[cfg(feature = "macros")]
+mod macro_support;
 mod paging;
 mod patch;
 mod schema;
@@ -118,6 +120,10 @@ pub use server::{
 pub use tool::{Effect, NoArguments, Tool, ToolAnnotations, ToolBuilder};
 pub use validate::Validate;
 
+#[cfg(feature = "macros")]
+#[doc(inline)]
+pub use mcp_tools_macros::tool;
+
 pub use schemars;
 pub use serde_json;
 
@@ -126,7 +132,15 @@ pub use serde_json;
 pub mod __private {
     pub use crate::context::{FromToolContext, ToolContext};
     pub use crate::error::ToolError;
-    pub use crate::tool::{Tool, ToolBuilder};
+    #[cfg(feature = "macros")]
+    pub use crate::macro_support::{
+        ArgumentsProbe, FinishPlain, FinishValidated, assert_arguments, assert_data,
+    };
+    pub use crate::tool::{NoArguments, Tool, ToolBuilder};
+    pub use crate::validate::Validate;
+    pub use core::convert::Into;
+    pub use core::result::Result;
+    pub use core::time::Duration;
     pub use schemars;
     pub use serde;
     pub use serde_json;

@@ -123,6 +123,8 @@ pub(crate) struct ToolAttrs {
     pub(crate) lenient: Attr<()>,
     pub(crate) timeout_secs: Attr<LitInt>,
     pub(crate) krate: Attr<Path>,
+    /// Whether an unknown key was written (it may be a misspelt effect).
+    pub(crate) has_unknown_key: bool,
 }
 
 impl ToolAttrs {
@@ -141,6 +143,7 @@ impl ToolAttrs {
             lenient: Attr::none(LENIENT),
             timeout_secs: Attr::none(TIMEOUT_SECS),
             krate: Attr::none(CRATE),
+            has_unknown_key: false,
         };
         let parser = syn::meta::parser(|meta| attrs.parse_key(cx, meta));
         if let Err(error) = syn::parse::Parser::parse2(parser, args) {
@@ -153,6 +156,7 @@ impl ToolAttrs {
         let path = meta.path.clone();
         let Some(key) = KEYS.iter().copied().find(|k| path.is_ident(k.as_str())) else {
             cx.error_spanned_by(&path, unknown_key_message(&path));
+            self.has_unknown_key = true;
             return skip_value(&meta);
         };
         match key.as_str() {
@@ -241,6 +245,7 @@ impl ToolAttrs {
                 let content;
                 syn::parenthesized!(content in meta.input);
                 let items = Punctuated::<Expr, Token![,]>::parse_terminated(&content)?;
+                let written = items.len();
                 let mut scopes = Vec::new();
                 for item in items {
                     match item {
@@ -263,7 +268,7 @@ impl ToolAttrs {
                         ),
                     }
                 }
-                if scopes.is_empty() {
+                if written == 0 {
                     cx.error_spanned_by(
                         &path,
                         "`scopes()` is empty; list at least one scope or drop the key",

@@ -1,6 +1,7 @@
 //! Checks that span several keys or the signature: run once everything is parsed.
 
 use proc_macro2::Span;
+use quote::ToTokens;
 use syn::Signature;
 use syn::ext::IdentExt;
 
@@ -31,10 +32,11 @@ pub(crate) fn check(
                  declare the tool `additive` or `destructive`",
             );
         } else if !read.has_confirmation {
-            let inputs = &sig.inputs;
-            let ident = &sig.ident;
+            let mut tokens = sig.ident.to_token_stream();
+            sig.paren_token
+                .surround(&mut tokens, |t| sig.inputs.to_tokens(t));
             cx.error_spanned_by(
-                quote::quote!(#ident (#inputs)),
+                tokens,
                 format!(
                     "a `confirm` tool takes the confirmation handle: add a parameter \
                      `confirmation: {CONFIRMATION}`"
@@ -82,6 +84,7 @@ pub(crate) fn check(
 
 fn check_effect(cx: &Ctxt, attrs: &ToolAttrs) {
     match attrs.effects.as_slice() {
+        [] if attrs.has_unknown_key => {}
         [] => cx.error_at(
             Span::call_site(),
             "declare what the tool does to the world: add exactly one of `read_only`, \

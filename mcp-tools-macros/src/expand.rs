@@ -93,7 +93,8 @@ fn definition(
         builder.extend(quote!(.timeout(#p::Duration::from_secs(#secs))));
     }
 
-    let mut assertions = TokenStream::new();
+    let mut args_span = proc_macro2::Span::call_site();
+    let mut args_span_set = false;
     let mut extract = TokenStream::new();
     let mut call_args = Vec::new();
     let mut fields = Vec::new();
@@ -109,9 +110,8 @@ fn definition(
                 call_args.push(quote!(#var));
             }
             Param::Arguments { ty } => {
-                assertions.extend(quote_spanned! {ty.span()=>
-                    #p::assert_arguments::<#ty>();
-                });
+                args_span = ty.span();
+                args_span_set = true;
                 args_ty = Some(quote!(#ty));
                 call_args.push(quote!(__args));
             }
@@ -139,11 +139,28 @@ fn definition(
             quote!(__McpToolsArguments)
         }
     };
+    // Each type the user wrote gets a static assertion spanned on it, so rustc
+    // reports a missing trait there. The `finish` call needs the same traits; it
+    // is spanned on the argument type (or the data type when the arguments are
+    // generated), where rustc folds its report into the assertion's.
+    let mut assertions = TokenStream::new();
+    if args_span_set {
+        assertions.extend(quote_spanned! {args_span=>
+            #p::assert_arguments::<#args_ty>();
+        });
+    }
+    let mut finish_span = args_span;
     if let Some(data) = &read.data {
         assertions.extend(quote_spanned! {data.span()=>
             #p::assert_data::<#data>();
         });
+        if !args_span_set {
+            finish_span = data.span();
+        }
     }
+    let call = quote_spanned! {finish_span=>
+        (&#p::ArgumentsProbe::<#args_ty>::new()).finish(builder, __body)
+    };
     let output_span = read
         .output
         .as_ref()
@@ -171,14 +188,12 @@ fn definition(
                 #local_args
                 #assertions
                 let builder = #builder;
-                (&#p::ArgumentsProbe::<#args_ty>::new()).finish(
-                    builder,
-                    move |__args: #args_ty, __cx: #p::ToolContext| async move {
-                        #extract
-                        let __out = #ident(#(#call_args),*).await;
-                        #finish
-                    },
-                )
+                let __body = move |__args: #args_ty, __cx: #p::ToolContext| async move {
+                    #extract
+                    let __out = #ident(#(#call_args),*).await;
+                    #finish
+                };
+                #call
             }
         }
     }

@@ -348,7 +348,9 @@ async fn missing_state_is_a_build_error() {
     let built = Server::builder("demo", "1.0.0")
         .tool(search_contacts::tool())
         .build();
-    let error = built.err().expect("no Workspace state registered");
+    let Err(error) = built else {
+        panic!("no Workspace state is registered, so the build must fail");
+    };
     assert!(error.to_string().contains("Workspace"), "{error}");
 }
 

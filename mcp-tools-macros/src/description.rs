@@ -18,7 +18,7 @@ fn doc_lines(cx: &Ctxt, attrs: &[Attribute]) -> Vec<String> {
             Expr::Lit(ExprLit {
                 lit: Lit::Str(text),
                 ..
-            }) => lines.extend(text.value().lines().map(str::to_owned)),
+            }) => lines.extend(text.value().split('\n').map(str::to_owned)),
             other => cx.error_spanned_by(
                 other,
                 "#[tool] reads descriptions from literal doc comments; write the text as `///` lines",

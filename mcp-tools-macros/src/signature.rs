@@ -380,7 +380,7 @@ mod tests {
     fn several_values_are_properties() {
         assert_eq!(
             classify(
-                quote::quote!(async fn f(a: Mode, b: u8, c: Caller, d: Confirmation) -> R<()>)
+                quote::quote!(async fn f(a: Mode, b: u8, c: Caller, d: Confirmation) -> ToolResult<()>)
             ),
             ["property", "property", "extractor", "extractor"]
         );

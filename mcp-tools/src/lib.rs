@@ -59,6 +59,34 @@
 //! # });
 //! ```
 //!
+//! # The `#[tool]` macro
+//!
+//! With the default `macros` feature, a tool is an annotated async fn. The fn
+//! stays callable as written; the macro adds a hidden item of the same name in
+//! the type namespace (`struct echo { .. }`) whose `echo::tool()` makes the
+//! [`Tool`]. Register tools explicitly, as with the builder:
+//!
+//! ```
+//! # #[cfg(feature = "macros")] {
+//! use mcp_tools::{Server, ToolResult, tool};
+//!
+//! /// Echo text back.
+//! #[tool(read_only, idempotent)]
+//! async fn echo(
+//!     /// The text to echo.
+//!     text: String,
+//! ) -> ToolResult<String> {
+//!     Ok(text)
+//! }
+//!
+//! let server = Server::builder("demo", "1.0.0").tool(echo::tool()).build();
+//! assert!(server.is_ok());
+//! # }
+//! ```
+//!
+//! Every key, the rule that tells an argument type from plain parameters, and
+//! the extractors are described on [`macro@tool`].
+//!
 //! # The contract
 //!
 //! - Every object schema is closed (`additionalProperties: false`); unknown

@@ -114,6 +114,10 @@ mod tests {
     }
 
     #[tokio::test]
+    #[allow(
+        clippy::needless_borrow,
+        reason = "the same receiver shape as the expansion"
+    )]
     async fn the_probe_picks_the_validated_handler_when_there_is_a_rule() {
         use crate::{Client, Server};
         use FinishPlain as _;

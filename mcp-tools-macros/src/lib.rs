@@ -1,1 +1,169 @@
-//! The `#[tool]` attribute macro.
+//! The `#[tool]` attribute macro of [mcp-tools](https://docs.rs/mcp-tools).
+//!
+//! Use it through `mcp_tools::tool` (default feature `macros`): the generated
+//! code targets `mcp_tools`' private API, which is why `mcp-tools` pins this
+//! crate to an exact version. The full guide is on [`macro@tool`].
+
+mod attr;
+mod check;
+mod ctxt;
+mod description;
+mod expand;
+mod signature;
+
+use proc_macro::TokenStream;
+
+/// Declares an MCP tool as an annotated async fn.
+///
+/// The fn stays callable as written. Next to it the macro adds a hidden item
+/// with the same name in the type namespace, `struct name { .. }` (a braced
+/// struct does not clash with the fn, which lives in the value namespace),
+/// whose `name::tool()` makes the [`Tool`] to register on the server builder,
+/// one `.tool(name::tool())` per tool or `.tools([a::tool(), b::tool()])`.
+/// There is no link-time collection. Put `#[tool]` on module-level fns, not
+/// inside `impl` blocks.
+///
+/// ```
+/// use mcp_tools::{Client, Server, State, ToolContext, ToolResult, tool};
+/// use schemars::JsonSchema;
+/// use serde::{Deserialize, Serialize};
+///
+/// #[derive(Clone)]
+/// struct Directory(Vec<String>);
+///
+/// #[derive(Deserialize, JsonSchema)]
+/// struct Lookup {
+///     /// Exact email address.
+///     email: String,
+/// }
+///
+/// #[derive(Serialize, JsonSchema)]
+/// struct Found {
+///     known: bool,
+/// }
+///
+/// /// Look up a contact by exact email address.
+/// #[tool(read_only, name = "search_contacts")]
+/// async fn lookup(State(dir): State<Directory>, args: Lookup) -> ToolResult<Found> {
+///     Ok(Found { known: dir.0.contains(&args.email) })
+/// }
+///
+/// /// Echo text back.
+/// #[tool(read_only, idempotent)]
+/// async fn echo(
+///     /// The text to echo.
+///     text: String,
+///     cx: ToolContext,
+/// ) -> ToolResult<String> {
+///     let _ = cx.tool_name();
+///     Ok(text)
+/// }
+///
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// let server = Server::builder("demo", "1.0.0")
+///     .state(Directory(vec!["ada@example.com".into()]))
+///     .tools([lookup::tool(), echo::tool()])
+///     .build()
+///     .expect("valid tools");
+/// let client = Client::new(server);
+/// let found = client
+///     .call("search_contacts", serde_json::json!({"email": "ada@example.com"}))
+///     .await
+///     .unwrap();
+/// assert_eq!(found.data().unwrap()["known"], true);
+/// # });
+/// ```
+///
+/// # Keys
+///
+/// | key | example | effect |
+/// |-----|---------|--------|
+/// | `read_only` | `#[tool(read_only)]` | reads only: `readOnlyHint: true` |
+/// | `additive` | `#[tool(additive)]` | writes, destroys nothing: `destructiveHint: false` |
+/// | `destructive` | `#[tool(destructive)]` | may overwrite or delete: `destructiveHint: true` |
+/// | `idempotent` | `#[tool(destructive, idempotent)]` | `idempotentHint: true` |
+/// | `open_world` | `#[tool(read_only, open_world)]` | reaches other systems: `openWorldHint: true` |
+/// | `closed_world` | `#[tool(read_only, closed_world)]` | `openWorldHint: false` |
+/// | `title` | `#[tool(read_only, title = "Search contacts")]` | human-readable title |
+/// | `name` | `#[tool(read_only, name = "reply.search")]` | the tool's name; default: the fn's name |
+/// | `scopes` | `#[tool(additive, scopes("inbox:write"))]` | scopes the caller must hold |
+/// | `confirm` | `#[tool(destructive, confirm)]` | runs only with the token of a dry run; needs a `Confirmation` parameter |
+/// | `no_auth` | `#[tool(read_only, no_auth)]` | callable without credentials |
+/// | `lenient` | `#[tool(read_only, lenient)]` | ignore unknown arguments instead of refusing them |
+/// | `timeout_secs` | `#[tool(read_only, timeout_secs = 30)]` | per-tool time limit |
+/// | `crate` | `#[tool(read_only, crate = "::my_sdk::mcp_tools")]` | where `mcp_tools` is, when re-exported |
+///
+/// Exactly one of `read_only`, `additive` and `destructive` is required;
+/// `confirm` only goes on `additive` or `destructive` tools; `name` is 1 to 64
+/// characters of `A-Z a-z 0-9 _ . -`, checked at compile time.
+///
+/// The doc comment is the description: lines of a paragraph are joined, blank
+/// lines separate paragraphs, list items and code blocks keep their lines. A
+/// tool without a doc comment does not compile.
+///
+/// # Parameters
+///
+/// - **Extractors**, recognised by the last segment of their type: `State<T>`
+///   (shared state registered with `ServerBuilder::state`, checked when the
+///   server is built), `ToolContext`, `Caller`, `Option<Caller>`, and
+///   `Confirmation` for `confirm` tools.
+/// - **The argument type**: a parameter marked `#[args]`; or, without a
+///   marker, the only non-extractor parameter when it has no doc comment or
+///   serde/schemars attribute and its type is not a plain JSON value (`String`,
+///   `bool`, `char`, integers, floats, `Option`, `Vec`, sets, maps, `Box`,
+///   `Arc`, `Cow`, `Value`, `Pii`, `Batch`, arrays, tuples). It derives
+///   `Deserialize` and `JsonSchema`; its serde and schemars attributes apply,
+///   and a [`Validate`] impl on it runs after the schema has passed.
+/// - **Plain parameters**: every other parameter is one property of an
+///   argument object the macro generates. A parameter's doc comment becomes the
+///   property's description, and `#[serde(..)]` / `#[schemars(..)]` on it are
+///   carried over. A lone parameter of a user type becomes a property once it
+///   has a doc comment.
+/// - No non-extractor parameter: the tool takes no arguments (`NoArguments`).
+///
+/// ```
+/// # use mcp_tools::{ToolResult, tool, Caller};
+/// /// Tag a thread.
+/// #[tool(additive, idempotent, scopes("inbox:write"), timeout_secs = 10)]
+/// async fn tag_thread(
+///     /// The thread to tag.
+///     thread_id: u64,
+///     /// Labels to add, at most five.
+///     #[serde(rename = "labels")]
+///     #[schemars(length(max = 5))]
+///     tags: Vec<String>,
+///     caller: Caller,
+/// ) -> ToolResult<usize> {
+///     let _ = (thread_id, caller);
+///     Ok(tags.len())
+/// }
+/// # let _ = tag_thread::tool();
+/// ```
+///
+/// # Result
+///
+/// The return type is `ToolResult<T>` or `Result<T, E>` with
+/// `E: Into<ToolError>`; `T` derives `Serialize` and `JsonSchema`, and its
+/// schema is `Data` in the published `outputSchema`.
+///
+/// # Validate
+///
+/// Whether the argument type implements [`Validate`] is decided at the concrete
+/// type by autoref specialisation: the expansion calls `finish` on a
+/// `&ArgumentsProbe<A>`; the impl that needs `A: Validate` matches that receiver
+/// as is and uses `ToolBuilder::handler_validated`, the other one needs one
+/// more reference and uses `ToolBuilder::handler`.
+///
+/// # Errors
+///
+/// Every mistake is a compile error on the token at fault (a missing `async`
+/// on `fn`, an unknown key on the key with the closest valid one suggested, a
+/// type without `JsonSchema` on that type, …); all are reported at once, and
+/// the fn itself is still emitted so nothing else breaks.
+///
+/// [`Tool`]: https://docs.rs/mcp-tools/latest/mcp_tools/struct.Tool.html
+/// [`Validate`]: https://docs.rs/mcp-tools/latest/mcp_tools/trait.Validate.html
+#[proc_macro_attribute]
+pub fn tool(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::tool(args.into(), item.into()).into()
+}

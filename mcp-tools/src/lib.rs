@@ -59,6 +59,34 @@
 //! # });
 //! ```
 //!
+//! # The `#[tool]` macro
+//!
+//! With the default `macros` feature, a tool is an annotated async fn. The fn
+//! stays callable as written; the macro adds a hidden item of the same name in
+//! the type namespace (`struct echo { .. }`) whose `echo::tool()` makes the
+//! [`Tool`]. Register tools explicitly, as with the builder:
+//!
+//! ```
+//! # #[cfg(feature = "macros")] {
+//! use mcp_tools::{Server, ToolResult, tool};
+//!
+//! /// Echo text back.
+//! #[tool(read_only, idempotent)]
+//! async fn echo(
+//!     /// The text to echo.
+//!     text: String,
+//! ) -> ToolResult<String> {
+//!     Ok(text)
+//! }
+//!
+//! let server = Server::builder("demo", "1.0.0").tool(echo::tool()).build();
+//! assert!(server.is_ok());
+//! # }
+//! ```
+//!
+//! Every key, the rule that tells an argument type from plain parameters, and
+//! the extractors are described on [`macro@tool`].
+//!
 //! # The contract
 //!
 //! - Every object schema is closed (`additionalProperties: false`); unknown
@@ -86,6 +114,8 @@ mod batch;
 mod client;
 mod context;
 mod error;
+#[cfg(feature = "macros")]
+mod macro_support;
 mod paging;
 mod patch;
 mod schema;
@@ -118,6 +148,10 @@ pub use server::{
 pub use tool::{Effect, NoArguments, Tool, ToolAnnotations, ToolBuilder};
 pub use validate::Validate;
 
+#[cfg(feature = "macros")]
+#[doc(inline)]
+pub use mcp_tools_macros::tool;
+
 pub use schemars;
 pub use serde_json;
 
@@ -126,7 +160,15 @@ pub use serde_json;
 pub mod __private {
     pub use crate::context::{FromToolContext, ToolContext};
     pub use crate::error::ToolError;
-    pub use crate::tool::{Tool, ToolBuilder};
+    #[cfg(feature = "macros")]
+    pub use crate::macro_support::{
+        ArgumentsProbe, FinishPlain, FinishValidated, assert_arguments, assert_data,
+    };
+    pub use crate::tool::{NoArguments, Tool, ToolBuilder};
+    pub use crate::validate::Validate;
+    pub use core::convert::Into;
+    pub use core::result::Result;
+    pub use core::time::Duration;
     pub use schemars;
     pub use serde;
     pub use serde_json;

@@ -1,0 +1,15 @@
+use mcp_tools::{ToolResult, tool};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Search {
+    email: String,
+}
+
+/// Finds a contact.
+#[tool(read_only)]
+async fn find(args: Search) -> ToolResult<String> {
+    Ok(args.email)
+}
+
+fn main() {}

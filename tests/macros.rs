@@ -242,8 +242,8 @@ async fn plain_parameters_become_documented_properties() {
 #[tokio::test]
 async fn no_arguments_publish_an_empty_object() {
     let ping = listed("ping").await;
-    assert_eq!(ping["inputSchema"]["type"], "object");
-    assert_eq!(ping["inputSchema"]["properties"], json!({}));
+    // `ping` is lenient, so its empty object stays open.
+    assert_eq!(ping["inputSchema"], json!({"type": "object"}));
 }
 
 #[tokio::test]

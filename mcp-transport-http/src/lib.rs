@@ -98,6 +98,8 @@
 //!
 //! [Streamable HTTP]: https://modelcontextprotocol.io/specification/2025-11-25/basic/transports
 
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 mod body;
 mod config;
 mod future;

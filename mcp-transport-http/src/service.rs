@@ -567,23 +567,23 @@ impl Shared {
         &self,
         parts: &Parts,
         identity: &Identity,
-    ) -> Result<Arc<Session>, Response<McpBody>> {
+    ) -> Result<Arc<Session>, Box<Response<McpBody>>> {
         let Some(id) = header_str(&parts.headers, &MCP_SESSION_ID) else {
-            return Err(rpc_error(
+            return Err(Box::new(rpc_error(
                 StatusCode::BAD_REQUEST,
                 None,
                 ErrorObject::invalid_request(
                     "missing Mcp-Session-Id header; send initialize first and echo the session id",
                 ),
-            ));
+            )));
         };
         match self.sessions.get(id) {
             Some(session) if session.owner.as_deref() == identity.id() => Ok(session),
-            _ => Err(rpc_error(
+            _ => Err(Box::new(rpc_error(
                 StatusCode::NOT_FOUND,
                 None,
                 ErrorObject::invalid_request("unknown or ended session; initialize a new one"),
-            )),
+            ))),
         }
     }
 
@@ -607,7 +607,7 @@ impl Shared {
         let rate = self.rate_check(&identity, false);
         let session = match self.session_for(&parts, &identity) {
             Ok(session) => session,
-            Err(response) => return self.with_rate(response, rate),
+            Err(response) => return self.with_rate(*response, rate),
         };
         let (tx, rx) = mpsc::unbounded_channel();
         {
@@ -639,7 +639,7 @@ impl Shared {
                 self.sessions.remove(&session.id);
                 status_only(StatusCode::OK)
             }
-            Err(response) => response,
+            Err(response) => *response,
         };
         self.with_rate(response, rate)
     }
@@ -833,7 +833,7 @@ impl Shared {
         let session = if self.sessions_on && !stateless && !is_initialize {
             match self.session_for(&parts, &identity) {
                 Ok(session) => Some(session),
-                Err(response) => return self.with_rate(response, rate),
+                Err(response) => return self.with_rate(*response, rate),
             }
         } else {
             None
@@ -1002,7 +1002,18 @@ impl Shared {
                 let mut call = call.boxed();
                 tokio::select! {
                     biased;
-                    out = &mut call => json_outcome(out),
+                    out = &mut call => match rx.try_recv() {
+                        // Messages sent in the same poll as the result still go first.
+                        Ok(first) => {
+                            let last = out.map(|(_, bytes)| sse_event(&bytes));
+                            let call: CallFuture = futures::future::ready(last).boxed();
+                            sse_response(
+                                SseStream::request(rx, call, cancellation, on_disconnect)
+                                    .with_head(first),
+                            )
+                        }
+                        Err(_) => json_outcome(out),
+                    },
                     Some(first) = rx.recv() => {
                         let call: CallFuture = call
                             .map(|out| out.map(|(_, bytes)| sse_event(&bytes)))
@@ -1199,7 +1210,7 @@ impl Shared {
         let session = if self.sessions_on {
             match self.session_for(&parts, &identity) {
                 Ok(session) => Some(session),
-                Err(response) => return self.with_rate(response, rate),
+                Err(response) => return self.with_rate(*response, rate),
             }
         } else {
             None

@@ -372,8 +372,7 @@ impl OAuthResourceServer {
             .map_err(|_| AuthError::invalid("the bearer token is not a JWT"))?;
         let mut last = AuthError::invalid("no key verifies the token");
         for (alg, key, kid) in &self.keys {
-            if *alg != header.alg || (kid.is_some() && header.kid.is_some() && *kid != header.kid)
-            {
+            if *alg != header.alg || (kid.is_some() && header.kid.is_some() && *kid != header.kid) {
                 continue;
             }
             let mut validation = jsonwebtoken::Validation::new(*alg);
@@ -651,7 +650,11 @@ mod tests {
         );
         let bad = format!("Basic {}", STANDARD.encode("ada:nope"));
         assert!(run(&basic, &[("authorization", &bad)]).is_err());
-        assert!(run(&basic, &[("authorization", "Bearer x")]).unwrap().is_none());
+        assert!(
+            run(&basic, &[("authorization", "Bearer x")])
+                .unwrap()
+                .is_none()
+        );
     }
 
     #[test]

@@ -265,8 +265,16 @@ mod tests {
                 .unwrap(),
             answers
         );
-        assert!(signer.verify(&state, Some("v"), "tools/call", &digest).is_err());
-        assert!(signer.verify(&state, Some("u"), "tools/call", "other").is_err());
+        assert!(
+            signer
+                .verify(&state, Some("v"), "tools/call", &digest)
+                .is_err()
+        );
+        assert!(
+            signer
+                .verify(&state, Some("u"), "tools/call", "other")
+                .is_err()
+        );
         let mut tampered = state.clone();
         tampered.insert(3, 'x');
         assert!(

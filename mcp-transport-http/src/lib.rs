@@ -115,8 +115,7 @@ pub mod rate;
 pub use body::McpBody;
 pub use config::{
     DEFAULT_BODY_LIMIT, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
-    DEFAULT_REQUEST_STATE_TTL, DEFAULT_SESSION_IDLE, McpHttp, McpHttpBuilder, ResponseMode,
-    header,
+    DEFAULT_REQUEST_STATE_TTL, DEFAULT_SESSION_IDLE, McpHttp, McpHttpBuilder, ResponseMode, header,
 };
 pub use future::ResponseFuture;
 pub use serve::{LOCALHOST, Serving, serve};

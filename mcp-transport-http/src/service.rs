@@ -22,7 +22,9 @@ use mcp_tools::jsonrpc::{
     self, ErrorObject, Incoming, Message, PeerResponse, RequestId, Response as RpcResponse, code,
 };
 use mcp_tools::protocol::{META_PROTOCOL_VERSION, method};
-use mcp_tools::{Cancellation, Caller, LogLevel, LogLevelHandle, ProtocolVersion, RequestContext, Server};
+use mcp_tools::{
+    Caller, Cancellation, LogLevel, LogLevelHandle, ProtocolVersion, RequestContext, Server,
+};
 use serde_json::{Map, Value, json};
 use tokio::sync::mpsc;
 
@@ -188,9 +190,10 @@ where
 fn plain(status: StatusCode, body: &'static str) -> Response<McpBody> {
     let mut response = Response::new(McpBody::full(Bytes::from_static(body.as_bytes())));
     *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
     response
 }
 
@@ -346,7 +349,9 @@ impl Shared {
             return rpc_error(
                 StatusCode::FORBIDDEN,
                 None,
-                ErrorObject::invalid_request("the Host header names a host this server does not serve"),
+                ErrorObject::invalid_request(
+                    "the Host header names a host this server does not serve",
+                ),
             );
         }
         if let Some(origin) = parts.headers.get(ORIGIN)
@@ -499,7 +504,11 @@ impl Shared {
         Some(limiter.check(identity.id().unwrap_or("anonymous"), consume))
     }
 
-    fn with_rate(&self, mut response: Response<McpBody>, status: Option<RateStatus>) -> Response<McpBody> {
+    fn with_rate(
+        &self,
+        mut response: Response<McpBody>,
+        status: Option<RateStatus>,
+    ) -> Response<McpBody> {
         let Some(status) = status else {
             return response;
         };
@@ -696,7 +705,12 @@ impl Shared {
             Err(e) if e.is::<http_body_util::LengthLimitError>() => {
                 return self.payload_too_large();
             }
-            Err(_) => return plain(StatusCode::BAD_REQUEST, "the request body could not be read\n"),
+            Err(_) => {
+                return plain(
+                    StatusCode::BAD_REQUEST,
+                    "the request body could not be read\n",
+                );
+            }
         };
         let incoming = match jsonrpc::parse(&bytes) {
             Ok(incoming) => incoming,
@@ -983,7 +997,13 @@ impl Shared {
         let shared = self.clone();
         let call = async move {
             let outcome = shared.server.handle(Message::Request(request), cx).await;
-            shared.finish(id, outcome, input.as_deref(), owner.as_deref(), digest.as_deref())
+            shared.finish(
+                id,
+                outcome,
+                input.as_deref(),
+                owner.as_deref(),
+                digest.as_deref(),
+            )
         };
 
         let on_disconnect = if version.is_stateless() {
@@ -1076,12 +1096,9 @@ impl Shared {
         if let (Some(input), Some(digest)) = (input, digest)
             && let Some(asked) = input.take_asked()
         {
-            let state = self.signer.sign(
-                caller,
-                method::TOOLS_CALL,
-                digest,
-                input.answers().clone(),
-            );
+            let state =
+                self.signer
+                    .sign(caller, method::TOOLS_CALL, digest, input.answers().clone());
             let result = json!({
                 "resultType": "input_required",
                 "inputRequests": asked,
@@ -1094,11 +1111,7 @@ impl Shared {
         // still needs an answer to its POST.
         Some((
             StatusCode::OK,
-            RpcResponse::error(
-                Some(id),
-                ErrorObject::new(-32800, "request cancelled"),
-            )
-            .to_bytes(),
+            RpcResponse::error(Some(id), ErrorObject::new(-32800, "request cancelled")).to_bytes(),
         ))
     }
 
@@ -1120,7 +1133,11 @@ impl Shared {
         };
         let negotiated = outcome
             .result_value()
-            .and_then(|r| r.get("protocolVersion").and_then(Value::as_str).map(str::to_owned))
+            .and_then(|r| {
+                r.get("protocolVersion")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            })
             .and_then(|v| v.parse::<ProtocolVersion>().ok());
         let bytes = outcome.to_bytes();
         let mut response = if accept.json && self.mode == ResponseMode::Json || !accept.sse {
@@ -1185,12 +1202,10 @@ impl Shared {
         };
         if self.authenticator.is_some()
             && identity.caller.is_none()
-            && !items
-                .iter()
-                .all(|m| match m {
-                    Ok(m) => self.anonymous_allowed(m),
-                    Err(_) => true,
-                })
+            && !items.iter().all(|m| match m {
+                Ok(m) => self.anonymous_allowed(m),
+                Err(_) => true,
+            })
         {
             return self.unauthorized(None, None, None);
         }

@@ -67,7 +67,12 @@ fn h() -> Vec<(String, String)> {
 #[tokio::test]
 async fn no_credentials_get_401_with_a_challenge() {
     let s = secured().await;
-    let reply = post(s.local_addr(), &h(), &call(1, "echo", json!({"text": "hi"}))).await;
+    let reply = post(
+        s.local_addr(),
+        &h(),
+        &call(1, "echo", json!({"text": "hi"})),
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     let challenge = reply.header("www-authenticate").unwrap();
     assert!(challenge.starts_with("Bearer "), "{challenge}");
@@ -81,9 +86,19 @@ async fn no_credentials_get_401_with_a_challenge() {
     assert!(!challenge.contains("error="), "{challenge}");
     // A tool's own scopes are what the challenge asks for.
     let reply = post(s.local_addr(), &h(), &call(2, "admin", json!({}))).await;
-    assert!(reply.header("www-authenticate").unwrap().contains(r#"scope="admin""#));
+    assert!(
+        reply
+            .header("www-authenticate")
+            .unwrap()
+            .contains(r#"scope="admin""#)
+    );
     // Listing needs credentials too (public discovery is off).
-    let reply = post(s.local_addr(), &h(), &json!({"jsonrpc": "2.0", "id": 3, "method": "tools/list"})).await;
+    let reply = post(
+        s.local_addr(),
+        &h(),
+        &json!({"jsonrpc": "2.0", "id": 3, "method": "tools/list"}),
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
 }
 
@@ -98,21 +113,28 @@ async fn bad_credentials_get_401_invalid_token() {
             "authorization",
             format!(
                 "Bearer {}",
-                token(json!({"sub": "u", "aud": RESOURCE, "iss": "https://as.example", "exp": now() - 600}))
+                token(
+                    json!({"sub": "u", "aud": RESOURCE, "iss": "https://as.example", "exp": now() - 600})
+                )
             ),
         ),
         (
             "authorization",
             format!(
                 "Bearer {}",
-                token(json!({"sub": "u", "aud": "https://other", "iss": "https://as.example", "exp": now() + 600}))
+                token(
+                    json!({"sub": "u", "aud": "https://other", "iss": "https://as.example", "exp": now() + 600})
+                )
             ),
         ),
     ] {
         let reply = post(s.local_addr(), &with(h(), name, &value), &body).await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{value}");
         assert!(
-            reply.header("www-authenticate").unwrap().contains(r#"error="invalid_token""#),
+            reply
+                .header("www-authenticate")
+                .unwrap()
+                .contains(r#"error="invalid_token""#),
             "{value}"
         );
     }
@@ -123,7 +145,10 @@ async fn no_auth_tools_work_without_credentials() {
     let s = secured().await;
     let reply = post(s.local_addr(), &h(), &call(1, "public", json!({}))).await;
     assert_eq!(reply.status, StatusCode::OK);
-    assert_eq!(reply.json()["result"]["structuredContent"]["Data"], "public");
+    assert_eq!(
+        reply.json()["result"]["structuredContent"]["Data"],
+        "public"
+    );
 }
 
 #[tokio::test]
@@ -136,8 +161,10 @@ async fn api_keys_basic_and_jwts_authenticate() {
     );
     let jwt = format!(
         "Bearer {}",
-        token(json!({"sub": "u", "aud": RESOURCE, "iss": "https://as.example",
-                     "exp": now() + 600, "scope": "tools"}))
+        token(
+            json!({"sub": "u", "aud": RESOURCE, "iss": "https://as.example",
+                     "exp": now() + 600, "scope": "tools"})
+        )
     );
     for (name, value) in [
         ("x-api-key", "key-1".to_owned()),
@@ -162,8 +189,10 @@ async fn missing_scopes_forbidden_envelope_or_step_up() {
         "Forbidden"
     );
     // An OAuth caller gets the step-up challenge.
-    let jwt = token(json!({"sub": "u", "aud": RESOURCE, "iss": "https://as.example",
-                           "exp": now() + 600, "scope": "tools"}));
+    let jwt = token(
+        json!({"sub": "u", "aud": RESOURCE, "iss": "https://as.example",
+                           "exp": now() + 600, "scope": "tools"}),
+    );
     let reply = post(
         s.local_addr(),
         &with(h(), "authorization", &format!("Bearer {jwt}")),
@@ -172,19 +201,27 @@ async fn missing_scopes_forbidden_envelope_or_step_up() {
     .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     let challenge = reply.header("www-authenticate").unwrap();
-    assert!(challenge.contains(r#"error="insufficient_scope""#), "{challenge}");
+    assert!(
+        challenge.contains(r#"error="insufficient_scope""#),
+        "{challenge}"
+    );
     assert!(challenge.contains(r#"scope="admin""#), "{challenge}");
     assert!(challenge.contains("resource_metadata="), "{challenge}");
     // With the scope, the call runs.
-    let jwt = token(json!({"sub": "u", "aud": RESOURCE, "iss": "https://as.example",
-                           "exp": now() + 600, "scope": "tools admin"}));
+    let jwt = token(
+        json!({"sub": "u", "aud": RESOURCE, "iss": "https://as.example",
+                           "exp": now() + 600, "scope": "tools admin"}),
+    );
     let reply = post(
         s.local_addr(),
         &with(h(), "authorization", &format!("Bearer {jwt}")),
         &body,
     )
     .await;
-    assert_eq!(reply.json()["result"]["structuredContent"]["Data"], "secret");
+    assert_eq!(
+        reply.json()["result"]["structuredContent"]["Data"],
+        "secret"
+    );
 }
 
 #[tokio::test]
@@ -248,7 +285,12 @@ async fn rate_limit_header_names_are_configurable() {
             ),
     )
     .await;
-    let reply = post(s.local_addr(), &h(), &call(1, "echo", json!({"text": "hi"}))).await;
+    let reply = post(
+        s.local_addr(),
+        &h(),
+        &call(1, "echo", json!({"text": "hi"})),
+    )
+    .await;
     assert_eq!(reply.header("ratelimit-limit"), Some("10"));
     assert_eq!(reply.header("ratelimit-remaining"), Some("9"));
 }
@@ -261,8 +303,18 @@ async fn public_discovery_lets_anonymous_clients_connect() {
             .public_discovery(true),
     )
     .await;
-    let reply = post(s.local_addr(), &h(), &json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"})).await;
+    let reply = post(
+        s.local_addr(),
+        &h(),
+        &json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}),
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::OK);
-    let reply = post(s.local_addr(), &h(), &call(2, "echo", json!({"text": "hi"}))).await;
+    let reply = post(
+        s.local_addr(),
+        &h(),
+        &call(2, "echo", json!({"text": "hi"})),
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
 }

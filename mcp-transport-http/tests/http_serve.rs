@@ -28,21 +28,29 @@ async fn a_slow_client_is_cut_off_at_the_header_read_timeout() {
         McpHttp::builder(server(&Flags::default())).header_read_timeout(Duration::from_millis(200)),
     )
     .await;
-    let mut tcp = tokio::net::TcpStream::connect(s.local_addr()).await.unwrap();
+    let mut tcp = tokio::net::TcpStream::connect(s.local_addr())
+        .await
+        .unwrap();
     let started = Instant::now();
-    tcp.write_all(b"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n").await.unwrap();
+    tcp.write_all(b"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        .await
+        .unwrap();
     let answer = read_until_closed(&mut tcp, Duration::from_secs(3)).await;
     assert!(started.elapsed() >= Duration::from_millis(150));
-    assert!(answer.is_empty() || answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(
+        answer.is_empty() || answer.starts_with("HTTP/1.1 408"),
+        "{answer}"
+    );
 }
 
 #[tokio::test]
 async fn idle_connections_are_closed() {
-    let s = start(
-        McpHttp::builder(server(&Flags::default())).idle_timeout(Duration::from_millis(200)),
-    )
-    .await;
-    let mut tcp = tokio::net::TcpStream::connect(s.local_addr()).await.unwrap();
+    let s =
+        start(McpHttp::builder(server(&Flags::default())).idle_timeout(Duration::from_millis(200)))
+            .await;
+    let mut tcp = tokio::net::TcpStream::connect(s.local_addr())
+        .await
+        .unwrap();
     let body = call(1, "echo", json!({"text": "hi"})).to_string();
     let request = format!(
         "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
@@ -60,7 +68,12 @@ async fn shutdown_lets_a_call_in_flight_finish() {
     let s = start(McpHttp::builder(server(&flags))).await;
     let addr = s.local_addr();
     let in_flight = tokio::spawn(async move {
-        post(addr, &mcp_headers(Some("2025-06-18")), &call(1, "slow", json!({"ms": 300}))).await
+        post(
+            addr,
+            &mcp_headers(Some("2025-06-18")),
+            &call(1, "slow", json!({"ms": 300})),
+        )
+        .await
     });
     tokio::time::sleep(Duration::from_millis(100)).await;
     let started = Instant::now();
@@ -91,7 +104,11 @@ async fn shutdown_is_bounded_in_time() {
         }
         let body = call(1, "slow", json!({"ms": 10_000})).to_string();
         sender
-            .send_request(request.body(http_body_util::Full::new(bytes::Bytes::from(body))).unwrap())
+            .send_request(
+                request
+                    .body(http_body_util::Full::new(bytes::Bytes::from(body)))
+                    .unwrap(),
+            )
             .await
     });
     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -103,16 +120,26 @@ async fn shutdown_is_bounded_in_time() {
 
 #[tokio::test]
 async fn mounts_in_axum_with_nest_service() {
-    let service = McpHttp::builder(server(&Flags::default())).path("/").build();
+    let service = McpHttp::builder(server(&Flags::default()))
+        .path("/")
+        .build();
     let app = axum::Router::new()
         .route("/health", axum::routing::get(|| async { "ok" }))
         .nest_service("/mcp", service);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let task = tokio::spawn(async move { axum::serve(listener, app).await });
-    let reply = post(addr, &mcp_headers(Some("2025-06-18")), &call(1, "echo", json!({"text": "axum"}))).await;
+    let reply = post(
+        addr,
+        &mcp_headers(Some("2025-06-18")),
+        &call(1, "echo", json!({"text": "axum"})),
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    assert_eq!(reply.json()["result"]["structuredContent"]["Data"]["text"], "axum");
+    assert_eq!(
+        reply.json()["result"]["structuredContent"]["Data"]["text"],
+        "axum"
+    );
     let reply = post(
         addr,
         &mcp_headers(Some("2025-06-18")),

@@ -43,7 +43,12 @@ async fn sessions_are_issued_required_and_ended() {
     let reply = post(addr, &session_headers(&id), &body).await;
     assert_eq!(reply.status, StatusCode::OK);
     // Without the version header, the session's version applies.
-    let reply = post(addr, &without(session_headers(&id), "mcp-protocol-version"), &body).await;
+    let reply = post(
+        addr,
+        &without(session_headers(&id), "mcp-protocol-version"),
+        &body,
+    )
+    .await;
     assert!(reply.json()["result"].get("structuredContent").is_some());
 
     let reply = post(addr, &mcp_headers(Some("2025-06-18")), &body).await;
@@ -73,7 +78,12 @@ async fn idle_sessions_expire() {
     let addr = s.local_addr();
     let id = initialize(addr, json!({})).await;
     tokio::time::sleep(Duration::from_millis(120)).await;
-    let reply = post(addr, &session_headers(&id), &call(1, "echo", json!({"text": "hi"}))).await;
+    let reply = post(
+        addr,
+        &session_headers(&id),
+        &call(1, "echo", json!({"text": "hi"})),
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
 }
 
@@ -89,9 +99,23 @@ async fn get_opens_the_stream_only_with_sessions() {
     // A second one is refused while the first is open.
     let reply = send(addr, "GET", "/mcp", &headers, "").await;
     assert_eq!(reply.status, StatusCode::CONFLICT);
-    let reply = send(addr, "GET", "/mcp", &with(headers.clone(), "accept", "application/json"), "").await;
+    let reply = send(
+        addr,
+        "GET",
+        "/mcp",
+        &with(headers.clone(), "accept", "application/json"),
+        "",
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::NOT_ACCEPTABLE);
-    let reply = send(addr, "GET", "/mcp", &without(headers.clone(), "mcp-session-id"), "").await;
+    let reply = send(
+        addr,
+        "GET",
+        "/mcp",
+        &without(headers.clone(), "mcp-session-id"),
+        "",
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     // Ending the session ends the stream.
     let mut events = EventReader::new(stream.into_body());
@@ -151,14 +175,20 @@ async fn notifications_cancelled_cancels_the_call() {
                       "params": {"name": "wait", "arguments": {}, "_meta": {"progressToken": "w"}}});
     let response = open(addr, "POST", "/mcp", &headers, &body.to_string()).await;
     let mut events = EventReader::new(response.into_body());
-    assert_eq!(events.next().await.unwrap()["method"], "notifications/progress");
+    assert_eq!(
+        events.next().await.unwrap()["method"],
+        "notifications/progress"
+    );
     let cancel = json!({"jsonrpc": "2.0", "method": "notifications/cancelled",
                         "params": {"requestId": 9, "reason": "test"}});
     let reply = post(addr, &headers, &cancel).await;
     assert_eq!(reply.status, StatusCode::ACCEPTED);
     eventually(|| flags.cancelled()).await;
     let last = events.next().await;
-    assert!(last.as_ref().is_none_or(|m| m["error"]["code"] == -32800), "{last:?}");
+    assert!(
+        last.as_ref().is_none_or(|m| m["error"]["code"] == -32800),
+        "{last:?}"
+    );
 }
 
 #[tokio::test]
@@ -166,7 +196,11 @@ async fn an_older_client_disconnecting_does_not_cancel() {
     let flags = Flags::default();
     let s = start(McpHttp::builder(server(&flags))).await;
     let addr = s.local_addr();
-    let headers = with(mcp_headers(Some("2025-11-25")), "accept", "text/event-stream");
+    let headers = with(
+        mcp_headers(Some("2025-11-25")),
+        "accept",
+        "text/event-stream",
+    );
     let response = open(
         addr,
         "POST",

@@ -162,12 +162,7 @@ async fn wrong_paths_methods_and_media_types() {
 async fn protocol_errors_and_tool_errors_are_200() {
     let s = default_server().await;
     let headers = mcp_headers(Some("2025-11-25"));
-    let reply = post(
-        s.local_addr(),
-        &headers,
-        &call(1, "nope", json!({})),
-    )
-    .await;
+    let reply = post(s.local_addr(), &headers, &call(1, "nope", json!({}))).await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.error_code(), -32602);
     let reply = post(
@@ -196,17 +191,17 @@ async fn oversized_bodies_get_413() {
     // Without Content-Length (chunked), the limit holds while reading.
     let response = {
         use http_body_util::BodyExt;
-        let stream = tokio::net::TcpStream::connect(s.local_addr()).await.unwrap();
+        let stream = tokio::net::TcpStream::connect(s.local_addr())
+            .await
+            .unwrap();
         let (mut sender, conn) =
             hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
                 .await
                 .unwrap();
         tokio::spawn(conn);
-        let chunks = futures::stream::iter(vec![
-            Ok::<_, std::convert::Infallible>(hyper::body::Frame::data(bytes::Bytes::from(
-                big.to_string(),
-            ))),
-        ]);
+        let chunks = futures::stream::iter(vec![Ok::<_, std::convert::Infallible>(
+            hyper::body::Frame::data(bytes::Bytes::from(big.to_string())),
+        )]);
         let mut request = http::Request::post("/mcp");
         for (k, v) in mcp_headers(Some("2025-06-18")) {
             request = request.header(k, v);
@@ -231,7 +226,12 @@ async fn foreign_hosts_and_origins_get_403() {
     let addr = s.local_addr();
     let body = call(1, "echo", json!({"text": "hi"}));
     let headers = mcp_headers(Some("2025-06-18"));
-    let reply = post(addr, &with(headers.clone(), "host", "evil.example:80"), &body).await;
+    let reply = post(
+        addr,
+        &with(headers.clone(), "host", "evil.example:80"),
+        &body,
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     assert!(reply.json()["id"].is_null());
     let reply = post(
@@ -264,7 +264,12 @@ async fn configured_hosts_and_origins() {
     let body = call(1, "echo", json!({"text": "hi"}));
     let headers = with(mcp_headers(Some("2025-06-18")), "host", "mcp.example.com");
     assert_eq!(post(addr, &headers, &body).await.status, StatusCode::OK);
-    let reply = post(addr, &with(headers.clone(), "origin", "https://app.example.com"), &body).await;
+    let reply = post(
+        addr,
+        &with(headers.clone(), "origin", "https://app.example.com"),
+        &body,
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::OK);
     let reply = post(addr, &with(headers, "origin", "http://localhost"), &body).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
@@ -311,7 +316,11 @@ async fn json_or_sse_by_accept_and_preference() {
     let s = default_server().await;
     let addr = s.local_addr();
     let body = call(1, "echo", json!({"text": "hi"}));
-    let sse_only = with(mcp_headers(Some("2025-06-18")), "accept", "text/event-stream");
+    let sse_only = with(
+        mcp_headers(Some("2025-06-18")),
+        "accept",
+        "text/event-stream",
+    );
     let reply = post(addr, &sse_only, &body).await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.content_type(), "text/event-stream");
@@ -319,12 +328,16 @@ async fn json_or_sse_by_accept_and_preference() {
     let events = reply.events();
     assert_eq!(events.len(), 1);
     assert_eq!(events[0]["id"], 1);
-    let json_only = with(mcp_headers(Some("2025-06-18")), "accept", "application/json");
+    let json_only = with(
+        mcp_headers(Some("2025-06-18")),
+        "accept",
+        "application/json",
+    );
     let reply = post(addr, &json_only, &body).await;
     assert_eq!(reply.content_type(), "application/json");
 
-    let sse = start(McpHttp::builder(server(&Flags::default())).response_mode(ResponseMode::Sse))
-        .await;
+    let sse =
+        start(McpHttp::builder(server(&Flags::default())).response_mode(ResponseMode::Sse)).await;
     let reply = post(sse.local_addr(), &mcp_headers(Some("2025-06-18")), &body).await;
     assert_eq!(reply.content_type(), "text/event-stream");
     assert_eq!(reply.events()[0]["result"]["isError"], false);
@@ -348,7 +361,11 @@ async fn progress_notifications_come_before_the_result_on_sse() {
     assert_eq!(events[3]["result"]["structuredContent"]["Data"], "done");
 
     // A JSON-only client gets the result alone.
-    let json_only = with(mcp_headers(Some("2025-11-25")), "accept", "application/json");
+    let json_only = with(
+        mcp_headers(Some("2025-11-25")),
+        "accept",
+        "application/json",
+    );
     let reply = post(s.local_addr(), &json_only, &body).await;
     assert_eq!(reply.content_type(), "application/json");
     assert_eq!(reply.json()["result"]["structuredContent"]["Data"], "done");

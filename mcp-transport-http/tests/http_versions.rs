@@ -41,7 +41,12 @@ async fn calls_discover_and_list_carry_result_type() {
     let reply = post(
         addr,
         &modern_headers("tools/call", Some("echo")),
-        &modern(1, "tools/call", json!({"name": "echo", "arguments": {"text": "hi"}}), json!({})),
+        &modern(
+            1,
+            "tools/call",
+            json!({"name": "echo", "arguments": {"text": "hi"}}),
+            json!({}),
+        ),
     )
     .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
@@ -71,25 +76,54 @@ async fn calls_discover_and_list_carry_result_type() {
 async fn header_mismatches_are_400_with_32020() {
     let s = default_server().await;
     let addr = s.local_addr();
-    let body = modern(1, "tools/call", json!({"name": "echo", "arguments": {"text": "hi"}}), json!({}));
+    let body = modern(
+        1,
+        "tools/call",
+        json!({"name": "echo", "arguments": {"text": "hi"}}),
+        json!({}),
+    );
     let cases = [
-        ("missing Mcp-Method", without(modern_headers("tools/call", Some("echo")), "mcp-method")),
-        ("wrong Mcp-Method", modern_headers("tools/list", Some("echo"))),
+        (
+            "missing Mcp-Method",
+            without(modern_headers("tools/call", Some("echo")), "mcp-method"),
+        ),
+        (
+            "wrong Mcp-Method",
+            modern_headers("tools/list", Some("echo")),
+        ),
         ("missing Mcp-Name", modern_headers("tools/call", None)),
-        ("wrong Mcp-Name", modern_headers("tools/call", Some("other"))),
-        ("bad base64 Mcp-Name", modern_headers("tools/call", Some("=?base64?***?="))),
+        (
+            "wrong Mcp-Name",
+            modern_headers("tools/call", Some("other")),
+        ),
+        (
+            "bad base64 Mcp-Name",
+            modern_headers("tools/call", Some("=?base64?***?=")),
+        ),
         (
             "missing version header",
-            without(modern_headers("tools/call", Some("echo")), "mcp-protocol-version"),
+            without(
+                modern_headers("tools/call", Some("echo")),
+                "mcp-protocol-version",
+            ),
         ),
         (
             "other version header",
-            with(modern_headers("tools/call", Some("echo")), "mcp-protocol-version", "2025-11-25"),
+            with(
+                modern_headers("tools/call", Some("echo")),
+                "mcp-protocol-version",
+                "2025-11-25",
+            ),
         ),
     ];
     for (case, headers) in cases {
         let reply = post(addr, &headers, &body).await;
-        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{case}: {}", reply.body);
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{case}: {}",
+            reply.body
+        );
         assert_eq!(reply.error_code(), -32020, "{case}");
         assert_eq!(reply.json()["id"], 1, "{case}");
     }
@@ -98,15 +132,29 @@ async fn header_mismatches_are_400_with_32020() {
     let reply = post(addr, &modern_headers("tools/call", Some("echo")), &bare).await;
     assert_eq!(reply.error_code(), -32020);
     // Base64-encoded names are decoded before comparing.
-    let reply = post(addr, &modern_headers("tools/call", Some("=?base64?ZWNobw==?=")), &body).await;
+    let reply = post(
+        addr,
+        &modern_headers("tools/call", Some("=?base64?ZWNobw==?=")),
+        &body,
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
 }
 
 #[tokio::test]
 async fn unsupported_versions_are_400_with_32022() {
     let s = default_server().await;
-    let headers = with(modern_headers("tools/list", None), "mcp-protocol-version", "2099-01-01");
-    let reply = post(s.local_addr(), &headers, &modern(1, "tools/list", json!({}), json!({}))).await;
+    let headers = with(
+        modern_headers("tools/list", None),
+        "mcp-protocol-version",
+        "2099-01-01",
+    );
+    let reply = post(
+        s.local_addr(),
+        &headers,
+        &modern(1, "tools/list", json!({}), json!({})),
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert_eq!(reply.error_code(), -32022);
     assert_eq!(reply.json()["error"]["data"]["supported"][0], "2025-03-26");
@@ -117,7 +165,12 @@ async fn unknown_methods_are_404_and_get_delete_405() {
     let s = default_server().await;
     let addr = s.local_addr();
     for method in ["initialize", "ping", "resources/list", "no/such"] {
-        let reply = post(addr, &modern_headers(method, None), &modern(1, method, json!({}), json!({}))).await;
+        let reply = post(
+            addr,
+            &modern_headers(method, None),
+            &modern(1, method, json!({}), json!({})),
+        )
+        .await;
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{method}");
         assert_eq!(reply.error_code(), -32601, "{method}");
     }
@@ -132,7 +185,12 @@ async fn log_messages_need_a_level_in_meta() {
     let s = default_server().await;
     let addr = s.local_addr();
     let headers = modern_headers("tools/call", Some("log"));
-    let quiet = modern(1, "tools/call", json!({"name": "log", "arguments": {}}), json!({}));
+    let quiet = modern(
+        1,
+        "tools/call",
+        json!({"name": "log", "arguments": {}}),
+        json!({}),
+    );
     let reply = post(addr, &headers, &quiet).await;
     assert_eq!(reply.content_type(), "application/json");
     let mut loud = quiet.clone();
@@ -149,12 +207,28 @@ async fn input_required_round_trip_with_signed_state() {
     let addr = s.local_addr();
     let headers = modern_headers("tools/call", Some("ask"));
     let caps = json!({"elicitation": {}});
-    let first = post(addr, &headers, &modern(1, "tools/call", json!({"name": "ask", "arguments": {}}), caps.clone())).await;
+    let first = post(
+        addr,
+        &headers,
+        &modern(
+            1,
+            "tools/call",
+            json!({"name": "ask", "arguments": {}}),
+            caps.clone(),
+        ),
+    )
+    .await;
     assert_eq!(first.status, StatusCode::OK, "{}", first.body);
     let result = first.json()["result"].clone();
     assert_eq!(result["resultType"], "input_required");
-    assert_eq!(result["inputRequests"]["input-0"]["method"], "elicitation/create");
-    assert_eq!(result["inputRequests"]["input-0"]["params"]["message"], "Your name?");
+    assert_eq!(
+        result["inputRequests"]["input-0"]["method"],
+        "elicitation/create"
+    );
+    assert_eq!(
+        result["inputRequests"]["input-0"]["params"]["message"],
+        "Your name?"
+    );
     let state = result["requestState"].as_str().unwrap().to_owned();
 
     let answer = json!({"input-0": {"action": "accept", "content": {"name": "Ada"}}});
@@ -167,7 +241,10 @@ async fn input_required_round_trip_with_signed_state() {
     let reply = post(addr, &headers, &retry).await;
     let result = &reply.json()["result"];
     assert_eq!(result["resultType"], "complete", "{result}");
-    assert_eq!(result["structuredContent"]["Data"]["content"]["name"], "Ada");
+    assert_eq!(
+        result["structuredContent"]["Data"]["content"]["name"],
+        "Ada"
+    );
 
     // A tampered state is refused.
     let mut tampered = retry.clone();
@@ -181,7 +258,17 @@ async fn input_required_round_trip_with_signed_state() {
     assert_eq!(reply.error_code(), -32602);
 
     // Without the capability, the tool learns it cannot ask.
-    let reply = post(addr, &headers, &modern(3, "tools/call", json!({"name": "ask", "arguments": {}}), json!({}))).await;
+    let reply = post(
+        addr,
+        &headers,
+        &modern(
+            3,
+            "tools/call",
+            json!({"name": "ask", "arguments": {}}),
+            json!({}),
+        ),
+    )
+    .await;
     let result = &reply.json()["result"];
     assert_eq!(result["isError"], true, "{result}");
 }

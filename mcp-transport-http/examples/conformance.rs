@@ -41,7 +41,9 @@ fn text(body: &'static str) -> Tool {
         .description("A fixed content tool of the conformance suite.")
         .read_only()
         .handler(move |_: NoArguments, _cx: ToolContext| async move {
-            ToolResult::Ok(format!("{body}: This is a simple text response for testing."))
+            ToolResult::Ok(format!(
+                "{body}: This is a simple text response for testing."
+            ))
         })
 }
 
@@ -215,7 +217,10 @@ async fn main() -> std::io::Result<()> {
     let addr = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "127.0.0.1:3000".to_owned());
-    let service = McpHttp::builder(server()).path("/mcp").sessions(true).build();
+    let service = McpHttp::builder(server())
+        .path("/mcp")
+        .sessions(true)
+        .build();
     let serving = serve(service, addr).await?;
     println!("listening on http://{}/mcp", serving.local_addr());
     tokio::signal::ctrl_c().await?;

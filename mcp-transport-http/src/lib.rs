@@ -1,1 +1,134 @@
-//! Streamable HTTP transport.
+//! The [Streamable HTTP] transport of [`mcp_tools`] servers, on hyper 1.
+//!
+//! [`McpHttp::builder`] configures the endpoint of one [`mcp_tools::Server`];
+//! [`build`](McpHttpBuilder::build) gives an [`McpService`], a tower `Service`
+//! with `Error = Infallible` that you can mount in axum (`nest_service`) or
+//! run with the one-call [`serve`].
+//!
+//! ```
+//! use std::time::Duration;
+//! use mcp_tools::{NoArguments, Server, Tool, ToolContext, ToolResult};
+//! use mcp_transport_http::{McpHttp, serve};
+//! use tokio::io::{AsyncReadExt, AsyncWriteExt};
+//!
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! let server = Server::builder("demo", "1.0.0")
+//!     .tool(
+//!         Tool::builder("hello")
+//!             .description("Says hello.")
+//!             .read_only()
+//!             .handler(|_: NoArguments, _: ToolContext| async { ToolResult::Ok("hello") }),
+//!     )
+//!     .build()
+//!     .unwrap();
+//! let service = McpHttp::builder(server).path("/mcp").build();
+//! let serving = serve(service, "127.0.0.1:0").await.unwrap();
+//!
+//! // A stateless call, as `curl` would send it.
+//! let body = r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"hello","arguments":{}}}"#;
+//! let mut tcp = tokio::net::TcpStream::connect(serving.local_addr()).await.unwrap();
+//! let request = format!(
+//!     "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+//!      Accept: application/json, text/event-stream\r\nMCP-Protocol-Version: 2025-06-18\r\n\
+//!      Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+//!     body.len()
+//! );
+//! tcp.write_all(request.as_bytes()).await.unwrap();
+//! let mut reply = String::new();
+//! tcp.read_to_string(&mut reply).await.unwrap();
+//! assert!(reply.starts_with("HTTP/1.1 200 OK"));
+//! assert!(reply.contains(r#""structuredContent":{"Success":true,"Data":"hello"}"#));
+//!
+//! serving.shutdown(Duration::from_secs(5)).await;
+//! # });
+//! ```
+//!
+//! # What the transport does
+//!
+//! - **One endpoint** (default `/mcp`). `POST` carries one JSON-RPC message;
+//!   notifications and responses get `202 Accepted`; requests are answered as
+//!   `application/json`, or as an SSE stream when the tool sends progress, log
+//!   or elicitation messages before its result (or always, with
+//!   [`ResponseMode::Sse`]). JSON-RPC batches are accepted for 2025-03-26 only,
+//!   never with `initialize`.
+//! - **Every protocol version.** `MCP-Protocol-Version` missing means
+//!   2025-03-26; an unsupported one gets 400 with error -32022 and the
+//!   supported versions. For 2026-07-28, `Mcp-Method`, `Mcp-Name` and the body's
+//!   `_meta` version must match the headers (400, -32020), unknown methods get
+//!   404 with -32601, `GET`/`DELETE` get 405, and closing the response stream
+//!   cancels the call.
+//! - **Stateless by default**: a `tools/call` without `initialize` is served.
+//!   With [`sessions`](McpHttpBuilder::sessions), `initialize` issues an
+//!   unguessable `Mcp-Session-Id`; unknown or ended sessions get 404, a missing
+//!   one 400; `DELETE` ends a session; `GET` opens the server-to-client stream;
+//!   sessions expire when idle.
+//! - **Server-to-client requests** (elicitation, sampling) travel on the
+//!   request's SSE stream and the client's answer (a POSTed JSON-RPC response)
+//!   reaches the waiting tool. For 2026-07-28 they become an
+//!   `input_required` result with an HMAC-signed `requestState` (see below).
+//! - **Security defaults**: `Host` and `Origin` allow-lists (loopback only
+//!   unless configured; a refused one gets 403), a body limit (413),
+//!   header-read and idle timeouts, TCP_NODELAY, loopback binding in examples.
+//! - **Authentication** with an [`Authenticator`](auth::Authenticator): API
+//!   keys, HTTP Basic, OAuth bearer JWTs, or several in turn. No or bad
+//!   credentials get 401 with a `WWW-Authenticate: Bearer resource_metadata=…`
+//!   challenge, except for tools declared `no_auth`; an OAuth caller without a
+//!   tool's scope gets the 403 `insufficient_scope` step-up challenge, other
+//!   callers the tool's `Forbidden` envelope. RFC 9728 metadata is served at
+//!   `/.well-known/oauth-protected-resource` and its path-suffixed form.
+//! - **Rate-limit headers** from a [`RateLimit`](rate::RateLimit) policy on
+//!   every response to an authenticated or anonymous caller; over the limit,
+//!   429 with `Retry-After`.
+//!
+//! # 2026-07-28 multi-round-trip requests
+//!
+//! A tool asks the client with `ToolContext::request_client`, whatever the
+//! version. On 2026-07-28 there is no stream to ask on: the transport answers
+//! from the retry's `inputResponses` and the answers signed into
+//! `requestState`, keyed `input-0`, `input-1`, … in the order the tool asks.
+//! When an answer is missing, the call is stopped and the client receives
+//! `{"resultType":"input_required","inputRequests":{…},"requestState":"…"}`.
+//! The state is bound to the caller, the tool and its arguments, and expires
+//! ([`McpHttpBuilder::request_state_ttl`]). Because the retry runs the tool
+//! again, a tool must not change anything before its last question.
+//!
+//! # Features
+//!
+//! This crate has no optional features.
+//!
+//! [Streamable HTTP]: https://modelcontextprotocol.io/specification/2025-11-25/basic/transports
+
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
+mod body;
+mod config;
+mod future;
+mod input;
+mod peer;
+mod serve;
+mod service;
+mod session;
+
+pub mod auth;
+pub mod rate;
+
+pub use body::McpBody;
+pub use config::{
+    DEFAULT_BODY_LIMIT, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
+    DEFAULT_REQUEST_STATE_TTL, DEFAULT_SESSION_IDLE, McpHttp, McpHttpBuilder, ResponseMode, header,
+};
+pub use future::ResponseFuture;
+pub use serve::{LOCALHOST, Serving, serve};
+pub use service::McpService;
+
+/// `bytes` random bytes from the operating system, hex-encoded.
+pub(crate) fn random_token(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    getrandom::fill(&mut buf).expect("the operating system's random source failed");
+    let mut out = String::with_capacity(bytes * 2);
+    for byte in buf {
+        out.push(char::from(b"0123456789abcdef"[usize::from(byte >> 4)]));
+        out.push(char::from(b"0123456789abcdef"[usize::from(byte & 15)]));
+    }
+    out
+}

@@ -1,0 +1,229 @@
+//! The fixture server of the official MCP conformance suite
+//! (`@modelcontextprotocol/conformance`): its tool scenarios call these tools
+//! by name. Run with `cargo run -p mcp-transport-http --example conformance -- 127.0.0.1:3000`;
+//! `scripts/conformance.sh` runs the suite against it.
+#![allow(missing_docs)]
+
+use std::time::Duration;
+
+use mcp_tools::{LogLevel, NoArguments, Server, Tool, ToolContext, ToolError, ToolResult};
+use mcp_transport_http::{McpHttp, serve};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+#[derive(Deserialize, JsonSchema)]
+struct Prompt {
+    /// The prompt to send to the client's model.
+    prompt: String,
+}
+
+#[derive(Deserialize, JsonSchema)]
+struct Message {
+    /// The message shown to the user.
+    message: String,
+}
+
+#[derive(Deserialize, Serialize, JsonSchema)]
+struct Address {
+    street: Option<String>,
+    city: Option<String>,
+}
+
+#[derive(Deserialize, JsonSchema)]
+struct Person {
+    name: Option<String>,
+    address: Option<Address>,
+}
+
+fn text(body: &'static str) -> Tool {
+    Tool::builder(body)
+        .description("A fixed content tool of the conformance suite.")
+        .read_only()
+        .handler(move |_: NoArguments, _cx: ToolContext| async move {
+            ToolResult::Ok(format!(
+                "{body}: This is a simple text response for testing."
+            ))
+        })
+}
+
+async fn elicit(cx: &ToolContext, params: Value) -> Result<Value, ToolError> {
+    cx.request_client("elicitation/create", params)
+        .await
+        .map_err(|e| ToolError::internal(format!("elicitation failed: {}", e.message)))
+}
+
+fn server() -> Server {
+    Server::builder("mcp-tools-conformance", env!("CARGO_PKG_VERSION"))
+        .tool(
+            Tool::builder("test_simple_text")
+                .description("Returns simple text.")
+                .read_only()
+                .handler(|_: NoArguments, _cx: ToolContext| async move {
+                    ToolResult::Ok("This is a simple text response for testing.")
+                }),
+        )
+        .tool(text("test_image_content"))
+        .tool(text("test_audio_content"))
+        .tool(text("test_embedded_resource"))
+        .tool(text("test_multiple_content_types"))
+        .tool(
+            Tool::builder("test_tool_with_logging")
+                .description("Sends three log messages while it runs.")
+                .read_only()
+                .handler(|_: NoArguments, cx: ToolContext| async move {
+                    cx.log(LogLevel::Info, "Tool execution started");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    cx.log(LogLevel::Info, "Tool processing data");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    cx.log(LogLevel::Info, "Tool execution completed");
+                    ToolResult::Ok("Tool with logging executed successfully")
+                }),
+        )
+        .tool(
+            Tool::builder("test_error_handling")
+                .description("Always fails.")
+                .read_only()
+                .handler(|_: NoArguments, _cx: ToolContext| async move {
+                    ToolResult::<()>::Err(ToolError::internal(
+                        "This tool intentionally returns an error for testing",
+                    ))
+                }),
+        )
+        .tool(
+            Tool::builder("test_tool_with_progress")
+                .description("Reports progress 0, 50 and 100 of 100.")
+                .read_only()
+                .handler(|_: NoArguments, cx: ToolContext| async move {
+                    for (n, step) in [0.0, 50.0, 100.0].into_iter().enumerate() {
+                        if n > 0 {
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                        }
+                        cx.progress(step, Some(100.0), None);
+                    }
+                    ToolResult::Ok("Progress tool completed")
+                }),
+        )
+        .tool(
+            Tool::builder("test_sampling")
+                .description("Asks the client's model to answer a prompt.")
+                .read_only()
+                .handler(|args: Prompt, cx: ToolContext| async move {
+                    if !cx.client_supports("sampling") {
+                        return Err(ToolError::internal("the client does not support sampling"));
+                    }
+                    let answer = cx
+                        .request_client(
+                            "sampling/createMessage",
+                            json!({"messages": [{"role": "user", "content": {"type": "text", "text": args.prompt}}],
+                                   "maxTokens": 100}),
+                        )
+                        .await
+                        .map_err(|e| ToolError::internal(format!("sampling failed: {}", e.message)))?;
+                    let text = answer["content"]["text"].as_str().unwrap_or("").to_owned();
+                    ToolResult::Ok(format!("LLM response: {text}"))
+                }),
+        )
+        .tool(
+            Tool::builder("test_elicitation")
+                .description("Asks the user for a username and an email address.")
+                .read_only()
+                .handler(|args: Message, cx: ToolContext| async move {
+                    let answer = elicit(&cx, json!({
+                        "message": args.message,
+                        "requestedSchema": {"type": "object", "properties": {
+                            "username": {"type": "string", "description": "User's response"},
+                            "email": {"type": "string", "description": "User's email address"}
+                        }, "required": ["username", "email"]}
+                    }))
+                    .await?;
+                    ToolResult::Ok(format!("User response: {answer}"))
+                }),
+        )
+        .tool(
+            Tool::builder("test_elicitation_sep1034_defaults")
+                .description("Asks for values that all have defaults.")
+                .read_only()
+                .handler(|_: NoArguments, cx: ToolContext| async move {
+                    let answer = elicit(&cx, json!({
+                        "message": "Please review and update the form fields with defaults",
+                        "requestedSchema": {"type": "object", "properties": {
+                            "name": {"type": "string", "description": "User name", "default": "John Doe"},
+                            "age": {"type": "integer", "description": "User age", "default": 30},
+                            "score": {"type": "number", "description": "User score", "default": 95.5},
+                            "status": {"type": "string", "description": "User status",
+                                       "enum": ["active", "inactive", "pending"], "default": "active"},
+                            "verified": {"type": "boolean", "description": "Verification status", "default": true}
+                        }}
+                    }))
+                    .await?;
+                    ToolResult::Ok(format!("Elicitation completed: action={}, content={}", answer["action"], answer["content"]))
+                }),
+        )
+        .tool(
+            Tool::builder("test_elicitation_sep1330_enums")
+                .description("Asks with every kind of enum.")
+                .read_only()
+                .handler(|_: NoArguments, cx: ToolContext| async move {
+                    let answer = elicit(&cx, json!({
+                        "message": "Please select options from the enum fields",
+                        "requestedSchema": {"type": "object", "properties": {
+                            "untitledSingle": {"type": "string", "description": "Select one option",
+                                               "enum": ["option1", "option2", "option3"]},
+                            "titledSingle": {"type": "string", "description": "Select one option with titles",
+                                             "oneOf": [{"const": "value1", "title": "First Option"},
+                                                       {"const": "value2", "title": "Second Option"},
+                                                       {"const": "value3", "title": "Third Option"}]},
+                            "legacyEnum": {"type": "string", "description": "Select one option (legacy)",
+                                           "enum": ["opt1", "opt2", "opt3"],
+                                           "enumNames": ["Option One", "Option Two", "Option Three"]},
+                            "untitledMulti": {"type": "array", "description": "Select multiple options",
+                                              "minItems": 1, "maxItems": 3,
+                                              "items": {"type": "string", "enum": ["option1", "option2", "option3"]}},
+                            "titledMulti": {"type": "array", "description": "Select multiple options with titles",
+                                            "minItems": 1, "maxItems": 3,
+                                            "items": {"anyOf": [{"const": "value1", "title": "First Choice"},
+                                                                {"const": "value2", "title": "Second Choice"},
+                                                                {"const": "value3", "title": "Third Choice"}]}}
+                        }}
+                    }))
+                    .await?;
+                    ToolResult::Ok(format!("Elicitation completed: action={}, content={}", answer["action"], answer["content"]))
+                }),
+        )
+        .tool(
+            Tool::builder("json_schema_2020_12_tool")
+                .description("Tool with JSON Schema 2020-12 features")
+                .read_only()
+                .handler(|args: Person, _cx: ToolContext| async move {
+                    ToolResult::Ok(json!({"name": args.name, "address": args.address}))
+                }),
+        )
+        .tool(
+            Tool::builder("test_reconnection")
+                .description("Finishes after a short pause.")
+                .read_only()
+                .handler(|_: NoArguments, _cx: ToolContext| async move {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    ToolResult::Ok("Reconnection test completed successfully")
+                }),
+        )
+        .build()
+        .expect("valid fixture tools")
+}
+
+#[tokio::main]
+async fn main() -> std::io::Result<()> {
+    let addr = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "127.0.0.1:3000".to_owned());
+    let service = McpHttp::builder(server())
+        .path("/mcp")
+        .sessions(true)
+        .build();
+    let serving = serve(service, addr).await?;
+    println!("listening on http://{}/mcp", serving.local_addr());
+    tokio::signal::ctrl_c().await?;
+    serving.shutdown(Duration::from_secs(5)).await;
+    Ok(())
+}

@@ -1,0 +1,718 @@
+//! Authentication: who sent a request, from its headers.
+//!
+//! An [`Authenticator`] turns request headers into an [`Authentication`] (the
+//! [`Caller`] and how it proved itself). Built in: [`ApiKeys`] (`x-api-key` or
+//! `Authorization: Bearer`), [`BasicAuth`], [`OAuthResourceServer`] (bearer
+//! JWTs) and [`FirstOf`], which tries several in turn.
+
+use std::fmt;
+use std::sync::Arc;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use futures::future::{BoxFuture, FutureExt};
+use http::header::AUTHORIZATION;
+use http::request::Parts;
+use mcp_tools::Caller;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+pub use jsonwebtoken::{Algorithm, DecodingKey};
+
+use crate::config::header::X_API_KEY;
+
+/// How a caller proved who it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CredentialKind {
+    /// A static API key.
+    ApiKey,
+    /// HTTP Basic credentials.
+    Basic,
+    /// An OAuth bearer token: a caller lacking a tool's scope gets the 403
+    /// `insufficient_scope` step-up challenge instead of a `Forbidden` envelope.
+    OAuth,
+    /// Anything else (a custom authenticator).
+    Custom,
+}
+
+/// An authenticated request: the caller and the kind of credential.
+#[derive(Debug, Clone)]
+pub struct Authentication {
+    caller: Caller,
+    kind: CredentialKind,
+}
+
+impl Authentication {
+    /// A caller authenticated with a credential of `kind`.
+    pub fn new(caller: Caller, kind: CredentialKind) -> Self {
+        Self { caller, kind }
+    }
+
+    /// The caller.
+    pub fn caller(&self) -> &Caller {
+        &self.caller
+    }
+
+    /// How the caller proved itself.
+    pub fn kind(&self) -> CredentialKind {
+        self.kind
+    }
+
+    pub(crate) fn into_caller(self) -> Caller {
+        self.caller
+    }
+}
+
+impl From<Caller> for Authentication {
+    fn from(caller: Caller) -> Self {
+        Self::new(caller, CredentialKind::Custom)
+    }
+}
+
+/// Credentials were sent but are not valid.
+///
+/// The message goes into the `error_description` of the 401 challenge: keep it
+/// short and free of secrets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthError {
+    message: String,
+}
+
+impl AuthError {
+    /// Credentials were presented and refused.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+        }
+    }
+
+    /// Why the credentials were refused.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for AuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for AuthError {}
+
+/// What an authenticator concluded about one request.
+pub type AuthResult = Result<Option<Authentication>, AuthError>;
+
+/// Authenticates requests from their headers.
+///
+/// Returns `Ok(None)` when the request carries no credentials this
+/// authenticator understands, `Ok(Some(_))` for a valid caller, and `Err` for
+/// credentials that are present but invalid (401).
+///
+/// ```
+/// use futures::future::{BoxFuture, FutureExt};
+/// use mcp_tools::Caller;
+/// use mcp_transport_http::auth::{AuthResult, Authenticator};
+///
+/// /// Trusts a header set by the proxy in front.
+/// struct ProxyUser;
+///
+/// impl Authenticator for ProxyUser {
+///     fn authenticate<'a>(&'a self, parts: &'a http::request::Parts) -> BoxFuture<'a, AuthResult> {
+///         let user = parts.headers.get("x-forwarded-user").and_then(|v| v.to_str().ok());
+///         let result = Ok(user.map(|u| Caller::new(u).into()));
+///         async move { result }.boxed()
+///     }
+/// }
+/// ```
+pub trait Authenticator: Send + Sync + 'static {
+    /// Looks at the request's method, URI and headers.
+    fn authenticate<'a>(&'a self, parts: &'a Parts) -> BoxFuture<'a, AuthResult>;
+}
+
+impl<A: Authenticator + ?Sized> Authenticator for Arc<A> {
+    fn authenticate<'a>(&'a self, parts: &'a Parts) -> BoxFuture<'a, AuthResult> {
+        (**self).authenticate(parts)
+    }
+}
+
+impl Authenticator for Box<dyn Authenticator> {
+    fn authenticate<'a>(&'a self, parts: &'a Parts) -> BoxFuture<'a, AuthResult> {
+        (**self).authenticate(parts)
+    }
+}
+
+fn bearer(parts: &Parts) -> Option<&str> {
+    let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
+fn digest(secret: &[u8]) -> [u8; 32] {
+    Sha256::digest(secret).into()
+}
+
+/// Finds the entry whose secret digest equals `presented`, comparing every
+/// entry in constant time.
+fn find_constant_time<'a, T>(entries: &'a [([u8; 32], T)], presented: &[u8]) -> Option<&'a T> {
+    let presented = digest(presented);
+    let mut found = None;
+    for (secret, value) in entries {
+        if bool::from(secret.ct_eq(&presented)) {
+            found = Some(value);
+        }
+    }
+    found
+}
+
+/// Static API keys, sent as `x-api-key: KEY` or `Authorization: Bearer KEY`.
+///
+/// Keys are kept as SHA-256 digests and compared in constant time.
+///
+/// ```
+/// use mcp_tools::Caller;
+/// use mcp_transport_http::auth::ApiKeys;
+///
+/// let keys = ApiKeys::new()
+///     .key("k-live-123", Caller::new("ci-bot").with_scopes(["feedback:read"]));
+/// # let _ = keys;
+/// ```
+#[derive(Clone, Default)]
+pub struct ApiKeys {
+    keys: Vec<([u8; 32], Caller)>,
+}
+
+impl fmt::Debug for ApiKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiKeys")
+            .field("keys", &self.keys.len())
+            .finish()
+    }
+}
+
+impl ApiKeys {
+    /// No keys yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Accepts `key` as `caller`.
+    pub fn key(mut self, key: impl AsRef<[u8]>, caller: Caller) -> Self {
+        self.keys.push((digest(key.as_ref()), caller));
+        self
+    }
+}
+
+impl Authenticator for ApiKeys {
+    fn authenticate<'a>(&'a self, parts: &'a Parts) -> BoxFuture<'a, AuthResult> {
+        let presented = parts
+            .headers
+            .get(X_API_KEY)
+            .map(|v| v.as_bytes())
+            .or_else(|| bearer(parts).map(str::as_bytes));
+        let result = match presented {
+            None => Ok(None),
+            Some(key) => match find_constant_time(&self.keys, key) {
+                Some(caller) => Ok(Some(Authentication::new(
+                    caller.clone(),
+                    CredentialKind::ApiKey,
+                ))),
+                None => Err(AuthError::invalid("unknown API key")),
+            },
+        };
+        async move { result }.boxed()
+    }
+}
+
+/// HTTP Basic credentials (`Authorization: Basic base64(user:password)`).
+///
+/// Compared in constant time; only use over TLS.
+#[derive(Clone, Default)]
+pub struct BasicAuth {
+    users: Vec<([u8; 32], Caller)>,
+}
+
+impl fmt::Debug for BasicAuth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BasicAuth")
+            .field("users", &self.users.len())
+            .finish()
+    }
+}
+
+impl BasicAuth {
+    /// No users yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Accepts `user` with `password` as `caller`.
+    pub fn user(mut self, user: &str, password: &str, caller: Caller) -> Self {
+        self.users
+            .push((digest(format!("{user}:{password}").as_bytes()), caller));
+        self
+    }
+}
+
+impl Authenticator for BasicAuth {
+    fn authenticate<'a>(&'a self, parts: &'a Parts) -> BoxFuture<'a, AuthResult> {
+        let encoded = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("basic"))
+            .map(|(_, credentials)| credentials.trim());
+        let result = match encoded {
+            None => Ok(None),
+            Some(encoded) => match STANDARD.decode(encoded) {
+                Err(_) => Err(AuthError::invalid("malformed Basic credentials")),
+                Ok(decoded) => match find_constant_time(&self.users, &decoded) {
+                    Some(caller) => Ok(Some(Authentication::new(
+                        caller.clone(),
+                        CredentialKind::Basic,
+                    ))),
+                    None => Err(AuthError::invalid("unknown user or wrong password")),
+                },
+            },
+        };
+        async move { result }.boxed()
+    }
+}
+
+/// An OAuth 2.1 resource server: validates bearer JWTs (signature, expiry,
+/// audience, issuer) with the `jsonwebtoken` crate.
+///
+/// The caller is the `sub` claim; scopes come from `scope` (space-separated)
+/// or `scp` (a list); the account from a configurable claim.
+///
+/// ```
+/// use mcp_transport_http::auth::{Algorithm, DecodingKey, OAuthResourceServer};
+///
+/// let oauth = OAuthResourceServer::new("https://mcp.example.com/mcp")
+///     .issuer("https://auth.example.com")
+///     .key(Algorithm::HS256, DecodingKey::from_secret(b"shared secret"), None);
+/// # let _ = oauth;
+/// ```
+#[derive(Clone)]
+pub struct OAuthResourceServer {
+    audience: String,
+    issuers: Vec<String>,
+    keys: Vec<(Algorithm, DecodingKey, Option<String>)>,
+    account_claim: Option<String>,
+    leeway: u64,
+}
+
+impl fmt::Debug for OAuthResourceServer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OAuthResourceServer")
+            .field("audience", &self.audience)
+            .field("issuers", &self.issuers)
+            .field("keys", &self.keys.len())
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Deserialize)]
+struct Claims {
+    sub: String,
+    #[serde(default)]
+    scope: Option<String>,
+    #[serde(default)]
+    scp: Option<Vec<String>>,
+    #[serde(flatten)]
+    rest: serde_json::Map<String, serde_json::Value>,
+}
+
+impl OAuthResourceServer {
+    /// Accepts tokens whose audience is `resource`: this server's canonical URI.
+    pub fn new(resource: impl Into<String>) -> Self {
+        Self {
+            audience: resource.into(),
+            issuers: Vec::new(),
+            keys: Vec::new(),
+            account_claim: None,
+            leeway: 30,
+        }
+    }
+
+    /// Accepts tokens from this issuer (`iss`); add every authorization server.
+    /// Without any, the issuer is not checked.
+    pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.issuers.push(issuer.into());
+        self
+    }
+
+    /// A verification key for `algorithm`, optionally bound to a key id (`kid`).
+    pub fn key(mut self, algorithm: Algorithm, key: DecodingKey, kid: Option<&str>) -> Self {
+        self.keys.push((algorithm, key, kid.map(str::to_owned)));
+        self
+    }
+
+    /// The claim that names the caller's account (tenant).
+    pub fn account_claim(mut self, claim: impl Into<String>) -> Self {
+        self.account_claim = Some(claim.into());
+        self
+    }
+
+    /// Clock skew tolerated on `exp` and `nbf`, in seconds (default 30).
+    pub fn leeway(mut self, seconds: u64) -> Self {
+        self.leeway = seconds;
+        self
+    }
+
+    /// Validates one token.
+    pub fn validate(&self, token: &str) -> Result<Authentication, AuthError> {
+        let header = jsonwebtoken::decode_header(token)
+            .map_err(|_| AuthError::invalid("the bearer token is not a JWT"))?;
+        let mut last = AuthError::invalid("no key verifies the token");
+        for (alg, key, kid) in &self.keys {
+            if *alg != header.alg || (kid.is_some() && header.kid.is_some() && *kid != header.kid) {
+                continue;
+            }
+            let mut validation = jsonwebtoken::Validation::new(*alg);
+            validation.leeway = self.leeway;
+            validation.validate_nbf = true;
+            validation.set_audience(&[&self.audience]);
+            validation.set_required_spec_claims(&["exp", "aud", "sub"]);
+            if !self.issuers.is_empty() {
+                validation.set_issuer(&self.issuers);
+            }
+            match jsonwebtoken::decode::<Claims>(token, key, &validation) {
+                Ok(data) => return Ok(self.caller(data.claims)),
+                Err(e) => {
+                    use jsonwebtoken::errors::ErrorKind;
+                    last = AuthError::invalid(match e.kind() {
+                        ErrorKind::ExpiredSignature => "the token has expired",
+                        ErrorKind::InvalidAudience => "the token is for another resource",
+                        ErrorKind::InvalidIssuer => "the token is from an unknown issuer",
+                        ErrorKind::ImmatureSignature => "the token is not valid yet",
+                        ErrorKind::InvalidSignature => "the token's signature is invalid",
+                        _ => "the token is invalid",
+                    });
+                }
+            }
+        }
+        Err(last)
+    }
+
+    fn caller(&self, claims: Claims) -> Authentication {
+        let mut scopes: Vec<String> = claims
+            .scope
+            .as_deref()
+            .unwrap_or("")
+            .split_ascii_whitespace()
+            .map(str::to_owned)
+            .collect();
+        scopes.extend(claims.scp.unwrap_or_default());
+        let mut caller = Caller::new(claims.sub).with_scopes(scopes);
+        if let Some(account) = self
+            .account_claim
+            .as_ref()
+            .and_then(|c| claims.rest.get(c))
+            .and_then(|v| v.as_str())
+        {
+            caller = caller.with_account(account);
+        }
+        Authentication::new(caller, CredentialKind::OAuth)
+    }
+}
+
+impl Authenticator for OAuthResourceServer {
+    fn authenticate<'a>(&'a self, parts: &'a Parts) -> BoxFuture<'a, AuthResult> {
+        let result = match bearer(parts) {
+            None => Ok(None),
+            Some(token) => self.validate(token).map(Some),
+        };
+        async move { result }.boxed()
+    }
+}
+
+/// Tries authenticators in order: the first that recognises a caller wins.
+///
+/// When none recognises one, a refusal from any of them (invalid credentials)
+/// is the answer; without credentials at all, there is no caller.
+///
+/// ```
+/// use mcp_tools::Caller;
+/// use mcp_transport_http::auth::{ApiKeys, BasicAuth, FirstOf};
+///
+/// let auth = FirstOf::new()
+///     .with(ApiKeys::new().key("k-1", Caller::new("bot")))
+///     .with(BasicAuth::new().user("ada", "s3cret", Caller::new("ada")));
+/// # let _ = auth;
+/// ```
+#[derive(Default)]
+pub struct FirstOf {
+    inner: Vec<Box<dyn Authenticator>>,
+}
+
+impl fmt::Debug for FirstOf {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FirstOf")
+            .field("authenticators", &self.inner.len())
+            .finish()
+    }
+}
+
+impl FirstOf {
+    /// No authenticators yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds an authenticator, tried after the ones before it.
+    pub fn with(mut self, authenticator: impl Authenticator) -> Self {
+        self.inner.push(Box::new(authenticator));
+        self
+    }
+}
+
+impl Authenticator for FirstOf {
+    fn authenticate<'a>(&'a self, parts: &'a Parts) -> BoxFuture<'a, AuthResult> {
+        async move {
+            let mut refusal = None;
+            for authenticator in &self.inner {
+                match authenticator.authenticate(parts).await {
+                    Ok(Some(found)) => return Ok(Some(found)),
+                    Ok(None) => {}
+                    Err(e) => refusal = refusal.or(Some(e)),
+                }
+            }
+            refusal.map_or(Ok(None), Err)
+        }
+        .boxed()
+    }
+}
+
+/// RFC 9728 protected-resource metadata, served at
+/// `/.well-known/oauth-protected-resource` and its path-suffixed form, and
+/// named in every 401 challenge.
+///
+/// ```
+/// use mcp_transport_http::auth::ProtectedResource;
+///
+/// let resource = ProtectedResource::new("https://mcp.example.com/mcp")
+///     .authorization_server("https://auth.example.com")
+///     .scopes(["feedback:read", "feedback:write"]);
+/// assert_eq!(
+///     resource.metadata_url(),
+///     "https://mcp.example.com/.well-known/oauth-protected-resource/mcp"
+/// );
+/// ```
+#[derive(Debug, Clone)]
+pub struct ProtectedResource {
+    resource: String,
+    authorization_servers: Vec<String>,
+    scopes: Vec<String>,
+    name: Option<String>,
+}
+
+impl ProtectedResource {
+    /// Metadata for `resource`, the canonical URI of this MCP server.
+    pub fn new(resource: impl Into<String>) -> Self {
+        Self {
+            resource: resource.into(),
+            authorization_servers: Vec::new(),
+            scopes: Vec::new(),
+            name: None,
+        }
+    }
+
+    /// An authorization server that issues tokens for this resource.
+    pub fn authorization_server(mut self, issuer: impl Into<String>) -> Self {
+        self.authorization_servers.push(issuer.into());
+        self
+    }
+
+    /// The scopes this resource understands (`scopes_supported`), also offered
+    /// in 401 challenges.
+    pub fn scopes<I, S>(mut self, scopes: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.scopes = scopes.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// A human-readable name (`resource_name`).
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// The resource's canonical URI.
+    pub fn resource(&self) -> &str {
+        &self.resource
+    }
+
+    /// The scopes offered.
+    pub fn scopes_supported(&self) -> &[String] {
+        &self.scopes
+    }
+
+    fn split(&self) -> (&str, &str) {
+        let after_scheme = self.resource.find("://").map_or(0, |i| i + 3);
+        match self.resource[after_scheme..].find('/') {
+            Some(slash) => self.resource.split_at(after_scheme + slash),
+            None => (self.resource.as_str(), ""),
+        }
+    }
+
+    /// The path-suffixed metadata URL: origin, `/.well-known/oauth-protected-resource`,
+    /// then the resource's path.
+    pub fn metadata_url(&self) -> String {
+        let (origin, path) = self.split();
+        format!(
+            "{origin}/.well-known/oauth-protected-resource{}",
+            path.trim_end_matches('/')
+        )
+    }
+
+    /// The paths the metadata is served at.
+    pub(crate) fn metadata_paths(&self) -> [String; 2] {
+        let (_, path) = self.split();
+        [
+            "/.well-known/oauth-protected-resource".to_owned(),
+            format!(
+                "/.well-known/oauth-protected-resource{}",
+                path.trim_end_matches('/')
+            ),
+        ]
+    }
+
+    /// The metadata document.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut doc = serde_json::json!({
+            "resource": self.resource,
+            "authorization_servers": self.authorization_servers,
+            "bearer_methods_supported": ["header"],
+        });
+        if !self.scopes.is_empty() {
+            doc["scopes_supported"] = self.scopes.clone().into();
+        }
+        if let Some(name) = &self.name {
+            doc["resource_name"] = name.clone().into();
+        }
+        doc
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(headers: &[(&str, &str)]) -> Parts {
+        let mut builder = http::Request::builder();
+        for (k, v) in headers {
+            builder = builder.header(*k, *v);
+        }
+        builder.body(()).unwrap().into_parts().0
+    }
+
+    fn run(a: &dyn Authenticator, headers: &[(&str, &str)]) -> AuthResult {
+        futures::executor::block_on(a.authenticate(&parts(headers)))
+    }
+
+    #[test]
+    fn api_keys_by_header_or_bearer() {
+        let keys = ApiKeys::new()
+            .key("k1", Caller::new("one"))
+            .key("k2", Caller::new("two"));
+        let found = run(&keys, &[("x-api-key", "k2")]).unwrap().unwrap();
+        assert_eq!(found.caller().id(), "two");
+        assert_eq!(found.kind(), CredentialKind::ApiKey);
+        let found = run(&keys, &[("authorization", "Bearer k1")])
+            .unwrap()
+            .unwrap();
+        assert_eq!(found.caller().id(), "one");
+        assert!(run(&keys, &[]).unwrap().is_none());
+        assert!(run(&keys, &[("x-api-key", "k3")]).is_err());
+    }
+
+    #[test]
+    fn basic_credentials() {
+        let basic = BasicAuth::new().user("ada", "pw", Caller::new("ada"));
+        let ok = format!("Basic {}", STANDARD.encode("ada:pw"));
+        assert_eq!(
+            run(&basic, &[("authorization", &ok)])
+                .unwrap()
+                .unwrap()
+                .caller()
+                .id(),
+            "ada"
+        );
+        let bad = format!("Basic {}", STANDARD.encode("ada:nope"));
+        assert!(run(&basic, &[("authorization", &bad)]).is_err());
+        assert!(
+            run(&basic, &[("authorization", "Bearer x")])
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn jwt_validation() {
+        use jsonwebtoken::{EncodingKey, Header, encode};
+        let secret = b"0123456789abcdef0123456789abcdef";
+        let oauth = OAuthResourceServer::new("https://mcp.test/mcp")
+            .issuer("https://as.test")
+            .account_claim("tenant")
+            .key(Algorithm::HS256, DecodingKey::from_secret(secret), None);
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let token = |claims: serde_json::Value| {
+            encode(
+                &Header::new(Algorithm::HS256),
+                &claims,
+                &EncodingKey::from_secret(secret),
+            )
+            .unwrap()
+        };
+        let good = token(serde_json::json!({
+            "sub": "u1", "aud": "https://mcp.test/mcp", "iss": "https://as.test",
+            "exp": now + 60, "scope": "a b", "tenant": "acme"
+        }));
+        let auth = oauth.validate(&good).unwrap();
+        assert!(auth.caller().has_scope("b"));
+        assert_eq!(auth.caller().account(), Some("acme"));
+        assert_eq!(auth.kind(), CredentialKind::OAuth);
+        let expired = token(serde_json::json!({
+            "sub": "u1", "aud": "https://mcp.test/mcp", "iss": "https://as.test", "exp": now - 600
+        }));
+        assert_eq!(
+            oauth.validate(&expired).unwrap_err().message(),
+            "the token has expired"
+        );
+        let other = token(serde_json::json!({
+            "sub": "u1", "aud": "https://other.test", "iss": "https://as.test", "exp": now + 60
+        }));
+        assert!(oauth.validate(&other).is_err());
+        assert!(oauth.validate("not-a-jwt").is_err());
+    }
+
+    #[test]
+    fn metadata_urls() {
+        let r = ProtectedResource::new("https://h.test/mcp");
+        assert_eq!(
+            r.metadata_paths(),
+            [
+                "/.well-known/oauth-protected-resource".to_owned(),
+                "/.well-known/oauth-protected-resource/mcp".to_owned()
+            ]
+        );
+        let root = ProtectedResource::new("http://127.0.0.1:9");
+        assert_eq!(
+            root.metadata_url(),
+            "http://127.0.0.1:9/.well-known/oauth-protected-resource"
+        );
+    }
+}

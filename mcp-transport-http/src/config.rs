@@ -1,0 +1,390 @@
+//! The transport's configuration and its builder.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::HeaderName;
+use mcp_tools::Server;
+
+use crate::auth::{Authenticator, ProtectedResource};
+use crate::rate::{RateLimit, RateLimitHeaderNames};
+use crate::service::McpService;
+
+/// The largest request body accepted unless configured: 4 MiB.
+pub const DEFAULT_BODY_LIMIT: usize = 4 * 1024 * 1024;
+
+/// How long a client may take to send a request's headers unless configured.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long a connection may stay silent, with no request in flight, before it is closed.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// How long a session may go unused before it expires.
+pub const DEFAULT_SESSION_IDLE: Duration = Duration::from_secs(30 * 60);
+
+/// How long a 2026-07-28 `requestState` stays valid.
+pub const DEFAULT_REQUEST_STATE_TTL: Duration = Duration::from_secs(10 * 60);
+
+/// How a request is answered when the client accepts both JSON and SSE.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum ResponseMode {
+    /// One `application/json` body, unless a progress, log or elicitation
+    /// message goes out before the result; then an SSE stream.
+    #[default]
+    Json,
+    /// Always an SSE stream (`text/event-stream`) whose last event is the result.
+    Sse,
+}
+
+/// Which values of a header (`Host`, `Origin`) are accepted.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) enum AllowList {
+    /// Any value.
+    Any,
+    /// Host names (any port), compared case-insensitively. An `Origin` matches
+    /// when its host is listed, whatever its scheme and port.
+    Hosts(Arc<[String]>),
+    /// Exact origins (`scheme://host[:port]`), compared case-insensitively.
+    Origins(Arc<[String]>),
+}
+
+impl AllowList {
+    fn loopback() -> Self {
+        Self::Hosts(Arc::from(vec![
+            "localhost".to_owned(),
+            "127.0.0.1".to_owned(),
+            "[::1]".to_owned(),
+        ]))
+    }
+
+    /// Whether a `Host` header value (`host[:port]`) is allowed.
+    pub(crate) fn allows_host(&self, value: &str) -> bool {
+        match self {
+            Self::Any => true,
+            Self::Hosts(hosts) | Self::Origins(hosts) => {
+                let host = strip_port(value);
+                hosts.iter().any(|h| h.eq_ignore_ascii_case(host))
+            }
+        }
+    }
+
+    /// Whether an `Origin` header value (`scheme://host[:port]`) is allowed.
+    pub(crate) fn allows_origin(&self, value: &str) -> bool {
+        match self {
+            Self::Any => true,
+            Self::Origins(origins) => origins
+                .iter()
+                .any(|o| o.trim_end_matches('/').eq_ignore_ascii_case(value)),
+            Self::Hosts(hosts) => {
+                let Some((scheme, rest)) = value.split_once("://") else {
+                    return false;
+                };
+                if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+                    return false;
+                }
+                let host = strip_port(rest);
+                hosts.iter().any(|h| h.eq_ignore_ascii_case(host))
+            }
+        }
+    }
+}
+
+fn strip_port(authority: &str) -> &str {
+    if authority.starts_with('[') {
+        // [v6]:port
+        return match authority.find(']') {
+            Some(end) => &authority[..=end],
+            None => authority,
+        };
+    }
+    match authority.rsplit_once(':') {
+        Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
+        _ => authority,
+    }
+}
+
+impl fmt::Debug for AllowList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Any => f.write_str("Any"),
+            Self::Hosts(h) => f.debug_tuple("Hosts").field(h).finish(),
+            Self::Origins(o) => f.debug_tuple("Origins").field(o).finish(),
+        }
+    }
+}
+
+/// Configures the transport for one [`Server`]; [`McpHttp::builder`] starts it.
+///
+/// ```
+/// use std::time::Duration;
+/// use mcp_transport_http::{McpHttp, ResponseMode};
+/// # let server = mcp_tools::Server::builder("demo", "1.0.0").build().unwrap();
+///
+/// let service = McpHttp::builder(server)
+///     .path("/mcp")
+///     .response_mode(ResponseMode::Json)
+///     .sessions(true)
+///     .body_limit(1 << 20)
+///     .header_read_timeout(Duration::from_secs(5))
+///     .build();
+/// # let _ = service;
+/// ```
+#[must_use = "call .build() to get the service"]
+pub struct McpHttpBuilder {
+    pub(crate) server: Server,
+    pub(crate) path: String,
+    pub(crate) mode: ResponseMode,
+    pub(crate) sessions: bool,
+    pub(crate) session_idle: Duration,
+    pub(crate) hosts: AllowList,
+    pub(crate) origins: AllowList,
+    pub(crate) body_limit: usize,
+    pub(crate) header_read_timeout: Duration,
+    pub(crate) idle_timeout: Duration,
+    pub(crate) authenticator: Option<Arc<dyn Authenticator>>,
+    pub(crate) public_discovery: bool,
+    pub(crate) rate_limit: Option<Arc<dyn RateLimit>>,
+    pub(crate) rate_headers: RateLimitHeaderNames,
+    pub(crate) resource: Option<ProtectedResource>,
+    pub(crate) request_state_key: Option<Vec<u8>>,
+    pub(crate) request_state_ttl: Duration,
+}
+
+impl fmt::Debug for McpHttpBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("McpHttpBuilder")
+            .field("server", &self.server)
+            .field("path", &self.path)
+            .field("mode", &self.mode)
+            .field("sessions", &self.sessions)
+            .field("hosts", &self.hosts)
+            .field("origins", &self.origins)
+            .field("body_limit", &self.body_limit)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Entry point: the Streamable HTTP transport of an MCP [`Server`].
+///
+/// See the [crate docs](crate) for a complete example.
+#[derive(Debug, Clone, Copy)]
+pub struct McpHttp;
+
+impl McpHttp {
+    /// Starts configuring the transport for `server`, with safe defaults: endpoint
+    /// `/mcp`, stateless, JSON answers, loopback `Host` and `Origin` only, 4 MiB
+    /// bodies, no authentication.
+    pub fn builder(server: Server) -> McpHttpBuilder {
+        McpHttpBuilder {
+            server,
+            path: "/mcp".to_owned(),
+            mode: ResponseMode::default(),
+            sessions: false,
+            session_idle: DEFAULT_SESSION_IDLE,
+            hosts: AllowList::loopback(),
+            origins: AllowList::loopback(),
+            body_limit: DEFAULT_BODY_LIMIT,
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            authenticator: None,
+            public_discovery: false,
+            rate_limit: None,
+            rate_headers: RateLimitHeaderNames::default(),
+            resource: None,
+            request_state_key: None,
+            request_state_ttl: DEFAULT_REQUEST_STATE_TTL,
+        }
+    }
+}
+
+impl McpHttpBuilder {
+    /// The MCP endpoint's path (default `/mcp`). Mounted under a prefix with
+    /// axum's `nest_service`, the service sees paths without the prefix: use `/`.
+    pub fn path(mut self, path: impl Into<String>) -> Self {
+        let mut path = path.into();
+        if !path.starts_with('/') {
+            path.insert(0, '/');
+        }
+        self.path = path;
+        self
+    }
+
+    /// How requests are answered when the client accepts both JSON and SSE.
+    pub fn response_mode(mut self, mode: ResponseMode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// Turns sessions on or off (default off: stateless). With sessions, the
+    /// answer to `initialize` carries an `Mcp-Session-Id`, later requests must
+    /// send it, `DELETE` ends a session and `GET` opens the server-to-client
+    /// stream. 2026-07-28 requests never use sessions.
+    pub fn sessions(mut self, on: bool) -> Self {
+        self.sessions = on;
+        self
+    }
+
+    /// How long a session may go unused before it expires (default 30 min).
+    pub fn session_idle_timeout(mut self, limit: Duration) -> Self {
+        self.session_idle = limit;
+        self
+    }
+
+    /// The host names (any port) accepted in the `Host` header, against DNS
+    /// rebinding. Default: `localhost`, `127.0.0.1`, `[::1]`.
+    pub fn allowed_hosts<I, S>(mut self, hosts: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.hosts = AllowList::Hosts(hosts.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Accepts any `Host` header: for deployments behind a proxy that checks it.
+    pub fn any_host(mut self) -> Self {
+        self.hosts = AllowList::Any;
+        self
+    }
+
+    /// The origins (`https://app.example.com`) accepted in the `Origin` header;
+    /// a request with any other `Origin` gets 403. Requests without `Origin`
+    /// (non-browser clients) are not affected. Default: loopback origins only.
+    pub fn allowed_origins<I, S>(mut self, origins: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.origins = AllowList::Origins(origins.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Accepts any `Origin`.
+    pub fn any_origin(mut self) -> Self {
+        self.origins = AllowList::Any;
+        self
+    }
+
+    /// The largest request body accepted; larger ones get 413 (default 4 MiB).
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.body_limit = bytes;
+        self
+    }
+
+    /// How long a client may take to send request headers (default 10 s), with
+    /// [`serve`](crate::serve).
+    pub fn header_read_timeout(mut self, limit: Duration) -> Self {
+        self.header_read_timeout = limit;
+        self
+    }
+
+    /// How long a connection may stay silent with no request in flight before
+    /// [`serve`](crate::serve) closes it (default 120 s).
+    pub fn idle_timeout(mut self, limit: Duration) -> Self {
+        self.idle_timeout = limit;
+        self
+    }
+
+    /// Authenticates every request. Without credentials, only calls to tools
+    /// declared `no_auth` are served; everything else gets 401.
+    pub fn authenticator(mut self, authenticator: impl Authenticator) -> Self {
+        self.authenticator = Some(Arc::new(authenticator));
+        self
+    }
+
+    /// Lets clients without credentials `initialize`, `ping`, list tools and
+    /// call `server/discover` (default off), so that they can reach the tools
+    /// declared `no_auth`.
+    pub fn public_discovery(mut self, on: bool) -> Self {
+        self.public_discovery = on;
+        self
+    }
+
+    /// Counts requests against a rate policy: its state goes out in headers on
+    /// every response, and requests over the limit get 429 with `Retry-After`.
+    pub fn rate_limit(mut self, limit: impl RateLimit) -> Self {
+        self.rate_limit = Some(Arc::new(limit));
+        self
+    }
+
+    /// The names of the rate-limit headers (default `X-Rate-Limit-Limit`,
+    /// `X-Rate-Limit-Remaining`, `X-Rate-Limit-Reset`).
+    pub fn rate_limit_headers(
+        mut self,
+        limit: HeaderName,
+        remaining: HeaderName,
+        reset: HeaderName,
+    ) -> Self {
+        self.rate_headers = RateLimitHeaderNames {
+            limit,
+            remaining,
+            reset,
+        };
+        self
+    }
+
+    /// Serves RFC 9728 protected-resource metadata and points 401 challenges at it.
+    pub fn protected_resource(mut self, resource: ProtectedResource) -> Self {
+        self.resource = Some(resource);
+        self
+    }
+
+    /// The key that signs 2026-07-28 `requestState` values. Servers behind a
+    /// load balancer share one; without it, each process draws a random key.
+    pub fn request_state_key(mut self, key: impl Into<Vec<u8>>) -> Self {
+        self.request_state_key = Some(key.into());
+        self
+    }
+
+    /// How long a 2026-07-28 `requestState` stays valid (default 10 min).
+    pub fn request_state_ttl(mut self, ttl: Duration) -> Self {
+        self.request_state_ttl = ttl;
+        self
+    }
+
+    /// Builds the tower service.
+    pub fn build(self) -> McpService {
+        McpService::new(self)
+    }
+}
+
+/// The header names this transport reads and writes.
+pub mod header {
+    use http::HeaderName;
+
+    /// `Mcp-Session-Id`.
+    pub const MCP_SESSION_ID: HeaderName = HeaderName::from_static("mcp-session-id");
+    /// `MCP-Protocol-Version`.
+    pub const MCP_PROTOCOL_VERSION: HeaderName = HeaderName::from_static("mcp-protocol-version");
+    /// `Mcp-Method` (2026-07-28).
+    pub const MCP_METHOD: HeaderName = HeaderName::from_static("mcp-method");
+    /// `Mcp-Name` (2026-07-28).
+    pub const MCP_NAME: HeaderName = HeaderName::from_static("mcp-name");
+    /// `X-Api-Key`.
+    pub const X_API_KEY: HeaderName = HeaderName::from_static("x-api-key");
+    /// `X-Accel-Buffering`.
+    pub(crate) const X_ACCEL_BUFFERING: HeaderName = HeaderName::from_static("x-accel-buffering");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_hosts_and_origins() {
+        let list = AllowList::loopback();
+        assert!(list.allows_host("localhost:8080"));
+        assert!(list.allows_host("127.0.0.1"));
+        assert!(list.allows_host("[::1]:3000"));
+        assert!(!list.allows_host("evil.example:80"));
+        assert!(list.allows_origin("http://localhost:5173"));
+        assert!(list.allows_origin("https://127.0.0.1"));
+        assert!(!list.allows_origin("https://evil.example"));
+        assert!(!list.allows_origin("null"));
+        let origins = AllowList::Origins(Arc::from(vec!["https://app.example".to_owned()]));
+        assert!(origins.allows_origin("https://APP.example"));
+        assert!(!origins.allows_origin("https://app.example:444"));
+    }
+}

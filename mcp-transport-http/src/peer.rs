@@ -1,0 +1,83 @@
+//! The client as one request sees it: where its notifications and
+//! server-to-client requests go.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures::future::{BoxFuture, FutureExt};
+use mcp_tools::Peer;
+use mcp_tools::jsonrpc::{ErrorObject, Notification, Request, code};
+use mcp_tools::protocol::method;
+use serde_json::Value;
+use tokio::sync::mpsc;
+
+use crate::body::sse_event;
+use crate::input::InputRound;
+use crate::session::Pending;
+
+/// The peer of one request: its SSE stream (when the client accepts one), the
+/// table where answers to our requests arrive, and for 2026-07-28 the
+/// multi-round-trip state.
+pub(crate) struct StreamPeer {
+    pub(crate) events: Option<mpsc::UnboundedSender<Bytes>>,
+    pub(crate) pending: Arc<Pending>,
+    pub(crate) owner: Option<Arc<str>>,
+    /// Whether `notifications/message` may go out (2026-07-28 needs an explicit level).
+    pub(crate) logs: bool,
+    pub(crate) input: Option<Arc<InputRound>>,
+}
+
+impl Peer for StreamPeer {
+    fn notify(&self, notification: Notification) {
+        if !self.logs && notification.method == method::MESSAGE {
+            return;
+        }
+        if let Some(events) = &self.events
+            && let Ok(json) = serde_json::to_vec(&notification)
+        {
+            let _ = events.send(sse_event(&json));
+        }
+    }
+
+    fn request(
+        &self,
+        method: &str,
+        params: Value,
+    ) -> BoxFuture<'static, Result<Value, ErrorObject>> {
+        if let Some(input) = &self.input {
+            return input.ask(method, params);
+        }
+        let Some(events) = self.events.clone() else {
+            let method = method.to_owned();
+            return async move {
+                Err(ErrorObject::new(
+                    code::METHOD_NOT_FOUND,
+                    format!(
+                        "cannot send {method} to this client: it did not accept an event stream \
+                         (Accept: text/event-stream)"
+                    ),
+                ))
+            }
+            .boxed();
+        };
+        let (id, answer, guard) = self.pending.register(self.owner.clone());
+        let request = Request {
+            id,
+            method: method.to_owned(),
+            params: Some(params),
+        };
+        let sent = serde_json::to_vec(&request)
+            .ok()
+            .is_some_and(|json| events.send(sse_event(&json)).is_ok());
+        async move {
+            let _guard = guard;
+            if !sent {
+                return Err(ErrorObject::internal("the client's stream is closed"));
+            }
+            answer
+                .await
+                .unwrap_or_else(|_| Err(ErrorObject::internal("the request was abandoned")))
+        }
+        .boxed()
+    }
+}

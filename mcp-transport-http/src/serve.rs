@@ -1,0 +1,224 @@
+//! A one-call server on hyper: TCP_NODELAY, header-read and idle timeouts,
+//! graceful shutdown bounded in time.
+
+use std::fmt;
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream, ToSocketAddrs};
+use tokio::sync::watch;
+use tokio::task::{JoinHandle, JoinSet};
+
+use crate::service::McpService;
+
+/// The address [`serve`] examples use: loopback only, so that other machines
+/// (and DNS-rebinding pages) cannot reach a local server.
+pub const LOCALHOST: &str = "127.0.0.1:8080";
+
+/// Binds `addr` and serves `service` over HTTP/1.1 until [`Serving::shutdown`].
+///
+/// Bind `127.0.0.1` unless the server is meant to be reached from other
+/// machines. Every connection gets TCP_NODELAY (an SSE answer written in pieces
+/// would otherwise stall), the header-read timeout and the idle timeout of the
+/// service's configuration.
+///
+/// ```no_run
+/// # async fn run(server: mcp_tools::Server) -> std::io::Result<()> {
+/// use std::time::Duration;
+/// use mcp_transport_http::{McpHttp, serve};
+///
+/// let serving = serve(McpHttp::builder(server).build(), "127.0.0.1:8080").await?;
+/// tokio::signal::ctrl_c().await?;
+/// serving.shutdown(Duration::from_secs(10)).await;
+/// # Ok(()) }
+/// ```
+pub async fn serve(service: McpService, addr: impl ToSocketAddrs) -> io::Result<Serving> {
+    let listener = TcpListener::bind(addr).await?;
+    let local_addr = listener.local_addr()?;
+    let (stop, stopped) = watch::channel(false);
+    let task = tokio::spawn(accept(listener, service.clone(), stopped));
+    Ok(Serving {
+        local_addr,
+        stop,
+        task,
+        service,
+    })
+}
+
+/// A running server: its address, and the handle that stops it.
+pub struct Serving {
+    local_addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+    service: McpService,
+}
+
+impl fmt::Debug for Serving {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Serving")
+            .field("local_addr", &self.local_addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Serving {
+    /// The bound address (useful after binding port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// Stops accepting connections, ends sessions and their event streams, lets
+    /// in-flight calls finish for up to `grace`, then closes what is left.
+    pub async fn shutdown(mut self, grace: Duration) {
+        let _ = self.stop.send(true);
+        self.service.close_sessions();
+        if tokio::time::timeout(grace, &mut self.task).await.is_err() {
+            self.task.abort();
+            let _ = (&mut self.task).await;
+        }
+    }
+}
+
+async fn accept(listener: TcpListener, service: McpService, mut stopped: watch::Receiver<bool>) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = stopped.changed() => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _peer)) => {
+                    let _ = stream.set_nodelay(true);
+                    connections.spawn(connection(stream, service.clone(), stopped.clone()));
+                }
+                Err(error) => {
+                    // Out of file descriptors and the like: back off briefly.
+                    tracing::warn!(%error, "accepting a connection failed");
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+            },
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+    drop(listener);
+    while connections.join_next().await.is_some() {}
+}
+
+async fn connection(stream: TcpStream, service: McpService, mut stopped: watch::Receiver<bool>) {
+    let header_read_timeout = service.shared().header_read_timeout;
+    let idle = service.shared().idle_timeout;
+    let start = Instant::now();
+    let activity = Arc::new(AtomicU64::new(0));
+    let io = TokioIo::new(Tracked {
+        inner: stream,
+        start,
+        activity: activity.clone(),
+    });
+    let conn = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_read_timeout)
+        .serve_connection(io, service);
+    tokio::pin!(conn);
+    let mut closing = *stopped.borrow();
+    if closing {
+        conn.as_mut().graceful_shutdown();
+    }
+    loop {
+        let last = Duration::from_millis(activity.load(Ordering::Relaxed));
+        let deadline = tokio::time::Instant::from_std(start + last + idle);
+        tokio::select! {
+            result = conn.as_mut() => {
+                if let Err(error) = result {
+                    tracing::debug!(%error, "connection ended with an error");
+                }
+                return;
+            }
+            changed = stopped.changed(), if !closing => {
+                if changed.is_err() || *stopped.borrow() {
+                    closing = true;
+                    conn.as_mut().graceful_shutdown();
+                }
+            }
+            () = tokio::time::sleep_until(deadline), if !closing => {
+                let last = Duration::from_millis(activity.load(Ordering::Relaxed));
+                if start.elapsed() >= last + idle {
+                    // Closes once no request is in flight.
+                    closing = true;
+                    conn.as_mut().graceful_shutdown();
+                }
+            }
+        }
+    }
+}
+
+/// A TCP stream that records when bytes last moved.
+struct Tracked {
+    inner: TcpStream,
+    start: Instant,
+    activity: Arc<AtomicU64>,
+}
+
+impl Tracked {
+    fn touch(&self) {
+        let now = u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.activity.store(now, Ordering::Relaxed);
+    }
+}
+
+impl AsyncRead for Tracked {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let before = buf.filled().len();
+        let result = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if buf.filled().len() > before {
+            self.touch();
+        }
+        result
+    }
+}
+
+impl AsyncWrite for Tracked {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let result = Pin::new(&mut self.inner).poll_write(cx, buf);
+        if matches!(result, Poll::Ready(Ok(n)) if n > 0) {
+            self.touch();
+        }
+        result
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let result = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+        if matches!(result, Poll::Ready(Ok(n)) if n > 0) {
+            self.touch();
+        }
+        result
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}

@@ -1,0 +1,154 @@
+//! The one-call server: slow clients, idle connections, graceful shutdown with
+//! a call in flight, and mounting in axum.
+#![allow(clippy::unwrap_used, missing_docs)]
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+use http::StatusCode;
+use mcp_transport_http::McpHttp;
+use serde_json::json;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// Reads until the server closes the connection; returns what it sent.
+async fn read_until_closed(tcp: &mut tokio::net::TcpStream, limit: Duration) -> String {
+    let mut out = Vec::new();
+    tokio::time::timeout(limit, tcp.read_to_end(&mut out))
+        .await
+        .expect("the server closes the connection in time")
+        .ok();
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[tokio::test]
+async fn a_slow_client_is_cut_off_at_the_header_read_timeout() {
+    let s = start(
+        McpHttp::builder(server(&Flags::default())).header_read_timeout(Duration::from_millis(200)),
+    )
+    .await;
+    let mut tcp = tokio::net::TcpStream::connect(s.local_addr())
+        .await
+        .unwrap();
+    let started = Instant::now();
+    tcp.write_all(b"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        .await
+        .unwrap();
+    let answer = read_until_closed(&mut tcp, Duration::from_secs(3)).await;
+    assert!(started.elapsed() >= Duration::from_millis(150));
+    assert!(
+        answer.is_empty() || answer.starts_with("HTTP/1.1 408"),
+        "{answer}"
+    );
+}
+
+#[tokio::test]
+async fn idle_connections_are_closed() {
+    let s =
+        start(McpHttp::builder(server(&Flags::default())).idle_timeout(Duration::from_millis(200)))
+            .await;
+    let mut tcp = tokio::net::TcpStream::connect(s.local_addr())
+        .await
+        .unwrap();
+    let body = call(1, "echo", json!({"text": "hi"})).to_string();
+    let request = format!(
+        "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+         Accept: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    tcp.write_all(request.as_bytes()).await.unwrap();
+    let answer = read_until_closed(&mut tcp, Duration::from_secs(3)).await;
+    assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
+}
+
+#[tokio::test]
+async fn shutdown_lets_a_call_in_flight_finish() {
+    let flags = Flags::default();
+    let s = start(McpHttp::builder(server(&flags))).await;
+    let addr = s.local_addr();
+    let in_flight = tokio::spawn(async move {
+        post(
+            addr,
+            &mcp_headers(Some("2025-06-18")),
+            &call(1, "slow", json!({"ms": 300})),
+        )
+        .await
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let started = Instant::now();
+    s.shutdown(Duration::from_secs(5)).await;
+    assert!(started.elapsed() < Duration::from_secs(2));
+    let reply = in_flight.await.unwrap();
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.json()["result"]["structuredContent"]["Data"], "slept");
+    assert!(flags.finished());
+    // No new connections after shutdown.
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+}
+
+#[tokio::test]
+async fn shutdown_is_bounded_in_time() {
+    let s = start(McpHttp::builder(server(&Flags::default()))).await;
+    let addr = s.local_addr();
+    let in_flight = tokio::spawn(async move {
+        let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let (mut sender, conn) =
+            hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+                .await
+                .unwrap();
+        tokio::spawn(conn);
+        let mut request = http::Request::post("/mcp");
+        for (k, v) in mcp_headers(Some("2025-06-18")) {
+            request = request.header(k, v);
+        }
+        let body = call(1, "slow", json!({"ms": 10_000})).to_string();
+        sender
+            .send_request(
+                request
+                    .body(http_body_util::Full::new(bytes::Bytes::from(body)))
+                    .unwrap(),
+            )
+            .await
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let started = Instant::now();
+    s.shutdown(Duration::from_millis(200)).await;
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert!(in_flight.await.unwrap().is_err());
+}
+
+#[tokio::test]
+async fn mounts_in_axum_with_nest_service() {
+    let service = McpHttp::builder(server(&Flags::default()))
+        .path("/")
+        .build();
+    let app = axum::Router::new()
+        .route("/health", axum::routing::get(|| async { "ok" }))
+        .nest_service("/mcp", service);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let task = tokio::spawn(async move { axum::serve(listener, app).await });
+    let reply = post(
+        addr,
+        &mcp_headers(Some("2025-06-18")),
+        &call(1, "echo", json!({"text": "axum"})),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(
+        reply.json()["result"]["structuredContent"]["Data"]["text"],
+        "axum"
+    );
+    let reply = post(
+        addr,
+        &mcp_headers(Some("2025-06-18")),
+        &json!({"jsonrpc": "2.0", "id": 7, "method": "tools/call",
+                "params": {"name": "progress", "arguments": {}, "_meta": {"progressToken": 1}}}),
+    )
+    .await;
+    assert_eq!(reply.events().len(), 4);
+    let reply = send(addr, "GET", "/health", &mcp_headers(None), "").await;
+    assert_eq!(reply.body, "ok");
+    task.abort();
+}

@@ -83,6 +83,7 @@
 //! | `macros` | yes     | the `#[tool]` attribute macro |
 
 mod batch;
+mod canonical;
 mod client;
 mod context;
 mod error;
@@ -90,17 +91,22 @@ mod paging;
 mod patch;
 mod schema;
 mod server;
+mod timestamp;
 mod tool;
 mod validate;
 
+pub mod audit;
+pub mod confirm;
 pub mod jsonrpc;
 pub mod pii;
 pub mod protocol;
+pub mod rate;
 
 pub use batch::{
     Batch, BatchLabel, BatchOutcome, BatchSizeError, Ids, MAX_BATCH_SIZE, NotProcessed,
 };
 pub use client::{CallOutcome, Client};
+pub use confirm::Confirmation;
 pub use context::{
     Caller, Cancellation, FromToolContext, LogLevelHandle, Peer, RequestContext, State, ToolContext,
 };
@@ -124,6 +130,7 @@ pub use serde_json;
 /// Items the `#[tool]` macro expands to. Not public API: no stability promise.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::confirm::Confirmation;
     pub use crate::context::{FromToolContext, ToolContext};
     pub use crate::error::ToolError;
     pub use crate::tool::{Tool, ToolBuilder};

@@ -748,9 +748,9 @@ pub(crate) fn human_duration(d: Duration) -> String {
     let secs = d.as_secs();
     if secs == 0 {
         format!("{} ms", d.as_millis())
-    } else if secs % 3600 == 0 {
+    } else if secs.is_multiple_of(3600) {
         format!("{} h", secs / 3600)
-    } else if secs % 60 == 0 {
+    } else if secs.is_multiple_of(60) {
         format!("{} min", secs / 60)
     } else {
         format!("{secs} s")
@@ -815,6 +815,7 @@ pub(crate) fn union_with_dry_run(mut data: Value) -> Value {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

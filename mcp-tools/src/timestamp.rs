@@ -74,6 +74,7 @@ pub(crate) fn from_unix_millis(millis: u64) -> SystemTime {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -97,7 +98,8 @@ mod tests {
     #[test]
     fn every_day_follows_the_previous_one() {
         // Walk 1970..2400 day by day and check the calendar arithmetic.
-        let leap = |y: u64| (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        let leap =
+            |y: u64| (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400);
         let (mut y, mut m, mut d) = (1970, 1, 1);
         for days in 0..(430 * 366) {
             assert_eq!(civil_from_days(days), (y, m, d), "day {days}");

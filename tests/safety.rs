@@ -165,6 +165,24 @@ async fn dry_run_writes_nothing_and_the_token_executes() {
 }
 
 #[tokio::test]
+async fn previews_follow_the_pii_read_scope() {
+    let (builder, _, _) = survey_server();
+    let server = builder.pii_read_scope("pii:read").build().unwrap();
+    let plain = Client::new(server.clone()).with_caller(alice());
+    let dry = plain.call("send_survey", survey_args()).await.unwrap();
+    assert_eq!(
+        dry.data().unwrap()["Preview"]["recipients"][0],
+        "j***@example.com"
+    );
+    let reader = Client::new(server).with_caller(alice().with_scopes(["pii:read"]));
+    let dry = reader.call("send_survey", survey_args()).await.unwrap();
+    assert_eq!(
+        dry.data().unwrap()["Preview"]["recipients"][0],
+        "jane@example.com"
+    );
+}
+
+#[tokio::test]
 async fn changed_arguments_are_refused_and_leave_the_token_usable() {
     let (builder, outbox, _) = survey_server();
     let client = Client::new(builder.build().unwrap()).with_caller(alice());

@@ -134,7 +134,7 @@ impl RateExceeded {
             RateClass::Call => "",
         };
         ToolError::rate_limited(format!(
-            "Rate limit reached: at most {limit} {which} per {} for this caller's account (or identity). Nothing was done. \
+            "Rate limit reached: at most {limit} {which} per {}. Nothing was done. \
              Retry in {} s, at {} or later.{extra}",
             human_duration(self.window),
             self.status.reset_after_secs(),

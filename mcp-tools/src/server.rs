@@ -277,6 +277,18 @@ impl ServerBuilder {
 
     /// Checks every tool and builds the server.
     pub fn build(self) -> Result<Server, BuildError> {
+        if let Some(secret) = &self.confirmation_secret
+            && secret.len() < confirm::MIN_SECRET_LEN
+        {
+            return Err(BuildError::new(
+                BuildErrorKind::InvalidConfiguration,
+                format!(
+                    "the confirmation secret has {} bytes; use at least {} random bytes",
+                    secret.len(),
+                    confirm::MIN_SECRET_LEN
+                ),
+            ));
+        }
         let confirmer = if self.tools.iter().any(|t| t.confirm) {
             let replay = self
                 .replay_store

@@ -78,7 +78,20 @@ impl Caller {
     pub fn has_scope(&self, scope: &str) -> bool {
         self.scopes.contains(scope)
     }
+
+    pub(crate) fn id_arc(&self) -> &Arc<str> {
+        &self.id
+    }
+
+    pub(crate) fn account_arc(&self) -> Option<&Arc<str>> {
+        self.account.as_ref()
+    }
 }
+
+/// The scope that lets a caller write personal data, kept in the server's
+/// state map (so reading it costs nothing per call).
+#[derive(Clone)]
+pub(crate) struct PiiWriteScope(pub(crate) Arc<str>);
 
 impl fmt::Debug for Caller {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -463,6 +476,50 @@ impl ToolContext {
                     format!("no client connection to send {method} to"),
                 )),
             }
+        }
+    }
+
+    /// Whether personal data in this call's output goes out in clear (the
+    /// caller holds the server's PII-read scope, or the server has none).
+    pub fn may_read_pii(&self) -> bool {
+        self.inner.pii_clear
+    }
+
+    /// Whether the caller may change personal data: it holds the scope set with
+    /// [`crate::ServerBuilder::pii_write_scope`], or the server sets none.
+    pub fn may_write_pii(&self) -> bool {
+        match self.inner.state.get::<PiiWriteScope>() {
+            None => true,
+            Some(PiiWriteScope(scope)) => self.caller().is_some_and(|c| c.has_scope(scope)),
+        }
+    }
+
+    /// Refuses the call with `Forbidden`, naming the PII-write scope, unless the
+    /// caller may change personal data. Call it when (and only when) this call
+    /// would change personal fields, before any side effect:
+    ///
+    /// ```
+    /// # use mcp_tools::{ToolContext, ToolResult};
+    /// # struct UpdateContact { email: Option<String>, tags: Vec<String> }
+    /// async fn update_contact(args: UpdateContact, cx: ToolContext) -> ToolResult<()> {
+    ///     if args.email.is_some() {
+    ///         cx.require_pii_write()?;
+    ///     }
+    ///     // … apply the update
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn require_pii_write(&self) -> Result<(), ToolError> {
+        match self.inner.state.get::<PiiWriteScope>() {
+            Some(PiiWriteScope(scope)) if !self.caller().is_some_and(|c| c.has_scope(scope)) => {
+                Err(ToolError::forbidden(format!(
+                    "Tool '{}' would change personal data (such as names or email addresses), which needs \
+                     the scope {scope}; this connection does not have it, and nothing was changed. Leave the \
+                     personal fields out of the call, or ask an administrator to grant {scope}",
+                    self.tool_name()
+                )))
+            }
+            _ => Ok(()),
         }
     }
 

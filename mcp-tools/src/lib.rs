@@ -104,6 +104,37 @@
 //!   so the model can correct itself; unknown tools and malformed calls are
 //!   JSON-RPC errors (-32602).
 //!
+//! # Write safety
+//!
+//! What makes a server safe to point at production data is declared on the
+//! tool and enforced by the dispatcher, in this order, before the tool runs:
+//!
+//! 1. **Identity and scopes.** A [`RequestContext`] carries the [`Caller`]
+//!    (identity, account, scopes). A call to a tool without its
+//!    [`scopes`](ToolBuilder::scopes) gets a `Forbidden` envelope naming the
+//!    missing ones; with [`ServerBuilder::require_authentication`], a call
+//!    without a caller gets `Unauthorized`, except to tools declared
+//!    [`no_auth`](ToolBuilder::no_auth). [`ToolListing::Permitted`] lists only
+//!    the tools a caller may call.
+//! 2. **Rate policy.** A [`rate::RateLimiter`] (such as
+//!    [`rate::WindowRateLimiter`]) budgets calls per account or caller, with a
+//!    smaller budget for destructive tools; over budget is `RateLimited`, with
+//!    when to retry. [`Server::rate_status`] feeds `X-Rate-Limit-*` headers.
+//! 3. **The argument contract** (above).
+//! 4. **Confirmation.** A tool declared [`confirm`](ToolBuilder::confirm) runs
+//!    as a dry run first: it hands its preview to a [`Confirmation`] and
+//!    returns a `ConfirmationToken`, changing nothing; the same call plus the
+//!    token executes. Tokens are HMAC-signed, bound to tool, caller and
+//!    arguments, expire, and work once. See [`confirm`] for the flow and a
+//!    complete example.
+//!
+//! Personal data in results is wrapped in [`Pii`] and de-identified, at any
+//! depth, for callers without the [PII-read scope](ServerBuilder::pii_read_scope);
+//! tools that change personal fields call [`ToolContext::require_pii_write`]
+//! to demand the [PII-write scope](ServerBuilder::pii_write_scope). Every call
+//! of a destructive or confirm tool, however it ends, leaves an
+//! [`audit::AuditRecord`] in the configured [`audit::AuditSink`].
+//!
 //! # Features
 //!
 //! | feature  | default | what it adds |
@@ -111,6 +142,7 @@
 //! | `macros` | yes     | the `#[tool]` attribute macro |
 
 mod batch;
+mod canonical;
 mod client;
 mod context;
 mod error;
@@ -120,17 +152,22 @@ mod paging;
 mod patch;
 mod schema;
 mod server;
+mod timestamp;
 mod tool;
 mod validate;
 
+pub mod audit;
+pub mod confirm;
 pub mod jsonrpc;
 pub mod pii;
 pub mod protocol;
+pub mod rate;
 
 pub use batch::{
     Batch, BatchLabel, BatchOutcome, BatchSizeError, Ids, MAX_BATCH_SIZE, NotProcessed,
 };
 pub use client::{CallOutcome, Client};
+pub use confirm::Confirmation;
 pub use context::{
     Caller, Cancellation, FromToolContext, LogLevelHandle, Peer, RequestContext, State, ToolContext,
 };
@@ -158,6 +195,7 @@ pub use serde_json;
 /// Items the `#[tool]` macro expands to. Not public API: no stability promise.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::confirm::Confirmation;
     pub use crate::context::{FromToolContext, ToolContext};
     pub use crate::error::ToolError;
     #[cfg(feature = "macros")]

@@ -4,17 +4,26 @@ use std::collections::HashMap;
 use std::fmt;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use futures::FutureExt;
 use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
-use crate::context::{CallInner, Cancellation, RequestContext, StateMap, ToolContext};
+use crate::audit::{AuditGuard, AuditSink};
+use crate::canonical;
+use crate::confirm::{
+    self, Confirmation, Confirmer, DEFAULT_CONFIRMATION_LIFETIME, MemoryReplayStore, ReplayStore,
+    Stage, Subject, Tag,
+};
+use crate::context::{
+    CallInner, Cancellation, PiiWriteScope, RequestContext, StateMap, ToolContext,
+};
 use crate::error::{ErrorCode, ToolError};
 use crate::jsonrpc::{self, ErrorObject, Message, Notification, Request, RequestId, Response};
 use crate::protocol::{LogLevel, META_PROTOCOL_VERSION, ProtocolVersion, method};
+use crate::rate::{RateClass, RateLimiter, RateStatus};
 use crate::schema::{self, Strictness};
 use crate::tool::{Effect, Tool};
 use crate::validate::{ArgumentContract, arguments_object};
@@ -84,6 +93,9 @@ pub enum BuildErrorKind {
     MissingState,
     /// A tool's schema cannot be published or enforced.
     InvalidSchema,
+    /// A server setting is unusable (a confirmation secret that is too short,
+    /// no OS randomness for the default one).
+    InvalidConfiguration,
 }
 
 impl BuildError {
@@ -139,6 +151,11 @@ pub struct ServerBuilder {
     listing: ToolListing,
     pii_read_scope: Option<String>,
     authentication_required: bool,
+    confirmation_secret: Option<Vec<u8>>,
+    confirmation_lifetime: Duration,
+    replay_store: Option<Arc<dyn ReplayStore>>,
+    audit_sink: Option<Arc<dyn AuditSink>>,
+    rate_limiter: Option<Arc<dyn RateLimiter>>,
 }
 
 impl fmt::Debug for ServerBuilder {
@@ -207,6 +224,49 @@ impl ServerBuilder {
         self
     }
 
+    /// The scope that lets a caller change personal data. Tools check it with
+    /// [`ToolContext::require_pii_write`] when a call would change personal
+    /// fields; without this setting every caller may.
+    pub fn pii_write_scope(mut self, scope: impl Into<Arc<str>>) -> Self {
+        self.state.insert(PiiWriteScope(scope.into()));
+        self
+    }
+
+    /// The secret that signs confirmation tokens, at least
+    /// [`MIN_SECRET_LEN`](confirm::MIN_SECRET_LEN) random bytes from the
+    /// server's configuration. Replicas that share it accept each other's
+    /// tokens. Without it, a random secret is drawn once per process, so tokens
+    /// die with the process.
+    pub fn confirmation_secret(mut self, secret: impl Into<Vec<u8>>) -> Self {
+        self.confirmation_secret = Some(secret.into());
+        self
+    }
+
+    /// How long a confirmation token stays valid (default 5 minutes).
+    pub fn confirmation_lifetime(mut self, lifetime: Duration) -> Self {
+        self.confirmation_lifetime = lifetime;
+        self
+    }
+
+    /// Where used confirmation tokens are remembered (default: in memory, per
+    /// process). Replicas share one store so a token confirms only once.
+    pub fn replay_store(mut self, store: impl ReplayStore) -> Self {
+        self.replay_store = Some(Arc::new(store));
+        self
+    }
+
+    /// Records every call of destructive and confirm tools; see [`crate::audit`].
+    pub fn audit_sink(mut self, sink: impl AuditSink) -> Self {
+        self.audit_sink = Some(Arc::new(sink));
+        self
+    }
+
+    /// Checks every call against a rate budget before the tool runs; see [`crate::rate`].
+    pub fn rate_limiter(mut self, limiter: impl RateLimiter) -> Self {
+        self.rate_limiter = Some(Arc::new(limiter));
+        self
+    }
+
     /// Refuses calls without an authenticated caller, except to tools declared
     /// `no_auth`. Transports that authenticate turn this on; without it, a
     /// request without a caller is served (a local, trusted deployment).
@@ -217,10 +277,37 @@ impl ServerBuilder {
 
     /// Checks every tool and builds the server.
     pub fn build(self) -> Result<Server, BuildError> {
+        if let Some(secret) = &self.confirmation_secret
+            && secret.len() < confirm::MIN_SECRET_LEN
+        {
+            return Err(BuildError::new(
+                BuildErrorKind::InvalidConfiguration,
+                format!(
+                    "the confirmation secret has {} bytes; use at least {} random bytes",
+                    secret.len(),
+                    confirm::MIN_SECRET_LEN
+                ),
+            ));
+        }
+        let confirmer = if self.tools.iter().any(|t| t.confirm) {
+            let replay = self
+                .replay_store
+                .unwrap_or_else(|| Arc::new(MemoryReplayStore::new()));
+            Some(
+                Confirmer::new(
+                    self.confirmation_secret.as_deref(),
+                    self.confirmation_lifetime,
+                    replay,
+                )
+                .map_err(|m| BuildError::new(BuildErrorKind::InvalidConfiguration, m))?,
+            )
+        } else {
+            None
+        };
         let mut tools = Vec::with_capacity(self.tools.len());
         let mut by_name = HashMap::with_capacity(self.tools.len());
         for tool in self.tools {
-            let registered = register(tool, &self.state)?;
+            let registered = register(tool, &self.state, &self.info.name)?;
             if by_name
                 .insert(registered.tool.name.clone(), tools.len())
                 .is_some()
@@ -260,12 +347,15 @@ impl ServerBuilder {
                 authentication_required: self.authentication_required,
                 pages,
                 in_flight: Mutex::default(),
+                confirmer,
+                audit_sink: self.audit_sink,
+                rate_limiter: self.rate_limiter,
             }),
         })
     }
 }
 
-fn register(mut tool: Tool, state: &StateMap) -> Result<RegisteredTool, BuildError> {
+fn register(mut tool: Tool, state: &StateMap, server: &str) -> Result<RegisteredTool, BuildError> {
     let name = tool.name.clone();
     validate_tool_name(&name).map_err(|m| BuildError::new(BuildErrorKind::InvalidName, m))?;
     if tool.description.trim().is_empty() {
@@ -312,9 +402,12 @@ fn register(mut tool: Tool, state: &StateMap) -> Result<RegisteredTool, BuildErr
         add_confirmation_argument(&mut input).map_err(invalid_schema)?;
     }
     let contract = ArgumentContract::compile(&name, &input).map_err(invalid_schema)?;
-    let output = schema::envelope_schema(schema::publish_output(std::mem::take(
-        &mut tool.data_schema,
-    )));
+    let mut data = schema::publish_output(std::mem::take(&mut tool.data_schema));
+    if tool.confirm {
+        data = confirm::union_with_dry_run(data);
+    }
+    let output = schema::envelope_schema(data);
+    let confirm_tag = confirm::tool_tag(server, &name);
     let mut listed = serde_json::Map::new();
     listed.insert("name".into(), name.as_ref().into());
     if let Some(title) = &tool.annotations.title {
@@ -332,6 +425,7 @@ fn register(mut tool: Tool, state: &StateMap) -> Result<RegisteredTool, BuildErr
         input_schema: input,
         output_schema: output,
         listing: [plain, structured],
+        confirm_tag,
     })
 }
 
@@ -430,6 +524,8 @@ pub(crate) struct RegisteredTool {
     input_schema: Value,
     output_schema: Value,
     listing: [String; 2],
+    /// Binds confirmation tokens to this tool of this server.
+    confirm_tag: Tag,
 }
 
 /// A built MCP server: the tools, their contracts and the dispatcher.
@@ -469,6 +565,10 @@ struct Inner {
     authentication_required: bool,
     pages: [Vec<Box<RawValue>>; 3],
     in_flight: Mutex<HashMap<(Arc<str>, RequestId), Cancellation>>,
+    /// Present when some tool is declared `confirm()`.
+    confirmer: Option<Confirmer>,
+    audit_sink: Option<Arc<dyn AuditSink>>,
+    rate_limiter: Option<Arc<dyn RateLimiter>>,
 }
 
 impl fmt::Debug for Server {
@@ -526,7 +626,20 @@ impl Server {
             listing: ToolListing::All,
             pii_read_scope: None,
             authentication_required: false,
+            confirmation_secret: None,
+            confirmation_lifetime: DEFAULT_CONFIRMATION_LIFETIME,
+            replay_store: None,
+            audit_sink: None,
+            rate_limiter: None,
         }
+    }
+
+    /// The caller's general rate budget, for `X-Rate-Limit-Limit`,
+    /// `X-Rate-Limit-Remaining` and `X-Rate-Limit-Reset` headers. `None` when
+    /// the server has no rate limiter. Takes nothing from the budget; call it
+    /// after [`handle`](Self::handle) to report the state the call left.
+    pub fn rate_status(&self, cx: &RequestContext) -> Option<RateStatus> {
+        self.inner.rate_limiter.as_ref()?.status(cx.caller.as_ref())
     }
 
     /// The server's name, version and title.
@@ -783,6 +896,10 @@ impl Server {
     }
 
     /// Runs one call through the policy pipeline. `None` means the client cancelled it.
+    ///
+    /// Permission → rate budget → argument contract → confirmation token →
+    /// handler (panic guard, timeout, cancellation) → dry-run settlement. Calls
+    /// of destructive and confirm tools are audited whichever way they end.
     async fn run(
         &self,
         registered: &RegisteredTool,
@@ -792,8 +909,82 @@ impl Server {
         cx: RequestContext,
     ) -> Option<Result<Box<RawValue>, ToolError>> {
         let tool = &registered.tool;
+        let token = if tool.confirm {
+            args.as_object_mut()
+                .and_then(|a| a.remove(CONFIRMATION_TOKEN_ARGUMENT))
+        } else {
+            None
+        };
+        let mut audit = match &self.inner.audit_sink {
+            Some(sink) if tool.confirm || tool.effect == Some(Effect::Destructive) => {
+                Some(AuditGuard::new(
+                    sink.clone(),
+                    cx.caller.clone(),
+                    Arc::from(&*tool.name),
+                    id.clone(),
+                    canonical::digest(args),
+                ))
+            }
+            _ => None,
+        };
+        let mut dry_run = false;
+        let outcome = self
+            .pipeline(
+                registered,
+                args,
+                token,
+                id,
+                progress_token,
+                cx,
+                &mut audit,
+                &mut dry_run,
+            )
+            .await;
+        if let (Some(guard), Some(outcome)) = (&mut audit, &outcome) {
+            guard.finish(outcome.as_ref().map(|_| ()), dry_run);
+        }
+        // Dropping the guard writes the record (also when this future is dropped).
+        drop(audit);
+        outcome
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn pipeline(
+        &self,
+        registered: &RegisteredTool,
+        args: &mut Value,
+        token: Option<Value>,
+        id: RequestId,
+        progress_token: Option<Value>,
+        cx: RequestContext,
+        audit: &mut Option<AuditGuard>,
+        dry_run: &mut bool,
+    ) -> Option<Result<Box<RawValue>, ToolError>> {
+        let tool = &registered.tool;
         if let Err(refusal) = self.permission(tool, &cx) {
             return Some(Err(refusal));
+        }
+        let token = match token {
+            None | Some(Value::Null) => None,
+            Some(Value::String(token)) if !token.trim().is_empty() => Some(token),
+            Some(_) => {
+                return Some(Err(ToolError::invalid_arguments(format!(
+                    "Tool '{}': {CONFIRMATION_TOKEN_ARGUMENT} must be the ConfirmationToken string a dry run \
+                     returned; leave it out to get a dry run and a token",
+                    tool.name
+                ))));
+            }
+        };
+        if let Some(limiter) = &self.inner.rate_limiter {
+            let acts = !tool.confirm || token.is_some();
+            let class = if acts && tool.effect == Some(Effect::Destructive) {
+                RateClass::Destructive
+            } else {
+                RateClass::Call
+            };
+            if let Err(exceeded) = limiter.acquire(cx.caller.as_ref(), class) {
+                return Some(Err(exceeded.to_tool_error()));
+            }
         }
         if let Err(invalid) = registered.contract.check(args) {
             return Some(Err(invalid));
@@ -802,6 +993,37 @@ impl Server {
             None => true,
             Some(scope) => cx.caller.as_ref().is_some_and(|c| c.has_scope(scope)),
         };
+        let mut confirmation = None;
+        if tool.confirm || audit.is_some() {
+            let digest = canonical::digest(args);
+            if let Some(guard) = audit {
+                guard.set_digest(digest);
+            }
+            if tool.confirm {
+                let Some(confirmer) = &self.inner.confirmer else {
+                    return Some(Err(ToolError::internal(
+                        "the server has no confirmation authority; this is a server bug",
+                    )));
+                };
+                let tags = SubjectTags {
+                    tool: registered.confirm_tag,
+                    caller: confirm::caller_tag(cx.caller.as_ref()),
+                    arguments: confirm::arguments_tag(&digest),
+                };
+                let stage = match token {
+                    None => Stage::DryRun,
+                    Some(token) => {
+                        match verify(confirmer, &token, &tags.subject(&tool.name)).await {
+                            Ok(claims) => Stage::Confirmed(claims),
+                            Err(refusal) => return Some(Err(refusal)),
+                        }
+                    }
+                };
+                *dry_run = matches!(stage, Stage::DryRun);
+                let handle = Confirmation::new(stage, pii_clear, confirmer.replay.clone());
+                confirmation = Some((handle, tags, confirmer));
+            }
+        }
         let cancellation = cx.cancellation.clone();
         let key = (cx.channel_key(), id.clone());
         let tool_cx = ToolContext {
@@ -815,6 +1037,9 @@ impl Server {
                 extensions: Mutex::default(),
             }),
         };
+        if let Some((handle, _, _)) = &confirmation {
+            tool_cx.insert_extension(handle.clone());
+        }
         let started = std::panic::catch_unwind(AssertUnwindSafe(|| {
             tool.handler.call(std::mem::take(args), tool_cx)
         }));
@@ -826,7 +1051,7 @@ impl Server {
         let _in_flight = InFlight::register(&self.inner.in_flight, key, cancellation.clone());
         let limit = tool.timeout.unwrap_or(self.inner.default_timeout);
         let guarded = AssertUnwindSafe(future).catch_unwind();
-        tokio::select! {
+        let finished = tokio::select! {
             biased;
             () = cancellation.cancelled() => None,
             finished = tokio::time::timeout(limit, guarded) => Some(match finished {
@@ -842,8 +1067,89 @@ impl Server {
                     ),
                 )),
             }),
+        };
+        match (finished, confirmation) {
+            (Some(result), Some((handle, tags, confirmer))) => {
+                Some(settle(confirmer, &handle, &tags.subject(&tool.name), result).await)
+            }
+            (finished, _) => finished,
         }
     }
+}
+
+/// The tags a confirmation token of one call is bound to.
+struct SubjectTags {
+    tool: Tag,
+    caller: Tag,
+    arguments: Tag,
+}
+
+impl SubjectTags {
+    fn subject<'a>(&self, tool: &'a str) -> Subject<'a> {
+        Subject {
+            tool,
+            tool_tag: self.tool,
+            caller_tag: self.caller,
+            arguments_tag: self.arguments,
+        }
+    }
+}
+
+/// Verifies a token and checks it was not used yet.
+async fn verify(
+    confirmer: &Confirmer,
+    token: &str,
+    subject: &Subject<'_>,
+) -> Result<confirm::Claims, ToolError> {
+    let claims = confirmer.verify(token, subject, SystemTime::now())?;
+    confirmer.check_unused(&claims).await?;
+    Ok(claims)
+}
+
+/// Turns the end of a confirm tool's call into its outcome: a dry run's preview
+/// becomes the dry-run result with a fresh token; an execution that never
+/// called `preview` still uses up its token.
+async fn settle(
+    confirmer: &Confirmer,
+    handle: &Confirmation,
+    subject: &Subject<'_>,
+    result: Result<Box<RawValue>, ToolError>,
+) -> Result<Box<RawValue>, ToolError> {
+    let tool = subject.tool;
+    let preview = handle.take_preview();
+    if handle.is_dry_run() {
+        return match (result, preview) {
+            (Err(_), Some(preview)) => {
+                let issued = confirmer.issue(subject, SystemTime::now())?;
+                confirm::dry_run_data(tool, &preview, &issued)
+            }
+            (Err(error), None) => Err(error),
+            (Ok(_), preview) => {
+                let what = if preview.is_some() {
+                    "went on after Confirmation::preview"
+                } else {
+                    "never called Confirmation::preview"
+                };
+                tracing::error!(tool, "a confirm tool {what} in a dry run");
+                Err(ToolError::internal(format!(
+                    "Tool '{tool}' is declared confirm() but {what} in a dry run, so its result was withheld. \
+                     It may have made changes: verify with a read tool before retrying. This is a server bug; \
+                     report it to the server's maintainers"
+                )))
+            }
+        };
+    }
+    if result.is_ok() {
+        match handle.consume_if_unused().await {
+            Ok(true) => {}
+            Ok(false) => tracing::warn!(
+                tool,
+                "a confirmation token was used twice by a tool that never called Confirmation::preview"
+            ),
+            Err(error) => tracing::warn!(tool, %error, "could not mark a confirmation token used"),
+        }
+    }
+    result
 }
 
 impl Server {

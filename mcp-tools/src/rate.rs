@@ -1,0 +1,531 @@
+//! Rate policy: call budgets per caller or account, checked before a tool runs.
+//!
+//! A [`RateLimiter`] is asked once per `tools/call`, after the permission check
+//! and before the arguments are validated or the tool runs. Over budget, the
+//! call gets a `RateLimited` envelope saying when to retry, in seconds and as
+//! an RFC 3339 time. Destructive tools draw on a second, smaller budget as
+//! well; the dry run of a confirm tool draws only on the general one, so
+//! previewing a write never uses up the budget for writing.
+//!
+//! [`WindowRateLimiter`] keeps fixed windows in memory, one per key, without
+//! any timer: a window starts with the first call of its key and restarts with
+//! the first call after it ends.
+//!
+//! ```
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! use std::time::Duration;
+//! use mcp_tools::rate::WindowRateLimiter;
+//! use mcp_tools::{Caller, Client, NoArguments, Server, Tool, ToolContext, ToolResult};
+//!
+//! let server = Server::builder("demo", "1.0.0")
+//!     .rate_limiter(
+//!         WindowRateLimiter::new(3000, Duration::from_secs(3600))
+//!             .destructive_budget(2, Duration::from_secs(3600)),
+//!     )
+//!     .tool(Tool::builder("reset").description("Resets a counter.").destructive()
+//!         .handler(|_: NoArguments, _: ToolContext| async { ToolResult::Ok(()) }))
+//!     .build()
+//!     .unwrap();
+//! let client = Client::new(server.clone()).with_caller(Caller::new("u1").with_account("acme"));
+//! for _ in 0..2 {
+//!     assert!(!client.call("reset", serde_json::json!({})).await.unwrap().is_error());
+//! }
+//! let third = client.call("reset", serde_json::json!({})).await.unwrap();
+//! assert_eq!(third.error_code(), Some("RateLimited"));
+//!
+//! // What the HTTP transport puts in X-Rate-Limit-* headers. The refused call
+//! // took nothing from the general budget.
+//! let status = server.rate_status(client.context()).unwrap();
+//! assert_eq!((status.limit, status.remaining), (3000, 2998));
+//! # });
+//! ```
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::confirm::human_duration;
+use crate::context::Caller;
+use crate::error::ToolError;
+use crate::timestamp;
+
+/// Which budget a call draws on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RateClass {
+    /// Any call: the general budget only.
+    Call,
+    /// A call of a destructive tool that acts (not a dry run): the general
+    /// budget and the destructive budget.
+    Destructive,
+}
+
+/// A budget's state for one key: what the HTTP transport puts in
+/// `X-Rate-Limit-Limit`, `X-Rate-Limit-Remaining` and `X-Rate-Limit-Reset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RateStatus {
+    /// Calls allowed per window.
+    pub limit: u32,
+    /// Calls left in the current window.
+    pub remaining: u32,
+    /// When the current window ends and the budget is whole again.
+    pub reset_at: SystemTime,
+    /// How long until then.
+    pub reset_after: Duration,
+}
+
+impl RateStatus {
+    /// A status resetting `reset_after` from now.
+    pub fn new(limit: u32, remaining: u32, reset_after: Duration) -> Self {
+        Self {
+            limit,
+            remaining,
+            reset_at: SystemTime::now() + reset_after,
+            reset_after,
+        }
+    }
+
+    /// Whole seconds until the reset, rounded up (for `Retry-After`).
+    pub fn reset_after_secs(&self) -> u64 {
+        self.reset_after.as_secs() + u64::from(self.reset_after.subsec_nanos() > 0)
+    }
+
+    /// The reset time as RFC 3339 in UTC.
+    pub fn reset_at_rfc3339(&self) -> String {
+        timestamp::rfc3339(self.reset_at)
+    }
+}
+
+/// A call over budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RateExceeded {
+    /// The budget that ran out.
+    pub class: RateClass,
+    /// Its state: `remaining` is 0, and `reset_at` says when to retry.
+    pub status: RateStatus,
+    /// The budget's window length, for the message.
+    pub window: Duration,
+}
+
+impl RateExceeded {
+    /// A refusal of a call of `class` by a budget of `window`.
+    pub fn new(class: RateClass, status: RateStatus, window: Duration) -> Self {
+        Self {
+            class,
+            status,
+            window,
+        }
+    }
+
+    /// The `RateLimited` tool error a model reads.
+    pub fn to_tool_error(&self) -> ToolError {
+        let RateStatus {
+            limit, reset_at, ..
+        } = self.status;
+        let which = match self.class {
+            RateClass::Destructive => "destructive calls",
+            RateClass::Call => "calls",
+        };
+        let extra = match self.class {
+            RateClass::Destructive => " Read-only tools still work meanwhile.",
+            RateClass::Call => "",
+        };
+        ToolError::rate_limited(format!(
+            "Rate limit reached: at most {limit} {which} per {}. Nothing was done. \
+             Retry in {} s, at {} or later.{extra}",
+            human_duration(self.window),
+            self.status.reset_after_secs(),
+            timestamp::rfc3339(reset_at),
+        ))
+    }
+}
+
+/// Decides whether a call fits its caller's budget.
+///
+/// The dispatcher calls [`acquire`](Self::acquire) once per `tools/call`
+/// before the tool runs; transports call [`status`](Self::status) (through
+/// [`crate::Server::rate_status`]) to report the budget in response headers.
+/// Implementations choose their key (caller, account) and must be cheap: no
+/// timers, no I/O on the hot path if avoidable.
+pub trait RateLimiter: Send + Sync + 'static {
+    /// Takes one call from the caller's budget(s), or refuses it. On success,
+    /// returns the general budget's status after this call.
+    fn acquire(
+        &self,
+        caller: Option<&Caller>,
+        class: RateClass,
+    ) -> Result<RateStatus, RateExceeded>;
+
+    /// The general budget's status for the caller, without taking anything.
+    fn status(&self, caller: Option<&Caller>) -> Option<RateStatus>;
+}
+
+impl<L: RateLimiter + ?Sized> RateLimiter for Arc<L> {
+    fn acquire(
+        &self,
+        caller: Option<&Caller>,
+        class: RateClass,
+    ) -> Result<RateStatus, RateExceeded> {
+        (**self).acquire(caller, class)
+    }
+
+    fn status(&self, caller: Option<&Caller>) -> Option<RateStatus> {
+        (**self).status(caller)
+    }
+}
+
+/// Whose budget a call draws on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum RateKey {
+    /// The caller's account when it has one, else the caller's identity (the
+    /// default): every connection of an account shares one budget.
+    #[default]
+    AccountOrCaller,
+    /// The caller's identity, whatever its account.
+    Caller,
+}
+
+/// Fixed-window budgets in memory, per account (or per caller).
+///
+/// Anonymous calls (no caller) share one budget. Keys whose windows have all
+/// ended are pruned as the map grows, so memory follows the active callers.
+pub struct WindowRateLimiter {
+    calls: Budget,
+    destructive: Option<Budget>,
+    key: RateKey,
+    buckets: Mutex<Buckets>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Budget {
+    limit: u32,
+    window: Duration,
+}
+
+#[derive(Default)]
+struct Buckets {
+    by_key: HashMap<BucketKey, Bucket>,
+    prune_at: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum BucketKey {
+    Account(Arc<str>),
+    Caller(Arc<str>),
+    Anonymous,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    started: Instant,
+    used: u32,
+}
+
+impl Window {
+    fn current(&mut self, budget: Budget, now: Instant) -> &mut Self {
+        if now.duration_since(self.started) >= budget.window {
+            *self = Window {
+                started: now,
+                used: 0,
+            };
+        }
+        self
+    }
+
+    fn ends(&self, budget: Budget) -> Instant {
+        self.started + budget.window
+    }
+
+    fn status(&self, budget: Budget, now: Instant, wall: SystemTime) -> RateStatus {
+        let reset_after = self.ends(budget).saturating_duration_since(now);
+        RateStatus {
+            limit: budget.limit,
+            remaining: budget.limit.saturating_sub(self.used),
+            reset_at: wall + reset_after,
+            reset_after,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Bucket {
+    calls: Window,
+    destructive: Window,
+}
+
+impl WindowRateLimiter {
+    /// At most `limit` calls per `window` for each key, destructive or not.
+    pub fn new(limit: u32, window: Duration) -> Self {
+        Self {
+            calls: Budget { limit, window },
+            destructive: None,
+            key: RateKey::default(),
+            buckets: Mutex::default(),
+        }
+    }
+
+    /// Also at most `limit` calls of destructive tools per `window` (dry runs
+    /// of confirm tools excepted). They count against the general budget too.
+    pub fn destructive_budget(mut self, limit: u32, window: Duration) -> Self {
+        self.destructive = Some(Budget { limit, window });
+        self
+    }
+
+    /// Whose budget a call draws on (default: [`RateKey::AccountOrCaller`]).
+    pub fn key_by(mut self, key: RateKey) -> Self {
+        self.key = key;
+        self
+    }
+
+    fn key_of(&self, caller: Option<&Caller>) -> BucketKey {
+        let Some(caller) = caller else {
+            return BucketKey::Anonymous;
+        };
+        match (self.key, caller.account_arc()) {
+            (RateKey::AccountOrCaller, Some(account)) => BucketKey::Account(account.clone()),
+            _ => BucketKey::Caller(caller.id_arc().clone()),
+        }
+    }
+
+    fn fresh(now: Instant) -> Bucket {
+        let window = Window {
+            started: now,
+            used: 0,
+        };
+        Bucket {
+            calls: window,
+            destructive: window,
+        }
+    }
+
+    fn longest_window(&self) -> Duration {
+        self.destructive
+            .map_or(self.calls.window, |d| d.window.max(self.calls.window))
+    }
+
+    pub(crate) fn acquire_at(
+        &self,
+        caller: Option<&Caller>,
+        class: RateClass,
+        now: Instant,
+        wall: SystemTime,
+    ) -> Result<RateStatus, RateExceeded> {
+        let key = self.key_of(caller);
+        let mut buckets = self.buckets.lock().unwrap_or_else(PoisonError::into_inner);
+        if buckets.by_key.len() >= buckets.prune_at {
+            let longest = self.longest_window();
+            buckets.by_key.retain(|_, b| {
+                now.duration_since(b.calls.started.min(b.destructive.started)) < longest
+            });
+            buckets.prune_at = (buckets.by_key.len() * 2).max(1024);
+        }
+        let bucket = buckets
+            .by_key
+            .entry(key)
+            .or_insert_with(|| Self::fresh(now));
+        let calls = *bucket.calls.current(self.calls, now);
+        if calls.used >= self.calls.limit {
+            return Err(RateExceeded::new(
+                RateClass::Call,
+                calls.status(self.calls, now, wall),
+                self.calls.window,
+            ));
+        }
+        if let (RateClass::Destructive, Some(budget)) = (class, self.destructive) {
+            let destructive = bucket.destructive.current(budget, now);
+            if destructive.used >= budget.limit {
+                return Err(RateExceeded::new(
+                    RateClass::Destructive,
+                    destructive.status(budget, now, wall),
+                    budget.window,
+                ));
+            }
+            destructive.used += 1;
+        }
+        bucket.calls.used += 1;
+        Ok(bucket.calls.status(self.calls, now, wall))
+    }
+
+    pub(crate) fn status_at(
+        &self,
+        caller: Option<&Caller>,
+        now: Instant,
+        wall: SystemTime,
+    ) -> RateStatus {
+        let key = self.key_of(caller);
+        let buckets = self.buckets.lock().unwrap_or_else(PoisonError::into_inner);
+        match buckets.by_key.get(&key) {
+            Some(bucket) => {
+                let mut calls = bucket.calls;
+                calls.current(self.calls, now).status(self.calls, now, wall)
+            }
+            None => Self::fresh(now).calls.status(self.calls, now, wall),
+        }
+    }
+}
+
+impl fmt::Debug for WindowRateLimiter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WindowRateLimiter")
+            .field("calls", &self.calls)
+            .field("destructive", &self.destructive)
+            .field("key", &self.key)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RateLimiter for WindowRateLimiter {
+    fn acquire(
+        &self,
+        caller: Option<&Caller>,
+        class: RateClass,
+    ) -> Result<RateStatus, RateExceeded> {
+        self.acquire_at(caller, class, Instant::now(), SystemTime::now())
+    }
+
+    fn status(&self, caller: Option<&Caller>) -> Option<RateStatus> {
+        Some(self.status_at(caller, Instant::now(), SystemTime::now()))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    const HOUR: Duration = Duration::from_secs(3600);
+
+    #[test]
+    fn budget_runs_out_and_resets_with_the_window() {
+        let limiter = WindowRateLimiter::new(2, HOUR);
+        let alice = Caller::new("alice");
+        let t0 = Instant::now();
+        let wall = SystemTime::now();
+        let first = limiter
+            .acquire_at(Some(&alice), RateClass::Call, t0, wall)
+            .unwrap();
+        assert_eq!((first.limit, first.remaining), (2, 1));
+        limiter
+            .acquire_at(Some(&alice), RateClass::Call, t0, wall)
+            .unwrap();
+        let later = t0 + Duration::from_secs(600);
+        let refused = limiter
+            .acquire_at(Some(&alice), RateClass::Call, later, wall)
+            .unwrap_err();
+        assert_eq!(refused.class, RateClass::Call);
+        assert_eq!(refused.status.remaining, 0);
+        assert_eq!(refused.status.reset_after, Duration::from_secs(3000));
+        assert_eq!(refused.status.reset_at, wall + Duration::from_secs(3000));
+        let message = refused.to_tool_error();
+        assert!(message.message().contains("Retry in 3000 s"), "{message}");
+        // A new window.
+        let next = t0 + HOUR;
+        let ok = limiter
+            .acquire_at(Some(&alice), RateClass::Call, next, wall)
+            .unwrap();
+        assert_eq!(ok.remaining, 1);
+    }
+
+    #[test]
+    fn destructive_budget_is_separate_and_counts_as_a_call() {
+        let limiter = WindowRateLimiter::new(10, HOUR).destructive_budget(1, HOUR);
+        let bob = Caller::new("bob");
+        let now = Instant::now();
+        let wall = SystemTime::now();
+        limiter
+            .acquire_at(Some(&bob), RateClass::Destructive, now, wall)
+            .unwrap();
+        let refused = limiter
+            .acquire_at(Some(&bob), RateClass::Destructive, now, wall)
+            .unwrap_err();
+        assert_eq!(refused.class, RateClass::Destructive);
+        // Other calls go on; the refused destructive call took nothing.
+        let status = limiter
+            .acquire_at(Some(&bob), RateClass::Call, now, wall)
+            .unwrap();
+        assert_eq!(status.remaining, 8);
+    }
+
+    #[test]
+    fn keys_by_account_or_caller() {
+        let shared = WindowRateLimiter::new(1, HOUR);
+        let a1 = Caller::new("a1").with_account("acme");
+        let a2 = Caller::new("a2").with_account("acme");
+        let now = Instant::now();
+        let wall = SystemTime::now();
+        shared
+            .acquire_at(Some(&a1), RateClass::Call, now, wall)
+            .unwrap();
+        assert!(
+            shared
+                .acquire_at(Some(&a2), RateClass::Call, now, wall)
+                .is_err()
+        );
+        // An account and a caller id with the same text are different keys.
+        assert!(
+            shared
+                .acquire_at(Some(&Caller::new("acme")), RateClass::Call, now, wall)
+                .is_ok()
+        );
+
+        let per_caller = WindowRateLimiter::new(1, HOUR).key_by(RateKey::Caller);
+        per_caller
+            .acquire_at(Some(&a1), RateClass::Call, now, wall)
+            .unwrap();
+        assert!(
+            per_caller
+                .acquire_at(Some(&a2), RateClass::Call, now, wall)
+                .is_ok()
+        );
+        // Anonymous calls share one budget.
+        per_caller
+            .acquire_at(None, RateClass::Call, now, wall)
+            .unwrap();
+        assert!(
+            per_caller
+                .acquire_at(None, RateClass::Call, now, wall)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn status_peeks_without_taking() {
+        let limiter = WindowRateLimiter::new(5, HOUR);
+        let c = Caller::new("c");
+        let now = Instant::now();
+        let wall = SystemTime::now();
+        assert_eq!(limiter.status_at(Some(&c), now, wall).remaining, 5);
+        limiter
+            .acquire_at(Some(&c), RateClass::Call, now, wall)
+            .unwrap();
+        assert_eq!(limiter.status_at(Some(&c), now, wall).remaining, 4);
+        assert_eq!(limiter.status_at(Some(&c), now, wall).remaining, 4);
+        assert_eq!(limiter.status_at(Some(&c), now + HOUR, wall).remaining, 5);
+    }
+
+    #[test]
+    fn idle_keys_are_pruned() {
+        let limiter = WindowRateLimiter::new(5, Duration::from_secs(1));
+        let t0 = Instant::now();
+        let wall = SystemTime::now();
+        for n in 0..2000 {
+            let caller = Caller::new(format!("c{n}"));
+            limiter
+                .acquire_at(Some(&caller), RateClass::Call, t0, wall)
+                .unwrap();
+        }
+        let later = t0 + Duration::from_secs(5);
+        for n in 0..1100 {
+            let caller = Caller::new(format!("d{n}"));
+            limiter
+                .acquire_at(Some(&caller), RateClass::Call, later, wall)
+                .unwrap();
+        }
+        let len = limiter.buckets.lock().unwrap().by_key.len();
+        assert!(len <= 1100, "{len} buckets");
+    }
+}

@@ -1,0 +1,142 @@
+//! The command line every example server starts from.
+
+use std::io;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use mcp_transport_http::{McpService, serve};
+
+/// How long in-flight calls may run on after Ctrl-C before they are cut off.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// Flags every example server takes.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on. Loopback by default: the sandbox is for this machine.
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    pub listen: SocketAddr,
+}
+
+/// Sends `tracing` output to stderr, filtered by `RUST_LOG` (default `info`).
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // A second initialisation (tests calling main twice) is harmless; ignore it.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(io::stderr)
+        .try_init();
+}
+
+/// A fresh random secret of `bytes` bytes, hex-encoded (for generated API keys).
+pub fn random_secret(bytes: usize) -> io::Result<String> {
+    let mut buf = vec![0u8; bytes];
+    getrandom::fill(&mut buf).map_err(|e| io::Error::other(format!("no OS randomness: {e}")))?;
+    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// What a server prints at start so a developer can connect at once.
+#[derive(Debug, Clone)]
+pub struct Banner {
+    /// The name to register the server under in a client (`claude mcp add NAME …`).
+    pub name: String,
+    /// The MCP endpoint.
+    pub url: String,
+    /// Credentials to show, one `(label, header line)` pair per credential,
+    /// such as `("API key", "x-api-key: 3f…")`.
+    pub credentials: Vec<(String, String)>,
+}
+
+impl Banner {
+    /// The banner's text: URL, each credential, and a ready `claude mcp add` line.
+    pub fn render(&self) -> String {
+        let mut out = format!("MCP endpoint: {}\n", self.url);
+        for (label, header) in &self.credentials {
+            out.push_str(&format!("{label}: {header}\n"));
+        }
+        if let Some((_, header)) = self.credentials.first() {
+            out.push_str(&format!(
+                "Connect Claude Code:\n  claude mcp add --transport http {} {} --header \"{}\"\n",
+                self.name, self.url, header
+            ));
+        } else {
+            out.push_str(&format!(
+                "Connect Claude Code:\n  claude mcp add --transport http {} {}\n",
+                self.name, self.url
+            ));
+        }
+        out
+    }
+}
+
+/// The URL of an endpoint path on a bound address.
+pub fn endpoint_url(addr: SocketAddr, path: &str) -> String {
+    format!("http://{addr}{path}")
+}
+
+/// Serves `service` on `addr`, prints the banner made from the bound address,
+/// and runs until Ctrl-C (or SIGTERM), then lets in-flight calls finish within
+/// [`SHUTDOWN_GRACE`].
+pub async fn serve_until_interrupted(
+    service: McpService,
+    addr: SocketAddr,
+    banner: impl FnOnce(SocketAddr) -> Banner,
+) -> io::Result<()> {
+    let serving = serve(service, addr).await?;
+    let bound = serving.local_addr();
+    print!("{}", banner(bound).render());
+    tracing::info!(%bound, "serving; press Ctrl-C to stop");
+    shutdown_signal().await;
+    tracing::info!("shutting down");
+    serving.shutdown(SHUTDOWN_GRACE).await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn banner_has_a_ready_claude_line() {
+        let banner = Banner {
+            name: "reply".into(),
+            url: "http://127.0.0.1:8080/".into(),
+            credentials: vec![("API key".into(), "x-api-key: abc".into())],
+        };
+        let text = banner.render();
+        assert!(text.contains("MCP endpoint: http://127.0.0.1:8080/"));
+        assert!(text.contains(
+            "claude mcp add --transport http reply http://127.0.0.1:8080/ --header \"x-api-key: abc\""
+        ));
+    }
+
+    #[test]
+    fn secrets_are_fresh_hex() {
+        let a = random_secret(16).unwrap();
+        assert_eq!(a.len(), 32);
+        assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(a, random_secret(16).unwrap());
+    }
+}

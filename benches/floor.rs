@@ -68,17 +68,51 @@ const SSE_PREFIX: &[u8] = b"event: message\ndata: ";
 /// What ends an SSE event.
 const SSE_SUFFIX: &[u8] = b"\n\n";
 
-/// JSON-RPC: the body is not JSON.
-const PARSE_ERROR: i64 = -32700;
+/// A request the floor refuses: the HTTP status and the JSON-RPC error it answers with.
+#[derive(Clone, Copy)]
+struct Refusal {
+    /// The HTTP status.
+    status: StatusCode,
+    /// The JSON-RPC error code.
+    code: i64,
+    /// A short description.
+    message: &'static str,
+}
 
-/// JSON-RPC: the body is JSON but not a JSON-RPC 2.0 request.
-const INVALID_REQUEST: i64 = -32600;
+/// The body is not JSON.
+const PARSE_ERROR: Refusal = Refusal {
+    status: StatusCode::BAD_REQUEST,
+    code: -32700,
+    message: "parse error",
+};
 
-/// JSON-RPC: a method other than `tools/call`.
-const METHOD_NOT_FOUND: i64 = -32601;
+/// The body is JSON but not a JSON-RPC 2.0 message.
+const INVALID_REQUEST: Refusal = Refusal {
+    status: StatusCode::BAD_REQUEST,
+    code: -32600,
+    message: "not a JSON-RPC 2.0 message",
+};
 
-/// JSON-RPC: a tool other than `echo`, or no string `text` argument.
-const INVALID_PARAMS: i64 = -32602;
+/// A method other than `tools/call`.
+const METHOD_NOT_FOUND: Refusal = Refusal {
+    status: StatusCode::OK,
+    code: -32601,
+    message: "method not found",
+};
+
+/// A tool other than `echo`.
+const UNKNOWN_TOOL: Refusal = Refusal {
+    status: StatusCode::OK,
+    code: -32602,
+    message: "unknown tool",
+};
+
+/// No string `text` argument.
+const MISSING_TEXT: Refusal = Refusal {
+    status: StatusCode::OK,
+    code: -32602,
+    message: "text must be a string",
+};
 
 /// The command line.
 #[derive(Debug, Parser)]
@@ -203,12 +237,10 @@ async fn serve(args: Args) -> io::Result<()> {
             eprintln!("TCP_NODELAY refused, dropping the connection: {error}");
             continue;
         }
-        let connection = http1::Builder::new()
-            .keep_alive(true)
-            .serve_connection(
-                TokioIo::new(stream),
-                service_fn(move |request| handle(request, force_sse)),
-            );
+        let connection = http1::Builder::new().keep_alive(true).serve_connection(
+            TokioIo::new(stream),
+            service_fn(move |request| handle(request, force_sse)),
+        );
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             // A client that hangs up mid-request is its own business; the floor keeps serving.
@@ -258,25 +290,25 @@ async fn handle(
 /// Parses a JSON-RPC request and answers it as the echo tool would.
 fn answer(body: &[u8], sse: bool) -> Response<Full<Bytes>> {
     let Ok(message) = serde_json::from_slice::<Value>(body) else {
-        return error(StatusCode::BAD_REQUEST, sse, &Value::Null, PARSE_ERROR, "parse error");
+        return refuse(sse, &Value::Null, PARSE_ERROR);
     };
     if message["jsonrpc"].as_str() != Some("2.0") {
         let id = message.get("id").unwrap_or(&Value::Null);
-        return error(StatusCode::BAD_REQUEST, sse, id, INVALID_REQUEST, "not JSON-RPC 2.0");
+        return refuse(sse, id, INVALID_REQUEST);
     }
     let Some(id) = message.get("id") else {
         // A notification: nothing to answer.
         return empty(StatusCode::ACCEPTED);
     };
     if message["method"].as_str() != Some("tools/call") {
-        return error(StatusCode::OK, sse, id, METHOD_NOT_FOUND, "method not found");
+        return refuse(sse, id, METHOD_NOT_FOUND);
     }
     let params = &message["params"];
     if params["name"].as_str() != Some("echo") {
-        return error(StatusCode::OK, sse, id, INVALID_PARAMS, "unknown tool");
+        return refuse(sse, id, UNKNOWN_TOOL);
     }
     let Some(text) = params["arguments"]["text"].as_str() else {
-        return error(StatusCode::OK, sse, id, INVALID_PARAMS, "text must be a string");
+        return refuse(sse, id, MISSING_TEXT);
     };
     let envelope = Envelope {
         success: true,
@@ -301,19 +333,16 @@ fn answer(body: &[u8], sse: bool) -> Response<Full<Bytes>> {
 }
 
 /// A JSON-RPC error response.
-fn error(
-    status: StatusCode,
-    sse: bool,
-    id: &Value,
-    code: i64,
-    message: &'static str,
-) -> Response<Full<Bytes>> {
+fn refuse(sse: bool, id: &Value, refusal: Refusal) -> Response<Full<Bytes>> {
     let reply = ErrorReply {
         jsonrpc: "2.0",
         id,
-        error: RpcError { code, message },
+        error: RpcError {
+            code: refusal.code,
+            message: refusal.message,
+        },
     };
-    respond(status, sse, &reply, 128)
+    respond(refusal.status, sse, &reply, 128)
 }
 
 /// Serialises `message` straight into the response body, framed as an SSE event when `sse`.

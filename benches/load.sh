@@ -228,7 +228,8 @@ end
 EOF
 
 # Checks one answer by hand before loading: status, content type, the echoed text, and that
-# keep-alive replies are not stalled. Prints "yes" or "no" for a suspected Nagle stall.
+# keep-alive replies are not stalled. Prints "no" or "yes" (a suspected Nagle stall) and the
+# slowest of 20 calls on one connection.
 check_answer() {
     local name=$1 mode=$2 url=$3 want headers=() urls=() slowest
     want=$(content_type_of "$mode")
@@ -242,10 +243,11 @@ check_answer() {
         die "$name ($mode): wanted $want, got: $(grep -i '^content-type' "$WORK/head" || echo 'no content type')"
     grep -q '"text":"hello"' "$WORK/answer" || die "$name ($mode): the answer does not echo the text: $(cat "$WORK/answer")"
     # 20 calls on one keep-alive connection; a Nagle stall shows up as about 40 ms on some of them.
-    for _ in $(seq 20); do urls+=("$url"); done
-    slowest=$(curl -sS --max-time 10 -o /dev/null -w '%{time_total}\n' "${headers[@]}" --data-binary "$BODY" "${urls[@]}" |
+    for _ in $(seq 20); do urls+=(-o /dev/null "$url"); done
+    slowest=$(curl -sS --max-time 10 -w '%{time_total}\n' "${headers[@]}" --data-binary "$BODY" "${urls[@]}" |
         sort -g | tail -1)
-    awk -v s="$slowest" -v limit="$STALL_SECONDS" 'BEGIN { exit !(s > limit) }' && echo yes || echo no
+    awk -v s="$slowest" -v limit="$STALL_SECONDS" \
+        'BEGIN { printf "%s (slowest of 20: %.1f ms)\n", (s > limit) ? "yes" : "no", s * 1000 }'
 }
 
 # run_wrk SECONDS MODE URL: one wrk run pinned to LOAD_CORE; prints its LOAD line.
@@ -281,7 +283,7 @@ for server in $SERVERS; do
         if ((HAVE_CURL)); then
             stall=$(check_answer "$server" "$mode" "$url")
             echo "$server $mode $stall" >>"$STALLS_FILE"
-            [[ $stall == no ]] || note "$server ($mode): a keep-alive reply took over ${STALL_SECONDS}s: Nagle stall?"
+            [[ $stall == no* ]] || note "$server ($mode): a keep-alive reply took over ${STALL_SECONDS}s: Nagle stall?"
         fi
         if ((WARMUP > 0)); then
             note "$server ($mode): warming up for ${WARMUP}s"
@@ -347,7 +349,7 @@ report() {
         echo
         echo "## Ratios to the floor (same run)"
         echo
-        echo "| server | mode | CPU µs/req, ours / floor | req/s, ours / floor |"
+        echo "| server | mode | CPU µs/req ÷ floor's | req/s ÷ floor's |"
         echo "|---|---|---:|---:|"
         for server in "${others[@]}"; do
             for mode in $MODES; do
@@ -374,7 +376,7 @@ report() {
     for server in $SERVERS; do
         for mode in $MODES; do
             local stall
-            stall=$(awk -v s="$server" -v m="$mode" '$1 == s && $2 == m { print $3 }' "$STALLS_FILE")
+            stall=$(awk -v s="$server" -v m="$mode" '$1 == s && $2 == m { $1 = $2 = ""; sub(/^ +/, ""); print }' "$STALLS_FILE")
             printf '| %s | %s | %.0f | %s | %s | %.2f | %.0f%% | %.0f%% | %.0f%% | %s |\n' "$server" "$mode" \
                 "$(median "$server" "$mode" 4)" "$(ms "$(median "$server" "$mode" 5)")" \
                 "$(ms "$(median "$server" "$mode" 6)")" "$(median "$server" "$mode" 7)" \

@@ -262,7 +262,9 @@ run_wrk() {
         [[ $line =~ $counter=([0-9]+) ]] || die "cannot read $counter from: $line"
         ((BASH_REMATCH[1] == 0)) || die "wrk counted ${BASH_REMATCH[1]} $counter errors (status = non-2xx/3xx):"$'\n'"$output"
     done
-    [[ $line =~ requests=([0-9]+) ]] && ((BASH_REMATCH[1] > 0)) || die "wrk completed no request:"$'\n'"$output"
+    if ! [[ $line =~ requests=([0-9]+) ]] || ((BASH_REMATCH[1] == 0)); then
+        die "wrk completed no request:"$'\n'"$output"
+    fi
     echo "$line"
 }
 

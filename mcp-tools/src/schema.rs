@@ -127,15 +127,7 @@ fn reshape(schema: &mut Value, strict: bool) {
             map.entry("additionalProperties")
                 .or_insert(Value::Bool(false));
         }
-        let required: Vec<String> = map
-            .get("required")
-            .and_then(Value::as_array)
-            .map(|r| {
-                r.iter()
-                    .filter_map(|v| v.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let required = required_names(map);
         if let Some(Value::Object(properties)) = map.get_mut("properties") {
             for (name, property) in properties.iter_mut() {
                 reshape(property, strict);
@@ -249,6 +241,18 @@ fn enum_from_consts(map: &mut Map<String, Value>) {
         };
         map.insert("description".into(), description.into());
     }
+}
+
+/// The names an object schema lists under `required`.
+pub(crate) fn required_names(map: &Map<String, Value>) -> Vec<String> {
+    map.get("required")
+        .and_then(Value::as_array)
+        .map(|r| {
+            r.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn require_non_empty(property: &mut Value) {

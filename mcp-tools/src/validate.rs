@@ -90,15 +90,7 @@ impl Shape {
             );
         }
         if let Some(Value::Object(properties)) = map.get("properties") {
-            let required = map
-                .get("required")
-                .and_then(Value::as_array)
-                .map(|r| {
-                    r.iter()
-                        .filter_map(|v| v.as_str().map(str::to_owned))
-                        .collect()
-                })
-                .unwrap_or_default();
+            let required = crate::schema::required_names(map);
             return Shape::Object(Box::new(ObjectShape {
                 properties: properties
                     .iter()

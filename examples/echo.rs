@@ -1,0 +1,83 @@
+//! The quick-start server: one read-only `echo` tool over Streamable HTTP.
+//!
+//! ```text
+//! cargo run --release --example echo -- --listen 127.0.0.1:8080 [--api-key KEY]
+//! ```
+//!
+//! Stateless (no sessions), JSON responses unless the client accepts only SSE.
+//! Without `--api-key` every caller is served; with it, callers must send the
+//! key as `x-api-key` or `Authorization: Bearer`. The load benchmark
+//! (`benches/load.sh`) measures this server against a bare-hyper floor.
+
+use clap::Parser;
+use mcp_tools::{Caller, Server, ToolResult, tool};
+use mcp_tools_suite::cli::{
+    Banner, ServeArgs, endpoint_url, init_logging, serve_until_interrupted,
+};
+use mcp_transport_http::McpHttp;
+use mcp_transport_http::auth::ApiKeys;
+use schemars::JsonSchema;
+use serde::Serialize;
+
+/// What `echo` sends back.
+#[derive(Debug, Serialize, JsonSchema)]
+struct Echoed {
+    /// The text, unchanged.
+    text: String,
+}
+
+/// Sends the text back unchanged. Use it to check that the connection works.
+#[tool(read_only, idempotent, closed_world)]
+async fn echo(
+    /// The text to send back.
+    text: String,
+) -> ToolResult<Echoed> {
+    Ok(Echoed { text })
+}
+
+/// Command line of the echo server.
+#[derive(Debug, Parser)]
+#[command(about = "The mcp-tools quick-start server: one echo tool over Streamable HTTP")]
+struct Args {
+    #[command(flatten)]
+    serve: ServeArgs,
+    /// Require this API key (x-api-key or Authorization: Bearer); repeat for several.
+    #[arg(long = "api-key", value_name = "KEY")]
+    api_keys: Vec<String>,
+}
+
+/// The echo server's tools.
+fn server() -> Result<Server, mcp_tools::BuildError> {
+    Server::builder("echo", env!("CARGO_PKG_VERSION"))
+        .tool(echo::tool())
+        .build()
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    init_logging();
+    let args = Args::parse();
+    let mut http = McpHttp::builder(server()?).path("/mcp");
+    if !args.api_keys.is_empty() {
+        let keys = args
+            .api_keys
+            .iter()
+            .enumerate()
+            .fold(ApiKeys::new(), |keys, (n, key)| {
+                keys.key(key, Caller::new(format!("key-{n}")))
+            });
+        http = http.authenticator(keys);
+    }
+    let credentials = args
+        .api_keys
+        .first()
+        .map(|key| vec![("API key".to_owned(), format!("x-api-key: {key}"))])
+        .unwrap_or_default();
+    serve_until_interrupted(http.build(), args.serve.listen, |addr| Banner {
+        name: "echo".into(),
+        url: endpoint_url(addr, "/mcp"),
+        credentials,
+    })
+    .await?;
+    Ok(())
+}

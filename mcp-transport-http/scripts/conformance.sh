@@ -29,5 +29,5 @@ for _ in $(seq 1 100); do
 done
 
 PATH="$(dirname "$node"):$PATH" "$node" "$suite" server \
-  --url "http://127.0.0.1:$port/mcp" \
+  --url "http://127.0.0.1:$port/mcp" --suite all \
   --expected-failures "$here/conformance-expected-failures.yml" "$@"

@@ -1,7 +1,8 @@
 //! The fixture server of the official MCP conformance suite
 //! (`@modelcontextprotocol/conformance`): its tool scenarios call these tools
 //! by name. Run with `cargo run -p mcp-transport-http --example conformance -- 127.0.0.1:3000`;
-//! `scripts/conformance.sh` runs the suite against it.
+//! `scripts/conformance.sh` runs the suite against it, and `tests/interop.rs`
+//! runs the script against [`service`] from `cargo test`.
 #![allow(missing_docs)]
 
 use std::time::Duration;
@@ -9,7 +10,7 @@ use std::time::Duration;
 use mcp_tools::{
     Content, LogLevel, NoArguments, Server, Tool, ToolBuilder, ToolContext, ToolError, ToolResult,
 };
-use mcp_transport_http::{McpHttp, serve};
+use mcp_transport_http::{McpHttp, McpService, serve};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -94,7 +95,8 @@ async fn elicit(cx: &ToolContext, params: Value) -> Result<Value, ToolError> {
         .map_err(|e| ToolError::internal(format!("elicitation failed: {}", e.message)))
 }
 
-fn server() -> Server {
+/// The fixture tools.
+pub(crate) fn server() -> Server {
     Server::builder("mcp-tools-conformance", env!("CARGO_PKG_VERSION"))
         .tool(
             Tool::builder("test_simple_text")
@@ -291,16 +293,20 @@ fn server() -> Server {
         .expect("valid fixture tools")
 }
 
+/// The endpoint the suite talks to: `/mcp`, with sessions.
+pub(crate) fn service() -> McpService {
+    McpHttp::builder(server())
+        .path("/mcp")
+        .sessions(true)
+        .build()
+}
+
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
     let addr = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "127.0.0.1:3000".to_owned());
-    let service = McpHttp::builder(server())
-        .path("/mcp")
-        .sessions(true)
-        .build();
-    let serving = serve(service, addr).await?;
+    let serving = serve(service(), addr).await?;
     println!("listening on http://{}/mcp", serving.local_addr());
     tokio::signal::ctrl_c().await?;
     serving.shutdown(Duration::from_secs(5)).await;

@@ -659,6 +659,14 @@ impl Server {
         self.inner.rate_limiter.as_ref()?.status(cx.caller.as_ref())
     }
 
+    /// The rate limiter set with [`ServerBuilder::rate_limiter`]: the one
+    /// rate policy of the server. The dispatcher counts tool calls with it;
+    /// transports count other requests ([`RateClass::Request`]) and report
+    /// its state.
+    pub fn rate_limiter(&self) -> Option<&dyn RateLimiter> {
+        self.inner.rate_limiter.as_deref()
+    }
+
     /// The server's name, version and title.
     pub fn info(&self) -> &ServerInfo {
         &self.inner.info

@@ -76,9 +76,12 @@
 //!   tool's scope gets the 403 `insufficient_scope` step-up challenge, other
 //!   callers the tool's `Forbidden` envelope. RFC 9728 metadata is served at
 //!   `/.well-known/oauth-protected-resource` and its path-suffixed form.
-//! - **Rate-limit headers** from a [`RateLimit`](rate::RateLimit) policy on
-//!   every response to an authenticated or anonymous caller; over the limit,
-//!   429 with `Retry-After`.
+//! - **Rate-limit headers** from the server's own rate limiter
+//!   ([`ServerBuilder::rate_limiter`](mcp_tools::ServerBuilder::rate_limiter))
+//!   on every response to an authenticated or anonymous caller, with names and
+//!   formats set by [`RateHeaders`](rate::RateHeaders); over the limit, 429
+//!   with `Retry-After`. Every request counts once: tool calls in the
+//!   dispatcher, other requests in the transport.
 //!
 //! # 2026-07-28 multi-round-trip requests
 //!

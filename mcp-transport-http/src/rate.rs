@@ -159,6 +159,13 @@ impl RateHeaders {
         self
     }
 
+    /// Whether a response already carries these headers (or there are none).
+    pub(crate) fn written(&self, headers: &HeaderMap) -> bool {
+        self.headers
+            .first()
+            .is_none_or(|(name, _)| headers.contains_key(name))
+    }
+
     /// Writes the headers for `status`, and `Retry-After` when nothing is left.
     pub(crate) fn apply(&self, headers: &mut HeaderMap, status: &RateStatus, refused: bool) {
         for (name, value) in &self.headers {

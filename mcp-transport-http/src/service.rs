@@ -312,10 +312,23 @@ fn stateless_method_known(name: &str) -> bool {
 }
 
 /// The caller-facing result of authentication.
+#[derive(Clone)]
 struct Identity {
     caller: Option<Caller>,
     kind: Option<CredentialKind>,
+    /// For a request without a caller: its own channel (its connection's,
+    /// under [`serve`](crate::serve)), so that anonymous clients cannot cancel
+    /// each other's requests. Callers are their own channel.
+    channel: Option<Arc<str>>,
 }
+
+/// Authentication done once per request, kept in its extensions.
+#[derive(Clone)]
+struct Authenticated(Result<Identity, AuthError>);
+
+/// The connection a request arrived on, set by [`serve`](crate::serve).
+#[derive(Clone)]
+pub(crate) struct Connection(pub(crate) Arc<str>);
 
 impl Identity {
     fn id(&self) -> Option<&str> {
@@ -337,10 +350,32 @@ impl Shared {
         B::Data: Send,
         B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
-        let (parts, body) = request.into_parts();
+        let (mut parts, body) = request.into_parts();
         if parts.uri.path() != self.path {
             return self.well_known(&parts);
         }
+        let authenticated = self.authenticate(&parts).await;
+        // The caller whose budget every answer reports; none when the
+        // credentials were refused.
+        let reported = authenticated.as_ref().ok().map(|i| i.caller.clone());
+        parts.extensions.insert(Authenticated(authenticated));
+        let response = self.clone().endpoint(parts, body).await;
+        match reported {
+            Some(caller) if !self.rate_headers.written(response.headers()) => {
+                let status = self.rate_status(caller.as_ref());
+                self.with_rate(response, status)
+            }
+            _ => response,
+        }
+    }
+
+    /// Serves the MCP endpoint: the security checks, then the method.
+    async fn endpoint<B>(self: Arc<Self>, parts: Parts, body: B) -> Response<McpBody>
+    where
+        B: Body + Send + 'static,
+        B::Data: Send,
+        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
         let host = header_str(&parts.headers, &HOST)
             .or_else(|| parts.uri.authority().map(http::uri::Authority::as_str));
         if !host.is_some_and(|h| self.hosts.allows_host(h)) {
@@ -404,20 +439,26 @@ impl Shared {
     }
 
     async fn authenticate(&self, parts: &Parts) -> Result<Identity, AuthError> {
-        let Some(authenticator) = &self.authenticator else {
-            return Ok(Identity {
-                caller: None,
-                kind: None,
-            });
+        if let Some(Authenticated(done)) = parts.extensions.get() {
+            return done.clone();
+        }
+        let found = match &self.authenticator {
+            Some(authenticator) => authenticator.authenticate(parts).await?,
+            None => None,
         };
-        Ok(match authenticator.authenticate(parts).await? {
+        Ok(match found {
             Some(found) => Identity {
                 kind: Some(found.kind()),
                 caller: Some(Authentication::into_caller(found)),
+                channel: None,
             },
             None => Identity {
                 caller: None,
                 kind: None,
+                channel: Some(match parts.extensions.get::<Connection>() {
+                    Some(Connection(id)) => id.clone(),
+                    None => Arc::from(format!("request-{}", crate::random_token(12))),
+                }),
             },
         })
     }
@@ -916,8 +957,12 @@ impl Shared {
                 if let Some(caller) = identity.caller {
                     cx = cx.with_caller(caller);
                 }
-                if let Some(session) = &session {
-                    cx = cx.with_channel(session.id.clone());
+                if let Some(channel) = session
+                    .as_ref()
+                    .map(|s| &s.id)
+                    .or(identity.channel.as_ref())
+                {
+                    cx = cx.with_channel(channel.clone());
                 }
                 self.server
                     .handle(Message::Notification(notification), cx)
@@ -981,7 +1026,7 @@ impl Shared {
             cx = cx.with_caller(caller);
         }
         let mut logs = true;
-        let mut capabilities = None;
+        let capabilities;
         let mut input = None;
         let mut digest = None;
         if version.is_stateless() {
@@ -1014,6 +1059,21 @@ impl Shared {
                 .with_channel(session.id.clone())
                 .with_log_level(session.log_level.clone());
             capabilities = session.capabilities.clone();
+        } else {
+            // Without a session, 2025 clients declared their capabilities at an
+            // `initialize` this server did not keep; a client may still state
+            // them per request, in the 2026-07-28 `_meta` key.
+            capabilities = request
+                .params
+                .as_ref()
+                .and_then(|p| p.get("_meta"))
+                .and_then(|m| m.get(META_CLIENT_CAPABILITIES))
+                .cloned();
+        }
+        if session.is_none()
+            && let Some(channel) = &identity.channel
+        {
+            cx = cx.with_channel(channel.clone());
         }
         if let Some(capabilities) = capabilities {
             cx = cx.with_client_capabilities(capabilities);
@@ -1288,6 +1348,8 @@ impl Shared {
             if let Some(capabilities) = &session.capabilities {
                 cx = cx.with_client_capabilities(capabilities.clone());
             }
+        } else if let Some(channel) = &identity.channel {
+            cx = cx.with_channel(channel.clone());
         }
         let futures = items.into_iter().map(|item| {
             let cx = cx.clone().with_cancellation(Cancellation::new());

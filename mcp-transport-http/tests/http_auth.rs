@@ -411,3 +411,80 @@ async fn public_discovery_lets_anonymous_clients_connect() {
     .await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn refusals_carry_rate_headers_when_the_caller_is_known() {
+    let s = start(
+        McpHttp::builder(limited(WindowRateLimiter::new(
+            5,
+            Duration::from_secs(3600),
+        )))
+        .authenticator(ApiKeys::new().key("key-1", Caller::new("bot")))
+        .sessions(true)
+        .body_limit(1024),
+    )
+    .await;
+    let addr = s.local_addr();
+    let keyed = with(h(), "x-api-key", "key-1");
+    let list = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}).to_string();
+    let cases = [
+        (
+            "PUT",
+            with(keyed.clone(), "mcp-session-id", "x"),
+            list.clone(),
+            405,
+        ),
+        (
+            "POST",
+            with(keyed.clone(), "accept", "text/html"),
+            list.clone(),
+            406,
+        ),
+        (
+            "POST",
+            with(keyed.clone(), "content-type", "text/plain"),
+            list.clone(),
+            415,
+        ),
+        (
+            "POST",
+            keyed.clone(),
+            format!("{{\"pad\":\"{}\"}}", "x".repeat(2048)),
+            413,
+        ),
+        (
+            "POST",
+            with(keyed.clone(), "origin", "https://evil.example"),
+            list.clone(),
+            403,
+        ),
+        (
+            "POST",
+            with(keyed.clone(), "mcp-session-id", "no-such-session"),
+            list.clone(),
+            404,
+        ),
+        // No credentials: the anonymous budget.
+        ("POST", h(), list.clone(), 401),
+    ];
+    for (method, headers, body, status) in cases {
+        let reply = send(addr, method, "/mcp", &headers, &body).await;
+        assert_eq!(reply.status.as_u16(), status, "{method} {headers:?}");
+        assert_eq!(
+            reply.header("x-rate-limit-limit"),
+            Some("5"),
+            "{status} carries the rate headers"
+        );
+    }
+    // Refused credentials: no caller is known, so no budget is reported.
+    let refused = send(
+        addr,
+        "POST",
+        "/mcp",
+        &with(h(), "x-api-key", "wrong"),
+        &list,
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(refused.header("x-rate-limit-limit"), None);
+}

@@ -31,6 +31,7 @@ pub(crate) const CONFIRM: Key = Key("confirm");
 pub(crate) const NO_AUTH: Key = Key("no_auth");
 pub(crate) const LENIENT: Key = Key("lenient");
 pub(crate) const TIMEOUT_SECS: Key = Key("timeout_secs");
+pub(crate) const CONTENT: Key = Key("content");
 pub(crate) const CRATE: Key = Key("crate");
 
 /// Every key, in the order the docs list them.
@@ -48,6 +49,7 @@ pub(crate) const KEYS: &[Key] = &[
     NO_AUTH,
     LENIENT,
     TIMEOUT_SECS,
+    CONTENT,
     CRATE,
 ];
 
@@ -122,6 +124,7 @@ pub(crate) struct ToolAttrs {
     pub(crate) no_auth: Attr<()>,
     pub(crate) lenient: Attr<()>,
     pub(crate) timeout_secs: Attr<LitInt>,
+    pub(crate) content: Attr<()>,
     pub(crate) krate: Attr<Path>,
     /// Whether an unknown key was written (it may be a misspelt effect).
     pub(crate) has_unknown_key: bool,
@@ -142,6 +145,7 @@ impl ToolAttrs {
             no_auth: Attr::none(NO_AUTH),
             lenient: Attr::none(LENIENT),
             timeout_secs: Attr::none(TIMEOUT_SECS),
+            content: Attr::none(CONTENT),
             krate: Attr::none(CRATE),
             has_unknown_key: false,
         };
@@ -185,6 +189,7 @@ impl ToolAttrs {
             "confirm" => flag(cx, &meta, key).map(|()| self.confirm.set(cx, &path, ())),
             "no_auth" => flag(cx, &meta, key).map(|()| self.no_auth.set(cx, &path, ())),
             "lenient" => flag(cx, &meta, key).map(|()| self.lenient.set(cx, &path, ())),
+            "content" => flag(cx, &meta, key).map(|()| self.content.set(cx, &path, ())),
             "title" => {
                 if let Some(title) = string_value(cx, &meta, key, "a human-readable title")? {
                     if title.value().trim().is_empty() {

@@ -150,16 +150,29 @@ fn definition(
         });
     }
     let mut finish_span = args_span;
+    let content = attrs.content.is_set();
     if let Some(data) = &read.data {
-        assertions.extend(quote_spanned! {data.span()=>
-            #p::assert_data::<#data>();
-        });
+        if content {
+            assertions.extend(quote_spanned! {data.span()=>
+                #p::assert_content::<#data>();
+            });
+        } else {
+            assertions.extend(quote_spanned! {data.span()=>
+                #p::assert_data::<#data>();
+            });
+        }
         if !args_span_set {
             finish_span = data.span();
         }
     }
-    let call = quote_spanned! {finish_span=>
-        (&#p::ArgumentsProbe::<#args_ty>::new()).finish(builder, __body)
+    let call = if content {
+        quote_spanned! {finish_span=>
+            (&#p::ArgumentsProbe::<#args_ty>::new()).finish_content(builder, __body)
+        }
+    } else {
+        quote_spanned! {finish_span=>
+            (&#p::ArgumentsProbe::<#args_ty>::new()).finish(builder, __body)
+        }
     };
     let output_span = read
         .output

@@ -91,6 +91,7 @@ use proc_macro::TokenStream;
 /// | `no_auth` | `#[tool(read_only, no_auth)]` | callable without credentials |
 /// | `lenient` | `#[tool(read_only, lenient)]` | ignore unknown arguments instead of refusing them |
 /// | `timeout_secs` | `#[tool(read_only, timeout_secs = 30)]` | per-tool time limit |
+/// | `content` | `#[tool(read_only, content)]` | returns content blocks (`ToolResult<Vec<Content>>`, `Content` or `[Content; N]`) instead of data: no `outputSchema`, see `ToolBuilder::handler_content` |
 /// | `crate` | `#[tool(read_only, crate = "::my_sdk::mcp_tools")]` | where `mcp_tools` is, when re-exported |
 ///
 /// Exactly one of `read_only`, `additive` and `destructive` is required;
@@ -145,6 +146,21 @@ use proc_macro::TokenStream;
 /// The return type is `ToolResult<T>` or `Result<T, E>` with
 /// `E: Into<ToolError>`; `T` derives `Serialize` and `JsonSchema`, and its
 /// schema is `Data` in the published `outputSchema`.
+///
+/// With `content`, `T` is `Content`, `Vec<Content>` or `[Content; N]`: the
+/// blocks (text, image, audio, embedded resource, resource link) are the
+/// result's `content`, and the tool publishes no `outputSchema`. Errors are the
+/// usual envelope.
+///
+/// ```
+/// # use mcp_tools::{Content, ToolResult, tool};
+/// /// Render the logo.
+/// #[tool(read_only, content)]
+/// async fn logo() -> ToolResult<Vec<Content>> {
+///     Ok(vec![Content::text("The logo:"), Content::image(b"\x89PNG", "image/png")])
+/// }
+/// # let _ = logo::tool();
+/// ```
 ///
 /// # Validate
 ///

@@ -263,7 +263,17 @@ impl CallOutcome {
         &self.result
     }
 
-    /// The envelope: `{"Success":…, …}`.
+    /// The result's `content` blocks (for tools that return content rather
+    /// than data, the blocks the tool made).
+    pub fn content(&self) -> &[Value] {
+        self.result
+            .get("content")
+            .and_then(Value::as_array)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The envelope: `{"Success":…, …}`; `null` for a successful call of a
+    /// tool that returns content blocks.
     pub fn envelope(&self) -> &Value {
         &self.envelope
     }

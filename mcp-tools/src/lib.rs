@@ -158,6 +158,7 @@ mod validate;
 
 pub mod audit;
 pub mod confirm;
+pub mod content;
 pub mod jsonrpc;
 pub mod pii;
 pub mod protocol;
@@ -168,6 +169,7 @@ pub use batch::{
 };
 pub use client::{CallOutcome, Client};
 pub use confirm::Confirmation;
+pub use content::{Content, IntoContent};
 pub use context::{
     Caller, Cancellation, FromToolContext, LogLevelHandle, Peer, RequestContext, State, ToolContext,
 };
@@ -200,7 +202,7 @@ pub mod __private {
     pub use crate::error::ToolError;
     #[cfg(feature = "macros")]
     pub use crate::macro_support::{
-        ArgumentsProbe, FinishPlain, FinishValidated, assert_arguments, assert_data,
+        ArgumentsProbe, FinishPlain, FinishValidated, assert_arguments, assert_content, assert_data,
     };
     pub use crate::tool::{NoArguments, Tool, ToolBuilder};
     pub use crate::validate::Validate;

@@ -22,6 +22,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::content::IntoContent;
 use crate::context::ToolContext;
 use crate::error::ToolError;
 use crate::tool::{Tool, ToolBuilder};
@@ -48,6 +49,15 @@ pub trait FinishValidated<A> {
         E: Into<ToolError> + 'static,
         F: Fn(A, ToolContext) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<O, E>> + Send + 'static;
+
+    /// Calls [`ToolBuilder::handler_content_validated`].
+    fn finish_content<C, E, F, Fut>(&self, builder: ToolBuilder, body: F) -> Tool
+    where
+        A: DeserializeOwned + JsonSchema + Validate + Send + 'static,
+        C: IntoContent + 'static,
+        E: Into<ToolError> + 'static,
+        F: Fn(A, ToolContext) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<C, E>> + Send + 'static;
 }
 
 impl<A: Validate> FinishValidated<A> for ArgumentsProbe<A> {
@@ -61,6 +71,17 @@ impl<A: Validate> FinishValidated<A> for ArgumentsProbe<A> {
     {
         builder.handler_validated(body)
     }
+
+    fn finish_content<C, E, F, Fut>(&self, builder: ToolBuilder, body: F) -> Tool
+    where
+        A: DeserializeOwned + JsonSchema + Validate + Send + 'static,
+        C: IntoContent + 'static,
+        E: Into<ToolError> + 'static,
+        F: Fn(A, ToolContext) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<C, E>> + Send + 'static,
+    {
+        builder.handler_content_validated(body)
+    }
 }
 
 /// Finishes a tool whose argument type has no [`Validate`] rule.
@@ -73,6 +94,15 @@ pub trait FinishPlain<A> {
         E: Into<ToolError> + 'static,
         F: Fn(A, ToolContext) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<O, E>> + Send + 'static;
+
+    /// Calls [`ToolBuilder::handler_content`].
+    fn finish_content<C, E, F, Fut>(&self, builder: ToolBuilder, body: F) -> Tool
+    where
+        A: DeserializeOwned + JsonSchema + Send + 'static,
+        C: IntoContent + 'static,
+        E: Into<ToolError> + 'static,
+        F: Fn(A, ToolContext) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<C, E>> + Send + 'static;
 }
 
 impl<A> FinishPlain<A> for &ArgumentsProbe<A> {
@@ -86,6 +116,17 @@ impl<A> FinishPlain<A> for &ArgumentsProbe<A> {
     {
         builder.handler(body)
     }
+
+    fn finish_content<C, E, F, Fut>(&self, builder: ToolBuilder, body: F) -> Tool
+    where
+        A: DeserializeOwned + JsonSchema + Send + 'static,
+        C: IntoContent + 'static,
+        E: Into<ToolError> + 'static,
+        F: Fn(A, ToolContext) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<C, E>> + Send + 'static,
+    {
+        builder.handler_content(body)
+    }
 }
 
 /// Fails to compile, at the argument type, unless it can be a tool's arguments.
@@ -93,6 +134,9 @@ pub fn assert_arguments<A: DeserializeOwned + JsonSchema>() {}
 
 /// Fails to compile, at the `T` of `ToolResult<T>`, unless it can be a tool's `Data`.
 pub fn assert_data<T: Serialize + JsonSchema>() {}
+
+/// Fails to compile, at the `T` of `ToolResult<T>`, unless a `content` tool can return it.
+pub fn assert_content<T: IntoContent>() {}
 
 #[cfg(test)]
 mod tests {

@@ -11,6 +11,13 @@
 //! any timer: a window starts with the first call of its key and restarts with
 //! the first call after it ends.
 //!
+//! The limiter is the only rate policy of a server: transports read and
+//! consume it through [`crate::Server::rate_limiter`]. The HTTP transport
+//! counts every other protocol request (`tools/list`, `initialize`, `ping`, …)
+//! as [`RateClass::Request`] against the same general budget, leaves tool calls
+//! to the dispatcher so that each is counted once, and reports
+//! [`crate::Server::rate_status`] in `X-Rate-Limit-*` headers.
+//!
 //! ```
 //! # tokio::runtime::Runtime::new().unwrap().block_on(async {
 //! use std::time::Duration;
@@ -59,6 +66,10 @@ pub enum RateClass {
     /// A call of a destructive tool that acts (not a dry run): the general
     /// budget and the destructive budget.
     Destructive,
+    /// A protocol request other than a tool call (`tools/list`, `initialize`,
+    /// `ping`, …), counted by transports that budget every request: the
+    /// general budget only. The dispatcher never uses it.
+    Request,
 }
 
 /// A budget's state for one key: what the HTTP transport puts in
@@ -74,6 +85,9 @@ pub struct RateStatus {
     pub reset_at: SystemTime,
     /// How long until then.
     pub reset_after: Duration,
+    /// The length of the budget's window, when it has a fixed one (some
+    /// services publish it instead of the count: `X-Rate-Limit-Limit: 1h`).
+    pub window: Option<Duration>,
 }
 
 impl RateStatus {
@@ -84,7 +98,14 @@ impl RateStatus {
             remaining,
             reset_at: SystemTime::now() + reset_after,
             reset_after,
+            window: None,
         }
+    }
+
+    /// Records the budget's window length.
+    pub fn with_window(mut self, window: Duration) -> Self {
+        self.window = Some(window);
+        self
     }
 
     /// Whole seconds until the reset, rounded up (for `Retry-After`).
@@ -128,10 +149,11 @@ impl RateExceeded {
         let which = match self.class {
             RateClass::Destructive => "destructive calls",
             RateClass::Call => "calls",
+            RateClass::Request => "requests",
         };
         let extra = match self.class {
             RateClass::Destructive => " Read-only tools still work meanwhile.",
-            RateClass::Call => "",
+            RateClass::Call | RateClass::Request => "",
         };
         ToolError::rate_limited(format!(
             "Rate limit reached: at most {limit} {which} per {}. Nothing was done. \
@@ -146,7 +168,9 @@ impl RateExceeded {
 /// Decides whether a call fits its caller's budget.
 ///
 /// The dispatcher calls [`acquire`](Self::acquire) once per `tools/call`
-/// before the tool runs; transports call [`status`](Self::status) (through
+/// before the tool runs ([`RateClass::Call`] or [`RateClass::Destructive`]);
+/// transports that budget every request call it with [`RateClass::Request`]
+/// for the other requests, and call [`status`](Self::status) (through
 /// [`crate::Server::rate_status`]) to report the budget in response headers.
 /// Implementations choose their key (caller, account) and must be cheap: no
 /// timers, no I/O on the hot path if avoidable.
@@ -191,7 +215,10 @@ pub enum RateKey {
 
 /// Fixed-window budgets in memory, per account (or per caller).
 ///
-/// Anonymous calls (no caller) share one budget. Keys whose windows have all
+/// Tool calls and, when a transport counts them, other requests
+/// ([`RateClass::Request`]) draw on the general budget; calls of destructive
+/// tools on the destructive one as well. Anonymous calls (no caller) share one
+/// budget. Keys whose windows have all
 /// ended are pruned as the map grows, so memory follows the active callers.
 pub struct WindowRateLimiter {
     calls: Budget,
@@ -247,6 +274,7 @@ impl Window {
             remaining: budget.limit.saturating_sub(self.used),
             reset_at: wall + reset_after,
             reset_after,
+            window: Some(budget.window),
         }
     }
 }
@@ -489,6 +517,31 @@ mod tests {
             per_caller
                 .acquire_at(None, RateClass::Call, now, wall)
                 .is_err()
+        );
+    }
+
+    #[test]
+    fn requests_draw_on_the_general_budget_only() {
+        let limiter = WindowRateLimiter::new(2, HOUR).destructive_budget(1, HOUR);
+        let c = Caller::new("c");
+        let now = Instant::now();
+        let wall = SystemTime::now();
+        let status = limiter
+            .acquire_at(Some(&c), RateClass::Request, now, wall)
+            .unwrap();
+        assert_eq!((status.remaining, status.window), (1, Some(HOUR)));
+        limiter
+            .acquire_at(Some(&c), RateClass::Destructive, now, wall)
+            .unwrap();
+        let refused = limiter
+            .acquire_at(Some(&c), RateClass::Request, now, wall)
+            .unwrap_err();
+        assert_eq!(refused.class, RateClass::Call);
+        assert!(
+            refused
+                .to_tool_error()
+                .message()
+                .contains("2 calls per 1 h")
         );
     }
 

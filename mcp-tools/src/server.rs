@@ -17,6 +17,7 @@ use crate::confirm::{
     self, Confirmation, Confirmer, DEFAULT_CONFIRMATION_LIFETIME, MemoryReplayStore, ReplayStore,
     Stage, Subject, Tag,
 };
+use crate::content::Content;
 use crate::context::{
     CallInner, Cancellation, PiiWriteScope, RequestContext, StateMap, ToolContext,
 };
@@ -25,7 +26,7 @@ use crate::jsonrpc::{self, ErrorObject, Message, Notification, Request, RequestI
 use crate::protocol::{LogLevel, META_PROTOCOL_VERSION, ProtocolVersion, method};
 use crate::rate::{RateClass, RateLimiter, RateStatus};
 use crate::schema::{self, Strictness};
-use crate::tool::{Effect, Tool};
+use crate::tool::{Effect, Output, Tool};
 use crate::validate::{ArgumentContract, arguments_object};
 
 /// The time limit of a tool call unless the tool sets its own.
@@ -396,17 +397,30 @@ fn register(mut tool: Tool, state: &StateMap, server: &str) -> Result<Registered
             format!("tool {name:?}: {detail}"),
         )
     };
-    let mut input = schema::publish_input(std::mem::take(&mut tool.input_schema), tool.strictness)
-        .map_err(|p| invalid_schema(p.0))?;
+    let mut input = if tool.input_verbatim {
+        let input = std::mem::take(&mut tool.input_schema);
+        if input.get("type").and_then(Value::as_str) != Some("object") {
+            return Err(invalid_schema(format!(
+                "tool arguments are a JSON object, so its input schema needs \"type\": \"object\"; it is {input}"
+            )));
+        }
+        input
+    } else {
+        schema::publish_input(std::mem::take(&mut tool.input_schema), tool.strictness)
+            .map_err(|p| invalid_schema(p.0))?
+    };
     if tool.confirm {
         add_confirmation_argument(&mut input).map_err(invalid_schema)?;
     }
     let contract = ArgumentContract::compile(&name, &input).map_err(invalid_schema)?;
-    let mut data = schema::publish_output(std::mem::take(&mut tool.data_schema));
-    if tool.confirm {
-        data = confirm::union_with_dry_run(data);
-    }
-    let output = schema::envelope_schema(data);
+    // Content tools publish no output schema: their results are blocks, not data.
+    let output = tool.data_schema.take().map(|data| {
+        let mut data = schema::publish_output(data);
+        if tool.confirm {
+            data = confirm::union_with_dry_run(data);
+        }
+        schema::envelope_schema(data)
+    });
     let confirm_tag = confirm::tool_tag(server, &name);
     let mut listed = serde_json::Map::new();
     listed.insert("name".into(), name.as_ref().into());
@@ -417,13 +431,15 @@ fn register(mut tool: Tool, state: &StateMap, server: &str) -> Result<Registered
     listed.insert("inputSchema".into(), input.clone());
     listed.insert("annotations".into(), json!(tool.annotations));
     let plain = Value::Object(listed.clone()).to_string();
-    listed.insert("outputSchema".into(), output.clone());
+    if let Some(output) = &output {
+        listed.insert("outputSchema".into(), output.clone());
+    }
     let structured = Value::Object(listed).to_string();
     Ok(RegisteredTool {
         tool,
         contract,
         input_schema: input,
-        output_schema: output,
+        output_schema: output.unwrap_or(Value::Null),
         listing: [plain, structured],
         confirm_tag,
     })
@@ -603,7 +619,8 @@ impl<'a> ToolInfo<'a> {
         &self.registered.input_schema
     }
 
-    /// The published output schema (the envelope).
+    /// The published output schema (the envelope); `null` for tools that
+    /// return content blocks, which publish none.
     pub fn output_schema(&self) -> &'a Value {
         &self.registered.output_schema
     }
@@ -640,6 +657,14 @@ impl Server {
     /// after [`handle`](Self::handle) to report the state the call left.
     pub fn rate_status(&self, cx: &RequestContext) -> Option<RateStatus> {
         self.inner.rate_limiter.as_ref()?.status(cx.caller.as_ref())
+    }
+
+    /// The rate limiter set with [`ServerBuilder::rate_limiter`]: the one
+    /// rate policy of the server. The dispatcher counts tool calls with it;
+    /// transports count other requests ([`RateClass::Request`]) and report
+    /// its state.
+    pub fn rate_limiter(&self) -> Option<&dyn RateLimiter> {
+        self.inner.rate_limiter.as_deref()
     }
 
     /// The server's name, version and title.
@@ -907,7 +932,7 @@ impl Server {
         id: RequestId,
         progress_token: Option<Value>,
         cx: RequestContext,
-    ) -> Option<Result<Box<RawValue>, ToolError>> {
+    ) -> Option<Result<Output, ToolError>> {
         let tool = &registered.tool;
         let token = if tool.confirm {
             args.as_object_mut()
@@ -959,7 +984,7 @@ impl Server {
         cx: RequestContext,
         audit: &mut Option<AuditGuard>,
         dry_run: &mut bool,
-    ) -> Option<Result<Box<RawValue>, ToolError>> {
+    ) -> Option<Result<Output, ToolError>> {
         let tool = &registered.tool;
         if let Err(refusal) = self.permission(tool, &cx) {
             return Some(Err(refusal));
@@ -1113,15 +1138,15 @@ async fn settle(
     confirmer: &Confirmer,
     handle: &Confirmation,
     subject: &Subject<'_>,
-    result: Result<Box<RawValue>, ToolError>,
-) -> Result<Box<RawValue>, ToolError> {
+    result: Result<Output, ToolError>,
+) -> Result<Output, ToolError> {
     let tool = subject.tool;
     let preview = handle.take_preview();
     if handle.is_dry_run() {
         return match (result, preview) {
             (Err(_), Some(preview)) => {
                 let issued = confirmer.issue(subject, SystemTime::now())?;
-                confirm::dry_run_data(tool, &preview, &issued)
+                confirm::dry_run_data(tool, &preview, &issued).map(Output::Data)
             }
             (Err(error), None) => Err(error),
             (Ok(_), preview) => {
@@ -1245,21 +1270,35 @@ fn set_level(params: Option<&Value>, cx: &RequestContext) -> Result<Box<RawValue
     Ok(raw("{}".into()))
 }
 
-/// Wraps a tool outcome in the envelope and the `tools/call` result.
-fn call_result(
-    version: ProtocolVersion,
-    outcome: Result<Box<RawValue>, ToolError>,
-) -> Box<RawValue> {
+/// Wraps a tool outcome in the `tools/call` result: data and errors in the
+/// envelope (as text, and as `structuredContent` where the version has it),
+/// content blocks as they are.
+fn call_result(version: ProtocolVersion, outcome: Result<Output, ToolError>) -> Box<RawValue> {
     let is_error = outcome.is_err();
-    let envelope = envelope(outcome);
-    let text = Value::from(envelope.as_str()).to_string();
-    let mut out = String::with_capacity(envelope.len() * 2 + 96);
-    out.push_str(r#"{"content":[{"type":"text","text":"#);
-    out.push_str(&text);
-    out.push_str("}]");
-    if version.has_structured_output() {
-        out.push_str(r#","structuredContent":"#);
-        out.push_str(&envelope);
+    let mut out = String::with_capacity(128);
+    let enveloped = match outcome {
+        Ok(Output::Content(blocks)) => {
+            out.push_str(r#"{"content":"#);
+            out.push_str(&content_json(&blocks));
+            None
+        }
+        Ok(Output::Data(data)) => Some(Ok(data)),
+        Err(error) => Some(Err(error)),
+    };
+    match enveloped {
+        None => {}
+        Some(outcome) => {
+            let envelope = envelope(outcome);
+            let text = Value::from(envelope.as_str()).to_string();
+            out.reserve(envelope.len() * 2);
+            out.push_str(r#"{"content":[{"type":"text","text":"#);
+            out.push_str(&text);
+            out.push_str("}]");
+            if version.has_structured_output() {
+                out.push_str(r#","structuredContent":"#);
+                out.push_str(&envelope);
+            }
+        }
     }
     out.push_str(if is_error {
         r#","isError":true"#
@@ -1271,6 +1310,14 @@ fn call_result(
     }
     out.push('}');
     raw(out)
+}
+
+fn content_json(blocks: &[Content]) -> String {
+    serde_json::to_string(blocks).unwrap_or_else(|e| {
+        // Unreachable: blocks are strings all the way down.
+        tracing::error!(%e, "content blocks could not be serialised");
+        "[]".to_owned()
+    })
 }
 
 /// The envelope of a tool outcome: `{"Success":true,"Data":…}` or

@@ -15,6 +15,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+use crate::content::{Content, IntoContent};
 use crate::context::{FromToolContext, ToolContext};
 use crate::error::ToolError;
 use crate::schema::{self, Strictness};
@@ -52,9 +53,17 @@ pub struct ToolAnnotations {
     pub open_world_hint: Option<bool>,
 }
 
-pub(crate) type HandlerFuture = BoxFuture<'static, Result<Box<RawValue>, ToolError>>;
+/// What a tool body produced.
+pub(crate) enum Output {
+    /// Serialised `Data`, for the envelope.
+    Data(Box<RawValue>),
+    /// Content blocks, sent as they are.
+    Content(Vec<Content>),
+}
 
-/// A type-erased tool body: takes validated arguments, returns serialised `Data`.
+pub(crate) type HandlerFuture = BoxFuture<'static, Result<Output, ToolError>>;
+
+/// A type-erased tool body: takes validated arguments, returns its [`Output`].
 pub(crate) trait ErasedHandler: Send + Sync + 'static {
     fn call(&self, args: Value, cx: ToolContext) -> Result<HandlerFuture, ToolError>;
 }
@@ -77,7 +86,10 @@ pub struct Tool {
     pub(crate) strictness: Strictness,
     pub(crate) timeout: Option<Duration>,
     pub(crate) input_schema: Value,
-    pub(crate) data_schema: Value,
+    /// Published exactly as given, not reshaped (see [`ToolBuilder::input_schema`]).
+    pub(crate) input_verbatim: bool,
+    /// The schema of `Data`; `None` for tools that return content blocks.
+    pub(crate) data_schema: Option<Value>,
     pub(crate) handler: Arc<dyn ErasedHandler>,
     pub(crate) required_state: Vec<(TypeId, &'static str)>,
 }
@@ -133,6 +145,7 @@ impl Tool {
             strictness: Strictness::Strict,
             timeout: None,
             required_state: Vec::new(),
+            input_schema: None,
         }
     }
 
@@ -170,9 +183,16 @@ impl Tool {
     pub fn requires_auth(&self) -> bool {
         self.requires_auth
     }
+
+    /// Whether the tool returns content blocks rather than data in the
+    /// envelope (it was finished with [`ToolBuilder::handler_content`]).
+    pub fn returns_content(&self) -> bool {
+        self.data_schema.is_none()
+    }
 }
 
-/// Builds a [`Tool`]; finish with [`ToolBuilder::handler`].
+/// Builds a [`Tool`]; finish with [`ToolBuilder::handler`] (data in the
+/// envelope) or [`ToolBuilder::handler_content`] (content blocks).
 #[derive(Clone)]
 #[must_use = "a tool builder does nothing until `.handler(..)` makes a Tool"]
 pub struct ToolBuilder {
@@ -186,6 +206,7 @@ pub struct ToolBuilder {
     strictness: Strictness,
     timeout: Option<Duration>,
     required_state: Vec<(TypeId, &'static str)>,
+    input_schema: Option<Value>,
 }
 
 impl fmt::Debug for ToolBuilder {
@@ -292,6 +313,41 @@ impl ToolBuilder {
         self
     }
 
+    /// Publishes `schema` as the tool's `inputSchema` exactly as written,
+    /// instead of the schema derived from the argument type.
+    ///
+    /// For schemas the derived form cannot express: `$defs` and `$ref`, a
+    /// declared `$schema` dialect, a schema ported verbatim from another
+    /// server. It must be a JSON Schema 2020-12 object schema
+    /// (`"type": "object"`). It is not reshaped (no `additionalProperties`
+    /// or `minLength` is added), but it is enforced as published, before the
+    /// arguments are deserialised into the handler's argument type, which
+    /// must agree with it.
+    ///
+    /// ```
+    /// use mcp_tools::{NoArguments, Server, Tool, ToolContext, ToolResult};
+    /// use serde_json::json;
+    ///
+    /// let tool = Tool::builder("locate")
+    ///     .description("Finds an address.")
+    ///     .read_only()
+    ///     .input_schema(json!({
+    ///         "$schema": "https://json-schema.org/draft/2020-12/schema",
+    ///         "type": "object",
+    ///         "$defs": {"address": {"type": "object", "properties": {"city": {"type": "string"}}}},
+    ///         "properties": {"address": {"$ref": "#/$defs/address"}},
+    ///         "additionalProperties": false
+    ///     }))
+    ///     .handler(|_: serde_json::Value, _: ToolContext| async { ToolResult::Ok(()) });
+    /// let server = Server::builder("demo", "1.0.0").tool(tool).build().unwrap();
+    /// let published = server.tool("locate").unwrap().input_schema();
+    /// assert_eq!(published["$defs"]["address"]["properties"]["city"]["type"], "string");
+    /// ```
+    pub fn input_schema(mut self, schema: Value) -> Self {
+        self.input_schema = Some(schema);
+        self
+    }
+
     /// Finishes the tool with its body.
     ///
     /// The argument type's schema becomes the published `inputSchema` (and the
@@ -305,11 +361,16 @@ impl ToolBuilder {
         F: Fn(A, ToolContext) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<O, E>> + Send + 'static,
     {
-        self.finish::<A, O, _>(TypedHandler::<A, O, E, F, Fut> {
-            body,
-            validate: None,
-            types: PhantomData,
-        })
+        let data = schema::raw_output_schema::<O>();
+        self.finish::<A, _>(
+            Some(data),
+            TypedHandler::<A, O, E, F, Fut> {
+                body,
+                validate: None,
+                convert: data_output::<O>,
+                types: PhantomData,
+            },
+        )
     }
 
     /// Like [`handler`](Self::handler), and also runs the argument type's
@@ -322,14 +383,68 @@ impl ToolBuilder {
         F: Fn(A, ToolContext) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<O, E>> + Send + 'static,
     {
-        self.finish::<A, O, _>(TypedHandler::<A, O, E, F, Fut> {
-            body,
-            validate: Some(A::validate),
-            types: PhantomData,
-        })
+        let data = schema::raw_output_schema::<O>();
+        self.finish::<A, _>(
+            Some(data),
+            TypedHandler::<A, O, E, F, Fut> {
+                body,
+                validate: Some(A::validate),
+                convert: data_output::<O>,
+                types: PhantomData,
+            },
+        )
     }
 
-    fn finish<A: JsonSchema, O: JsonSchema, H: ErasedHandler>(self, handler: H) -> Tool {
+    /// Finishes a tool whose result is MCP content blocks (text, images,
+    /// audio, embedded resources, resource links) rather than data: the body
+    /// returns [`Content`], `Vec<Content>` or `[Content; N]`.
+    ///
+    /// The tool publishes no `outputSchema`; a successful call answers with
+    /// the blocks as `content` and no `structuredContent`; a failed call
+    /// answers with the error envelope like every other tool. See
+    /// [`crate::content`] for an example.
+    pub fn handler_content<A, C, E, F, Fut>(self, body: F) -> Tool
+    where
+        A: DeserializeOwned + JsonSchema + Send + 'static,
+        C: IntoContent + 'static,
+        E: Into<ToolError> + 'static,
+        F: Fn(A, ToolContext) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<C, E>> + Send + 'static,
+    {
+        self.finish::<A, _>(
+            None,
+            TypedHandler::<A, C, E, F, Fut> {
+                body,
+                validate: None,
+                convert: content_output::<C>,
+                types: PhantomData,
+            },
+        )
+    }
+
+    /// Like [`handler_content`](Self::handler_content), and also runs the
+    /// argument type's [`Validate`] rule once the schema has passed.
+    pub fn handler_content_validated<A, C, E, F, Fut>(self, body: F) -> Tool
+    where
+        A: DeserializeOwned + JsonSchema + Validate + Send + 'static,
+        C: IntoContent + 'static,
+        E: Into<ToolError> + 'static,
+        F: Fn(A, ToolContext) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<C, E>> + Send + 'static,
+    {
+        self.finish::<A, _>(
+            None,
+            TypedHandler::<A, C, E, F, Fut> {
+                body,
+                validate: Some(A::validate),
+                convert: content_output::<C>,
+                types: PhantomData,
+            },
+        )
+    }
+
+    fn finish<A: JsonSchema, H: ErasedHandler>(self, data: Option<Value>, handler: H) -> Tool {
+        let input_verbatim = self.input_schema.is_some();
         Tool {
             name: self.name,
             description: self.description,
@@ -340,29 +455,45 @@ impl ToolBuilder {
             requires_auth: self.requires_auth,
             strictness: self.strictness,
             timeout: self.timeout,
-            input_schema: schema::raw_input_schema::<A>(),
-            data_schema: schema::raw_output_schema::<O>(),
+            input_schema: self
+                .input_schema
+                .unwrap_or_else(schema::raw_input_schema::<A>),
+            input_verbatim,
+            data_schema: data,
             handler: Arc::new(handler),
             required_state: self.required_state,
         }
     }
 }
 
+fn data_output<O: Serialize>(data: O, pii_clear: bool) -> Result<Output, ToolError> {
+    crate::pii::with_mode(pii_clear, || serde_json::value::to_raw_value(&data))
+        .map(Output::Data)
+        .map_err(|e| ToolError::internal(format!("the tool's result could not be serialised: {e}")))
+}
+
+fn content_output<C: IntoContent>(content: C, _pii_clear: bool) -> Result<Output, ToolError> {
+    Ok(Output::Content(content.into_content()))
+}
+
 /// A cross-field rule of an argument type.
 type ArgumentCheck<A> = fn(&A) -> Result<(), String>;
+/// Turns what a body returned into the tool's [`Output`].
+type Convert<O> = fn(O, bool) -> Result<Output, ToolError>;
 /// Ties a handler to its argument, output, error and future types.
 type Signature<A, O, E, Fut> = fn(A) -> (O, E, Fut);
 
 struct TypedHandler<A, O, E, F, Fut> {
     body: F,
     validate: Option<ArgumentCheck<A>>,
+    convert: Convert<O>,
     types: PhantomData<Signature<A, O, E, Fut>>,
 }
 
 impl<A, O, E, F, Fut> ErasedHandler for TypedHandler<A, O, E, F, Fut>
 where
     A: DeserializeOwned + Send + 'static,
-    O: Serialize + 'static,
+    O: 'static,
     E: Into<ToolError> + 'static,
     F: Fn(A, ToolContext) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<O, E>> + Send + 'static,
@@ -383,12 +514,11 @@ where
             })?;
         }
         let pii_clear = cx.inner.pii_clear;
+        let convert = self.convert;
         let future = (self.body)(args, cx);
         Ok(Box::pin(async move {
-            let data = future.await.map_err(Into::into)?;
-            crate::pii::with_mode(pii_clear, || serde_json::value::to_raw_value(&data)).map_err(
-                |e| ToolError::internal(format!("the tool's result could not be serialised: {e}")),
-            )
+            let produced = future.await.map_err(Into::into)?;
+            convert(produced, pii_clear)
         }))
     }
 }

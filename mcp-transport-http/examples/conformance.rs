@@ -1,13 +1,16 @@
 //! The fixture server of the official MCP conformance suite
 //! (`@modelcontextprotocol/conformance`): its tool scenarios call these tools
 //! by name. Run with `cargo run -p mcp-transport-http --example conformance -- 127.0.0.1:3000`;
-//! `scripts/conformance.sh` runs the suite against it.
+//! `scripts/conformance.sh` runs the suite against it, and `tests/interop.rs`
+//! runs the script against [`service`] from `cargo test`.
 #![allow(missing_docs)]
 
 use std::time::Duration;
 
-use mcp_tools::{LogLevel, NoArguments, Server, Tool, ToolContext, ToolError, ToolResult};
-use mcp_transport_http::{McpHttp, serve};
+use mcp_tools::{
+    Content, LogLevel, NoArguments, Server, Tool, ToolBuilder, ToolContext, ToolError, ToolResult,
+};
+use mcp_transport_http::{McpHttp, McpService, serve};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -36,15 +39,54 @@ struct Person {
     address: Option<Address>,
 }
 
-fn text(body: &'static str) -> Tool {
-    Tool::builder(body)
-        .description("A fixed content tool of the conformance suite.")
-        .read_only()
-        .handler(move |_: NoArguments, _cx: ToolContext| async move {
-            ToolResult::Ok(format!(
-                "{body}: This is a simple text response for testing."
-            ))
-        })
+/// A 1×1 red PNG.
+const RED_PIXEL_PNG: &str =
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC";
+
+/// A tenth of a second of silence: 8 kHz, 8-bit mono PCM in a WAV container.
+fn silent_wav() -> Vec<u8> {
+    let samples = 800u32;
+    let mut wav = Vec::with_capacity(44 + samples as usize);
+    wav.extend_from_slice(b"RIFF");
+    wav.extend_from_slice(&(36 + samples).to_le_bytes());
+    wav.extend_from_slice(b"WAVEfmt ");
+    wav.extend_from_slice(&16u32.to_le_bytes()); // fmt chunk size
+    wav.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    wav.extend_from_slice(&1u16.to_le_bytes()); // mono
+    wav.extend_from_slice(&8000u32.to_le_bytes()); // sample rate
+    wav.extend_from_slice(&8000u32.to_le_bytes()); // byte rate
+    wav.extend_from_slice(&1u16.to_le_bytes()); // block align
+    wav.extend_from_slice(&8u16.to_le_bytes()); // bits per sample
+    wav.extend_from_slice(b"data");
+    wav.extend_from_slice(&samples.to_le_bytes());
+    wav.resize(44 + samples as usize, 128); // unsigned 8-bit silence
+    wav
+}
+
+/// The input schema the `json-schema-2020-12` scenario expects to find unchanged.
+fn person_schema() -> Value {
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "$defs": {
+            "address": {
+                "type": "object",
+                "properties": {
+                    "street": {"type": "string"},
+                    "city": {"type": "string"}
+                }
+            }
+        },
+        "properties": {
+            "name": {"type": "string"},
+            "address": {"$ref": "#/$defs/address"}
+        },
+        "additionalProperties": false
+    })
+}
+
+fn content_tool(name: &'static str, description: &'static str) -> ToolBuilder {
+    Tool::builder(name).description(description).read_only()
 }
 
 async fn elicit(cx: &ToolContext, params: Value) -> Result<Value, ToolError> {
@@ -53,7 +95,8 @@ async fn elicit(cx: &ToolContext, params: Value) -> Result<Value, ToolError> {
         .map_err(|e| ToolError::internal(format!("elicitation failed: {}", e.message)))
 }
 
-fn server() -> Server {
+/// The fixture tools.
+pub(crate) fn server() -> Server {
     Server::builder("mcp-tools-conformance", env!("CARGO_PKG_VERSION"))
         .tool(
             Tool::builder("test_simple_text")
@@ -63,10 +106,47 @@ fn server() -> Server {
                     ToolResult::Ok("This is a simple text response for testing.")
                 }),
         )
-        .tool(text("test_image_content"))
-        .tool(text("test_audio_content"))
-        .tool(text("test_embedded_resource"))
-        .tool(text("test_multiple_content_types"))
+        .tool(
+            content_tool("test_image_content", "Returns a 1x1 red PNG.").handler_content(
+                |_: NoArguments, _cx: ToolContext| async move {
+                    ToolResult::Ok(Content::image_base64(RED_PIXEL_PNG, "image/png"))
+                },
+            ),
+        )
+        .tool(
+            content_tool("test_audio_content", "Returns a short silent WAV.").handler_content(
+                |_: NoArguments, _cx: ToolContext| async move {
+                    ToolResult::Ok(Content::audio(silent_wav(), "audio/wav"))
+                },
+            ),
+        )
+        .tool(
+            content_tool("test_embedded_resource", "Returns an embedded text resource.")
+                .handler_content(|_: NoArguments, _cx: ToolContext| async move {
+                    ToolResult::Ok(Content::resource_text(
+                        "test://embedded-resource",
+                        "text/plain",
+                        "This is an embedded resource content.",
+                    ))
+                }),
+        )
+        .tool(
+            content_tool(
+                "test_multiple_content_types",
+                "Returns text, an image and an embedded resource.",
+            )
+            .handler_content(|_: NoArguments, _cx: ToolContext| async move {
+                ToolResult::Ok([
+                    Content::text("Multiple content types test:"),
+                    Content::image_base64(RED_PIXEL_PNG, "image/png"),
+                    Content::resource_text(
+                        "test://mixed-content-resource",
+                        "application/json",
+                        r#"{"test":"data","value":123}"#,
+                    ),
+                ])
+            }),
+        )
         .tool(
             Tool::builder("test_tool_with_logging")
                 .description("Sends three log messages while it runs.")
@@ -195,6 +275,7 @@ fn server() -> Server {
             Tool::builder("json_schema_2020_12_tool")
                 .description("Tool with JSON Schema 2020-12 features")
                 .read_only()
+                .input_schema(person_schema())
                 .handler(|args: Person, _cx: ToolContext| async move {
                     ToolResult::Ok(json!({"name": args.name, "address": args.address}))
                 }),
@@ -212,16 +293,20 @@ fn server() -> Server {
         .expect("valid fixture tools")
 }
 
+/// The endpoint the suite talks to: `/mcp`, with sessions.
+pub(crate) fn service() -> McpService {
+    McpHttp::builder(server())
+        .path("/mcp")
+        .sessions(true)
+        .build()
+}
+
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
     let addr = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "127.0.0.1:3000".to_owned());
-    let service = McpHttp::builder(server())
-        .path("/mcp")
-        .sessions(true)
-        .build();
-    let serving = serve(service, addr).await?;
+    let serving = serve(service(), addr).await?;
     println!("listening on http://{}/mcp", serving.local_addr());
     tokio::signal::ctrl_c().await?;
     serving.shutdown(Duration::from_secs(5)).await;

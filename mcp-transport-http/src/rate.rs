@@ -1,135 +1,221 @@
-//! Rate limits: a policy per caller whose state goes out in headers.
+//! Rate-limit headers: the state of the server's rate policy, on every response.
 //!
-//! [`RateLimit`] is the seam: [`HourlyWindow`] is a simple in-memory policy,
-//! and any other limiter (a shared store, the server's own policy) plugs in by
-//! implementing the trait.
+//! The policy is the server's own [`mcp_tools::rate::RateLimiter`], set with
+//! [`ServerBuilder::rate_limiter`](mcp_tools::ServerBuilder::rate_limiter);
+//! the transport has none of its own. With a limiter set, the transport
+//!
+//! - counts every JSON-RPC request other than `tools/call` as
+//!   [`RateClass::Request`](mcp_tools::rate::RateClass::Request) against the
+//!   caller's general budget (the dispatcher counts each tool call itself, once);
+//! - answers a request over the budget with `429 Too Many Requests` and
+//!   `Retry-After`, before dispatching it;
+//! - writes the budget's state into the headers [`RateHeaders`] names, in the
+//!   formats it chooses, on every response to a known (or anonymous) caller.
+//!
+//! Notifications, answers to server requests, `GET` and `DELETE` are not counted.
+//!
+//! ```
+//! use std::time::Duration;
+//! use mcp_tools::Server;
+//! use mcp_tools::rate::WindowRateLimiter;
+//! use mcp_transport_http::McpHttp;
+//! use mcp_transport_http::rate::{RateHeaders, RateValue};
+//!
+//! let server = Server::builder("demo", "1.0.0")
+//!     .rate_limiter(WindowRateLimiter::new(3000, Duration::from_secs(3600)))
+//!     .build()
+//!     .unwrap();
+//! // The form some vendors use: the window, the calls left, and the reset
+//! // time in RFC 3339 with seven fractional digits.
+//! let headers = RateHeaders::new()
+//!     .header("x-rate-limit-limit", RateValue::Window)
+//!     .header("x-rate-limit-remaining", RateValue::Remaining)
+//!     .header(
+//!         "x-rate-limit-reset",
+//!         RateValue::custom(|status| {
+//!             let whole = status.reset_at_rfc3339();
+//!             format!("{}.0000000Z", whole.trim_end_matches('Z'))
+//!         }),
+//!     );
+//! let service = McpHttp::builder(server).rate_headers(headers).build();
+//! # let _ = service;
+//! ```
 
-use std::collections::HashMap;
 use std::fmt;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
-use http::HeaderName;
+use http::{HeaderMap, HeaderName, HeaderValue};
+use mcp_tools::rate::RateStatus;
 
-/// The state of one caller's budget after a request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RateStatus {
-    /// Requests allowed per window.
-    pub limit: u64,
-    /// Requests left in the current window.
-    pub remaining: u64,
-    /// Time until the window resets.
-    pub reset: Duration,
-    /// Whether this request is allowed; `false` answers 429.
-    pub allowed: bool,
+/// What one rate-limit header carries.
+#[derive(Clone)]
+#[non_exhaustive]
+pub enum RateValue {
+    /// Requests allowed per window: `3000`.
+    Limit,
+    /// The window's length: `1h`, `15m`, `30s`, `1d` (the limit when the
+    /// policy has no fixed window).
+    Window,
+    /// Requests left in the current window: `2997`.
+    Remaining,
+    /// Whole seconds until the budget is whole again: `1800`.
+    ResetSeconds,
+    /// When the budget is whole again, RFC 3339 in UTC: `2026-07-05T00:00:00Z`.
+    ResetAt,
+    /// Seconds since the Unix epoch when the budget is whole again: `1783209600`.
+    ResetUnix,
+    /// Any other format.
+    Custom(Arc<dyn Fn(&RateStatus) -> String + Send + Sync>),
 }
 
-/// A rate policy keyed by caller.
-///
-/// `key` is the caller's id, or `anonymous` (plus the client address when
-/// known) for requests without credentials.
-pub trait RateLimit: Send + Sync + 'static {
-    /// Counts one request against `key` (when `consume`) and reports the budget.
-    fn check(&self, key: &str, consume: bool) -> RateStatus;
-}
+impl RateValue {
+    /// A value computed by `format`.
+    pub fn custom(format: impl Fn(&RateStatus) -> String + Send + Sync + 'static) -> Self {
+        Self::Custom(Arc::new(format))
+    }
 
-/// The names of the three rate-limit headers.
-#[derive(Debug, Clone)]
-pub(crate) struct RateLimitHeaderNames {
-    pub(crate) limit: HeaderName,
-    pub(crate) remaining: HeaderName,
-    pub(crate) reset: HeaderName,
-}
-
-impl Default for RateLimitHeaderNames {
-    fn default() -> Self {
-        Self {
-            limit: HeaderName::from_static("x-rate-limit-limit"),
-            remaining: HeaderName::from_static("x-rate-limit-remaining"),
-            reset: HeaderName::from_static("x-rate-limit-reset"),
+    fn render(&self, status: &RateStatus) -> String {
+        match self {
+            Self::Limit => status.limit.to_string(),
+            Self::Window => status
+                .window
+                .map_or_else(|| status.limit.to_string(), compact_duration),
+            Self::Remaining => status.remaining.to_string(),
+            Self::ResetSeconds => status.reset_after_secs().to_string(),
+            Self::ResetAt => status.reset_at_rfc3339(),
+            Self::ResetUnix => status
+                .reset_at
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() + u64::from(d.subsec_nanos() > 0))
+                .to_string(),
+            Self::Custom(format) => format(status),
         }
     }
 }
 
-/// An in-memory fixed window per caller: `limit` requests per `window`
-/// (an hour with [`HourlyWindow::per_hour`]).
-///
-/// ```
-/// use mcp_transport_http::rate::{HourlyWindow, RateLimit};
-///
-/// let policy = HourlyWindow::per_hour(2);
-/// assert!(policy.check("alice", true).allowed);
-/// assert!(policy.check("alice", true).allowed);
-/// let third = policy.check("alice", true);
-/// assert!(!third.allowed);
-/// assert_eq!(third.remaining, 0);
-/// assert!(policy.check("bob", true).allowed);
-/// ```
-pub struct HourlyWindow {
-    limit: u64,
-    window: Duration,
-    counters: Mutex<HashMap<Box<str>, (Instant, u64)>>,
-}
-
-impl fmt::Debug for HourlyWindow {
+impl fmt::Debug for RateValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("HourlyWindow")
-            .field("limit", &self.limit)
-            .field("window", &self.window)
-            .finish_non_exhaustive()
+        match self {
+            Self::Limit => f.write_str("Limit"),
+            Self::Window => f.write_str("Window"),
+            Self::Remaining => f.write_str("Remaining"),
+            Self::ResetSeconds => f.write_str("ResetSeconds"),
+            Self::ResetAt => f.write_str("ResetAt"),
+            Self::ResetUnix => f.write_str("ResetUnix"),
+            Self::Custom(_) => f.write_str("Custom(..)"),
+        }
     }
 }
 
-impl HourlyWindow {
-    /// `limit` requests per caller per hour.
-    pub fn per_hour(limit: u64) -> Self {
-        Self::new(limit, Duration::from_secs(3600))
+/// `1h`, `15m`, `30s`, `1d`: the largest unit that divides the duration.
+fn compact_duration(d: Duration) -> String {
+    let secs = d.as_secs();
+    match secs {
+        0 => format!("{}ms", d.as_millis()),
+        s if s.is_multiple_of(86_400) => format!("{}d", s / 86_400),
+        s if s.is_multiple_of(3600) => format!("{}h", s / 3600),
+        s if s.is_multiple_of(60) => format!("{}m", s / 60),
+        s => format!("{s}s"),
     }
+}
 
-    /// `limit` requests per caller per `window`.
-    pub fn new(limit: u64, window: Duration) -> Self {
+/// The rate-limit headers of every response: their names and what each carries.
+///
+/// The default is `X-Rate-Limit-Limit` (the count), `X-Rate-Limit-Remaining`
+/// and `X-Rate-Limit-Reset` (seconds). A header whose value is not a valid
+/// header value is left out.
+#[derive(Debug, Clone)]
+pub struct RateHeaders {
+    headers: Vec<(HeaderName, RateValue)>,
+}
+
+impl Default for RateHeaders {
+    fn default() -> Self {
+        Self::new()
+            .header("x-rate-limit-limit", RateValue::Limit)
+            .header("x-rate-limit-remaining", RateValue::Remaining)
+            .header("x-rate-limit-reset", RateValue::ResetSeconds)
+    }
+}
+
+impl RateHeaders {
+    /// No headers; add them with [`header`](Self::header).
+    pub fn new() -> Self {
         Self {
-            limit,
-            window,
-            counters: Mutex::default(),
+            headers: Vec::new(),
+        }
+    }
+
+    /// Adds a header.
+    ///
+    /// # Panics
+    ///
+    /// If `name` is not a valid header name (a configuration mistake).
+    pub fn header(mut self, name: &str, value: RateValue) -> Self {
+        let name = HeaderName::try_from(name)
+            .unwrap_or_else(|_| panic!("{name:?} is not a valid header name"));
+        self.headers.push((name, value));
+        self
+    }
+
+    /// Whether a response already carries these headers (or there are none).
+    pub(crate) fn written(&self, headers: &HeaderMap) -> bool {
+        self.headers
+            .first()
+            .is_none_or(|(name, _)| headers.contains_key(name))
+    }
+
+    /// Writes the headers for `status`, and `Retry-After` when nothing is left.
+    pub(crate) fn apply(&self, headers: &mut HeaderMap, status: &RateStatus, refused: bool) {
+        for (name, value) in &self.headers {
+            if let Ok(value) = HeaderValue::try_from(value.render(status)) {
+                headers.insert(name.clone(), value);
+            }
+        }
+        if refused {
+            headers.insert(
+                http::header::RETRY_AFTER,
+                HeaderValue::from(status.reset_after_secs().max(1)),
+            );
         }
     }
 }
 
-impl RateLimit for HourlyWindow {
-    fn check(&self, key: &str, consume: bool) -> RateStatus {
-        let now = Instant::now();
-        let mut counters = self
-            .counters
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if counters.len() > 10_000 {
-            counters.retain(|_, (start, _)| now.duration_since(*start) < self.window);
-        }
-        let entry = match counters.get_mut(key) {
-            Some(entry) => entry,
-            None if !consume => {
-                return RateStatus {
-                    limit: self.limit,
-                    remaining: self.limit,
-                    reset: self.window,
-                    allowed: true,
-                };
-            }
-            None => counters.entry(key.into()).or_insert((now, 0)),
-        };
-        if now.duration_since(entry.0) >= self.window {
-            *entry = (now, 0);
-        }
-        let allowed = entry.1 < self.limit;
-        if consume && allowed {
-            entry.1 += 1;
-        }
-        RateStatus {
-            limit: self.limit,
-            remaining: self.limit.saturating_sub(entry.1),
-            reset: self.window.saturating_sub(now.duration_since(entry.0)),
-            allowed: allowed || !consume,
-        }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_render_in_each_format() {
+        let status = RateStatus::new(3000, 2997, Duration::from_millis(1_800_500))
+            .with_window(Duration::from_secs(3600));
+        let mut headers = HeaderMap::new();
+        RateHeaders::new()
+            .header("a", RateValue::Limit)
+            .header("b", RateValue::Window)
+            .header("c", RateValue::Remaining)
+            .header("d", RateValue::ResetSeconds)
+            .header("e", RateValue::ResetAt)
+            .header(
+                "f",
+                RateValue::custom(|s| format!("{}/{}", s.remaining, s.limit)),
+            )
+            .apply(&mut headers, &status, true);
+        let get = |n: &str| headers.get(n).unwrap().to_str().unwrap().to_owned();
+        assert_eq!(get("a"), "3000");
+        assert_eq!(get("b"), "1h");
+        assert_eq!(get("c"), "2997");
+        assert_eq!(get("d"), "1801");
+        assert!(
+            get("e").ends_with('Z') && get("e").len() == 20,
+            "{}",
+            get("e")
+        );
+        assert_eq!(get("f"), "2997/3000");
+        assert_eq!(get("retry-after"), "1801");
+        assert_eq!(compact_duration(Duration::from_secs(86_400)), "1d");
+        assert_eq!(compact_duration(Duration::from_secs(900)), "15m");
+        assert_eq!(compact_duration(Duration::from_secs(90)), "90s");
     }
 }

@@ -1,6 +1,7 @@
 //! A one-call server on hyper: TCP_NODELAY, header-read and idle timeouts,
 //! graceful shutdown bounded in time.
 
+use std::convert::Infallible;
 use std::fmt;
 use std::io;
 use std::net::SocketAddr;
@@ -10,13 +11,17 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
+use http::{Request, Response};
+use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream, ToSocketAddrs};
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 
-use crate::service::McpService;
+use crate::body::McpBody;
+use crate::future::ResponseFuture;
+use crate::service::{Connection, McpService};
 
 /// The address [`serve`] examples use: loopback only, so that other machines
 /// (and DNS-rebinding pages) cannot reach a local server.
@@ -122,7 +127,7 @@ async fn connection(stream: TcpStream, service: McpService, mut stopped: watch::
     let conn = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())
         .header_read_timeout(header_read_timeout)
-        .serve_connection(io, service);
+        .serve_connection(io, tagged(service));
     tokio::pin!(conn);
     let mut closing = *stopped.borrow();
     if closing {
@@ -154,6 +159,25 @@ async fn connection(stream: TcpStream, service: McpService, mut stopped: watch::
             }
         }
     }
+}
+
+/// The service, with each request marked with its connection: requests
+/// without a caller and without a session are scoped to it.
+fn tagged(
+    service: McpService,
+) -> impl hyper::service::Service<
+    Request<Incoming>,
+    Response = Response<McpBody>,
+    Error = Infallible,
+    Future = ResponseFuture,
+> {
+    let connection: Arc<str> = Arc::from(format!("connection-{}", crate::random_token(12)));
+    hyper::service::service_fn(move |mut request: Request<Incoming>| {
+        request
+            .extensions_mut()
+            .insert(Connection(connection.clone()));
+        hyper::service::Service::call(&service, request)
+    })
 }
 
 /// A TCP stream that records when bytes last moved.

@@ -11,8 +11,7 @@ use base64::Engine as _;
 use bytes::Bytes;
 use futures::FutureExt;
 use http::header::{
-    ACCEPT, ALLOW, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, HOST, ORIGIN, RETRY_AFTER,
-    WWW_AUTHENTICATE,
+    ACCEPT, ALLOW, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, HOST, ORIGIN, WWW_AUTHENTICATE,
 };
 use http::request::Parts;
 use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
@@ -22,6 +21,7 @@ use mcp_tools::jsonrpc::{
     self, ErrorObject, Incoming, Message, PeerResponse, RequestId, Response as RpcResponse, code,
 };
 use mcp_tools::protocol::{META_PROTOCOL_VERSION, method};
+use mcp_tools::rate::{RateClass, RateStatus};
 use mcp_tools::{
     Caller, Cancellation, LogLevel, LogLevelHandle, ProtocolVersion, RequestContext, Server,
 };
@@ -37,7 +37,7 @@ use crate::config::{AllowList, McpHttpBuilder, ResponseMode};
 use crate::future::ResponseFuture;
 use crate::input::{InputRound, StateSigner, call_digest};
 use crate::peer::StreamPeer;
-use crate::rate::{RateLimit, RateLimitHeaderNames, RateStatus};
+use crate::rate::RateHeaders;
 use crate::session::{Pending, Session, Sessions};
 
 const META_CLIENT_CAPABILITIES: &str = "io.modelcontextprotocol/clientCapabilities";
@@ -75,8 +75,7 @@ pub(crate) struct Shared {
     pub(crate) idle_timeout: Duration,
     authenticator: Option<Arc<dyn Authenticator>>,
     public_discovery: bool,
-    rate_limit: Option<Arc<dyn RateLimit>>,
-    rate_headers: RateLimitHeaderNames,
+    rate_headers: RateHeaders,
     metadata: Option<Metadata>,
     pending: Arc<Pending>,
     signer: StateSigner,
@@ -114,7 +113,6 @@ impl McpService {
                 idle_timeout: b.idle_timeout,
                 authenticator: b.authenticator,
                 public_discovery: b.public_discovery,
-                rate_limit: b.rate_limit,
                 rate_headers: b.rate_headers,
                 metadata,
                 pending: Arc::default(),
@@ -314,10 +312,23 @@ fn stateless_method_known(name: &str) -> bool {
 }
 
 /// The caller-facing result of authentication.
+#[derive(Clone)]
 struct Identity {
     caller: Option<Caller>,
     kind: Option<CredentialKind>,
+    /// For a request without a caller: its own channel (its connection's,
+    /// under [`serve`](crate::serve)), so that anonymous clients cannot cancel
+    /// each other's requests. Callers are their own channel.
+    channel: Option<Arc<str>>,
 }
+
+/// Authentication done once per request, kept in its extensions.
+#[derive(Clone)]
+struct Authenticated(Result<Identity, AuthError>);
+
+/// The connection a request arrived on, set by [`serve`](crate::serve).
+#[derive(Clone)]
+pub(crate) struct Connection(pub(crate) Arc<str>);
 
 impl Identity {
     fn id(&self) -> Option<&str> {
@@ -339,10 +350,32 @@ impl Shared {
         B::Data: Send,
         B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
-        let (parts, body) = request.into_parts();
+        let (mut parts, body) = request.into_parts();
         if parts.uri.path() != self.path {
             return self.well_known(&parts);
         }
+        let authenticated = self.authenticate(&parts).await;
+        // The caller whose budget every answer reports; none when the
+        // credentials were refused.
+        let reported = authenticated.as_ref().ok().map(|i| i.caller.clone());
+        parts.extensions.insert(Authenticated(authenticated));
+        let response = self.clone().endpoint(parts, body).await;
+        match reported {
+            Some(caller) if !self.rate_headers.written(response.headers()) => {
+                let status = self.rate_status(caller.as_ref());
+                self.with_rate(response, status)
+            }
+            _ => response,
+        }
+    }
+
+    /// Serves the MCP endpoint: the security checks, then the method.
+    async fn endpoint<B>(self: Arc<Self>, parts: Parts, body: B) -> Response<McpBody>
+    where
+        B: Body + Send + 'static,
+        B::Data: Send,
+        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
         let host = header_str(&parts.headers, &HOST)
             .or_else(|| parts.uri.authority().map(http::uri::Authority::as_str));
         if !host.is_some_and(|h| self.hosts.allows_host(h)) {
@@ -406,20 +439,26 @@ impl Shared {
     }
 
     async fn authenticate(&self, parts: &Parts) -> Result<Identity, AuthError> {
-        let Some(authenticator) = &self.authenticator else {
-            return Ok(Identity {
-                caller: None,
-                kind: None,
-            });
+        if let Some(Authenticated(done)) = parts.extensions.get() {
+            return done.clone();
+        }
+        let found = match &self.authenticator {
+            Some(authenticator) => authenticator.authenticate(parts).await?,
+            None => None,
         };
-        Ok(match authenticator.authenticate(parts).await? {
+        Ok(match found {
             Some(found) => Identity {
                 kind: Some(found.kind()),
                 caller: Some(Authentication::into_caller(found)),
+                channel: None,
             },
             None => Identity {
                 caller: None,
                 kind: None,
+                channel: Some(match parts.extensions.get::<Connection>() {
+                    Some(Connection(id)) => id.clone(),
+                    None => Arc::from(format!("request-{}", crate::random_token(12))),
+                }),
             },
         })
     }
@@ -499,9 +538,57 @@ impl Shared {
         response
     }
 
-    fn rate_check(&self, identity: &Identity, consume: bool) -> Option<RateStatus> {
-        let limiter = self.rate_limit.as_ref()?;
-        Some(limiter.check(identity.id().unwrap_or("anonymous"), consume))
+    /// The caller's budget in the server's rate limiter (`None` without one),
+    /// taking nothing.
+    fn rate_status(&self, caller: Option<&Caller>) -> Option<RateStatus> {
+        self.server.rate_limiter()?.status(caller)
+    }
+
+    /// Admits one message against the caller's budget, or refuses it with the
+    /// budget's state. JSON-RPC requests other than `tools/call` are counted
+    /// here ([`RateClass::Request`]); a tool call is counted by the dispatcher,
+    /// once, so here it is only refused when nothing is left.
+    fn rate_admit(
+        &self,
+        caller: Option<&Caller>,
+        message: &Message,
+    ) -> Result<Option<RateStatus>, RateStatus> {
+        let Some(limiter) = self.server.rate_limiter() else {
+            return Ok(None);
+        };
+        match message {
+            Message::Request(request) if request.method == method::TOOLS_CALL => {
+                match limiter.status(caller) {
+                    Some(status) if status.remaining == 0 => Err(status),
+                    status => Ok(status),
+                }
+            }
+            Message::Request(_) => limiter
+                .acquire(caller, RateClass::Request)
+                .map(Some)
+                .map_err(|exceeded| exceeded.status),
+            Message::Notification(_) | Message::Response(_) => Ok(limiter.status(caller)),
+        }
+    }
+
+    /// The budget to report after a tool call: read again, since the
+    /// dispatcher counted the call. A streamed answer goes out while the call
+    /// may still be running, so it reports the call as counted.
+    fn rate_after_call(
+        &self,
+        before: Option<RateStatus>,
+        caller: Option<&Caller>,
+        response: &Response<McpBody>,
+    ) -> Option<RateStatus> {
+        let mut after = self.rate_status(caller)?;
+        let streamed = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .is_some_and(|c| c.as_bytes().starts_with(b"text/event-stream"));
+        if streamed && let Some(before) = before {
+            after.remaining = after.remaining.min(before.remaining.saturating_sub(1));
+        }
+        Some(after)
     }
 
     fn with_rate(
@@ -509,32 +596,26 @@ impl Shared {
         mut response: Response<McpBody>,
         status: Option<RateStatus>,
     ) -> Response<McpBody> {
-        let Some(status) = status else {
-            return response;
-        };
-        let headers = response.headers_mut();
-        let names = &self.rate_headers;
-        headers.insert(names.limit.clone(), HeaderValue::from(status.limit));
-        headers.insert(names.remaining.clone(), HeaderValue::from(status.remaining));
-        let reset = status.reset.as_secs() + u64::from(status.reset.subsec_nanos() > 0);
-        headers.insert(names.reset.clone(), HeaderValue::from(reset));
-        if !status.allowed {
-            headers.insert(RETRY_AFTER, HeaderValue::from(reset.max(1)));
+        if let Some(status) = status {
+            self.rate_headers
+                .apply(response.headers_mut(), &status, false);
         }
         response
     }
 
     fn too_many(&self, id: Option<RequestId>, status: RateStatus) -> Response<McpBody> {
-        let response = rpc_error(
+        let mut response = rpc_error(
             StatusCode::TOO_MANY_REQUESTS,
             id,
             ErrorObject::invalid_request(format!(
                 "rate limit exceeded: {} requests per window; retry in {} s",
                 status.limit,
-                status.reset.as_secs().max(1)
+                status.reset_after_secs().max(1)
             )),
         );
-        self.with_rate(response, Some(status))
+        self.rate_headers
+            .apply(response.headers_mut(), &status, true);
+        response
     }
 
     /// Whether a message may be served without credentials.
@@ -613,7 +694,7 @@ impl Shared {
         if self.authenticator.is_some() && identity.caller.is_none() && !self.public_discovery {
             return self.unauthorized(None, None, None);
         }
-        let rate = self.rate_check(&identity, false);
+        let rate = self.rate_status(identity.caller.as_ref());
         let session = match self.session_for(&parts, &identity) {
             Ok(session) => session,
             Err(response) => return self.with_rate(*response, rate),
@@ -642,7 +723,7 @@ impl Shared {
             Ok(identity) => identity,
             Err(refusal) => return self.unauthorized(None, Some(&refusal), None),
         };
-        let rate = self.rate_check(&identity, false);
+        let rate = self.rate_status(identity.caller.as_ref());
         let response = match self.session_for(&parts, &identity) {
             Ok(session) => {
                 self.sessions.remove(&session.id);
@@ -836,13 +917,16 @@ impl Shared {
             return self.unauthorized(id, None, self.tool_scopes(&message));
         }
 
-        let is_request = matches!(message, Message::Request(_));
-        let rate = self.rate_check(&identity, is_request);
-        if let Some(status) = rate
-            && !status.allowed
-        {
-            return self.too_many(id, status);
-        }
+        let rate = match self.rate_admit(identity.caller.as_ref(), &message) {
+            Ok(rate) => rate,
+            Err(status) => return self.too_many(id, status),
+        };
+        let is_call = matches!(&message, Message::Request(r) if r.method == method::TOOLS_CALL);
+        let call_caller = if is_call {
+            identity.caller.clone()
+        } else {
+            None
+        };
 
         let session = if self.sessions_on && !stateless && !is_initialize {
             match self.session_for(&parts, &identity) {
@@ -858,17 +942,27 @@ impl Shared {
 
         let response = match message {
             Message::Request(request) => {
-                self.clone()
+                let response = self
+                    .clone()
                     .request(request, accept, version, identity, session)
-                    .await
+                    .await;
+                if is_call {
+                    let rate = self.rate_after_call(rate, call_caller.as_ref(), &response);
+                    return self.with_rate(response, rate);
+                }
+                response
             }
             Message::Notification(notification) => {
                 let mut cx = RequestContext::new().with_protocol_version(version);
                 if let Some(caller) = identity.caller {
                     cx = cx.with_caller(caller);
                 }
-                if let Some(session) = &session {
-                    cx = cx.with_channel(session.id.clone());
+                if let Some(channel) = session
+                    .as_ref()
+                    .map(|s| &s.id)
+                    .or(identity.channel.as_ref())
+                {
+                    cx = cx.with_channel(channel.clone());
                 }
                 self.server
                     .handle(Message::Notification(notification), cx)
@@ -932,7 +1026,7 @@ impl Shared {
             cx = cx.with_caller(caller);
         }
         let mut logs = true;
-        let mut capabilities = None;
+        let capabilities;
         let mut input = None;
         let mut digest = None;
         if version.is_stateless() {
@@ -965,6 +1059,21 @@ impl Shared {
                 .with_channel(session.id.clone())
                 .with_log_level(session.log_level.clone());
             capabilities = session.capabilities.clone();
+        } else {
+            // Without a session, 2025 clients declared their capabilities at an
+            // `initialize` this server did not keep; a client may still state
+            // them per request, in the 2026-07-28 `_meta` key.
+            capabilities = request
+                .params
+                .as_ref()
+                .and_then(|p| p.get("_meta"))
+                .and_then(|m| m.get(META_CLIENT_CAPABILITIES))
+                .cloned();
+        }
+        if session.is_none()
+            && let Some(channel) = &identity.channel
+        {
+            cx = cx.with_channel(channel.clone());
         }
         if let Some(capabilities) = capabilities {
             cx = cx.with_client_capabilities(capabilities);
@@ -1209,19 +1318,17 @@ impl Shared {
         {
             return self.unauthorized(None, None, None);
         }
-        let requests = items
-            .iter()
-            .filter(|m| matches!(m, Ok(Message::Request(_))))
-            .count();
-        let mut rate = self.rate_check(&identity, false);
-        for _ in 0..requests {
-            rate = self.rate_check(&identity, true);
-            if let Some(status) = rate
-                && !status.allowed
-            {
-                return self.too_many(None, status);
+        let caller = identity.caller.clone();
+        let mut rate = self.rate_status(caller.as_ref());
+        for message in items.iter().flatten() {
+            match self.rate_admit(caller.as_ref(), message) {
+                Ok(status) => rate = status,
+                Err(status) => return self.too_many(None, status),
             }
         }
+        let has_call = items
+            .iter()
+            .any(|m| matches!(m, Ok(Message::Request(r)) if r.method == method::TOOLS_CALL));
         let session = if self.sessions_on {
             match self.session_for(&parts, &identity) {
                 Ok(session) => Some(session),
@@ -1241,6 +1348,8 @@ impl Shared {
             if let Some(capabilities) = &session.capabilities {
                 cx = cx.with_client_capabilities(capabilities.clone());
             }
+        } else if let Some(channel) = &identity.channel {
+            cx = cx.with_channel(channel.clone());
         }
         let futures = items.into_iter().map(|item| {
             let cx = cx.clone().with_cancellation(Cancellation::new());
@@ -1272,6 +1381,9 @@ impl Shared {
                 serde_json::to_vec(&responses).unwrap_or_default(),
             )
         };
+        if has_call {
+            rate = self.rate_status(caller.as_ref());
+        }
         self.with_rate(response, rate)
     }
 }

@@ -10,12 +10,13 @@ use base64::Engine as _;
 use common::*;
 use http::StatusCode;
 use jsonwebtoken::{EncodingKey, Header, encode};
-use mcp_tools::Caller;
+use mcp_tools::rate::WindowRateLimiter;
+use mcp_tools::{Caller, Server};
 use mcp_transport_http::McpHttp;
 use mcp_transport_http::auth::{
     Algorithm, ApiKeys, BasicAuth, DecodingKey, FirstOf, OAuthResourceServer, ProtectedResource,
 };
-use mcp_transport_http::rate::HourlyWindow;
+use mcp_transport_http::rate::{RateHeaders, RateValue};
 use serde_json::{Value, json};
 
 const RESOURCE: &str = "http://127.0.0.1/mcp";
@@ -241,12 +242,21 @@ async fn protected_resource_metadata_is_served() {
     }
 }
 
+fn limited(limiter: WindowRateLimiter) -> Server {
+    server_builder(&Flags::default())
+        .rate_limiter(limiter)
+        .build()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn rate_limit_headers_and_429() {
     let s = start(
-        McpHttp::builder(server(&Flags::default()))
-            .authenticator(ApiKeys::new().key("key-1", Caller::new("bot")))
-            .rate_limit(HourlyWindow::new(2, Duration::from_secs(3600))),
+        McpHttp::builder(limited(WindowRateLimiter::new(
+            2,
+            Duration::from_secs(3600),
+        )))
+        .authenticator(ApiKeys::new().key("key-1", Caller::new("bot"))),
     )
     .await;
     let headers = with(h(), "x-api-key", "key-1");
@@ -262,6 +272,14 @@ async fn rate_limit_headers_and_429() {
     assert_eq!(third.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(third.header("retry-after").unwrap().parse::<u64>().unwrap() > 0);
     assert_eq!(third.header("x-rate-limit-remaining"), Some("0"));
+    // Other requests draw on the same budget.
+    let list = post(
+        s.local_addr(),
+        &headers,
+        &json!({"jsonrpc": "2.0", "id": 4, "method": "tools/list"}),
+    )
+    .await;
+    assert_eq!(list.status, StatusCode::TOO_MANY_REQUESTS);
     // Notifications do not count but still carry the headers.
     let note = post(
         s.local_addr(),
@@ -274,15 +292,71 @@ async fn rate_limit_headers_and_429() {
 }
 
 #[tokio::test]
-async fn rate_limit_header_names_are_configurable() {
+async fn one_budget_counts_each_request_once() {
+    let server = limited(
+        WindowRateLimiter::new(10, Duration::from_secs(3600))
+            .destructive_budget(1, Duration::from_secs(3600)),
+    );
     let s = start(
-        McpHttp::builder(server(&Flags::default()))
-            .rate_limit(HourlyWindow::per_hour(10))
-            .rate_limit_headers(
-                http::HeaderName::from_static("ratelimit-limit"),
-                http::HeaderName::from_static("ratelimit-remaining"),
-                http::HeaderName::from_static("ratelimit-reset"),
-            ),
+        McpHttp::builder(server.clone())
+            .authenticator(ApiKeys::new().key("key-1", Caller::new("bot"))),
+    )
+    .await;
+    let headers = with(h(), "x-api-key", "key-1");
+    let remaining = |reply: &Reply| reply.header("x-rate-limit-remaining").map(str::to_owned);
+    // A tool call is counted once, by the dispatcher.
+    let echo = post(
+        s.local_addr(),
+        &headers,
+        &call(1, "echo", json!({"text": "hi"})),
+    )
+    .await;
+    assert_eq!(remaining(&echo).as_deref(), Some("9"));
+    // Other requests are counted by the transport, against the same budget.
+    let list = post(
+        s.local_addr(),
+        &headers,
+        &json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"}),
+    )
+    .await;
+    assert_eq!(remaining(&list).as_deref(), Some("8"));
+    // A streamed call reports itself counted.
+    let mut progress = call(3, "progress", json!({}));
+    progress["params"]["_meta"] = json!({"progressToken": "p"});
+    let streamed = post(s.local_addr(), &headers, &progress).await;
+    assert_eq!(streamed.header("content-type"), Some("text/event-stream"));
+    assert_eq!(remaining(&streamed).as_deref(), Some("7"));
+    // The destructive budget refuses with the tool's RateLimited envelope.
+    let wiped = post(s.local_addr(), &headers, &call(4, "wipe", json!({}))).await;
+    assert_eq!(wiped.json()["result"]["isError"], false);
+    let refused = post(s.local_addr(), &headers, &call(5, "wipe", json!({}))).await;
+    assert_eq!(refused.status, StatusCode::OK);
+    assert_eq!(
+        refused.json()["result"]["structuredContent"]["ErrorCode"],
+        "RateLimited"
+    );
+    assert_eq!(remaining(&refused).as_deref(), Some("6"));
+    // What the server reports is what the headers said.
+    let status = server
+        .rate_status(&mcp_tools::RequestContext::new().with_caller(Caller::new("bot")))
+        .unwrap();
+    assert_eq!(status.remaining, 6);
+}
+
+#[tokio::test]
+async fn rate_limit_header_names_and_formats_are_configurable() {
+    let s = start(
+        McpHttp::builder(limited(WindowRateLimiter::new(
+            3000,
+            Duration::from_secs(3600),
+        )))
+        .rate_headers(
+            RateHeaders::new()
+                .header("x-rate-limit-limit", RateValue::Window)
+                .header("x-rate-limit-remaining", RateValue::Remaining)
+                .header("x-rate-limit-reset", RateValue::ResetAt)
+                .header("ratelimit-limit", RateValue::Limit),
+        ),
     )
     .await;
     let reply = post(
@@ -291,8 +365,27 @@ async fn rate_limit_header_names_are_configurable() {
         &call(1, "echo", json!({"text": "hi"})),
     )
     .await;
-    assert_eq!(reply.header("ratelimit-limit"), Some("10"));
-    assert_eq!(reply.header("ratelimit-remaining"), Some("9"));
+    assert_eq!(reply.header("x-rate-limit-limit"), Some("1h"));
+    assert_eq!(reply.header("x-rate-limit-remaining"), Some("2999"));
+    let reset = reply.header("x-rate-limit-reset").unwrap();
+    assert!(
+        reset.len() == 20 && reset.ends_with('Z') && reset.as_bytes()[10] == b'T',
+        "{reset}"
+    );
+    assert_eq!(reply.header("ratelimit-limit"), Some("3000"));
+}
+
+#[tokio::test]
+async fn no_rate_limiter_no_headers() {
+    let s = start(McpHttp::builder(server(&Flags::default()))).await;
+    let reply = post(
+        s.local_addr(),
+        &h(),
+        &call(1, "echo", json!({"text": "hi"})),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.header("x-rate-limit-limit"), None);
 }
 
 #[tokio::test]
@@ -317,4 +410,81 @@ async fn public_discovery_lets_anonymous_clients_connect() {
     )
     .await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn refusals_carry_rate_headers_when_the_caller_is_known() {
+    let s = start(
+        McpHttp::builder(limited(WindowRateLimiter::new(
+            5,
+            Duration::from_secs(3600),
+        )))
+        .authenticator(ApiKeys::new().key("key-1", Caller::new("bot")))
+        .sessions(true)
+        .body_limit(1024),
+    )
+    .await;
+    let addr = s.local_addr();
+    let keyed = with(h(), "x-api-key", "key-1");
+    let list = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}).to_string();
+    let cases = [
+        (
+            "PUT",
+            with(keyed.clone(), "mcp-session-id", "x"),
+            list.clone(),
+            405,
+        ),
+        (
+            "POST",
+            with(keyed.clone(), "accept", "text/html"),
+            list.clone(),
+            406,
+        ),
+        (
+            "POST",
+            with(keyed.clone(), "content-type", "text/plain"),
+            list.clone(),
+            415,
+        ),
+        (
+            "POST",
+            keyed.clone(),
+            format!("{{\"pad\":\"{}\"}}", "x".repeat(2048)),
+            413,
+        ),
+        (
+            "POST",
+            with(keyed.clone(), "origin", "https://evil.example"),
+            list.clone(),
+            403,
+        ),
+        (
+            "POST",
+            with(keyed.clone(), "mcp-session-id", "no-such-session"),
+            list.clone(),
+            404,
+        ),
+        // No credentials: the anonymous budget.
+        ("POST", h(), list.clone(), 401),
+    ];
+    for (method, headers, body, status) in cases {
+        let reply = send(addr, method, "/mcp", &headers, &body).await;
+        assert_eq!(reply.status.as_u16(), status, "{method} {headers:?}");
+        assert_eq!(
+            reply.header("x-rate-limit-limit"),
+            Some("5"),
+            "{status} carries the rate headers"
+        );
+    }
+    // Refused credentials: no caller is known, so no budget is reported.
+    let refused = send(
+        addr,
+        "POST",
+        "/mcp",
+        &with(h(), "x-api-key", "wrong"),
+        &list,
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(refused.header("x-rate-limit-limit"), None);
 }

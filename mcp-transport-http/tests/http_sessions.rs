@@ -212,3 +212,62 @@ async fn an_older_client_disconnecting_does_not_cancel() {
     drop(response);
     eventually(|| flags.finished()).await;
 }
+
+/// Starts the waiting tool as request 9 on its own connection and returns its
+/// event stream once the tool runs.
+async fn start_waiting(addr: SocketAddr, headers: &[(String, String)]) -> EventReader {
+    let body = json!({"jsonrpc": "2.0", "id": 9, "method": "tools/call",
+                      "params": {"name": "wait", "arguments": {}, "_meta": {"progressToken": "w"}}});
+    let response = open(addr, "POST", "/mcp", headers, &body.to_string()).await;
+    let mut events = EventReader::new(response.into_body());
+    assert_eq!(
+        events.next().await.unwrap()["method"],
+        "notifications/progress"
+    );
+    events
+}
+
+fn cancel_nine() -> Value {
+    json!({"jsonrpc": "2.0", "method": "notifications/cancelled",
+           "params": {"requestId": 9, "reason": "test"}})
+}
+
+#[tokio::test]
+async fn anonymous_clients_cannot_cancel_each_other() {
+    let flags = Flags::default();
+    let s = start(McpHttp::builder(server(&flags))).await;
+    let addr = s.local_addr();
+    let headers = mcp_headers(Some("2025-11-25"));
+    let _events = start_waiting(addr, &headers).await;
+    // Another anonymous client, on another connection, with the same id.
+    let reply = post(addr, &headers, &cancel_nine()).await;
+    assert_eq!(reply.status, StatusCode::ACCEPTED);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(!flags.cancelled());
+}
+
+#[tokio::test]
+async fn a_caller_cancels_its_own_stateless_call_from_another_connection() {
+    use mcp_tools::Caller;
+    use mcp_transport_http::auth::ApiKeys;
+    let flags = Flags::default();
+    let s = start(
+        McpHttp::builder(server(&flags)).authenticator(
+            ApiKeys::new()
+                .key("key-a", Caller::new("a"))
+                .key("key-b", Caller::new("b")),
+        ),
+    )
+    .await;
+    let addr = s.local_addr();
+    let a = with(mcp_headers(Some("2025-11-25")), "x-api-key", "key-a");
+    let b = with(mcp_headers(Some("2025-11-25")), "x-api-key", "key-b");
+    let _events = start_waiting(addr, &a).await;
+    // Another caller cannot cancel it.
+    post(addr, &b, &cancel_nine()).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(!flags.cancelled());
+    // The caller itself can.
+    post(addr, &a, &cancel_nine()).await;
+    eventually(|| flags.cancelled()).await;
+}

@@ -11,7 +11,7 @@ use http::{HeaderMap, Request, StatusCode};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
-use mcp_tools::{LogLevel, NoArguments, Server, Tool, ToolContext, ToolResult};
+use mcp_tools::{LogLevel, NoArguments, Server, ServerBuilder, Tool, ToolContext, ToolResult};
 use mcp_transport_http::{McpHttpBuilder, Serving, serve};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -46,6 +46,11 @@ impl Flags {
 }
 
 pub fn server(flags: &Flags) -> Server {
+    server_builder(flags).build().unwrap()
+}
+
+/// The fixture tools on a builder, for tests that configure the server further.
+pub fn server_builder(flags: &Flags) -> ServerBuilder {
     let wait_flags = flags.clone();
     let slow_flags = flags.clone();
     Server::builder("fixture", "1.0.0")
@@ -142,8 +147,14 @@ pub fn server(flags: &Flags) -> Server {
                     }
                 }),
         )
-        .build()
-        .unwrap()
+        .tool(
+            Tool::builder("wipe")
+                .description("Destroys nothing, but says it might.")
+                .destructive()
+                .handler(|_: NoArguments, _cx: ToolContext| async move {
+                    ToolResult::Ok("wiped")
+                }),
+        )
 }
 
 /// Raises the flag when the waiting tool is dropped before finishing.

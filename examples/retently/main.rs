@@ -1,8 +1,13 @@
-//! The Retently example server: an in-memory sandbox account behind the 53 tools
-//! of Retently's MCP surface.
+//! The Retently example server: the 53 tools of Retently's MCP surface over an
+//! in-memory sandbox account, with confirmation of every write, scopes on every
+//! tool, de-identified personal data without `pii:read`, and an audit log.
 //!
-//! For now this builds the sandbox and prints a one-line summary; the MCP tool layer
-//! wraps the operations of [`account::Account`] later.
+//! ```text
+//! cargo run --example retently -- [--listen 127.0.0.1:8080] [--pat TOKEN=SCOPE,SCOPE…]…
+//!     [--pat-days N] [--audit-log PATH] [--jwt-issuer URL --jwt-secret SECRET]
+//! ```
+//!
+//! See `examples/retently/README.md`.
 
 // The domain modules are written as the surface the tool layer wraps; inside a
 // binary every `pub` item is crate-wide anyway.
@@ -18,38 +23,132 @@ mod digests;
 mod feedback;
 mod filters;
 mod integrations;
+mod options;
 mod outbox;
 mod replies;
 mod reports;
 mod scores;
 mod server;
+mod service;
 mod settings;
 mod suppressions;
 mod surveys;
 mod team;
 mod templates;
+mod tokens;
+mod tools;
 mod triage;
 
-use account::Account;
-use catalog::{Phase, SCOPES, TOOLS};
-use mcp_tools::serde_json::json;
+use std::process::ExitCode;
 
-fn main() {
+use clap::Parser;
+use mcp_tools_suite::cli::{Banner, endpoint_url, init_logging, serve_until_interrupted};
+
+use account::Account;
+use catalog::SCOPES;
+use options::Options;
+use service::{JwtIssuer, MCP_PATH, MIN_JWT_SECRET_LEN, SERVER_NAME, Settings};
+use tokens::{AccessToken, AccessTokens};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let options = Options::parse();
+    init_logging();
+    match run(options).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("retently: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
+    let lifetime = tokens::lifetime(options.pat_days);
+    let mut shown: Vec<(String, AccessToken)> = Vec::new();
+    if options.pats.is_empty() {
+        let without_pii: Vec<&str> = SCOPES
+            .iter()
+            .copied()
+            .filter(|s| !s.starts_with("pii:"))
+            .collect();
+        shown.push((
+            "Token, every scope but pii:read and pii:write".into(),
+            AccessToken::mint(without_pii, lifetime)?,
+        ));
+        shown.push((
+            "Token, all 22 scopes".into(),
+            AccessToken::mint(SCOPES, lifetime)?,
+        ));
+    } else {
+        for grant in &options.pats {
+            let token = AccessToken::from_grant(grant, lifetime)?;
+            let label = format!("Token {}, scopes {}", token.id(), token.scopes().join(","));
+            shown.push((label, token));
+        }
+    }
+    let tokens = shown
+        .iter()
+        .fold(AccessTokens::new(), |all, (_, t)| all.with(t.clone()));
+
+    let resource = options
+        .resource
+        .clone()
+        .unwrap_or_else(|| endpoint_url(options.serve.listen, MCP_PATH));
+    let mut settings = Settings::new(tokens, resource, options.audit_log.clone());
+    settings.confirmation_lifetime = options.confirmation_lifetime();
+    if let (Some(issuer), Some(secret)) = (&options.jwt_issuer, &options.jwt_secret) {
+        if secret.len() < MIN_JWT_SECRET_LEN {
+            return Err(format!(
+                "--jwt-secret has {} bytes; use at least {MIN_JWT_SECRET_LEN}",
+                secret.len()
+            )
+            .into());
+        }
+        settings.jwt = Some(JwtIssuer {
+            issuer: issuer.clone(),
+            secret: secret.clone().into_bytes(),
+        });
+    }
+
     let account = Account::sandbox();
-    let args = json!({"metric": "NPS"});
-    let nps = catalog::authorize("get_score", &args, &SCOPES)
-        .and_then(|_| account.call("get_score", args, Phase::Preview))
-        .map(|score| score["score"].to_string())
-        .unwrap_or_else(|e| e.to_string());
-    let writes = TOOLS.iter().filter(|t| t.kind == catalog::ToolKind::Write);
-    let live = writes.clone().filter(|t| t.sends_live).count();
-    let state = account.read();
+    account.set_b2b_feature(!options.no_b2b);
+    let server = service::server(account, &settings)?;
+    let service = service::http(server, &settings);
+
+    let audit = std::path::absolute(&settings.audit_log)?;
     println!(
-        "retently sandbox: {} tools ({} writes, {live} sending live), {} responses, {} customers, {} campaigns, NPS (last 90 days) {nps}",
-        TOOLS.len(),
-        writes.count(),
-        state.feedback.len(),
-        state.customers.len(),
-        state.campaigns.len()
+        "Audit log (one JSON line per write call): {}",
+        audit.display()
     );
+    println!(
+        "Writes: dry run first, confirm within {} s; at most {} confirmed writes per hour",
+        settings.confirmation_lifetime.as_secs(),
+        settings.writes_per_hour
+    );
+    if let Some(jwt) = &settings.jwt {
+        println!(
+            "OAuth: HS256 JWTs from {} with audience {}",
+            jwt.issuer, settings.resource
+        );
+    }
+    let days = options.pat_days;
+    serve_until_interrupted(service, options.serve.listen, move |bound| Banner {
+        name: SERVER_NAME.into(),
+        url: endpoint_url(bound, MCP_PATH),
+        credentials: shown
+            .iter()
+            .map(|(label, token)| {
+                (
+                    format!(
+                        "{label} (expires in {days} days, {})",
+                        token.expires_at_iso()
+                    ),
+                    format!("Authorization: Bearer {}", token.token()),
+                )
+            })
+            .collect(),
+    })
+    .await?;
+    Ok(())
 }

@@ -81,7 +81,11 @@ pub struct SetTopicsArgs {
     /// The response.
     #[schemars(range(min = 1))]
     pub feedback_id: u64,
-    /// The complete new topic list; it replaces the current one. Pass [] to clear.
+    /// The complete new topic list; it replaces the current one. Pass [] (or
+    /// leave it out) to remove every topic.
+    // Optional in the schema: the SDK publishes required lists with
+    // minItems 1, and [] must stay expressible here.
+    #[serde(default)]
     #[schemars(length(max = 10))]
     pub topics: Vec<TopicAssignment>,
 }

@@ -25,9 +25,16 @@ async fn the_vendor_curl_checks_work_as_printed() {
     let headers = [("x-api-key", KEY)];
     let init = sandbox.post(&headers, &initialize("2025-06-18")).await;
     assert_eq!(init.status, 200);
-    assert!(init.header("content-type").unwrap().starts_with("text/event-stream"));
+    assert!(
+        init.header("content-type")
+            .unwrap()
+            .starts_with("text/event-stream")
+    );
     assert!(init.body.contains("data: "), "SSE frames: {}", init.body);
-    assert!(init.header("mcp-session-id").is_none(), "no session is needed");
+    assert!(
+        init.header("mcp-session-id").is_none(),
+        "no session is needed"
+    );
     let result = &init.rpc()["result"];
     assert_eq!(result["protocolVersion"], "2025-06-18");
     assert_eq!(result["serverInfo"]["name"], "Reply.Mcp.Sandbox");
@@ -40,7 +47,12 @@ async fn the_vendor_curl_checks_work_as_printed() {
 
     let listed = sandbox.post(&headers, &tools_list(2)).await;
     assert_eq!(listed.status, 200);
-    assert!(listed.header("content-type").unwrap().starts_with("text/event-stream"));
+    assert!(
+        listed
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/event-stream")
+    );
     let tools = listed.rpc()["result"]["tools"].as_array().unwrap().clone();
     assert_eq!(tools.len(), 70);
     let read_only = tools
@@ -65,10 +77,14 @@ async fn the_vendor_curl_checks_work_as_printed() {
 async fn newer_protocol_versions_are_negotiated() {
     let sandbox = Sandbox::start().await;
     for version in ["2025-03-26", "2025-06-18", "2025-11-25"] {
-        let init = sandbox.post(&[("x-api-key", KEY)], &initialize(version)).await;
+        let init = sandbox
+            .post(&[("x-api-key", KEY)], &initialize(version))
+            .await;
         assert_eq!(init.rpc()["result"]["protocolVersion"], version);
     }
-    let older = sandbox.post(&[("x-api-key", KEY)], &initialize("2024-11-05")).await;
+    let older = sandbox
+        .post(&[("x-api-key", KEY)], &initialize("2024-11-05"))
+        .await;
     assert_eq!(older.rpc()["result"]["protocolVersion"], "2025-11-25");
     // The stateless revision needs no initialize at all.
     let listed = sandbox
@@ -83,7 +99,10 @@ async fn newer_protocol_versions_are_negotiated() {
         )
         .await;
     assert_eq!(listed.status, 200, "{}", listed.body);
-    assert_eq!(listed.rpc()["result"]["tools"].as_array().unwrap().len(), 70);
+    assert_eq!(
+        listed.rpc()["result"]["tools"].as_array().unwrap().len(),
+        70
+    );
 }
 
 #[tokio::test]
@@ -92,15 +111,15 @@ async fn missing_credentials_get_a_challenge_and_metadata() {
     let refused = sandbox.post(&[], &tools_list(1)).await;
     assert_eq!(refused.status, 401);
     let challenge = refused.header("www-authenticate").unwrap();
-    let metadata_url = format!(
-        "{}/.well-known/oauth-protected-resource",
-        sandbox.origin()
-    );
+    let metadata_url = format!("{}/.well-known/oauth-protected-resource", sandbox.origin());
     assert!(
         challenge.starts_with(&format!("Bearer resource_metadata=\"{metadata_url}\"")),
         "{challenge}"
     );
-    assert!(challenge.contains("scope=\"reply-web-api mcp:tools\""), "{challenge}");
+    assert!(
+        challenge.contains("scope=\"reply-web-api mcp:tools\""),
+        "{challenge}"
+    );
 
     // The metadata document the challenge points at.
     let path = metadata_url.trim_start_matches(&sandbox.origin());
@@ -161,7 +180,10 @@ async fn api_key_header_and_bearer_are_equivalent() {
         assert_eq!(response.status, 200, "{headers:?}");
         let result = &response.rpc()["result"];
         assert_eq!(result["isError"], false);
-        assert_eq!(result["structuredContent"]["Data"]["Items"][0]["Name"], "Maya Chen");
+        assert_eq!(
+            result["structuredContent"]["Data"]["Items"][0]["Name"],
+            "Maya Chen"
+        );
     }
 }
 
@@ -215,7 +237,12 @@ async fn an_exhausted_budget_gets_429() {
     assert_eq!(refused.rate().1, 0);
     let retry: u64 = refused.header("retry-after").unwrap().parse().unwrap();
     assert!(retry > 0 && retry <= 3600);
-    assert!(refused.rpc()["error"]["message"].as_str().unwrap().contains("rate limit"));
+    assert!(
+        refused.rpc()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("rate limit")
+    );
     // Each key has its own budget.
     let other = sandbox
         .post(

@@ -20,13 +20,25 @@ async fn start_needs_mailboxes_and_contacts() {
     let sandbox = Sandbox::start().await;
     let saastr = sequence(&sandbox, "SaaStr", false).await;
     let refused = sandbox
-        .fails("reply_start_sequence", json!({"sequenceId": saastr}), "NoEmailAccounts")
+        .fails(
+            "reply_start_sequence",
+            json!({"sequenceId": saastr}),
+            "NoEmailAccounts",
+        )
         .await;
-    assert!(refused.message().contains("reply_assign_email_account_to_sequence"));
+    assert!(
+        refused
+            .message()
+            .contains("reply_assign_email_account_to_sequence")
+    );
 
     let partner = sequence(&sandbox, "Partner Referral", false).await;
     let refused = sandbox
-        .fails("reply_start_sequence", json!({"sequenceId": partner}), "NoContacts")
+        .fails(
+            "reply_start_sequence",
+            json!({"sequenceId": partner}),
+            "NoContacts",
+        )
         .await;
     assert!(refused.message().contains("reply_add_contact_to_sequence"));
 
@@ -128,7 +140,10 @@ async fn enrollment_skips_are_reported_per_contact() {
     let sandbox = Sandbox::start().await;
     let target = sequence(&sandbox, "New Hires", false).await;
     let members = sandbox
-        .ok("reply_filter_contacts", json!({"sequenceId": target, "top": 1}))
+        .ok(
+            "reply_filter_contacts",
+            json!({"sequenceId": target, "top": 1}),
+        )
         .await;
     let already = members["Items"][0]["Id"].as_u64().unwrap();
 
@@ -211,7 +226,10 @@ async fn inbox_sends_fail_with_named_codes() {
         codes.insert(outcome.code().to_owned());
     }
     for code in ["", "ContactOptedOut", "ThreadSendFailed"] {
-        assert!(codes.contains(code), "no send ended with {code:?}: {codes:?}");
+        assert!(
+            codes.contains(code),
+            "no send ended with {code:?}: {codes:?}"
+        );
     }
 
     let too_long = "x".repeat(32_001);
@@ -251,7 +269,10 @@ async fn unknown_ids_are_not_found() {
         ),
     ] {
         let outcome = sandbox.fails(tool, args, "NotFound").await;
-        assert!(outcome.message().contains("reply_"), "{tool}: names its resolver");
+        assert!(
+            outcome.message().contains("reply_"),
+            "{tool}: names its resolver"
+        );
     }
     sandbox
         .fails(
@@ -285,7 +306,11 @@ async fn missing_required_arguments_use_the_vendor_wording() {
             "InvalidArguments",
         )
         .await;
-    assert!(refused.message().contains("missing required argument(s): contactIds"));
+    assert!(
+        refused
+            .message()
+            .contains("missing required argument(s): contactIds")
+    );
 }
 
 #[tokio::test]
@@ -305,7 +330,11 @@ async fn cross_field_rules_explain_themselves() {
         "{}",
         refused.message()
     );
-    assert!(refused.message().contains("ask them for an email address or LinkedIn URL"));
+    assert!(
+        refused
+            .message()
+            .contains("ask them for an email address or LinkedIn URL")
+    );
 
     let refused = sandbox
         .fails(
@@ -402,7 +431,10 @@ async fn the_schema_contract_is_enforced() {
 async fn domain_conflicts_and_inputs() {
     let sandbox = Sandbox::start().await;
     let existing = sandbox
-        .ok("reply_filter_contacts", json!({"term": "acmerobotics.com", "top": 1}))
+        .ok(
+            "reply_filter_contacts",
+            json!({"term": "acmerobotics.com", "top": 1}),
+        )
         .await;
     let email = existing["Items"][0]["Email"].clone();
     sandbox

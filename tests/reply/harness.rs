@@ -98,10 +98,7 @@ impl Sandbox {
     /// Calls a tool and returns its parsed outcome.
     pub(crate) async fn call(&self, tool: &str, arguments: Value) -> Outcome {
         let payload = self
-            .rpc(
-                "tools/call",
-                json!({"name": tool, "arguments": arguments}),
-            )
+            .rpc("tools/call", json!({"name": tool, "arguments": arguments}))
             .await;
         Outcome::from_rpc(tool, payload)
     }
@@ -169,11 +166,7 @@ impl Outcome {
 
     /// `Data` of a success; panics with the error envelope otherwise.
     pub(crate) fn data(self) -> Value {
-        assert!(
-            !self.is_error,
-            "{} failed: {}",
-            self.tool, self.envelope
-        );
+        assert!(!self.is_error, "{} failed: {}", self.tool, self.envelope);
         self.envelope["Data"].clone()
     }
 
@@ -205,7 +198,14 @@ impl Response {
         let head = String::from_utf8_lossy(&raw[..split]).into_owned();
         let mut body = raw[split + 4..].to_vec();
         let mut lines = head.split("\r\n");
-        let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+        let status = lines
+            .next()
+            .unwrap()
+            .split(' ')
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap();
         let headers: Vec<(String, String)> = lines
             .filter_map(|l| l.split_once(':'))
             .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
@@ -252,12 +252,20 @@ impl Response {
 
     /// The three rate-limit headers, asserting they are all there.
     pub(crate) fn rate(&self) -> (String, u64, String) {
-        let limit = self.header("x-rate-limit-limit").expect("X-Rate-Limit-Limit");
+        let limit = self
+            .header("x-rate-limit-limit")
+            .expect("X-Rate-Limit-Limit");
         let remaining = self
             .header("x-rate-limit-remaining")
             .expect("X-Rate-Limit-Remaining");
-        let reset = self.header("x-rate-limit-reset").expect("X-Rate-Limit-Reset");
-        (limit.to_owned(), remaining.parse().unwrap(), reset.to_owned())
+        let reset = self
+            .header("x-rate-limit-reset")
+            .expect("X-Rate-Limit-Reset");
+        (
+            limit.to_owned(),
+            remaining.parse().unwrap(),
+            reset.to_owned(),
+        )
     }
 }
 

@@ -22,9 +22,16 @@
 // the example's `crate::…` paths resolve here; its `main` and command line stay
 // unused.
 #[path = "../../examples/reply/main.rs"]
-#[allow(dead_code, unreachable_pub, reason = "the binary's entry point is not used by the tests")]
+#[allow(
+    dead_code,
+    unreachable_pub,
+    reason = "the binary's entry point is not used by the tests"
+)]
 mod example;
-#[allow(unused_imports, reason = "the example's modules are reached through `crate::`")]
+#[allow(
+    unused_imports,
+    reason = "the example's modules are reached through `crate::`"
+)]
 use example::*;
 
 mod access;

@@ -118,7 +118,10 @@ async fn launch_a_sequence_safely() {
         .ok("reply_get_sequence_stats", json!({"sequenceId": sequence}))
         .await;
     assert_eq!(stats["Status"], "Active");
-    assert_eq!(stats["ContactsByStatus"]["Active"], started["ActiveContacts"]);
+    assert_eq!(
+        stats["ContactsByStatus"]["Active"],
+        started["ActiveContacts"]
+    );
 }
 
 #[tokio::test]
@@ -189,7 +192,10 @@ async fn add_a_contact_to_a_sequence() {
     assert_eq!(found["Items"][0]["Id"], contact);
     // 3. Resolve the sequence.
     let sequence = sandbox
-        .ok("reply_search_sequences", json!({"name": "partner referral"}))
+        .ok(
+            "reply_search_sequences",
+            json!({"name": "partner referral"}),
+        )
         .await["Items"][0]["Id"]
         .clone();
     // 4. Enroll and read the per-item result.
@@ -219,7 +225,10 @@ async fn add_a_contact_to_a_sequence() {
         )
         .await;
     assert_eq!(twice["AffectedContactIds"], json!([]));
-    assert_eq!(twice["NotProcessed"][0]["Reason"], "ContactAlreadyInSequence");
+    assert_eq!(
+        twice["NotProcessed"][0]["Reason"],
+        "ContactAlreadyInSequence"
+    );
 }
 
 #[tokio::test]
@@ -249,7 +258,9 @@ async fn supervise_jason_in_review_mode() {
     let mut approve = pair(&drafts[0]);
     approve["body"] = json!("Hi, a short note from the team: happy to share the pilot results.");
     let sent = sandbox.ok("reply_approve_message", approve).await;
-    let threads = sandbox.ok("reply_get_inbox_emails", json!({"top": 5})).await;
+    let threads = sandbox
+        .ok("reply_get_inbox_emails", json!({"top": 5}))
+        .await;
     assert_eq!(threads["Items"][0]["ThreadId"], sent["ThreadId"]);
     assert!(
         threads["Items"][0]["Preview"]
@@ -321,17 +332,19 @@ async fn switch_jason_to_autonomous() {
     let sequence = 1;
     // 1. Offer, playbook and knowledge base are attached.
     let offers = sandbox.ok("reply_list_offers", json!({})).await;
-    assert!(
-        items(&offers)
-            .iter()
-            .any(|o| o["AttachedSequenceIds"].as_array().unwrap().contains(&json!(sequence)))
-    );
+    assert!(items(&offers).iter().any(|o| {
+        o["AttachedSequenceIds"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(sequence))
+    }));
     let bases = sandbox.ok("reply_list_knowledge_bases", json!({})).await;
-    assert!(
-        items(&bases)
-            .iter()
-            .any(|k| k["AttachedSequenceIds"].as_array().unwrap().contains(&json!(sequence)))
-    );
+    assert!(items(&bases).iter().any(|k| {
+        k["AttachedSequenceIds"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(sequence))
+    }));
     let name = sandbox
         .ok("reply_search_sequences", json!({"name": "SaaS Founders"}))
         .await["Items"][0]["Name"]
@@ -382,8 +395,15 @@ async fn reply_to_an_inbox_thread() {
     let threads = sandbox.all_items("reply_get_inbox_emails", json!({})).await;
     let message = "Thanks for getting back to me. Does Thursday at 3pm work for a short call?";
     let mut answered = None;
-    for thread in threads.iter().filter(|t| t["LastMessageFromContact"] == true) {
-        let wrong = if thread["Channel"] == "Email" { "LinkedIn" } else { "Email" };
+    for thread in threads
+        .iter()
+        .filter(|t| t["LastMessageFromContact"] == true)
+    {
+        let wrong = if thread["Channel"] == "Email" {
+            "LinkedIn"
+        } else {
+            "Email"
+        };
         sandbox
             .fails(
                 "reply_send_inbox_reply",
@@ -414,7 +434,9 @@ async fn reply_to_an_inbox_thread() {
     assert_eq!(sent["ThreadId"], thread["ThreadId"]);
     assert_eq!(sent["Channel"], thread["Channel"]);
     // The thread now leads the inbox with our message.
-    let inbox = sandbox.ok("reply_get_inbox_emails", json!({"top": 1})).await;
+    let inbox = sandbox
+        .ok("reply_get_inbox_emails", json!({"top": 1}))
+        .await;
     let top = &inbox["Items"][0];
     assert_eq!(top["ThreadId"], thread["ThreadId"]);
     assert_eq!(top["LastMessageFromContact"], false);
@@ -422,7 +444,12 @@ async fn reply_to_an_inbox_thread() {
         top["MessageCount"].as_u64().unwrap(),
         thread["MessageCount"].as_u64().unwrap() + 1
     );
-    assert!(top["Preview"].as_str().unwrap().starts_with("Thanks for getting back"));
+    assert!(
+        top["Preview"]
+            .as_str()
+            .unwrap()
+            .starts_with("Thanks for getting back")
+    );
     // 4. Reflect the new state.
     let category = sandbox
         .ok(

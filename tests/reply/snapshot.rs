@@ -25,10 +25,7 @@ async fn tools_list_matches_the_snapshot() {
     let sandbox = Sandbox::start().await;
     let listed = sandbox.rpc("tools/list", serde_json::json!({})).await;
     let result = &listed["result"];
-    assert!(
-        result.get("nextCursor").is_none(),
-        "all tools fit one page"
-    );
+    assert!(result.get("nextCursor").is_none(), "all tools fit one page");
     let mut actual = serde_json::to_string_pretty(result).unwrap();
     actual.push('\n');
     let path = snapshot_path();

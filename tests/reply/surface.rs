@@ -67,9 +67,13 @@ async fn every_tool_answers_over_http() {
     assert_eq!(compared["Sequences"].as_array().unwrap().len(), 2);
 
     // Sequences: control.
-    let paused = walk.ok("reply_pause_sequence", json!({"sequenceId": 1})).await;
+    let paused = walk
+        .ok("reply_pause_sequence", json!({"sequenceId": 1}))
+        .await;
     assert_eq!(paused["Status"], "Paused");
-    let resumed = walk.ok("reply_start_sequence", json!({"sequenceId": 1})).await;
+    let resumed = walk
+        .ok("reply_start_sequence", json!({"sequenceId": 1}))
+        .await;
     assert_eq!(resumed["PreviousStatus"], "Paused");
     assert_eq!(resumed["Status"], "Active");
 
@@ -89,7 +93,10 @@ async fn every_tool_answers_over_http() {
         .await;
     assert_eq!(searched["Items"][0]["Id"], contact);
     let filtered = walk
-        .ok("reply_filter_contacts", json!({"term": "analytical engines"}))
+        .ok(
+            "reply_filter_contacts",
+            json!({"term": "analytical engines"}),
+        )
         .await;
     assert_eq!(filtered["Items"][0]["Id"], contact);
     let updated = walk
@@ -125,10 +132,18 @@ async fn every_tool_answers_over_http() {
         .collect();
     assert_eq!(
         kinds,
-        ["StatusChanged", "AddedToSequence", "ContactUpdated", "ContactCreated"]
+        [
+            "StatusChanged",
+            "AddedToSequence",
+            "ContactUpdated",
+            "ContactCreated"
+        ]
     );
     let replied = walk
-        .ok("reply_mark_contacts_as_replied", json!({"contactIds": [contact]}))
+        .ok(
+            "reply_mark_contacts_as_replied",
+            json!({"contactIds": [contact]}),
+        )
         .await;
     assert_eq!(replied["AffectedContactIds"], json!([contact]));
     let team = walk
@@ -289,7 +304,10 @@ async fn every_tool_answers_over_http() {
     )
     .await;
     let full = walk
-        .ok("reply_get_knowledge_base", json!({"knowledgeBaseId": kb_id}))
+        .ok(
+            "reply_get_knowledge_base",
+            json!({"knowledgeBaseId": kb_id}),
+        )
         .await;
     assert_eq!(full["Instructions"], "Answer briefly.");
     assert_eq!(full["Sources"].as_array().unwrap().len(), 1);
@@ -313,7 +331,10 @@ async fn every_tool_answers_over_http() {
     assert_eq!(read["ResponseLength"], "SuperShort");
     assert_eq!(read["ToneOfVoice"], "Straightforward");
     let listed = walk
-        .ok("reply_list_reply_handlers", json!({"knowledgeBaseId": kb_id}))
+        .ok(
+            "reply_list_reply_handlers",
+            json!({"knowledgeBaseId": kb_id}),
+        )
         .await;
     assert_eq!(listed["Items"].as_array().unwrap().len(), 1);
     walk.ok("reply_delete_reply_handler", handler_ref).await;
@@ -380,7 +401,10 @@ async fn every_tool_answers_over_http() {
     )
     .await;
     let copy = walk
-        .ok("reply_duplicate_playbook", json!({"playbookId": book["Id"]}))
+        .ok(
+            "reply_duplicate_playbook",
+            json!({"playbookId": book["Id"]}),
+        )
         .await;
     assert_eq!(copy["Name"], "Copy of Consultative");
     let read = walk
@@ -396,7 +420,10 @@ async fn every_tool_answers_over_http() {
         )
         .await;
     let open = walk
-        .ok("reply_list_my_tasks", json!({"taskType": "Call", "contactId": contact}))
+        .ok(
+            "reply_list_my_tasks",
+            json!({"taskType": "Call", "contactId": contact}),
+        )
         .await;
     assert_eq!(open["Items"][0]["Id"], task["Id"]);
     let done = walk
@@ -418,7 +445,12 @@ async fn every_tool_answers_over_http() {
     let article = walk
         .ok("reply_get_knowledge_base_article", json!({"slug": slug}))
         .await;
-    assert!(article["SourceUrl"].as_str().unwrap().starts_with("https://"));
+    assert!(
+        article["SourceUrl"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://")
+    );
     let map = walk.ok("reply_get_app_map", json!({})).await;
     assert!(!map["Areas"].as_array().unwrap().is_empty());
     let report = walk
@@ -465,7 +497,10 @@ async fn statistics_follow_the_state() {
     assert_eq!(after["TotalContacts"], enrolled);
     assert_eq!(after["ContactsByStatus"]["Active"], enrolled);
     let listed = sandbox
-        .ok("reply_search_sequences", json!({"name": "partner referral"}))
+        .ok(
+            "reply_search_sequences",
+            json!({"name": "partner referral"}),
+        )
         .await;
     assert_eq!(listed["Items"][0]["ContactCount"], enrolled);
 }
@@ -513,7 +548,10 @@ async fn concurrent_writes_keep_the_workspace_consistent() {
     }
     assert_eq!(ids.len(), 16, "every create got its own id");
     let found = sandbox
-        .all_items("reply_filter_contacts", json!({"term": "parallel-test.com"}))
+        .all_items(
+            "reply_filter_contacts",
+            json!({"term": "parallel-test.com"}),
+        )
         .await;
     assert_eq!(found.len(), 16);
 }

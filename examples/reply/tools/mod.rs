@@ -136,7 +136,11 @@ mod tests {
         let descriptions: BTreeSet<&str> = tools.iter().map(|t| t.description()).collect();
         assert_eq!(descriptions.len(), tools.len());
         for tool in &tools {
-            assert!(tool.description().len() > 120, "{} is described too briefly", tool.name());
+            assert!(
+                tool.description().len() > 120,
+                "{} is described too briefly",
+                tool.name()
+            );
         }
     }
 }

@@ -3,8 +3,8 @@
 use mcp_tools::{Page, State, ToolResult, tool};
 
 use crate::offers::{
-    CreateOfferArgs, GenerateOfferArgs, ListOffersArgs, Offer, OfferDraft, OfferRef,
-    OfferSummary, UpdateOfferArgs,
+    CreateOfferArgs, GenerateOfferArgs, ListOffersArgs, Offer, OfferDraft, OfferRef, OfferSummary,
+    UpdateOfferArgs,
 };
 use crate::workspace::Workspace;
 
@@ -39,10 +39,7 @@ pub async fn get_offer(State(ws): State<Workspace>, args: OfferRef) -> ToolResul
 /// Errors: InvalidParameter — websiteUrl is not a full http(s) URL; InvalidArguments — blank
 /// required text.
 #[tool(destructive, name = "reply_create_offer")]
-pub async fn create_offer(
-    State(ws): State<Workspace>,
-    args: CreateOfferArgs,
-) -> ToolResult<Offer> {
+pub async fn create_offer(State(ws): State<Workspace>, args: CreateOfferArgs) -> ToolResult<Offer> {
     ws.create_offer(args)
 }
 
@@ -52,10 +49,7 @@ pub async fn create_offer(
 /// offerId comes from reply_list_offers.
 /// Errors: NotFound — unknown offerId; InvalidParameter — websiteUrl is not a full http(s) URL.
 #[tool(destructive, idempotent, name = "reply_update_offer")]
-pub async fn update_offer(
-    State(ws): State<Workspace>,
-    args: UpdateOfferArgs,
-) -> ToolResult<Offer> {
+pub async fn update_offer(State(ws): State<Workspace>, args: UpdateOfferArgs) -> ToolResult<Offer> {
     ws.update_offer(args)
 }
 

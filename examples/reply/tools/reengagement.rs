@@ -4,8 +4,8 @@ use mcp_tools::{Page, State, ToolResult, tool};
 
 use crate::knowledge::Deleted;
 use crate::reengagement::{
-    CreateReengagementCardArgs, ListReengagementCardsArgs, ReengagementCard,
-    ReengagementCardRef, ReengagementCardSummary, UpdateReengagementCardArgs,
+    CreateReengagementCardArgs, ListReengagementCardsArgs, ReengagementCard, ReengagementCardRef,
+    ReengagementCardSummary, UpdateReengagementCardArgs,
 };
 use crate::workspace::Workspace;
 

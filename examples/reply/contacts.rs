@@ -191,9 +191,9 @@ impl Validate for SearchContactsArgs {
             && non_blank(self.linked_in_url.clone()).is_none()
         {
             return Err(
-                "pass at least one of email or linkedInUrl; this tool cannot search by \
-                        name or company. If the user gave only a name, ask for an email address \
-                        or LinkedIn URL, or browse with reply_filter_contacts (term)"
+                "At least one of email or linkedInUrl must be provided; this tool cannot \
+                 search by name or company. If the user gave only a name, ask them for an \
+                 email address or LinkedIn URL, or browse with reply_filter_contacts (term)"
                     .into(),
             );
         }

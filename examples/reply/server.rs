@@ -1,0 +1,132 @@
+//! Wiring: the MCP server over the sandbox, and the HTTP endpoint in front of it.
+//!
+//! [`server`] registers the 70 tools on a [`Workspace`]; [`service`] puts the
+//! Streamable HTTP transport in front of it the way the vendor's endpoint
+//! behaves: path `/`, SSE responses, API keys as `x-api-key` or
+//! `Authorization: Bearer`, a 401 challenge pointing at protected-resource
+//! metadata, and an hourly request budget reported in `X-Rate-Limit-*` headers.
+//! Tests build both in-process and serve them on an ephemeral port.
+
+use std::io;
+use std::net::{SocketAddr, TcpListener};
+
+use mcp_tools::{BuildError, Caller, Server};
+use mcp_transport_http::auth::{ApiKeys, ProtectedResource};
+use mcp_transport_http::rate::HourlyWindow;
+use mcp_transport_http::{McpHttp, McpService, ResponseMode};
+
+use crate::tools;
+use crate::workspace::Workspace;
+
+/// The name the server reports in `initialize` (the vendor's is `Reply.Mcp`).
+pub const SERVER_NAME: &str = "Reply.Mcp.Sandbox";
+
+/// The version the server reports in `initialize`.
+pub const SERVER_VERSION: &str = "1.0.0";
+
+/// The endpoint path, as the vendor's: the MCP endpoint is the site root.
+pub const ENDPOINT_PATH: &str = "/";
+
+/// Requests per API key per hour unless configured, as the vendor documents.
+pub const DEFAULT_RATE_LIMIT: u64 = 3000;
+
+/// The scopes the protected-resource metadata advertises.
+pub const SCOPES: [&str; 2] = ["reply-web-api", "mcp:tools"];
+
+/// The authorization server the metadata names. The sandbox has none that
+/// issues tokens; clients that discover it still find a well-formed document,
+/// and API keys work as bearer tokens.
+pub const AUTHORIZATION_SERVER: &str = "https://oauth.sandbox.reply.invalid";
+
+/// Guidance every client receives in `initialize`.
+const INSTRUCTIONS: &str = "Reply.io sandbox workspace: sequences, contacts, inbox, tasks and \
+the Jason AI SDR. Every tool result is {\"Success\":true,\"Data\":...} or \
+{\"Success\":false,\"ErrorCode\":...,\"ErrorMessage\":...}; branch on ErrorCode. Resolve numeric \
+ids with the search_*/list_*/filter_* tools before any change; never invent an id and never ask \
+the user for one. Confirm with the user before anything that reaches a prospect or cannot be \
+undone: starting a sequence, enrolling contacts, sending or approving messages, rejecting a \
+draft, blacklisting, changing owners, switching Jason to Autonomous. Batch results list what \
+happened per item (AffectedContactIds, NotProcessed); report exact counts. Paginate with \
+top/skip until HasMore is false.";
+
+/// How the HTTP endpoint is set up.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Accepted API keys; each becomes its own caller with its own rate budget.
+    pub api_keys: Vec<String>,
+    /// Requests per key per hour.
+    pub rate_limit_per_hour: u64,
+    /// The origin clients reach the server at, such as `http://127.0.0.1:8080`:
+    /// the `resource` of the protected-resource metadata.
+    pub public_origin: String,
+    /// Accept any `Host` header, for a server listening beyond loopback.
+    pub any_host: bool,
+}
+
+impl Config {
+    /// A configuration for a server bound to `addr`, with the default rate limit.
+    pub fn for_addr(addr: SocketAddr, api_keys: Vec<String>) -> Self {
+        Self {
+            api_keys,
+            rate_limit_per_hour: DEFAULT_RATE_LIMIT,
+            public_origin: format!("http://{addr}"),
+            any_host: !addr.ip().is_loopback(),
+        }
+    }
+}
+
+/// The MCP server: the 70 Reply tools over `workspace`.
+pub fn server(workspace: Workspace) -> Result<Server, BuildError> {
+    Server::builder(SERVER_NAME, SERVER_VERSION)
+        .title("Reply.io (sandbox)")
+        .instructions(INSTRUCTIONS)
+        .state(workspace)
+        .tools(tools::all())
+        .build()
+}
+
+/// The HTTP endpoint in front of `server`.
+pub fn service(server: Server, config: &Config) -> McpService {
+    let mut keys = ApiKeys::new();
+    for (n, key) in config.api_keys.iter().enumerate() {
+        let caller = Caller::new(format!("api-key-{}", n + 1))
+            .with_account("sandbox")
+            .with_scopes(SCOPES);
+        keys = keys.key(key, caller);
+    }
+    let resource = ProtectedResource::new(config.public_origin.trim_end_matches('/'))
+        .authorization_server(AUTHORIZATION_SERVER)
+        .scopes(SCOPES)
+        .name("Reply.io sandbox MCP");
+    let mut http = McpHttp::builder(server)
+        .path(ENDPOINT_PATH)
+        .response_mode(ResponseMode::Sse)
+        .authenticator(keys)
+        .protected_resource(resource);
+    http = with_rate_limit(http, config.rate_limit_per_hour);
+    if config.any_host {
+        http = http.any_host();
+    }
+    http.build()
+}
+
+/// The hourly request budget per caller, reported in `X-Rate-Limit-Limit`,
+/// `-Remaining` and `-Reset` on every response and answered with 429 when spent.
+///
+/// Kept to this one function: the transport's own window is due to give way to
+/// the core's rate limiter configured on the `Server`.
+fn with_rate_limit(
+    http: mcp_transport_http::McpHttpBuilder,
+    per_hour: u64,
+) -> mcp_transport_http::McpHttpBuilder {
+    http.rate_limit(HourlyWindow::per_hour(per_hour))
+}
+
+/// `addr` with a concrete port: a port of 0 is replaced by a free one, so the
+/// metadata can name the address clients will really use.
+pub fn concrete_addr(addr: SocketAddr) -> io::Result<SocketAddr> {
+    if addr.port() != 0 {
+        return Ok(addr);
+    }
+    TcpListener::bind(addr)?.local_addr()
+}

@@ -1,0 +1,287 @@
+//! A sandbox server on an ephemeral port and a tiny HTTP/1.1 client for it.
+
+use std::net::SocketAddr;
+
+use mcp_tools::serde_json::{self, Value, json};
+use mcp_transport_http::{Serving, serve};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use crate::example::server::{self, Config};
+use crate::example::workspace::Workspace;
+
+/// The API key every test server accepts.
+pub(crate) const KEY: &str = "test-key-1";
+/// A second accepted key, with its own rate budget.
+pub(crate) const OTHER_KEY: &str = "test-key-2";
+/// The protocol version the vendor documents.
+pub(crate) const VERSION: &str = "2025-06-18";
+
+/// One running sandbox server.
+pub(crate) struct Sandbox {
+    pub(crate) addr: SocketAddr,
+    _serving: Serving,
+}
+
+impl Sandbox {
+    /// A server with the default hourly budget.
+    pub(crate) async fn start() -> Self {
+        Self::with_rate_limit(server::DEFAULT_RATE_LIMIT).await
+    }
+
+    /// A server allowing `per_hour` requests per key.
+    pub(crate) async fn with_rate_limit(per_hour: u64) -> Self {
+        let addr = server::concrete_addr("127.0.0.1:0".parse().unwrap()).unwrap();
+        let mut config = Config::for_addr(addr, vec![KEY.to_owned(), OTHER_KEY.to_owned()]);
+        config.rate_limit_per_hour = per_hour;
+        let mcp = server::server(Workspace::sandbox()).unwrap();
+        let serving = serve(server::service(mcp, &config), addr).await.unwrap();
+        assert_eq!(serving.local_addr(), addr);
+        Self {
+            addr,
+            _serving: serving,
+        }
+    }
+
+    /// The origin clients use, `http://127.0.0.1:PORT`.
+    pub(crate) fn origin(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Sends one HTTP request and reads the whole response.
+    pub(crate) async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> Response {
+        let mut request = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
+            self.addr,
+            body.len()
+        );
+        for (name, value) in headers {
+            request.push_str(&format!("{name}: {value}\r\n"));
+        }
+        request.push_str("\r\n");
+        request.push_str(body);
+        let mut tcp = TcpStream::connect(self.addr).await.unwrap();
+        tcp.write_all(request.as_bytes()).await.unwrap();
+        let mut raw = Vec::new();
+        tcp.read_to_end(&mut raw).await.unwrap();
+        Response::parse(&raw)
+    }
+
+    /// POSTs a JSON-RPC body to `/` with the given extra headers, as `curl` would.
+    pub(crate) async fn post(&self, headers: &[(&str, &str)], body: &Value) -> Response {
+        let mut all = vec![
+            ("Content-Type", "application/json"),
+            ("Accept", "application/json, text/event-stream"),
+        ];
+        all.extend_from_slice(headers);
+        self.send("POST", "/", &all, &body.to_string()).await
+    }
+
+    /// A JSON-RPC request with the test key and protocol 2025-06-18; the response payload.
+    pub(crate) async fn rpc(&self, method: &str, params: Value) -> Value {
+        let response = self
+            .post(
+                &[("x-api-key", KEY), ("MCP-Protocol-Version", VERSION)],
+                &json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}),
+            )
+            .await;
+        assert_eq!(response.status, 200, "{method}: {}", response.body);
+        response.rpc()
+    }
+
+    /// Calls a tool and returns its parsed outcome.
+    pub(crate) async fn call(&self, tool: &str, arguments: Value) -> Outcome {
+        let payload = self
+            .rpc("tools/call", json!({"name": tool, "arguments": arguments}))
+            .await;
+        Outcome::from_rpc(tool, payload)
+    }
+
+    /// Calls a tool that must succeed and returns its `Data`.
+    pub(crate) async fn ok(&self, tool: &str, arguments: Value) -> Value {
+        self.call(tool, arguments).await.data()
+    }
+
+    /// Calls a tool that must fail and returns its envelope.
+    pub(crate) async fn fails(&self, tool: &str, arguments: Value, code: &str) -> Outcome {
+        let outcome = self.call(tool, arguments).await;
+        assert!(
+            outcome.is_error,
+            "{tool} should fail with {code}: {}",
+            outcome.envelope
+        );
+        assert_eq!(outcome.code(), code, "{tool}: {}", outcome.envelope);
+        outcome
+    }
+
+    /// Every item of a paginated listing, paging with `top`/`skip` until `HasMore` is false.
+    pub(crate) async fn all_items(&self, tool: &str, mut arguments: Value) -> Vec<Value> {
+        let mut items = Vec::new();
+        let mut skip = 0;
+        loop {
+            arguments["top"] = json!(100);
+            arguments["skip"] = json!(skip);
+            let page = self.ok(tool, arguments.clone()).await;
+            let batch = page["Items"].as_array().unwrap().clone();
+            skip += batch.len();
+            items.extend(batch);
+            if page["HasMore"] == json!(false) {
+                return items;
+            }
+        }
+    }
+}
+
+/// A tool call's result: the `isError` flag and the envelope parsed from `content[0].text`.
+#[derive(Debug, Clone)]
+pub(crate) struct Outcome {
+    pub(crate) tool: String,
+    pub(crate) is_error: bool,
+    pub(crate) envelope: Value,
+}
+
+impl Outcome {
+    fn from_rpc(tool: &str, payload: Value) -> Self {
+        let result = &payload["result"];
+        assert!(
+            result.is_object(),
+            "{tool}: expected a result, got {payload}"
+        );
+        let text = result["content"][0]["text"].as_str().unwrap();
+        let envelope: Value = serde_json::from_str(text).unwrap();
+        let is_error = result["isError"] == json!(true);
+        assert_eq!(envelope["Success"], json!(!is_error), "{tool}: {envelope}");
+        Self {
+            tool: tool.to_owned(),
+            is_error,
+            envelope,
+        }
+    }
+
+    /// `Data` of a success; panics with the error envelope otherwise.
+    pub(crate) fn data(self) -> Value {
+        assert!(!self.is_error, "{} failed: {}", self.tool, self.envelope);
+        self.envelope["Data"].clone()
+    }
+
+    /// The `ErrorCode`, or "" on success.
+    pub(crate) fn code(&self) -> &str {
+        self.envelope["ErrorCode"].as_str().unwrap_or_default()
+    }
+
+    /// The `ErrorMessage`, or "" on success.
+    pub(crate) fn message(&self) -> &str {
+        self.envelope["ErrorMessage"].as_str().unwrap_or_default()
+    }
+}
+
+/// An HTTP response, its body de-chunked.
+#[derive(Debug, Clone)]
+pub(crate) struct Response {
+    pub(crate) status: u16,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: String,
+}
+
+impl Response {
+    fn parse(raw: &[u8]) -> Self {
+        let split = raw
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("a complete response head");
+        let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+        let mut body = raw[split + 4..].to_vec();
+        let mut lines = head.split("\r\n");
+        let status = lines
+            .next()
+            .unwrap()
+            .split(' ')
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap();
+        let headers: Vec<(String, String)> = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+            .collect();
+        let chunked = headers
+            .iter()
+            .any(|(k, v)| k == "transfer-encoding" && v.eq_ignore_ascii_case("chunked"));
+        if chunked {
+            body = dechunk(&body);
+        }
+        Self {
+            status,
+            headers,
+            body: String::from_utf8(body).unwrap(),
+        }
+    }
+
+    /// A header's value, by case-insensitive name.
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        self.headers
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The JSON-RPC payload: the last SSE `data:` event, or the body itself when it is JSON.
+    pub(crate) fn rpc(&self) -> Value {
+        if self
+            .header("content-type")
+            .is_some_and(|t| t.starts_with("text/event-stream"))
+        {
+            let last = self
+                .body
+                .lines()
+                .filter_map(|l| l.strip_prefix("data:"))
+                .next_back()
+                .expect("an SSE data line");
+            serde_json::from_str(last.trim()).unwrap()
+        } else {
+            serde_json::from_str(&self.body).unwrap()
+        }
+    }
+
+    /// The three rate-limit headers, asserting they are all there.
+    pub(crate) fn rate(&self) -> (String, u64, String) {
+        let limit = self
+            .header("x-rate-limit-limit")
+            .expect("X-Rate-Limit-Limit");
+        let remaining = self
+            .header("x-rate-limit-remaining")
+            .expect("X-Rate-Limit-Remaining");
+        let reset = self
+            .header("x-rate-limit-reset")
+            .expect("X-Rate-Limit-Reset");
+        (
+            limit.to_owned(),
+            remaining.parse().unwrap(),
+            reset.to_owned(),
+        )
+    }
+}
+
+fn dechunk(mut body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let Some(eol) = body.windows(2).position(|w| w == b"\r\n") else {
+            return out;
+        };
+        let size_text = String::from_utf8_lossy(&body[..eol]);
+        let size = usize::from_str_radix(size_text.split(';').next().unwrap().trim(), 16).unwrap();
+        if size == 0 {
+            return out;
+        }
+        let start = eol + 2;
+        out.extend_from_slice(&body[start..start + size]);
+        body = &body[start + size + 2..];
+    }
+}

@@ -44,7 +44,7 @@ struct Cli {
     api_keys: Vec<String>,
     /// Requests per key per hour before the server answers 429.
     #[arg(long, value_name = "N", default_value_t = server::DEFAULT_RATE_LIMIT)]
-    rate_limit: u64,
+    rate_limit: u32,
 }
 
 fn main() -> ExitCode {
@@ -80,7 +80,8 @@ async fn run(args: Cli) -> std::io::Result<()> {
 
     let workspace = workspace::Workspace::sandbox();
     tracing::info!(sandbox = %workspace.census(), "built the sandbox workspace");
-    let server = server::server(workspace).map_err(std::io::Error::other)?;
+    let server =
+        server::server(workspace, config.rate_limit_per_hour).map_err(std::io::Error::other)?;
     tracing::info!(
         tools = server.tools().count(),
         rate_limit_per_hour = config.rate_limit_per_hour,

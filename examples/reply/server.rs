@@ -9,10 +9,12 @@
 
 use std::io;
 use std::net::{SocketAddr, TcpListener};
+use std::time::Duration;
 
+use mcp_tools::rate::{RateKey, WindowRateLimiter};
 use mcp_tools::{BuildError, Caller, Server};
 use mcp_transport_http::auth::{ApiKeys, ProtectedResource};
-use mcp_transport_http::rate::HourlyWindow;
+use mcp_transport_http::rate::{RateHeaders, RateValue};
 use mcp_transport_http::{McpHttp, McpService, ResponseMode};
 
 use crate::tools;
@@ -28,7 +30,10 @@ pub const SERVER_VERSION: &str = "1.0.0";
 pub const ENDPOINT_PATH: &str = "/";
 
 /// Requests per API key per hour unless configured, as the vendor documents.
-pub const DEFAULT_RATE_LIMIT: u64 = 3000;
+pub const DEFAULT_RATE_LIMIT: u32 = 3000;
+
+/// The length of the rate window: an hour, as the vendor's.
+pub const RATE_WINDOW: Duration = Duration::from_secs(3600);
 
 /// The scopes the protected-resource metadata advertises.
 pub const SCOPES: [&str; 2] = ["reply-web-api", "mcp:tools"];
@@ -55,7 +60,7 @@ pub struct Config {
     /// Accepted API keys; each becomes its own caller with its own rate budget.
     pub api_keys: Vec<String>,
     /// Requests per key per hour.
-    pub rate_limit_per_hour: u64,
+    pub rate_limit_per_hour: u32,
     /// The origin clients reach the server at, such as `http://127.0.0.1:8080`:
     /// the `resource` of the protected-resource metadata.
     pub public_origin: String,
@@ -75,13 +80,17 @@ impl Config {
     }
 }
 
-/// The MCP server: the 70 Reply tools over `workspace`.
-pub fn server(workspace: Workspace) -> Result<Server, BuildError> {
+/// The MCP server: the 70 Reply tools over `workspace`, with an hourly budget of
+/// `rate_limit_per_hour` requests per API key.
+pub fn server(workspace: Workspace, rate_limit_per_hour: u32) -> Result<Server, BuildError> {
     Server::builder(SERVER_NAME, SERVER_VERSION)
         .title("Reply.io (sandbox)")
         .instructions(INSTRUCTIONS)
         .state(workspace)
         .tools(tools::all())
+        .rate_limiter(
+            WindowRateLimiter::new(rate_limit_per_hour, RATE_WINDOW).key_by(RateKey::Caller),
+        )
         .build()
 }
 
@@ -103,23 +112,21 @@ pub fn service(server: Server, config: &Config) -> McpService {
         .response_mode(ResponseMode::Sse)
         .authenticator(keys)
         .protected_resource(resource);
-    http = with_rate_limit(http, config.rate_limit_per_hour);
+    http = http.rate_headers(vendor_rate_headers());
     if config.any_host {
         http = http.any_host();
     }
     http.build()
 }
 
-/// The hourly request budget per caller, reported in `X-Rate-Limit-Limit`,
-/// `-Remaining` and `-Reset` on every response and answered with 429 when spent.
-///
-/// Kept to this one function: the transport's own window is due to give way to
-/// the core's rate limiter configured on the `Server`.
-fn with_rate_limit(
-    http: mcp_transport_http::McpHttpBuilder,
-    per_hour: u64,
-) -> mcp_transport_http::McpHttpBuilder {
-    http.rate_limit(HourlyWindow::per_hour(per_hour))
+/// The rate headers in the vendor's format: `X-Rate-Limit-Limit: 1h` (the
+/// window), `-Remaining: 2997` and `-Reset` as the RFC 3339 time the window
+/// renews. They go on every response; a spent budget is answered with 429.
+fn vendor_rate_headers() -> RateHeaders {
+    RateHeaders::new()
+        .header("x-rate-limit-limit", RateValue::Window)
+        .header("x-rate-limit-remaining", RateValue::Remaining)
+        .header("x-rate-limit-reset", RateValue::ResetAt)
 }
 
 /// `addr` with a concrete port: a port of 0 is replaced by a free one, so the

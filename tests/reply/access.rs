@@ -205,7 +205,12 @@ async fn every_response_carries_rate_headers() {
         let response = sandbox.post(&headers, body).await;
         assert_eq!(response.status, 200);
         let (limit, left, reset) = response.rate();
-        assert!(!limit.is_empty() && !reset.is_empty());
+        // The vendor's format: the window as the limit, the reset as an RFC 3339 time.
+        assert_eq!(limit, "1h");
+        assert!(
+            reset.len() == 20 && reset.ends_with('Z') && reset.as_bytes()[10] == b'T',
+            "reset is an RFC 3339 UTC time: {reset}"
+        );
         remaining.push(left);
     }
     assert!(

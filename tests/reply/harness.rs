@@ -30,11 +30,11 @@ impl Sandbox {
     }
 
     /// A server allowing `per_hour` requests per key.
-    pub(crate) async fn with_rate_limit(per_hour: u64) -> Self {
+    pub(crate) async fn with_rate_limit(per_hour: u32) -> Self {
         let addr = server::concrete_addr("127.0.0.1:0".parse().unwrap()).unwrap();
         let mut config = Config::for_addr(addr, vec![KEY.to_owned(), OTHER_KEY.to_owned()]);
         config.rate_limit_per_hour = per_hour;
-        let mcp = server::server(Workspace::sandbox()).unwrap();
+        let mcp = server::server(Workspace::sandbox(), config.rate_limit_per_hour).unwrap();
         let serving = serve(server::service(mcp, &config), addr).await.unwrap();
         assert_eq!(serving.local_addr(), addr);
         Self {

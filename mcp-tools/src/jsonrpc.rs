@@ -419,6 +419,14 @@ fn interpret(value: Value) -> Result<Message, Response> {
     }
 }
 
+/// Wraps JSON the SDK assembled itself.
+pub(crate) fn raw_json(json: String) -> Box<RawValue> {
+    RawValue::from_string(json).unwrap_or_else(|_| {
+        // Unreachable: every caller assembles valid JSON; degrade to an empty object.
+        RawValue::from_string("{}".to_owned()).unwrap_or_else(|_| unreachable!())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

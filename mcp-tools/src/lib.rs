@@ -142,10 +142,14 @@
 //! | `macros` | yes     | the `#[tool]` attribute macro |
 
 mod batch;
+mod call;
 mod canonical;
 mod client;
 mod context;
+mod dispatch;
+mod envelope;
 mod error;
+mod listing;
 #[cfg(feature = "macros")]
 mod macro_support;
 mod paging;
@@ -173,6 +177,7 @@ pub use content::{Content, IntoContent};
 pub use context::{
     Caller, Cancellation, FromToolContext, LogLevelHandle, Peer, RequestContext, State, ToolContext,
 };
+pub use envelope::envelope;
 pub use error::{ErrorCode, ToolError, ToolResult};
 pub use paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, Paging};
 pub use patch::ApplyPatch;
@@ -181,7 +186,7 @@ pub use protocol::{LogLevel, ProtocolVersion};
 pub use schema::Strictness;
 pub use server::{
     BuildError, BuildErrorKind, CONFIRMATION_TOKEN_ARGUMENT, DEFAULT_LIST_PAGE_SIZE,
-    DEFAULT_TOOL_TIMEOUT, Server, ServerBuilder, ServerInfo, ToolInfo, ToolListing, envelope,
+    DEFAULT_TOOL_TIMEOUT, Server, ServerBuilder, ServerInfo, ToolInfo, ToolListing,
     validate_tool_name,
 };
 pub use tool::{Effect, NoArguments, Tool, ToolAnnotations, ToolBuilder};

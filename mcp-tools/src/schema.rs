@@ -301,6 +301,13 @@ pub(crate) fn envelope_schema(data: Value) -> Value {
     schema
 }
 
+impl Strictness {
+    /// Whether unknown arguments are refused.
+    pub fn is_strict(self) -> bool {
+        self == Self::Strict
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -100,7 +100,7 @@ impl Server {
                 Some(AuditGuard::new(
                     sink.clone(),
                     cx.caller.clone(),
-                    Arc::from(&*tool.name),
+                    registered.name.clone(),
                     id.clone(),
                     canonical::digest(args),
                 ))
@@ -208,7 +208,7 @@ impl Server {
         let key = (cx.channel_key(), id.clone());
         let tool_cx = ToolContext {
             inner: Arc::new(CallInner {
-                tool: Arc::from(&*tool.name),
+                tool: registered.name.clone(),
                 request: cx,
                 request_id: id,
                 progress_token,

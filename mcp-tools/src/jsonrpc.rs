@@ -259,7 +259,8 @@ impl Response {
 
     /// The serialised response.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(128);
+        let body = self.outcome.as_ref().map_or(128, |raw| raw.get().len());
+        let mut out = Vec::with_capacity(body + 48);
         // Serialising a response cannot fail: every part is already valid JSON.
         if serde_json::to_writer(&mut out, self).is_err() {
             out.clear();
@@ -324,36 +325,74 @@ impl Serialize for Request {
 /// assert_eq!(err.outcome.unwrap_err().code, jsonrpc::code::PARSE_ERROR);
 /// ```
 pub fn parse(body: &[u8]) -> Result<Incoming, Box<Response>> {
-    let value: Value = serde_json::from_slice(body)
-        .map_err(|e| Box::new(Response::error(None, ErrorObject::parse_error(e))))?;
-    match value {
-        Value::Array(items) if items.is_empty() => Err(Box::new(Response::error(
-            None,
-            ErrorObject::invalid_request("an empty batch is not a request"),
-        ))),
-        Value::Array(items) => Ok(Incoming::Batch(items.into_iter().map(from_value).collect())),
-        other => from_value(other).map(Incoming::Single),
+    let starts_with = body.iter().copied().find(|b| !b.is_ascii_whitespace());
+    if starts_with == Some(b'[') {
+        let items: Vec<Value> = serde_json::from_slice(body)
+            .map_err(|e| Box::new(Response::error(None, ErrorObject::parse_error(e))))?;
+        if items.is_empty() {
+            return Err(Box::new(Response::error(
+                None,
+                ErrorObject::invalid_request("an empty batch is not a request"),
+            )));
+        }
+        return Ok(Incoming::Batch(items.into_iter().map(from_value).collect()));
     }
+    // A single message is read straight into its frame: no intermediate map
+    // of the whole body (the hot path of every request).
+    let frame: Frame = serde_json::from_slice(body).map_err(|e| {
+        let error = match e.classify() {
+            serde_json::error::Category::Data if starts_with != Some(b'{') => {
+                ErrorObject::invalid_request("a JSON-RPC message must be a JSON object")
+            }
+            serde_json::error::Category::Data => ErrorObject::invalid_request(e),
+            _ => ErrorObject::parse_error(e),
+        };
+        Box::new(Response::error(None, error))
+    })?;
+    interpret(frame).map(Incoming::Single).map_err(Box::new)
 }
 
 /// Interprets one JSON value as a JSON-RPC message.
 pub fn from_value(value: Value) -> Result<Message, Box<Response>> {
-    interpret(value).map_err(Box::new)
+    if !value.is_object() {
+        return Err(Box::new(Response::error(
+            None,
+            ErrorObject::invalid_request("a JSON-RPC message must be a JSON object"),
+        )));
+    }
+    let frame = serde_json::from_value::<Frame>(value)
+        .map_err(|e| Box::new(Response::error(None, ErrorObject::invalid_request(e))))?;
+    interpret(frame).map_err(Box::new)
+}
+
+/// The members of a JSON-RPC message. A member given as `null` is `Some(Null)`,
+/// so that `"id": null` is told apart from a missing id.
+#[derive(Deserialize)]
+struct Frame {
+    #[serde(default, deserialize_with = "present")]
+    jsonrpc: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    id: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    method: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    params: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    result: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    error: Option<Value>,
+}
+
+fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(deserializer).map(Some)
 }
 
 #[expect(
     clippy::result_large_err,
     reason = "boxed once at the public boundary; inside, the many early returns read better unboxed"
 )]
-fn interpret(value: Value) -> Result<Message, Response> {
-    let Value::Object(mut object) = value else {
-        return Err(Response::error(
-            None,
-            ErrorObject::invalid_request("a JSON-RPC message must be a JSON object"),
-        ));
-    };
-    let raw_id = object.remove("id");
-    let id = match raw_id {
+fn interpret(frame: Frame) -> Result<Message, Response> {
+    let id = match frame.id {
         None => None,
         Some(Value::Null) => {
             return Err(Response::error(
@@ -367,15 +406,15 @@ fn interpret(value: Value) -> Result<Message, Response> {
         ),
     };
     let fail = |detail: &str| Response::error(id.clone(), ErrorObject::invalid_request(detail));
-    if object.get("jsonrpc").and_then(Value::as_str) != Some("2.0") {
+    if frame.jsonrpc.as_ref().and_then(Value::as_str) != Some("2.0") {
         return Err(fail("the \"jsonrpc\" member must be \"2.0\""));
     }
-    let params = match object.remove("params") {
+    let params = match frame.params {
         None => None,
         Some(p @ (Value::Object(_) | Value::Array(_))) => Some(p),
         Some(_) => return Err(fail("\"params\" must be an object or an array")),
     };
-    match (object.remove("method"), id) {
+    match (frame.method, id) {
         (Some(Value::String(method)), Some(id)) => {
             Ok(Message::Request(Request { id, method, params }))
         }
@@ -388,12 +427,12 @@ fn interpret(value: Value) -> Result<Message, Response> {
             ErrorObject::invalid_request("\"method\" must be a string"),
         )),
         (None, Some(id)) => {
-            if let Some(result) = object.remove("result") {
+            if let Some(result) = frame.result {
                 Ok(Message::Response(PeerResponse {
                     id,
                     outcome: Ok(result),
                 }))
-            } else if let Some(error) = object.remove("error") {
+            } else if let Some(error) = frame.error {
                 let error = serde_json::from_value::<ErrorObject>(error).map_err(|e| {
                     Response::error(Some(id.clone()), ErrorObject::invalid_request(e))
                 })?;

@@ -430,6 +430,7 @@ fn register(mut tool: Tool, state: &StateMap, server: &str) -> Result<Registered
     }
     let structured = Value::Object(listed).to_string();
     Ok(RegisteredTool {
+        name: Arc::from(&*tool.name),
         tool,
         contract,
         input_schema: input,
@@ -465,6 +466,8 @@ fn add_confirmation_argument(input: &mut Value) -> Result<(), String> {
 
 pub(crate) struct RegisteredTool {
     pub(crate) tool: Tool,
+    /// The name, shared with every call's context without allocating.
+    pub(crate) name: Arc<str>,
     pub(crate) contract: ArgumentContract,
     pub(crate) input_schema: Value,
     pub(crate) output_schema: Value,

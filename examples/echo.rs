@@ -73,7 +73,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .first()
         .map(|key| vec![("API key".to_owned(), format!("x-api-key: {key}"))])
         .unwrap_or_default();
-    serve_until_interrupted(http.build(), args.serve.listen, |addr| Banner {
+    serve_until_interrupted(http.build(), args.serve.bind().await?, |addr| Banner {
         name: "echo".into(),
         url: endpoint_url(addr, "/mcp"),
         credentials,

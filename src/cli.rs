@@ -4,7 +4,8 @@ use std::io;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use mcp_transport_http::{McpService, serve};
+use mcp_transport_http::{McpService, serve_listener};
+use tokio::net::TcpListener;
 
 /// How long in-flight calls may run on after Ctrl-C before they are cut off.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -15,6 +16,18 @@ pub struct ServeArgs {
     /// Address to listen on. Loopback by default: the sandbox is for this machine.
     #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
     pub listen: SocketAddr,
+}
+
+impl ServeArgs {
+    /// Binds the `--listen` address. Bind before building the service when it
+    /// must name its own address (a metadata `resource`, a banner): with port
+    /// 0, [`local_addr`](TcpListener::local_addr) gives the port the system
+    /// chose, and [`serve_until_interrupted`] serves on this very socket.
+    pub async fn bind(&self) -> io::Result<TcpListener> {
+        TcpListener::bind(self.listen)
+            .await
+            .map_err(|e| io::Error::new(e.kind(), format!("cannot listen on {}: {e}", self.listen)))
+    }
 }
 
 /// Sends `tracing` output to stderr, filtered by `RUST_LOG` (default `info`).
@@ -74,15 +87,15 @@ pub fn endpoint_url(addr: SocketAddr, path: &str) -> String {
     format!("http://{addr}{path}")
 }
 
-/// Serves `service` on `addr`, prints the banner made from the bound address,
-/// and runs until Ctrl-C (or SIGTERM), then lets in-flight calls finish within
-/// [`SHUTDOWN_GRACE`].
+/// Serves `service` on `listener` (see [`ServeArgs::bind`]), prints the
+/// banner made from the bound address, and runs until Ctrl-C (or SIGTERM),
+/// then lets in-flight calls finish within [`SHUTDOWN_GRACE`].
 pub async fn serve_until_interrupted(
     service: McpService,
-    addr: SocketAddr,
+    listener: TcpListener,
     banner: impl FnOnce(SocketAddr) -> Banner,
 ) -> io::Result<()> {
-    let serving = serve(service, addr).await?;
+    let serving = serve_listener(service, listener)?;
     let bound = serving.local_addr();
     print!("{}", banner(bound).render());
     tracing::info!(%bound, "serving; press Ctrl-C to stop");

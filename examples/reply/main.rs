@@ -74,7 +74,10 @@ async fn run(args: Cli) -> std::io::Result<()> {
     if keys.is_empty() {
         keys.push(format!("sandbox-{}", cli::random_secret(16)?));
     }
-    let addr = server::concrete_addr(args.serve.listen)?;
+    // Bound first, so that the metadata names the port really served (also
+    // when `--listen` asks for port 0).
+    let listener = args.serve.bind().await?;
+    let addr = listener.local_addr()?;
     let mut config = server::Config::for_addr(addr, keys.clone());
     config.rate_limit_per_hour = args.rate_limit;
 
@@ -88,7 +91,7 @@ async fn run(args: Cli) -> std::io::Result<()> {
         "registered the Reply tools"
     );
     let service = server::service(server, &config);
-    cli::serve_until_interrupted(service, addr, |bound| Banner {
+    cli::serve_until_interrupted(service, listener, |bound| Banner {
         name: "reply".to_owned(),
         url: cli::endpoint_url(bound, server::ENDPOINT_PATH),
         credentials: keys

@@ -7,8 +7,7 @@
 //! metadata, and an hourly request budget reported in `X-Rate-Limit-*` headers.
 //! Tests build both in-process and serve them on an ephemeral port.
 
-use std::io;
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use mcp_tools::rate::{RateKey, WindowRateLimiter};
@@ -127,13 +126,4 @@ fn vendor_rate_headers() -> RateHeaders {
         .header("x-rate-limit-limit", RateValue::Window)
         .header("x-rate-limit-remaining", RateValue::Remaining)
         .header("x-rate-limit-reset", RateValue::ResetAt)
-}
-
-/// `addr` with a concrete port: a port of 0 is replaced by a free one, so the
-/// metadata can name the address clients will really use.
-pub fn concrete_addr(addr: SocketAddr) -> io::Result<SocketAddr> {
-    if addr.port() != 0 {
-        return Ok(addr);
-    }
-    TcpListener::bind(addr)?.local_addr()
 }

@@ -91,10 +91,14 @@ async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
         .iter()
         .fold(AccessTokens::new(), |all, (_, t)| all.with(t.clone()));
 
+    // Bound first, so that the default resource (the JWT audience and the
+    // metadata's `resource`) names the port really served, even for port 0.
+    let listener = options.serve.bind().await?;
+    let bound = listener.local_addr()?;
     let resource = options
         .resource
         .clone()
-        .unwrap_or_else(|| endpoint_url(options.serve.listen, MCP_PATH));
+        .unwrap_or_else(|| endpoint_url(bound, MCP_PATH));
     let mut settings = Settings::new(tokens, resource, options.audit_log.clone());
     settings.confirmation_lifetime = options.confirmation_lifetime();
     if let (Some(issuer), Some(secret)) = (&options.jwt_issuer, &options.jwt_secret) {
@@ -133,7 +137,7 @@ async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     let days = options.pat_days;
-    serve_until_interrupted(service, options.serve.listen, move |bound| Banner {
+    serve_until_interrupted(service, listener, move |bound| Banner {
         name: SERVER_NAME.into(),
         url: endpoint_url(bound, MCP_PATH),
         credentials: shown

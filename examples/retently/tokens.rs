@@ -11,8 +11,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use futures::future::{BoxFuture, FutureExt};
 use mcp_tools::Caller;
-use mcp_transport_http::auth::AuthError;
-use mcp_transport_http::auth::{AuthResult, Authentication, Authenticator, CredentialKind};
+use mcp_transport_http::auth::{
+    AuthError, AuthResult, Authentication, Authenticator, CredentialKind, bearer_token,
+    constant_time_eq,
+};
 
 use crate::calendar::Timestamp;
 use crate::catalog::SCOPES;
@@ -213,18 +215,6 @@ fn iso(time: SystemTime) -> String {
     Timestamp(secs).iso()
 }
 
-/// Equality of two byte strings in time that depends only on their lengths.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    let diff = a
-        .iter()
-        .zip(b)
-        .fold(0u8, |acc, (x, y)| acc | std::hint::black_box(x ^ y));
-    std::hint::black_box(diff) == 0
-}
-
 /// The personal access tokens a server accepts, as an [`Authenticator`] of
 /// `Authorization: Bearer rtly_mcp_pat_…` headers.
 ///
@@ -270,19 +260,9 @@ impl AccessTokens {
     }
 }
 
-fn bearer(parts: &http::request::Parts) -> Option<&str> {
-    let value = parts
-        .headers
-        .get(http::header::AUTHORIZATION)?
-        .to_str()
-        .ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
-}
-
 impl Authenticator for AccessTokens {
     fn authenticate<'a>(&'a self, parts: &'a http::request::Parts) -> BoxFuture<'a, AuthResult> {
-        let result = match bearer(parts) {
+        let result = match bearer_token(parts) {
             Some(token) if token.starts_with(TOKEN_PREFIX) => self
                 .check(token, SystemTime::now())
                 .map(|t| Some(Authentication::new(t.caller(), CredentialKind::Custom))),
@@ -350,12 +330,5 @@ mod tests {
             .check(&minted.token(), now + lifetime(2))
             .unwrap_err();
         assert!(err.message().contains("expired"), "{err}");
-    }
-
-    #[test]
-    fn secrets_compare_by_content() {
-        assert!(constant_time_eq(b"abc", b"abc"));
-        assert!(!constant_time_eq(b"abc", b"abd"));
-        assert!(!constant_time_eq(b"abc", b"abcd"));
     }
 }

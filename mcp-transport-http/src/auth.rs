@@ -3,7 +3,9 @@
 //! An [`Authenticator`] turns request headers into an [`Authentication`] (the
 //! [`Caller`] and how it proved itself). Built in: [`ApiKeys`] (`x-api-key` or
 //! `Authorization: Bearer`), [`BasicAuth`], [`OAuthResourceServer`] (bearer
-//! JWTs) and [`FirstOf`], which tries several in turn.
+//! JWTs) and [`FirstOf`], which tries several in turn. For credentials of your
+//! own, [`bearer_token`] reads the `Authorization: Bearer` header and
+//! [`constant_time_eq`] compares secrets without leaking timing.
 
 use std::fmt;
 use std::sync::Arc;
@@ -144,13 +146,49 @@ impl Authenticator for Box<dyn Authenticator> {
     }
 }
 
-fn bearer(parts: &Parts) -> Option<&str> {
+/// The token of the request's `Authorization: Bearer TOKEN` header.
+///
+/// The scheme is matched case-insensitively and the token trimmed; a missing
+/// header, another scheme, a value that is not visible ASCII or an empty token
+/// all give `None`. Use it to write an [`Authenticator`] for your own bearer
+/// credentials.
+///
+/// ```
+/// use mcp_transport_http::auth::bearer_token;
+///
+/// let request = http::Request::builder()
+///     .header("authorization", "bearer  abc123 ")
+///     .body(())
+///     .unwrap();
+/// let (parts, ()) = request.into_parts();
+/// assert_eq!(bearer_token(&parts), Some("abc123"));
+/// ```
+pub fn bearer_token(parts: &Parts) -> Option<&str> {
     let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme
         .eq_ignore_ascii_case("bearer")
         .then(|| token.trim())
         .filter(|t| !t.is_empty())
+}
+
+/// Whether two secrets are equal, compared in constant time.
+///
+/// The time taken depends on the lengths only, never on where the contents
+/// differ, so a caller guessing a secret learns nothing from how long a
+/// refusal takes. The length itself is not hidden: compare fixed-length values
+/// (digests, secrets of one documented length) when it matters. Built on the
+/// `subtle` crate.
+///
+/// ```
+/// use mcp_transport_http::auth::constant_time_eq;
+///
+/// assert!(constant_time_eq(b"s3cret", b"s3cret"));
+/// assert!(!constant_time_eq(b"s3cret", b"s3creT"));
+/// assert!(!constant_time_eq(b"s3cret", b"s3cret!"));
+/// ```
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    bool::from(a.ct_eq(b))
 }
 
 fn digest(secret: &[u8]) -> [u8; 32] {
@@ -163,7 +201,7 @@ fn find_constant_time<'a, T>(entries: &'a [([u8; 32], T)], presented: &[u8]) -> 
     let presented = digest(presented);
     let mut found = None;
     for (secret, value) in entries {
-        if bool::from(secret.ct_eq(&presented)) {
+        if constant_time_eq(secret, &presented) {
             found = Some(value);
         }
     }
@@ -214,7 +252,7 @@ impl Authenticator for ApiKeys {
             .headers
             .get(X_API_KEY)
             .map(|v| v.as_bytes())
-            .or_else(|| bearer(parts).map(str::as_bytes));
+            .or_else(|| bearer_token(parts).map(str::as_bytes));
         let result = match presented {
             None => Ok(None),
             Some(key) => match find_constant_time(&self.keys, key) {
@@ -425,7 +463,7 @@ impl OAuthResourceServer {
 
 impl Authenticator for OAuthResourceServer {
     fn authenticate<'a>(&'a self, parts: &'a Parts) -> BoxFuture<'a, AuthResult> {
-        let result = match bearer(parts) {
+        let result = match bearer_token(parts) {
             None => Ok(None),
             Some(token) => self.validate(token).map(Some),
         };
@@ -491,8 +529,9 @@ impl Authenticator for FirstOf {
 }
 
 /// RFC 9728 protected-resource metadata, served at
-/// `/.well-known/oauth-protected-resource` and its path-suffixed form, and
-/// named in every 401 challenge.
+/// `/.well-known/oauth-protected-resource` and its path-suffixed form (for
+/// `https://host/mcp`, `/.well-known/oauth-protected-resource/mcp`), each also
+/// with a trailing slash, and named in every 401 challenge.
 ///
 /// ```
 /// use mcp_transport_http::auth::ProtectedResource;
@@ -575,7 +614,8 @@ impl ProtectedResource {
         )
     }
 
-    /// The paths the metadata is served at.
+    /// The paths the metadata is served at (the service also accepts each
+    /// with one trailing slash).
     pub(crate) fn metadata_paths(&self) -> [String; 2] {
         let (_, path) = self.split();
         [
@@ -634,6 +674,36 @@ mod tests {
         assert_eq!(found.caller().id(), "one");
         assert!(run(&keys, &[]).unwrap().is_none());
         assert!(run(&keys, &[("x-api-key", "k3")]).is_err());
+    }
+
+    #[test]
+    fn bearer_tokens_from_the_authorization_header() {
+        assert_eq!(
+            bearer_token(&parts(&[("authorization", "Bearer abc")])),
+            Some("abc")
+        );
+        assert_eq!(
+            bearer_token(&parts(&[("authorization", "BEARER  abc  ")])),
+            Some("abc")
+        );
+        assert_eq!(bearer_token(&parts(&[])), None);
+        assert_eq!(bearer_token(&parts(&[("authorization", "Bearer ")])), None);
+        assert_eq!(bearer_token(&parts(&[("authorization", "Bearer")])), None);
+        assert_eq!(
+            bearer_token(&parts(&[("authorization", "Basic YWRhOnB3")])),
+            None
+        );
+        // Only the Authorization header carries bearer tokens.
+        assert_eq!(bearer_token(&parts(&[("x-api-key", "abc")])), None);
+    }
+
+    #[test]
+    fn secrets_compare_by_content_and_length() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(constant_time_eq(b"", b""));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"abcd"));
+        assert!(!constant_time_eq(b"abcd", b"abc"));
     }
 
     #[test]

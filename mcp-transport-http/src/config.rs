@@ -286,6 +286,13 @@ impl McpHttpBuilder {
 
     /// Authenticates every request. Without credentials, only calls to tools
     /// declared `no_auth` are served; everything else gets 401.
+    ///
+    /// Credentials that are sent but refused (expired, unknown, malformed) get
+    /// 401 too, except on a request open to anyone (a `no_auth` tool, or
+    /// discovery with [`public_discovery`](Self::public_discovery)): that one
+    /// is served as anonymous, so a client with a stale token can still reach
+    /// it. With [`sessions`](Self::sessions), 2025 requests keep the 401, so
+    /// that the client refreshes its token instead of losing its session.
     pub fn authenticator(mut self, authenticator: impl Authenticator) -> Self {
         self.authenticator = Some(Arc::new(authenticator));
         self

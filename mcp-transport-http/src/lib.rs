@@ -3,7 +3,8 @@
 //! [`McpHttp::builder`] configures the endpoint of one [`mcp_tools::Server`];
 //! [`build`](McpHttpBuilder::build) gives an [`McpService`], a tower `Service`
 //! with `Error = Infallible` that you can mount in axum (`nest_service`) or
-//! run with the one-call [`serve`].
+//! run with the one-call [`serve`] (or [`serve_listener`], on a listener you
+//! bound yourself).
 //!
 //! ```
 //! use std::time::Duration;
@@ -72,10 +73,15 @@
 //! - **Authentication** with an [`Authenticator`](auth::Authenticator): API
 //!   keys, HTTP Basic, OAuth bearer JWTs, or several in turn. No or bad
 //!   credentials get 401 with a `WWW-Authenticate: Bearer resource_metadata=…`
-//!   challenge, except for tools declared `no_auth`; an OAuth caller without a
+//!   challenge, except for requests open to anyone (calls of tools declared
+//!   `no_auth`, and discovery with
+//!   [`public_discovery`](McpHttpBuilder::public_discovery)), which are served
+//!   as anonymous even when the credentials sent are expired or invalid
+//!   (without sessions; a session stays with its caller); an OAuth caller without a
 //!   tool's scope gets the 403 `insufficient_scope` step-up challenge, other
 //!   callers the tool's `Forbidden` envelope. RFC 9728 metadata is served at
-//!   `/.well-known/oauth-protected-resource` and its path-suffixed form.
+//!   `/.well-known/oauth-protected-resource` and its path-suffixed form, with
+//!   or without a trailing slash.
 //! - **Rate-limit headers** from the server's own rate limiter
 //!   ([`ServerBuilder::rate_limiter`](mcp_tools::ServerBuilder::rate_limiter))
 //!   on every response to an authenticated or anonymous caller, with names and
@@ -135,7 +141,7 @@ pub use config::{
     DEFAULT_REQUEST_STATE_TTL, DEFAULT_SESSION_IDLE, McpHttp, McpHttpBuilder, ResponseMode, header,
 };
 pub use future::ResponseFuture;
-pub use serve::{LOCALHOST, Serving, serve};
+pub use serve::{LOCALHOST, Serving, serve, serve_listener};
 pub use service::McpService;
 
 /// `bytes` random bytes from the operating system, hex-encoded.

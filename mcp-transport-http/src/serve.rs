@@ -1,5 +1,6 @@
-//! A one-call server on hyper: TCP_NODELAY, header-read and idle timeouts,
-//! graceful shutdown bounded in time.
+//! A one-call server on hyper, on an address ([`serve`]) or a bound listener
+//! ([`serve_listener`]): TCP_NODELAY, header-read and idle timeouts, graceful
+//! shutdown bounded in time.
 
 use std::convert::Infallible;
 use std::fmt;
@@ -45,7 +46,46 @@ pub const LOCALHOST: &str = "127.0.0.1:8080";
 /// # Ok(()) }
 /// ```
 pub async fn serve(service: McpService, addr: impl ToSocketAddrs) -> io::Result<Serving> {
-    let listener = TcpListener::bind(addr).await?;
+    serve_listener(service, TcpListener::bind(addr).await?)
+}
+
+/// Serves `service` on a listener you bound yourself, exactly as [`serve`]
+/// does (TCP_NODELAY, timeouts, graceful shutdown), until [`Serving::shutdown`].
+///
+/// Bind first when the service must know its own address: a server on an
+/// ephemeral port (`127.0.0.1:0`) that names its URL in protected-resource
+/// metadata binds, reads [`local_addr`](TcpListener::local_addr), builds the
+/// service, then serves on the same socket, with no window in which another
+/// process could take the port. Also for sockets set up with options `serve`
+/// does not offer (with `tokio::net::TcpSocket`, or a `std` listener handed
+/// over by a supervisor through [`TcpListener::from_std`]).
+///
+/// ```
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// use std::time::Duration;
+/// use mcp_transport_http::auth::ProtectedResource;
+/// use mcp_transport_http::{McpHttp, serve_listener};
+/// # let server = mcp_tools::Server::builder("demo", "1.0.0").build().unwrap();
+///
+/// let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+/// let url = format!("http://{}/mcp", listener.local_addr().unwrap());
+/// let service = McpHttp::builder(server)
+///     .protected_resource(ProtectedResource::new(&url))
+///     .build();
+/// let serving = serve_listener(service, listener).unwrap();
+/// assert_eq!(format!("http://{}/mcp", serving.local_addr()), url);
+/// serving.shutdown(Duration::from_secs(1)).await;
+/// # });
+/// ```
+///
+/// # Errors
+///
+/// When the listener's address cannot be read.
+///
+/// # Panics
+///
+/// When called outside a Tokio runtime: the accept loop is spawned on it.
+pub fn serve_listener(service: McpService, listener: TcpListener) -> io::Result<Serving> {
     let local_addr = listener.local_addr()?;
     let (stop, stopped) = watch::channel(false);
     let task = tokio::spawn(accept(listener, service.clone(), stopped));

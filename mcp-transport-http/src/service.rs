@@ -330,6 +330,18 @@ struct Authenticated(Result<Identity, AuthError>);
 #[derive(Clone)]
 pub(crate) struct Connection(pub(crate) Arc<str>);
 
+/// The identity of a request without a caller, on its own channel.
+fn anonymous(parts: &Parts) -> Identity {
+    Identity {
+        caller: None,
+        kind: None,
+        channel: Some(match parts.extensions.get::<Connection>() {
+            Some(Connection(id)) => id.clone(),
+            None => Arc::from(format!("request-{}", crate::random_token(12))),
+        }),
+    }
+}
+
 impl Identity {
     fn id(&self) -> Option<&str> {
         self.caller.as_ref().map(Caller::id)
@@ -418,8 +430,12 @@ impl Shared {
     }
 
     fn well_known(&self, parts: &Parts) -> Response<McpBody> {
+        // Each metadata path is also served with one trailing slash, as some
+        // servers publish (and clients follow) `…/oauth-protected-resource/`.
+        let path = parts.uri.path();
+        let path = path.strip_suffix('/').unwrap_or(path);
         if let Some(metadata) = &self.metadata
-            && metadata.paths.iter().any(|p| p == parts.uri.path())
+            && metadata.paths.iter().any(|p| p == path)
         {
             if parts.method != Method::GET && parts.method != Method::HEAD {
                 let mut response = plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
@@ -452,15 +468,37 @@ impl Shared {
                 caller: Some(Authentication::into_caller(found)),
                 channel: None,
             },
-            None => Identity {
-                caller: None,
-                kind: None,
-                channel: Some(match parts.extensions.get::<Connection>() {
-                    Some(Connection(id)) => id.clone(),
-                    None => Arc::from(format!("request-{}", crate::random_token(12))),
-                }),
-            },
+            None => anonymous(parts),
         })
+    }
+
+    /// Authenticates a POSTed request, or serves it anonymously when its
+    /// credentials are refused but anyone may make it (`anyone_may`: a call of
+    /// a `no_auth` tool, or discovery with [`public_discovery`]).
+    ///
+    /// Not with sessions (except for 2026-07-28 requests, which have none): a
+    /// session belongs to the caller that opened it, and a client whose token
+    /// expired must hear 401 to refresh it and keep its session, instead of
+    /// being served as someone else (404 for its session, or a new session
+    /// bound to nobody).
+    ///
+    /// [`public_discovery`]: crate::McpHttpBuilder::public_discovery
+    async fn authenticate_or_anonymous(
+        &self,
+        parts: &Parts,
+        stateless: bool,
+        anyone_may: impl FnOnce() -> bool,
+    ) -> Result<Identity, AuthError> {
+        match self.authenticate(parts).await {
+            Err(refusal) if (stateless || !self.sessions_on) && anyone_may() => {
+                tracing::debug!(
+                    reason = refusal.message(),
+                    "credentials refused; serving a request open to anyone anonymously"
+                );
+                Ok(anonymous(parts))
+            }
+            found => found,
+        }
     }
 
     /// 401 with a `WWW-Authenticate: Bearer` challenge.
@@ -904,7 +942,10 @@ impl Shared {
         let is_initialize =
             matches!(&message, Message::Request(r) if r.method == method::INITIALIZE);
 
-        let identity = match self.authenticate(&parts).await {
+        let identity = match self
+            .authenticate_or_anonymous(&parts, stateless, || self.anonymous_allowed(&message))
+            .await
+        {
             Ok(identity) => identity,
             Err(refusal) => {
                 return self.unauthorized(id, Some(&refusal), self.tool_scopes(&message));
@@ -1305,17 +1346,20 @@ impl Shared {
                 ErrorObject::invalid_request("initialize cannot be part of a JSON-RPC batch"),
             );
         }
-        let identity = match self.authenticate(&parts).await {
-            Ok(identity) => identity,
-            Err(refusal) => return self.unauthorized(None, Some(&refusal), None),
-        };
-        if self.authenticator.is_some()
-            && identity.caller.is_none()
-            && !items.iter().all(|m| match m {
+        let open_to_anyone = || {
+            items.iter().all(|m| match m {
                 Ok(m) => self.anonymous_allowed(m),
                 Err(_) => true,
             })
+        };
+        let identity = match self
+            .authenticate_or_anonymous(&parts, false, open_to_anyone)
+            .await
         {
+            Ok(identity) => identity,
+            Err(refusal) => return self.unauthorized(None, Some(&refusal), None),
+        };
+        if self.authenticator.is_some() && identity.caller.is_none() && !open_to_anyone() {
             return self.unauthorized(None, None, None);
         }
         let caller = identity.caller.clone();

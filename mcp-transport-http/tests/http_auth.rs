@@ -152,6 +152,141 @@ async fn no_auth_tools_work_without_credentials() {
     );
 }
 
+/// Credentials that every authenticator of [`secured`] refuses.
+fn refused_credentials() -> Vec<(&'static str, String)> {
+    vec![
+        ("x-api-key", "wrong".to_owned()),
+        ("authorization", "Bearer not-a-jwt".to_owned()),
+        ("authorization", "Basic !!not base64!!".to_owned()),
+        (
+            "authorization",
+            format!(
+                "Bearer {}",
+                token(
+                    json!({"sub": "u", "aud": RESOURCE, "iss": "https://as.example", "exp": now() - 600})
+                )
+            ),
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn no_auth_tools_work_with_refused_credentials() {
+    let s = secured().await;
+    for (name, value) in refused_credentials() {
+        let headers = with(h(), name, &value);
+        let reply = post(s.local_addr(), &headers, &call(1, "public", json!({}))).await;
+        assert_eq!(reply.status, StatusCode::OK, "{value}: {}", reply.body);
+        assert_eq!(
+            reply.json()["result"]["structuredContent"]["Data"],
+            "public",
+            "{value}"
+        );
+        // The same credentials on any other tool are still refused.
+        let reply = post(
+            s.local_addr(),
+            &headers,
+            &call(2, "echo", json!({"text": "hi"})),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{value}");
+        assert!(
+            reply
+                .header("www-authenticate")
+                .unwrap()
+                .contains(r#"error="invalid_token""#),
+            "{value}"
+        );
+    }
+    // A 2025-03-26 batch is served anonymously only when every message may be.
+    let headers = with(mcp_headers(Some("2025-03-26")), "x-api-key", "wrong");
+    let batch = json!([call(1, "public", json!({})), call(2, "public", json!({}))]);
+    let reply = post(s.local_addr(), &headers, &batch).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(reply.json().as_array().unwrap().len(), 2);
+    let batch = json!([call(1, "public", json!({})), call(2, "admin", json!({}))]);
+    let reply = post(s.local_addr(), &headers, &batch).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn public_discovery_works_with_refused_credentials() {
+    let s = start(
+        McpHttp::builder(server(&Flags::default()))
+            .authenticator(ApiKeys::new().key("key-1", Caller::new("bot")))
+            .public_discovery(true),
+    )
+    .await;
+    let wrong = with(h(), "x-api-key", "wrong");
+    let reply = post(
+        s.local_addr(),
+        &wrong,
+        &json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert!(
+        !reply.json()["result"]["tools"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let reply = post(
+        s.local_addr(),
+        &wrong,
+        &json!({"jsonrpc": "2.0", "id": 2, "method": "ping"}),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let reply = post(
+        s.local_addr(),
+        &wrong,
+        &call(3, "echo", json!({"text": "hi"})),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn with_sessions_refused_credentials_keep_their_401() {
+    let s = start(
+        McpHttp::builder(server(&Flags::default()))
+            .authenticator(ApiKeys::new().key("key-1", Caller::new("bot")))
+            .public_discovery(true)
+            .sessions(true),
+    )
+    .await;
+    let wrong = with(h(), "x-api-key", "wrong");
+    // A client whose key went stale hears 401 (and refreshes it) instead of
+    // being given a session that belongs to nobody.
+    let initialize = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-11-25", "capabilities": {},
+        "clientInfo": {"name": "t", "version": "1"}}});
+    let reply = post(s.local_addr(), &wrong, &initialize).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    let reply = post(s.local_addr(), &wrong, &call(2, "public", json!({}))).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    // 2026-07-28 requests have no sessions: the no_auth tool is served.
+    let modern = with(
+        with(
+            with(wrong, "mcp-protocol-version", "2026-07-28"),
+            "mcp-method",
+            "tools/call",
+        ),
+        "mcp-name",
+        "public",
+    );
+    let body = json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {
+        "name": "public", "arguments": {},
+        "_meta": {"io.modelcontextprotocol/protocolVersion": "2026-07-28"}}});
+    let reply = post(s.local_addr(), &modern, &body).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(
+        reply.json()["result"]["structuredContent"]["Data"],
+        "public"
+    );
+}
+
 #[tokio::test]
 async fn api_keys_basic_and_jwts_authenticate() {
     let s = secured().await;
@@ -230,7 +365,9 @@ async fn protected_resource_metadata_is_served() {
     let s = secured().await;
     for path in [
         "/.well-known/oauth-protected-resource",
+        "/.well-known/oauth-protected-resource/",
         "/.well-known/oauth-protected-resource/mcp",
+        "/.well-known/oauth-protected-resource/mcp/",
     ] {
         let reply = send(s.local_addr(), "GET", path, &h(), "").await;
         assert_eq!(reply.status, StatusCode::OK, "{path}");
@@ -239,6 +376,34 @@ async fn protected_resource_metadata_is_served() {
         assert_eq!(doc["authorization_servers"], json!(["https://as.example"]));
         assert_eq!(doc["scopes_supported"], json!(["tools", "admin"]));
         assert_eq!(doc["bearer_methods_supported"], json!(["header"]));
+    }
+    // Only one trailing slash, and only on the metadata paths.
+    for path in [
+        "/.well-known/oauth-protected-resource//",
+        "/.well-known/oauth-protected-resource/other",
+        "/.well-known/oauth-protected-resource/mcp/x",
+    ] {
+        let reply = send(s.local_addr(), "GET", path, &h(), "").await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn metadata_of_a_root_resource_is_served_with_a_trailing_slash() {
+    let s = start(
+        McpHttp::builder(server(&Flags::default()))
+            .path("/")
+            .authenticator(ApiKeys::new().key("key-1", Caller::new("bot")))
+            .protected_resource(ProtectedResource::new("http://127.0.0.1:9")),
+    )
+    .await;
+    for path in [
+        "/.well-known/oauth-protected-resource",
+        "/.well-known/oauth-protected-resource/",
+    ] {
+        let reply = send(s.local_addr(), "GET", path, &h(), "").await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}");
+        assert_eq!(reply.json()["resource"], "http://127.0.0.1:9");
     }
 }
 

@@ -119,6 +119,66 @@ async fn shutdown_is_bounded_in_time() {
 }
 
 #[tokio::test]
+async fn serves_on_a_listener_bound_beforehand() {
+    use mcp_transport_http::auth::{ApiKeys, ProtectedResource};
+    use mcp_transport_http::serve_listener;
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    // The service knows its own address before it serves.
+    let resource = format!("http://{addr}/mcp");
+    let service = McpHttp::builder(server(&Flags::default()))
+        .authenticator(ApiKeys::new().key("key-1", mcp_tools::Caller::new("bot")))
+        .protected_resource(ProtectedResource::new(&resource))
+        .idle_timeout(Duration::from_millis(200))
+        .build();
+    let s = serve_listener(service, listener).unwrap();
+    assert_eq!(s.local_addr(), addr);
+
+    let reply = post(
+        addr,
+        &with(mcp_headers(Some("2025-06-18")), "x-api-key", "key-1"),
+        &call(1, "echo", json!({"text": "bound"})),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(
+        reply.json()["result"]["structuredContent"]["Data"]["text"],
+        "bound"
+    );
+    let challenge = post(
+        addr,
+        &mcp_headers(Some("2025-06-18")),
+        &call(2, "echo", json!({"text": "no key"})),
+    )
+    .await;
+    assert!(
+        challenge
+            .header("www-authenticate")
+            .unwrap()
+            .contains(&format!(
+                "resource_metadata=\"http://{addr}/.well-known/oauth-protected-resource/mcp\""
+            )),
+        "{:?}",
+        challenge.headers
+    );
+
+    // The connection handling of `serve` applies here too: the idle timeout
+    // closes a connection left open.
+    let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    tcp.write_all(b"GET /nowhere HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let answer = read_until_closed(&mut tcp, Duration::from_secs(3)).await;
+    assert!(answer.starts_with("HTTP/1.1 404"), "{answer}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+
+    s.shutdown(Duration::from_secs(1)).await;
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+}
+
+#[tokio::test]
 async fn mounts_in_axum_with_nest_service() {
     let service = McpHttp::builder(server(&Flags::default()))
         .path("/")

@@ -135,6 +135,10 @@ async fn missing_credentials_get_a_challenge_and_metadata() {
     let issuers = metadata["authorization_servers"].as_array().unwrap();
     assert_eq!(issuers.len(), 1);
     assert!(issuers[0].as_str().unwrap().starts_with("https://"));
+    // The vendor's own form, with a trailing slash, serves the same document.
+    let slashed = sandbox.send("GET", &format!("{path}/"), &[], "").await;
+    assert_eq!(slashed.status, 200);
+    assert_eq!(slashed.body, document.body);
 
     // Even initialize needs a key, as on the vendor's server.
     let init = sandbox.post(&[], &initialize(VERSION)).await;

@@ -3,9 +3,9 @@
 use std::net::SocketAddr;
 
 use mcp_tools::serde_json::{self, Value, json};
-use mcp_transport_http::{Serving, serve};
+use mcp_transport_http::{Serving, serve_listener};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use tokio::net::{TcpListener, TcpStream};
 
 use crate::example::server::{self, Config};
 use crate::example::workspace::Workspace;
@@ -31,11 +31,13 @@ impl Sandbox {
 
     /// A server allowing `per_hour` requests per key.
     pub(crate) async fn with_rate_limit(per_hour: u32) -> Self {
-        let addr = server::concrete_addr("127.0.0.1:0".parse().unwrap()).unwrap();
+        // Bound first: the service names its own address in the metadata.
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
         let mut config = Config::for_addr(addr, vec![KEY.to_owned(), OTHER_KEY.to_owned()]);
         config.rate_limit_per_hour = per_hour;
         let mcp = server::server(Workspace::sandbox(), config.rate_limit_per_hour).unwrap();
-        let serving = serve(server::service(mcp, &config), addr).await.unwrap();
+        let serving = serve_listener(server::service(mcp, &config), listener).unwrap();
         assert_eq!(serving.local_addr(), addr);
         Self {
             addr,

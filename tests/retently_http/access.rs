@@ -1,5 +1,5 @@
-//! Who may call what: the document's curl check, ping without credentials,
-//! 401 without them, scope refusals naming the scope, OAuth bearer JWTs, and
+//! Who may call what: the document's curl check, ping without credentials
+//! (or with invalid ones), 401 without them, scope refusals naming the scope, OAuth bearer JWTs, and
 //! the protected-resource metadata.
 
 use mcp_tools::serde_json::{Value, json};
@@ -60,6 +60,34 @@ async fn ping_needs_no_credentials() {
     );
     // So can a connection holding none of the tool scopes.
     s.data(&s.reader, "ping", json!({})).await;
+}
+
+#[tokio::test]
+async fn ping_works_even_with_an_invalid_credential() {
+    let s = Sandbox::start().await;
+    let expired_jwt = jwt("analyst-7", "reports:read", JWT_ISSUER, -600);
+    for (bearer, why) in [
+        (s.expired.as_str(), "expired"),
+        ("rtly_mcp_pat_short_x", "letters and digits"),
+        ("rtly_mcp_pat_nope_0123456789abcdef0123", "unknown"),
+        ("not-a-jwt-or-token", "not a JWT"),
+        (&expired_jwt, "expired"),
+    ] {
+        let pong = s.call(Some(bearer), "ping", json!({})).await.data();
+        assert_eq!(pong["pong"], true, "{bearer}");
+        assert!(pong["timestamp"].as_str().unwrap().ends_with('Z'), "{pong}");
+        // Discovery is public too, so the stale credential can list the tools.
+        let listed = s
+            .post(
+                Some(bearer),
+                &json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"}),
+            )
+            .await;
+        assert_eq!(listed.status, 200, "{bearer}: {}", listed.body);
+        // Everything else still gets the 401 that tells the client to renew it.
+        refused(&s, bearer, why).await;
+    }
+    assert!(s.audit().is_empty());
 }
 
 #[tokio::test]

@@ -1,7 +1,10 @@
 //! Code the example servers share: their command line, logging, and serving
-//! until interrupted. Each example adds its own flags and tools on top.
+//! until interrupted; the fixed-seed generator of their sandbox data; and the
+//! way they write and read dates. Each example adds its own flags and tools on top.
 
 pub mod cli;
+pub mod iso8601;
+pub mod seed;
 
 /// The README's code, compiled with the doc tests so it cannot rot.
 #[cfg(doctest)]

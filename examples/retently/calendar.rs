@@ -3,91 +3,85 @@
 //! The sandbox runs on a fixed clock so every score it reports is reproducible.
 
 use mcp_tools::{ToolError, ToolResult};
+use mcp_tools_suite::iso8601;
+use time::macros::date;
+use time::{Duration, Month, OffsetDateTime};
 
 /// Seconds in one day.
 pub const DAY: i64 = 86_400;
 
-/// A calendar day, counted as days since 1970-01-01.
+/// A calendar day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date(pub i64);
+pub struct Date(time::Date);
 
 impl Date {
-    /// The day with the given year, month (1–12) and day of month (1–31).
-    pub fn from_ymd(year: i64, month: u32, day: u32) -> Self {
-        // Shift the year so it starts in March; leap days then fall at its end.
-        let y = if month <= 2 { year - 1 } else { year };
-        let era = y.div_euclid(400);
-        let year_of_era = y - era * 400;
-        let m = i64::from(month);
-        let shifted_month = if m > 2 { m - 3 } else { m + 9 };
-        let day_of_year = (153 * shifted_month + 2) / 5 + i64::from(day) - 1;
-        let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-        Self(era * 146_097 + day_of_era - 719_468)
+    /// 1970-01-01, the day the Unix epoch falls on.
+    pub const UNIX_EPOCH: Self = Self(date!(1970 - 01 - 01));
+
+    /// The day `date`; write a fixed one with `time::macros::date!`.
+    pub const fn new(date: time::Date) -> Self {
+        Self(date)
     }
 
-    /// The year, month and day of month of this day.
-    pub fn ymd(self) -> (i64, u32, u32) {
-        let z = self.0 + 719_468;
-        let era = z.div_euclid(146_097);
-        let day_of_era = z - era * 146_097;
-        let year_of_era =
-            (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-        let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-        let mp = (5 * day_of_year + 2) / 153;
-        let day = (day_of_year - (153 * mp + 2) / 5 + 1) as u32;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        let year = year_of_era + era * 400 + i64::from(month <= 2);
-        (year, month, day)
-    }
-
-    /// Parses `YYYY-MM-DD`, refusing impossible days such as 2026-02-30.
+    /// Parses `YYYY-MM-DD` of the years 1900 to 9999, refusing impossible days such
+    /// as 2026-02-30.
     pub fn parse(text: &str) -> Option<Self> {
-        let mut parts = text.trim().splitn(3, '-');
-        let year: i64 = parts.next()?.parse().ok()?;
-        let month: u32 = parts.next()?.parse().ok()?;
-        let day: u32 = parts.next()?.parse().ok()?;
-        if !(1900..=9999).contains(&year) || !(1..=12).contains(&month) || !(1..=31).contains(&day)
-        {
-            return None;
-        }
-        let date = Self::from_ymd(year, month, day);
-        (date.ymd() == (year, month, day)).then_some(date)
+        iso8601::parse_date(text.trim())
+            .filter(|date| (1900..=9999).contains(&date.year()))
+            .map(Self)
     }
 
     /// The day `days` later (or earlier, when negative).
     pub fn plus_days(self, days: i64) -> Self {
-        Self(self.0 + days)
+        Self(self.0.saturating_add(Duration::days(days)))
+    }
+
+    /// How many days after `earlier` this day is (negative when it is before).
+    pub fn days_since(self, earlier: Self) -> i64 {
+        (self.0 - earlier.0).whole_days()
+    }
+
+    /// The Monday of this day's week.
+    pub fn week_start(self) -> Self {
+        self.plus_days(-i64::from(self.0.weekday().number_days_from_monday()))
     }
 
     /// The first day of this day's month.
     pub fn month_start(self) -> Self {
-        let (y, m, _) = self.ymd();
-        Self::from_ymd(y, m, 1)
+        self.add_months(0)
     }
 
     /// The first day of the month `months` after this day's month.
     pub fn add_months(self, months: i64) -> Self {
-        let (y, m, _) = self.ymd();
-        let index = y * 12 + i64::from(m) - 1 + months;
-        Self::from_ymd(index.div_euclid(12), (index.rem_euclid(12) + 1) as u32, 1)
+        let (year, month, _) = self.0.to_calendar_date();
+        let after_january = i64::from(u8::from(month)) - 1 + months;
+        let year = i64::from(year) + after_january.div_euclid(12);
+        let month = Month::January.nth_next(after_january.rem_euclid(12) as u8);
+        let first = i32::try_from(year)
+            .ok()
+            .and_then(|year| time::Date::from_calendar_date(year, month, 1).ok());
+        let beyond = if months < 0 {
+            time::Date::MIN
+        } else {
+            time::Date::MAX
+        };
+        Self(first.unwrap_or(beyond))
     }
 
     /// The month as `YYYY-MM`.
     pub fn month_key(self) -> String {
-        let (y, m, _) = self.ymd();
-        format!("{y:04}-{m:02}")
+        format!("{:04}-{:02}", self.0.year(), u8::from(self.0.month()))
     }
 
     /// The instant this day starts, UTC.
     pub fn start(self) -> Timestamp {
-        Timestamp(self.0 * DAY)
+        Timestamp(self.0.midnight().assume_utc().unix_timestamp())
     }
 }
 
 impl std::fmt::Display for Date {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (y, m, d) = self.ymd();
-        write!(f, "{y:04}-{m:02}-{d:02}")
+        self.0.fmt(f)
     }
 }
 
@@ -98,7 +92,7 @@ pub struct Timestamp(pub i64);
 impl Timestamp {
     /// The day this instant falls on, UTC.
     pub fn date(self) -> Date {
-        Date(self.0.div_euclid(DAY))
+        Date::UNIX_EPOCH.plus_days(self.0.div_euclid(DAY))
     }
 
     /// The instant `seconds` later.
@@ -108,23 +102,12 @@ impl Timestamp {
 
     /// The instant as ISO 8601, `2026-10-31T14:05:00Z`.
     pub fn iso(self) -> String {
-        let secs = self.0.rem_euclid(DAY);
-        format!(
-            "{}T{:02}:{:02}:{:02}Z",
-            self.date(),
-            secs / 3600,
-            secs % 3600 / 60,
-            secs % 60
-        )
+        iso8601::format(self.0)
     }
 
     /// The real clock of the machine (only `ping` reads it).
     pub fn system_now() -> Self {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0);
-        Self(secs)
+        Self(OffsetDateTime::now_utc().unix_timestamp())
     }
 }
 
@@ -146,7 +129,7 @@ impl Window {
 
     /// How many days the window spans.
     pub fn days(&self) -> i64 {
-        self.to.0 - self.from.0 + 1
+        self.to.days_since(self.from) + 1
     }
 
     /// The window of equal length that ends the day before this one starts.
@@ -187,7 +170,7 @@ impl Window {
         if from.is_none() && to.is_none() {
             return Ok(None);
         }
-        let earliest = today.0 - Date::from_ymd(1970, 1, 1).0 + 1;
+        let earliest = today.days_since(Date::UNIX_EPOCH) + 1;
         Self::resolve(from, to, today, earliest).map(Some)
     }
 }
@@ -205,13 +188,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn round_trips_civil_dates() {
-        for (y, m, d) in [(1970, 1, 1), (2024, 2, 29), (2026, 11, 1), (2000, 12, 31)] {
-            let date = Date::from_ymd(y, m, d);
-            assert_eq!(date.ymd(), (y, m, d));
-        }
-        assert_eq!(Date::from_ymd(1970, 1, 2).0, 1);
-        assert_eq!(Date::from_ymd(2026, 11, 1).to_string(), "2026-11-01");
+    fn counts_days_and_weeks() {
+        let d = Date::new(date!(2026 - 11 - 01));
+        assert_eq!(d.to_string(), "2026-11-01");
+        assert_eq!(d.days_since(Date::UNIX_EPOCH), 20_758);
+        assert_eq!(d.start(), Timestamp(20_758 * DAY));
+        assert_eq!(d.start().plus_seconds(DAY - 1).date(), d);
+        assert_eq!(d.week_start().to_string(), "2026-10-26");
+        assert_eq!(d.plus_days(1).week_start(), d.plus_days(1));
     }
 
     #[test]
@@ -219,27 +203,29 @@ mod tests {
         assert!(Date::parse("2026-02-30").is_none());
         assert!(Date::parse("2026-13-01").is_none());
         assert!(Date::parse("yesterday").is_none());
+        assert!(Date::parse("1899-12-31").is_none());
         assert!(Date::parse("2024-02-29").is_some());
     }
 
     #[test]
     fn months_wrap_across_years() {
-        let d = Date::from_ymd(2026, 11, 17);
+        let d = Date::new(date!(2026 - 11 - 17));
         assert_eq!(d.add_months(2).to_string(), "2027-01-01");
         assert_eq!(d.add_months(-11).to_string(), "2025-12-01");
+        assert_eq!(d.month_start().to_string(), "2026-11-01");
         assert_eq!(d.month_key(), "2026-11");
     }
 
     #[test]
     fn windows_default_and_validate() {
-        let today = Date::from_ymd(2026, 11, 1);
+        let today = Date::new(date!(2026 - 11 - 01));
         let w = Window::resolve(None, None, today, 30).unwrap();
         assert_eq!(
             (w.from.to_string(), w.to.to_string()),
             ("2026-10-03".into(), "2026-11-01".into())
         );
         assert_eq!(w.days(), 30);
-        assert_eq!(w.previous().to, Date::from_ymd(2026, 10, 2));
+        assert_eq!(w.previous().to, Date::new(date!(2026 - 10 - 02)));
         let bad = Window::resolve(Some("2026-10-05"), Some("2026-10-01"), today, 30).unwrap_err();
         assert_eq!(bad.code().as_str(), "InvalidArguments");
         let garbled = Window::resolve(Some("10/05/2026"), None, today, 30).unwrap_err();
@@ -248,7 +234,7 @@ mod tests {
 
     #[test]
     fn formats_timestamps() {
-        let t = Date::from_ymd(2026, 10, 31)
+        let t = Date::new(date!(2026 - 10 - 31))
             .start()
             .plus_seconds(14 * 3600 + 5 * 60);
         assert_eq!(t.iso(), "2026-10-31T14:05:00Z");

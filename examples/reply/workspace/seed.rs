@@ -5,6 +5,8 @@
 
 use std::collections::BTreeMap;
 
+use mcp_tools_suite::seed::SplitMix64;
+
 use super::clock::{DAY, SANDBOX_EPOCH};
 use super::state::{
     Blacklist, Contact, ContactList, Delivery, Draft, Enrollment, KnowledgeBase, Message, Playbook,
@@ -20,33 +22,6 @@ use crate::playbooks::PlaybookVisibility;
 use crate::reengagement::ReengagementCard;
 use crate::sequences::{ContactStatus, DEFAULT_CONTACT_LIMIT, ReplyMode, SequenceStatus, StepType};
 use crate::tasks::{CallResolution, LinkedInTaskType, TaskType};
-
-/// A tiny deterministic generator (SplitMix64).
-struct Dice(u64);
-
-impl Dice {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n`.
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-
-    /// True with the given percentage.
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
-    }
-}
 
 const COMPANIES: &[(&str, &str)] = &[
     ("Acme Robotics", "acmerobotics.com"),
@@ -561,7 +536,7 @@ const PLANS: &[SequencePlan] = &[
 
 /// Builds the sandbox workspace.
 pub fn sandbox_state() -> State {
-    let mut dice = Dice(0x5EED_2026_0706);
+    let mut dice = SplitMix64::new(0x5EED_2026_0706);
     let now = SANDBOX_EPOCH;
     let mut state = State {
         now,
@@ -780,7 +755,7 @@ fn seed_team_and_accounts(state: &mut State) {
     }
 }
 
-fn seed_contacts(state: &mut State, dice: &mut Dice) {
+fn seed_contacts(state: &mut State, dice: &mut SplitMix64) {
     for id in 1..=320u64 {
         let i = id as usize - 1;
         let (company, domain) = COMPANIES[i % COMPANIES.len()];
@@ -1147,7 +1122,7 @@ fn seed_jason(state: &mut State) {
     }
 }
 
-fn seed_sequences(state: &mut State, dice: &mut Dice) {
+fn seed_sequences(state: &mut State, dice: &mut SplitMix64) {
     for (index, plan) in PLANS.iter().enumerate() {
         let id = index as u64 + 1;
         let steps = match plan.steps {
@@ -1313,7 +1288,7 @@ fn log_history(
     }
 }
 
-fn seed_threads_and_drafts(state: &mut State, dice: &mut Dice) {
+fn seed_threads_and_drafts(state: &mut State, dice: &mut SplitMix64) {
     let mut conversations: Vec<(u64, u64, Channel)> = Vec::new();
     for sequence in state.sequences.values() {
         for (&contact_id, e) in &sequence.enrollments {
@@ -1460,7 +1435,7 @@ fn seed_threads_and_drafts(state: &mut State, dice: &mut Dice) {
     state.drafts = drafts;
 }
 
-fn seed_tasks(state: &mut State, dice: &mut Dice) {
+fn seed_tasks(state: &mut State, dice: &mut SplitMix64) {
     let kinds: [(TaskType, Option<LinkedInTaskType>, &str); 10] = [
         (
             TaskType::Call,

@@ -6,38 +6,13 @@
 use std::collections::{BTreeMap, HashSet};
 
 use mcp_tools::serde_json::{Value, json};
+use mcp_tools_suite::seed::SplitMix64;
+use time::macros::date;
 
 use super::*;
 use crate::calendar::{DAY, Date, Timestamp};
 use crate::filters::{Combine, Condition, FilterSpec};
 use crate::scores::{Tally, delta};
-
-/// A small deterministic generator (SplitMix64).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n` (`n` > 0).
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-
-    /// True `percent` times in a hundred.
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
-    }
-}
 
 const SEED: u64 = 0x5245_5445_4E54_4C59;
 const ACCOUNT_DOMAIN: &str = "acmecloud.example";
@@ -267,10 +242,10 @@ const NOTE_TEXTS: &[&str] = &[
 
 /// The sandbox account.
 pub(super) fn sandbox() -> State {
-    let mut rng = Rng(SEED);
-    let today = Date::from_ymd(2026, 11, 1);
+    let mut rng = SplitMix64::new(SEED);
+    let today = Date::new(date!(2026 - 11 - 01));
     let now = today.start().plus_seconds(9 * 3600);
-    let start = Date::from_ymd(2025, 11, 1);
+    let start = Date::new(date!(2025 - 11 - 01));
 
     let users = users(now);
     let companies = companies(&mut rng, now);
@@ -307,8 +282,8 @@ pub(super) fn sandbox() -> State {
         plan: Plan {
             name: "Business".into(),
             billing: "monthly".into(),
-            period_start: Date::from_ymd(2026, 10, 15),
-            period_end: Date::from_ymd(2026, 11, 14),
+            period_start: Date::new(date!(2026 - 10 - 15)),
+            period_end: Date::new(date!(2026 - 11 - 14)),
             limits: vec![
                 PlanLimit {
                     key: "surveysSent",
@@ -375,7 +350,7 @@ fn users(now: Timestamp) -> Vec<User> {
         .collect()
 }
 
-fn companies(rng: &mut Rng, now: Timestamp) -> Vec<Company> {
+fn companies(rng: &mut SplitMix64, now: Timestamp) -> Vec<Company> {
     let mut seen = HashSet::new();
     let mut companies = Vec::new();
     while companies.len() < 40 {
@@ -408,7 +383,7 @@ fn companies(rng: &mut Rng, now: Timestamp) -> Vec<Company> {
     companies
 }
 
-fn customers(rng: &mut Rng, companies: &[Company], now: Timestamp) -> Vec<Customer> {
+fn customers(rng: &mut SplitMix64, companies: &[Company], now: Timestamp) -> Vec<Customer> {
     let mut emails = HashSet::new();
     (1..=300u64)
         .map(|id| {
@@ -812,14 +787,15 @@ fn trend_groups() -> Vec<TrendGroup> {
 }
 
 /// A score for a response in month `m` (0–11) of the year; things improve slowly.
-fn score(rng: &mut Rng, metric: Metric, m: u64) -> u8 {
+fn score(rng: &mut SplitMix64, metric: Metric, m: u64) -> u8 {
     let r = rng.below(100);
     let (positive, neutral) = match metric {
         Metric::Nps => (40 + m * 3 / 2, 32),
         Metric::Csat => (66 + m, 12),
         Metric::Ces => (52 + m, 16),
     };
-    let pick = |rng: &mut Rng, from: u8, to: u8| from + rng.below(u64::from(to - from) + 1) as u8;
+    let pick =
+        |rng: &mut SplitMix64, from: u8, to: u8| from + rng.below(u64::from(to - from) + 1) as u8;
     match (metric, r) {
         (Metric::Nps, r) if r < positive => pick(rng, 9, 10),
         (Metric::Nps, r) if r < positive + neutral => pick(rng, 7, 8),
@@ -839,7 +815,7 @@ fn score(rng: &mut Rng, metric: Metric, m: u64) -> u8 {
     }
 }
 
-fn feedback(rng: &mut Rng, state: &mut State, start: Date) {
+fn feedback(rng: &mut SplitMix64, state: &mut State, start: Date) {
     // Campaign weights: where responses come from.
     let weights: [(u64, u64); 8] = [
         (1, 30),
@@ -891,7 +867,7 @@ fn feedback(rng: &mut Rng, state: &mut State, start: Date) {
             .iter()
             .find(|c| c.id == campaign_id)
             .map_or(Metric::Nps, |c| c.metric);
-        let month = ((at.date().0 - start.0) / 31).clamp(0, 11) as u64;
+        let month = (at.date().days_since(start) / 31).clamp(0, 11) as u64;
         let score = score(rng, metric, month);
         let category = Category::of(metric, score);
         let age_days = (state.now.0 - at.0) / DAY;
@@ -1027,7 +1003,7 @@ fn feedback(rng: &mut Rng, state: &mut State, start: Date) {
     }
 }
 
-fn outbox(rng: &mut Rng, state: &mut State, start: Date) {
+fn outbox(rng: &mut SplitMix64, state: &mut State, start: Date) {
     let mut entries: Vec<OutboxEntry> = Vec::new();
     // One invitation behind every emailed or texted response, and its replies.
     for f in &mut state.feedback {
@@ -1358,7 +1334,7 @@ pub(crate) fn digest(state: &State, id: u64, period: DigestPeriod, from: Date, t
 }
 
 fn digests(state: &mut State) {
-    let monday = state.today.plus_days(-(state.today.0 + 3).rem_euclid(7));
+    let monday = state.today.week_start();
     let mut periods: Vec<(DigestPeriod, Date, Date)> = Vec::new();
     for k in (1..=6).rev() {
         let from = state.today.month_start().add_months(-k);

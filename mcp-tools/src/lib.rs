@@ -93,7 +93,9 @@
 //!   arguments are refused, naming them and the accepted ones. Opt out per tool
 //!   with [`ToolBuilder::lenient`].
 //! - Required means non-empty: required strings carry `minLength: 1`, required
-//!   lists `minItems: 1`, and `null` is never accepted for them.
+//!   lists `minItems: 1`, and `null` is never accepted for them. A field that
+//!   declares its own lower bound keeps it: `#[schemars(length(min = 0))]` on a
+//!   required list publishes `minItems: 0`, for "pass `[]` to clear".
 //! - Optional means "may be left out": the schema has no `null` unions, and a
 //!   `null` passed for an optional argument reads as "not given".
 //! - Enum values match case-insensitively and reach the tool in canonical form.

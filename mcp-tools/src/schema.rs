@@ -264,9 +264,11 @@ fn require_non_empty(property: &mut Value) {
     }
 }
 
+/// Makes a required string or list non-empty, unless its type declares its own
+/// lower bound: `#[schemars(length(min = 0))]` on a required list means "pass
+/// `[]` to clear", and that declaration wins.
 fn raise_floor(map: &mut Map<String, Value>, keyword: &str) {
-    let current = map.get(keyword).and_then(Value::as_u64).unwrap_or(0);
-    if current < 1 {
+    if !map.contains_key(keyword) {
         map.insert(keyword.into(), 1.into());
     }
 }
@@ -372,6 +374,23 @@ mod tests {
         required.sort();
         assert_eq!(required, ["channel", "count", "message", "tags"]);
         assert!(!schema.to_string().contains("null"), "{schema}");
+    }
+
+    #[allow(dead_code)]
+    #[derive(Deserialize, JsonSchema)]
+    struct Replace {
+        /// The whole new list; `[]` clears it.
+        #[schemars(length(min = 0))]
+        topics: Vec<String>,
+        /// At least one.
+        ids: Vec<u64>,
+    }
+
+    #[test]
+    fn a_declared_lower_bound_wins_over_non_empty() {
+        let schema = publish_input(raw_input_schema::<Replace>(), Strictness::Strict).unwrap();
+        assert_eq!(schema["properties"]["topics"]["minItems"], 0);
+        assert_eq!(schema["properties"]["ids"]["minItems"], 1);
     }
 
     #[test]

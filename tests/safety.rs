@@ -7,11 +7,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use mcp_tools::audit::{AuditOutcome, AuditRecord, JsonLinesAuditSink, MemoryAuditSink};
+use mcp_tools::jsonrpc::RequestId;
 use mcp_tools::rate::{RateKey, WindowRateLimiter};
 use mcp_tools::{
-    BuildErrorKind, CallOutcome, Caller, Client, Confirmation, FromToolContext, NoArguments, Page,
-    Paging, Pii, Server, ServerBuilder, State, Tool, ToolBuilder, ToolContext, ToolError,
-    ToolListing, ToolResult,
+    BuildErrorKind, CallOutcome, Caller, Client, Confirmation, ErrorCode, FromToolContext,
+    NoArguments, Page, Paging, Pii, Server, ServerBuilder, State, Tool, ToolBuilder, ToolContext,
+    ToolError, ToolListing, ToolResult,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -843,6 +844,69 @@ async fn every_outcome_of_a_write_is_audited() {
     for secret in ["jane@example.com", "cache", "missing", &token] {
         assert!(!text.contains(secret), "{secret} leaked into the audit log");
     }
+}
+
+#[tokio::test]
+async fn refusals_before_the_dispatcher_are_audited_like_its_own() {
+    let sink = MemoryAuditSink::new();
+    let server = audited_builder(sink.clone()).build().unwrap();
+    // A transport refused this attempt: another spelling, with a token.
+    let refused = json!({
+        "confirmationToken": "stale",
+        "timing": "NOW",
+        "campaign": 1,
+        "recipients": ["a@example.com"],
+    });
+    let id = RequestId::Number(3);
+    let caller = alice();
+    assert!(server.audit_refusal(
+        "send_survey",
+        Some(&refused),
+        &id,
+        Some(&caller),
+        ErrorCode::RATE_LIMITED
+    ));
+    // Reads, unknown tools and calls without arguments.
+    assert!(!server.audit_refusal("read", None, &id, None, ErrorCode::UNAUTHORIZED));
+    assert!(!server.audit_refusal("nope", None, &id, None, ErrorCode::UNAUTHORIZED));
+    assert!(server.audit_refusal("purge", None, &id, None, ErrorCode::UNAUTHORIZED));
+    let records = sink.take();
+    assert_eq!(
+        summary(&records),
+        [
+            (
+                "send_survey".to_owned(),
+                AuditOutcome::Refused,
+                Some("RateLimited".to_owned())
+            ),
+            (
+                "purge".to_owned(),
+                AuditOutcome::Refused,
+                Some("Unauthorized".to_owned())
+            ),
+        ]
+    );
+    assert_eq!(records[0].caller.as_deref(), Some("alice"));
+    assert_eq!(records[0].account.as_deref(), Some("acme"));
+    assert_eq!(records[0].request_id, id);
+    assert_eq!(records[1].caller, None);
+
+    // The dispatcher digests the same call the same way.
+    let client = Client::new(server).with_caller(alice());
+    dry_run(
+        &client,
+        "send_survey",
+        json!({"recipients": ["a@example.com"], "campaign": 1, "timing": "now"}),
+    )
+    .await;
+    let dispatched = sink.take();
+    assert_eq!(dispatched[0].outcome, AuditOutcome::DryRun);
+    assert_eq!(dispatched[0].args_digest, records[0].args_digest);
+
+    // Without a sink there is nowhere to write.
+    let (builder, _, _) = survey_server();
+    let unaudited = builder.build().unwrap();
+    assert!(!unaudited.audit_refusal("send_survey", None, &id, None, ErrorCode::UNAUTHORIZED));
 }
 
 #[tokio::test]

@@ -46,6 +46,7 @@ use crate::context::Caller;
 use crate::error::{ErrorCode, ToolError};
 use crate::jsonrpc::RequestId;
 use crate::timestamp;
+use crate::tool::{Effect, Tool};
 
 /// How an audited call ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -242,6 +243,13 @@ impl AuditSink for MemoryAuditSink {
     }
 }
 
+/// Whether calls of `tool` are audited: it is destructive or needs a
+/// confirmation. The one rule for the dispatcher and for refusals recorded
+/// with [`Server::audit_refusal`](crate::Server::audit_refusal).
+pub(crate) fn is_audited(tool: &Tool) -> bool {
+    tool.confirm || tool.effect == Some(Effect::Destructive)
+}
+
 /// Whether an error means the call was refused rather than failed.
 pub(crate) fn is_refusal(code: &ErrorCode) -> bool {
     [
@@ -288,6 +296,11 @@ impl AuditGuard {
     /// Replaces the digest with that of the normalised arguments.
     pub(crate) fn set_digest(&mut self, digest: [u8; 32]) {
         self.digest = digest;
+    }
+
+    /// Records that the call was refused with `code`, whatever the code.
+    pub(crate) fn refuse(&mut self, code: ErrorCode) {
+        self.outcome = Some((AuditOutcome::Refused, Some(code)));
     }
 
     /// Records the outcome of the call.

@@ -10,7 +10,7 @@ use std::time::SystemTime;
 use futures::FutureExt;
 use serde_json::Value;
 
-use crate::audit::AuditGuard;
+use crate::audit::{self, AuditGuard};
 use crate::canonical;
 use crate::confirm::{self, Confirmation, Confirmer, Stage, Subject, Tag};
 use crate::context::{CallInner, Cancellation, RequestContext, ToolContext};
@@ -89,22 +89,15 @@ impl Server {
         cx: RequestContext,
     ) -> Option<Result<Output, ToolError>> {
         let tool = &registered.tool;
-        let token = if tool.confirm {
-            args.as_object_mut()
-                .and_then(|a| a.remove(CONFIRMATION_TOKEN_ARGUMENT))
-        } else {
-            None
-        };
+        let token = take_confirmation_token(tool, args);
         let mut audit = match &self.inner.audit_sink {
-            Some(sink) if tool.confirm || tool.effect == Some(Effect::Destructive) => {
-                Some(AuditGuard::new(
-                    sink.clone(),
-                    cx.caller.clone(),
-                    registered.name.clone(),
-                    id.clone(),
-                    canonical::digest(args),
-                ))
-            }
+            Some(sink) if audit::is_audited(tool) => Some(AuditGuard::new(
+                sink.clone(),
+                cx.caller.clone(),
+                registered.name.clone(),
+                id.clone(),
+                canonical::digest(args),
+            )),
             _ => None,
         };
         let mut dry_run = false;
@@ -254,6 +247,17 @@ impl Server {
             }
             (finished, _) => finished,
         }
+    }
+}
+
+/// Takes the confirmation token out of a confirm tool's arguments; other
+/// tools keep it, so their argument contract refuses it as unknown.
+pub(crate) fn take_confirmation_token(tool: &Tool, args: &mut Value) -> Option<Value> {
+    if tool.confirm {
+        args.as_object_mut()
+            .and_then(|a| a.remove(CONFIRMATION_TOKEN_ARGUMENT))
+    } else {
+        None
     }
 }
 

@@ -11,11 +11,14 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
-use crate::audit::AuditSink;
+use crate::audit::{self, AuditGuard, AuditSink};
+use crate::call::take_confirmation_token;
+use crate::canonical;
 use crate::confirm::{
     self, Confirmer, DEFAULT_CONFIRMATION_LIFETIME, MemoryReplayStore, ReplayStore, Tag,
 };
-use crate::context::{Cancellation, PiiWriteScope, RequestContext, StateMap};
+use crate::context::{Caller, Cancellation, PiiWriteScope, RequestContext, StateMap};
+use crate::error::ErrorCode;
 use crate::jsonrpc::RequestId;
 use crate::listing::{ListingVariant, list_page};
 use crate::rate::{RateLimiter, RateStatus};
@@ -597,6 +600,87 @@ impl Server {
     /// its state.
     pub fn rate_limiter(&self) -> Option<&dyn RateLimiter> {
         self.inner.rate_limiter.as_deref()
+    }
+
+    /// Audits a `tools/call` that a transport refused before handing it to
+    /// the dispatcher: missing or invalid credentials (`Unauthorized`), an
+    /// OAuth step-up for missing scopes (`Forbidden`), an exhausted rate
+    /// budget (`RateLimited`).
+    ///
+    /// Writes one [`AuditOutcome::Refused`](crate::audit::AuditOutcome::Refused)
+    /// record with `code` when the server has an audit sink and `tool` names a
+    /// tool whose calls are audited (destructive or confirm), and returns
+    /// whether it did; unknown tools and other tools leave no record.
+    /// `arguments` are the request's `arguments`, digested as the dispatcher
+    /// digests them: without `confirmationToken`, normalised by the argument
+    /// contract when they satisfy it. A refused attempt and a later call with
+    /// the same arguments therefore carry the same digest.
+    ///
+    /// ```
+    /// use mcp_tools::audit::{AuditOutcome, MemoryAuditSink};
+    /// use mcp_tools::jsonrpc::RequestId;
+    /// use mcp_tools::{ErrorCode, NoArguments, Server, Tool, ToolContext, ToolResult};
+    ///
+    /// let sink = MemoryAuditSink::new();
+    /// let server = Server::builder("demo", "1.0.0")
+    ///     .audit_sink(sink.clone())
+    ///     .tool(Tool::builder("purge").description("Purges the cache.").destructive()
+    ///         .handler(|_: NoArguments, _: ToolContext| async { ToolResult::Ok(()) }))
+    ///     .build()
+    ///     .unwrap();
+    /// let id = RequestId::Number(7);
+    /// let args = serde_json::json!({});
+    /// assert!(server.audit_refusal("purge", Some(&args), &id, None, ErrorCode::UNAUTHORIZED));
+    /// assert!(!server.audit_refusal("unknown", None, &id, None, ErrorCode::UNAUTHORIZED));
+    ///
+    /// let records = sink.records();
+    /// assert_eq!(records.len(), 1);
+    /// assert_eq!(records[0].outcome, AuditOutcome::Refused);
+    /// assert_eq!(records[0].error_code.as_deref(), Some("Unauthorized"));
+    /// assert_eq!(records[0].caller, None);
+    /// ```
+    pub fn audit_refusal(
+        &self,
+        tool: &str,
+        arguments: Option<&Value>,
+        request_id: &RequestId,
+        caller: Option<&Caller>,
+        code: ErrorCode,
+    ) -> bool {
+        let Some(sink) = &self.inner.audit_sink else {
+            return false;
+        };
+        let Some(&index) = self.inner.by_name.get(tool) else {
+            return false;
+        };
+        let registered = &self.inner.tools[index];
+        if !audit::is_audited(&registered.tool) {
+            return false;
+        }
+        // As in the dispatcher: a missing `arguments` is `{}`, the token is
+        // not part of the digest, and arguments that pass the contract are
+        // digested normalised.
+        let mut args = match arguments {
+            None | Some(Value::Null) => json!({}),
+            Some(args) => args.clone(),
+        };
+        take_confirmation_token(&registered.tool, &mut args);
+        let raw = canonical::digest(&args);
+        let digest = match registered.contract.check(&mut args) {
+            Ok(()) => canonical::digest(&args),
+            Err(_) => raw,
+        };
+        let mut guard = AuditGuard::new(
+            sink.clone(),
+            caller.cloned(),
+            registered.name.clone(),
+            request_id.clone(),
+            digest,
+        );
+        guard.refuse(code);
+        // Dropping the guard writes the record.
+        drop(guard);
+        true
     }
 
     /// The server's name, version and title.

@@ -23,7 +23,8 @@ use mcp_tools::jsonrpc::{
 use mcp_tools::protocol::{META_PROTOCOL_VERSION, method};
 use mcp_tools::rate::{RateClass, RateStatus};
 use mcp_tools::{
-    Caller, Cancellation, LogLevel, LogLevelHandle, ProtocolVersion, RequestContext, Server,
+    Caller, Cancellation, ErrorCode, LogLevel, LogLevelHandle, ProtocolVersion, RequestContext,
+    Server,
 };
 use serde_json::{Map, Value, json};
 use tokio::sync::mpsc;
@@ -656,6 +657,32 @@ impl Shared {
         response
     }
 
+    /// Audits the `tools/call` requests among `messages`, refused here before
+    /// the dispatcher saw them, so that refused writes reach the audit log too
+    /// (the server decides which tools are audited).
+    fn audit_refused<'m>(
+        &self,
+        messages: impl IntoIterator<Item = &'m Message>,
+        caller: Option<&Caller>,
+        code: &ErrorCode,
+    ) {
+        for message in messages {
+            let Message::Request(request) = message else {
+                continue;
+            };
+            if request.method != method::TOOLS_CALL {
+                continue;
+            }
+            let params = request.params.as_ref();
+            let Some(name) = params.and_then(|p| p.get("name")).and_then(Value::as_str) else {
+                continue;
+            };
+            let arguments = params.and_then(|p| p.get("arguments"));
+            self.server
+                .audit_refusal(name, arguments, &request.id, caller, code.clone());
+        }
+    }
+
     /// Whether a message may be served without credentials.
     fn anonymous_allowed(&self, message: &Message) -> bool {
         match message {
@@ -948,6 +975,7 @@ impl Shared {
         {
             Ok(identity) => identity,
             Err(refusal) => {
+                self.audit_refused([&message], None, &ErrorCode::UNAUTHORIZED);
                 return self.unauthorized(id, Some(&refusal), self.tool_scopes(&message));
             }
         };
@@ -955,12 +983,17 @@ impl Shared {
             && identity.caller.is_none()
             && !self.anonymous_allowed(&message)
         {
+            self.audit_refused([&message], None, &ErrorCode::UNAUTHORIZED);
             return self.unauthorized(id, None, self.tool_scopes(&message));
         }
 
         let rate = match self.rate_admit(identity.caller.as_ref(), &message) {
             Ok(rate) => rate,
-            Err(status) => return self.too_many(id, status),
+            Err(status) => {
+                let caller = identity.caller.as_ref();
+                self.audit_refused([&message], caller, &ErrorCode::RATE_LIMITED);
+                return self.too_many(id, status);
+            }
         };
         let is_call = matches!(&message, Message::Request(r) if r.method == method::TOOLS_CALL);
         let call_caller = if is_call {
@@ -1054,6 +1087,9 @@ impl Shared {
                 .any(|s| !caller.is_some_and(|c| c.has_scope(s)));
             if missing && tool.tool().requires_auth() {
                 let needed = tool.tool().scopes().collect::<Vec<_>>().join(" ");
+                let arguments = request.params.as_ref().and_then(|p| p.get("arguments"));
+                self.server
+                    .audit_refusal(name, arguments, &id, caller, ErrorCode::FORBIDDEN);
                 return self.insufficient_scope(id, name, &needed);
             }
         }
@@ -1357,9 +1393,13 @@ impl Shared {
             .await
         {
             Ok(identity) => identity,
-            Err(refusal) => return self.unauthorized(None, Some(&refusal), None),
+            Err(refusal) => {
+                self.audit_refused(items.iter().flatten(), None, &ErrorCode::UNAUTHORIZED);
+                return self.unauthorized(None, Some(&refusal), None);
+            }
         };
         if self.authenticator.is_some() && identity.caller.is_none() && !open_to_anyone() {
+            self.audit_refused(items.iter().flatten(), None, &ErrorCode::UNAUTHORIZED);
             return self.unauthorized(None, None, None);
         }
         let caller = identity.caller.clone();
@@ -1367,7 +1407,11 @@ impl Shared {
         for message in items.iter().flatten() {
             match self.rate_admit(caller.as_ref(), message) {
                 Ok(status) => rate = status,
-                Err(status) => return self.too_many(None, status),
+                Err(status) => {
+                    let refused = items.iter().flatten();
+                    self.audit_refused(refused, caller.as_ref(), &ErrorCode::RATE_LIMITED);
+                    return self.too_many(None, status);
+                }
             }
         }
         let has_call = items

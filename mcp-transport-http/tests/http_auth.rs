@@ -10,8 +10,10 @@ use base64::Engine as _;
 use common::*;
 use http::StatusCode;
 use jsonwebtoken::{EncodingKey, Header, encode};
+use mcp_tools::audit::{AuditOutcome, AuditRecord, MemoryAuditSink};
+use mcp_tools::jsonrpc::RequestId;
 use mcp_tools::rate::WindowRateLimiter;
-use mcp_tools::{Caller, Server};
+use mcp_tools::{Caller, Server, Tool, ToolContext, ToolResult};
 use mcp_transport_http::McpHttp;
 use mcp_transport_http::auth::{
     Algorithm, ApiKeys, BasicAuth, DecodingKey, FirstOf, OAuthResourceServer, ProtectedResource,
@@ -652,4 +654,146 @@ async fn refusals_carry_rate_headers_when_the_caller_is_known() {
     .await;
     assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
     assert_eq!(refused.header("x-rate-limit-limit"), None);
+}
+
+/// A server whose `purge` tool (destructive, scope `admin`) and `wipe` tool
+/// (destructive) are audited into `sink`, behind API keys and OAuth, with a
+/// budget of two calls per caller.
+async fn audited(sink: &MemoryAuditSink) -> mcp_transport_http::Serving {
+    let server = server_builder(&Flags::default())
+        .audit_sink(sink.clone())
+        .rate_limiter(WindowRateLimiter::new(2, Duration::from_secs(3600)))
+        .tool(
+            Tool::builder("purge")
+                .description("Purges one cache.")
+                .destructive()
+                .scopes(["admin"])
+                .handler(|args: Text, _cx: ToolContext| async move { ToolResult::Ok(args.text) }),
+        )
+        .build()
+        .unwrap();
+    let auth = FirstOf::new()
+        .with(ApiKeys::new().key("key-1", Caller::new("bot").with_scopes(["admin"])))
+        .with(
+            OAuthResourceServer::new(RESOURCE)
+                .issuer("https://as.example")
+                .key(Algorithm::HS256, DecodingKey::from_secret(SECRET), None),
+        );
+    start(
+        McpHttp::builder(server)
+            .authenticator(auth)
+            .protected_resource(resource()),
+    )
+    .await
+}
+
+#[track_caller]
+fn assert_refused(record: &AuditRecord, id: i64, caller: Option<&str>, code: &str) {
+    assert_eq!(record.outcome, AuditOutcome::Refused, "{record:?}");
+    assert_eq!(record.error_code.as_deref(), Some(code), "{record:?}");
+    assert_eq!(record.caller.as_deref(), caller, "{record:?}");
+    assert_eq!(record.request_id, RequestId::Number(id), "{record:?}");
+}
+
+#[tokio::test]
+async fn write_calls_refused_by_the_transport_are_audited() {
+    let sink = MemoryAuditSink::new();
+    let s = audited(&sink).await;
+    let addr = s.local_addr();
+    let args = json!({"text": "sessions"});
+
+    // 401, without credentials and with refused ones: the caller is unknown.
+    let reply = post(addr, &h(), &call(1, "purge", args.clone())).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    let reply = post(
+        addr,
+        &with(h(), "x-api-key", "wrong"),
+        &call(2, "wipe", json!({})),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    let reply = post(addr, &h(), &call(3, "echo", json!({"text": "hi"}))).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    let records = sink.take();
+    assert_eq!(records.len(), 2, "{records:?}");
+    assert_refused(&records[0], 1, None, "Unauthorized");
+    assert_eq!(records[0].tool, "purge");
+    assert_refused(&records[1], 2, None, "Unauthorized");
+    assert_eq!(records[1].tool, "wipe");
+    let unauthorized_digest = records[0].args_digest.clone();
+
+    // 403 step-up of an OAuth caller without the scope; read-only `admin`
+    // gets the same challenge and no record.
+    let bearer = |scope: &str| {
+        let jwt = token(
+            json!({"sub": "u", "aud": RESOURCE, "iss": "https://as.example",
+                               "exp": now() + 600, "scope": scope}),
+        );
+        with(h(), "authorization", &format!("Bearer {jwt}"))
+    };
+    let reply = post(addr, &bearer("tools"), &call(4, "purge", args.clone())).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    let reply = post(addr, &bearer("tools"), &call(5, "admin", json!({}))).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    let records = sink.take();
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert_refused(&records[0], 4, Some("u"), "Forbidden");
+    // With the scope the same arguments run, and the records match.
+    let reply = post(addr, &bearer("admin"), &call(6, "purge", args.clone())).await;
+    assert_eq!(
+        reply.json()["result"]["structuredContent"]["Data"],
+        "sessions"
+    );
+    let records = sink.take();
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert_eq!(records[0].outcome, AuditOutcome::Executed);
+    assert_eq!(records[0].args_digest, unauthorized_digest);
+
+    // 429 once the caller's budget is spent.
+    let keyed = with(h(), "x-api-key", "key-1");
+    for id in [7, 8] {
+        let reply = post(addr, &keyed, &call(id, "purge", args.clone())).await;
+        assert_eq!(reply.status, StatusCode::OK);
+    }
+    assert_eq!(sink.take().len(), 2);
+    let reply = post(addr, &keyed, &call(9, "purge", args.clone())).await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+    let reply = post(addr, &keyed, &call(10, "echo", json!({"text": "hi"}))).await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+    let records = sink.take();
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert_refused(&records[0], 9, Some("bot"), "RateLimited");
+    assert_eq!(records[0].args_digest, unauthorized_digest);
+}
+
+#[tokio::test]
+async fn refused_batches_audit_each_write_call() {
+    let sink = MemoryAuditSink::new();
+    let s = audited(&sink).await;
+    let addr = s.local_addr();
+    let headers = mcp_headers(Some("2025-03-26"));
+    let batch = json!([
+        call(1, "purge", json!({"text": "a"})),
+        call(2, "echo", json!({"text": "hi"})),
+        call(3, "wipe", json!({})),
+        {"jsonrpc": "2.0", "id": 4, "method": "tools/list"},
+    ]);
+    let reply = post(addr, &headers, &batch).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    let records = sink.take();
+    assert_eq!(records.len(), 2, "{records:?}");
+    assert_refused(&records[0], 1, None, "Unauthorized");
+    assert_refused(&records[1], 3, None, "Unauthorized");
+
+    let keyed = with(headers, "x-api-key", "key-1");
+    for id in [5, 6] {
+        let reply = post(addr, &keyed, &call(id, "echo", json!({"text": "hi"}))).await;
+        assert_eq!(reply.status, StatusCode::OK);
+    }
+    let reply = post(addr, &keyed, &batch).await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+    let records = sink.take();
+    assert_eq!(records.len(), 2, "{records:?}");
+    assert_refused(&records[0], 1, Some("bot"), "RateLimited");
+    assert_refused(&records[1], 3, Some("bot"), "RateLimited");
 }

@@ -1,6 +1,6 @@
 //! Who may call what: the document's curl check, ping without credentials
-//! (or with invalid ones), 401 without them, scope refusals naming the scope, OAuth bearer JWTs, and
-//! the protected-resource metadata.
+//! (or with invalid ones), 401 without them (audited for writes), scope refusals naming the scope,
+//! OAuth bearer JWTs, and the protected-resource metadata.
 
 use mcp_tools::serde_json::{Value, json};
 
@@ -114,8 +114,26 @@ async fn other_tools_need_valid_credentials() {
     refused(&s, "rtly_mcp_pat_nope_0123456789abcdef0123", "unknown").await;
     refused(&s, "rtly_mcp_pat_short_x", "letters and digits").await;
     refused(&s, "not-a-jwt-or-token", "not a JWT").await;
-    // Refused at the door: nothing reached the tools, so nothing was audited.
-    assert!(s.audit().is_empty());
+    // A write attempt with a refused credential is refused the same way.
+    let write = s
+        .post(
+            Some(&s.expired),
+            &json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+                "params": {"name": "tag_feedback", "arguments": {"feedbackId": 1, "add": ["x"]}}}),
+        )
+        .await;
+    assert_eq!(write.status, 401);
+    // Refused at the door, yet every refused write is in the audit log, with
+    // no caller; refused reads are not writes, so they left no record.
+    let unauthorized = || ("Refused".to_owned(), Some("Unauthorized".to_owned()));
+    assert_eq!(s.audit_of("tag_feedback"), [unauthorized(), unauthorized()]);
+    assert_eq!(s.audit_of("send_survey"), [unauthorized()]);
+    let records = s.audit();
+    assert_eq!(records.len(), 3, "{records:?}");
+    for record in &records {
+        assert_eq!(record["caller"], Value::Null, "{record}");
+    }
+    assert_eq!(records[2]["request_id"], 2);
 }
 
 /// A call of get_score with `bearer` gets 401 `invalid_token` mentioning `needle`.

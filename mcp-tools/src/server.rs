@@ -223,7 +223,7 @@ impl ServerBuilder {
     }
 
     /// The scope that lets a caller change personal data. Tools check it with
-    /// [`ToolContext::require_pii_write`] when a call would change personal
+    /// [`ToolContext::require_pii_write`](crate::ToolContext::require_pii_write) when a call would change personal
     /// fields; without this setting every caller may.
     pub fn pii_write_scope(mut self, scope: impl Into<Arc<str>>) -> Self {
         self.state.insert(PiiWriteScope(scope.into()));
@@ -596,7 +596,7 @@ impl Server {
 
     /// The rate limiter set with [`ServerBuilder::rate_limiter`]: the one
     /// rate policy of the server. The dispatcher counts tool calls with it;
-    /// transports count other requests ([`RateClass::Request`]) and report
+    /// transports count other requests ([`RateClass::Request`](crate::rate::RateClass::Request)) and report
     /// its state.
     pub fn rate_limiter(&self) -> Option<&dyn RateLimiter> {
         self.inner.rate_limiter.as_deref()

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::task::Poll;
 use std::time::SystemTime;
 
 use futures::FutureExt;
@@ -221,25 +222,38 @@ impl Server {
             Ok(Err(error)) => return Some(Err(error)),
             Err(panic) => return Some(Err(panicked(&tool.name, &*panic))),
         };
-        let _in_flight = InFlight::register(&self.inner.in_flight, key, cancellation.clone());
-        let limit = tool.timeout.unwrap_or(self.inner.default_timeout);
-        let guarded = AssertUnwindSafe(future).catch_unwind();
-        let finished = tokio::select! {
-            biased;
-            () = cancellation.cancelled() => None,
-            finished = tokio::time::timeout(limit, guarded) => Some(match finished {
-                Ok(Ok(result)) => result,
-                Ok(Err(panic)) => Err(panicked(&tool.name, &*panic)),
-                Err(_) => Err(ToolError::new(
-                    ErrorCode::TIMEOUT,
-                    format!(
-                        "Tool '{}' did not finish within {} s and was stopped; it may have partly run, \
-                         so verify with a read before retrying",
-                        tool.name,
-                        limit.as_secs_f64()
-                    ),
-                )),
-            }),
+        if cancellation.is_cancelled() {
+            return None;
+        }
+        // Most tools finish on their first poll. Only a tool that has to wait
+        // pays for the in-flight entry, the timer and the cancellation watch.
+        let mut guarded = std::pin::pin!(AssertUnwindSafe(future).catch_unwind());
+        let finished = match futures::poll!(guarded.as_mut()) {
+            Poll::Ready(done) => {
+                Some(done.unwrap_or_else(|panic| Err(panicked(&tool.name, &*panic))))
+            }
+            Poll::Pending => {
+                let _in_flight =
+                    InFlight::register(&self.inner.in_flight, key, cancellation.clone());
+                let limit = tool.timeout.unwrap_or(self.inner.default_timeout);
+                tokio::select! {
+                    biased;
+                    () = cancellation.cancelled() => None,
+                    finished = tokio::time::timeout(limit, guarded) => Some(match finished {
+                        Ok(Ok(result)) => result,
+                        Ok(Err(panic)) => Err(panicked(&tool.name, &*panic)),
+                        Err(_) => Err(ToolError::new(
+                            ErrorCode::TIMEOUT,
+                            format!(
+                                "Tool '{}' did not finish within {} s and was stopped; it may have partly run, \
+                                 so verify with a read before retrying",
+                                tool.name,
+                                limit.as_secs_f64()
+                            ),
+                        )),
+                    }),
+                }
+            }
         };
         match (finished, confirmation) {
             (Some(result), Some((handle, tags, confirmer))) => {

@@ -269,14 +269,15 @@ fn accepts(headers: &HeaderMap) -> Accepts {
         any = true;
         for item in value.split(',') {
             let media = item.split(';').next().unwrap_or("").trim();
-            match media.to_ascii_lowercase().as_str() {
-                "*/*" => {
-                    out.json = true;
-                    out.sse = true;
-                }
-                "application/json" | "application/*" => out.json = true,
-                "text/event-stream" | "text/*" => out.sse = true,
-                _ => {}
+            // Media types compare case-insensitively; no allocation on this per-request path.
+            let is = |expected: &str| media.eq_ignore_ascii_case(expected);
+            if is("*/*") {
+                out.json = true;
+                out.sse = true;
+            } else if is("application/json") || is("application/*") {
+                out.json = true;
+            } else if is("text/event-stream") || is("text/*") {
+                out.sse = true;
             }
         }
     }

@@ -74,6 +74,8 @@ mod triage;
 // The tests, by topic.
 #[path = "retently_http/access.rs"]
 mod access;
+#[path = "support/http_client.rs"]
+mod http_client;
 #[path = "retently_http/privacy.rs"]
 mod privacy;
 #[path = "retently_http/reads.rs"]

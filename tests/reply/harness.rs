@@ -4,8 +4,9 @@ use std::net::SocketAddr;
 
 use mcp_tools::serde_json::{self, Value, json};
 use mcp_transport_http::{Serving, serve_listener};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
+
+use crate::http_client::exchange;
 
 use crate::example::server::{self, Config};
 use crate::example::workspace::Workspace;
@@ -58,21 +59,7 @@ impl Sandbox {
         headers: &[(&str, &str)],
         body: &str,
     ) -> Response {
-        let mut request = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
-            self.addr,
-            body.len()
-        );
-        for (name, value) in headers {
-            request.push_str(&format!("{name}: {value}\r\n"));
-        }
-        request.push_str("\r\n");
-        request.push_str(body);
-        let mut tcp = TcpStream::connect(self.addr).await.unwrap();
-        tcp.write_all(request.as_bytes()).await.unwrap();
-        let mut raw = Vec::new();
-        tcp.read_to_end(&mut raw).await.unwrap();
-        Response::parse(&raw)
+        exchange(self.addr, method, path, headers, body).await
     }
 
     /// POSTs a JSON-RPC body to `/` with the given extra headers, as `curl` would.
@@ -184,72 +171,12 @@ impl Outcome {
 }
 
 /// An HTTP response, its body de-chunked.
-#[derive(Debug, Clone)]
-pub(crate) struct Response {
-    pub(crate) status: u16,
-    pub(crate) headers: Vec<(String, String)>,
-    pub(crate) body: String,
-}
+pub(crate) use crate::http_client::HttpResponse as Response;
 
 impl Response {
-    fn parse(raw: &[u8]) -> Self {
-        let split = raw
-            .windows(4)
-            .position(|w| w == b"\r\n\r\n")
-            .expect("a complete response head");
-        let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-        let mut body = raw[split + 4..].to_vec();
-        let mut lines = head.split("\r\n");
-        let status = lines
-            .next()
-            .unwrap()
-            .split(' ')
-            .nth(1)
-            .unwrap()
-            .parse()
-            .unwrap();
-        let headers: Vec<(String, String)> = lines
-            .filter_map(|l| l.split_once(':'))
-            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
-            .collect();
-        let chunked = headers
-            .iter()
-            .any(|(k, v)| k == "transfer-encoding" && v.eq_ignore_ascii_case("chunked"));
-        if chunked {
-            body = dechunk(&body);
-        }
-        Self {
-            status,
-            headers,
-            body: String::from_utf8(body).unwrap(),
-        }
-    }
-
-    /// A header's value, by case-insensitive name.
-    pub(crate) fn header(&self, name: &str) -> Option<&str> {
-        let name = name.to_ascii_lowercase();
-        self.headers
-            .iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.as_str())
-    }
-
     /// The JSON-RPC payload: the last SSE `data:` event, or the body itself when it is JSON.
     pub(crate) fn rpc(&self) -> Value {
-        if self
-            .header("content-type")
-            .is_some_and(|t| t.starts_with("text/event-stream"))
-        {
-            let last = self
-                .body
-                .lines()
-                .filter_map(|l| l.strip_prefix("data:"))
-                .next_back()
-                .expect("an SSE data line");
-            serde_json::from_str(last.trim()).unwrap()
-        } else {
-            serde_json::from_str(&self.body).unwrap()
-        }
+        self.json()
     }
 
     /// The three rate-limit headers, asserting they are all there.
@@ -268,22 +195,5 @@ impl Response {
             remaining.parse().unwrap(),
             reset.to_owned(),
         )
-    }
-}
-
-fn dechunk(mut body: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    loop {
-        let Some(eol) = body.windows(2).position(|w| w == b"\r\n") else {
-            return out;
-        };
-        let size_text = String::from_utf8_lossy(&body[..eol]);
-        let size = usize::from_str_radix(size_text.split(';').next().unwrap().trim(), 16).unwrap();
-        if size == 0 {
-            return out;
-        }
-        let start = eol + 2;
-        out.extend_from_slice(&body[start..start + size]);
-        body = &body[start + size + 2..];
     }
 }

@@ -37,6 +37,8 @@ use example::*;
 mod access;
 mod errors;
 mod harness;
+#[path = "../support/http_client.rs"]
+mod http_client;
 mod recipes;
 mod snapshot;
 mod surface;

@@ -4,15 +4,14 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use mcp_tools::serde_json::{self, Value, json};
 use mcp_transport_http::{Serving, serve};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 
 use crate::account::Account;
 use crate::catalog::SCOPES;
+use crate::http_client::exchange;
 use crate::service::{self, JwtIssuer, MCP_PATH, Settings};
 use crate::tokens::{AccessToken, AccessTokens, lifetime};
 
@@ -118,23 +117,7 @@ impl Sandbox {
         headers: &[(&str, &str)],
         body: Option<&str>,
     ) -> Reply {
-        let mut head = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
-            self.addr
-        );
-        for (name, value) in headers {
-            head.push_str(&format!("{name}: {value}\r\n"));
-        }
-        let body = body.unwrap_or("");
-        head.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
-        let mut tcp = TcpStream::connect(self.addr).await.unwrap();
-        tcp.write_all(head.as_bytes()).await.unwrap();
-        let mut raw = Vec::new();
-        tokio::time::timeout(Duration::from_secs(30), tcp.read_to_end(&mut raw))
-            .await
-            .expect("the server answers within 30 s")
-            .unwrap();
-        Reply::parse(&raw)
+        exchange(self.addr, method, path, headers, body.unwrap_or("")).await
     }
 
     /// POSTs one JSON-RPC message to the endpoint, with a bearer token if given.
@@ -230,85 +213,8 @@ pub fn jwt(sub: &str, scope: &str, issuer: &str, ttl_secs: i64) -> String {
     .unwrap()
 }
 
-/// An HTTP answer.
-#[derive(Debug)]
-pub struct Reply {
-    /// The status code.
-    pub status: u16,
-    /// The headers, names lowercased.
-    pub headers: Vec<(String, String)>,
-    /// The body, de-chunked.
-    pub body: String,
-}
-
-impl Reply {
-    fn parse(raw: &[u8]) -> Self {
-        let text = String::from_utf8_lossy(raw);
-        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-        let mut lines = head.lines();
-        let status = lines
-            .next()
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|s| s.parse().ok())
-            .unwrap();
-        let headers: Vec<(String, String)> = lines
-            .filter_map(|l| l.split_once(':'))
-            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
-            .collect();
-        let chunked = headers
-            .iter()
-            .any(|(k, v)| k == "transfer-encoding" && v.contains("chunked"));
-        let body = if chunked {
-            dechunk(body)
-        } else {
-            body.to_owned()
-        };
-        Self {
-            status,
-            headers,
-            body,
-        }
-    }
-
-    /// A header's value.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// The JSON body; for an event stream, the last message's data.
-    pub fn json(&self) -> Value {
-        if self
-            .header("content-type")
-            .is_some_and(|t| t.starts_with("text/event-stream"))
-        {
-            let data = self
-                .body
-                .lines()
-                .filter_map(|l| l.strip_prefix("data:"))
-                .next_back()
-                .unwrap();
-            return serde_json::from_str(data.trim()).unwrap();
-        }
-        serde_json::from_str(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {} {}", self.status, self.body))
-    }
-}
-
-fn dechunk(mut body: &str) -> String {
-    let mut out = String::new();
-    while let Some((size, rest)) = body.split_once("\r\n") {
-        let size = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
-        if size == 0 || rest.len() < size {
-            break;
-        }
-        out.push_str(&rest[..size]);
-        body = rest[size..].strip_prefix("\r\n").unwrap_or(&rest[size..]);
-    }
-    out
-}
+/// An HTTP answer, its body de-chunked.
+pub(crate) use crate::http_client::HttpResponse as Reply;
 
 /// The answer to one `tools/call`.
 #[derive(Debug)]

@@ -7,8 +7,9 @@
 )]
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use mcp_tools::jsonrpc::{self, Incoming, Message};
-use mcp_tools::{ProtocolVersion, RequestContext, Server, Tool, ToolContext, ToolResult};
+use mcp_tools::transport::RequestContext;
+use mcp_tools::transport::jsonrpc::{self, Incoming, Message};
+use mcp_tools::{ProtocolVersion, Server, Tool, ToolContext, ToolResult};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::hint::black_box;

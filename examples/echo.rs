@@ -14,7 +14,7 @@ use mcp_tools::{Caller, Server, ToolResult, tool};
 use mcp_tools_suite::cli::{
     Banner, ServeArgs, endpoint_url, init_logging, serve_until_interrupted,
 };
-use mcp_transport_http::McpHttp;
+use mcp_transport_http::McpService;
 use mcp_transport_http::auth::ApiKeys;
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -57,7 +57,7 @@ fn server() -> Result<Server, mcp_tools::BuildError> {
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     init_logging();
     let args = Args::parse();
-    let mut http = McpHttp::builder(server()?).path("/mcp");
+    let mut http = McpService::builder(server()?).path("/mcp");
     if !args.api_keys.is_empty() {
         let keys = args
             .api_keys

@@ -6,11 +6,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use mcp_tools::jsonrpc::{self, Message, Request, RequestId};
+use mcp_tools::transport::jsonrpc::{self, Message, Request, RequestId};
+use mcp_tools::transport::{Cancellation, RequestContext};
 use mcp_tools::{
-    ApplyPatch, Batch, BatchOutcome, BuildErrorKind, Caller, Cancellation, Client, LogLevel,
-    NoArguments, Page, Paging, ProtocolVersion, RequestContext, Server, Tool, ToolContext,
-    ToolError, ToolListing, ToolResult, Validate,
+    ApplyPatch, Batch, BatchOutcome, BuildErrorKind, Caller, Client, LogLevel, NoArguments, Page,
+    Paging, ProtocolVersion, Server, Tool, ToolContext, ToolError, ToolListing, ToolResult,
+    Validate,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -92,7 +93,8 @@ fn search_tool() -> Tool {
     Tool::builder("search")
         .description("Finds a contact.")
         .read_only()
-        .handler_validated(|args: Search, _cx: ToolContext| async move {
+        .validate(Search::validate)
+        .handler(|args: Search, _cx: ToolContext| async move {
             ToolResult::Ok(args.email.or(args.linked_in_url))
         })
 }
@@ -836,7 +838,7 @@ async fn progress_and_log_notifications_reach_the_client() {
     );
 }
 
-use mcp_tools::jsonrpc::Notification;
+use mcp_tools::transport::jsonrpc::Notification;
 
 // ---- versions ---------------------------------------------------------------------------
 

@@ -7,12 +7,13 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use mcp_tools::audit::{AuditOutcome, AuditRecord, JsonLinesAuditSink, MemoryAuditSink};
-use mcp_tools::jsonrpc::RequestId;
 use mcp_tools::rate::{RateKey, WindowRateLimiter};
+use mcp_tools::transport::jsonrpc::{Message, Request, RequestId};
+use mcp_tools::transport::{Carriage, Credentials, Refusal};
 use mcp_tools::{
-    BuildErrorKind, CallOutcome, Caller, Client, Confirmation, ErrorCode, FromToolContext,
-    NoArguments, Page, Paging, Pii, Server, ServerBuilder, State, Tool, ToolBuilder, ToolContext,
-    ToolError, ToolListing, ToolResult,
+    BuildErrorKind, CallOutcome, Caller, Client, Confirmation, FromToolContext, NoArguments, Page,
+    Paging, Pii, Server, ServerBuilder, State, Tool, ToolBuilder, ToolContext, ToolError,
+    ToolListing, ToolResult,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -850,26 +851,47 @@ async fn every_outcome_of_a_write_is_audited() {
 async fn refusals_before_the_dispatcher_are_audited_like_its_own() {
     let sink = MemoryAuditSink::new();
     let server = audited_builder(sink.clone()).build().unwrap();
-    // A transport refused this attempt: another spelling, with a token.
-    let refused = json!({
-        "confirmationToken": "stale",
-        "timing": "NOW",
-        "campaign": 1,
-        "recipients": ["a@example.com"],
-    });
-    let id = RequestId::Number(3);
-    let caller = alice();
-    assert!(server.audit_refusal(
+    let call = |id: i64, name: &str, arguments: Option<serde_json::Value>| {
+        let mut params = json!({"name": name});
+        if let Some(arguments) = arguments {
+            params["arguments"] = arguments;
+        }
+        Message::Request(Request {
+            id: RequestId::Number(id),
+            method: "tools/call".into(),
+            params: Some(params),
+        })
+    };
+    let refused_credentials = || Credentials::Refused {
+        reason: "the token expired".into(),
+    };
+    // Admission refused this attempt: another spelling, with a token.
+    let attempt = call(
+        3,
         "send_survey",
-        Some(&refused),
-        &id,
-        Some(&caller),
-        ErrorCode::RATE_LIMITED
-    ));
+        Some(json!({
+            "confirmationToken": "stale",
+            "timing": "NOW",
+            "campaign": 1,
+            "recipients": ["a@example.com"],
+        })),
+    );
+    let refusal = server
+        .admit(&[&attempt], refused_credentials(), Carriage::sessionless())
+        .unwrap_err();
+    assert!(
+        matches!(refusal, Refusal::Unauthenticated { .. }),
+        "{refusal:?}"
+    );
     // Reads, unknown tools and calls without arguments.
-    assert!(!server.audit_refusal("read", None, &id, None, ErrorCode::UNAUTHORIZED));
-    assert!(!server.audit_refusal("nope", None, &id, None, ErrorCode::UNAUTHORIZED));
-    assert!(server.audit_refusal("purge", None, &id, None, ErrorCode::UNAUTHORIZED));
+    for (name, arguments) in [("read", None), ("nope", None), ("purge", None)] {
+        let message = call(3, name, arguments);
+        assert!(
+            server
+                .admit(&[&message], refused_credentials(), Carriage::sessionless())
+                .is_err()
+        );
+    }
     let records = sink.take();
     assert_eq!(
         summary(&records),
@@ -877,7 +899,7 @@ async fn refusals_before_the_dispatcher_are_audited_like_its_own() {
             (
                 "send_survey".to_owned(),
                 AuditOutcome::Refused,
-                Some("RateLimited".to_owned())
+                Some("Unauthorized".to_owned())
             ),
             (
                 "purge".to_owned(),
@@ -886,10 +908,8 @@ async fn refusals_before_the_dispatcher_are_audited_like_its_own() {
             ),
         ]
     );
-    assert_eq!(records[0].caller.as_deref(), Some("alice"));
-    assert_eq!(records[0].account.as_deref(), Some("acme"));
-    assert_eq!(records[0].request_id, id);
-    assert_eq!(records[1].caller, None);
+    assert_eq!(records[0].caller, None);
+    assert_eq!(records[0].request_id, RequestId::Number(3));
 
     // The dispatcher digests the same call the same way.
     let client = Client::new(server).with_caller(alice());
@@ -902,11 +922,6 @@ async fn refusals_before_the_dispatcher_are_audited_like_its_own() {
     let dispatched = sink.take();
     assert_eq!(dispatched[0].outcome, AuditOutcome::DryRun);
     assert_eq!(dispatched[0].args_digest, records[0].args_digest);
-
-    // Without a sink there is nowhere to write.
-    let (builder, _, _) = survey_server();
-    let unaudited = builder.build().unwrap();
-    assert!(!unaudited.audit_refusal("send_survey", None, &id, None, ErrorCode::UNAUTHORIZED));
 }
 
 #[tokio::test]
@@ -1031,7 +1046,7 @@ async fn over_budget_calls_get_rate_limited_with_retry_information() {
         Client::new(limited.clone()).with_caller(Caller::new("w").with_account("globex"));
     assert!(!stranger.call("whoami", json!({})).await.unwrap().is_error());
 
-    let status = limited.rate_status(client.context()).unwrap();
+    let status = limited.rate_status(client.context().caller()).unwrap();
     assert_eq!((status.limit, status.remaining), (3, 0));
     assert!(status.reset_after_secs() <= 3600);
     assert!(status.reset_at_rfc3339().ends_with('Z'));
@@ -1071,7 +1086,7 @@ async fn the_destructive_budget_is_separate_and_skips_dry_runs() {
     assert_eq!(outbox.sent().len(), 2);
     // Dry runs still work, and count against the general budget only.
     dry_run(&client, "send_survey", survey_args()).await;
-    let status = server.rate_status(client.context()).unwrap();
+    let status = server.rate_status(client.context().caller()).unwrap();
     assert_eq!((status.limit, status.remaining), (100, 96));
 }
 
@@ -1094,16 +1109,18 @@ async fn budgets_are_whole_again_in_the_next_window() {
         Some("RateLimited")
     );
     tokio::time::sleep(Duration::from_millis(150)).await;
-    assert_eq!(server.rate_status(client.context()).unwrap().remaining, 1);
+    assert_eq!(
+        server
+            .rate_status(client.context().caller())
+            .unwrap()
+            .remaining,
+        1
+    );
     assert!(!client.call("tick", json!({})).await.unwrap().is_error());
 }
 
 #[test]
 fn servers_without_a_limiter_report_no_status() {
     let server = scoped_server(ToolListing::All);
-    assert!(
-        server
-            .rate_status(&mcp_tools::RequestContext::new())
-            .is_none()
-    );
+    assert!(server.rate_status(None).is_none());
 }

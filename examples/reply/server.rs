@@ -13,8 +13,8 @@ use std::time::Duration;
 use mcp_tools::rate::{RateKey, WindowRateLimiter};
 use mcp_tools::{BuildError, Caller, Server};
 use mcp_transport_http::auth::{ApiKeys, ProtectedResource};
-use mcp_transport_http::rate::{RateHeaders, RateValue};
-use mcp_transport_http::{McpHttp, McpService, ResponseMode};
+use mcp_transport_http::rate_headers::{RateHeaders, RateValue};
+use mcp_transport_http::{McpService, ResponseMode};
 
 use crate::tools;
 use crate::workspace::Workspace;
@@ -106,7 +106,7 @@ pub fn service(server: Server, config: &Config) -> McpService {
         .authorization_server(AUTHORIZATION_SERVER)
         .scopes(SCOPES)
         .name("Reply.io sandbox MCP");
-    let mut http = McpHttp::builder(server)
+    let mut http = McpService::builder(server)
         .path(ENDPOINT_PATH)
         .response_mode(ResponseMode::Sse)
         .authenticator(keys)

@@ -10,11 +10,11 @@ use mcp_tools::audit::JsonLinesAuditSink;
 use mcp_tools::confirm::DEFAULT_CONFIRMATION_LIFETIME;
 use mcp_tools::rate::{RateKey, WindowRateLimiter};
 use mcp_tools::{Server, ToolListing};
+use mcp_transport_http::McpService;
 use mcp_transport_http::auth::{
     Algorithm, AuthResult, Authentication, Authenticator, DecodingKey, FirstOf,
     OAuthResourceServer, ProtectedResource,
 };
-use mcp_transport_http::{McpHttp, McpService};
 
 use crate::account::Account;
 use crate::catalog::SCOPES;
@@ -109,6 +109,7 @@ pub fn server(account: Account, settings: &Settings) -> Result<Server, Box<dyn s
         .tools(crate::tools::registry())
         .tool_listing(ToolListing::All)
         .require_authentication()
+        .public_discovery(true)
         .pii_read_scope(PII_READ_SCOPE)
         .pii_write_scope(PII_WRITE_SCOPE)
         .confirmation_lifetime(settings.confirmation_lifetime)
@@ -142,11 +143,10 @@ pub fn http(server: Server, settings: &Settings) -> McpService {
                 ),
         ));
     }
-    McpHttp::builder(server)
+    McpService::builder(server)
         .path(MCP_PATH)
         .authenticator(auth)
         .protected_resource(resource)
-        .public_discovery(true)
         .build()
 }
 

@@ -167,11 +167,13 @@ fn definition(
     }
     let call = if content {
         quote_spanned! {finish_span=>
-            (&#p::ArgumentsProbe::<#args_ty>::new()).finish_content(builder, __body)
+            #p::with_argument_check(builder, (&#p::ArgumentsProbe::<#args_ty>::new()).argument_check())
+                .handler_content(__body)
         }
     } else {
         quote_spanned! {finish_span=>
-            (&#p::ArgumentsProbe::<#args_ty>::new()).finish(builder, __body)
+            #p::with_argument_check(builder, (&#p::ArgumentsProbe::<#args_ty>::new()).argument_check())
+                .handler(__body)
         }
     };
     let output_span = read
@@ -197,7 +199,7 @@ fn definition(
         impl #ident {
             #[doc = #doc]
             #vis fn tool() -> #p::Tool {
-                use #p::{FinishPlain as _, FinishValidated as _};
+                use #p::{CheckPlain as _, CheckValidated as _};
                 #local_args
                 #assertions
                 let builder = #builder;

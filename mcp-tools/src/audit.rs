@@ -259,7 +259,7 @@ pub(crate) fn is_refusal(code: &ErrorCode) -> bool {
         ErrorCode::RATE_LIMITED,
     ]
     .contains(code)
-        || crate::confirm::is_confirmation_refusal(code)
+        || crate::error::is_confirmation_refusal(code)
 }
 
 /// Writes the record of one audited call when dropped, so that no path out of
@@ -328,7 +328,7 @@ impl Drop for AuditGuard {
                 .as_ref()
                 .and_then(|c| c.account().map(str::to_owned)),
             tool: self.tool.to_string(),
-            args_digest: crate::canonical::hex(&self.digest),
+            args_digest: crate::signing::hex(&self.digest),
             outcome,
             error_code: code.map(|c| c.as_str().to_owned()),
             duration_ms: u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX),

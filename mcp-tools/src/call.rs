@@ -1,6 +1,9 @@
 //! One `tools/call` through the policy pipeline: permission, rate budget,
 //! argument contract, confirmation token, the handler (panic guard, timeout,
 //! cancellation), dry-run settlement and audit.
+//!
+//! A [`ToolCall`] is a value: built by the dispatcher from the request, run
+//! once, and its outcome returned.
 
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
@@ -11,193 +14,169 @@ use std::time::SystemTime;
 use futures::FutureExt;
 use serde_json::Value;
 
-use crate::audit::{self, AuditGuard};
-use crate::canonical;
-use crate::confirm::{self, Confirmation, Confirmer, Stage, Subject, Tag};
+use crate::confirm::{
+    self, CONFIRMATION_TOKEN_ARGUMENT, Confirmation, Confirmer, Stage, Subject, Tag,
+    take_confirmation_token,
+};
 use crate::context::{CallInner, Cancellation, RequestContext, ToolContext};
-use crate::envelope::call_result;
 use crate::error::{ErrorCode, ToolError};
-use crate::jsonrpc::{ErrorObject, RequestId, Response};
+use crate::jsonrpc::RequestId;
+use crate::policy::Policy;
 use crate::rate::RateClass;
-use crate::server::{CONFIRMATION_TOKEN_ARGUMENT, RegisteredTool, Server};
-use crate::tool::{Effect, Output, Tool};
-use crate::validate::arguments_object;
+use crate::registry::RegisteredTool;
+use crate::signing;
+use crate::tool::{Effect, Output};
 
-impl Server {
-    pub(crate) async fn call_tool(
-        &self,
-        id: RequestId,
-        params: Option<Value>,
-        cx: RequestContext,
-    ) -> Option<Response> {
-        let Some(Value::Object(mut params)) = params else {
-            return Some(Response::error(
-                Some(id),
-                ErrorObject::invalid_params(
-                    "tools/call needs params {\"name\": …, \"arguments\": {…}}",
-                ),
-            ));
-        };
-        let Some(Value::String(name)) = params.remove("name") else {
-            return Some(Response::error(
-                Some(id),
-                ErrorObject::invalid_params(
-                    "tools/call needs \"name\", a string naming a tool from tools/list",
-                ),
-            ));
-        };
-        let Some(&index) = self.inner.by_name.get(name.as_str()) else {
-            return Some(Response::error(
-                Some(id),
-                ErrorObject::invalid_params(format!(
-                    "unknown tool {name:?}; call tools/list for the available tools"
-                )),
-            ));
-        };
-        let mut args = match arguments_object(params.remove("arguments")) {
-            Ok(args) => args,
-            Err(detail) => {
-                return Some(Response::error(
-                    Some(id),
-                    ErrorObject::invalid_params(detail),
-                ));
+/// The calls that are waiting on something, by channel and request id, so
+/// that `notifications/cancelled` can reach them.
+#[derive(Default)]
+pub(crate) struct InFlightCalls(Mutex<HashMap<(Arc<str>, RequestId), Cancellation>>);
+
+impl InFlightCalls {
+    /// Signals the call `id` of `channel`, if it is in flight.
+    pub(crate) fn cancel(&self, channel: Arc<str>, id: RequestId) {
+        if let Some(signal) = self
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&(channel, id))
+        {
+            signal.cancel();
+        }
+    }
+}
+
+/// One call of one tool, ready to run.
+pub(crate) struct ToolCall<'a> {
+    pub(crate) policy: &'a Policy,
+    pub(crate) in_flight: &'a InFlightCalls,
+    pub(crate) registered: &'a RegisteredTool,
+    pub(crate) id: RequestId,
+    pub(crate) progress_token: Option<Value>,
+    pub(crate) cx: RequestContext,
+}
+
+/// What the checks before the handler settled.
+struct Cleared<'a> {
+    pii_clear: bool,
+    confirmation: Option<(Confirmation, SubjectTags, &'a Confirmer)>,
+}
+
+impl<'a> ToolCall<'a> {
+    /// Runs the call. `None` means the client cancelled it.
+    ///
+    /// Calls of destructive and confirm tools are audited whichever way they
+    /// end, also when this future is dropped.
+    pub(crate) async fn run(self, mut args: Value) -> Option<Result<Output, ToolError>> {
+        let tool = &self.registered.tool;
+        let token = take_confirmation_token(tool, &mut args);
+        let mut audit = self.policy.audit(
+            self.registered,
+            self.cx.caller.as_ref(),
+            &self.id,
+            signing::digest(&args),
+        );
+        let cleared = match self.clear(&mut args, token).await {
+            Ok(cleared) => cleared,
+            Err(refusal) => {
+                if let Some(guard) = &mut audit {
+                    guard.finish(Err(&refusal), false);
+                }
+                return Some(Err(refusal));
             }
         };
-        let progress_token = params
-            .get("_meta")
-            .and_then(|m| m.get("progressToken"))
-            .filter(|t| t.is_string() || t.is_number())
-            .cloned();
-        let registered = &self.inner.tools[index];
-        let version = cx.protocol_version;
-        let outcome = self
-            .run(registered, &mut args, id.clone(), progress_token, cx)
-            .await?;
-        Some(Response::result(id, call_result(version, outcome)))
-    }
-
-    /// Runs one call through the policy pipeline. `None` means the client cancelled it.
-    ///
-    /// Permission → rate budget → argument contract → confirmation token →
-    /// handler (panic guard, timeout, cancellation) → dry-run settlement. Calls
-    /// of destructive and confirm tools are audited whichever way they end.
-    async fn run(
-        &self,
-        registered: &RegisteredTool,
-        args: &mut Value,
-        id: RequestId,
-        progress_token: Option<Value>,
-        cx: RequestContext,
-    ) -> Option<Result<Output, ToolError>> {
-        let tool = &registered.tool;
-        let token = take_confirmation_token(tool, args);
-        let mut audit = match &self.inner.audit_sink {
-            Some(sink) if audit::is_audited(tool) => Some(AuditGuard::new(
-                sink.clone(),
-                cx.caller.clone(),
-                registered.name.clone(),
-                id.clone(),
-                canonical::digest(args),
-            )),
-            _ => None,
-        };
-        let mut dry_run = false;
-        let outcome = self
-            .pipeline(
-                registered,
-                args,
-                token,
-                id,
-                progress_token,
-                cx,
-                &mut audit,
-                &mut dry_run,
-            )
-            .await;
+        if let Some(guard) = &mut audit {
+            guard.set_digest(signing::digest(&args));
+        }
+        let dry_run = cleared
+            .confirmation
+            .as_ref()
+            .is_some_and(|(handle, _, _)| handle.is_dry_run());
+        let outcome = self.execute(args, cleared).await;
         if let (Some(guard), Some(outcome)) = (&mut audit, &outcome) {
             guard.finish(outcome.as_ref().map(|_| ()), dry_run);
         }
-        // Dropping the guard writes the record (also when this future is dropped).
-        drop(audit);
         outcome
     }
 
-    #[allow(clippy::too_many_arguments)]
-    async fn pipeline(
+    /// Permission → token shape → rate budget → argument contract →
+    /// confirmation token.
+    async fn clear(
         &self,
-        registered: &RegisteredTool,
         args: &mut Value,
         token: Option<Value>,
-        id: RequestId,
-        progress_token: Option<Value>,
-        cx: RequestContext,
-        audit: &mut Option<AuditGuard>,
-        dry_run: &mut bool,
-    ) -> Option<Result<Output, ToolError>> {
-        let tool = &registered.tool;
-        if let Err(refusal) = self.permission(tool, &cx) {
-            return Some(Err(refusal));
-        }
+    ) -> Result<Cleared<'a>, ToolError> {
+        let policy: &'a Policy = self.policy;
+        let tool = &self.registered.tool;
+        let caller = self.cx.caller.as_ref();
+        self.policy
+            .permission(tool, caller)
+            .map_err(|denial| denial.to_tool_error(&tool.name))?;
         let token = match token {
             None | Some(Value::Null) => None,
             Some(Value::String(token)) if !token.trim().is_empty() => Some(token),
             Some(_) => {
-                return Some(Err(ToolError::invalid_arguments(format!(
+                return Err(ToolError::invalid_arguments(format!(
                     "Tool '{}': {CONFIRMATION_TOKEN_ARGUMENT} must be the ConfirmationToken string a dry run \
                      returned; leave it out to get a dry run and a token",
                     tool.name
-                ))));
+                )));
             }
         };
-        if let Some(limiter) = &self.inner.rate_limiter {
+        if let Some(limiter) = &self.policy.rate_limiter {
             let acts = !tool.confirm || token.is_some();
             let class = if acts && tool.effect == Some(Effect::Destructive) {
                 RateClass::Destructive
             } else {
                 RateClass::Call
             };
-            if let Err(exceeded) = limiter.acquire(cx.caller.as_ref(), class) {
-                return Some(Err(exceeded.to_tool_error()));
-            }
+            limiter
+                .acquire(caller, class)
+                .map_err(|exceeded| exceeded.to_tool_error())?;
         }
-        if let Err(invalid) = registered.contract.check(args) {
-            return Some(Err(invalid));
+        self.registered.contract.check(args)?;
+        let pii_clear = self.policy.pii_clear(caller);
+        if !tool.confirm {
+            return Ok(Cleared {
+                pii_clear,
+                confirmation: None,
+            });
         }
-        let pii_clear = match &self.inner.pii_read_scope {
-            None => true,
-            Some(scope) => cx.caller.as_ref().is_some_and(|c| c.has_scope(scope)),
+        let Some(confirmer) = &policy.confirmer else {
+            return Err(ToolError::internal(
+                "the server has no confirmation authority; this is a server bug",
+            ));
         };
-        let mut confirmation = None;
-        if tool.confirm || audit.is_some() {
-            let digest = canonical::digest(args);
-            if let Some(guard) = audit {
-                guard.set_digest(digest);
+        let tags = SubjectTags {
+            tool: self.registered.confirm_tag,
+            caller: confirm::caller_tag(caller),
+            arguments: confirm::arguments_tag(&signing::digest(args)),
+        };
+        let stage = match token {
+            None => Stage::DryRun,
+            Some(token) => {
+                Stage::Confirmed(verify(confirmer, &token, &tags.subject(&tool.name)).await?)
             }
-            if tool.confirm {
-                let Some(confirmer) = &self.inner.confirmer else {
-                    return Some(Err(ToolError::internal(
-                        "the server has no confirmation authority; this is a server bug",
-                    )));
-                };
-                let tags = SubjectTags {
-                    tool: registered.confirm_tag,
-                    caller: confirm::caller_tag(cx.caller.as_ref()),
-                    arguments: confirm::arguments_tag(&digest),
-                };
-                let stage = match token {
-                    None => Stage::DryRun,
-                    Some(token) => {
-                        match verify(confirmer, &token, &tags.subject(&tool.name)).await {
-                            Ok(claims) => Stage::Confirmed(claims),
-                            Err(refusal) => return Some(Err(refusal)),
-                        }
-                    }
-                };
-                *dry_run = matches!(stage, Stage::DryRun);
-                let handle = Confirmation::new(stage, pii_clear, confirmer.replay.clone());
-                confirmation = Some((handle, tags, confirmer));
-            }
-        }
+        };
+        let handle = Confirmation::new(stage, pii_clear, confirmer.replay.clone());
+        Ok(Cleared {
+            pii_clear,
+            confirmation: Some((handle, tags, confirmer)),
+        })
+    }
+
+    /// The handler, guarded against panics, bounded by the timeout and
+    /// stopped by cancellation; then a confirm tool's settlement.
+    async fn execute(self, args: Value, cleared: Cleared<'a>) -> Option<Result<Output, ToolError>> {
+        let Self {
+            policy,
+            in_flight,
+            registered,
+            id,
+            progress_token,
+            cx,
+        } = self;
+        let tool = &registered.tool;
         let cancellation = cx.cancellation.clone();
         let key = (cx.channel_key(), id.clone());
         let tool_cx = ToolContext {
@@ -206,17 +185,16 @@ impl Server {
                 request: cx,
                 request_id: id,
                 progress_token,
-                pii_clear,
-                state: self.inner.state.clone(),
-                extensions: Mutex::default(),
+                pii_clear: cleared.pii_clear,
+                state: policy.state.clone(),
+                attached: cleared
+                    .confirmation
+                    .as_ref()
+                    .map(|(handle, _, _)| Box::new(handle.clone()) as _),
             }),
         };
-        if let Some((handle, _, _)) = &confirmation {
-            tool_cx.insert_extension(handle.clone());
-        }
-        let started = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            tool.handler.call(std::mem::take(args), tool_cx)
-        }));
+        let started =
+            std::panic::catch_unwind(AssertUnwindSafe(|| tool.handler.call(args, tool_cx)));
         let future = match started {
             Ok(Ok(future)) => future,
             Ok(Err(error)) => return Some(Err(error)),
@@ -233,9 +211,8 @@ impl Server {
                 Some(done.unwrap_or_else(|panic| Err(panicked(&tool.name, &*panic))))
             }
             Poll::Pending => {
-                let _in_flight =
-                    InFlight::register(&self.inner.in_flight, key, cancellation.clone());
-                let limit = tool.timeout.unwrap_or(self.inner.default_timeout);
+                let _in_flight = InFlight::register(in_flight, key, cancellation.clone());
+                let limit = tool.timeout.unwrap_or(policy.default_timeout);
                 tokio::select! {
                     biased;
                     () = cancellation.cancelled() => None,
@@ -255,23 +232,12 @@ impl Server {
                 }
             }
         };
-        match (finished, confirmation) {
+        match (finished, cleared.confirmation) {
             (Some(result), Some((handle, tags, confirmer))) => {
                 Some(settle(confirmer, &handle, &tags.subject(&tool.name), result).await)
             }
             (finished, _) => finished,
         }
-    }
-}
-
-/// Takes the confirmation token out of a confirm tool's arguments; other
-/// tools keep it, so their argument contract refuses it as unknown.
-pub(crate) fn take_confirmation_token(tool: &Tool, args: &mut Value) -> Option<Value> {
-    if tool.confirm {
-        args.as_object_mut()
-            .and_then(|a| a.remove(CONFIRMATION_TOKEN_ARGUMENT))
-    } else {
-        None
     }
 }
 
@@ -350,40 +316,6 @@ async fn settle(
     result
 }
 
-impl Server {
-    /// Whether the caller may call the tool: authenticated when the server
-    /// requires it, and holding every scope the tool declares.
-    pub(crate) fn permission(&self, tool: &Tool, cx: &RequestContext) -> Result<(), ToolError> {
-        if !tool.requires_auth {
-            return Ok(());
-        }
-        let caller = match &cx.caller {
-            Some(caller) => Some(caller),
-            None if self.inner.authentication_required => {
-                return Err(ToolError::unauthorized(format!(
-                    "Tool '{}' needs an authenticated caller; send credentials with the request",
-                    tool.name
-                )));
-            }
-            None => None,
-        };
-        let missing: Vec<&str> = tool
-            .scopes()
-            .filter(|s| !caller.is_some_and(|c| c.has_scope(s)))
-            .collect();
-        if missing.is_empty() {
-            Ok(())
-        } else {
-            Err(ToolError::forbidden(format!(
-                "Tool '{}' needs the scope(s) {}, which this connection does not have; \
-                 reconnect with credentials that grant them, or ask an administrator",
-                tool.name,
-                missing.join(", ")
-            )))
-        }
-    }
-}
-
 fn panicked(tool: &str, panic: &(dyn std::any::Any + Send)) -> ToolError {
     let detail = panic
         .downcast_ref::<&str>()
@@ -398,17 +330,14 @@ fn panicked(tool: &str, panic: &(dyn std::any::Any + Send)) -> ToolError {
 }
 
 struct InFlight<'a> {
-    map: &'a Mutex<HashMap<(Arc<str>, RequestId), Cancellation>>,
+    map: &'a InFlightCalls,
     key: Option<(Arc<str>, RequestId)>,
 }
 
 impl<'a> InFlight<'a> {
-    fn register(
-        map: &'a Mutex<HashMap<(Arc<str>, RequestId), Cancellation>>,
-        key: (Arc<str>, RequestId),
-        signal: Cancellation,
-    ) -> Self {
-        map.lock()
+    fn register(map: &'a InFlightCalls, key: (Arc<str>, RequestId), signal: Cancellation) -> Self {
+        map.0
+            .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .insert(key.clone(), signal);
         Self {
@@ -422,6 +351,7 @@ impl Drop for InFlight<'_> {
     fn drop(&mut self) {
         if let Some(key) = self.key.take() {
             self.map
+                .0
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .remove(&key);

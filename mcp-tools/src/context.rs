@@ -364,7 +364,9 @@ pub(crate) struct CallInner {
     pub(crate) progress_token: Option<Value>,
     pub(crate) pii_clear: bool,
     pub(crate) state: Arc<StateMap>,
-    pub(crate) extensions: std::sync::Mutex<http::Extensions>,
+    /// What the call pipeline hands to extractors (a confirm tool's
+    /// `Confirmation`), type-erased so that this module stays below `confirm`.
+    pub(crate) attached: Option<Box<dyn Any + Send + Sync>>,
 }
 
 impl fmt::Debug for ToolContext {
@@ -523,23 +525,9 @@ impl ToolContext {
         }
     }
 
-    /// Per-call values that layers of the SDK attach (the confirmation state, for one).
-    pub fn extension<T: Clone + Send + Sync + 'static>(&self) -> Option<T> {
-        self.inner
-            .extensions
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get::<T>()
-            .cloned()
-    }
-
-    /// Attaches a per-call value.
-    pub fn insert_extension<T: Clone + Send + Sync + 'static>(&self, value: T) {
-        self.inner
-            .extensions
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(value);
+    /// The confirmation state the call pipeline attached to a confirm tool's call.
+    pub(crate) fn attached<T: 'static>(&self) -> Option<&T> {
+        self.inner.attached.as_deref()?.downcast_ref()
     }
 }
 

@@ -1,45 +1,56 @@
 //! The dispatcher: one JSON-RPC message in, at most one response out.
 
-use std::sync::PoisonError;
+use std::sync::Arc;
 
 use serde_json::value::RawValue;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
-use crate::context::RequestContext;
+use crate::admission::Admission;
+use crate::call::{InFlightCalls, ToolCall};
+use crate::context::{Caller, RequestContext};
+use crate::envelope::call_result;
+use crate::input::{InputPeer, InputRound, StateSigner, call_digest};
 use crate::jsonrpc::{
-    self, ErrorObject, Message, Notification, Request, RequestId, Response, raw_json,
+    ErrorObject, Message, Notification, Request, RequestId, Response, code, raw_json,
 };
+use crate::listing::Listing;
+use crate::policy::Policy;
+use crate::protocol::ServerInfo;
 use crate::protocol::{LogLevel, META_PROTOCOL_VERSION, ProtocolVersion, method};
-use crate::server::Server;
+use crate::registry::Registry;
+use crate::validate::arguments_object;
 
-impl Server {
-    /// Parses a body and handles it: the convenience entry for transports that
-    /// accept exactly one message per body.
-    ///
-    /// Returns the serialised response, or `None` for notifications, responses
-    /// and cancelled requests.
-    pub async fn handle_bytes(&self, body: &[u8], cx: RequestContext) -> Option<Vec<u8>> {
-        match jsonrpc::parse(body) {
-            Err(response) => Some(response.to_bytes()),
-            Ok(jsonrpc::Incoming::Single(message)) => {
-                self.handle(message, cx).await.map(|r| r.to_bytes())
-            }
-            Ok(jsonrpc::Incoming::Batch(_)) => Some(
-                Response::error(
-                    None,
-                    ErrorObject::invalid_request("JSON-RPC batches are not accepted here"),
-                )
-                .to_bytes(),
-            ),
+/// What a server is made of once built: the registry, the policy and the
+/// state of calls in flight. [`Server`](crate::Server) shares one.
+pub(crate) struct Dispatcher {
+    pub(crate) info: ServerInfo,
+    pub(crate) instructions: Option<String>,
+    pub(crate) registry: Registry,
+    pub(crate) listing: Listing,
+    pub(crate) policy: Policy,
+    pub(crate) in_flight: InFlightCalls,
+    pub(crate) request_state: StateSigner,
+}
+
+/// The answer to `initialize`, with the version it settled on.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Initialized {
+    /// The JSON-RPC response to send.
+    pub response: Response,
+    /// The negotiated protocol version; `None` when `initialize` was refused.
+    pub version: Option<ProtocolVersion>,
+}
+
+impl Dispatcher {
+    pub(crate) fn admission(&self) -> Admission<'_> {
+        Admission {
+            registry: &self.registry,
+            policy: &self.policy,
         }
     }
 
-    /// Handles one message.
-    ///
-    /// Returns the response to a request; `None` for notifications, for responses
-    /// (transports route those to the waiting tool) and for requests cancelled
-    /// before they finished.
-    pub async fn handle(&self, message: Message, cx: RequestContext) -> Option<Response> {
+    pub(crate) async fn handle(&self, message: Message, cx: RequestContext) -> Option<Response> {
         match message {
             Message::Request(request) => self.handle_request(request, cx).await,
             Message::Notification(notification) => {
@@ -54,22 +65,13 @@ impl Server {
         if notification.method != method::CANCELLED {
             return;
         }
-        let Some(id) = notification
+        if let Some(id) = notification
             .params
             .as_ref()
             .and_then(|p| p.get("requestId"))
             .and_then(|id| serde_json::from_value::<RequestId>(id.clone()).ok())
-        else {
-            return;
-        };
-        let key = (cx.channel_key(), id);
-        let in_flight = self
-            .inner
-            .in_flight
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        if let Some(signal) = in_flight.get(&key) {
-            signal.cancel();
+        {
+            self.in_flight.cancel(cx.channel_key(), id);
         }
     }
 
@@ -86,13 +88,10 @@ impl Server {
                 Err(e) => {
                     return Some(Response::error(
                         Some(id),
-                        ErrorObject::new(
-                            jsonrpc::code::UNSUPPORTED_PROTOCOL_VERSION,
-                            e.to_string(),
-                        )
-                        .with_data(
-                            json!({"supported": ProtocolVersion::ALL.map(ProtocolVersion::as_str)}),
-                        ),
+                        ErrorObject::new(code::UNSUPPORTED_PROTOCOL_VERSION, e.to_string())
+                            .with_data(
+                                json!({"supported": ProtocolVersion::ALL.map(ProtocolVersion::as_str)}),
+                            ),
                     ));
                 }
             }
@@ -100,8 +99,13 @@ impl Server {
         let version = cx.protocol_version;
         let outcome = match method.as_str() {
             method::TOOLS_CALL => return self.call_tool(id, params, cx).await,
-            method::TOOLS_LIST => self.list_tools(params.as_ref(), &cx),
-            method::INITIALIZE if !version.is_stateless() => self.initialize(params.as_ref()),
+            method::TOOLS_LIST => {
+                self.listing
+                    .list(&self.registry, &self.policy, params.as_ref(), &cx)
+            }
+            method::INITIALIZE if !version.is_stateless() => {
+                self.initialize(params.as_ref()).map(|(result, _)| result)
+            }
             method::PING if !version.is_stateless() => Ok(raw_json("{}".into())),
             method::DISCOVER => Ok(self.discover()),
             method::SET_LEVEL if !version.is_stateless() => set_level(params.as_ref(), &cx),
@@ -113,11 +117,129 @@ impl Server {
         })
     }
 
+    /// Parses `tools/call` params and runs the call; on 2026-07-28, with the
+    /// answers of earlier rounds, and `input_required` when the tool asks for more.
+    async fn call_tool(
+        &self,
+        id: RequestId,
+        params: Option<Value>,
+        mut cx: RequestContext,
+    ) -> Option<Response> {
+        let refuse = |detail: String| {
+            Some(Response::error(
+                Some(id.clone()),
+                ErrorObject::invalid_params(detail),
+            ))
+        };
+        let Some(Value::Object(mut params)) = params else {
+            return refuse("tools/call needs params {\"name\": …, \"arguments\": {…}}".into());
+        };
+        let Some(Value::String(name)) = params.remove("name") else {
+            return refuse(
+                "tools/call needs \"name\", a string naming a tool from tools/list".into(),
+            );
+        };
+        let Some(registered) = self.registry.get(&name) else {
+            return refuse(format!(
+                "unknown tool {name:?}; call tools/list for the available tools"
+            ));
+        };
+        let version = cx.protocol_version;
+        let round = if version.is_stateless() {
+            let caller = cx.caller.as_ref().map(Caller::id);
+            let (answers, digest) = match self.prior_answers(&name, &mut params, caller) {
+                Ok(found) => found,
+                Err(error) => return Some(Response::error(Some(id), error)),
+            };
+            let round = Arc::new(InputRound::new(
+                answers,
+                cx.client_capabilities.clone(),
+                cx.cancellation.clone(),
+            ));
+            cx.peer = Some(Arc::new(InputPeer {
+                round: round.clone(),
+                transport: cx.peer.take(),
+            }));
+            Some((round, digest))
+        } else {
+            None
+        };
+        let args = match arguments_object(params.remove("arguments")) {
+            Ok(args) => args,
+            Err(detail) => return refuse(detail.to_string()),
+        };
+        let progress_token = params
+            .get("_meta")
+            .and_then(|m| m.get("progressToken"))
+            .filter(|t| t.is_string() || t.is_number())
+            .cloned();
+        let caller = cx.caller.as_ref().map(|c| c.id().to_owned());
+        let call = ToolCall {
+            policy: &self.policy,
+            in_flight: &self.in_flight,
+            registered,
+            id: id.clone(),
+            progress_token,
+            cx,
+        };
+        match call.run(args).await {
+            Some(outcome) => Some(Response::result(id, call_result(version, outcome))),
+            None => {
+                let (round, digest) = round?;
+                let asked = round.take_asked()?;
+                let state = self.request_state.sign(
+                    caller.as_deref(),
+                    method::TOOLS_CALL,
+                    &digest,
+                    round.answers().clone(),
+                );
+                let result = json!({
+                    "resultType": "input_required",
+                    "inputRequests": asked,
+                    "requestState": state,
+                });
+                Some(Response::result(id, raw_json(result.to_string())))
+            }
+        }
+    }
+
+    /// The answers a 2026-07-28 retry brings: those signed into `requestState`
+    /// plus the new `inputResponses`.
+    fn prior_answers(
+        &self,
+        name: &str,
+        params: &mut Map<String, Value>,
+        caller: Option<&str>,
+    ) -> Result<(Map<String, Value>, String), ErrorObject> {
+        let digest = call_digest(name, params.get("arguments"));
+        let mut answers = match params.remove("requestState") {
+            None => Map::new(),
+            Some(Value::String(state)) => {
+                self.request_state
+                    .verify(&state, caller, method::TOOLS_CALL, &digest)?
+            }
+            Some(_) => return Err(ErrorObject::invalid_params("requestState must be a string")),
+        };
+        match params.remove("inputResponses") {
+            None => {}
+            Some(Value::Object(responses)) => answers.extend(responses),
+            Some(_) => {
+                return Err(ErrorObject::invalid_params(
+                    "inputResponses must be an object keyed by the inputRequests keys",
+                ));
+            }
+        }
+        Ok((answers, digest))
+    }
+
     fn capabilities() -> Value {
         json!({"tools": {"listChanged": false}, "logging": {}})
     }
 
-    fn initialize(&self, params: Option<&Value>) -> Result<Box<RawValue>, ErrorObject> {
+    pub(crate) fn initialize(
+        &self,
+        params: Option<&Value>,
+    ) -> Result<(Box<RawValue>, ProtocolVersion), ErrorObject> {
         let requested = params
             .and_then(|p| p.get("protocolVersion"))
             .and_then(Value::as_str)
@@ -128,22 +250,22 @@ impl Server {
         let mut result = json!({
             "protocolVersion": version,
             "capabilities": Self::capabilities(),
-            "serverInfo": self.inner.info,
+            "serverInfo": self.info,
         });
-        if let Some(instructions) = &self.inner.instructions {
+        if let Some(instructions) = &self.instructions {
             result["instructions"] = instructions.clone().into();
         }
-        Ok(raw_json(result.to_string()))
+        Ok((raw_json(result.to_string()), version))
     }
 
     fn discover(&self) -> Box<RawValue> {
         let mut result = json!({
             "supportedVersions": ProtocolVersion::ALL.map(ProtocolVersion::as_str),
             "capabilities": Self::capabilities(),
-            "serverInfo": self.inner.info,
+            "serverInfo": self.info,
             "resultType": "complete",
         });
-        if let Some(instructions) = &self.inner.instructions {
+        if let Some(instructions) = &self.instructions {
             result["instructions"] = instructions.clone().into();
         }
         raw_json(result.to_string())

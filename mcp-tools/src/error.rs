@@ -49,6 +49,18 @@ impl ErrorCode {
     pub const TIMEOUT: Self = Self::custom("Timeout");
     /// The client cancelled the call before it finished.
     pub const CANCELLED: Self = Self::custom("Cancelled");
+    /// The confirmation token is malformed, forged or was signed with another secret.
+    pub const CONFIRMATION_INVALID: Self = Self::custom("ConfirmationInvalid");
+    /// The confirmation token was issued by the dry run of another tool.
+    pub const CONFIRMATION_WRONG_TOOL: Self = Self::custom("ConfirmationWrongTool");
+    /// The confirmation token was issued to another caller or account.
+    pub const CONFIRMATION_WRONG_CALLER: Self = Self::custom("ConfirmationWrongCaller");
+    /// The confirmation token is past its lifetime.
+    pub const CONFIRMATION_EXPIRED: Self = Self::custom("ConfirmationExpired");
+    /// The arguments differ from those the confirmation token was issued for.
+    pub const CONFIRMATION_ARGUMENTS_CHANGED: Self = Self::custom("ConfirmationArgumentsChanged");
+    /// The confirmation token already confirmed an execution.
+    pub const CONFIRMATION_ALREADY_USED: Self = Self::custom("ConfirmationAlreadyUsed");
 
     /// A code of the server's own domain, such as `NoEmailAccounts`.
     pub const fn custom(code: &'static str) -> Self {
@@ -64,6 +76,19 @@ impl ErrorCode {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// Whether an error code is one of the confirmation refusals.
+pub(crate) fn is_confirmation_refusal(code: &ErrorCode) -> bool {
+    [
+        ErrorCode::CONFIRMATION_INVALID,
+        ErrorCode::CONFIRMATION_WRONG_TOOL,
+        ErrorCode::CONFIRMATION_WRONG_CALLER,
+        ErrorCode::CONFIRMATION_EXPIRED,
+        ErrorCode::CONFIRMATION_ARGUMENTS_CHANGED,
+        ErrorCode::CONFIRMATION_ALREADY_USED,
+    ]
+    .contains(code)
 }
 
 impl fmt::Debug for ErrorCode {
@@ -179,3 +204,61 @@ impl fmt::Display for ToolError {
 }
 
 impl std::error::Error for ToolError {}
+
+/// Why a server could not be built.
+///
+/// ```
+/// use mcp_tools::{BuildErrorKind, Server, Tool, ToolContext, ToolResult, NoArguments};
+///
+/// let tool = || Tool::builder("same").description("A tool.").read_only()
+///     .handler(|_: NoArguments, _: ToolContext| async { ToolResult::Ok(()) });
+/// let err = Server::builder("demo", "1.0.0").tool(tool()).tool(tool()).build().unwrap_err();
+/// assert_eq!(err.kind(), BuildErrorKind::DuplicateName);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildError {
+    kind: BuildErrorKind,
+    message: String,
+}
+
+/// The kinds of [`BuildError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BuildErrorKind {
+    /// A tool name is empty, too long or has characters outside `[A-Za-z0-9_.-]`.
+    InvalidName,
+    /// Two tools share a name.
+    DuplicateName,
+    /// A tool has no description.
+    MissingDescription,
+    /// A tool declares none of read-only, additive or destructive.
+    MissingEffect,
+    /// A confirmation tool does not write.
+    ConfirmWithoutWrite,
+    /// A tool needs shared state the server does not have.
+    MissingState,
+    /// A tool's schema cannot be published or enforced.
+    InvalidSchema,
+    /// A server setting is unusable (a confirmation secret that is too short,
+    /// no OS randomness for the default one).
+    InvalidConfiguration,
+}
+
+impl BuildError {
+    pub(crate) fn new(kind: BuildErrorKind, message: String) -> Self {
+        Self { kind, message }
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> BuildErrorKind {
+        self.kind
+    }
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for BuildError {}

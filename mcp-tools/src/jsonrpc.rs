@@ -143,6 +143,10 @@ pub mod code {
     pub const HEADER_MISMATCH: i32 = -32020;
     /// The requested protocol version is not supported (2026-07-28).
     pub const UNSUPPORTED_PROTOCOL_VERSION: i32 = -32022;
+    /// -32021: the request needs a client capability the client did not declare (2026-07-28).
+    pub const MISSING_REQUIRED_CLIENT_CAPABILITY: i32 = -32021;
+    /// -32800: the client cancelled the request before it finished.
+    pub const REQUEST_CANCELLED: i32 = -32800;
 }
 
 /// A JSON-RPC error object: `{"code":…,"message":…,"data":…}`.

@@ -111,7 +111,7 @@
 //! What makes a server safe to point at production data is declared on the
 //! tool and enforced by the dispatcher, in this order, before the tool runs:
 //!
-//! 1. **Identity and scopes.** A [`RequestContext`] carries the [`Caller`]
+//! 1. **Identity and scopes.** A [`transport::RequestContext`] carries the [`Caller`]
 //!    (identity, account, scopes). A call to a tool without its
 //!    [`scopes`](ToolBuilder::scopes) gets a `Forbidden` envelope naming the
 //!    missing ones; with [`ServerBuilder::require_authentication`], a call
@@ -143,21 +143,28 @@
 //! |----------|---------|--------------|
 //! | `macros` | yes     | the `#[tool]` attribute macro |
 
+mod admission;
 mod batch;
+mod builder;
 mod call;
-mod canonical;
 mod client;
 mod context;
 mod dispatch;
 mod envelope;
 mod error;
+mod input;
+mod jsonrpc;
 mod listing;
 #[cfg(feature = "macros")]
 mod macro_support;
 mod paging;
 mod patch;
+mod policy;
+mod protocol;
+mod registry;
 mod schema;
 mod server;
+mod signing;
 mod timestamp;
 mod tool;
 mod validate;
@@ -165,33 +172,28 @@ mod validate;
 pub mod audit;
 pub mod confirm;
 pub mod content;
-pub mod jsonrpc;
 pub mod pii;
-pub mod protocol;
 pub mod rate;
 
 pub use batch::{
     Batch, BatchLabel, BatchOutcome, BatchSizeError, Ids, MAX_BATCH_SIZE, NotProcessed,
 };
+pub use builder::{
+    DEFAULT_LIST_PAGE_SIZE, DEFAULT_REQUEST_STATE_TTL, DEFAULT_TOOL_TIMEOUT, ServerBuilder,
+};
 pub use client::{CallOutcome, Client};
 pub use confirm::Confirmation;
 pub use content::{Content, IntoContent};
-pub use context::{
-    Caller, Cancellation, FromToolContext, LogLevelHandle, Peer, RequestContext, State, ToolContext,
-};
+pub use context::{Caller, FromToolContext, State, ToolContext};
 pub use envelope::envelope;
-pub use error::{ErrorCode, ToolError, ToolResult};
+pub use error::{BuildError, BuildErrorKind, ErrorCode, ToolError, ToolResult};
 pub use paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, Paging};
 pub use patch::ApplyPatch;
 pub use pii::{Pii, PiiKind};
-pub use protocol::{LogLevel, ProtocolVersion};
-pub use schema::Strictness;
-pub use server::{
-    BuildError, BuildErrorKind, CONFIRMATION_TOKEN_ARGUMENT, DEFAULT_LIST_PAGE_SIZE,
-    DEFAULT_TOOL_TIMEOUT, Server, ServerBuilder, ServerInfo, ToolInfo, ToolListing,
-    validate_tool_name,
-};
-pub use tool::{Effect, NoArguments, Tool, ToolAnnotations, ToolBuilder};
+pub use protocol::{LogLevel, ProtocolVersion, ServerInfo};
+pub use registry::{ToolInfo, ToolListing, validate_tool_name};
+pub use server::Server;
+pub use tool::{Effect, NoArguments, Tool, ToolAnnotations, ToolBuilder, ToolFn};
 pub use validate::Validate;
 
 #[cfg(feature = "macros")]
@@ -201,6 +203,35 @@ pub use mcp_tools_macros::tool;
 pub use schemars;
 pub use serde_json;
 
+/// What a transport author needs beyond the tool author's API: the message
+/// model, the per-request context, and admission.
+///
+/// A transport turns bytes into [`jsonrpc::Message`]s and, for each request
+/// body:
+///
+/// 1. asks [`Server::admit`] with the [`Credentials`](crate::transport::Credentials) it found and how the
+///    request is carried ([`Carriage`](crate::transport::Carriage)), and maps a [`Refusal`](crate::transport::Refusal) to its wire
+///    (over HTTP: 401 with a challenge, 403 `insufficient_scope`, 429);
+/// 2. builds a [`RequestContext`](crate::transport::RequestContext) (caller, protocol version, the [`Peer`](crate::transport::Peer) that
+///    carries notifications, a [`Cancellation`](crate::transport::Cancellation)) and calls [`Server::handle`];
+/// 3. reports [`Server::rate_after`] with the answer.
+///
+/// The policy (who may call, what it costs, what is audited) is the server's:
+/// a transport never decides it.
+pub mod transport {
+    pub use crate::admission::{Admitted, Carriage, Credentials, Refusal};
+    pub use crate::context::{Cancellation, LogLevelHandle, Peer, RequestContext};
+    pub use crate::dispatch::Initialized;
+    /// JSON-RPC 2.0 messages as MCP uses them.
+    pub mod jsonrpc {
+        pub use crate::jsonrpc::*;
+    }
+    pub use crate::protocol::{
+        META_CLIENT_CAPABILITIES, META_LOG_LEVEL, META_PROTOCOL_VERSION, method,
+    };
+    pub use crate::rate::RateStatus;
+}
+
 /// Items the `#[tool]` macro expands to. Not public API: no stability promise.
 #[doc(hidden)]
 pub mod __private {
@@ -209,7 +240,8 @@ pub mod __private {
     pub use crate::error::ToolError;
     #[cfg(feature = "macros")]
     pub use crate::macro_support::{
-        ArgumentsProbe, FinishPlain, FinishValidated, assert_arguments, assert_content, assert_data,
+        ArgumentsProbe, CheckPlain, CheckValidated, assert_arguments, assert_content, assert_data,
+        with_argument_check,
     };
     pub use crate::tool::{NoArguments, Tool, ToolBuilder};
     pub use crate::validate::Validate;

@@ -6,11 +6,12 @@ use serde_json::value::RawValue;
 
 use crate::context::RequestContext;
 use crate::jsonrpc::{ErrorObject, raw_json};
+use crate::policy::Policy;
 use crate::protocol::ProtocolVersion;
-use crate::server::{RegisteredTool, Server, ToolListing};
+use crate::registry::{RegisteredTool, Registry, ToolListing};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ListingVariant {
+enum ListingVariant {
     /// 2025-03-26: no `outputSchema`.
     Plain,
     /// 2025-06-18 and 2025-11-25.
@@ -20,7 +21,7 @@ pub(crate) enum ListingVariant {
 }
 
 impl ListingVariant {
-    pub(crate) const ALL: [Self; 3] = [Self::Plain, Self::Structured, Self::Stateless];
+    const ALL: [Self; 3] = [Self::Plain, Self::Structured, Self::Stateless];
 
     fn of(version: ProtocolVersion) -> Self {
         if version.is_stateless() {
@@ -33,7 +34,7 @@ impl ListingVariant {
     }
 }
 
-pub(crate) fn list_page(
+fn list_page(
     tools: &[RegisteredTool],
     indices: &[usize],
     variant: ListingVariant,
@@ -67,36 +68,71 @@ fn decode_cursor(cursor: &str, page_size: usize, len: usize) -> Option<usize> {
     (offset % page_size == 0 && offset < len).then_some(offset)
 }
 
-impl Server {
-    pub(crate) fn list_tools(
+/// How `tools/list` answers: the mode, the page size, and for
+/// [`ToolListing::All`] every page serialised once.
+pub(crate) struct Listing {
+    mode: ToolListing,
+    page_size: usize,
+    pages: [Vec<Box<RawValue>>; 3],
+}
+
+impl Listing {
+    /// Serialises the pages of `registry`, `page_size` tools each.
+    pub(crate) fn new(registry: &Registry, mode: ToolListing, page_size: usize) -> Self {
+        let tools = registry.all();
+        let everyone: Vec<usize> = (0..tools.len()).collect();
+        let pages = ListingVariant::ALL.map(|variant| {
+            everyone
+                .chunks(page_size)
+                .enumerate()
+                .map(|(n, chunk)| {
+                    let next = (n + 1) * page_size;
+                    list_page(tools, chunk, variant, (next < tools.len()).then_some(next))
+                })
+                .collect::<Vec<_>>()
+        });
+        Self {
+            mode,
+            page_size,
+            pages,
+        }
+    }
+
+    /// Answers `tools/list`.
+    pub(crate) fn list(
         &self,
+        registry: &Registry,
+        policy: &Policy,
         params: Option<&Value>,
         cx: &RequestContext,
     ) -> Result<Box<RawValue>, ErrorObject> {
+        let tools = registry.all();
         let variant = ListingVariant::of(cx.protocol_version);
         let cursor = params
             .and_then(|p| p.get("cursor"))
             .filter(|c| !c.is_null());
-        let page_size = self.inner.page_size;
+        let page_size = self.page_size;
         let offset = match cursor {
             None => 0,
-            Some(Value::String(c)) => decode_cursor(c, page_size, self.inner.tools.len())
-                .ok_or_else(|| {
+            Some(Value::String(c)) => {
+                decode_cursor(c, page_size, tools.len()).ok_or_else(|| {
                     ErrorObject::invalid_params(
                         "unknown cursor; pass a nextCursor from a previous tools/list",
                     )
-                })?,
+                })?
+            }
             Some(_) => return Err(ErrorObject::invalid_params("\"cursor\" must be a string")),
         };
-        if self.inner.listing == ToolListing::All {
-            let pages = &self.inner.pages[variant as usize];
+        if self.mode == ToolListing::All {
+            let pages = &self.pages[variant as usize];
             return Ok(pages
                 .get(offset / page_size)
                 .cloned()
-                .unwrap_or_else(|| list_page(&self.inner.tools, &[], variant, None)));
+                .unwrap_or_else(|| list_page(tools, &[], variant, None)));
         }
-        let permitted: Vec<usize> = (0..self.inner.tools.len())
-            .filter(|&i| self.permission(&self.inner.tools[i].tool, cx).is_ok())
+        let caller = cx.caller.as_ref();
+        let permitted: Vec<usize> = (0..tools.len())
+            .filter(|&i| policy.permission(&tools[i].tool, caller).is_ok())
             .collect();
         let chunk = permitted
             .iter()
@@ -106,7 +142,7 @@ impl Server {
             .collect::<Vec<_>>();
         let next = offset + page_size;
         Ok(list_page(
-            &self.inner.tools,
+            tools,
             &chunk,
             variant,
             (next < permitted.len()).then_some(next),

@@ -1,21 +1,20 @@
 //! Runtime pieces the `#[tool]` expansion calls through `__private`.
 //!
-//! # Choosing `handler` or `handler_validated`
+//! # Finding a [`Validate`] rule
 //!
 //! A tool's argument type may implement [`Validate`]; the macro cannot see
-//! trait impls, so the choice is made by the compiler at the concrete type
-//! with autoref specialisation. The expansion calls
-//! `(&ArgumentsProbe::<A>::new()).finish(builder, body)` with both traits
-//! below in scope:
+//! trait impls, so the compiler decides at the concrete type with autoref
+//! specialisation. The expansion calls
+//! `(&ArgumentsProbe::<A>::new()).argument_check()` with both traits below in
+//! scope, and hands the answer to [`with_argument_check`]:
 //!
-//! - [`FinishValidated`] is implemented for `ArgumentsProbe<A>` when
+//! - [`CheckValidated`] is implemented for `ArgumentsProbe<A>` when
 //!   `A: Validate`; its `&self` method matches the receiver `&ArgumentsProbe<A>`
 //!   as it is, so method lookup finds it first.
-//! - [`FinishPlain`] is implemented for `&ArgumentsProbe<A>` for every `A`; its
+//! - [`CheckPlain`] is implemented for `&ArgumentsProbe<A>` for every `A`; its
 //!   `&self` method needs one more auto-reference, so it is only picked when
 //!   the first does not apply.
 
-use std::future::Future;
 use std::marker::PhantomData;
 
 use schemars::JsonSchema;
@@ -23,12 +22,13 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::content::IntoContent;
-use crate::context::ToolContext;
-use crate::error::ToolError;
-use crate::tool::{Tool, ToolBuilder};
+use crate::tool::ToolBuilder;
 use crate::validate::Validate;
 
-/// Carries a tool's argument type to the autoref-specialised `finish` methods.
+/// A cross-field rule of an argument type, as [`Validate::validate`].
+pub(crate) type ArgumentCheck<A> = fn(&A) -> Result<(), String>;
+
+/// Carries a tool's argument type to the autoref-specialised `argument_check` methods.
 pub struct ArgumentsProbe<A>(PhantomData<fn() -> A>);
 
 impl<A> ArgumentsProbe<A> {
@@ -39,93 +39,38 @@ impl<A> ArgumentsProbe<A> {
     }
 }
 
-/// Finishes a tool whose argument type implements [`Validate`].
-pub trait FinishValidated<A> {
-    /// Calls [`ToolBuilder::handler_validated`].
-    fn finish<O, E, F, Fut>(&self, builder: ToolBuilder, body: F) -> Tool
-    where
-        A: DeserializeOwned + JsonSchema + Validate + Send + 'static,
-        O: Serialize + JsonSchema + 'static,
-        E: Into<ToolError> + 'static,
-        F: Fn(A, ToolContext) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<O, E>> + Send + 'static;
-
-    /// Calls [`ToolBuilder::handler_content_validated`].
-    fn finish_content<C, E, F, Fut>(&self, builder: ToolBuilder, body: F) -> Tool
-    where
-        A: DeserializeOwned + JsonSchema + Validate + Send + 'static,
-        C: IntoContent + 'static,
-        E: Into<ToolError> + 'static,
-        F: Fn(A, ToolContext) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<C, E>> + Send + 'static;
+/// The rule of an argument type that implements [`Validate`].
+pub trait CheckValidated<A> {
+    /// `Some(A::validate)`.
+    fn argument_check(&self) -> Option<ArgumentCheck<A>>;
 }
 
-impl<A: Validate> FinishValidated<A> for ArgumentsProbe<A> {
-    fn finish<O, E, F, Fut>(&self, builder: ToolBuilder, body: F) -> Tool
-    where
-        A: DeserializeOwned + JsonSchema + Validate + Send + 'static,
-        O: Serialize + JsonSchema + 'static,
-        E: Into<ToolError> + 'static,
-        F: Fn(A, ToolContext) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<O, E>> + Send + 'static,
-    {
-        builder.handler_validated(body)
-    }
-
-    fn finish_content<C, E, F, Fut>(&self, builder: ToolBuilder, body: F) -> Tool
-    where
-        A: DeserializeOwned + JsonSchema + Validate + Send + 'static,
-        C: IntoContent + 'static,
-        E: Into<ToolError> + 'static,
-        F: Fn(A, ToolContext) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<C, E>> + Send + 'static,
-    {
-        builder.handler_content_validated(body)
+impl<A: Validate> CheckValidated<A> for ArgumentsProbe<A> {
+    fn argument_check(&self) -> Option<ArgumentCheck<A>> {
+        Some(A::validate)
     }
 }
 
-/// Finishes a tool whose argument type has no [`Validate`] rule.
-pub trait FinishPlain<A> {
-    /// Calls [`ToolBuilder::handler`].
-    fn finish<O, E, F, Fut>(&self, builder: ToolBuilder, body: F) -> Tool
-    where
-        A: DeserializeOwned + JsonSchema + Send + 'static,
-        O: Serialize + JsonSchema + 'static,
-        E: Into<ToolError> + 'static,
-        F: Fn(A, ToolContext) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<O, E>> + Send + 'static;
-
-    /// Calls [`ToolBuilder::handler_content`].
-    fn finish_content<C, E, F, Fut>(&self, builder: ToolBuilder, body: F) -> Tool
-    where
-        A: DeserializeOwned + JsonSchema + Send + 'static,
-        C: IntoContent + 'static,
-        E: Into<ToolError> + 'static,
-        F: Fn(A, ToolContext) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<C, E>> + Send + 'static;
+/// No rule, for argument types without [`Validate`].
+pub trait CheckPlain<A> {
+    /// `None`.
+    fn argument_check(&self) -> Option<ArgumentCheck<A>>;
 }
 
-impl<A> FinishPlain<A> for &ArgumentsProbe<A> {
-    fn finish<O, E, F, Fut>(&self, builder: ToolBuilder, body: F) -> Tool
-    where
-        A: DeserializeOwned + JsonSchema + Send + 'static,
-        O: Serialize + JsonSchema + 'static,
-        E: Into<ToolError> + 'static,
-        F: Fn(A, ToolContext) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<O, E>> + Send + 'static,
-    {
-        builder.handler(body)
+impl<A> CheckPlain<A> for &ArgumentsProbe<A> {
+    fn argument_check(&self) -> Option<ArgumentCheck<A>> {
+        None
     }
+}
 
-    fn finish_content<C, E, F, Fut>(&self, builder: ToolBuilder, body: F) -> Tool
-    where
-        A: DeserializeOwned + JsonSchema + Send + 'static,
-        C: IntoContent + 'static,
-        E: Into<ToolError> + 'static,
-        F: Fn(A, ToolContext) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<C, E>> + Send + 'static,
-    {
-        builder.handler_content(body)
+/// Adds the rule the probe found, if any.
+pub fn with_argument_check<A: 'static>(
+    builder: ToolBuilder,
+    check: Option<ArgumentCheck<A>>,
+) -> ToolBuilder {
+    match check {
+        Some(rule) => builder.validate(rule),
+        None => builder,
     }
 }
 
@@ -142,6 +87,8 @@ pub fn assert_content<T: IntoContent>() {}
 mod tests {
     use super::*;
     use crate::NoArguments;
+    use crate::error::ToolError;
+    use crate::tool::Tool;
 
     #[derive(serde::Deserialize, JsonSchema)]
     struct Ruled {
@@ -164,16 +111,18 @@ mod tests {
     )]
     async fn the_probe_picks_the_validated_handler_when_there_is_a_rule() {
         use crate::{Client, Server};
-        use FinishPlain as _;
-        use FinishValidated as _;
-        let ruled = (&ArgumentsProbe::<Ruled>::new()).finish(
+        use CheckPlain as _;
+        use CheckValidated as _;
+        let ruled = with_argument_check(
             Tool::builder("ruled").description("d").read_only(),
-            |a: Ruled, _cx| async move { Ok::<_, ToolError>(a.n) },
-        );
-        let plain = (&ArgumentsProbe::<NoArguments>::new()).finish(
+            (&ArgumentsProbe::<Ruled>::new()).argument_check(),
+        )
+        .handler(|a: Ruled, _cx| async move { Ok::<_, ToolError>(a.n) });
+        let plain = with_argument_check(
             Tool::builder("plain").description("d").read_only(),
-            |_: NoArguments, _cx| async move { Ok::<_, ToolError>(1u8) },
-        );
+            (&ArgumentsProbe::<NoArguments>::new()).argument_check(),
+        )
+        .handler(|_: NoArguments, _cx| async move { Ok::<_, ToolError>(1u8) });
         let server = Server::builder("s", "1").tools([ruled, plain]).build();
         let client = Client::new(server.expect("valid tools"));
         let refused = client.call("ruled", serde_json::json!({"n": 5})).await;

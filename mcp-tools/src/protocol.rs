@@ -184,8 +184,26 @@ pub mod method {
     pub const SAMPLE: &str = "sampling/createMessage";
 }
 
+/// The name, version and title a server announces.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServerInfo {
+    /// A programmatic name.
+    pub name: String,
+    /// The server's version.
+    pub version: String,
+    /// A human-readable title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
 /// The `_meta` key under which 2026-07-28 requests carry their protocol version.
 pub const META_PROTOCOL_VERSION: &str = "io.modelcontextprotocol/protocolVersion";
+
+/// The `_meta` key of a 2026-07-28 request's client capabilities.
+pub const META_CLIENT_CAPABILITIES: &str = "io.modelcontextprotocol/clientCapabilities";
+
+/// The `_meta` key of a 2026-07-28 request's log level.
+pub const META_LOG_LEVEL: &str = "io.modelcontextprotocol/logLevel";
 
 #[cfg(test)]
 mod tests {

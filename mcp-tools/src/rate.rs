@@ -12,7 +12,8 @@
 //! the first call after it ends.
 //!
 //! The limiter is the only rate policy of a server: transports read and
-//! consume it through [`crate::Server::rate_limiter`]. The HTTP transport
+//! consume it through [`crate::Server::admit`] and
+//! [`crate::Server::rate_after`]. The HTTP transport
 //! counts every other protocol request (`tools/list`, `initialize`, `ping`, …)
 //! as [`RateClass::Request`] against the same general budget, leaves tool calls
 //! to the dispatcher so that each is counted once, and reports
@@ -52,10 +53,9 @@ use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::confirm::human_duration;
 use crate::context::Caller;
 use crate::error::ToolError;
-use crate::timestamp;
+use crate::timestamp::{self, human_duration};
 
 /// Which budget a call draws on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

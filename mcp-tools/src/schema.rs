@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 
 /// How strictly a tool treats its arguments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Strictness {
+pub(crate) enum Strictness {
     /// Unknown arguments are refused and the schema says so (the default).
     #[default]
     Strict,
@@ -301,13 +301,6 @@ pub(crate) fn envelope_schema(data: Value) -> Value {
         m.insert("$defs".into(), defs);
     }
     schema
-}
-
-impl Strictness {
-    /// Whether unknown arguments are refused.
-    pub fn is_strict(self) -> bool {
-        self == Self::Strict
-    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Tool definitions and the builder that makes them without any macro.
 
-use std::any::TypeId;
+use std::any::{Any, TypeId, type_name};
 use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
@@ -19,7 +19,6 @@ use crate::content::{Content, IntoContent};
 use crate::context::{FromToolContext, ToolContext};
 use crate::error::ToolError;
 use crate::schema::{self, Strictness};
-use crate::validate::Validate;
 
 /// What a tool does to the world; every tool declares exactly one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -92,6 +91,8 @@ pub struct Tool {
     pub(crate) data_schema: Option<Value>,
     pub(crate) handler: Arc<dyn ErasedHandler>,
     pub(crate) required_state: Vec<(TypeId, &'static str)>,
+    /// A mistake in how the tool was put together, reported when the server is built.
+    pub(crate) defect: Option<String>,
 }
 
 impl fmt::Debug for Tool {
@@ -146,6 +147,7 @@ impl Tool {
             timeout: None,
             required_state: Vec::new(),
             input_schema: None,
+            argument_check: None,
         }
     }
 
@@ -207,6 +209,7 @@ pub struct ToolBuilder {
     timeout: Option<Duration>,
     required_state: Vec<(TypeId, &'static str)>,
     input_schema: Option<Value>,
+    argument_check: Option<ArgumentRule>,
 }
 
 impl fmt::Debug for ToolBuilder {
@@ -348,51 +351,50 @@ impl ToolBuilder {
         self
     }
 
+    /// Adds a cross-field rule for the arguments, checked once the schema has
+    /// passed; a rule's `Err` becomes an `InvalidArguments` result naming it.
+    /// Pass [`Validate::validate`](crate::Validate::validate) of the argument
+    /// type, or any function of the same shape. The rule must take the
+    /// argument type of the [`handler`](Self::handler) that follows; a rule for
+    /// another type is a [`BuildError`](crate::BuildError) when the server is built.
+    ///
+    /// ```
+    /// use mcp_tools::{Server, Tool, ToolContext, ToolResult, Validate};
+    /// use schemars::JsonSchema;
+    /// use serde::Deserialize;
+    ///
+    /// #[derive(Deserialize, JsonSchema)]
+    /// struct Window { from: u32, to: u32 }
+    ///
+    /// impl Validate for Window {
+    ///     fn validate(&self) -> Result<(), String> {
+    ///         if self.from > self.to { Err("from must not be after to".into()) } else { Ok(()) }
+    ///     }
+    /// }
+    ///
+    /// let tool = Tool::builder("span").description("The length of a window.").read_only()
+    ///     .validate(Window::validate)
+    ///     .handler(|w: Window, _: ToolContext| async move { ToolResult::Ok(w.to - w.from) });
+    /// assert!(Server::builder("demo", "1.0.0").tool(tool).build().is_ok());
+    /// ```
+    pub fn validate<A: 'static>(mut self, rule: fn(&A) -> Result<(), String>) -> Self {
+        self.argument_check = Some(ArgumentRule::of(rule));
+        self
+    }
+
     /// Finishes the tool with its body.
     ///
     /// The argument type's schema becomes the published `inputSchema` (and the
     /// contract arguments are checked against); the result type's schema becomes
     /// `Data` in the `outputSchema`.
-    pub fn handler<A, O, E, F, Fut>(self, body: F) -> Tool
+    pub fn handler<A, O, F>(self, body: F) -> Tool
     where
         A: DeserializeOwned + JsonSchema + Send + 'static,
         O: Serialize + JsonSchema + 'static,
-        E: Into<ToolError> + 'static,
-        F: Fn(A, ToolContext) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<O, E>> + Send + 'static,
+        F: ToolFn<A, O>,
     {
         let data = schema::raw_output_schema::<O>();
-        self.finish::<A, _>(
-            Some(data),
-            TypedHandler::<A, O, E, F, Fut> {
-                body,
-                validate: None,
-                convert: data_output::<O>,
-                types: PhantomData,
-            },
-        )
-    }
-
-    /// Like [`handler`](Self::handler), and also runs the argument type's
-    /// [`Validate`] rule once the schema has passed.
-    pub fn handler_validated<A, O, E, F, Fut>(self, body: F) -> Tool
-    where
-        A: DeserializeOwned + JsonSchema + Validate + Send + 'static,
-        O: Serialize + JsonSchema + 'static,
-        E: Into<ToolError> + 'static,
-        F: Fn(A, ToolContext) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<O, E>> + Send + 'static,
-    {
-        let data = schema::raw_output_schema::<O>();
-        self.finish::<A, _>(
-            Some(data),
-            TypedHandler::<A, O, E, F, Fut> {
-                body,
-                validate: Some(A::validate),
-                convert: data_output::<O>,
-                types: PhantomData,
-            },
-        )
+        self.finish(Some(data), body, data_output::<O>)
     }
 
     /// Finishes a tool whose result is MCP content blocks (text, images,
@@ -403,48 +405,36 @@ impl ToolBuilder {
     /// the blocks as `content` and no `structuredContent`; a failed call
     /// answers with the error envelope like every other tool. See
     /// [`crate::content`] for an example.
-    pub fn handler_content<A, C, E, F, Fut>(self, body: F) -> Tool
+    pub fn handler_content<A, C, F>(self, body: F) -> Tool
     where
         A: DeserializeOwned + JsonSchema + Send + 'static,
         C: IntoContent + 'static,
-        E: Into<ToolError> + 'static,
-        F: Fn(A, ToolContext) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<C, E>> + Send + 'static,
+        F: ToolFn<A, C>,
     {
-        self.finish::<A, _>(
-            None,
-            TypedHandler::<A, C, E, F, Fut> {
-                body,
-                validate: None,
-                convert: content_output::<C>,
-                types: PhantomData,
-            },
-        )
+        self.finish(None, body, content_output::<C>)
     }
 
-    /// Like [`handler_content`](Self::handler_content), and also runs the
-    /// argument type's [`Validate`] rule once the schema has passed.
-    pub fn handler_content_validated<A, C, E, F, Fut>(self, body: F) -> Tool
+    fn finish<A, O, F>(self, data: Option<Value>, body: F, convert: Convert<O>) -> Tool
     where
-        A: DeserializeOwned + JsonSchema + Validate + Send + 'static,
-        C: IntoContent + 'static,
-        E: Into<ToolError> + 'static,
-        F: Fn(A, ToolContext) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<C, E>> + Send + 'static,
+        A: DeserializeOwned + JsonSchema + Send + 'static,
+        O: 'static,
+        F: ToolFn<A, O>,
     {
-        self.finish::<A, _>(
-            None,
-            TypedHandler::<A, C, E, F, Fut> {
-                body,
-                validate: Some(A::validate),
-                convert: content_output::<C>,
-                types: PhantomData,
-            },
-        )
-    }
-
-    fn finish<A: JsonSchema, H: ErasedHandler>(self, data: Option<Value>, handler: H) -> Tool {
         let input_verbatim = self.input_schema.is_some();
+        let (validate, defect) = match self.argument_check {
+            None => (None, None),
+            Some(rule) => match rule.check.downcast::<ArgumentCheck<A>>() {
+                Ok(check) => (Some(*check), None),
+                Err(_) => (
+                    None,
+                    Some(format!(
+                        "its validate() rule takes {} but its handler's arguments are {}",
+                        rule.type_name,
+                        type_name::<A>()
+                    )),
+                ),
+            },
+        };
         Tool {
             name: self.name,
             description: self.description,
@@ -460,8 +450,55 @@ impl ToolBuilder {
                 .unwrap_or_else(schema::raw_input_schema::<A>),
             input_verbatim,
             data_schema: data,
-            handler: Arc::new(handler),
+            handler: Arc::new(TypedHandler {
+                body,
+                validate,
+                convert,
+                types: PhantomData,
+            }),
             required_state: self.required_state,
+            defect,
+        }
+    }
+}
+
+/// The body of a tool: an async function of its arguments and context that
+/// returns its result or an error. Implemented for every such closure and fn.
+pub trait ToolFn<A, O>: Send + Sync + 'static {
+    /// The future the body returns.
+    type Future: Future<Output = Result<O, Self::Error>> + Send + 'static;
+    /// The body's error type.
+    type Error: Into<ToolError> + 'static;
+    /// Calls the body.
+    fn call(&self, args: A, cx: ToolContext) -> Self::Future;
+}
+
+impl<A, O, E, F, Fut> ToolFn<A, O> for F
+where
+    E: Into<ToolError> + 'static,
+    F: Fn(A, ToolContext) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<O, E>> + Send + 'static,
+{
+    type Future = Fut;
+    type Error = E;
+
+    fn call(&self, args: A, cx: ToolContext) -> Fut {
+        self(args, cx)
+    }
+}
+
+/// A [`ToolBuilder::validate`] rule until the handler names its argument type.
+#[derive(Clone)]
+struct ArgumentRule {
+    check: Arc<dyn Any + Send + Sync>,
+    type_name: &'static str,
+}
+
+impl ArgumentRule {
+    fn of<A: 'static>(rule: ArgumentCheck<A>) -> Self {
+        Self {
+            check: Arc::new(rule),
+            type_name: type_name::<A>(),
         }
     }
 }
@@ -480,23 +517,19 @@ fn content_output<C: IntoContent>(content: C, _pii_clear: bool) -> Result<Output
 type ArgumentCheck<A> = fn(&A) -> Result<(), String>;
 /// Turns what a body returned into the tool's [`Output`].
 type Convert<O> = fn(O, bool) -> Result<Output, ToolError>;
-/// Ties a handler to its argument, output, error and future types.
-type Signature<A, O, E, Fut> = fn(A) -> (O, E, Fut);
 
-struct TypedHandler<A, O, E, F, Fut> {
+struct TypedHandler<A, O, F> {
     body: F,
     validate: Option<ArgumentCheck<A>>,
     convert: Convert<O>,
-    types: PhantomData<Signature<A, O, E, Fut>>,
+    types: PhantomData<fn(A) -> O>,
 }
 
-impl<A, O, E, F, Fut> ErasedHandler for TypedHandler<A, O, E, F, Fut>
+impl<A, O, F> ErasedHandler for TypedHandler<A, O, F>
 where
     A: DeserializeOwned + Send + 'static,
     O: 'static,
-    E: Into<ToolError> + 'static,
-    F: Fn(A, ToolContext) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<O, E>> + Send + 'static,
+    F: ToolFn<A, O>,
 {
     fn call(&self, args: Value, cx: ToolContext) -> Result<HandlerFuture, ToolError> {
         let args = A::deserialize(args).map_err(|e| {
@@ -515,7 +548,7 @@ where
         }
         let pii_clear = cx.inner.pii_clear;
         let convert = self.convert;
-        let future = (self.body)(args, cx);
+        let future = self.body.call(args, cx);
         Ok(Box::pin(async move {
             let produced = future.await.map_err(Into::into)?;
             convert(produced, pii_clear)

@@ -10,7 +10,7 @@ use std::time::Duration;
 use mcp_tools::{
     Content, LogLevel, NoArguments, Server, Tool, ToolBuilder, ToolContext, ToolError, ToolResult,
 };
-use mcp_transport_http::{McpHttp, McpService, serve};
+use mcp_transport_http::{McpService, serve};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -295,7 +295,7 @@ pub(crate) fn server() -> Server {
 
 /// The endpoint the suite talks to: `/mcp`, with sessions.
 pub(crate) fn service() -> McpService {
-    McpHttp::builder(server())
+    McpService::builder(server())
         .path("/mcp")
         .sessions(true)
         .build()

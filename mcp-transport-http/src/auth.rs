@@ -22,7 +22,7 @@ use subtle::ConstantTimeEq;
 
 pub use jsonwebtoken::{Algorithm, DecodingKey};
 
-use crate::config::header::X_API_KEY;
+use crate::header::X_API_KEY;
 
 /// How a caller proved who it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use std::task::{Context, Poll};
 
 use bytes::{BufMut, Bytes, BytesMut};
 use http_body::{Body, Frame, SizeHint};
-use mcp_tools::Cancellation;
+use mcp_tools::transport::Cancellation;
 use tokio::sync::mpsc;
 
 /// A future producing the final SSE event of a stream (or nothing).

@@ -7,8 +7,7 @@ use std::time::Duration;
 use mcp_tools::Server;
 
 use crate::auth::{Authenticator, ProtectedResource};
-use crate::rate::RateHeaders;
-use crate::service::McpService;
+use crate::rate_headers::RateHeaders;
 
 /// The largest request body accepted unless configured: 4 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 4 * 1024 * 1024;
@@ -21,9 +20,6 @@ pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// How long a session may go unused before it expires.
 pub const DEFAULT_SESSION_IDLE: Duration = Duration::from_secs(30 * 60);
-
-/// How long a 2026-07-28 `requestState` stays valid.
-pub const DEFAULT_REQUEST_STATE_TTL: Duration = Duration::from_secs(10 * 60);
 
 /// How a request is answered when the client accepts both JSON and SSE.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -114,14 +110,14 @@ impl fmt::Debug for AllowList {
     }
 }
 
-/// Configures the transport for one [`Server`]; [`McpHttp::builder`] starts it.
+/// Configures the transport for one [`Server`]; [`McpService::builder`](crate::McpService::builder) starts it.
 ///
 /// ```
 /// use std::time::Duration;
-/// use mcp_transport_http::{McpHttp, ResponseMode};
+/// use mcp_transport_http::{McpService, ResponseMode};
 /// # let server = mcp_tools::Server::builder("demo", "1.0.0").build().unwrap();
 ///
-/// let service = McpHttp::builder(server)
+/// let service = McpService::builder(server)
 ///     .path("/mcp")
 ///     .response_mode(ResponseMode::Json)
 ///     .sessions(true)
@@ -131,7 +127,7 @@ impl fmt::Debug for AllowList {
 /// # let _ = service;
 /// ```
 #[must_use = "call .build() to get the service"]
-pub struct McpHttpBuilder {
+pub struct McpServiceBuilder {
     pub(crate) server: Server,
     pub(crate) path: String,
     pub(crate) mode: ResponseMode,
@@ -143,16 +139,13 @@ pub struct McpHttpBuilder {
     pub(crate) header_read_timeout: Duration,
     pub(crate) idle_timeout: Duration,
     pub(crate) authenticator: Option<Arc<dyn Authenticator>>,
-    pub(crate) public_discovery: bool,
     pub(crate) rate_headers: RateHeaders,
     pub(crate) resource: Option<ProtectedResource>,
-    pub(crate) request_state_key: Option<Vec<u8>>,
-    pub(crate) request_state_ttl: Duration,
 }
 
-impl fmt::Debug for McpHttpBuilder {
+impl fmt::Debug for McpServiceBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("McpHttpBuilder")
+        f.debug_struct("McpServiceBuilder")
             .field("server", &self.server)
             .field("path", &self.path)
             .field("mode", &self.mode)
@@ -164,18 +157,12 @@ impl fmt::Debug for McpHttpBuilder {
     }
 }
 
-/// Entry point: the Streamable HTTP transport of an MCP [`Server`].
-///
-/// See the [crate docs](crate) for a complete example.
-#[derive(Debug, Clone, Copy)]
-pub struct McpHttp;
-
-impl McpHttp {
+impl McpServiceBuilder {
     /// Starts configuring the transport for `server`, with safe defaults: endpoint
     /// `/mcp`, stateless, JSON answers, loopback `Host` and `Origin` only, 4 MiB
     /// bodies, no authentication.
-    pub fn builder(server: Server) -> McpHttpBuilder {
-        McpHttpBuilder {
+    pub(crate) fn new(server: Server) -> Self {
+        Self {
             server,
             path: "/mcp".to_owned(),
             mode: ResponseMode::default(),
@@ -187,16 +174,11 @@ impl McpHttp {
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             authenticator: None,
-            public_discovery: false,
             rate_headers: RateHeaders::default(),
             resource: None,
-            request_state_key: None,
-            request_state_ttl: DEFAULT_REQUEST_STATE_TTL,
         }
     }
-}
 
-impl McpHttpBuilder {
     /// The MCP endpoint's path (default `/mcp`). Mounted under a prefix with
     /// axum's `nest_service`, the service sees paths without the prefix: use `/`.
     pub fn path(mut self, path: impl Into<String>) -> Self {
@@ -271,25 +253,27 @@ impl McpHttpBuilder {
     }
 
     /// How long a client may take to send request headers (default 10 s), with
-    /// [`serve`](crate::serve).
+    /// `serve()`.
     pub fn header_read_timeout(mut self, limit: Duration) -> Self {
         self.header_read_timeout = limit;
         self
     }
 
     /// How long a connection may stay silent with no request in flight before
-    /// [`serve`](crate::serve) closes it (default 120 s).
+    /// `serve()` closes it (default 120 s).
     pub fn idle_timeout(mut self, limit: Duration) -> Self {
         self.idle_timeout = limit;
         self
     }
 
     /// Authenticates every request. Without credentials, only calls to tools
-    /// declared `no_auth` are served; everything else gets 401.
+    /// declared `no_auth` are served (and, with the server's
+    /// [`public_discovery`](mcp_tools::ServerBuilder::public_discovery), the
+    /// discovery requests); everything else gets 401.
     ///
     /// Credentials that are sent but refused (expired, unknown, malformed) get
     /// 401 too, except on a request open to anyone (a `no_auth` tool, or
-    /// discovery with [`public_discovery`](Self::public_discovery)): that one
+    /// discovery with public discovery on): that one
     /// is served as anonymous, so a client with a stale token can still reach
     /// it. With [`sessions`](Self::sessions), 2025 requests keep the 401, so
     /// that the client refreshes its token instead of losing its session.
@@ -298,20 +282,12 @@ impl McpHttpBuilder {
         self
     }
 
-    /// Lets clients without credentials `initialize`, `ping`, list tools and
-    /// call `server/discover` (default off), so that they can reach the tools
-    /// declared `no_auth`.
-    pub fn public_discovery(mut self, on: bool) -> Self {
-        self.public_discovery = on;
-        self
-    }
-
     /// The rate-limit headers written on every response (default
     /// `X-Rate-Limit-Limit`, `X-Rate-Limit-Remaining`, `X-Rate-Limit-Reset`
     /// with the count, the calls left and seconds to the reset). The policy
     /// itself is the server's [`ServerBuilder::rate_limiter`](mcp_tools::ServerBuilder::rate_limiter);
     /// without one, no headers are written and nothing is refused. See
-    /// [`rate`](crate::rate).
+    /// [`rate_headers`](crate::rate_headers).
     pub fn rate_headers(mut self, headers: RateHeaders) -> Self {
         self.rate_headers = headers;
         self
@@ -322,42 +298,6 @@ impl McpHttpBuilder {
         self.resource = Some(resource);
         self
     }
-
-    /// The key that signs 2026-07-28 `requestState` values. Servers behind a
-    /// load balancer share one; without it, each process draws a random key.
-    pub fn request_state_key(mut self, key: impl Into<Vec<u8>>) -> Self {
-        self.request_state_key = Some(key.into());
-        self
-    }
-
-    /// How long a 2026-07-28 `requestState` stays valid (default 10 min).
-    pub fn request_state_ttl(mut self, ttl: Duration) -> Self {
-        self.request_state_ttl = ttl;
-        self
-    }
-
-    /// Builds the tower service.
-    pub fn build(self) -> McpService {
-        McpService::new(self)
-    }
-}
-
-/// The header names this transport reads and writes.
-pub mod header {
-    use http::HeaderName;
-
-    /// `Mcp-Session-Id`.
-    pub const MCP_SESSION_ID: HeaderName = HeaderName::from_static("mcp-session-id");
-    /// `MCP-Protocol-Version`.
-    pub const MCP_PROTOCOL_VERSION: HeaderName = HeaderName::from_static("mcp-protocol-version");
-    /// `Mcp-Method` (2026-07-28).
-    pub const MCP_METHOD: HeaderName = HeaderName::from_static("mcp-method");
-    /// `Mcp-Name` (2026-07-28).
-    pub const MCP_NAME: HeaderName = HeaderName::from_static("mcp-name");
-    /// `X-Api-Key`.
-    pub const X_API_KEY: HeaderName = HeaderName::from_static("x-api-key");
-    /// `X-Accel-Buffering`.
-    pub(crate) const X_ACCEL_BUFFERING: HeaderName = HeaderName::from_static("x-accel-buffering");
 }
 
 #[cfg(test)]

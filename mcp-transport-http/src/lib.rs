@@ -1,7 +1,7 @@
 //! The [Streamable HTTP] transport of [`mcp_tools`] servers, on hyper 1.
 //!
-//! [`McpHttp::builder`] configures the endpoint of one [`mcp_tools::Server`];
-//! [`build`](McpHttpBuilder::build) gives an [`McpService`], a tower `Service`
+//! [`McpService::builder`] configures the endpoint of one [`mcp_tools::Server`];
+//! [`build`](McpServiceBuilder::build) gives an [`McpService`], a tower `Service`
 //! with `Error = Infallible` that you can mount in axum (`nest_service`) or
 //! run with the one-call [`serve`] (or [`serve_listener`], on a listener you
 //! bound yourself).
@@ -9,7 +9,7 @@
 //! ```
 //! use std::time::Duration;
 //! use mcp_tools::{NoArguments, Server, Tool, ToolContext, ToolResult};
-//! use mcp_transport_http::{McpHttp, serve};
+//! use mcp_transport_http::{McpService, serve};
 //! use tokio::io::{AsyncReadExt, AsyncWriteExt};
 //!
 //! # tokio::runtime::Runtime::new().unwrap().block_on(async {
@@ -22,7 +22,7 @@
 //!     )
 //!     .build()
 //!     .unwrap();
-//! let service = McpHttp::builder(server).path("/mcp").build();
+//! let service = McpService::builder(server).path("/mcp").build();
 //! let serving = serve(service, "127.0.0.1:0").await.unwrap();
 //!
 //! // A stateless call, as `curl` would send it.
@@ -59,7 +59,7 @@
 //!   404 with -32601, `GET`/`DELETE` get 405, and closing the response stream
 //!   cancels the call.
 //! - **Stateless by default**: a `tools/call` without `initialize` is served.
-//!   With [`sessions`](McpHttpBuilder::sessions), `initialize` issues an
+//!   With [`sessions`](McpServiceBuilder::sessions), `initialize` issues an
 //!   unguessable `Mcp-Session-Id`; unknown or ended sessions get 404, a missing
 //!   one 400; `DELETE` ends a session; `GET` opens the server-to-client stream;
 //!   sessions expire when idle.
@@ -75,7 +75,7 @@
 //!   credentials get 401 with a `WWW-Authenticate: Bearer resource_metadata=…`
 //!   challenge, except for requests open to anyone (calls of tools declared
 //!   `no_auth`, and discovery with
-//!   [`public_discovery`](McpHttpBuilder::public_discovery)), which are served
+//!   [`public_discovery`](mcp_tools::ServerBuilder::public_discovery)), which are served
 //!   as anonymous even when the credentials sent are expired or invalid
 //!   (without sessions; a session stays with its caller); an OAuth caller without a
 //!   tool's scope gets the 403 `insufficient_scope` step-up challenge, other
@@ -85,7 +85,7 @@
 //! - **Rate-limit headers** from the server's own rate limiter
 //!   ([`ServerBuilder::rate_limiter`](mcp_tools::ServerBuilder::rate_limiter))
 //!   on every response to an authenticated or anonymous caller, with names and
-//!   formats set by [`RateHeaders`](rate::RateHeaders); over the limit, 429
+//!   formats set by [`RateHeaders`](rate_headers::RateHeaders); over the limit, 429
 //!   with `Retry-After`. Every request counts once: tool calls in the
 //!   dispatcher, other requests in the transport.
 //!
@@ -98,7 +98,7 @@
 //! When an answer is missing, the call is stopped and the client receives
 //! `{"resultType":"input_required","inputRequests":{…},"requestState":"…"}`.
 //! The state is bound to the caller, the tool and its arguments, and expires
-//! ([`McpHttpBuilder::request_state_ttl`]). Because the retry runs the tool
+//! ([`ServerBuilder::request_state_ttl`](mcp_tools::ServerBuilder::request_state_ttl)). Because the retry runs the tool
 //! again, a tool must not change anything before its last question.
 //!
 //! # Proven against other implementations
@@ -123,22 +123,31 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+mod admit;
+mod answer;
+mod batch;
 mod body;
 mod config;
+mod context;
+mod endpoint;
 mod future;
-mod input;
+mod guard;
 mod peer;
+mod response;
 mod serve;
 mod service;
 mod session;
+mod streams;
+mod version;
 
 pub mod auth;
-pub mod rate;
+pub mod header;
+pub mod rate_headers;
 
 pub use body::McpBody;
 pub use config::{
-    DEFAULT_BODY_LIMIT, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
-    DEFAULT_REQUEST_STATE_TTL, DEFAULT_SESSION_IDLE, McpHttp, McpHttpBuilder, ResponseMode, header,
+    DEFAULT_BODY_LIMIT, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_SESSION_IDLE,
+    McpServiceBuilder, ResponseMode,
 };
 pub use future::ResponseFuture;
 pub use serve::{LOCALHOST, Serving, serve, serve_listener};

@@ -5,26 +5,23 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use futures::future::{BoxFuture, FutureExt};
-use mcp_tools::Peer;
-use mcp_tools::jsonrpc::{ErrorObject, Notification, Request, code};
-use mcp_tools::protocol::method;
+use mcp_tools::transport::Peer;
+use mcp_tools::transport::jsonrpc::{ErrorObject, Notification, Request, code};
+use mcp_tools::transport::method;
 use serde_json::Value;
 use tokio::sync::mpsc;
 
 use crate::body::sse_event;
-use crate::input::InputRound;
 use crate::session::Pending;
 
 /// The peer of one request: its SSE stream (when the client accepts one), the
-/// table where answers to our requests arrive, and for 2026-07-28 the
-/// multi-round-trip state.
+/// table where answers to our requests arrive.
 pub(crate) struct StreamPeer {
     pub(crate) events: Option<mpsc::UnboundedSender<Bytes>>,
     pub(crate) pending: Arc<Pending>,
     pub(crate) owner: Option<Arc<str>>,
     /// Whether `notifications/message` may go out (2026-07-28 needs an explicit level).
     pub(crate) logs: bool,
-    pub(crate) input: Option<Arc<InputRound>>,
 }
 
 impl Peer for StreamPeer {
@@ -44,9 +41,6 @@ impl Peer for StreamPeer {
         method: &str,
         params: Value,
     ) -> BoxFuture<'static, Result<Value, ErrorObject>> {
-        if let Some(input) = &self.input {
-            return input.ask(method, params);
-        }
         let Some(events) = self.events.clone() else {
             let method = method.to_owned();
             return async move {

@@ -21,8 +21,9 @@ use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 
 use crate::body::McpBody;
+use crate::endpoint::Connection;
 use crate::future::ResponseFuture;
-use crate::service::{Connection, McpService};
+use crate::service::McpService;
 
 /// The address [`serve`] examples use: loopback only, so that other machines
 /// (and DNS-rebinding pages) cannot reach a local server.
@@ -38,9 +39,9 @@ pub const LOCALHOST: &str = "127.0.0.1:8080";
 /// ```no_run
 /// # async fn run(server: mcp_tools::Server) -> std::io::Result<()> {
 /// use std::time::Duration;
-/// use mcp_transport_http::{McpHttp, serve};
+/// use mcp_transport_http::{McpService, serve};
 ///
-/// let serving = serve(McpHttp::builder(server).build(), "127.0.0.1:8080").await?;
+/// let serving = serve(McpService::builder(server).build(), "127.0.0.1:8080").await?;
 /// tokio::signal::ctrl_c().await?;
 /// serving.shutdown(Duration::from_secs(10)).await;
 /// # Ok(()) }
@@ -64,12 +65,12 @@ pub async fn serve(service: McpService, addr: impl ToSocketAddrs) -> io::Result<
 /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
 /// use std::time::Duration;
 /// use mcp_transport_http::auth::ProtectedResource;
-/// use mcp_transport_http::{McpHttp, serve_listener};
+/// use mcp_transport_http::{McpService, serve_listener};
 /// # let server = mcp_tools::Server::builder("demo", "1.0.0").build().unwrap();
 ///
 /// let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
 /// let url = format!("http://{}/mcp", listener.local_addr().unwrap());
-/// let service = McpHttp::builder(server)
+/// let service = McpService::builder(server)
 ///     .protected_resource(ProtectedResource::new(&url))
 ///     .build();
 /// let serving = serve_listener(service, listener).unwrap();
@@ -155,8 +156,8 @@ async fn accept(listener: TcpListener, service: McpService, mut stopped: watch::
 }
 
 async fn connection(stream: TcpStream, service: McpService, mut stopped: watch::Receiver<bool>) {
-    let header_read_timeout = service.shared().header_read_timeout;
-    let idle = service.shared().idle_timeout;
+    let header_read_timeout = service.endpoint().header_read_timeout;
+    let idle = service.endpoint().idle_timeout;
     let start = Instant::now();
     let activity = Arc::new(AtomicU64::new(0));
     let io = TokioIo::new(Tracked {

@@ -6,8 +6,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use mcp_tools::jsonrpc::{ErrorObject, PeerResponse, RequestId};
-use mcp_tools::{LogLevelHandle, ProtocolVersion};
+use mcp_tools::ProtocolVersion;
+use mcp_tools::transport::LogLevelHandle;
+use mcp_tools::transport::jsonrpc::{ErrorObject, PeerResponse, RequestId};
 use serde_json::Value;
 use tokio::sync::{mpsc, oneshot};
 

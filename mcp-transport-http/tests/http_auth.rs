@@ -11,14 +11,14 @@ use common::*;
 use http::StatusCode;
 use jsonwebtoken::{EncodingKey, Header, encode};
 use mcp_tools::audit::{AuditOutcome, AuditRecord, MemoryAuditSink};
-use mcp_tools::jsonrpc::RequestId;
 use mcp_tools::rate::WindowRateLimiter;
+use mcp_tools::transport::jsonrpc::RequestId;
 use mcp_tools::{Caller, Server, Tool, ToolContext, ToolResult};
-use mcp_transport_http::McpHttp;
+use mcp_transport_http::McpService;
 use mcp_transport_http::auth::{
     Algorithm, ApiKeys, BasicAuth, DecodingKey, FirstOf, OAuthResourceServer, ProtectedResource,
 };
-use mcp_transport_http::rate::{RateHeaders, RateValue};
+use mcp_transport_http::rate_headers::{RateHeaders, RateValue};
 use serde_json::{Value, json};
 
 const RESOURCE: &str = "http://127.0.0.1/mcp";
@@ -56,7 +56,7 @@ async fn secured() -> mcp_transport_http::Serving {
                 .key(Algorithm::HS256, DecodingKey::from_secret(SECRET), None),
         );
     start(
-        McpHttp::builder(server(&Flags::default()))
+        McpService::builder(server(&Flags::default()))
             .authenticator(auth)
             .protected_resource(resource()),
     )
@@ -214,9 +214,13 @@ async fn no_auth_tools_work_with_refused_credentials() {
 #[tokio::test]
 async fn public_discovery_works_with_refused_credentials() {
     let s = start(
-        McpHttp::builder(server(&Flags::default()))
-            .authenticator(ApiKeys::new().key("key-1", Caller::new("bot")))
-            .public_discovery(true),
+        McpService::builder(
+            server_builder(&Flags::default())
+                .public_discovery(true)
+                .build()
+                .unwrap(),
+        )
+        .authenticator(ApiKeys::new().key("key-1", Caller::new("bot"))),
     )
     .await;
     let wrong = with(h(), "x-api-key", "wrong");
@@ -252,10 +256,14 @@ async fn public_discovery_works_with_refused_credentials() {
 #[tokio::test]
 async fn with_sessions_refused_credentials_keep_their_401() {
     let s = start(
-        McpHttp::builder(server(&Flags::default()))
-            .authenticator(ApiKeys::new().key("key-1", Caller::new("bot")))
-            .public_discovery(true)
-            .sessions(true),
+        McpService::builder(
+            server_builder(&Flags::default())
+                .public_discovery(true)
+                .build()
+                .unwrap(),
+        )
+        .authenticator(ApiKeys::new().key("key-1", Caller::new("bot")))
+        .sessions(true),
     )
     .await;
     let wrong = with(h(), "x-api-key", "wrong");
@@ -393,7 +401,7 @@ async fn protected_resource_metadata_is_served() {
 #[tokio::test]
 async fn metadata_of_a_root_resource_is_served_with_a_trailing_slash() {
     let s = start(
-        McpHttp::builder(server(&Flags::default()))
+        McpService::builder(server(&Flags::default()))
             .path("/")
             .authenticator(ApiKeys::new().key("key-1", Caller::new("bot")))
             .protected_resource(ProtectedResource::new("http://127.0.0.1:9")),
@@ -419,7 +427,7 @@ fn limited(limiter: WindowRateLimiter) -> Server {
 #[tokio::test]
 async fn rate_limit_headers_and_429() {
     let s = start(
-        McpHttp::builder(limited(WindowRateLimiter::new(
+        McpService::builder(limited(WindowRateLimiter::new(
             2,
             Duration::from_secs(3600),
         )))
@@ -465,7 +473,7 @@ async fn one_budget_counts_each_request_once() {
             .destructive_budget(1, Duration::from_secs(3600)),
     );
     let s = start(
-        McpHttp::builder(server.clone())
+        McpService::builder(server.clone())
             .authenticator(ApiKeys::new().key("key-1", Caller::new("bot"))),
     )
     .await;
@@ -504,16 +512,14 @@ async fn one_budget_counts_each_request_once() {
     );
     assert_eq!(remaining(&refused).as_deref(), Some("6"));
     // What the server reports is what the headers said.
-    let status = server
-        .rate_status(&mcp_tools::RequestContext::new().with_caller(Caller::new("bot")))
-        .unwrap();
+    let status = server.rate_status(Some(&Caller::new("bot"))).unwrap();
     assert_eq!(status.remaining, 6);
 }
 
 #[tokio::test]
 async fn rate_limit_header_names_and_formats_are_configurable() {
     let s = start(
-        McpHttp::builder(limited(WindowRateLimiter::new(
+        McpService::builder(limited(WindowRateLimiter::new(
             3000,
             Duration::from_secs(3600),
         )))
@@ -544,7 +550,7 @@ async fn rate_limit_header_names_and_formats_are_configurable() {
 
 #[tokio::test]
 async fn no_rate_limiter_no_headers() {
-    let s = start(McpHttp::builder(server(&Flags::default()))).await;
+    let s = start(McpService::builder(server(&Flags::default()))).await;
     let reply = post(
         s.local_addr(),
         &h(),
@@ -558,9 +564,13 @@ async fn no_rate_limiter_no_headers() {
 #[tokio::test]
 async fn public_discovery_lets_anonymous_clients_connect() {
     let s = start(
-        McpHttp::builder(server(&Flags::default()))
-            .authenticator(ApiKeys::new().key("key-1", Caller::new("bot")))
-            .public_discovery(true),
+        McpService::builder(
+            server_builder(&Flags::default())
+                .public_discovery(true)
+                .build()
+                .unwrap(),
+        )
+        .authenticator(ApiKeys::new().key("key-1", Caller::new("bot"))),
     )
     .await;
     let reply = post(
@@ -582,7 +592,7 @@ async fn public_discovery_lets_anonymous_clients_connect() {
 #[tokio::test]
 async fn refusals_carry_rate_headers_when_the_caller_is_known() {
     let s = start(
-        McpHttp::builder(limited(WindowRateLimiter::new(
+        McpService::builder(limited(WindowRateLimiter::new(
             5,
             Duration::from_secs(3600),
         )))
@@ -680,7 +690,7 @@ async fn audited(sink: &MemoryAuditSink) -> mcp_transport_http::Serving {
                 .key(Algorithm::HS256, DecodingKey::from_secret(SECRET), None),
         );
     start(
-        McpHttp::builder(server)
+        McpService::builder(server)
             .authenticator(auth)
             .protected_resource(resource()),
     )

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use http::StatusCode;
-use mcp_transport_http::McpHttp;
+use mcp_transport_http::McpService;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -25,7 +25,8 @@ async fn read_until_closed(tcp: &mut tokio::net::TcpStream, limit: Duration) -> 
 #[tokio::test]
 async fn a_slow_client_is_cut_off_at_the_header_read_timeout() {
     let s = start(
-        McpHttp::builder(server(&Flags::default())).header_read_timeout(Duration::from_millis(200)),
+        McpService::builder(server(&Flags::default()))
+            .header_read_timeout(Duration::from_millis(200)),
     )
     .await;
     let mut tcp = tokio::net::TcpStream::connect(s.local_addr())
@@ -45,9 +46,10 @@ async fn a_slow_client_is_cut_off_at_the_header_read_timeout() {
 
 #[tokio::test]
 async fn idle_connections_are_closed() {
-    let s =
-        start(McpHttp::builder(server(&Flags::default())).idle_timeout(Duration::from_millis(200)))
-            .await;
+    let s = start(
+        McpService::builder(server(&Flags::default())).idle_timeout(Duration::from_millis(200)),
+    )
+    .await;
     let mut tcp = tokio::net::TcpStream::connect(s.local_addr())
         .await
         .unwrap();
@@ -65,7 +67,7 @@ async fn idle_connections_are_closed() {
 #[tokio::test]
 async fn shutdown_lets_a_call_in_flight_finish() {
     let flags = Flags::default();
-    let s = start(McpHttp::builder(server(&flags))).await;
+    let s = start(McpService::builder(server(&flags))).await;
     let addr = s.local_addr();
     let in_flight = tokio::spawn(async move {
         post(
@@ -89,7 +91,7 @@ async fn shutdown_lets_a_call_in_flight_finish() {
 
 #[tokio::test]
 async fn shutdown_is_bounded_in_time() {
-    let s = start(McpHttp::builder(server(&Flags::default()))).await;
+    let s = start(McpService::builder(server(&Flags::default()))).await;
     let addr = s.local_addr();
     let in_flight = tokio::spawn(async move {
         let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
@@ -127,7 +129,7 @@ async fn serves_on_a_listener_bound_beforehand() {
     let addr = listener.local_addr().unwrap();
     // The service knows its own address before it serves.
     let resource = format!("http://{addr}/mcp");
-    let service = McpHttp::builder(server(&Flags::default()))
+    let service = McpService::builder(server(&Flags::default()))
         .authenticator(ApiKeys::new().key("key-1", mcp_tools::Caller::new("bot")))
         .protected_resource(ProtectedResource::new(&resource))
         .idle_timeout(Duration::from_millis(200))
@@ -180,7 +182,7 @@ async fn serves_on_a_listener_bound_beforehand() {
 
 #[tokio::test]
 async fn mounts_in_axum_with_nest_service() {
-    let service = McpHttp::builder(server(&Flags::default()))
+    let service = McpService::builder(server(&Flags::default()))
         .path("/")
         .build();
     let app = axum::Router::new()

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use common::*;
 use http::StatusCode;
-use mcp_transport_http::McpHttp;
+use mcp_transport_http::McpService;
 use serde_json::{Value, json};
 
 async fn initialize(addr: SocketAddr, capabilities: Value) -> String {
@@ -33,7 +33,7 @@ fn session_headers(id: &str) -> Vec<(String, String)> {
 
 #[tokio::test]
 async fn sessions_are_issued_required_and_ended() {
-    let s = start(McpHttp::builder(server(&Flags::default())).sessions(true)).await;
+    let s = start(McpService::builder(server(&Flags::default())).sessions(true)).await;
     let addr = s.local_addr();
     let id = initialize(addr, json!({})).await;
     let other = initialize(addr, json!({})).await;
@@ -70,7 +70,7 @@ async fn sessions_are_issued_required_and_ended() {
 #[tokio::test]
 async fn idle_sessions_expire() {
     let s = start(
-        McpHttp::builder(server(&Flags::default()))
+        McpService::builder(server(&Flags::default()))
             .sessions(true)
             .session_idle_timeout(Duration::from_millis(50)),
     )
@@ -89,7 +89,7 @@ async fn idle_sessions_expire() {
 
 #[tokio::test]
 async fn get_opens_the_stream_only_with_sessions() {
-    let s = start(McpHttp::builder(server(&Flags::default())).sessions(true)).await;
+    let s = start(McpService::builder(server(&Flags::default())).sessions(true)).await;
     let addr = s.local_addr();
     let id = initialize(addr, json!({})).await;
     let headers = with(session_headers(&id), "accept", "text/event-stream");
@@ -122,7 +122,7 @@ async fn get_opens_the_stream_only_with_sessions() {
     send(addr, "DELETE", "/mcp", &session_headers(&id), "").await;
     assert!(events.next().await.is_none());
 
-    let stateless = start(McpHttp::builder(server(&Flags::default()))).await;
+    let stateless = start(McpService::builder(server(&Flags::default()))).await;
     let reply = send(stateless.local_addr(), "GET", "/mcp", &headers, "").await;
     assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED);
 }
@@ -156,18 +156,18 @@ async fn elicitation_round_trip(addr: SocketAddr, headers: Vec<(String, String)>
 
 #[tokio::test]
 async fn elicitation_travels_on_the_request_stream() {
-    let s = start(McpHttp::builder(server(&Flags::default())).sessions(true)).await;
+    let s = start(McpService::builder(server(&Flags::default())).sessions(true)).await;
     let id = initialize(s.local_addr(), json!({"elicitation": {}})).await;
     elicitation_round_trip(s.local_addr(), session_headers(&id)).await;
     // Stateless works too: the answer is routed by its id.
-    let stateless = start(McpHttp::builder(server(&Flags::default()))).await;
+    let stateless = start(McpService::builder(server(&Flags::default()))).await;
     elicitation_round_trip(stateless.local_addr(), mcp_headers(Some("2025-11-25"))).await;
 }
 
 #[tokio::test]
 async fn notifications_cancelled_cancels_the_call() {
     let flags = Flags::default();
-    let s = start(McpHttp::builder(server(&flags)).sessions(true)).await;
+    let s = start(McpService::builder(server(&flags)).sessions(true)).await;
     let addr = s.local_addr();
     let id = initialize(addr, json!({})).await;
     let headers = session_headers(&id);
@@ -194,7 +194,7 @@ async fn notifications_cancelled_cancels_the_call() {
 #[tokio::test]
 async fn an_older_client_disconnecting_does_not_cancel() {
     let flags = Flags::default();
-    let s = start(McpHttp::builder(server(&flags))).await;
+    let s = start(McpService::builder(server(&flags))).await;
     let addr = s.local_addr();
     let headers = with(
         mcp_headers(Some("2025-11-25")),
@@ -235,7 +235,7 @@ fn cancel_nine() -> Value {
 #[tokio::test]
 async fn anonymous_clients_cannot_cancel_each_other() {
     let flags = Flags::default();
-    let s = start(McpHttp::builder(server(&flags))).await;
+    let s = start(McpService::builder(server(&flags))).await;
     let addr = s.local_addr();
     let headers = mcp_headers(Some("2025-11-25"));
     let _events = start_waiting(addr, &headers).await;
@@ -252,7 +252,7 @@ async fn a_caller_cancels_its_own_stateless_call_from_another_connection() {
     use mcp_transport_http::auth::ApiKeys;
     let flags = Flags::default();
     let s = start(
-        McpHttp::builder(server(&flags)).authenticator(
+        McpService::builder(server(&flags)).authenticator(
             ApiKeys::new()
                 .key("key-a", Caller::new("a"))
                 .key("key-b", Caller::new("b")),

@@ -6,11 +6,11 @@ mod common;
 
 use common::*;
 use http::StatusCode;
-use mcp_transport_http::{McpHttp, ResponseMode};
+use mcp_transport_http::{McpService, ResponseMode};
 use serde_json::json;
 
 async fn default_server() -> mcp_transport_http::Serving {
-    start(McpHttp::builder(server(&Flags::default()))).await
+    start(McpService::builder(server(&Flags::default()))).await
 }
 
 #[tokio::test]
@@ -184,7 +184,7 @@ async fn protocol_errors_and_tool_errors_are_200() {
 
 #[tokio::test]
 async fn oversized_bodies_get_413() {
-    let s = start(McpHttp::builder(server(&Flags::default())).body_limit(1024)).await;
+    let s = start(McpService::builder(server(&Flags::default())).body_limit(1024)).await;
     let big = call(1, "echo", json!({"text": "x".repeat(4096)}));
     let reply = post(s.local_addr(), &mcp_headers(Some("2025-06-18")), &big).await;
     assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
@@ -255,7 +255,7 @@ async fn foreign_hosts_and_origins_get_403() {
 #[tokio::test]
 async fn configured_hosts_and_origins() {
     let s = start(
-        McpHttp::builder(server(&Flags::default()))
+        McpService::builder(server(&Flags::default()))
             .allowed_hosts(["mcp.example.com"])
             .allowed_origins(["https://app.example.com"]),
     )
@@ -337,7 +337,8 @@ async fn json_or_sse_by_accept_and_preference() {
     assert_eq!(reply.content_type(), "application/json");
 
     let sse =
-        start(McpHttp::builder(server(&Flags::default())).response_mode(ResponseMode::Sse)).await;
+        start(McpService::builder(server(&Flags::default())).response_mode(ResponseMode::Sse))
+            .await;
     let reply = post(sse.local_addr(), &mcp_headers(Some("2025-06-18")), &body).await;
     assert_eq!(reply.content_type(), "text/event-stream");
     assert_eq!(reply.events()[0]["result"]["isError"], false);

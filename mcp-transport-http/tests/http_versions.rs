@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use common::*;
 use http::StatusCode;
-use mcp_transport_http::McpHttp;
+use mcp_transport_http::McpService;
 use serde_json::{Value, json};
 
 const MODERN: &str = "2026-07-28";
@@ -31,7 +31,7 @@ fn modern_headers(method: &str, name: Option<&str>) -> Vec<(String, String)> {
 }
 
 async fn default_server() -> mcp_transport_http::Serving {
-    start(McpHttp::builder(server(&Flags::default())).sessions(true)).await
+    start(McpService::builder(server(&Flags::default())).sessions(true)).await
 }
 
 #[tokio::test]
@@ -276,7 +276,7 @@ async fn input_required_round_trip_with_signed_state() {
 #[tokio::test]
 async fn closing_the_stream_cancels_the_call() {
     let flags = Flags::default();
-    let s = start(McpHttp::builder(server(&flags))).await;
+    let s = start(McpService::builder(server(&flags))).await;
     let body = modern(
         1,
         "tools/call",

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use mcp_tools::{Caller, ErrorCode, NoArguments, Server, Tool, ToolContext, ToolError, ToolResult};
 use mcp_transport_http::auth::ApiKeys;
-use mcp_transport_http::{McpHttp, serve};
+use mcp_transport_http::{McpService, serve};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::json;
@@ -211,7 +211,7 @@ async fn typescript_sdk_client_works() {
         return;
     }
     let cache = tokio::task::spawn_blocking(install).await.unwrap();
-    let service = McpHttp::builder(interop_server())
+    let service = McpService::builder(interop_server())
         .path("/mcp")
         .authenticator(ApiKeys::new().key(API_KEY, Caller::new("interop-client")))
         .build();

@@ -12,7 +12,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use mcp_tools::{LogLevel, NoArguments, Server, ServerBuilder, Tool, ToolContext, ToolResult};
-use mcp_transport_http::{McpHttpBuilder, Serving, serve};
+use mcp_transport_http::{McpServiceBuilder, Serving, serve};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -166,7 +166,7 @@ impl Drop for CancelGuard {
     }
 }
 
-pub async fn start(builder: McpHttpBuilder) -> Serving {
+pub async fn start(builder: McpServiceBuilder) -> Serving {
     serve(builder.build(), "127.0.0.1:0").await.unwrap()
 }
 

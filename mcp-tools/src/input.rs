@@ -2,7 +2,7 @@
 //! integrity-protected `requestState`.
 //!
 //! A tool asks the client through `ToolContext::request_client` as in earlier
-//! revisions. On 2026-07-28 the transport answers from the request's
+//! revisions. On 2026-07-28 the dispatcher answers from the request's
 //! `inputResponses` (and the answers carried in its `requestState`); when an
 //! answer is missing, the call is stopped and the client gets
 //! `resultType: "input_required"` with the question under a key (`input-0`,
@@ -11,38 +11,35 @@
 //! so a tool must not change anything before its last question.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, PoisonError};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, SystemTime};
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use futures::future::{BoxFuture, FutureExt};
-use hmac::{Hmac, Mac};
-use mcp_tools::Cancellation;
-use mcp_tools::jsonrpc::ErrorObject;
-use mcp_tools::protocol::method;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
-use sha2::{Digest, Sha256};
 
-/// -32021: the request needs a client capability the client did not declare.
-pub(crate) const MISSING_REQUIRED_CLIENT_CAPABILITY: i32 = -32021;
+use crate::context::{Cancellation, Peer};
+use crate::jsonrpc::{ErrorObject, Notification, code};
+use crate::protocol::method;
+use crate::signing::{self, SigningKey};
+use crate::timestamp;
 
-type HmacSha256 = Hmac<Sha256>;
+/// Domain separation: these seals are request states, nothing else.
+const SEAL_CONTEXT: &[u8] = b"mcp-tools request state v1\0";
 
 /// The questions and answers of one attempt at a request.
 pub(crate) struct InputRound {
     answers: Map<String, Value>,
     next: AtomicUsize,
     asked: Mutex<Map<String, Value>>,
-    capabilities: Option<Value>,
+    capabilities: Option<Arc<Value>>,
     cancellation: Cancellation,
 }
 
 impl InputRound {
     pub(crate) fn new(
         answers: Map<String, Value>,
-        capabilities: Option<Value>,
+        capabilities: Option<Arc<Value>>,
         cancellation: Cancellation,
     ) -> Self {
         Self {
@@ -55,7 +52,7 @@ impl InputRound {
     }
 
     /// Answers a question from the answers at hand, or records it and stops the call.
-    pub(crate) fn ask(
+    fn ask(
         &self,
         method_name: &str,
         params: Value,
@@ -73,13 +70,13 @@ impl InputRound {
         };
         let declared = capability.is_some_and(|c| {
             self.capabilities
-                .as_ref()
+                .as_deref()
                 .is_some_and(|caps| caps.get(c).is_some())
         });
         if !declared {
             let error = match capability {
                 Some(c) => ErrorObject::new(
-                    MISSING_REQUIRED_CLIENT_CAPABILITY,
+                    code::MISSING_REQUIRED_CLIENT_CAPABILITY,
                     format!("the client did not declare the {c} capability"),
                 )
                 .with_data(json!({"requiredCapabilities": {c: {}}})),
@@ -107,16 +104,39 @@ impl InputRound {
     }
 }
 
+/// The peer a 2026-07-28 call sees: requests to the client are answered by
+/// the round; notifications go to the transport's peer.
+pub(crate) struct InputPeer {
+    pub(crate) round: Arc<InputRound>,
+    pub(crate) transport: Option<Arc<dyn Peer>>,
+}
+
+impl Peer for InputPeer {
+    fn notify(&self, notification: Notification) {
+        if let Some(peer) = &self.transport {
+            peer.notify(notification);
+        }
+    }
+
+    fn request(
+        &self,
+        method: &str,
+        params: Value,
+    ) -> BoxFuture<'static, Result<Value, ErrorObject>> {
+        self.round.ask(method, params)
+    }
+}
+
 /// What a `requestState` binds: who, what, until when, and the answers so far.
 #[derive(Serialize, Deserialize)]
 struct StatePayload {
     /// The caller's id, or `None` for anonymous calls.
     sub: Option<String>,
-    /// Expiry, seconds since the Unix epoch.
+    /// Expiry, milliseconds since the Unix epoch.
     exp: u64,
     /// The method of the request.
     m: String,
-    /// Digest of the tool name and arguments.
+    /// Digest of the tool name and arguments, hex.
     d: String,
     /// The answers so far.
     a: Map<String, Value>,
@@ -124,24 +144,16 @@ struct StatePayload {
 
 /// Signs and checks `requestState` values.
 pub(crate) struct StateSigner {
-    key: Vec<u8>,
+    key: SigningKey,
     ttl: Duration,
 }
 
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
-
 impl StateSigner {
-    pub(crate) fn new(key: Vec<u8>, ttl: Duration) -> Self {
-        Self { key, ttl }
-    }
-
-    fn mac(&self) -> HmacSha256 {
-        // HMAC accepts keys of any length.
-        HmacSha256::new_from_slice(&self.key).unwrap_or_else(|_| unreachable!())
+    pub(crate) fn new(secret: &[u8], ttl: Duration) -> Self {
+        Self {
+            key: SigningKey::new(secret, SEAL_CONTEXT),
+            ttl,
+        }
     }
 
     /// A signed state for a retry of `method` on `digest` by `caller`.
@@ -154,16 +166,13 @@ impl StateSigner {
     ) -> String {
         let payload = StatePayload {
             sub: caller.map(str::to_owned),
-            exp: unix_now() + self.ttl.as_secs(),
+            exp: timestamp::unix_millis(SystemTime::now() + self.ttl),
             m: method_name.to_owned(),
             d: digest.to_owned(),
             a: answers,
         };
-        let body = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&payload).unwrap_or_default());
-        let mut mac = self.mac();
-        mac.update(body.as_bytes());
-        let tag = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
-        format!("{body}.{tag}")
+        self.key
+            .seal(&serde_json::to_vec(&payload).unwrap_or_default())
     }
 
     /// The answers a valid state carries.
@@ -179,22 +188,12 @@ impl StateSigner {
                 "requestState {why}; send the request again without requestState and inputResponses"
             ))
         };
-        let (body, tag) = state
-            .split_once('.')
-            .ok_or_else(|| refuse("is malformed"))?;
-        let tag = URL_SAFE_NO_PAD
-            .decode(tag)
-            .map_err(|_| refuse("is malformed"))?;
-        let mut mac = self.mac();
-        mac.update(body.as_bytes());
-        mac.verify_slice(&tag)
-            .map_err(|_| refuse("failed verification"))?;
-        let payload: StatePayload = URL_SAFE_NO_PAD
-            .decode(body)
-            .ok()
+        let payload: StatePayload = self
+            .key
+            .open(state)
             .and_then(|json| serde_json::from_slice(&json).ok())
-            .ok_or_else(|| refuse("is malformed"))?;
-        if payload.exp < unix_now() {
+            .ok_or_else(|| refuse("is malformed or failed verification"))?;
+        if payload.exp < timestamp::unix_millis(SystemTime::now()) {
             return Err(refuse("has expired"));
         }
         if payload.sub.as_deref() != caller {
@@ -209,48 +208,18 @@ impl StateSigner {
 
 /// A digest of a tool name and its arguments, independent of key order.
 pub(crate) fn call_digest(name: &str, arguments: Option<&Value>) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(name.as_bytes());
-    hasher.update([0]);
-    if let Some(arguments) = arguments {
-        hash_canonical(&mut hasher, arguments);
-    }
-    URL_SAFE_NO_PAD.encode(hasher.finalize())
-}
-
-fn hash_canonical(hasher: &mut Sha256, value: &Value) {
-    match value {
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            hasher.update(b"{");
-            for key in keys {
-                hasher.update(Value::from(key.as_str()).to_string().as_bytes());
-                hasher.update(b":");
-                hash_canonical(hasher, &map[key]);
-                hasher.update(b",");
-            }
-            hasher.update(b"}");
-        }
-        Value::Array(items) => {
-            hasher.update(b"[");
-            for item in items {
-                hash_canonical(hasher, item);
-                hasher.update(b",");
-            }
-            hasher.update(b"]");
-        }
-        other => hasher.update(other.to_string().as_bytes()),
-    }
+    let arguments = signing::digest(arguments.unwrap_or(&Value::Null));
+    signing::hex(&signing::tag(&[name.as_bytes(), &arguments]))
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
     #[test]
     fn states_round_trip_and_refuse_tampering() {
-        let signer = StateSigner::new(b"k".to_vec(), Duration::from_secs(60));
+        let signer = StateSigner::new(b"k", Duration::from_secs(60));
         let digest = call_digest("t", Some(&json!({"b": 1, "a": [1, {"y": 2, "x": 1}]})));
         assert_eq!(
             digest,
@@ -282,7 +251,7 @@ mod tests {
                 .verify(&tampered, Some("u"), "tools/call", &digest)
                 .is_err()
         );
-        let other_key = StateSigner::new(b"j".to_vec(), Duration::from_secs(60));
+        let other_key = StateSigner::new(b"j", Duration::from_secs(60));
         assert!(
             other_key
                 .verify(&state, Some("u"), "tools/call", &digest)

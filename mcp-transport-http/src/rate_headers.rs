@@ -18,8 +18,8 @@
 //! use std::time::Duration;
 //! use mcp_tools::Server;
 //! use mcp_tools::rate::WindowRateLimiter;
-//! use mcp_transport_http::McpHttp;
-//! use mcp_transport_http::rate::{RateHeaders, RateValue};
+//! use mcp_transport_http::McpService;
+//! use mcp_transport_http::rate_headers::{RateHeaders, RateValue};
 //!
 //! let server = Server::builder("demo", "1.0.0")
 //!     .rate_limiter(WindowRateLimiter::new(3000, Duration::from_secs(3600)))
@@ -37,7 +37,7 @@
 //!             format!("{}.0000000Z", whole.trim_end_matches('Z'))
 //!         }),
 //!     );
-//! let service = McpHttp::builder(server).rate_headers(headers).build();
+//! let service = McpService::builder(server).rate_headers(headers).build();
 //! # let _ = service;
 //! ```
 

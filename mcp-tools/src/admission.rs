@@ -1,0 +1,369 @@
+//! Admission: the one decision a transport asks of the server before it hands
+//! over a request, for every method. Who may make it (and anonymously?),
+//! whether an OAuth caller must authorize again for a tool's scopes, and
+//! whether the caller's rate budget allows it. Refusals are audited here, so
+//! a transport only maps a [`Refusal`] to its wire (401/403/429 over HTTP).
+
+use std::fmt;
+
+use serde_json::Value;
+
+use crate::context::Caller;
+use crate::error::ErrorCode;
+use crate::jsonrpc::{Message, Request};
+use crate::policy::{Denial, Policy};
+use crate::protocol::method;
+use crate::rate::{RateClass, RateStatus};
+use crate::registry::{RegisteredTool, Registry};
+
+/// What the transport learned of a request's credentials.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Credentials {
+    /// The transport does not authenticate: every request is served as no
+    /// caller (a local, trusted deployment).
+    Unchecked,
+    /// The transport authenticates, and the request presented none.
+    Missing,
+    /// Valid credentials.
+    Valid {
+        /// Who they identify.
+        caller: Caller,
+        /// Whether the credential can be re-issued with more scopes (OAuth):
+        /// a call of a tool whose scopes it lacks is then refused with
+        /// [`Refusal::InsufficientScope`], so the client authorizes again.
+        step_up: bool,
+    },
+    /// Credentials were presented and refused.
+    Refused {
+        /// Why, for the client.
+        reason: String,
+    },
+}
+
+/// How the transport carries the request.
+#[derive(Debug, Clone, Copy, Default)]
+#[non_exhaustive]
+pub struct Carriage {
+    /// The request belongs to a session that a caller opened: refused
+    /// credentials are then never served anonymously, so that a client whose
+    /// token expired hears it and keeps its session.
+    pub in_session: bool,
+}
+
+impl Carriage {
+    /// A request carried without a session.
+    pub fn sessionless() -> Self {
+        Self { in_session: false }
+    }
+
+    /// A request of a session.
+    pub fn in_session() -> Self {
+        Self { in_session: true }
+    }
+}
+
+/// Why a request was not admitted.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Refusal {
+    /// No caller, or refused credentials, for a request that needs one.
+    Unauthenticated {
+        /// Why the credentials were refused; `None` when there were none.
+        reason: Option<String>,
+        /// The scopes the request needs (a tool's), for the challenge.
+        scopes: Vec<String>,
+    },
+    /// A caller that can authorize again lacks a tool's scopes.
+    InsufficientScope {
+        /// The tool.
+        tool: String,
+        /// Every scope the tool needs.
+        scopes: Vec<String>,
+    },
+    /// The caller's rate budget is spent.
+    RateLimited(RateStatus),
+}
+
+impl Refusal {
+    /// The refusal as the message a client reads.
+    pub fn message(&self) -> String {
+        match self {
+            Self::Unauthenticated {
+                reason: Some(reason),
+                ..
+            } => format!("unauthorized: {reason}"),
+            Self::Unauthenticated { reason: None, .. } => {
+                "unauthorized: this request needs credentials".to_owned()
+            }
+            Self::InsufficientScope { tool, scopes } => format!(
+                "forbidden: tool {tool:?} needs the scope(s) {}; authorize again with them",
+                scopes.join(" ")
+            ),
+            Self::RateLimited(status) => format!(
+                "rate limit exceeded: {} requests per window; retry in {} s",
+                status.limit,
+                status.reset_after_secs().max(1)
+            ),
+        }
+    }
+
+    fn code(&self) -> ErrorCode {
+        match self {
+            Self::Unauthenticated { .. } => ErrorCode::UNAUTHORIZED,
+            Self::InsufficientScope { .. } => ErrorCode::FORBIDDEN,
+            Self::RateLimited(_) => ErrorCode::RATE_LIMITED,
+        }
+    }
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+/// An admitted request: the caller to serve it as, and its rate budget.
+#[derive(Debug, Clone)]
+pub struct Admitted {
+    caller: Option<Caller>,
+    rate: Option<RateStatus>,
+    calls_tools: bool,
+}
+
+impl Admitted {
+    /// The caller to serve the request as; `None` for anonymous requests.
+    pub fn caller(&self) -> Option<&Caller> {
+        self.caller.as_ref()
+    }
+
+    /// The rate budget as admission left it.
+    pub fn rate(&self) -> Option<&RateStatus> {
+        self.rate.as_ref()
+    }
+}
+
+/// The name of the tool a `tools/call` request names.
+pub(crate) fn called_tool(request: &Request) -> Option<&str> {
+    if request.method != method::TOOLS_CALL {
+        return None;
+    }
+    request.params.as_ref()?.get("name")?.as_str()
+}
+
+pub(crate) struct Admission<'a> {
+    pub(crate) registry: &'a Registry,
+    pub(crate) policy: &'a Policy,
+}
+
+impl Admission<'_> {
+    /// Admits `messages` (one request body: a message or a batch) as a whole.
+    pub(crate) fn admit(
+        &self,
+        messages: &[&Message],
+        credentials: Credentials,
+        carriage: Carriage,
+    ) -> Result<Admitted, Refusal> {
+        let caller = match credentials {
+            Credentials::Unchecked => None,
+            Credentials::Valid { caller, step_up } => {
+                if step_up {
+                    self.step_up(messages, &caller)?;
+                }
+                Some(caller)
+            }
+            Credentials::Missing if self.open_to_anyone(messages) => None,
+            Credentials::Refused { .. }
+                if !carriage.in_session && self.open_to_anyone(messages) =>
+            {
+                None
+            }
+            Credentials::Missing => {
+                return Err(self.refuse(messages, None, self.unauthenticated(None, messages)));
+            }
+            Credentials::Refused { reason } => {
+                let refusal = self.unauthenticated(Some(reason), messages);
+                return Err(self.refuse(messages, None, refusal));
+            }
+        };
+        let rate = self.rate(messages, caller.as_ref())?;
+        let calls_tools = messages
+            .iter()
+            .any(|m| matches!(m, Message::Request(r) if r.method == method::TOOLS_CALL));
+        Ok(Admitted {
+            caller,
+            rate,
+            calls_tools,
+        })
+    }
+
+    /// Admits a request that carries no message: opening or ending a
+    /// session's event stream. Like a notification: open to anyone only with
+    /// public discovery. Takes nothing from the rate budget.
+    pub(crate) fn admit_stream(&self, credentials: Credentials) -> Result<Admitted, Refusal> {
+        let caller = match credentials {
+            Credentials::Unchecked => None,
+            Credentials::Valid { caller, .. } => Some(caller),
+            Credentials::Missing if self.policy.public_discovery => None,
+            Credentials::Missing => return Err(self.unauthenticated(None, &[])),
+            Credentials::Refused { reason } => return Err(self.unauthenticated(Some(reason), &[])),
+        };
+        let rate = self.policy.rate_status(caller.as_ref());
+        Ok(Admitted {
+            caller,
+            rate,
+            calls_tools: false,
+        })
+    }
+
+    /// The rate budget to report with the answer: read again after tool calls,
+    /// which the dispatcher counts. When the answer leaves while a call may
+    /// still run (`still_running`, a streamed answer), the call is reported as
+    /// counted.
+    pub(crate) fn rate_after(
+        &self,
+        admitted: &Admitted,
+        still_running: bool,
+    ) -> Option<RateStatus> {
+        if !admitted.calls_tools {
+            return admitted.rate;
+        }
+        let mut after = self.policy.rate_status(admitted.caller.as_ref())?;
+        if still_running && let Some(before) = admitted.rate {
+            after.remaining = after.remaining.min(before.remaining.saturating_sub(1));
+        }
+        Some(after)
+    }
+
+    fn unauthenticated(&self, reason: Option<String>, messages: &[&Message]) -> Refusal {
+        let scopes = messages
+            .iter()
+            .find_map(|m| match m {
+                Message::Request(r) => called_tool(r).and_then(|name| self.registry.get(name)),
+                _ => None,
+            })
+            .map(|t| t.tool.scopes().map(str::to_owned).collect())
+            .unwrap_or_default();
+        Refusal::Unauthenticated { reason, scopes }
+    }
+
+    /// Whether every message may be served without credentials: calls of
+    /// `no_auth` tools, answers to our own requests, and, with public
+    /// discovery, the handshake, `ping`, `tools/list` and notifications.
+    fn open_to_anyone(&self, messages: &[&Message]) -> bool {
+        messages.iter().all(|message| match message {
+            Message::Request(request) => match request.method.as_str() {
+                method::TOOLS_CALL => called_tool(request)
+                    .and_then(|name| self.registry.get(name))
+                    .is_some_and(|t| !t.tool.requires_auth),
+                method::INITIALIZE | method::PING | method::TOOLS_LIST | method::DISCOVER => {
+                    self.policy.public_discovery
+                }
+                _ => false,
+            },
+            Message::Notification(_) => self.policy.public_discovery,
+            Message::Response(_) => true,
+        })
+    }
+
+    /// Refuses a caller that can authorize again for a tool whose scopes it lacks.
+    fn step_up(&self, messages: &[&Message], caller: &Caller) -> Result<(), Refusal> {
+        for message in messages {
+            let Message::Request(request) = message else {
+                continue;
+            };
+            let Some(registered) = called_tool(request).and_then(|name| self.registry.get(name))
+            else {
+                continue;
+            };
+            if let Err(Denial::MissingScopes(_)) =
+                self.policy.permission(&registered.tool, Some(caller))
+            {
+                let refusal = Refusal::InsufficientScope {
+                    tool: registered.tool.name.to_string(),
+                    scopes: registered.tool.scopes().map(str::to_owned).collect(),
+                };
+                return Err(self.refuse(messages, Some(caller), refusal));
+            }
+        }
+        Ok(())
+    }
+
+    /// Admits the messages against the caller's budget, in order. Requests
+    /// other than `tools/call` are counted here ([`RateClass::Request`]); a tool
+    /// call is counted once, by the call pipeline, so here it is only refused
+    /// when nothing is left.
+    fn rate(
+        &self,
+        messages: &[&Message],
+        caller: Option<&Caller>,
+    ) -> Result<Option<RateStatus>, Refusal> {
+        let Some(limiter) = &self.policy.rate_limiter else {
+            return Ok(None);
+        };
+        let mut status = limiter.status(caller);
+        for message in messages {
+            status = match message {
+                Message::Request(request) if request.method == method::TOOLS_CALL => {
+                    match limiter.status(caller) {
+                        Some(spent) if spent.remaining == 0 => {
+                            return Err(self.refuse(messages, caller, Refusal::RateLimited(spent)));
+                        }
+                        other => other,
+                    }
+                }
+                Message::Request(_) => match limiter.acquire(caller, RateClass::Request) {
+                    Ok(status) => Some(status),
+                    Err(exceeded) => {
+                        return Err(self.refuse(
+                            messages,
+                            caller,
+                            Refusal::RateLimited(exceeded.status),
+                        ));
+                    }
+                },
+                Message::Notification(_) | Message::Response(_) => status,
+            };
+        }
+        Ok(status)
+    }
+
+    /// Audits the refused tool calls among `messages` and passes the refusal on.
+    fn refuse(&self, messages: &[&Message], caller: Option<&Caller>, refusal: Refusal) -> Refusal {
+        let code = refusal.code();
+        for message in messages {
+            let Message::Request(request) = message else {
+                continue;
+            };
+            let Some(registered) = called_tool(request).and_then(|name| self.registry.get(name))
+            else {
+                continue;
+            };
+            self.audit(registered, request, caller, code.clone());
+        }
+        refusal
+    }
+
+    fn audit(
+        &self,
+        registered: &RegisteredTool,
+        request: &Request,
+        caller: Option<&Caller>,
+        code: ErrorCode,
+    ) {
+        let arguments = request
+            .params
+            .as_ref()
+            .and_then(|p| p.get("arguments"))
+            .filter(|a| !a.is_null());
+        self.policy.audit_refusal(
+            registered,
+            arguments.map(|a: &Value| a),
+            &request.id,
+            caller,
+            code,
+        );
+    }
+}

@@ -1,0 +1,289 @@
+//! Configuring a server: its identity, tools, shared state and policy.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::audit::AuditSink;
+use crate::call::InFlightCalls;
+use crate::confirm::{
+    self, Confirmer, DEFAULT_CONFIRMATION_LIFETIME, MemoryReplayStore, ReplayStore,
+};
+use crate::context::{PiiWriteScope, StateMap};
+use crate::dispatch::Dispatcher;
+use crate::error::{BuildError, BuildErrorKind};
+use crate::input::StateSigner;
+use crate::listing::Listing;
+use crate::policy::Policy;
+use crate::protocol::ServerInfo;
+use crate::rate::RateLimiter;
+use crate::registry::{Registry, ToolListing};
+use crate::tool::Tool;
+
+/// The time limit of a tool call unless the tool sets its own.
+pub const DEFAULT_TOOL_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How many tools one `tools/list` page holds unless configured.
+pub const DEFAULT_LIST_PAGE_SIZE: usize = 100;
+
+/// How long a 2026-07-28 `requestState` stays valid unless configured.
+pub const DEFAULT_REQUEST_STATE_TTL: Duration = Duration::from_secs(10 * 60);
+
+/// Configures and builds a [`Server`](crate::Server).
+#[must_use = "call .build() to get a Server"]
+pub struct ServerBuilder {
+    info: ServerInfo,
+    instructions: Option<String>,
+    tools: Vec<Tool>,
+    state: StateMap,
+    page_size: usize,
+    default_timeout: Duration,
+    listing: ToolListing,
+    pii_read_scope: Option<String>,
+    authentication_required: bool,
+    confirmation_secret: Option<Vec<u8>>,
+    confirmation_lifetime: Duration,
+    replay_store: Option<Arc<dyn ReplayStore>>,
+    audit_sink: Option<Arc<dyn AuditSink>>,
+    rate_limiter: Option<Arc<dyn RateLimiter>>,
+    public_discovery: bool,
+    request_state_secret: Option<Vec<u8>>,
+    request_state_ttl: Duration,
+}
+
+impl fmt::Debug for ServerBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServerBuilder")
+            .field("info", &self.info)
+            .field("tools", &self.tools.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ServerBuilder {
+    /// A human-readable title for the server.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.info.title = Some(title.into());
+        self
+    }
+
+    /// Instructions for the model, sent at `initialize` and `server/discover`.
+    pub fn instructions(mut self, instructions: impl Into<String>) -> Self {
+        self.instructions = Some(instructions.into());
+        self
+    }
+
+    /// Registers a tool.
+    pub fn tool(mut self, tool: Tool) -> Self {
+        self.tools.push(tool);
+        self
+    }
+
+    /// Registers several tools.
+    pub fn tools(mut self, tools: impl IntoIterator<Item = Tool>) -> Self {
+        self.tools.extend(tools);
+        self
+    }
+
+    /// Shares a value with every tool; tools take it as `State<T>`.
+    pub fn state<T: Clone + Send + Sync + 'static>(mut self, value: T) -> Self {
+        self.state.insert(value);
+        self
+    }
+
+    /// How many tools one `tools/list` page holds (default 100).
+    pub fn list_page_size(mut self, size: usize) -> Self {
+        self.page_size = size.max(1);
+        self
+    }
+
+    /// The time limit of calls to tools that do not set their own (default 60 s).
+    pub fn default_timeout(mut self, limit: Duration) -> Self {
+        self.default_timeout = limit;
+        self
+    }
+
+    /// Which tools `tools/list` shows each caller.
+    pub fn tool_listing(mut self, listing: ToolListing) -> Self {
+        self.listing = listing;
+        self
+    }
+
+    /// The scope that lets a caller read personal data in clear; without it,
+    /// [`crate::Pii`] values are de-identified. Without this setting every caller
+    /// sees personal data in clear.
+    pub fn pii_read_scope(mut self, scope: impl Into<String>) -> Self {
+        self.pii_read_scope = Some(scope.into());
+        self
+    }
+
+    /// The scope that lets a caller change personal data. Tools check it with
+    /// [`ToolContext::require_pii_write`](crate::ToolContext::require_pii_write) when a call would change personal
+    /// fields; without this setting every caller may.
+    pub fn pii_write_scope(mut self, scope: impl Into<Arc<str>>) -> Self {
+        self.state.insert(PiiWriteScope(scope.into()));
+        self
+    }
+
+    /// The secret that signs confirmation tokens, at least
+    /// [`MIN_SECRET_LEN`](confirm::MIN_SECRET_LEN) random bytes from the
+    /// server's configuration. Replicas that share it accept each other's
+    /// tokens. Without it, a random secret is drawn once per process, so tokens
+    /// die with the process.
+    pub fn confirmation_secret(mut self, secret: impl Into<Vec<u8>>) -> Self {
+        self.confirmation_secret = Some(secret.into());
+        self
+    }
+
+    /// How long a confirmation token stays valid (default 5 minutes).
+    pub fn confirmation_lifetime(mut self, lifetime: Duration) -> Self {
+        self.confirmation_lifetime = lifetime;
+        self
+    }
+
+    /// Where used confirmation tokens are remembered (default: in memory, per
+    /// process). Replicas share one store so a token confirms only once.
+    pub fn replay_store(mut self, store: impl ReplayStore) -> Self {
+        self.replay_store = Some(Arc::new(store));
+        self
+    }
+
+    /// Records every call of destructive and confirm tools; see [`crate::audit`].
+    pub fn audit_sink(mut self, sink: impl AuditSink) -> Self {
+        self.audit_sink = Some(Arc::new(sink));
+        self
+    }
+
+    /// Checks every call against a rate budget before the tool runs; see [`crate::rate`].
+    pub fn rate_limiter(mut self, limiter: impl RateLimiter) -> Self {
+        self.rate_limiter = Some(Arc::new(limiter));
+        self
+    }
+
+    /// Refuses tool calls without an authenticated caller, except to tools
+    /// declared `no_auth`.
+    ///
+    /// You turn this on; a transport does not. A transport that authenticates
+    /// (the HTTP transport with an authenticator) already refuses requests
+    /// without valid credentials at admission; this setting makes the
+    /// dispatcher itself refuse anonymous calls too, whichever transport or
+    /// in-process [`Client`](crate::Client) delivers them. Without it, a call
+    /// that reaches the dispatcher without a caller is served (a local,
+    /// trusted deployment).
+    pub fn require_authentication(mut self) -> Self {
+        self.authentication_required = true;
+        self
+    }
+
+    /// Lets anyone, without credentials, make the discovery requests:
+    /// `initialize`, `ping`, `tools/list`, `server/discover` and notifications
+    /// (off by default). Calls of tools still need credentials unless the
+    /// tool is `no_auth`.
+    pub fn public_discovery(mut self, on: bool) -> Self {
+        self.public_discovery = on;
+        self
+    }
+
+    /// The secret that signs 2026-07-28 `requestState` values. Replicas that
+    /// share it accept each other's states. Without it, a random secret is
+    /// drawn per server.
+    pub fn request_state_secret(mut self, secret: impl Into<Vec<u8>>) -> Self {
+        self.request_state_secret = Some(secret.into());
+        self
+    }
+
+    /// How long a 2026-07-28 `requestState` stays valid (default 10 minutes).
+    pub fn request_state_ttl(mut self, ttl: Duration) -> Self {
+        self.request_state_ttl = ttl;
+        self
+    }
+
+    /// A builder with nothing but the server's identity.
+    pub(crate) fn new(name: String, version: String) -> Self {
+        Self {
+            info: ServerInfo {
+                name,
+                version,
+                title: None,
+            },
+            instructions: None,
+            tools: Vec::new(),
+            state: StateMap::default(),
+            page_size: DEFAULT_LIST_PAGE_SIZE,
+            default_timeout: DEFAULT_TOOL_TIMEOUT,
+            listing: ToolListing::All,
+            pii_read_scope: None,
+            authentication_required: false,
+            confirmation_secret: None,
+            confirmation_lifetime: DEFAULT_CONFIRMATION_LIFETIME,
+            replay_store: None,
+            audit_sink: None,
+            rate_limiter: None,
+            public_discovery: false,
+            request_state_secret: None,
+            request_state_ttl: DEFAULT_REQUEST_STATE_TTL,
+        }
+    }
+
+    /// Checks every tool and the configuration, and assembles the dispatcher.
+    pub(crate) fn into_dispatcher(self) -> Result<Dispatcher, BuildError> {
+        let invalid =
+            |message: String| BuildError::new(BuildErrorKind::InvalidConfiguration, message);
+        if let Some(secret) = &self.confirmation_secret
+            && secret.len() < confirm::MIN_SECRET_LEN
+        {
+            return Err(invalid(format!(
+                "the confirmation secret has {} bytes; use at least {} random bytes",
+                secret.len(),
+                confirm::MIN_SECRET_LEN
+            )));
+        }
+        let confirmer = if self.tools.iter().any(|t| t.confirm) {
+            let replay = self
+                .replay_store
+                .unwrap_or_else(|| Arc::new(MemoryReplayStore::new()));
+            Some(
+                Confirmer::new(
+                    self.confirmation_secret.as_deref(),
+                    self.confirmation_lifetime,
+                    replay,
+                )
+                .map_err(invalid)?,
+            )
+        } else {
+            None
+        };
+        let state_secret = match self.request_state_secret {
+            Some(secret) => secret,
+            None => {
+                let mut fresh = vec![0; 32];
+                getrandom::fill(&mut fresh).map_err(|e| {
+                    invalid(format!(
+                        "no OS randomness for the request-state secret: {e}"
+                    ))
+                })?;
+                fresh
+            }
+        };
+        let registry = Registry::build(self.tools, &self.state, &self.info.name)?;
+        let listing = Listing::new(&registry, self.listing, self.page_size);
+        Ok(Dispatcher {
+            info: self.info,
+            instructions: self.instructions,
+            registry,
+            listing,
+            policy: Policy {
+                authentication_required: self.authentication_required,
+                public_discovery: self.public_discovery,
+                pii_read_scope: self.pii_read_scope,
+                default_timeout: self.default_timeout,
+                state: Arc::new(self.state),
+                confirmer,
+                audit_sink: self.audit_sink,
+                rate_limiter: self.rate_limiter,
+            },
+            in_flight: InFlightCalls::default(),
+            request_state: StateSigner::new(&state_secret, self.request_state_ttl),
+        })
+    }
+}

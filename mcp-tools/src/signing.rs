@@ -1,0 +1,211 @@
+//! The one signing primitive of the crate: canonical JSON digests and
+//! HMAC-SHA256 sealed tokens. Confirmation tokens and 2026-07-28 request state
+//! are both built on it.
+//!
+//! A digest hashes a value's canonical JSON, so the same arguments always hash
+//! the same whatever the order of their keys. The canonical form is compact JSON with every object's keys sorted by their
+//! UTF-8 bytes, strings escaped the way `serde_json` writes them and numbers in
+//! `serde_json`'s shortest form. It is hashed with SHA-256 as it is written, so
+//! no canonical copy of the value is ever built.
+
+use std::io;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, Mac};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+/// The length of a seal's MAC.
+pub(crate) const MAC_LEN: usize = 32;
+
+/// A secret that seals payloads: HMAC-SHA256 with a domain-separation context,
+/// so that a seal made for one purpose never verifies for another.
+#[derive(Clone)]
+pub(crate) struct SigningKey {
+    mac: Hmac<Sha256>,
+    context: &'static [u8],
+}
+
+impl SigningKey {
+    /// A key over `secret` for seals of one kind, named by `context`.
+    pub(crate) fn new(secret: &[u8], context: &'static [u8]) -> Self {
+        // HMAC takes keys of any length, so this cannot fail.
+        let mac = <Hmac<Sha256> as Mac>::new_from_slice(secret)
+            .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+        Self { mac, context }
+    }
+
+    fn mac(&self, payload: &[u8]) -> Hmac<Sha256> {
+        let mut mac = self.mac.clone();
+        mac.update(self.context);
+        mac.update(payload);
+        mac
+    }
+
+    /// `base64url(payload) "." base64url(mac)`, appended to `out`.
+    pub(crate) fn seal_into(&self, payload: &[u8], out: &mut String) {
+        let mac = self.mac(payload).finalize().into_bytes();
+        URL_SAFE_NO_PAD.encode_string(payload, out);
+        out.push('.');
+        URL_SAFE_NO_PAD.encode_string(mac, out);
+    }
+
+    /// A sealed payload: see [`seal_into`](Self::seal_into).
+    pub(crate) fn seal(&self, payload: &[u8]) -> String {
+        let mut out = String::with_capacity((payload.len() + MAC_LEN) * 4 / 3 + 4);
+        self.seal_into(payload, &mut out);
+        out
+    }
+
+    /// The payload of a seal this key made, checked in constant time; `None`
+    /// for anything malformed, altered or sealed with another key or context.
+    pub(crate) fn open(&self, sealed: &str) -> Option<Vec<u8>> {
+        let (payload, mac) = sealed.split_once('.')?;
+        let payload = URL_SAFE_NO_PAD.decode(payload).ok()?;
+        let mac = URL_SAFE_NO_PAD.decode(mac).ok()?;
+        self.mac(&payload).verify_slice(&mac).ok()?;
+        Some(payload)
+    }
+}
+
+/// The SHA-256 of `value`'s canonical JSON.
+pub(crate) fn digest(value: &Value) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    write(&mut hasher, value);
+    hasher.finalize().into()
+}
+
+fn write(hasher: &mut Sha256, value: &Value) {
+    match value {
+        Value::Null => hasher.update(b"null"),
+        Value::Bool(true) => hasher.update(b"true"),
+        Value::Bool(false) => hasher.update(b"false"),
+        Value::Number(n) => hasher.update(n.to_string().as_bytes()),
+        Value::String(s) => write_string(hasher, s),
+        Value::Array(items) => {
+            hasher.update(b"[");
+            for (n, item) in items.iter().enumerate() {
+                if n > 0 {
+                    hasher.update(b",");
+                }
+                write(hasher, item);
+            }
+            hasher.update(b"]");
+        }
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+            hasher.update(b"{");
+            for (n, (key, item)) in entries.into_iter().enumerate() {
+                if n > 0 {
+                    hasher.update(b",");
+                }
+                write_string(hasher, key);
+                hasher.update(b":");
+                write(hasher, item);
+            }
+            hasher.update(b"}");
+        }
+    }
+}
+
+fn write_string(hasher: &mut Sha256, s: &str) {
+    struct Feed<'a>(&'a mut Sha256);
+    impl io::Write for Feed<'_> {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.update(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    // Writing a string into a sink that never fails cannot fail.
+    let _ = serde_json::to_writer(Feed(hasher), s);
+}
+
+/// A 16-byte SHA-256 tag over length-prefixed parts: binds a seal to values
+/// without carrying them.
+pub(crate) fn tag(parts: &[&[u8]]) -> [u8; 16] {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update((part.len() as u64).to_be_bytes());
+        hasher.update(part);
+    }
+    let full: [u8; 32] = hasher.finalize().into();
+    let mut out = [0; 16];
+    out.copy_from_slice(&full[..16]);
+    out
+}
+
+/// Lowercase hexadecimal.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn key_order_does_not_matter() {
+        let a = json!({"b": 1, "a": {"y": [1, "x"], "x": null}});
+        let b = json!({"a": {"x": null, "y": [1, "x"]}, "b": 1});
+        assert_eq!(digest(&a), digest(&b));
+    }
+
+    #[test]
+    fn values_matter() {
+        assert_ne!(digest(&json!({"a": 1})), digest(&json!({"a": 2})));
+        assert_ne!(digest(&json!({"a": "1"})), digest(&json!({"a": 1})));
+        assert_ne!(digest(&json!(["a", "b"])), digest(&json!(["b", "a"])));
+    }
+
+    #[test]
+    fn digest_is_sha256_of_the_canonical_text() {
+        let value = json!({"z": "é\"", "a": [true, false, null, 1.5]});
+        let canonical = r#"{"a":[true,false,null,1.5],"z":"é\""}"#;
+        assert_eq!(
+            digest(&value),
+            <[u8; 32]>::from(Sha256::digest(canonical.as_bytes()))
+        );
+    }
+
+    #[test]
+    fn hex_is_lowercase() {
+        assert_eq!(hex(&[0x00, 0xab, 0x7f]), "00ab7f");
+    }
+
+    #[test]
+    fn digests_ignore_key_order() {
+        assert_eq!(
+            digest(&json!({"b": 1, "a": [1, {"y": 2, "x": 1}]})),
+            digest(&json!({"a": [1, {"x": 1, "y": 2}], "b": 1}))
+        );
+        assert_ne!(digest(&json!({"a": 1})), digest(&json!({"a": "1"})));
+    }
+
+    #[test]
+    fn seals_open_only_with_their_key_and_context() {
+        let key = SigningKey::new(b"secret", b"one\0");
+        let sealed = key.seal(b"payload");
+        assert_eq!(key.open(&sealed).as_deref(), Some(&b"payload"[..]));
+        assert!(SigningKey::new(b"secret", b"two\0").open(&sealed).is_none());
+        assert!(SigningKey::new(b"other", b"one\0").open(&sealed).is_none());
+        let mut altered = sealed.clone();
+        altered.replace_range(0..1, if sealed.starts_with('A') { "B" } else { "A" });
+        assert!(key.open(&altered).is_none());
+        for bad in ["", ".", "abc", "!!.??", "cGF5bG9hZA."] {
+            assert!(key.open(bad).is_none(), "{bad:?}");
+        }
+    }
+}

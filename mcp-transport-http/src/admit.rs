@@ -1,0 +1,217 @@
+//! Credentials in, the server's admission decision out, and its refusals
+//! translated to HTTP: 401 with a `WWW-Authenticate` challenge, 403
+//! `insufficient_scope`, 429 with `Retry-After`. The decision is the server's.
+
+use std::sync::Arc;
+
+use http::header::WWW_AUTHENTICATE;
+use http::request::Parts;
+use http::{HeaderValue, Response, StatusCode};
+use mcp_tools::Caller;
+use mcp_tools::transport::jsonrpc::{ErrorObject, RequestId};
+use mcp_tools::transport::{Admitted, Credentials, RateStatus, Refusal};
+
+use crate::auth::{Authentication, CredentialKind};
+use crate::body::McpBody;
+use crate::endpoint::{Connection, Endpoint};
+use crate::header::quoted;
+use crate::response::rpc_error;
+
+/// What authentication found, done once per request and kept in its extensions.
+#[derive(Clone)]
+pub(crate) struct Authenticated {
+    pub(crate) credentials: Credentials,
+    /// For a request served without a caller: its own channel (its
+    /// connection's, under `serve()`), so that anonymous clients
+    /// cannot cancel each other's requests. Callers are their own channel.
+    anonymous_channel: Arc<str>,
+}
+
+impl Authenticated {
+    /// The caller whose budget every answer reports: none when the
+    /// credentials were refused.
+    pub(crate) fn reported(&self) -> Option<Option<&Caller>> {
+        match &self.credentials {
+            Credentials::Valid { caller, .. } => Some(Some(caller)),
+            Credentials::Refused { .. } => None,
+            _ => Some(None),
+        }
+    }
+}
+
+/// Who a request is served as, once admitted.
+#[derive(Clone)]
+pub(crate) struct Identity {
+    pub(crate) admitted: Admitted,
+    pub(crate) channel: Option<Arc<str>>,
+}
+
+impl Identity {
+    pub(crate) fn new(admitted: Admitted, authenticated: &Authenticated) -> Self {
+        let channel = admitted
+            .caller()
+            .is_none()
+            .then(|| authenticated.anonymous_channel.clone());
+        Self { admitted, channel }
+    }
+
+    pub(crate) fn caller(&self) -> Option<&Caller> {
+        self.admitted.caller()
+    }
+
+    pub(crate) fn id(&self) -> Option<&str> {
+        self.caller().map(Caller::id)
+    }
+
+    pub(crate) fn owner(&self) -> Option<Arc<str>> {
+        self.id().map(Arc::from)
+    }
+}
+
+impl Endpoint {
+    /// Authenticates a request, once.
+    pub(crate) async fn authenticate(&self, parts: &Parts) -> Authenticated {
+        if let Some(done) = parts.extensions.get::<Authenticated>() {
+            return done.clone();
+        }
+        let credentials = match &self.authenticator {
+            None => Credentials::Unchecked,
+            Some(authenticator) => match authenticator.authenticate(parts).await {
+                Ok(Some(found)) => {
+                    let step_up = found.kind() == CredentialKind::OAuth;
+                    Credentials::Valid {
+                        caller: Authentication::into_caller(found),
+                        step_up,
+                    }
+                }
+                Ok(None) => Credentials::Missing,
+                Err(refusal) => Credentials::Refused {
+                    reason: refusal.message().to_owned(),
+                },
+            },
+        };
+        let anonymous_channel = match parts.extensions.get::<Connection>() {
+            Some(Connection(id)) => id.clone(),
+            None => Arc::from(format!("request-{}", crate::random_token(12))),
+        };
+        Authenticated {
+            credentials,
+            anonymous_channel,
+        }
+    }
+
+    /// The HTTP answer to a refusal.
+    pub(crate) fn refused(&self, id: Option<RequestId>, refusal: &Refusal) -> Response<McpBody> {
+        match refusal {
+            Refusal::Unauthenticated { reason, scopes } => {
+                self.unauthorized(id, reason.as_deref(), &scopes.join(" "))
+            }
+            Refusal::InsufficientScope { tool, scopes } => {
+                self.insufficient_scope(id, tool, &scopes.join(" "), refusal)
+            }
+            Refusal::RateLimited(status) => {
+                let mut response = rpc_error(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    id,
+                    ErrorObject::invalid_request(refusal.message()),
+                );
+                self.rate_headers
+                    .apply(response.headers_mut(), status, true);
+                response
+            }
+            _ => rpc_error(
+                StatusCode::FORBIDDEN,
+                id,
+                ErrorObject::invalid_request(refusal.message()),
+            ),
+        }
+    }
+
+    /// 401 with a `WWW-Authenticate: Bearer` challenge.
+    fn unauthorized(
+        &self,
+        id: Option<RequestId>,
+        reason: Option<&str>,
+        scopes: &str,
+    ) -> Response<McpBody> {
+        let mut params = Vec::new();
+        match &self.metadata {
+            Some(metadata) => {
+                params.push(format!("resource_metadata=\"{}\"", quoted(&metadata.url)));
+            }
+            None => params.push("realm=\"mcp\"".to_owned()),
+        }
+        let scopes = Some(scopes)
+            .filter(|s| !s.is_empty())
+            .or_else(|| self.metadata.as_ref().map(|m| m.scopes.as_str()))
+            .filter(|s| !s.is_empty());
+        if let Some(scopes) = scopes {
+            params.push(format!("scope=\"{}\"", quoted(scopes)));
+        }
+        if let Some(reason) = reason {
+            params.push("error=\"invalid_token\"".to_owned());
+            params.push(format!("error_description=\"{}\"", quoted(reason)));
+        }
+        let challenge = format!("Bearer {}", params.join(", "));
+        let message = match reason {
+            Some(reason) => format!("unauthorized: {reason}"),
+            None => "unauthorized: this request needs credentials".to_owned(),
+        };
+        let mut response = rpc_error(
+            StatusCode::UNAUTHORIZED,
+            id,
+            ErrorObject::invalid_request(message),
+        );
+        if let Ok(value) = HeaderValue::from_str(&challenge) {
+            response.headers_mut().insert(WWW_AUTHENTICATE, value);
+        }
+        response
+    }
+
+    /// 403 `insufficient_scope` step-up challenge.
+    fn insufficient_scope(
+        &self,
+        id: Option<RequestId>,
+        tool: &str,
+        needed: &str,
+        refusal: &Refusal,
+    ) -> Response<McpBody> {
+        let mut challenge = format!(
+            "Bearer error=\"insufficient_scope\", scope=\"{}\"",
+            quoted(needed)
+        );
+        if let Some(metadata) = &self.metadata {
+            challenge.push_str(&format!(
+                ", resource_metadata=\"{}\"",
+                quoted(&metadata.url)
+            ));
+        }
+        challenge.push_str(&format!(
+            ", error_description=\"tool {} needs scope {}\"",
+            quoted(tool),
+            quoted(needed)
+        ));
+        let mut response = rpc_error(
+            StatusCode::FORBIDDEN,
+            id,
+            ErrorObject::invalid_request(refusal.message()),
+        );
+        if let Ok(value) = HeaderValue::from_str(&challenge) {
+            response.headers_mut().insert(WWW_AUTHENTICATE, value);
+        }
+        response
+    }
+
+    /// Writes the rate headers of `status` on a response.
+    pub(crate) fn with_rate(
+        &self,
+        mut response: Response<McpBody>,
+        status: Option<RateStatus>,
+    ) -> Response<McpBody> {
+        if let Some(status) = status {
+            self.rate_headers
+                .apply(response.headers_mut(), &status, false);
+        }
+        response
+    }
+}

@@ -1,0 +1,112 @@
+//! JSON-RPC batches (protocol version 2025-03-26 only): admitted as a whole,
+//! answered in one JSON array.
+
+use std::sync::Arc;
+
+use http::request::Parts;
+use http::{Response, StatusCode};
+use mcp_tools::ProtocolVersion;
+use mcp_tools::transport::jsonrpc::{ErrorObject, Message, Response as RpcResponse};
+use mcp_tools::transport::{Cancellation, Carriage, method};
+
+use crate::admit::{Authenticated, Identity};
+use crate::answer::accepted;
+use crate::body::McpBody;
+use crate::context::request_context;
+use crate::endpoint::Endpoint;
+use crate::response::{json_response, rpc_error};
+
+impl Endpoint {
+    pub(crate) async fn batch(
+        self: Arc<Self>,
+        parts: Parts,
+        authenticated: Authenticated,
+        announced: Option<ProtocolVersion>,
+        items: Vec<Result<Message, Box<RpcResponse>>>,
+    ) -> Response<McpBody> {
+        let version = announced.unwrap_or(ProtocolVersion::DEFAULT_UNANNOUNCED);
+        if !version.allows_batches() {
+            return rpc_error(
+                StatusCode::BAD_REQUEST,
+                None,
+                ErrorObject::invalid_request(format!(
+                    "JSON-RPC batches are only accepted in protocol version 2025-03-26, not {version}"
+                )),
+            );
+        }
+        if items
+            .iter()
+            .any(|m| matches!(m, Ok(Message::Request(r)) if r.method == method::INITIALIZE))
+        {
+            return rpc_error(
+                StatusCode::BAD_REQUEST,
+                None,
+                ErrorObject::invalid_request("initialize cannot be part of a JSON-RPC batch"),
+            );
+        }
+        let messages: Vec<&Message> = items.iter().flatten().collect();
+        let carriage = if self.sessions_on {
+            Carriage::in_session()
+        } else {
+            Carriage::sessionless()
+        };
+        let admitted =
+            match self
+                .server
+                .admit(&messages, authenticated.credentials.clone(), carriage)
+            {
+                Ok(admitted) => admitted,
+                Err(refusal) => return self.refused(None, &refusal),
+            };
+        let identity = Identity::new(admitted, &authenticated);
+        let session = if self.sessions_on {
+            match self.session_for(&parts, &identity) {
+                Ok(session) => Some(session),
+                Err(response) => {
+                    let rate = identity.admitted.rate().copied();
+                    return self.with_rate(*response, rate);
+                }
+            }
+        } else {
+            None
+        };
+        let futures = items.into_iter().map(|item| {
+            let (cx, _) = request_context(
+                version,
+                &identity,
+                session.as_deref(),
+                None,
+                Cancellation::new(),
+            );
+            let server = self.server.clone();
+            let session = session.clone();
+            let endpoint = self.clone();
+            let caller = identity.id().map(str::to_owned);
+            async move {
+                match item {
+                    Err(response) => Some(*response),
+                    Ok(Message::Response(answer)) => {
+                        endpoint.route_answer(answer, session.as_deref(), caller.as_deref());
+                        None
+                    }
+                    Ok(message) => server.handle(message, cx).await,
+                }
+            }
+        });
+        let responses: Vec<RpcResponse> = futures::future::join_all(futures)
+            .await
+            .into_iter()
+            .flatten()
+            .collect();
+        let response = if responses.is_empty() {
+            accepted()
+        } else {
+            json_response(
+                StatusCode::OK,
+                serde_json::to_vec(&responses).unwrap_or_default(),
+            )
+        };
+        let rate = self.server.rate_after(&identity.admitted, false);
+        self.with_rate(response, rate)
+    }
+}

@@ -1,0 +1,72 @@
+//! What one endpoint knows once configured: its server, its settings, its
+//! sessions and the server-to-client requests it waits on. Every request
+//! handler reads it; nothing here handles a request.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use mcp_tools::Server;
+
+use crate::auth::Authenticator;
+use crate::config::{AllowList, McpServiceBuilder, ResponseMode};
+use crate::rate_headers::RateHeaders;
+use crate::session::{Pending, Sessions};
+
+/// The configured endpoint, shared by every request.
+pub(crate) struct Endpoint {
+    pub(crate) server: Server,
+    pub(crate) path: String,
+    pub(crate) mode: ResponseMode,
+    pub(crate) sessions_on: bool,
+    pub(crate) sessions: Sessions,
+    pub(crate) hosts: AllowList,
+    pub(crate) origins: AllowList,
+    pub(crate) body_limit: usize,
+    pub(crate) header_read_timeout: Duration,
+    pub(crate) idle_timeout: Duration,
+    pub(crate) authenticator: Option<Arc<dyn Authenticator>>,
+    pub(crate) rate_headers: RateHeaders,
+    pub(crate) metadata: Option<Metadata>,
+    /// Server-to-client requests of sessionless requests, awaiting answers.
+    pub(crate) pending: Arc<Pending>,
+}
+
+/// The protected-resource metadata, serialised once.
+pub(crate) struct Metadata {
+    pub(crate) document: Bytes,
+    pub(crate) paths: [String; 2],
+    pub(crate) url: String,
+    pub(crate) scopes: String,
+}
+
+/// The connection a request arrived on, set by `serve()`.
+#[derive(Clone)]
+pub(crate) struct Connection(pub(crate) Arc<str>);
+
+impl Endpoint {
+    pub(crate) fn new(b: McpServiceBuilder) -> Self {
+        let metadata = b.resource.as_ref().map(|r| Metadata {
+            document: Bytes::from(r.to_json().to_string()),
+            paths: r.metadata_paths(),
+            url: r.metadata_url(),
+            scopes: r.scopes_supported().join(" "),
+        });
+        Self {
+            server: b.server,
+            path: b.path,
+            mode: b.mode,
+            sessions_on: b.sessions,
+            sessions: Sessions::new(b.session_idle),
+            hosts: b.hosts,
+            origins: b.origins,
+            body_limit: b.body_limit,
+            header_read_timeout: b.header_read_timeout,
+            idle_timeout: b.idle_timeout,
+            authenticator: b.authenticator,
+            rate_headers: b.rate_headers,
+            metadata,
+            pending: Arc::default(),
+        }
+    }
+}

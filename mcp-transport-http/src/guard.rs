@@ -1,0 +1,112 @@
+//! The checks every request passes before its body is read: `Host` and
+//! `Origin` against DNS rebinding, `Accept`, `Content-Type`, and the body limit.
+
+#![allow(
+    clippy::result_large_err,
+    reason = "the error is the refusal response itself, sent as it is; boxing it buys nothing"
+)]
+
+use bytes::Bytes;
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HOST, ORIGIN};
+use http::request::Parts;
+use http::{Response, StatusCode};
+use http_body::Body;
+use http_body_util::{BodyExt, Limited};
+use mcp_tools::transport::jsonrpc::ErrorObject;
+
+use crate::body::McpBody;
+use crate::endpoint::Endpoint;
+use crate::header::{Accepts, header_str};
+use crate::response::{plain, rpc_error};
+
+impl Endpoint {
+    /// Refuses a `Host` this server does not serve, or a foreign `Origin`.
+    pub(crate) fn check_host_and_origin(&self, parts: &Parts) -> Result<(), Response<McpBody>> {
+        let host = header_str(&parts.headers, &HOST)
+            .or_else(|| parts.uri.authority().map(http::uri::Authority::as_str));
+        if !host.is_some_and(|h| self.hosts.allows_host(h)) {
+            return Err(rpc_error(
+                StatusCode::FORBIDDEN,
+                None,
+                ErrorObject::invalid_request(
+                    "the Host header names a host this server does not serve",
+                ),
+            ));
+        }
+        if let Some(origin) = parts.headers.get(ORIGIN)
+            && !origin.to_str().is_ok_and(|o| self.origins.allows_origin(o))
+        {
+            return Err(rpc_error(
+                StatusCode::FORBIDDEN,
+                None,
+                ErrorObject::invalid_request("requests from this Origin are not allowed"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// What a POST may be answered with, or 406 / 415.
+    pub(crate) fn check_post_headers(&self, parts: &Parts) -> Result<Accepts, Response<McpBody>> {
+        let accept = Accepts::of(&parts.headers);
+        if !accept.json && !accept.sse {
+            return Err(plain(
+                StatusCode::NOT_ACCEPTABLE,
+                "send Accept: application/json, text/event-stream\n",
+            ));
+        }
+        if let Some(content_type) = parts.headers.get(CONTENT_TYPE)
+            && !content_type.to_str().is_ok_and(|c| {
+                c.split(';')
+                    .next()
+                    .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+            })
+        {
+            return Err(plain(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "send Content-Type: application/json\n",
+            ));
+        }
+        Ok(accept)
+    }
+
+    /// Reads the whole body within the limit, or 413 / 400.
+    pub(crate) async fn read_body<B>(
+        &self,
+        parts: &Parts,
+        body: B,
+    ) -> Result<Bytes, Response<McpBody>>
+    where
+        B: Body + Send + 'static,
+        B::Data: Send,
+        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        let too_large = parts
+            .headers
+            .get(CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok())
+            .is_some_and(|n| n > self.body_limit as u64);
+        if too_large {
+            return Err(self.payload_too_large());
+        }
+        match Limited::new(body, self.body_limit).collect().await {
+            Ok(collected) => Ok(collected.to_bytes()),
+            Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(self.payload_too_large()),
+            Err(_) => Err(plain(
+                StatusCode::BAD_REQUEST,
+                "the request body could not be read\n",
+            )),
+        }
+    }
+
+    fn payload_too_large(&self) -> Response<McpBody> {
+        rpc_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            None,
+            ErrorObject::invalid_request(format!(
+                "the request body is larger than {} bytes",
+                self.body_limit
+            )),
+        )
+    }
+}

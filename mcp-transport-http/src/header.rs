@@ -1,0 +1,81 @@
+//! The header names this transport reads and writes, and how it reads them.
+
+use base64::Engine as _;
+use http::header::ACCEPT;
+use http::{HeaderMap, HeaderName};
+
+/// `Mcp-Session-Id`.
+pub const MCP_SESSION_ID: HeaderName = HeaderName::from_static("mcp-session-id");
+/// `MCP-Protocol-Version`.
+pub const MCP_PROTOCOL_VERSION: HeaderName = HeaderName::from_static("mcp-protocol-version");
+/// `Mcp-Method` (2026-07-28).
+pub const MCP_METHOD: HeaderName = HeaderName::from_static("mcp-method");
+/// `Mcp-Name` (2026-07-28).
+pub const MCP_NAME: HeaderName = HeaderName::from_static("mcp-name");
+/// `X-Api-Key`.
+pub const X_API_KEY: HeaderName = HeaderName::from_static("x-api-key");
+/// `X-Accel-Buffering`.
+pub(crate) const X_ACCEL_BUFFERING: HeaderName = HeaderName::from_static("x-accel-buffering");
+
+/// A header's value, when present and visible ASCII.
+pub(crate) fn header_str<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Decodes an `Mcp-Name` value, which may use the `=?base64?…?=` form.
+pub(crate) fn decode_header_value(value: &str) -> Option<String> {
+    match value
+        .strip_prefix("=?base64?")
+        .and_then(|v| v.strip_suffix("?="))
+    {
+        Some(encoded) => base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok()),
+        None => Some(value.to_owned()),
+    }
+}
+
+/// A value made safe to quote in a challenge parameter.
+pub(crate) fn quoted(value: &str) -> String {
+    value.replace(['"', '\\'], "")
+}
+
+/// What the client's `Accept` header allows.
+#[derive(Clone, Copy)]
+pub(crate) struct Accepts {
+    pub(crate) json: bool,
+    pub(crate) sse: bool,
+}
+
+impl Accepts {
+    /// Reads `Accept`; a request without one accepts JSON.
+    pub(crate) fn of(headers: &HeaderMap) -> Self {
+        let mut out = Self {
+            json: false,
+            sse: false,
+        };
+        let mut any = false;
+        for value in headers.get_all(ACCEPT) {
+            let Ok(value) = value.to_str() else { continue };
+            any = true;
+            for item in value.split(',') {
+                let media = item.split(';').next().unwrap_or("").trim();
+                // Media types compare case-insensitively; no allocation on this per-request path.
+                let is = |expected: &str| media.eq_ignore_ascii_case(expected);
+                if is("*/*") {
+                    out.json = true;
+                    out.sse = true;
+                } else if is("application/json") || is("application/*") {
+                    out.json = true;
+                } else if is("text/event-stream") || is("text/*") {
+                    out.sse = true;
+                }
+            }
+        }
+        if !any {
+            out.json = true;
+        }
+        out
+    }
+}

@@ -1,0 +1,105 @@
+//! The session routes: `GET` opens a session's server-to-client event
+//! stream, `DELETE` ends the session; and finding a request's session.
+
+use std::sync::Arc;
+
+use http::request::Parts;
+use http::{Response, StatusCode};
+use mcp_tools::transport::jsonrpc::ErrorObject;
+use tokio::sync::mpsc;
+
+use crate::admit::Identity;
+use crate::body::{McpBody, SseStream};
+use crate::endpoint::Endpoint;
+use crate::header::{Accepts, MCP_SESSION_ID, header_str};
+use crate::response::{plain, rpc_error, sse_response, status_only};
+use crate::session::Session;
+
+impl Endpoint {
+    /// The session a request names, if it belongs to the request's caller.
+    pub(crate) fn session_for(
+        &self,
+        parts: &Parts,
+        identity: &Identity,
+    ) -> Result<Arc<Session>, Box<Response<McpBody>>> {
+        let Some(id) = header_str(&parts.headers, &MCP_SESSION_ID) else {
+            return Err(Box::new(rpc_error(
+                StatusCode::BAD_REQUEST,
+                None,
+                ErrorObject::invalid_request(
+                    "missing Mcp-Session-Id header; send initialize first and echo the session id",
+                ),
+            )));
+        };
+        match self.sessions.get(id) {
+            Some(session) if session.owner.as_deref() == identity.id() => Ok(session),
+            _ => Err(Box::new(rpc_error(
+                StatusCode::NOT_FOUND,
+                None,
+                ErrorObject::invalid_request("unknown or ended session; initialize a new one"),
+            ))),
+        }
+    }
+
+    /// The identity of a request without a message, or its refusal.
+    async fn stream_identity(&self, parts: &Parts) -> Result<Identity, Box<Response<McpBody>>> {
+        let authenticated = self.authenticate(parts).await;
+        match self.server.admit_stream(authenticated.credentials.clone()) {
+            Ok(admitted) => Ok(Identity::new(admitted, &authenticated)),
+            Err(refusal) => Err(Box::new(self.refused(None, &refusal))),
+        }
+    }
+
+    /// `GET`: opens the session's event stream.
+    pub(crate) async fn open_stream(&self, parts: Parts) -> Response<McpBody> {
+        if !Accepts::of(&parts.headers).sse {
+            return plain(
+                StatusCode::NOT_ACCEPTABLE,
+                "GET opens an event stream; send Accept: text/event-stream\n",
+            );
+        }
+        let identity = match self.stream_identity(&parts).await {
+            Ok(identity) => identity,
+            Err(response) => return *response,
+        };
+        let rate = identity.admitted.rate().copied();
+        let session = match self.session_for(&parts, &identity) {
+            Ok(session) => session,
+            Err(response) => return self.with_rate(*response, rate),
+        };
+        let (tx, rx) = mpsc::unbounded_channel();
+        {
+            let mut slot = session
+                .standalone
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if slot.as_ref().is_some_and(|s| !s.is_closed()) {
+                let response = rpc_error(
+                    StatusCode::CONFLICT,
+                    None,
+                    ErrorObject::invalid_request("this session already has an open event stream"),
+                );
+                return self.with_rate(response, rate);
+            }
+            *slot = Some(tx);
+        }
+        self.with_rate(sse_response(SseStream::standalone(rx)), rate)
+    }
+
+    /// `DELETE`: ends the session.
+    pub(crate) async fn end_session(&self, parts: Parts) -> Response<McpBody> {
+        let identity = match self.stream_identity(&parts).await {
+            Ok(identity) => identity,
+            Err(response) => return *response,
+        };
+        let rate = identity.admitted.rate().copied();
+        let response = match self.session_for(&parts, &identity) {
+            Ok(session) => {
+                self.sessions.remove(&session.id);
+                status_only(StatusCode::OK)
+            }
+            Err(response) => *response,
+        };
+        self.with_rate(response, rate)
+    }
+}

@@ -1,0 +1,131 @@
+//! The protocol version a request announces, and the 2026-07-28 rule that
+//! headers and body agree (`MCP-Protocol-Version` with `_meta`, `Mcp-Method`
+//! and `Mcp-Name` with the body).
+
+#![allow(
+    clippy::result_large_err,
+    reason = "the error is the refusal response itself, sent as it is; boxing it buys nothing"
+)]
+
+use http::request::Parts;
+use http::{Response, StatusCode};
+use mcp_tools::ProtocolVersion;
+use mcp_tools::transport::jsonrpc::{ErrorObject, Message, Request};
+use mcp_tools::transport::{META_PROTOCOL_VERSION, method};
+
+use crate::body::McpBody;
+use crate::header::{MCP_METHOD, MCP_NAME, MCP_PROTOCOL_VERSION, decode_header_value, header_str};
+use crate::response::{header_mismatch, rpc_error, unsupported_version};
+
+/// The version in the `MCP-Protocol-Version` header, if any, or 400.
+pub(crate) fn announced(parts: &Parts) -> Result<Option<ProtocolVersion>, Response<McpBody>> {
+    match header_str(&parts.headers, &MCP_PROTOCOL_VERSION) {
+        None if parts.headers.contains_key(MCP_PROTOCOL_VERSION) => {
+            Err(unsupported_version(None, "(not ASCII)"))
+        }
+        None => Ok(None),
+        Some(v) => v
+            .parse::<ProtocolVersion>()
+            .map(Some)
+            .map_err(|_| unsupported_version(None, v)),
+    }
+}
+
+/// Whether the version names a 2026-07-28 request.
+pub(crate) fn is_stateless(parts: &Parts) -> bool {
+    header_str(&parts.headers, &MCP_PROTOCOL_VERSION)
+        .is_some_and(|v| v == ProtocolVersion::V2026_07_28.as_str())
+}
+
+/// The methods a 2026-07-28 endpoint serves.
+fn stateless_method_known(name: &str) -> bool {
+    matches!(
+        name,
+        method::TOOLS_CALL | method::TOOLS_LIST | method::DISCOVER
+    )
+}
+
+/// The name a `tools/call` body names.
+fn body_name(request: &Request) -> Option<&str> {
+    request.params.as_ref()?.get("name")?.as_str()
+}
+
+/// Checks that a single message's headers and body agree.
+pub(crate) fn check_headers(
+    parts: &Parts,
+    announced: Option<ProtocolVersion>,
+    message: &Message,
+) -> Result<(), Response<McpBody>> {
+    let Message::Request(request) = message else {
+        return Ok(());
+    };
+    let id = Some(request.id.clone());
+    let body_version = request
+        .params
+        .as_ref()
+        .and_then(|p| p.get("_meta"))
+        .and_then(|m| m.get(META_PROTOCOL_VERSION))
+        .map(|v| v.as_str().unwrap_or(""));
+    if let Some(body_version) = body_version
+        && announced.map(ProtocolVersion::as_str) != Some(body_version)
+    {
+        return Err(header_mismatch(
+            id,
+            format_args!(
+                "MCP-Protocol-Version header {:?} does not match _meta {META_PROTOCOL_VERSION} {body_version:?}",
+                announced.map_or("(missing)", ProtocolVersion::as_str)
+            ),
+        ));
+    }
+    if !announced.is_some_and(ProtocolVersion::is_stateless) {
+        return Ok(());
+    }
+    if body_version.is_none() {
+        return Err(header_mismatch(
+            id,
+            format_args!("the request's _meta has no {META_PROTOCOL_VERSION}"),
+        ));
+    }
+    match header_str(&parts.headers, &MCP_METHOD) {
+        Some(m) if m == request.method => {}
+        Some(m) => {
+            return Err(header_mismatch(
+                id,
+                format_args!(
+                    "Mcp-Method header {m:?} does not match body method {:?}",
+                    request.method
+                ),
+            ));
+        }
+        None => return Err(header_mismatch(id, "the Mcp-Method header is missing")),
+    }
+    if request.method == method::TOOLS_CALL {
+        let header_name = header_str(&parts.headers, &MCP_NAME).and_then(decode_header_value);
+        match (header_name, body_name(request)) {
+            (Some(h), Some(b)) if h == b => {}
+            (None, _) => {
+                return Err(header_mismatch(
+                    id,
+                    "the Mcp-Name header is missing or malformed",
+                ));
+            }
+            (Some(h), b) => {
+                return Err(header_mismatch(
+                    id,
+                    format_args!(
+                        "Mcp-Name header {h:?} does not match body name {:?}",
+                        b.unwrap_or("(missing)")
+                    ),
+                ));
+            }
+        }
+    }
+    if !stateless_method_known(&request.method) {
+        return Err(rpc_error(
+            StatusCode::NOT_FOUND,
+            id,
+            ErrorObject::method_not_found(&request.method),
+        ));
+    }
+    Ok(())
+}

@@ -102,7 +102,7 @@ fn definition(
     for (index, param) in read.params.iter().enumerate() {
         let var = format_ident!("__mcp_tools_{}", index);
         match param {
-            Param::Extractor { ty } => {
+            Param::Extractor { ty, .. } => {
                 builder.extend(quote!(.uses::<#ty>()));
                 extract.extend(quote_spanned! {ty.span()=>
                     let #var = <#ty as #p::FromToolContext>::from_tool_context(&__cx)?;

@@ -1,23 +1,22 @@
 //! What each parameter of a tool fn is: an extractor, the argument type, or
 //! one property of a generated argument type.
+//!
+//! The rule, with no default that a doc comment could flip: a parameter marked
+//! `#[args]` is the argument type (its fields are the arguments); every other
+//! non-extractor parameter is one property. A lone parameter whose type is not
+//! a JSON value the macro knows must say which it is, with `#[args]` or with a
+//! doc comment, since the macro cannot see whether its type is a struct.
 
 use quote::ToTokens;
-use syn::{
-    Attribute, FnArg, GenericArgument, Ident, Pat, PathArguments, ReturnType, Signature, Type,
-    TypePath,
-};
+use syn::{Attribute, FnArg, Ident, Pat, ReturnType, Signature, Type};
 
 use crate::ctxt::Ctxt;
 use crate::description::is_doc;
+use crate::extractor::Extractor;
+use crate::type_path::{first_type_argument, last_segment};
 
 /// The marker attribute that makes a parameter the argument type.
 pub(crate) const ARGS_MARKER: &str = "args";
-
-/// The extractors, recognised by the last segment of their type's path.
-const EXTRACTORS: &[&str] = &["State", "ToolContext", "Caller", "Confirmation"];
-
-/// The extractor a `confirm` tool must take.
-pub(crate) const CONFIRMATION: &str = "Confirmation";
 
 /// Types that are JSON values in their own right: a lone parameter of one of
 /// these is a property, never the whole argument object.
@@ -48,8 +47,6 @@ const PLAIN_VALUE_TYPES: &[&str] = &[
     "HashMap",
     "BTreeMap",
     "IndexMap",
-    "Box",
-    "Arc",
     "Cow",
     "Value",
     "Pii",
@@ -61,10 +58,14 @@ const PLAIN_VALUE_TYPES: &[&str] = &[
     "NonZeroUsize",
 ];
 
+/// Wrappers that are plain values exactly when what they wrap is one:
+/// `Box<Search>` is as ambiguous as `Search`.
+const TRANSPARENT_WRAPPERS: &[&str] = &["Box", "Arc"];
+
 /// One parameter, classified.
 pub(crate) enum Param {
     /// Built from the call's context with `FromToolContext`.
-    Extractor { ty: Type },
+    Extractor { ty: Type, extractor: Extractor },
     /// The whole argument object.
     Arguments { ty: Type },
     /// One property of the generated argument object.
@@ -82,14 +83,62 @@ pub(crate) struct ToolSignature {
     pub(crate) data: Option<Type>,
     /// The whole return type, when it is a result.
     pub(crate) output: Option<Type>,
-    /// Whether a `Confirmation` parameter is present.
-    pub(crate) has_confirmation: bool,
+}
+
+impl ToolSignature {
+    /// The types of the parameters that are `extractor`, in order.
+    pub(crate) fn extractors(&self, extractor: Extractor) -> impl Iterator<Item = &Type> {
+        self.params.iter().filter_map(move |param| match param {
+            Param::Extractor { ty, extractor: e } if *e == extractor => Some(ty),
+            _ => None,
+        })
+    }
+}
+
+/// A parameter that is not an extractor, before its form is decided.
+struct Value {
+    /// The `#[args]` attribute, when written.
+    marker: Option<Attribute>,
+    pat: Pat,
+    ty: Type,
+    /// Doc comments and serde/schemars attributes, which a property keeps.
+    attrs: Vec<Attribute>,
 }
 
 /// Reads the signature, reporting everything a tool fn cannot be, and strips
 /// the attributes the macro owns from the parameters so `sig` compiles as a
 /// plain fn.
 pub(crate) fn read(cx: &Ctxt, sig: &mut Signature) -> ToolSignature {
+    check_fn(cx, sig);
+    let mut inputs = Vec::new();
+    for input in &mut sig.inputs {
+        match input {
+            FnArg::Receiver(receiver) => cx.error_spanned_by(
+                &*receiver,
+                "tools are free functions, not methods: remove `self` and pass state with \
+                 `State<T>` (registered with `ServerBuilder::state`)",
+            ),
+            FnArg::Typed(typed) => inputs.push(read_input(cx, typed)),
+        }
+    }
+    let generic = !sig.generics.params.is_empty();
+    check_values(cx, generic, inputs.iter().filter_map(|i| i.as_ref().err()));
+    let params = inputs
+        .into_iter()
+        .map(|input| match input {
+            Ok(param) => param,
+            Err(value) => value_param(cx, value),
+        })
+        .collect();
+    let (output, data) = read_output(cx, sig);
+    ToolSignature {
+        params,
+        data,
+        output,
+    }
+}
+
+fn check_fn(cx: &Ctxt, sig: &Signature) {
     if sig.asyncness.is_none() {
         cx.error_spanned_by(
             sig.fn_token,
@@ -117,111 +166,138 @@ pub(crate) fn read(cx: &Ctxt, sig: &mut Signature) -> ToolSignature {
              their schemas; write one tool per concrete type",
         );
     }
+}
 
-    let mut params = Vec::new();
-    let mut values = Vec::new();
-    let mut forced = None;
-    for input in &mut sig.inputs {
-        let typed = match input {
-            FnArg::Receiver(receiver) => {
-                cx.error_spanned_by(
-                    &*receiver,
-                    "tools are free functions, not methods: remove `self` and pass state with \
-                     `State<T>` (registered with `ServerBuilder::state`)",
-                );
-                continue;
+/// An extractor, already final, or a value whose form depends on the others.
+/// Takes the macro's own attributes off the parameter.
+fn read_input(cx: &Ctxt, typed: &mut syn::PatType) -> Result<Param, Value> {
+    let mut marker = None;
+    let mut attrs = Vec::new();
+    for attr in std::mem::take(&mut typed.attrs) {
+        if attr.path().is_ident(ARGS_MARKER) {
+            if let Err(e) = attr.meta.require_path_only() {
+                cx.error_spanned_by(&attr, format!("write `#[args]` without arguments ({e})"));
             }
-            FnArg::Typed(typed) => typed,
-        };
-        let mut marked = false;
-        let mut attrs = Vec::new();
-        for attr in std::mem::take(&mut typed.attrs) {
-            if attr.path().is_ident(ARGS_MARKER) {
-                if let Err(e) = attr.meta.require_path_only() {
-                    cx.error_spanned_by(&attr, format!("write `#[args]` without arguments ({e})"));
-                }
-                marked = true;
-            } else if is_doc(&attr)
-                || attr.path().is_ident("serde")
-                || attr.path().is_ident("schemars")
-            {
-                attrs.push(attr);
-            } else {
-                typed.attrs.push(attr);
-            }
-        }
-        let ty = (*typed.ty).clone();
-        check_type(cx, &ty);
-        if !marked && is_extractor(&ty) {
-            if let Some(attr) = attrs.first() {
-                cx.error_spanned_by(
-                    attr,
-                    "this parameter is an extractor, not an argument: doc comments and \
-                     serde/schemars attributes do nothing here; remove them",
-                );
-            }
-            params.push(Param::Extractor { ty });
-            continue;
-        }
-        if marked {
-            if forced.is_some() {
-                cx.error_spanned_by(
-                    &ty,
-                    "only one parameter can be `#[args]`: a tool has one argument type",
-                );
-            }
-            forced = Some(ty.clone());
-        }
-        values.push((params.len(), marked, (*typed.pat).clone(), ty, attrs));
-        params.push(Param::Extractor {
-            ty: (*typed.ty).clone(),
-        }); // placeholder, replaced below
-    }
-
-    let whole = match values.as_slice() {
-        [(_, true, ..)] => true,
-        [(_, false, _, ty, attrs)] => attrs.is_empty() && !is_plain_value(ty),
-        _ => false,
-    };
-    if forced.is_some() && values.len() > 1 {
-        for (_, marked, pat, ..) in &values {
-            if !marked {
-                cx.error_spanned_by(
-                    pat,
-                    "a tool takes either one `#[args]` type or plain parameters, not both: move \
-                     this parameter into the argument type, or drop `#[args]`",
-                );
-            }
-        }
-    }
-    for (index, marked, pat, ty, attrs) in values {
-        params[index] = if whole || marked {
-            Param::Arguments { ty }
+            marker = Some(attr);
+        } else if is_doc(&attr) || attr.path().is_ident("serde") || attr.path().is_ident("schemars")
+        {
+            attrs.push(attr);
         } else {
-            match property_name(&pat) {
-                Some(ident) => Param::Property { ident, ty, attrs },
-                None => {
-                    cx.error_spanned_by(
-                        &pat,
-                        "a tool argument needs a plain name, which becomes its JSON property: \
-                         write `name: Type`",
-                    );
-                    Param::Arguments { ty }
-                }
-            }
-        };
+            typed.attrs.push(attr);
+        }
     }
+    let ty = (*typed.ty).clone();
+    check_type(cx, &ty);
+    if marker.is_none()
+        && let Some(extractor) = Extractor::of(&ty)
+    {
+        if let Some(attr) = attrs.first() {
+            cx.error_spanned_by(
+                attr,
+                "this parameter is an extractor, not an argument: doc comments and \
+                 serde/schemars attributes do nothing here; remove them",
+            );
+        }
+        return Ok(Param::Extractor { ty, extractor });
+    }
+    Err(Value {
+        marker,
+        pat: (*typed.pat).clone(),
+        ty,
+        attrs,
+    })
+}
 
-    let has_confirmation = params.iter().any(|p| match p {
-        Param::Extractor { ty } => last_ident(ty).is_some_and(|i| i == CONFIRMATION),
-        _ => false,
-    });
-    let (output, data) = read_output(cx, sig);
-    ToolSignature {
-        params,
-        data,
-        output,
-        has_confirmation,
+/// Reports the combinations of value parameters with no single reading.
+///
+/// In a generic fn (refused already) a lone parameter's form is moot, so it
+/// is not asked for.
+fn check_values<'a>(cx: &Ctxt, generic: bool, values: impl Iterator<Item = &'a Value>) {
+    let values: Vec<&Value> = values.collect();
+    let marked = values.iter().filter(|v| v.marker.is_some()).count();
+    for value in values.iter().filter(|v| v.marker.is_some()).skip(1) {
+        cx.error_spanned_by(
+            &value.ty,
+            "only one parameter can be `#[args]`: a tool has one argument type",
+        );
+    }
+    for value in &values {
+        if value.marker.is_some() {
+            check_args_attrs(cx, value);
+        } else if marked > 0 {
+            cx.error_spanned_by(
+                &value.pat,
+                "a tool takes either one `#[args]` type or plain parameters, not both: move \
+                 this parameter into the argument type, or drop `#[args]`",
+            );
+        }
+    }
+    if let [value] = values.as_slice()
+        && !generic
+        && value.marker.is_none()
+        && value.attrs.is_empty()
+        && !is_plain_value(&value.ty)
+        && !matches!(value.ty, Type::ImplTrait(_))
+    {
+        let pat = &value.pat;
+        let ty = &value.ty;
+        let message = match property_name(pat) {
+            Some(name) => format!(
+                "`{name}` is the only argument and #[tool] cannot see whether its type is a \
+                 struct, so say how to publish it: mark it `#[args]` to make the fields of its \
+                 type the tool's arguments, or add a `///` doc comment to make it one property \
+                 named `{name}`"
+            ),
+            None => "this is the only argument and #[tool] cannot see whether its type is a \
+                     struct, so say how to publish it: mark it `#[args]` to make the fields of \
+                     its type the tool's arguments"
+                .to_owned(),
+        };
+        cx.error_spanned_by(quote::quote!(#pat: #ty), message);
+    }
+}
+
+/// The parameter marked `#[args]` is not published itself, so the attributes
+/// a property would carry mean nothing on it; say so rather than drop them.
+fn check_args_attrs(cx: &Ctxt, value: &Value) {
+    if let Some(doc) = value.attrs.iter().find(|a| is_doc(a)) {
+        cx.error_spanned_by(
+            doc,
+            "`#[args]` publishes the fields of this parameter's type, not the parameter, so \
+             this doc comment is never shown to a model: document the type's fields instead, \
+             or drop `#[args]` to publish the parameter as one property",
+        );
+    }
+    if let Some(attr) = value.attrs.iter().find(|a| !is_doc(a)) {
+        cx.error_spanned_by(
+            attr,
+            "`#[args]` publishes the fields of this parameter's type, not the parameter, so \
+             this attribute has no effect: put it on the type or its fields instead, or drop \
+             `#[args]` to publish the parameter as one property",
+        );
+    }
+}
+
+fn value_param(cx: &Ctxt, value: Value) -> Param {
+    let Value {
+        marker,
+        pat,
+        ty,
+        attrs,
+    } = value;
+    if marker.is_some() {
+        return Param::Arguments { ty };
+    }
+    match property_name(&pat) {
+        Some(ident) => Param::Property { ident, ty, attrs },
+        None => {
+            cx.error_spanned_by(
+                &pat,
+                "a tool argument needs a plain name, which becomes its JSON property: write \
+                 `name: Type`, or mark a lone parameter `#[args]` to destructure its type",
+            );
+            Param::Arguments { ty }
+        }
     }
 }
 
@@ -263,56 +339,22 @@ fn read_output(cx: &Ctxt, sig: &Signature) -> (Option<Type>, Option<Type>) {
         );
         return (None, None);
     };
-    let data = match &segment.arguments {
-        PathArguments::AngleBracketed(args) => args.args.iter().find_map(|a| match a {
-            GenericArgument::Type(t) => Some(t.clone()),
-            _ => None,
-        }),
-        _ => None,
-    };
+    let data = first_type_argument(segment).cloned();
     (Some(ty.clone()), data)
 }
 
-fn last_segment(ty: &Type) -> Option<&syn::PathSegment> {
-    match ty {
-        Type::Path(TypePath { qself: None, path }) => path.segments.last(),
-        Type::Group(group) => last_segment(&group.elem),
-        Type::Paren(paren) => last_segment(&paren.elem),
-        _ => None,
-    }
-}
-
-fn last_ident(ty: &Type) -> Option<&Ident> {
-    last_segment(ty).map(|s| &s.ident)
-}
-
-fn first_type_argument(segment: &syn::PathSegment) -> Option<&Type> {
-    match &segment.arguments {
-        PathArguments::AngleBracketed(args) => args.args.iter().find_map(|a| match a {
-            GenericArgument::Type(t) => Some(t),
-            _ => None,
-        }),
-        _ => None,
-    }
-}
-
-/// `State<…>`, `ToolContext`, `Caller`, `Option<Caller>` or `Confirmation`.
-pub(crate) fn is_extractor(ty: &Type) -> bool {
-    let Some(segment) = last_segment(ty) else {
-        return false;
-    };
-    if segment.ident == "Option" {
-        return first_type_argument(segment)
-            .and_then(last_ident)
-            .is_some_and(|i| i == "Caller");
-    }
-    EXTRACTORS.iter().any(|e| segment.ident == e)
-}
-
+/// Whether `ty` is a JSON value the macro knows, which a lone parameter can
+/// only be a property of.
 fn is_plain_value(ty: &Type) -> bool {
     match ty {
         Type::Array(_) | Type::Tuple(_) | Type::Slice(_) | Type::Reference(_) => true,
-        _ => last_ident(ty).is_some_and(|i| PLAIN_VALUE_TYPES.iter().any(|p| i == p)),
+        _ => last_segment(ty).is_some_and(|segment| {
+            if TRANSPARENT_WRAPPERS.iter().any(|w| segment.ident == w) {
+                first_type_argument(segment).is_some_and(is_plain_value)
+            } else {
+                PLAIN_VALUE_TYPES.iter().any(|p| segment.ident == p)
+            }
+        }),
     }
 }
 
@@ -327,11 +369,20 @@ fn property_name(pat: &Pat) -> Option<Ident> {
 mod tests {
     use super::*;
 
-    fn classify(sig: proc_macro2::TokenStream) -> Vec<&'static str> {
+    fn read_sig(sig: proc_macro2::TokenStream) -> (ToolSignature, Vec<String>) {
         let mut sig: Signature = syn::parse2(sig).expect("a signature");
         let cx = Ctxt::default();
         let read = read(&cx, &mut sig);
-        cx.check().expect("no errors");
+        let errors = match cx.check() {
+            Ok(()) => Vec::new(),
+            Err(errors) => errors.into_iter().map(|e| e.to_string()).collect(),
+        };
+        (read, errors)
+    }
+
+    fn classify(sig: proc_macro2::TokenStream) -> Vec<&'static str> {
+        let (read, errors) = read_sig(sig);
+        assert_eq!(errors, Vec::<String>::new());
         read.params
             .iter()
             .map(|p| match p {
@@ -342,12 +393,35 @@ mod tests {
             .collect()
     }
 
+    fn errors(sig: proc_macro2::TokenStream) -> Vec<String> {
+        read_sig(sig).1
+    }
+
     #[test]
-    fn a_lone_user_type_is_the_argument_type() {
+    fn a_marked_user_type_is_the_argument_type() {
         assert_eq!(
-            classify(quote::quote!(async fn f(ws: State<W>, args: Search) -> ToolResult<()>)),
+            classify(
+                quote::quote!(async fn f(ws: State<W>, #[args] args: Search) -> ToolResult<()>)
+            ),
             ["extractor", "arguments"]
         );
+    }
+
+    #[test]
+    fn a_lone_unmarked_user_type_must_say_its_form() {
+        for sig in [
+            quote::quote!(async fn f(ws: State<W>, args: Search) -> ToolResult<()>),
+            quote::quote!(async fn f(args: Box<Search>) -> ToolResult<()>),
+            quote::quote!(async fn f(args: std::sync::Arc<Search>) -> ToolResult<()>),
+        ] {
+            let errors = errors(sig);
+            assert_eq!(errors.len(), 1, "{errors:?}");
+            assert!(errors[0].contains("mark it `#[args]`"), "{errors:?}");
+            assert!(errors[0].contains("property named `args`"), "{errors:?}");
+        }
+        let errors = errors(quote::quote!(async fn f(Search { a }: Search) -> ToolResult<()>));
+        assert!(errors[0].contains("mark it `#[args]`"), "{errors:?}");
+        assert!(!errors[0].contains("doc comment"), "{errors:?}");
     }
 
     #[test]
@@ -356,12 +430,20 @@ mod tests {
             classify(quote::quote!(async fn f(text: String, cx: ToolContext) -> ToolResult<()>)),
             ["property", "extractor"]
         );
+        assert_eq!(
+            classify(quote::quote!(async fn f(ids: Box<Vec<u64>>) -> ToolResult<()>)),
+            ["property"]
+        );
     }
 
     #[test]
     fn a_documented_lone_user_type_is_a_property() {
         assert_eq!(
             classify(quote::quote!(async fn f(#[doc = "m"] mode: Mode) -> ToolResult<()>)),
+            ["property"]
+        );
+        assert_eq!(
+            classify(quote::quote!(async fn f(#[serde(default)] mode: Mode) -> ToolResult<()>)),
             ["property"]
         );
     }
@@ -377,6 +459,26 @@ mod tests {
     }
 
     #[test]
+    fn a_marked_parameter_refuses_property_attributes() {
+        let errors = errors(quote::quote!(
+            async fn f(#[doc = "d"] #[serde(default)] #[args] a: Search) -> ToolResult<()>
+        ));
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors[0].contains("this doc comment is never shown"));
+        assert!(errors[1].contains("this attribute has no effect"));
+    }
+
+    #[test]
+    fn the_marker_excludes_other_values() {
+        let errors = errors(quote::quote!(
+            async fn f(#[args] a: Search, #[args] b: Search, c: u8) -> ToolResult<()>
+        ));
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors[0].contains("only one parameter can be `#[args]`"));
+        assert!(errors[1].contains("not both"));
+    }
+
+    #[test]
     fn several_values_are_properties() {
         assert_eq!(
             classify(
@@ -384,5 +486,16 @@ mod tests {
             ),
             ["property", "property", "extractor", "extractor"]
         );
+    }
+
+    #[test]
+    fn extractors_are_found_by_kind() {
+        let (read, errors) = read_sig(quote::quote!(
+            async fn f(c: Caller, d: mcp_tools::Confirmation) -> ToolResult<()>
+        ));
+        assert!(errors.is_empty());
+        assert_eq!(read.extractors(Extractor::Confirmation).count(), 1);
+        assert_eq!(read.extractors(Extractor::Caller).count(), 1);
+        assert_eq!(read.extractors(Extractor::State).count(), 0);
     }
 }

@@ -85,7 +85,10 @@ async fn args_publishes_the_fields_of_its_type() {
         ["from", "to"],
         "{schema}"
     );
-    assert_eq!(properties["from"]["description"], "First day, as YYYY-MM-DD.");
+    assert_eq!(
+        properties["from"]["description"],
+        "First day, as YYYY-MM-DD."
+    );
     assert_eq!(schema["required"], json!(["from", "to"]));
 
     let called = client()
@@ -99,7 +102,11 @@ async fn args_publishes_the_fields_of_its_type() {
 async fn a_documented_parameter_is_one_property_whatever_its_type() {
     let schema = input_schema("nested").await;
     let properties = schema["properties"].as_object().expect("properties");
-    assert_eq!(properties.keys().collect::<Vec<_>>(), ["window"], "{schema}");
+    assert_eq!(
+        properties.keys().collect::<Vec<_>>(),
+        ["window"],
+        "{schema}"
+    );
     assert_eq!(properties["window"]["description"], "The days to check.");
     assert_eq!(schema["required"], json!(["window"]));
 
@@ -124,7 +131,11 @@ async fn a_documented_parameter_is_one_property_whatever_its_type() {
 async fn serde_attributes_also_make_a_property() {
     let schema = input_schema("defaulted").await;
     let properties = schema["properties"].as_object().expect("properties");
-    assert_eq!(properties.keys().collect::<Vec<_>>(), ["window"], "{schema}");
+    assert_eq!(
+        properties.keys().collect::<Vec<_>>(),
+        ["window"],
+        "{schema}"
+    );
     assert!(schema.get("required").is_none_or(|r| r == &json!([])));
     let called = client()
         .call("defaulted", json!({}))

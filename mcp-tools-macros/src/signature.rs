@@ -95,8 +95,10 @@ impl ToolSignature {
     }
 }
 
-/// A parameter that is not an extractor, before its form is decided.
-struct Value {
+/// A parameter as written, before its form is decided.
+struct Input {
+    /// What it extracts, when it is an extractor rather than a value.
+    extractor: Option<Extractor>,
     /// The `#[args]` attribute, when written.
     marker: Option<Attribute>,
     pat: Pat,
@@ -122,14 +124,8 @@ pub(crate) fn read(cx: &Ctxt, sig: &mut Signature) -> ToolSignature {
         }
     }
     let generic = !sig.generics.params.is_empty();
-    check_values(cx, generic, inputs.iter().filter_map(|i| i.as_ref().err()));
-    let params = inputs
-        .into_iter()
-        .map(|input| match input {
-            Ok(param) => param,
-            Err(value) => value_param(cx, value),
-        })
-        .collect();
+    check_values(cx, generic, inputs.iter().filter(|i| i.extractor.is_none()));
+    let params = inputs.into_iter().map(|input| param(cx, input)).collect();
     let (output, data) = read_output(cx, sig);
     ToolSignature {
         params,
@@ -168,9 +164,8 @@ fn check_fn(cx: &Ctxt, sig: &Signature) {
     }
 }
 
-/// An extractor, already final, or a value whose form depends on the others.
-/// Takes the macro's own attributes off the parameter.
-fn read_input(cx: &Ctxt, typed: &mut syn::PatType) -> Result<Param, Value> {
+/// Reads one parameter, taking the macro's own attributes off it.
+fn read_input(cx: &Ctxt, typed: &mut syn::PatType) -> Input {
     let mut marker = None;
     let mut attrs = Vec::new();
     for attr in std::mem::take(&mut typed.attrs) {
@@ -188,32 +183,31 @@ fn read_input(cx: &Ctxt, typed: &mut syn::PatType) -> Result<Param, Value> {
     }
     let ty = (*typed.ty).clone();
     check_type(cx, &ty);
-    if marker.is_none()
-        && let Some(extractor) = Extractor::of(&ty)
+    let extractor = marker.is_none().then(|| Extractor::of(&ty)).flatten();
+    if extractor.is_some()
+        && let Some(attr) = attrs.first()
     {
-        if let Some(attr) = attrs.first() {
-            cx.error_spanned_by(
-                attr,
-                "this parameter is an extractor, not an argument: doc comments and \
-                 serde/schemars attributes do nothing here; remove them",
-            );
-        }
-        return Ok(Param::Extractor { ty, extractor });
+        cx.error_spanned_by(
+            attr,
+            "this parameter is an extractor, not an argument: doc comments and \
+             serde/schemars attributes do nothing here; remove them",
+        );
     }
-    Err(Value {
+    Input {
+        extractor,
         marker,
         pat: (*typed.pat).clone(),
         ty,
         attrs,
-    })
+    }
 }
 
 /// Reports the combinations of value parameters with no single reading.
 ///
 /// In a generic fn (refused already) a lone parameter's form is moot, so it
 /// is not asked for.
-fn check_values<'a>(cx: &Ctxt, generic: bool, values: impl Iterator<Item = &'a Value>) {
-    let values: Vec<&Value> = values.collect();
+fn check_values<'a>(cx: &Ctxt, generic: bool, values: impl Iterator<Item = &'a Input>) {
+    let values: Vec<&Input> = values.collect();
     let marked = values.iter().filter(|v| v.marker.is_some()).count();
     for value in values.iter().filter(|v| v.marker.is_some()).skip(1) {
         cx.error_spanned_by(
@@ -259,7 +253,7 @@ fn check_values<'a>(cx: &Ctxt, generic: bool, values: impl Iterator<Item = &'a V
 
 /// The parameter marked `#[args]` is not published itself, so the attributes
 /// a property would carry mean nothing on it; say so rather than drop them.
-fn check_args_attrs(cx: &Ctxt, value: &Value) {
+fn check_args_attrs(cx: &Ctxt, value: &Input) {
     if let Some(doc) = value.attrs.iter().find(|a| is_doc(a)) {
         cx.error_spanned_by(
             doc,
@@ -278,13 +272,17 @@ fn check_args_attrs(cx: &Ctxt, value: &Value) {
     }
 }
 
-fn value_param(cx: &Ctxt, value: Value) -> Param {
-    let Value {
+fn param(cx: &Ctxt, input: Input) -> Param {
+    let Input {
+        extractor,
         marker,
         pat,
         ty,
         attrs,
-    } = value;
+    } = input;
+    if let Some(extractor) = extractor {
+        return Param::Extractor { ty, extractor };
+    }
     if marker.is_some() {
         return Param::Arguments { ty };
     }

@@ -10,7 +10,8 @@ use crate::attr::{Effect, ToolAttrs};
 use crate::check::check;
 use crate::ctxt::Ctxt;
 use crate::description::description;
-use crate::signature::{self, Param, ToolSignature};
+use crate::param::Param;
+use crate::signature::{self, ToolSignature};
 
 /// Expands `#[tool(args)] item`.
 pub(crate) fn tool(args: TokenStream, item: TokenStream) -> TokenStream {

@@ -19,6 +19,7 @@ mod description;
 mod expand;
 mod extractor;
 mod key;
+mod param;
 mod signature;
 mod type_path;
 

@@ -48,9 +48,9 @@ fn whole_year() -> Window {
     }
 }
 
-/// How many ids there are; a lone `Box<Vec<_>>` is a plain value.
+/// How many ids there are; a lone `Box<[_]>` is a plain value.
 #[tool(read_only)]
-async fn count(ids: Box<Vec<u64>>) -> ToolResult<usize> {
+async fn count(ids: Box<[u64]>) -> ToolResult<usize> {
     Ok(ids.len())
 }
 

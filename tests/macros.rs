@@ -49,7 +49,7 @@ impl Validate for SearchContacts {
 )]
 async fn search_contacts(
     State(ws): State<Workspace>,
-    args: SearchContacts,
+    #[args] args: SearchContacts,
 ) -> ToolResult<Vec<Contact>> {
     Ok(ws
         .contacts

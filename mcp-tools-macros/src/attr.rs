@@ -7,51 +7,7 @@ use syn::punctuated::Punctuated;
 use syn::{Expr, ExprLit, Lit, LitInt, LitStr, Path, Token};
 
 use crate::ctxt::Ctxt;
-
-/// A key of `#[tool(...)]`.
-#[derive(Copy, Clone)]
-pub(crate) struct Key(&'static str);
-
-impl Key {
-    pub(crate) fn as_str(self) -> &'static str {
-        self.0
-    }
-}
-
-pub(crate) const READ_ONLY: Key = Key("read_only");
-pub(crate) const ADDITIVE: Key = Key("additive");
-pub(crate) const DESTRUCTIVE: Key = Key("destructive");
-pub(crate) const IDEMPOTENT: Key = Key("idempotent");
-pub(crate) const OPEN_WORLD: Key = Key("open_world");
-pub(crate) const CLOSED_WORLD: Key = Key("closed_world");
-pub(crate) const TITLE: Key = Key("title");
-pub(crate) const NAME: Key = Key("name");
-pub(crate) const SCOPES: Key = Key("scopes");
-pub(crate) const CONFIRM: Key = Key("confirm");
-pub(crate) const NO_AUTH: Key = Key("no_auth");
-pub(crate) const LENIENT: Key = Key("lenient");
-pub(crate) const TIMEOUT_SECS: Key = Key("timeout_secs");
-pub(crate) const CONTENT: Key = Key("content");
-pub(crate) const CRATE: Key = Key("crate");
-
-/// Every key, in the order the docs list them.
-pub(crate) const KEYS: &[Key] = &[
-    READ_ONLY,
-    ADDITIVE,
-    DESTRUCTIVE,
-    IDEMPOTENT,
-    OPEN_WORLD,
-    CLOSED_WORLD,
-    TITLE,
-    NAME,
-    SCOPES,
-    CONFIRM,
-    NO_AUTH,
-    LENIENT,
-    TIMEOUT_SECS,
-    CONTENT,
-    CRATE,
-];
+use crate::key::{Key, unknown_key_message};
 
 /// What a tool does to the world.
 #[derive(Copy, Clone, PartialEq, Eq)]
@@ -64,9 +20,9 @@ pub(crate) enum Effect {
 impl Effect {
     pub(crate) fn key(self) -> Key {
         match self {
-            Effect::ReadOnly => READ_ONLY,
-            Effect::Additive => ADDITIVE,
-            Effect::Destructive => DESTRUCTIVE,
+            Effect::ReadOnly => Key::ReadOnly,
+            Effect::Additive => Key::Additive,
+            Effect::Destructive => Key::Destructive,
         }
     }
 }
@@ -87,10 +43,7 @@ impl<T> Attr<T> {
         if self.value.is_some() {
             cx.error_spanned_by(
                 path,
-                format!(
-                    "duplicate #[tool] key `{}`; remove one of them",
-                    self.key.as_str()
-                ),
+                format!("duplicate #[tool] key `{}`; remove one of them", self.key),
             );
         } else {
             self.value = Some((span_of(path), value));
@@ -135,18 +88,18 @@ impl ToolAttrs {
     pub(crate) fn parse(cx: &Ctxt, args: TokenStream) -> ToolAttrs {
         let mut attrs = ToolAttrs {
             effects: Vec::new(),
-            idempotent: Attr::none(IDEMPOTENT),
-            open_world: Attr::none(OPEN_WORLD),
-            closed_world: Attr::none(CLOSED_WORLD),
-            title: Attr::none(TITLE),
-            name: Attr::none(NAME),
-            scopes: Attr::none(SCOPES),
-            confirm: Attr::none(CONFIRM),
-            no_auth: Attr::none(NO_AUTH),
-            lenient: Attr::none(LENIENT),
-            timeout_secs: Attr::none(TIMEOUT_SECS),
-            content: Attr::none(CONTENT),
-            krate: Attr::none(CRATE),
+            idempotent: Attr::none(Key::Idempotent),
+            open_world: Attr::none(Key::OpenWorld),
+            closed_world: Attr::none(Key::ClosedWorld),
+            title: Attr::none(Key::Title),
+            name: Attr::none(Key::Name),
+            scopes: Attr::none(Key::Scopes),
+            confirm: Attr::none(Key::Confirm),
+            no_auth: Attr::none(Key::NoAuth),
+            lenient: Attr::none(Key::Lenient),
+            timeout_secs: Attr::none(Key::TimeoutSecs),
+            content: Attr::none(Key::Content),
+            krate: Attr::none(Key::Crate),
             has_unknown_key: false,
         };
         let parser = syn::meta::parser(|meta| attrs.parse_key(cx, meta));
@@ -157,133 +110,143 @@ impl ToolAttrs {
     }
 
     fn parse_key(&mut self, cx: &Ctxt, meta: ParseNestedMeta<'_>) -> syn::Result<()> {
-        let path = meta.path.clone();
-        let Some(key) = KEYS.iter().copied().find(|k| path.is_ident(k.as_str())) else {
-            cx.error_spanned_by(&path, unknown_key_message(&path));
+        let Some(key) = Key::of(&meta.path) else {
+            cx.error_spanned_by(&meta.path, unknown_key_message(&meta.path));
             self.has_unknown_key = true;
             return skip_value(&meta);
         };
-        match key.as_str() {
-            "read_only" | "additive" | "destructive" => {
-                let effect = match key.as_str() {
-                    "read_only" => Effect::ReadOnly,
-                    "additive" => Effect::Additive,
-                    _ => Effect::Destructive,
-                };
-                if self.effects.iter().any(|(e, _)| *e == effect) {
-                    cx.error_spanned_by(
-                        &path,
-                        format!(
-                            "duplicate #[tool] key `{}`; remove one of them",
-                            key.as_str()
-                        ),
-                    );
-                } else {
-                    self.effects.push((effect, span_of(&path)));
-                }
-                flag(cx, &meta, key)
+        match key {
+            Key::ReadOnly => self.parse_effect(cx, &meta, Effect::ReadOnly),
+            Key::Additive => self.parse_effect(cx, &meta, Effect::Additive),
+            Key::Destructive => self.parse_effect(cx, &meta, Effect::Destructive),
+            Key::Idempotent => set_flag(cx, &meta, &mut self.idempotent),
+            Key::OpenWorld => set_flag(cx, &meta, &mut self.open_world),
+            Key::ClosedWorld => set_flag(cx, &meta, &mut self.closed_world),
+            Key::Confirm => set_flag(cx, &meta, &mut self.confirm),
+            Key::NoAuth => set_flag(cx, &meta, &mut self.no_auth),
+            Key::Lenient => set_flag(cx, &meta, &mut self.lenient),
+            Key::Content => set_flag(cx, &meta, &mut self.content),
+            Key::Title => self.parse_title(cx, &meta),
+            Key::Name => self.parse_name(cx, &meta),
+            Key::Crate => self.parse_crate(cx, &meta),
+            Key::TimeoutSecs => self.parse_timeout_secs(cx, &meta),
+            Key::Scopes => self.parse_scopes(cx, &meta),
+        }
+    }
+
+    fn parse_effect(
+        &mut self,
+        cx: &Ctxt,
+        meta: &ParseNestedMeta<'_>,
+        effect: Effect,
+    ) -> syn::Result<()> {
+        if self.effects.iter().any(|(e, _)| *e == effect) {
+            cx.error_spanned_by(
+                &meta.path,
+                format!(
+                    "duplicate #[tool] key `{}`; remove one of them",
+                    effect.key()
+                ),
+            );
+        } else {
+            self.effects.push((effect, span_of(&meta.path)));
+        }
+        flag(cx, meta, effect.key())
+    }
+
+    fn parse_title(&mut self, cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+        if let Some(title) = string_value(cx, meta, Key::Title, "a human-readable title")? {
+            if title.value().trim().is_empty() {
+                cx.error_spanned_by(
+                    &title,
+                    "the title is empty; write a few words, or drop `title`",
+                );
             }
-            "idempotent" => flag(cx, &meta, key).map(|()| self.idempotent.set(cx, &path, ())),
-            "open_world" => flag(cx, &meta, key).map(|()| self.open_world.set(cx, &path, ())),
-            "closed_world" => flag(cx, &meta, key).map(|()| self.closed_world.set(cx, &path, ())),
-            "confirm" => flag(cx, &meta, key).map(|()| self.confirm.set(cx, &path, ())),
-            "no_auth" => flag(cx, &meta, key).map(|()| self.no_auth.set(cx, &path, ())),
-            "lenient" => flag(cx, &meta, key).map(|()| self.lenient.set(cx, &path, ())),
-            "content" => flag(cx, &meta, key).map(|()| self.content.set(cx, &path, ())),
-            "title" => {
-                if let Some(title) = string_value(cx, &meta, key, "a human-readable title")? {
-                    if title.value().trim().is_empty() {
+            self.title.set(cx, &meta.path, title);
+        }
+        Ok(())
+    }
+
+    fn parse_name(&mut self, cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+        if let Some(name) = string_value(cx, meta, Key::Name, "the tool's name")? {
+            if let Err(message) = check_tool_name(&name.value()) {
+                cx.error_spanned_by(&name, message);
+            }
+            self.name.set(cx, &meta.path, name);
+        }
+        Ok(())
+    }
+
+    fn parse_crate(&mut self, cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+        if let Some(lit) = string_value(cx, meta, Key::Crate, "the path of the mcp_tools crate")? {
+            match lit.parse::<Path>() {
+                Ok(krate) => self.krate.set(cx, &meta.path, krate),
+                Err(_) => cx.error_spanned_by(
+                    &lit,
+                    "`crate` expects a path to the mcp_tools crate, like `crate = \"::my_sdk::mcp_tools\"`",
+                ),
+            }
+        }
+        Ok(())
+    }
+
+    fn parse_timeout_secs(&mut self, cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+        match parse_value(meta)? {
+            Expr::Lit(ExprLit {
+                lit: Lit::Int(secs),
+                ..
+            }) if secs.base10_parse::<u64>().is_ok_and(|s| s > 0) => {
+                self.timeout_secs.set(cx, &meta.path, secs);
+            }
+            other => cx.error_spanned_by(
+                other,
+                "`timeout_secs` expects a whole number of seconds above zero, like `timeout_secs = 30`",
+            ),
+        }
+        Ok(())
+    }
+
+    fn parse_scopes(&mut self, cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+        if !meta.input.peek(syn::token::Paren) {
+            cx.error_spanned_by(
+                &meta.path,
+                "`scopes` lists string literals in parentheses, like `scopes(\"inbox:read\", \"inbox:write\")`",
+            );
+            return skip_value(meta);
+        }
+        let content;
+        syn::parenthesized!(content in meta.input);
+        let items = Punctuated::<Expr, Token![,]>::parse_terminated(&content)?;
+        if items.is_empty() {
+            cx.error_spanned_by(
+                &meta.path,
+                "`scopes()` is empty; list at least one scope or drop the key",
+            );
+        }
+        let mut scopes = Vec::new();
+        for item in items {
+            match item {
+                Expr::Lit(ExprLit {
+                    lit: Lit::Str(scope),
+                    ..
+                }) => {
+                    let text = scope.value();
+                    if text.is_empty() || text.chars().any(char::is_whitespace) {
                         cx.error_spanned_by(
-                            &title,
-                            "the title is empty; write a few words, or drop `title`",
+                            &scope,
+                            "a scope is a non-empty string without spaces, like \"inbox:write\"",
                         );
                     }
-                    self.title.set(cx, &path, title);
+                    scopes.push(scope);
                 }
-                Ok(())
+                other => cx.error_spanned_by(
+                    other,
+                    "scopes are string literals: write `scopes(\"inbox:read\")`",
+                ),
             }
-            "name" => {
-                if let Some(name) = string_value(cx, &meta, key, "the tool's name")? {
-                    if let Err(message) = check_tool_name(&name.value()) {
-                        cx.error_spanned_by(&name, message);
-                    }
-                    self.name.set(cx, &path, name);
-                }
-                Ok(())
-            }
-            "crate" => {
-                if let Some(lit) = string_value(cx, &meta, key, "the path of the mcp_tools crate")?
-                {
-                    match lit.parse::<Path>() {
-                        Ok(krate) => self.krate.set(cx, &path, krate),
-                        Err(_) => cx.error_spanned_by(
-                            &lit,
-                            "`crate` expects a path to the mcp_tools crate, like `crate = \"::my_sdk::mcp_tools\"`",
-                        ),
-                    }
-                }
-                Ok(())
-            }
-            "timeout_secs" => {
-                let value = parse_value(&meta)?;
-                match value {
-                    Expr::Lit(ExprLit { lit: Lit::Int(secs), .. })
-                        if secs.base10_parse::<u64>().is_ok_and(|s| s > 0) =>
-                    {
-                        self.timeout_secs.set(cx, &path, secs);
-                    }
-                    other => cx.error_spanned_by(
-                        other,
-                        "`timeout_secs` expects a whole number of seconds above zero, like `timeout_secs = 30`",
-                    ),
-                }
-                Ok(())
-            }
-            "scopes" => {
-                if !meta.input.peek(syn::token::Paren) {
-                    cx.error_spanned_by(
-                        &path,
-                        "`scopes` lists string literals in parentheses, like `scopes(\"inbox:read\", \"inbox:write\")`",
-                    );
-                    return skip_value(&meta);
-                }
-                let content;
-                syn::parenthesized!(content in meta.input);
-                let items = Punctuated::<Expr, Token![,]>::parse_terminated(&content)?;
-                let written = items.len();
-                let mut scopes = Vec::new();
-                for item in items {
-                    match item {
-                        Expr::Lit(ExprLit {
-                            lit: Lit::Str(scope),
-                            ..
-                        }) => {
-                            let text = scope.value();
-                            if text.is_empty() || text.chars().any(char::is_whitespace) {
-                                cx.error_spanned_by(
-                                    &scope,
-                                    "a scope is a non-empty string without spaces, like \"inbox:write\"",
-                                );
-                            }
-                            scopes.push(scope);
-                        }
-                        other => cx.error_spanned_by(
-                            other,
-                            "scopes are string literals: write `scopes(\"inbox:read\")`",
-                        ),
-                    }
-                }
-                if written == 0 {
-                    cx.error_spanned_by(
-                        &path,
-                        "`scopes()` is empty; list at least one scope or drop the key",
-                    );
-                }
-                self.scopes.set(cx, &path, scopes);
-                Ok(())
-            }
-            _ => unreachable!("every key in KEYS is handled"),
         }
+        self.scopes.set(cx, &meta.path, scopes);
+        Ok(())
     }
 
     /// The declared effect, when exactly one was written.
@@ -309,6 +272,13 @@ fn span_of(path: &Path) -> Span {
         .map_or_else(Span::call_site, |s| s.ident.span())
 }
 
+/// Records a key that takes no value, like `confirm`.
+fn set_flag(cx: &Ctxt, meta: &ParseNestedMeta<'_>, attr: &mut Attr<()>) -> syn::Result<()> {
+    flag(cx, meta, attr.key)?;
+    attr.set(cx, &meta.path, ());
+    Ok(())
+}
+
 /// A key that takes no value; anything after it is an error on the key.
 fn flag(cx: &Ctxt, meta: &ParseNestedMeta<'_>, key: Key) -> syn::Result<()> {
     if meta.input.is_empty() || meta.input.peek(Token![,]) {
@@ -316,11 +286,7 @@ fn flag(cx: &Ctxt, meta: &ParseNestedMeta<'_>, key: Key) -> syn::Result<()> {
     }
     cx.error_spanned_by(
         &meta.path,
-        format!(
-            "`{}` takes no value; write just `{}`",
-            key.as_str(),
-            key.as_str()
-        ),
+        format!("`{key}` takes no value; write just `{key}`"),
     );
     skip_value(meta)
 }
@@ -339,11 +305,7 @@ fn string_value(
     if !meta.input.peek(Token![=]) {
         cx.error_spanned_by(
             &meta.path,
-            format!(
-                "`{}` expects {what} as a string: `{} = \"…\"`",
-                key.as_str(),
-                key.as_str()
-            ),
+            format!("`{key}` expects {what} as a string: `{key} = \"…\"`"),
         );
         skip_value(meta)?;
         return Ok(None);
@@ -355,11 +317,7 @@ fn string_value(
         other => {
             cx.error_spanned_by(
                 other,
-                format!(
-                    "`{}` expects {what} as a string literal: `{} = \"…\"`",
-                    key.as_str(),
-                    key.as_str()
-                ),
+                format!("`{key}` expects {what} as a string literal: `{key} = \"…\"`"),
             );
             Ok(None)
         }
@@ -374,41 +332,6 @@ fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
         meta.input.parse::<proc_macro2::TokenTree>()?;
     }
     Ok(())
-}
-
-fn unknown_key_message(path: &Path) -> String {
-    let written = path.to_token_stream().to_string().replace(' ', "");
-    let closest = KEYS
-        .iter()
-        .map(|k| (edit_distance(&written, k.as_str()), k.as_str()))
-        .min_by_key(|(d, _)| *d)
-        .filter(|(d, k)| *d <= 2.max(k.len() / 3));
-    match closest {
-        Some((_, key)) => format!("unknown #[tool] key `{written}`; did you mean `{key}`?"),
-        None => format!(
-            "unknown #[tool] key `{written}`; the keys are: {}",
-            KEYS.iter()
-                .map(|k| k.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
-}
-
-/// Levenshtein distance between two short strings.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous + usize::from(ca != *cb);
-            previous = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
-        }
-    }
-    row[b.len()]
 }
 
 /// The same rule the server applies at build time, checked at compile time.
@@ -438,22 +361,6 @@ pub(crate) fn check_tool_name(name: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn edit_distance_counts_single_edits() {
-        assert_eq!(edit_distance("readonly", "read_only"), 1);
-        assert_eq!(edit_distance("scope", "scopes"), 1);
-        assert_eq!(edit_distance("", "name"), 4);
-        assert_eq!(edit_distance("titel", "title"), 2);
-    }
-
-    #[test]
-    fn unknown_keys_get_a_suggestion_when_close() {
-        let path: Path = syn::parse_quote!(readonly);
-        assert!(unknown_key_message(&path).contains("did you mean `read_only`"));
-        let path: Path = syn::parse_quote!(frobnicate);
-        assert!(unknown_key_message(&path).contains("the keys are"));
-    }
 
     #[test]
     fn names_follow_the_server_rule() {

@@ -7,7 +7,8 @@ use syn::ext::IdentExt;
 
 use crate::attr::{Effect, ToolAttrs, check_tool_name};
 use crate::ctxt::Ctxt;
-use crate::signature::{CONFIRMATION, Param, ToolSignature};
+use crate::extractor::Extractor;
+use crate::signature::ToolSignature;
 
 /// Validates the combination of keys, signature and description.
 pub(crate) fn check(
@@ -31,7 +32,7 @@ pub(crate) fn check(
                 "`confirm` guards a write, and this tool is `read_only`: drop `confirm`, or \
                  declare the tool `additive` or `destructive`",
             );
-        } else if !read.has_confirmation {
+        } else if read.extractors(Extractor::Confirmation).next().is_none() {
             let mut tokens = sig.ident.to_token_stream();
             sig.paren_token
                 .surround(&mut tokens, |t| sig.inputs.to_tokens(t));
@@ -39,21 +40,18 @@ pub(crate) fn check(
                 tokens,
                 format!(
                     "a `confirm` tool takes the confirmation handle: add a parameter \
-                     `confirmation: {CONFIRMATION}`"
+                     `confirmation: {}`",
+                    Extractor::Confirmation
                 ),
             );
         }
-    } else if read.has_confirmation {
-        for param in &read.params {
-            if let Param::Extractor { ty } = param
-                && quote::quote!(#ty).to_string().ends_with(CONFIRMATION)
-            {
-                cx.error_spanned_by(
-                    ty,
-                    "a `Confirmation` parameter needs the `confirm` key: add `confirm` to \
-                     #[tool(...)], or remove this parameter",
-                );
-            }
+    } else {
+        for ty in read.extractors(Extractor::Confirmation) {
+            cx.error_spanned_by(
+                ty,
+                "a `Confirmation` parameter needs the `confirm` key: add `confirm` to \
+                 #[tool(...)], or remove this parameter",
+            );
         }
     }
     if let (Some(_), Some(span)) = (attrs.no_auth.get(), attrs.scopes.span()) {
@@ -96,11 +94,10 @@ fn check_effect(cx: &Ctxt, attrs: &ToolAttrs) {
                 cx.error_at(
                     *span,
                     format!(
-                        "a tool has exactly one effect, and `{}` is already declared: keep \
-                         either `{}` or `{}`",
-                        first.key().as_str(),
-                        first.key().as_str(),
-                        effect.key().as_str()
+                        "a tool has exactly one effect, and `{first}` is already declared: keep \
+                         either `{first}` or `{effect}`",
+                        first = first.key(),
+                        effect = effect.key(),
                     ),
                 );
             }

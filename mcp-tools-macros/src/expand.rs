@@ -10,7 +10,8 @@ use crate::attr::{Effect, ToolAttrs};
 use crate::check::check;
 use crate::ctxt::Ctxt;
 use crate::description::description;
-use crate::signature::{self, Param, ToolSignature};
+use crate::param::Param;
+use crate::signature::{self, ToolSignature};
 
 /// Expands `#[tool(args)] item`.
 pub(crate) fn tool(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -102,7 +103,7 @@ fn definition(
     for (index, param) in read.params.iter().enumerate() {
         let var = format_ident!("__mcp_tools_{}", index);
         match param {
-            Param::Extractor { ty } => {
+            Param::Extractor { ty, .. } => {
                 builder.extend(quote!(.uses::<#ty>()));
                 extract.extend(quote_spanned! {ty.span()=>
                     let #var = <#ty as #p::FromToolContext>::from_tool_context(&__cx)?;

@@ -3,13 +3,25 @@
 //! Use it through `mcp_tools::tool` (default feature `macros`): the generated
 //! code targets `mcp_tools`' private API, which is why `mcp-tools` pins this
 //! crate to an exact version. The full guide is on [`macro@tool`].
+//!
+//! A tool's parameters are extractors (`State<T>`, `ToolContext`, `Caller`,
+//! `Option<Caller>`, `Confirmation`), one argument type marked `#[args]` whose
+//! fields are the arguments, or plain parameters that each become one
+//! property. Which of the last two a parameter is, is always written: a lone
+//! parameter of a type that is not a known JSON value must be marked `#[args]`
+//! or documented with `///`, so adding a doc comment never changes the
+//! published schema. See [Parameters](macro@tool#parameters).
 
 mod attr;
 mod check;
 mod ctxt;
 mod description;
 mod expand;
+mod extractor;
+mod key;
+mod param;
 mod signature;
+mod type_path;
 
 use proc_macro::TokenStream;
 
@@ -44,7 +56,7 @@ use proc_macro::TokenStream;
 ///
 /// /// Look up a contact by exact email address.
 /// #[tool(read_only, name = "search_contacts")]
-/// async fn lookup(State(dir): State<Directory>, args: Lookup) -> ToolResult<Found> {
+/// async fn lookup(State(dir): State<Directory>, #[args] args: Lookup) -> ToolResult<Found> {
 ///     Ok(Found { known: dir.0.contains(&args.email) })
 /// }
 ///
@@ -104,23 +116,82 @@ use proc_macro::TokenStream;
 ///
 /// # Parameters
 ///
+/// Each parameter is an extractor, the argument type, or one property of an
+/// argument object the macro generates.
+///
 /// - **Extractors**, recognised by the last segment of their type: `State<T>`
 ///   (shared state registered with `ServerBuilder::state`, checked when the
 ///   server is built), `ToolContext`, `Caller`, `Option<Caller>`, and
-///   `Confirmation` for `confirm` tools.
-/// - **The argument type**: a parameter marked `#[args]`; or, without a
-///   marker, the only non-extractor parameter when it has no doc comment or
-///   serde/schemars attribute and its type is not a plain JSON value (`String`,
-///   `bool`, `char`, integers, floats, `Option`, `Vec`, sets, maps, `Box`,
-///   `Arc`, `Cow`, `Value`, `Pii`, `Batch`, arrays, tuples). It derives
-///   `Deserialize` and `JsonSchema`; its serde and schemars attributes apply,
-///   and a [`Validate`] impl on it runs after the schema has passed.
-/// - **Plain parameters**: every other parameter is one property of an
-///   argument object the macro generates. A parameter's doc comment becomes the
-///   property's description, and `#[serde(..)]` / `#[schemars(..)]` on it are
-///   carried over. A lone parameter of a user type becomes a property once it
-///   has a doc comment.
+///   `Confirmation` for `confirm` tools. They are not arguments and publish
+///   nothing.
+/// - **The argument type**: the one parameter marked `#[args]`. The fields of
+///   its type are the tool's arguments, so it is the tool's only non-extractor
+///   parameter. The type derives `Deserialize` and `JsonSchema`; its serde and
+///   schemars attributes apply, and a [`Validate`] impl on it runs after the
+///   schema has passed. Document its fields, not the parameter: a doc comment
+///   or serde/schemars attribute on an `#[args]` parameter is an error, since
+///   no model would ever see it.
+/// - **Properties**: every other parameter is one property, named after the
+///   parameter. Its doc comment is the property's description, and
+///   `#[serde(..)]` / `#[schemars(..)]` on it are carried over.
 /// - No non-extractor parameter: the tool takes no arguments (`NoArguments`).
+///
+/// The form is always written down, never guessed. A lone parameter of a
+/// type the macro knows as a JSON value (`String`, `bool`, `char`, integers,
+/// floats, `Option`, `Vec`, sets, maps, `Cow`, `Value`, `Pii`, `Batch`,
+/// arrays, tuples, and `Box`/`Arc` of these) is a property. A lone parameter
+/// of any other type could be a struct whose fields are the arguments or one
+/// value, and the macro cannot see which, so it does not compile until it is
+/// marked: `#[args]` for the struct's fields, or a `///` doc comment (or a
+/// serde/schemars attribute) for one property. Adding or removing a doc
+/// comment therefore never moves a tool between the two forms.
+///
+/// ```
+/// # use mcp_tools::{ToolResult, tool};
+/// # use schemars::JsonSchema;
+/// # use serde::Deserialize;
+/// #[derive(Deserialize, JsonSchema)]
+/// struct Window {
+///     /// First day, as YYYY-MM-DD.
+///     from: String,
+///     /// Last day, as YYYY-MM-DD.
+///     to: String,
+/// }
+///
+/// /// Count the messages sent in a window.
+/// /// Arguments: `{"from": "…", "to": "…"}`.
+/// #[tool(read_only)]
+/// async fn count_sent(#[args] window: Window) -> ToolResult<u64> {
+///     Ok(u64::from(window.from <= window.to))
+/// }
+///
+/// /// Count the messages sent in a window.
+/// /// Arguments: `{"window": {"from": "…", "to": "…"}}`.
+/// #[tool(read_only, name = "count_sent_nested")]
+/// async fn count_sent_nested(
+///     /// The days to count.
+///     window: Window,
+/// ) -> ToolResult<u64> {
+///     Ok(u64::from(window.from <= window.to))
+/// }
+/// # let _ = (count_sent::tool(), count_sent_nested::tool());
+/// ```
+///
+/// Without either marker, `window: Window` alone is a compile error that
+/// names both fixes:
+///
+/// ```compile_fail
+/// # use mcp_tools::{ToolResult, tool};
+/// # #[derive(serde::Deserialize, schemars::JsonSchema)]
+/// # struct Window { from: String, to: String }
+/// /// Count the messages sent in a window.
+/// #[tool(read_only)]
+/// async fn count_sent(window: Window) -> ToolResult<u64> {
+///     Ok(u64::from(window.from <= window.to))
+/// }
+/// ```
+///
+/// Several plain parameters are properties whatever their types:
 ///
 /// ```
 /// # use mcp_tools::{ToolResult, tool, Caller};

@@ -16,7 +16,7 @@ use crate::workspace::Workspace;
 #[tool(read_only, name = "reply_list_email_accounts")]
 pub async fn list_email_accounts(
     State(ws): State<Workspace>,
-    args: ListArgs,
+    #[args] args: ListArgs,
 ) -> ToolResult<Page<EmailAccount>> {
     ws.list_email_accounts(args)
 }
@@ -29,7 +29,7 @@ pub async fn list_email_accounts(
 #[tool(read_only, name = "reply_list_linkedin_accounts")]
 pub async fn list_linkedin_accounts(
     State(ws): State<Workspace>,
-    args: ListArgs,
+    #[args] args: ListArgs,
 ) -> ToolResult<Page<LinkedInAccount>> {
     ws.list_linkedin_accounts(args)
 }
@@ -41,7 +41,7 @@ pub async fn list_linkedin_accounts(
 #[tool(read_only, name = "reply_list_schedules")]
 pub async fn list_schedules(
     State(ws): State<Workspace>,
-    args: ListArgs,
+    #[args] args: ListArgs,
 ) -> ToolResult<Page<Schedule>> {
     ws.list_schedules(args)
 }
@@ -54,7 +54,7 @@ pub async fn list_schedules(
 #[tool(read_only, name = "reply_search_lists")]
 pub async fn search_lists(
     State(ws): State<Workspace>,
-    args: SearchListsArgs,
+    #[args] args: SearchListsArgs,
 ) -> ToolResult<Page<ListSummary>> {
     ws.search_lists(args)
 }
@@ -68,7 +68,7 @@ pub async fn search_lists(
 #[tool(read_only, name = "reply_search_team_members")]
 pub async fn search_team_members(
     State(ws): State<Workspace>,
-    args: SearchTeamArgs,
+    #[args] args: SearchTeamArgs,
 ) -> ToolResult<Page<TeamMemberView>> {
     ws.search_team_members(args)
 }

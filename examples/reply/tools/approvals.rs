@@ -19,7 +19,7 @@ use crate::workspace::Workspace;
 #[tool(read_only, name = "reply_list_pending_approvals")]
 pub async fn list_pending_approvals(
     State(ws): State<Workspace>,
-    args: ListApprovalsArgs,
+    #[args] args: ListApprovalsArgs,
 ) -> ToolResult<Page<PendingDraft>> {
     ws.list_pending_approvals(args)
 }
@@ -35,7 +35,7 @@ pub async fn list_pending_approvals(
 #[tool(destructive, open_world, name = "reply_approve_message")]
 pub async fn approve_message(
     State(ws): State<Workspace>,
-    args: ApproveArgs,
+    #[args] args: ApproveArgs,
 ) -> ToolResult<SentDraft> {
     ws.approve_message(args)
 }
@@ -51,7 +51,7 @@ pub async fn approve_message(
 #[tool(destructive, open_world, name = "reply_bulk_approve_messages")]
 pub async fn bulk_approve_messages(
     State(ws): State<Workspace>,
-    args: BulkApproveArgs,
+    #[args] args: BulkApproveArgs,
 ) -> ToolResult<BulkApproval> {
     ws.bulk_approve_messages(args)
 }
@@ -65,7 +65,7 @@ pub async fn bulk_approve_messages(
 #[tool(destructive, name = "reply_reject_message")]
 pub async fn reject_message(
     State(ws): State<Workspace>,
-    args: DraftRef,
+    #[args] args: DraftRef,
 ) -> ToolResult<RejectedDraft> {
     ws.reject_message(args)
 }
@@ -79,7 +79,7 @@ pub async fn reject_message(
 #[tool(destructive, name = "reply_regenerate_message")]
 pub async fn regenerate_message(
     State(ws): State<Workspace>,
-    args: RegenerateArgs,
+    #[args] args: RegenerateArgs,
 ) -> ToolResult<PendingDraft> {
     ws.regenerate_message(args)
 }

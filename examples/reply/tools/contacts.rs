@@ -21,7 +21,7 @@ use crate::workspace::Workspace;
 #[tool(read_only, name = "reply_search_contacts")]
 pub async fn search_contacts(
     State(ws): State<Workspace>,
-    args: SearchContactsArgs,
+    #[args] args: SearchContactsArgs,
 ) -> ToolResult<Page<ContactSummary>> {
     ws.search_contacts(args)
 }
@@ -36,7 +36,7 @@ pub async fn search_contacts(
 #[tool(read_only, name = "reply_filter_contacts")]
 pub async fn filter_contacts(
     State(ws): State<Workspace>,
-    args: FilterContactsArgs,
+    #[args] args: FilterContactsArgs,
 ) -> ToolResult<Page<ContactSummary>> {
     ws.filter_contacts(args)
 }
@@ -55,7 +55,7 @@ pub async fn filter_contacts(
 #[tool(destructive, name = "reply_create_contact")]
 pub async fn create_contact(
     State(ws): State<Workspace>,
-    args: CreateContactArgs,
+    #[args] args: CreateContactArgs,
 ) -> ToolResult<ContactSummary> {
     ws.create_contact(args)
 }
@@ -69,7 +69,7 @@ pub async fn create_contact(
 #[tool(destructive, idempotent, name = "reply_update_contact")]
 pub async fn update_contact(
     State(ws): State<Workspace>,
-    args: UpdateContactArgs,
+    #[args] args: UpdateContactArgs,
 ) -> ToolResult<ContactSummary> {
     ws.update_contact(args)
 }
@@ -85,7 +85,7 @@ pub async fn update_contact(
 #[tool(read_only, name = "reply_get_contact_activity")]
 pub async fn get_contact_activity(
     State(ws): State<Workspace>,
-    args: ContactActivityArgs,
+    #[args] args: ContactActivityArgs,
 ) -> ToolResult<Page<ActivityEntry>> {
     ws.get_contact_activity(args)
 }
@@ -100,7 +100,7 @@ pub async fn get_contact_activity(
 #[tool(destructive, idempotent, name = "reply_mark_contacts_as_replied")]
 pub async fn mark_contacts_as_replied(
     State(ws): State<Workspace>,
-    args: MarkRepliedArgs,
+    #[args] args: MarkRepliedArgs,
 ) -> ToolResult<BatchOutcome<u64, Contacts>> {
     ws.mark_contacts_as_replied(args)
 }
@@ -116,7 +116,7 @@ pub async fn mark_contacts_as_replied(
 #[tool(destructive, idempotent, name = "reply_change_contact_owner")]
 pub async fn change_contact_owner(
     State(ws): State<Workspace>,
-    args: ChangeOwnerArgs,
+    #[args] args: ChangeOwnerArgs,
 ) -> ToolResult<BatchOutcome<u64, Contacts>> {
     ws.change_contact_owner(args)
 }
@@ -133,7 +133,7 @@ pub async fn change_contact_owner(
 #[tool(destructive, idempotent, name = "reply_blacklist_contact")]
 pub async fn blacklist_contact(
     State(ws): State<Workspace>,
-    args: BlacklistContactArgs,
+    #[args] args: BlacklistContactArgs,
 ) -> ToolResult<BlacklistResult> {
     ws.blacklist_contact(args)
 }

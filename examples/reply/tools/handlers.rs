@@ -18,7 +18,7 @@ use crate::workspace::Workspace;
 #[tool(read_only, name = "reply_list_reply_handlers")]
 pub async fn list_reply_handlers(
     State(ws): State<Workspace>,
-    args: ListReplyHandlersArgs,
+    #[args] args: ListReplyHandlersArgs,
 ) -> ToolResult<Page<ReplyHandlerSummary>> {
     ws.list_reply_handlers(args)
 }
@@ -32,7 +32,7 @@ pub async fn list_reply_handlers(
 #[tool(read_only, name = "reply_get_reply_handler")]
 pub async fn get_reply_handler(
     State(ws): State<Workspace>,
-    args: ReplyHandlerRef,
+    #[args] args: ReplyHandlerRef,
 ) -> ToolResult<ReplyHandler> {
     ws.get_reply_handler(args)
 }
@@ -48,7 +48,7 @@ pub async fn get_reply_handler(
 #[tool(destructive, name = "reply_create_reply_handler")]
 pub async fn create_reply_handler(
     State(ws): State<Workspace>,
-    args: CreateReplyHandlerArgs,
+    #[args] args: CreateReplyHandlerArgs,
 ) -> ToolResult<ReplyHandler> {
     ws.create_reply_handler(args)
 }
@@ -63,7 +63,7 @@ pub async fn create_reply_handler(
 #[tool(destructive, idempotent, name = "reply_update_reply_handler")]
 pub async fn update_reply_handler(
     State(ws): State<Workspace>,
-    args: UpdateReplyHandlerArgs,
+    #[args] args: UpdateReplyHandlerArgs,
 ) -> ToolResult<ReplyHandler> {
     ws.update_reply_handler(args)
 }
@@ -77,7 +77,7 @@ pub async fn update_reply_handler(
 #[tool(destructive, idempotent, name = "reply_delete_reply_handler")]
 pub async fn delete_reply_handler(
     State(ws): State<Workspace>,
-    args: ReplyHandlerRef,
+    #[args] args: ReplyHandlerRef,
 ) -> ToolResult<Deleted> {
     ws.delete_reply_handler(args)
 }

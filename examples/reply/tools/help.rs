@@ -19,7 +19,7 @@ use crate::workspace::Workspace;
 #[tool(read_only, name = "reply_search_knowledge_base")]
 pub async fn search_knowledge_base(
     State(ws): State<Workspace>,
-    args: SearchHelpArgs,
+    #[args] args: SearchHelpArgs,
 ) -> ToolResult<Page<ArticleHit>> {
     ws.search_knowledge_base(args)
 }
@@ -33,7 +33,7 @@ pub async fn search_knowledge_base(
 #[tool(read_only, name = "reply_get_knowledge_base_article")]
 pub async fn get_knowledge_base_article(
     State(ws): State<Workspace>,
-    args: GetArticleArgs,
+    #[args] args: GetArticleArgs,
 ) -> ToolResult<ArticleView> {
     ws.get_knowledge_base_article(args)
 }
@@ -44,7 +44,10 @@ pub async fn get_knowledge_base_article(
 /// Use it when the user wants something that is a setting or a screen in the app rather than
 /// a tool (many configuration changes are UI-only): give them the steps and the link.
 #[tool(read_only, name = "reply_get_app_map")]
-pub async fn get_app_map(State(ws): State<Workspace>, args: AppMapArgs) -> ToolResult<AppMap> {
+pub async fn get_app_map(
+    State(ws): State<Workspace>,
+    #[args] args: AppMapArgs,
+) -> ToolResult<AppMap> {
     ws.get_app_map(args)
 }
 
@@ -60,7 +63,7 @@ pub async fn get_app_map(State(ws): State<Workspace>, args: AppMapArgs) -> ToolR
 #[tool(read_only, name = "reply_report_unsupported_request")]
 pub async fn report_unsupported_request(
     State(ws): State<Workspace>,
-    args: ReportUnsupportedArgs,
+    #[args] args: ReportUnsupportedArgs,
 ) -> ToolResult<UnsupportedReport> {
     ws.report_unsupported_request(args)
 }

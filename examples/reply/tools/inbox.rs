@@ -17,7 +17,7 @@ use crate::workspace::Workspace;
 #[tool(read_only, name = "reply_get_inbox_emails")]
 pub async fn get_inbox_emails(
     State(ws): State<Workspace>,
-    args: InboxArgs,
+    #[args] args: InboxArgs,
 ) -> ToolResult<Page<ThreadPreview>> {
     ws.get_inbox_emails(args)
 }
@@ -36,7 +36,7 @@ pub async fn get_inbox_emails(
 #[tool(destructive, open_world, name = "reply_send_inbox_reply")]
 pub async fn send_inbox_reply(
     State(ws): State<Workspace>,
-    args: SendReplyArgs,
+    #[args] args: SendReplyArgs,
 ) -> ToolResult<SentReply> {
     ws.send_inbox_reply(args)
 }
@@ -51,7 +51,7 @@ pub async fn send_inbox_reply(
 #[tool(destructive, idempotent, name = "reply_change_inbox_category")]
 pub async fn change_inbox_category(
     State(ws): State<Workspace>,
-    args: ChangeCategoryArgs,
+    #[args] args: ChangeCategoryArgs,
 ) -> ToolResult<ThreadCategory> {
     ws.change_inbox_category(args)
 }

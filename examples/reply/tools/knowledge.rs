@@ -17,7 +17,7 @@ use crate::workspace::Workspace;
 #[tool(read_only, name = "reply_list_knowledge_bases")]
 pub async fn list_knowledge_bases(
     State(ws): State<Workspace>,
-    args: ListKnowledgeBasesArgs,
+    #[args] args: ListKnowledgeBasesArgs,
 ) -> ToolResult<Page<KnowledgeBaseSummary>> {
     ws.list_knowledge_bases(args)
 }
@@ -31,7 +31,7 @@ pub async fn list_knowledge_bases(
 #[tool(read_only, name = "reply_get_knowledge_base")]
 pub async fn get_knowledge_base(
     State(ws): State<Workspace>,
-    args: KnowledgeBaseRef,
+    #[args] args: KnowledgeBaseRef,
 ) -> ToolResult<KnowledgeBaseDetail> {
     ws.get_knowledge_base(args)
 }
@@ -45,7 +45,7 @@ pub async fn get_knowledge_base(
 #[tool(destructive, name = "reply_create_knowledge_base")]
 pub async fn create_knowledge_base(
     State(ws): State<Workspace>,
-    args: CreateKnowledgeBaseArgs,
+    #[args] args: CreateKnowledgeBaseArgs,
 ) -> ToolResult<KnowledgeBaseDetail> {
     ws.create_knowledge_base(args)
 }
@@ -59,7 +59,7 @@ pub async fn create_knowledge_base(
 #[tool(destructive, idempotent, name = "reply_update_knowledge_base")]
 pub async fn update_knowledge_base(
     State(ws): State<Workspace>,
-    args: UpdateKnowledgeBaseArgs,
+    #[args] args: UpdateKnowledgeBaseArgs,
 ) -> ToolResult<KnowledgeBaseDetail> {
     ws.update_knowledge_base(args)
 }
@@ -74,7 +74,7 @@ pub async fn update_knowledge_base(
 #[tool(destructive, name = "reply_add_knowledge_base_source")]
 pub async fn add_knowledge_base_source(
     State(ws): State<Workspace>,
-    args: AddSourceArgs,
+    #[args] args: AddSourceArgs,
 ) -> ToolResult<KnowledgeBaseDetail> {
     ws.add_knowledge_base_source(args)
 }
@@ -87,7 +87,7 @@ pub async fn add_knowledge_base_source(
 #[tool(destructive, idempotent, name = "reply_delete_knowledge_base_source")]
 pub async fn delete_knowledge_base_source(
     State(ws): State<Workspace>,
-    args: DeleteSourceArgs,
+    #[args] args: DeleteSourceArgs,
 ) -> ToolResult<Deleted> {
     ws.delete_knowledge_base_source(args)
 }

@@ -16,7 +16,7 @@ use crate::workspace::Workspace;
 #[tool(read_only, name = "reply_list_offers")]
 pub async fn list_offers(
     State(ws): State<Workspace>,
-    args: ListOffersArgs,
+    #[args] args: ListOffersArgs,
 ) -> ToolResult<Page<OfferSummary>> {
     ws.list_offers(args)
 }
@@ -27,7 +27,7 @@ pub async fn list_offers(
 /// offerId comes from reply_list_offers.
 /// Errors: NotFound — unknown offerId.
 #[tool(read_only, name = "reply_get_offer")]
-pub async fn get_offer(State(ws): State<Workspace>, args: OfferRef) -> ToolResult<Offer> {
+pub async fn get_offer(State(ws): State<Workspace>, #[args] args: OfferRef) -> ToolResult<Offer> {
     ws.get_offer(args)
 }
 
@@ -39,7 +39,10 @@ pub async fn get_offer(State(ws): State<Workspace>, args: OfferRef) -> ToolResul
 /// Errors: InvalidParameter — websiteUrl is not a full http(s) URL; InvalidArguments — blank
 /// required text.
 #[tool(destructive, name = "reply_create_offer")]
-pub async fn create_offer(State(ws): State<Workspace>, args: CreateOfferArgs) -> ToolResult<Offer> {
+pub async fn create_offer(
+    State(ws): State<Workspace>,
+    #[args] args: CreateOfferArgs,
+) -> ToolResult<Offer> {
     ws.create_offer(args)
 }
 
@@ -49,7 +52,10 @@ pub async fn create_offer(State(ws): State<Workspace>, args: CreateOfferArgs) ->
 /// offerId comes from reply_list_offers.
 /// Errors: NotFound — unknown offerId; InvalidParameter — websiteUrl is not a full http(s) URL.
 #[tool(destructive, idempotent, name = "reply_update_offer")]
-pub async fn update_offer(State(ws): State<Workspace>, args: UpdateOfferArgs) -> ToolResult<Offer> {
+pub async fn update_offer(
+    State(ws): State<Workspace>,
+    #[args] args: UpdateOfferArgs,
+) -> ToolResult<Offer> {
     ws.update_offer(args)
 }
 
@@ -63,7 +69,7 @@ pub async fn update_offer(State(ws): State<Workspace>, args: UpdateOfferArgs) ->
 #[tool(read_only, open_world, name = "reply_generate_offer_from_website")]
 pub async fn generate_offer_from_website(
     State(ws): State<Workspace>,
-    args: GenerateOfferArgs,
+    #[args] args: GenerateOfferArgs,
 ) -> ToolResult<OfferDraft> {
     ws.generate_offer_from_website(args)
 }

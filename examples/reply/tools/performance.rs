@@ -17,7 +17,7 @@ use crate::workspace::Workspace;
 #[tool(read_only, name = "reply_get_sequence_stats")]
 pub async fn get_sequence_stats(
     State(ws): State<Workspace>,
-    args: SequenceRef,
+    #[args] args: SequenceRef,
 ) -> ToolResult<SequenceStats> {
     ws.get_sequence_stats(args)
 }
@@ -32,7 +32,7 @@ pub async fn get_sequence_stats(
 #[tool(read_only, name = "reply_compare_sequence_performance")]
 pub async fn compare_sequence_performance(
     State(ws): State<Workspace>,
-    args: CompareSequencesArgs,
+    #[args] args: CompareSequencesArgs,
 ) -> ToolResult<SequenceComparison> {
     ws.compare_sequence_performance(args)
 }

@@ -16,7 +16,7 @@ use crate::workspace::Workspace;
 #[tool(read_only, name = "reply_list_playbooks")]
 pub async fn list_playbooks(
     State(ws): State<Workspace>,
-    args: ListPlaybooksArgs,
+    #[args] args: ListPlaybooksArgs,
 ) -> ToolResult<Page<PlaybookSummary>> {
     ws.list_playbooks(args)
 }
@@ -29,7 +29,7 @@ pub async fn list_playbooks(
 #[tool(read_only, name = "reply_get_playbook")]
 pub async fn get_playbook(
     State(ws): State<Workspace>,
-    args: PlaybookRef,
+    #[args] args: PlaybookRef,
 ) -> ToolResult<PlaybookDetail> {
     ws.get_playbook(args)
 }
@@ -42,7 +42,7 @@ pub async fn get_playbook(
 #[tool(destructive, name = "reply_create_playbook")]
 pub async fn create_playbook(
     State(ws): State<Workspace>,
-    args: CreatePlaybookArgs,
+    #[args] args: CreatePlaybookArgs,
 ) -> ToolResult<PlaybookDetail> {
     ws.create_playbook(args)
 }
@@ -55,7 +55,7 @@ pub async fn create_playbook(
 #[tool(destructive, idempotent, name = "reply_update_playbook")]
 pub async fn update_playbook(
     State(ws): State<Workspace>,
-    args: UpdatePlaybookArgs,
+    #[args] args: UpdatePlaybookArgs,
 ) -> ToolResult<PlaybookDetail> {
     ws.update_playbook(args)
 }
@@ -69,7 +69,7 @@ pub async fn update_playbook(
 #[tool(destructive, name = "reply_duplicate_playbook")]
 pub async fn duplicate_playbook(
     State(ws): State<Workspace>,
-    args: DuplicatePlaybookArgs,
+    #[args] args: DuplicatePlaybookArgs,
 ) -> ToolResult<PlaybookDetail> {
     ws.duplicate_playbook(args)
 }

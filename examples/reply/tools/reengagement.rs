@@ -18,7 +18,7 @@ use crate::workspace::Workspace;
 #[tool(read_only, name = "reply_list_reengagement_cards")]
 pub async fn list_reengagement_cards(
     State(ws): State<Workspace>,
-    args: ListReengagementCardsArgs,
+    #[args] args: ListReengagementCardsArgs,
 ) -> ToolResult<Page<ReengagementCardSummary>> {
     ws.list_reengagement_cards(args)
 }
@@ -32,7 +32,7 @@ pub async fn list_reengagement_cards(
 #[tool(read_only, name = "reply_get_reengagement_card")]
 pub async fn get_reengagement_card(
     State(ws): State<Workspace>,
-    args: ReengagementCardRef,
+    #[args] args: ReengagementCardRef,
 ) -> ToolResult<ReengagementCard> {
     ws.get_reengagement_card(args)
 }
@@ -47,7 +47,7 @@ pub async fn get_reengagement_card(
 #[tool(destructive, name = "reply_create_reengagement_card")]
 pub async fn create_reengagement_card(
     State(ws): State<Workspace>,
-    args: CreateReengagementCardArgs,
+    #[args] args: CreateReengagementCardArgs,
 ) -> ToolResult<ReengagementCard> {
     ws.create_reengagement_card(args)
 }
@@ -60,7 +60,7 @@ pub async fn create_reengagement_card(
 #[tool(destructive, idempotent, name = "reply_update_reengagement_card")]
 pub async fn update_reengagement_card(
     State(ws): State<Workspace>,
-    args: UpdateReengagementCardArgs,
+    #[args] args: UpdateReengagementCardArgs,
 ) -> ToolResult<ReengagementCard> {
     ws.update_reengagement_card(args)
 }
@@ -73,7 +73,7 @@ pub async fn update_reengagement_card(
 #[tool(destructive, idempotent, name = "reply_delete_reengagement_card")]
 pub async fn delete_reengagement_card(
     State(ws): State<Workspace>,
-    args: ReengagementCardRef,
+    #[args] args: ReengagementCardRef,
 ) -> ToolResult<Deleted> {
     ws.delete_reengagement_card(args)
 }

@@ -21,7 +21,7 @@ use crate::workspace::Workspace;
 #[tool(read_only, name = "reply_search_sequences")]
 pub async fn search_sequences(
     State(ws): State<Workspace>,
-    args: SearchSequencesArgs,
+    #[args] args: SearchSequencesArgs,
 ) -> ToolResult<Page<SequenceSummary>> {
     ws.search_sequences(args)
 }
@@ -37,7 +37,7 @@ pub async fn search_sequences(
 #[tool(read_only, name = "reply_get_sequence_steps")]
 pub async fn get_sequence_steps(
     State(ws): State<Workspace>,
-    args: SequenceRef,
+    #[args] args: SequenceRef,
 ) -> ToolResult<SequenceSteps> {
     ws.get_sequence_steps(args)
 }
@@ -50,7 +50,7 @@ pub async fn get_sequence_steps(
 #[tool(read_only, name = "reply_get_sequence_step_variants")]
 pub async fn get_sequence_step_variants(
     State(ws): State<Workspace>,
-    args: StepVariantsArgs,
+    #[args] args: StepVariantsArgs,
 ) -> ToolResult<StepVariants> {
     ws.get_sequence_step_variants(args)
 }
@@ -70,7 +70,7 @@ pub async fn get_sequence_step_variants(
 #[tool(destructive, open_world, name = "reply_start_sequence")]
 pub async fn start_sequence(
     State(ws): State<Workspace>,
-    args: SequenceRef,
+    #[args] args: SequenceRef,
 ) -> ToolResult<SequenceRunState> {
     ws.start_sequence(args)
 }
@@ -85,7 +85,7 @@ pub async fn start_sequence(
 #[tool(destructive, idempotent, name = "reply_pause_sequence")]
 pub async fn pause_sequence(
     State(ws): State<Workspace>,
-    args: SequenceRef,
+    #[args] args: SequenceRef,
 ) -> ToolResult<SequenceRunState> {
     ws.pause_sequence(args)
 }
@@ -105,7 +105,7 @@ pub async fn pause_sequence(
 #[tool(destructive, open_world, name = "reply_add_contact_to_sequence")]
 pub async fn add_contact_to_sequence(
     State(ws): State<Workspace>,
-    args: AddContactsArgs,
+    #[args] args: AddContactsArgs,
 ) -> ToolResult<BatchOutcome<u64, Contacts>> {
     ws.add_contact_to_sequence(args)
 }
@@ -121,7 +121,7 @@ pub async fn add_contact_to_sequence(
 #[tool(destructive, idempotent, name = "reply_change_status_in_sequence")]
 pub async fn change_status_in_sequence(
     State(ws): State<Workspace>,
-    args: ChangeStatusArgs,
+    #[args] args: ChangeStatusArgs,
 ) -> ToolResult<EnrollmentStatus> {
     ws.change_status_in_sequence(args)
 }
@@ -139,7 +139,7 @@ pub async fn change_status_in_sequence(
 )]
 pub async fn assign_email_account_to_sequence(
     State(ws): State<Workspace>,
-    args: AssignEmailAccountArgs,
+    #[args] args: AssignEmailAccountArgs,
 ) -> ToolResult<SequenceSetup> {
     ws.assign_email_account_to_sequence(args)
 }
@@ -157,7 +157,7 @@ pub async fn assign_email_account_to_sequence(
 )]
 pub async fn assign_linkedin_account_to_sequence(
     State(ws): State<Workspace>,
-    args: AssignLinkedInAccountArgs,
+    #[args] args: AssignLinkedInAccountArgs,
 ) -> ToolResult<SequenceSetup> {
     ws.assign_linkedin_account_to_sequence(args)
 }
@@ -170,7 +170,7 @@ pub async fn assign_linkedin_account_to_sequence(
 #[tool(destructive, idempotent, name = "reply_assign_schedule_to_sequence")]
 pub async fn assign_schedule_to_sequence(
     State(ws): State<Workspace>,
-    args: AssignScheduleArgs,
+    #[args] args: AssignScheduleArgs,
 ) -> ToolResult<SequenceSetup> {
     ws.assign_schedule_to_sequence(args)
 }
@@ -183,7 +183,7 @@ pub async fn assign_schedule_to_sequence(
 #[tool(destructive, idempotent, name = "reply_attach_offer_to_sequence")]
 pub async fn attach_offer_to_sequence(
     State(ws): State<Workspace>,
-    args: AttachOfferArgs,
+    #[args] args: AttachOfferArgs,
 ) -> ToolResult<SequenceSetup> {
     ws.attach_offer_to_sequence(args)
 }
@@ -196,7 +196,7 @@ pub async fn attach_offer_to_sequence(
 #[tool(destructive, idempotent, name = "reply_attach_playbook_to_sequence")]
 pub async fn attach_playbook_to_sequence(
     State(ws): State<Workspace>,
-    args: AttachPlaybookArgs,
+    #[args] args: AttachPlaybookArgs,
 ) -> ToolResult<SequenceSetup> {
     ws.attach_playbook_to_sequence(args)
 }
@@ -214,7 +214,7 @@ pub async fn attach_playbook_to_sequence(
 )]
 pub async fn attach_knowledge_base_to_sequence(
     State(ws): State<Workspace>,
-    args: AttachKnowledgeBaseArgs,
+    #[args] args: AttachKnowledgeBaseArgs,
 ) -> ToolResult<SequenceSetup> {
     ws.attach_knowledge_base_to_sequence(args)
 }
@@ -232,7 +232,7 @@ pub async fn attach_knowledge_base_to_sequence(
 #[tool(destructive, open_world, name = "reply_set_sequence_reply_mode")]
 pub async fn set_sequence_reply_mode(
     State(ws): State<Workspace>,
-    args: SetReplyModeArgs,
+    #[args] args: SetReplyModeArgs,
 ) -> ToolResult<ReplyModeChange> {
     ws.set_sequence_reply_mode(args)
 }

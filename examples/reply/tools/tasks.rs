@@ -16,7 +16,7 @@ use crate::workspace::Workspace;
 #[tool(read_only, name = "reply_list_my_tasks")]
 pub async fn list_my_tasks(
     State(ws): State<Workspace>,
-    args: ListTasksArgs,
+    #[args] args: ListTasksArgs,
 ) -> ToolResult<Page<TaskView>> {
     ws.list_my_tasks(args)
 }
@@ -32,7 +32,7 @@ pub async fn list_my_tasks(
 #[tool(destructive, name = "reply_create_task")]
 pub async fn create_task(
     State(ws): State<Workspace>,
-    args: CreateTaskArgs,
+    #[args] args: CreateTaskArgs,
 ) -> ToolResult<TaskView> {
     ws.create_task(args)
 }
@@ -46,7 +46,7 @@ pub async fn create_task(
 #[tool(destructive, idempotent, name = "reply_complete_task")]
 pub async fn complete_task(
     State(ws): State<Workspace>,
-    args: CompleteTaskArgs,
+    #[args] args: CompleteTaskArgs,
 ) -> ToolResult<TaskView> {
     ws.complete_task(args)
 }

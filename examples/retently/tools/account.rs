@@ -15,7 +15,7 @@ use crate::team::{GetUserArgs, ListUsersArgs, UserView};
 #[tool(read_only, scopes("integrations:read"))]
 pub async fn list_integrations(
     State(account): State<Account>,
-    args: ListIntegrationsArgs,
+    #[args] args: ListIntegrationsArgs,
 ) -> ToolResult<Page<IntegrationView>> {
     account.list_integrations(args)
 }
@@ -26,7 +26,7 @@ pub async fn list_integrations(
 #[tool(read_only, scopes("integrations:read"))]
 pub async fn get_integration_status(
     State(account): State<Account>,
-    args: GetIntegrationStatusArgs,
+    #[args] args: GetIntegrationStatusArgs,
 ) -> ToolResult<IntegrationView> {
     account.get_integration_status(args)
 }
@@ -38,7 +38,7 @@ pub async fn get_integration_status(
 #[tool(read_only, scopes("team:read"))]
 pub async fn list_users(
     State(account): State<Account>,
-    args: ListUsersArgs,
+    #[args] args: ListUsersArgs,
 ) -> ToolResult<Page<UserView>> {
     account.list_users(args)
 }
@@ -46,7 +46,10 @@ pub async fn list_users(
 /// Get one team member by userId with role, status and open assignments. Name
 /// and email are de-identified unless the connection holds pii:read.
 #[tool(read_only, scopes("team:read"))]
-pub async fn get_user(State(account): State<Account>, args: GetUserArgs) -> ToolResult<UserView> {
+pub async fn get_user(
+    State(account): State<Account>,
+    #[args] args: GetUserArgs,
+) -> ToolResult<UserView> {
     account.get_user(args)
 }
 
@@ -54,7 +57,10 @@ pub async fn get_user(State(account): State<Account>, args: GetUserArgs) -> Tool
 /// for each metered dimension (surveys sent, contacts, team seats, …). Check
 /// it before a large send_survey.
 #[tool(read_only, scopes("reports:read"))]
-pub async fn get_plan_usage(State(account): State<Account>, args: NoArgs) -> ToolResult<PlanUsage> {
+pub async fn get_plan_usage(
+    State(account): State<Account>,
+    #[args] args: NoArgs,
+) -> ToolResult<PlanUsage> {
     account.get_plan_usage(args)
 }
 
@@ -64,14 +70,17 @@ pub async fn get_plan_usage(State(account): State<Account>, args: NoArgs) -> Too
 #[tool(read_only, scopes("customers:read"))]
 pub async fn list_account_attributes(
     State(account): State<Account>,
-    args: NoArgs,
+    #[args] args: NoArgs,
 ) -> ToolResult<Vec<AttributeView>> {
     account.list_account_attributes(args)
 }
 
 /// List the customer tags in use, with how many customers carry each.
 #[tool(read_only, scopes("customers:read"))]
-pub async fn list_tags(State(account): State<Account>, args: NoArgs) -> ToolResult<Vec<TagView>> {
+pub async fn list_tags(
+    State(account): State<Account>,
+    #[args] args: NoArgs,
+) -> ToolResult<Vec<TagView>> {
     account.list_tags(args)
 }
 
@@ -81,7 +90,7 @@ pub async fn list_tags(State(account): State<Account>, args: NoArgs) -> ToolResu
 #[tool(read_only, scopes("feedback:read"))]
 pub async fn list_topics(
     State(account): State<Account>,
-    args: NoArgs,
+    #[args] args: NoArgs,
 ) -> ToolResult<Vec<TopicView>> {
     account.list_topics(args)
 }
@@ -90,6 +99,6 @@ pub async fn list_topics(
 /// returns pong: true and the server's clock. If ping works but other tools
 /// say the call is not authenticated, the credential is the problem.
 #[tool(read_only, idempotent, no_auth)]
-pub async fn ping(State(account): State<Account>, args: PingArgs) -> ToolResult<Pong> {
+pub async fn ping(State(account): State<Account>, #[args] args: PingArgs) -> ToolResult<Pong> {
     account.ping(args)
 }

@@ -16,7 +16,7 @@ use crate::service::PII_READ_SCOPE;
 #[tool(read_only, scopes("customers:read"))]
 pub async fn list_customers(
     State(account): State<Account>,
-    args: ListCustomersArgs,
+    #[args] args: ListCustomersArgs,
 ) -> ToolResult<Page<CustomerView>> {
     account.list_customers(args)
 }
@@ -29,7 +29,7 @@ pub async fn list_customers(
 pub async fn search_customers(
     State(account): State<Account>,
     cx: ToolContext,
-    args: SearchCustomersArgs,
+    #[args] args: SearchCustomersArgs,
 ) -> ToolResult<Page<CustomerView>> {
     if searches_personal_fields(&args) && !cx.may_read_pii() {
         return Err(ToolError::forbidden(format!(
@@ -47,7 +47,7 @@ pub async fn search_customers(
 #[tool(read_only, scopes("customers:read"))]
 pub async fn get_customer(
     State(account): State<Account>,
-    args: CustomerIdArgs,
+    #[args] args: CustomerIdArgs,
 ) -> ToolResult<CustomerView> {
     account.get_customer(args)
 }
@@ -63,7 +63,7 @@ pub async fn update_contact(
     State(account): State<Account>,
     cx: ToolContext,
     confirm: Confirmation,
-    args: UpdateContactArgs,
+    #[args] args: UpdateContactArgs,
 ) -> ToolResult<ContactUpdate> {
     if contains_personal_change(&args) {
         cx.require_pii_write()?;
@@ -79,7 +79,7 @@ pub async fn update_contact(
 #[tool(read_only, scopes("customers:read"))]
 pub async fn list_companies(
     State(account): State<Account>,
-    args: ListCompaniesArgs,
+    #[args] args: ListCompaniesArgs,
 ) -> ToolResult<Page<CompanyView>> {
     account.list_companies(args)
 }
@@ -89,7 +89,7 @@ pub async fn list_companies(
 #[tool(read_only, scopes("customers:read"))]
 pub async fn get_company(
     State(account): State<Account>,
-    args: GetCompanyArgs,
+    #[args] args: GetCompanyArgs,
 ) -> ToolResult<CompanyView> {
     account.get_company(args)
 }

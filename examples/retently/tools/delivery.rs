@@ -21,7 +21,7 @@ use crate::templates::{ListTemplatesArgs, SearchTemplatesArgs, TemplateView};
 #[tool(read_only, scopes("campaigns:read"))]
 pub async fn list_campaigns(
     State(account): State<Account>,
-    args: ListCampaignsArgs,
+    #[args] args: ListCampaignsArgs,
 ) -> ToolResult<Page<CampaignRow>> {
     account.list_campaigns(args)
 }
@@ -30,7 +30,7 @@ pub async fn list_campaigns(
 #[tool(read_only, scopes("campaigns:read"))]
 pub async fn search_campaigns(
     State(account): State<Account>,
-    args: SearchCampaignsArgs,
+    #[args] args: SearchCampaignsArgs,
 ) -> ToolResult<Page<CampaignRow>> {
     account.search_campaigns(args)
 }
@@ -40,7 +40,7 @@ pub async fn search_campaigns(
 #[tool(read_only, scopes("campaigns:read"))]
 pub async fn get_campaign(
     State(account): State<Account>,
-    args: GetCampaignArgs,
+    #[args] args: GetCampaignArgs,
 ) -> ToolResult<CampaignDetail> {
     account.get_campaign(args)
 }
@@ -57,7 +57,7 @@ pub async fn get_campaign(
 pub async fn send_survey(
     State(account): State<Account>,
     confirm: Confirmation,
-    args: SendSurveyArgs,
+    #[args] args: SendSurveyArgs,
 ) -> ToolResult<SurveySend> {
     let plan = account.plan_send_survey(&args)?;
     confirm.preview(&plan).await?;
@@ -68,7 +68,7 @@ pub async fn send_survey(
 #[tool(read_only, scopes("templates:read"))]
 pub async fn list_templates(
     State(account): State<Account>,
-    args: ListTemplatesArgs,
+    #[args] args: ListTemplatesArgs,
 ) -> ToolResult<Page<TemplateView>> {
     account.list_templates(args)
 }
@@ -77,7 +77,7 @@ pub async fn list_templates(
 #[tool(read_only, scopes("templates:read"))]
 pub async fn search_templates(
     State(account): State<Account>,
-    args: SearchTemplatesArgs,
+    #[args] args: SearchTemplatesArgs,
 ) -> ToolResult<Page<TemplateView>> {
     account.search_templates(args)
 }
@@ -88,7 +88,7 @@ pub async fn search_templates(
 #[tool(read_only, scopes("outbox:read"))]
 pub async fn list_outbox(
     State(account): State<Account>,
-    args: ListOutboxArgs,
+    #[args] args: ListOutboxArgs,
 ) -> ToolResult<Page<OutboxView>> {
     account.list_outbox(args)
 }
@@ -99,7 +99,7 @@ pub async fn list_outbox(
 #[tool(read_only, scopes("outbox:read"))]
 pub async fn get_outbox_stats(
     State(account): State<Account>,
-    args: GetOutboxStatsArgs,
+    #[args] args: GetOutboxStatsArgs,
 ) -> ToolResult<OutboxStats> {
     account.get_outbox_stats(args)
 }
@@ -110,7 +110,7 @@ pub async fn get_outbox_stats(
 #[tool(read_only, scopes("outbox:read"))]
 pub async fn get_queue_status(
     State(account): State<Account>,
-    args: GetQueueStatusArgs,
+    #[args] args: GetQueueStatusArgs,
 ) -> ToolResult<QueueStatus> {
     account.get_queue_status(args)
 }
@@ -120,7 +120,7 @@ pub async fn get_queue_status(
 #[tool(read_only, scopes("suppressions:read"))]
 pub async fn list_suppressed_domains(
     State(account): State<Account>,
-    args: ListSuppressionsArgs,
+    #[args] args: ListSuppressionsArgs,
 ) -> ToolResult<Page<SuppressedDomainView>> {
     account.list_suppressed_domains(args)
 }
@@ -131,7 +131,7 @@ pub async fn list_suppressed_domains(
 #[tool(read_only, scopes("suppressions:read", "pii:read"))]
 pub async fn list_suppressed_emails(
     State(account): State<Account>,
-    args: ListSuppressionsArgs,
+    #[args] args: ListSuppressionsArgs,
 ) -> ToolResult<Page<SuppressedEmailView>> {
     account.list_suppressed_emails(args)
 }
@@ -143,7 +143,7 @@ pub async fn list_suppressed_emails(
 #[tool(read_only, scopes("suppressions:read", "pii:read"))]
 pub async fn get_suppressed_email(
     State(account): State<Account>,
-    args: GetSuppressedEmailArgs,
+    #[args] args: GetSuppressedEmailArgs,
 ) -> ToolResult<SuppressedEmailView> {
     account.get_suppressed_email(args)
 }

@@ -22,7 +22,7 @@ use crate::triage::{
 #[tool(read_only, scopes("feedback:read"))]
 pub async fn list_feedback(
     State(account): State<Account>,
-    args: ListFeedbackArgs,
+    #[args] args: ListFeedbackArgs,
 ) -> ToolResult<Page<FeedbackRow>> {
     account.list_feedback(args)
 }
@@ -32,7 +32,7 @@ pub async fn list_feedback(
 #[tool(read_only, scopes("feedback:read"))]
 pub async fn list_recent_feedback(
     State(account): State<Account>,
-    args: ListRecentFeedbackArgs,
+    #[args] args: ListRecentFeedbackArgs,
 ) -> ToolResult<Page<FeedbackRow>> {
     account.list_recent_feedback(args)
 }
@@ -44,7 +44,7 @@ pub async fn list_recent_feedback(
 #[tool(read_only, scopes("feedback:read"))]
 pub async fn get_feedback(
     State(account): State<Account>,
-    args: FeedbackIdArgs,
+    #[args] args: FeedbackIdArgs,
 ) -> ToolResult<FeedbackDetail> {
     account.get_feedback(args)
 }
@@ -55,7 +55,7 @@ pub async fn get_feedback(
 #[tool(read_only, scopes("feedback:read"))]
 pub async fn get_feedback_replies(
     State(account): State<Account>,
-    args: FeedbackIdArgs,
+    #[args] args: FeedbackIdArgs,
 ) -> ToolResult<ReplyThread> {
     account.get_feedback_replies(args)
 }
@@ -66,7 +66,7 @@ pub async fn get_feedback_replies(
 #[tool(read_only, scopes("feedback:read"))]
 pub async fn search_feedback(
     State(account): State<Account>,
-    args: SearchFeedbackArgs,
+    #[args] args: SearchFeedbackArgs,
 ) -> ToolResult<Page<FeedbackRow>> {
     account.search_feedback(args)
 }
@@ -78,7 +78,7 @@ pub async fn search_feedback(
 #[tool(read_only, scopes("feedback:read"))]
 pub async fn aggregate_feedback(
     State(account): State<Account>,
-    args: AggregateFeedbackArgs,
+    #[args] args: AggregateFeedbackArgs,
 ) -> ToolResult<Aggregate> {
     account.aggregate_feedback(args)
 }
@@ -88,7 +88,7 @@ pub async fn aggregate_feedback(
 #[tool(read_only, scopes("feedback:read"))]
 pub async fn list_statuses(
     State(account): State<Account>,
-    args: ListStatusesArgs,
+    #[args] args: ListStatusesArgs,
 ) -> ToolResult<Vec<StatusView>> {
     account.list_statuses(args)
 }
@@ -100,7 +100,7 @@ pub async fn list_statuses(
 pub async fn tag_feedback(
     State(account): State<Account>,
     confirm: Confirmation,
-    args: TagFeedbackArgs,
+    #[args] args: TagFeedbackArgs,
 ) -> ToolResult<FeedbackChange<Vec<String>>> {
     let plan = account.plan_tag_feedback(&args)?;
     confirm.preview(&plan).await?;
@@ -115,7 +115,7 @@ pub async fn tag_feedback(
 pub async fn set_topics(
     State(account): State<Account>,
     confirm: Confirmation,
-    args: SetTopicsArgs,
+    #[args] args: SetTopicsArgs,
 ) -> ToolResult<FeedbackChange<Vec<TopicMention>>> {
     let plan = account.plan_set_topics(&args)?;
     confirm.preview(&plan).await?;
@@ -129,7 +129,7 @@ pub async fn set_topics(
 pub async fn star_feedback(
     State(account): State<Account>,
     confirm: Confirmation,
-    args: StarFeedbackArgs,
+    #[args] args: StarFeedbackArgs,
 ) -> ToolResult<FeedbackChange<bool>> {
     let plan = account.plan_star_feedback(&args)?;
     confirm.preview(&plan).await?;
@@ -143,7 +143,7 @@ pub async fn star_feedback(
 pub async fn assign_feedback(
     State(account): State<Account>,
     confirm: Confirmation,
-    args: AssignFeedbackArgs,
+    #[args] args: AssignFeedbackArgs,
 ) -> ToolResult<FeedbackChange<Option<u64>>> {
     let plan = account.plan_assign_feedback(&args)?;
     confirm.preview(&plan).await?;
@@ -157,7 +157,7 @@ pub async fn assign_feedback(
 pub async fn resolve_feedback(
     State(account): State<Account>,
     confirm: Confirmation,
-    args: ResolveFeedbackArgs,
+    #[args] args: ResolveFeedbackArgs,
 ) -> ToolResult<FeedbackChange<String>> {
     let plan = account.plan_resolve_feedback(&args)?;
     confirm.preview(&plan).await?;
@@ -171,7 +171,7 @@ pub async fn resolve_feedback(
 pub async fn add_note(
     State(account): State<Account>,
     confirm: Confirmation,
-    args: AddNoteArgs,
+    #[args] args: AddNoteArgs,
 ) -> ToolResult<NoteAddition> {
     let plan = account.plan_add_note(&args)?;
     confirm.preview(&plan).await?;
@@ -186,7 +186,7 @@ pub async fn add_note(
 pub async fn reply_feedback(
     State(account): State<Account>,
     confirm: Confirmation,
-    args: ReplyFeedbackArgs,
+    #[args] args: ReplyFeedbackArgs,
 ) -> ToolResult<ReplyPreview> {
     let plan = account.plan_reply_feedback(&args)?;
     confirm.preview(&plan).await?;

@@ -16,7 +16,7 @@ use crate::filters::{
 #[tool(read_only, idempotent, scopes("feedback:read"))]
 pub async fn describe_filters(
     State(account): State<Account>,
-    args: DescribeFiltersArgs,
+    #[args] args: DescribeFiltersArgs,
 ) -> ToolResult<FilterVocabulary> {
     account.describe_filters(args)
 }
@@ -29,7 +29,7 @@ pub async fn describe_filters(
 #[tool(read_only, scopes("feedback:read"))]
 pub async fn apply_filter(
     State(account): State<Account>,
-    args: ApplyFilterArgs,
+    #[args] args: ApplyFilterArgs,
 ) -> ToolResult<FilterResult> {
     account.apply_filter(args)
 }
@@ -39,7 +39,7 @@ pub async fn apply_filter(
 #[tool(read_only, scopes("feedback:read"))]
 pub async fn list_saved_filters(
     State(account): State<Account>,
-    args: ListFiltersArgs,
+    #[args] args: ListFiltersArgs,
 ) -> ToolResult<Vec<SavedFilterView>> {
     account.list_saved_filters(args)
 }
@@ -49,7 +49,7 @@ pub async fn list_saved_filters(
 #[tool(read_only, scopes("feedback:read"))]
 pub async fn list_recent_filters(
     State(account): State<Account>,
-    args: ListFiltersArgs,
+    #[args] args: ListFiltersArgs,
 ) -> ToolResult<Vec<RecentFilterView>> {
     account.list_recent_filters(args)
 }

@@ -16,7 +16,10 @@ use crate::reports::{
 /// campaign, the last 90 days; narrow with metric, campaignId, from and to.
 /// The result names the window, the counts per band and the definition used.
 #[tool(read_only, scopes("reports:read"))]
-pub async fn get_score(State(account): State<Account>, args: GetScoreArgs) -> ToolResult<Score> {
+pub async fn get_score(
+    State(account): State<Account>,
+    #[args] args: GetScoreArgs,
+) -> ToolResult<Score> {
     account.get_score(args)
 }
 
@@ -26,7 +29,7 @@ pub async fn get_score(State(account): State<Account>, args: GetScoreArgs) -> To
 #[tool(read_only, scopes("reports:read"))]
 pub async fn get_monthly_stats(
     State(account): State<Account>,
-    args: GetMonthlyStatsArgs,
+    #[args] args: GetMonthlyStatsArgs,
 ) -> ToolResult<MonthlyStats> {
     account.get_monthly_stats(args)
 }
@@ -37,7 +40,7 @@ pub async fn get_monthly_stats(
 #[tool(read_only, scopes("reports:read"))]
 pub async fn get_topic_stats(
     State(account): State<Account>,
-    args: GetTopicStatsArgs,
+    #[args] args: GetTopicStatsArgs,
 ) -> ToolResult<TopicStats> {
     account.get_topic_stats(args)
 }
@@ -47,7 +50,10 @@ pub async fn get_topic_stats(
 /// rates, plus each campaign's score over the window (default the last 90
 /// days) and its 12-month trend.
 #[tool(read_only, scopes("reports:read"))]
-pub async fn get_report(State(account): State<Account>, args: GetReportArgs) -> ToolResult<Report> {
+pub async fn get_report(
+    State(account): State<Account>,
+    #[args] args: GetReportArgs,
+) -> ToolResult<Report> {
     account.get_report(args)
 }
 
@@ -56,7 +62,7 @@ pub async fn get_report(State(account): State<Account>, args: GetReportArgs) -> 
 #[tool(read_only, scopes("reports:read"))]
 pub async fn get_trends(
     State(account): State<Account>,
-    args: GetTrendsArgs,
+    #[args] args: GetTrendsArgs,
 ) -> ToolResult<Vec<TrendGroupView>> {
     account.get_trends(args)
 }
@@ -66,7 +72,7 @@ pub async fn get_trends(
 #[tool(read_only, scopes("reports:read"))]
 pub async fn get_trends_group(
     State(account): State<Account>,
-    args: GetTrendsGroupArgs,
+    #[args] args: GetTrendsGroupArgs,
 ) -> ToolResult<TrendGroupView> {
     account.get_trends_group(args)
 }
@@ -76,7 +82,7 @@ pub async fn get_trends_group(
 #[tool(read_only, scopes("reports:read"))]
 pub async fn list_digests(
     State(account): State<Account>,
-    args: ListDigestsArgs,
+    #[args] args: ListDigestsArgs,
 ) -> ToolResult<Page<DigestRow>> {
     account.list_digests(args)
 }
@@ -86,7 +92,7 @@ pub async fn list_digests(
 #[tool(read_only, scopes("reports:read"))]
 pub async fn get_digest(
     State(account): State<Account>,
-    args: GetDigestArgs,
+    #[args] args: GetDigestArgs,
 ) -> ToolResult<DigestDetail> {
     account.get_digest(args)
 }

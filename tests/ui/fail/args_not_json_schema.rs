@@ -8,7 +8,7 @@ struct Search {
 
 /// Finds a contact.
 #[tool(read_only)]
-async fn find(args: Search) -> ToolResult<String> {
+async fn find(#[args] args: Search) -> ToolResult<String> {
     Ok(args.email)
 }
 

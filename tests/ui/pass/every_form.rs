@@ -43,7 +43,7 @@ impl FromToolContext for Confirmation {
 
 /// Struct arguments with a Validate rule and state.
 #[tool(read_only, idempotent, closed_world, name = "reply.search-contacts", title = "Search")]
-pub async fn search(State(_ws): State<Workspace>, args: Search) -> ToolResult<Vec<Row>> {
+pub async fn search(State(_ws): State<Workspace>, #[args] args: Search) -> ToolResult<Vec<Row>> {
     let _ = args.email_address;
     Ok(vec![Row { id: 1 }])
 }

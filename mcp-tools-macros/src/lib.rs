@@ -236,10 +236,10 @@ use proc_macro::TokenStream;
 /// # Validate
 ///
 /// Whether the argument type implements [`Validate`] is decided at the concrete
-/// type by autoref specialisation: the expansion calls `finish` on a
+/// type by autoref specialisation: the expansion calls `argument_check` on a
 /// `&ArgumentsProbe<A>`; the impl that needs `A: Validate` matches that receiver
-/// as is and uses `ToolBuilder::handler_validated`, the other one needs one
-/// more reference and uses `ToolBuilder::handler`.
+/// as is and hands `A::validate` to `ToolBuilder::validate`, the other one
+/// needs one more reference and adds no rule.
 ///
 /// # Errors
 ///

@@ -106,7 +106,7 @@ mod tests {
     fn refuses_repeats_and_bad_utf8() {
         assert!(Params::parse("a=1&a=2").unwrap_err().contains("`a`"));
         assert!(Params::parse("a=%FF").is_err());
-        assert!(Params::parse(&"a=1&".repeat(1)).is_ok());
+        assert_eq!(Params::parse("a=1&&b=2&").unwrap().get("b"), Some("2"));
         let many: String = (0..65).map(|i| format!("p{i}=1&")).collect();
         assert!(Params::parse(&many).is_err());
     }

@@ -86,13 +86,13 @@ impl SandboxOAuth {
             .and_then(Params::parse)
             .map_err(OAuthError::invalid_request)?;
         let client = self.authenticate_client(headers, &params)?;
-        if let Some(r) = params.get("resource") {
-            if !resource::matches(self.resource(), r) {
-                return Err(OAuthError::invalid_target(format!(
-                    "this server issues tokens for `{}` only",
-                    self.resource()
-                )));
-            }
+        if let Some(r) = params.get("resource")
+            && !resource::matches(self.resource(), r)
+        {
+            return Err(OAuthError::invalid_target(format!(
+                "this server issues tokens for `{}` only",
+                self.resource()
+            )));
         }
         match params.get("grant_type") {
             Some("authorization_code") => self.redeem_code(&client, &params),

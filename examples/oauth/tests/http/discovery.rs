@@ -30,6 +30,33 @@ async fn metadata_at_both_well_known_paths() {
 }
 
 #[tokio::test]
+async fn an_issuer_with_a_path_serves_below_it() {
+    let sandbox = Sandbox::start_full(mcp_sandbox_oauth::Lifetimes::default(), "/auth").await;
+    let issuer = format!("{}/auth", sandbox.origin);
+    // RFC 8414 path insertion for both names, and OpenID path appending.
+    for path in [
+        "/.well-known/oauth-authorization-server/auth",
+        "/.well-known/openid-configuration/auth",
+        "/auth/.well-known/openid-configuration",
+    ] {
+        let reply = sandbox.get(path).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}");
+        let doc = reply.json();
+        assert_eq!(doc["issuer"], issuer.as_str());
+        assert_eq!(doc["token_endpoint"], format!("{issuer}/token"));
+    }
+    let token = sandbox
+        .post_form("/auth/token", &[("grant_type", "refresh_token")])
+        .await;
+    assert_eq!(token.error(), "invalid_client");
+    let prm = sandbox
+        .get("/.well-known/oauth-protected-resource/mcp")
+        .await
+        .json();
+    assert_eq!(prm["authorization_servers"], serde_json::json!([issuer]));
+}
+
+#[tokio::test]
 async fn the_protected_resource_names_this_server() {
     let sandbox = Sandbox::start().await;
     let challenge = sandbox

@@ -118,11 +118,16 @@ impl Sandbox {
     }
 
     pub(crate) async fn start_with(lifetimes: Lifetimes) -> Self {
+        Self::start_full(lifetimes, "").await
+    }
+
+    /// A sandbox whose issuer is the origin followed by `issuer_path`.
+    pub(crate) async fn start_full(lifetimes: Lifetimes, issuer_path: &str) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let origin = format!("http://{addr}");
         let resource = format!("{origin}/mcp");
-        let oauth = SandboxOAuth::builder(&origin, &resource)
+        let oauth = SandboxOAuth::builder(format!("{origin}{issuer_path}"), &resource)
             .name("Acme (sandbox)")
             .account_claim("tenant")
             .lifetimes(lifetimes)

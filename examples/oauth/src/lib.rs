@@ -96,6 +96,12 @@
 //! Then `claude mcp add --transport http acme http://127.0.0.1:8080/mcp` and
 //! `/mcp` in Claude Code opens the consent page in the browser.
 //!
+//! # Proven against a real client
+//!
+//! The tests run the official MCP TypeScript SDK client through the whole
+//! sign-in (registration or a URL client id, consent, code exchange, a tool
+//! call, a refresh), with a script in place of the browser; see the README.
+//!
 //! # Limits
 //!
 //! Everything lives in memory: a restart forgets clients and refresh tokens

@@ -7,6 +7,7 @@ mod harness;
 
 mod discovery;
 mod flow;
+mod interop;
 mod mcp;
 mod refusals;
 mod registration;

@@ -1,8 +1,6 @@
 //! Clients: who may ask for a code, where the code may be sent, and how a
 //! client proves itself at the token endpoint.
 
-use std::fmt::Write as _;
-
 use http::Uri;
 
 /// The longest redirect URI or client id URL accepted.
@@ -200,7 +198,7 @@ pub(crate) fn shorten(text: &str) -> String {
     let mut out = String::new();
     for (i, c) in text.chars().enumerate() {
         if i == 80 {
-            let _ = write!(out, "...");
+            out.push_str("...");
             break;
         }
         out.push(if c.is_control() { '?' } else { c });

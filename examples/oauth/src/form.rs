@@ -72,15 +72,10 @@ pub(crate) fn encode(value: &str) -> String {
 /// `uri` with `params` appended to its query (a redirect URI may have one).
 pub(crate) fn append_query(uri: &str, params: &[(&str, &str)]) -> String {
     let mut out = uri.to_owned();
-    let mut separator = if uri.contains('?') { '&' } else { '?' };
-    if out.ends_with('?') || out.ends_with('&') {
-        separator = '\0';
-    }
     for (name, value) in params {
-        if separator != '\0' {
-            out.push(separator);
+        if !out.ends_with('?') && !out.ends_with('&') {
+            out.push(if out.contains('?') { '&' } else { '?' });
         }
-        separator = '&';
         out.push_str(&encode(name));
         out.push('=');
         out.push_str(&encode(value));

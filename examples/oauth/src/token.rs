@@ -9,7 +9,7 @@ use http::header::AUTHORIZATION;
 use http::{HeaderMap, StatusCode};
 use percent_encoding::percent_decode_str;
 
-use crate::client::{AuthMethod, Client};
+use crate::client::Client;
 use crate::form::Params;
 use crate::grant::Refresh;
 use crate::register::is_content_type;
@@ -108,7 +108,8 @@ impl SandboxOAuth {
         }
     }
 
-    /// Finds the client and checks its credentials the way it registered.
+    /// Finds the client and, when it has a secret, checks it (sent in a Basic
+    /// header or in the body: either is accepted, once).
     fn authenticate_client(
         &self,
         headers: &HeaderMap,
@@ -116,29 +117,22 @@ impl SandboxOAuth {
     ) -> Result<Client, OAuthError> {
         let basic = basic_credentials(headers)?;
         let body_secret = params.get("client_secret");
-        if basic.is_some()
-            && (body_secret.is_some()
-                || params
-                    .get("client_id")
-                    .is_some_and(|id| Some(id) != basic.as_ref().map(|b| b.0.as_str())))
-        {
-            return Err(OAuthError::invalid_request(
-                "client credentials must be sent one way only: Basic header or form body",
-            ));
-        }
-        let (id, presented, method) = match &basic {
-            Some((id, secret)) => (id.as_str(), Some(secret.as_str()), AuthMethod::SecretBasic),
-            None => {
-                let id = params
-                    .get("client_id")
-                    .ok_or_else(|| OAuthError::invalid_client("client_id is required", false))?;
-                let method = if body_secret.is_some() {
-                    AuthMethod::SecretPost
-                } else {
-                    AuthMethod::None
-                };
-                (id, body_secret, method)
+        if let Some((basic_id, _)) = &basic {
+            let other_id = params.get("client_id").is_some_and(|id| id != basic_id);
+            if body_secret.is_some() || other_id {
+                return Err(OAuthError::invalid_request(
+                    "client credentials must be sent one way only: Basic header or form body",
+                ));
             }
+        }
+        let (id, presented) = match &basic {
+            Some((id, secret)) => (id.as_str(), Some(secret.as_str())),
+            None => (
+                params
+                    .get("client_id")
+                    .ok_or_else(|| OAuthError::invalid_client("client_id is required", false))?,
+                body_secret,
+            ),
         };
         let by_basic = basic.is_some();
         let client = match self.records().clients.get(&id.to_owned()) {
@@ -165,7 +159,7 @@ impl SandboxOAuth {
                 by_basic,
             )),
             (Some(digest), Some(presented)) => {
-                if secret::matches(&digest, presented) && method != AuthMethod::None {
+                if secret::matches(&digest, presented) {
                     Ok(client)
                 } else {
                     Err(OAuthError::invalid_client(

@@ -1,0 +1,188 @@
+//! The authorization server: its configuration, its records, and the one-line
+//! wiring of the resource server that trusts it.
+
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use mcp_transport_http::auth::{Algorithm, OAuthResourceServer, ProtectedResource};
+
+use crate::access::IssuedToken;
+use crate::builder::{Lifetimes, SandboxOAuthBuilder};
+use crate::error::{Error, ErrorKind};
+use crate::grant::{Limits, Records};
+use crate::key::SigningKey;
+use crate::user::SandboxUser;
+
+/// The checked settings.
+#[derive(Debug)]
+pub(crate) struct Config {
+    pub(crate) issuer: String,
+    pub(crate) issuer_path: String,
+    pub(crate) resource: String,
+    pub(crate) name: String,
+    pub(crate) users: Vec<SandboxUser>,
+    pub(crate) scopes: Vec<String>,
+    pub(crate) account_claim: String,
+    pub(crate) key: SigningKey,
+    pub(crate) lifetimes: Lifetimes,
+    pub(crate) limits: Limits,
+    pub(crate) metadata_documents: bool,
+}
+
+#[derive(Debug)]
+struct Inner {
+    config: Config,
+    records: Mutex<Records>,
+}
+
+/// A sandbox OAuth 2.1 authorization server for one MCP resource.
+///
+/// Cheap to clone (clones share the records). Mount
+/// [`router`](Self::router) beside the MCP endpoint and authenticate the
+/// endpoint with [`resource_server`](Self::resource_server); see the
+/// [crate docs](crate) for the whole picture.
+#[derive(Debug, Clone)]
+pub struct SandboxOAuth {
+    inner: Arc<Inner>,
+}
+
+impl SandboxOAuth {
+    /// A server whose issuer is `issuer` (the public origin it is served at,
+    /// such as `https://mcp.example.com`) and whose tokens are for `resource`
+    /// (the canonical URI of the MCP endpoint, such as
+    /// `https://mcp.example.com/mcp`).
+    pub fn builder(issuer: impl Into<String>, resource: impl Into<String>) -> SandboxOAuthBuilder {
+        SandboxOAuthBuilder::new(issuer.into(), resource.into())
+    }
+
+    pub(crate) fn from_config(config: Config) -> Self {
+        let records = Mutex::new(Records::new(config.limits));
+        Self {
+            inner: Arc::new(Inner { config, records }),
+        }
+    }
+
+    pub(crate) fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The records; a panic elsewhere while holding the lock leaves them
+    /// consistent enough (each change is one map operation), so poisoning is
+    /// ignored rather than turned into a panic here.
+    pub(crate) fn records(&self) -> MutexGuard<'_, Records> {
+        self.inner
+            .records
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The issuer (`iss` of every token), without a trailing slash.
+    pub fn issuer(&self) -> &str {
+        &self.config().issuer
+    }
+
+    /// The resource the tokens are for (their `aud`).
+    pub fn resource(&self) -> &str {
+        &self.config().resource
+    }
+
+    /// The scopes the server knows.
+    pub fn scopes(&self) -> &[String] {
+        &self.config().scopes
+    }
+
+    /// The users who can sign in.
+    pub fn users(&self) -> &[SandboxUser] {
+        &self.config().users
+    }
+
+    /// The key that signs the tokens.
+    pub fn signing_key(&self) -> &SigningKey {
+        &self.config().key
+    }
+
+    pub(crate) fn user(&self, id: &str) -> Option<&SandboxUser> {
+        self.users().iter().find(|u| u.id() == id)
+    }
+
+    /// A resource server that accepts exactly this server's tokens: audience,
+    /// issuer, the Ed25519 key and the account claim, ready for
+    /// `McpHttpBuilder::authenticator`.
+    pub fn resource_server(&self) -> OAuthResourceServer {
+        let config = self.config();
+        OAuthResourceServer::new(&config.resource)
+            .issuer(&config.issuer)
+            .key(
+                Algorithm::EdDSA,
+                config.key.decoding_key(),
+                Some(config.key.key_id()),
+            )
+            .account_claim(&config.account_claim)
+    }
+
+    /// RFC 9728 metadata naming this server and its scopes, ready for
+    /// `McpHttpBuilder::protected_resource`.
+    pub fn protected_resource(&self) -> ProtectedResource {
+        ProtectedResource::new(&self.config().resource)
+            .authorization_server(&self.config().issuer)
+            .scopes(self.config().scopes.iter().cloned())
+            .name(&self.config().name)
+    }
+
+    /// An access token for `user` with exactly `scopes`, without any browser:
+    /// for scripts, tests and an example's `--issue-token` option. Its
+    /// `client_id` claim is `sandbox-direct`.
+    ///
+    /// Fails when the user is unknown or may not grant one of the scopes, so a
+    /// script learns of a typo instead of getting a weaker token.
+    ///
+    /// ```
+    /// use mcp_sandbox_oauth::{SandboxOAuth, SandboxUser};
+    ///
+    /// let oauth = SandboxOAuth::builder("http://127.0.0.1:8080", "http://127.0.0.1:8080/mcp")
+    ///     .user(SandboxUser::new("ada").account("acme").scopes(["read", "write"]))
+    ///     .build()
+    ///     .unwrap();
+    /// let token = oauth.issue_token("ada", ["read"]).unwrap();
+    /// let caller = oauth.resource_server().validate(token.access_token()).unwrap();
+    /// assert_eq!(caller.caller().id(), "ada");
+    /// assert!(caller.caller().has_scope("read"));
+    /// assert!(!caller.caller().has_scope("write"));
+    /// assert!(oauth.issue_token("bob", ["read"]).is_err());
+    /// ```
+    pub fn issue_token<I, S>(&self, user: &str, scopes: I) -> Result<IssuedToken, Error>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let found = self.user(user).ok_or_else(|| {
+            let known: Vec<&str> = self.users().iter().map(SandboxUser::id).collect();
+            Error::new(
+                ErrorKind::UnknownUser,
+                format!(
+                    "no sandbox user `{user}`; the users are {}",
+                    known.join(", ")
+                ),
+            )
+        })?;
+        let mut granted: Vec<String> = Vec::new();
+        for s in scopes {
+            let s = s.as_ref();
+            if !found.grantable_scopes().iter().any(|g| g == s) {
+                return Err(Error::new(
+                    ErrorKind::Scope,
+                    format!(
+                        "user `{user}` may not grant `{s}`; they may grant: {}",
+                        found.grantable_scopes().join(" ")
+                    ),
+                ));
+            }
+            if !granted.iter().any(|g| g == s) {
+                granted.push(s.to_owned());
+            }
+        }
+        self.mint(found, DIRECT_CLIENT_ID, &granted)
+    }
+}
+
+/// The `client_id` claim of tokens from [`SandboxOAuth::issue_token`].
+pub const DIRECT_CLIENT_ID: &str = "sandbox-direct";

@@ -218,16 +218,13 @@ pub struct Unsubscribe {
 
 /// Reads and checks a daily-report window: it ends yesterday at the latest and
 /// spans at most `max_days` days.
-fn report_window(
-    state: &State,
-    from: &str,
-    to: &str,
-    max_days: i64,
-) -> ToolResult<(Date, Date)> {
+fn report_window(state: &State, from: &str, to: &str, max_days: i64) -> ToolResult<(Date, Date)> {
     let yesterday = clock::date_of(state.now - DAY);
     let parse = |text: &str, name: &str| {
         clock::parse_date(text).ok_or_else(|| {
-            ToolError::invalid_arguments(format!("{name} {text:?} is not a date written YYYY-MM-DD"))
+            ToolError::invalid_arguments(format!(
+                "{name} {text:?} is not a date written YYYY-MM-DD"
+            ))
         })
     };
     let (from, to) = (parse(from, "dateFrom")?, parse(to, "dateTo")?);
@@ -280,7 +277,9 @@ impl Account {
         let (start, end) = (clock::start_of(from), clock::start_of(to) + DAY);
         let mut rows: BTreeMap<(String, Option<DeliveryChannel>), MessagingRow> = BTreeMap::new();
         for d in state.deliveries.values().filter(|d| {
-            d.created_at >= start && d.created_at < end && args.channel.is_none_or(|c| d.channel == c)
+            d.created_at >= start
+                && d.created_at < end
+                && args.channel.is_none_or(|c| d.channel == c)
         }) {
             let key = match args.group_by {
                 GroupBy::Organization => ("organization".to_owned(), None),
@@ -318,11 +317,15 @@ impl Account {
         let (from, to) = report_window(&state, &args.date_from, &args.date_to, MAX_EVENTS_DAYS)?;
         let (start, end) = (clock::start_of(from), clock::start_of(to) + DAY);
         let daily = args.daily.unwrap_or(false);
-        let mut rows: BTreeMap<&str, (EventsRow, std::collections::BTreeSet<u64>)> = BTreeMap::new();
+        let mut rows: BTreeMap<&str, (EventsRow, std::collections::BTreeSet<u64>)> =
+            BTreeMap::new();
         for e in state.events.iter().filter(|e| {
             e.occurred_at >= start
                 && e.occurred_at < end
-                && args.event_type_keys.as_ref().is_none_or(|k| k.contains(&e.type_key))
+                && args
+                    .event_type_keys
+                    .as_ref()
+                    .is_none_or(|k| k.contains(&e.type_key))
         }) {
             let (row, contacts) = rows.entry(&e.type_key).or_insert_with(|| {
                 (
@@ -338,7 +341,9 @@ impl Account {
             row.total += 1;
             contacts.insert(e.contact_id);
             if let Some(days) = &mut row.per_day {
-                *days.entry(clock::format_date(clock::date_of(e.occurred_at))).or_insert(0) += 1;
+                *days
+                    .entry(clock::format_date(clock::date_of(e.occurred_at)))
+                    .or_insert(0) += 1;
             }
         }
         let mut rows: Vec<EventsRow> = rows
@@ -364,7 +369,9 @@ impl Account {
             text.as_deref()
                 .map(|t| {
                     clock::parse_date(t).ok_or_else(|| {
-                        ToolError::invalid_arguments(format!("{name} {t:?} is not a date written YYYY-MM-DD"))
+                        ToolError::invalid_arguments(format!(
+                            "{name} {t:?} is not a date written YYYY-MM-DD"
+                        ))
                     })
                 })
                 .transpose()

@@ -95,9 +95,40 @@ const STAGES: &[&str] = &[
     "assembling the brand kit",
 ];
 
-const HEADING_FONTS: &[&str] = &["Playfair Display", "Montserrat", "Poppins", "Oswald", "Lora", "Raleway", "DM Serif Display", "Archivo"];
-const BODY_FONTS: &[&str] = &["Inter", "Open Sans", "Lato", "Source Sans 3", "Nunito", "Roboto", "Work Sans", "IBM Plex Sans"];
-const TONES: &[&str] = &["warm", "playful", "confident", "minimal", "premium", "friendly", "bold", "calm", "witty", "earnest", "adventurous", "caring"];
+const HEADING_FONTS: &[&str] = &[
+    "Playfair Display",
+    "Montserrat",
+    "Poppins",
+    "Oswald",
+    "Lora",
+    "Raleway",
+    "DM Serif Display",
+    "Archivo",
+];
+const BODY_FONTS: &[&str] = &[
+    "Inter",
+    "Open Sans",
+    "Lato",
+    "Source Sans 3",
+    "Nunito",
+    "Roboto",
+    "Work Sans",
+    "IBM Plex Sans",
+];
+const TONES: &[&str] = &[
+    "warm",
+    "playful",
+    "confident",
+    "minimal",
+    "premium",
+    "friendly",
+    "bold",
+    "calm",
+    "witty",
+    "earnest",
+    "adventurous",
+    "caring",
+];
 
 /// Checks the URL is a public http(s) storefront and returns it and its host.
 fn storefront(url: &str) -> ToolResult<(String, String)> {
@@ -124,9 +155,9 @@ fn storefront(url: &str) -> ToolResult<(String, String)> {
     let host = host.strip_prefix("www.").unwrap_or(&host).to_owned();
     let labels: Vec<&str> = host.split('.').collect();
     let valid = labels.len() >= 2
-        && labels.iter().all(|l| {
-            !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        });
+        && labels
+            .iter()
+            .all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
     if !valid {
         return Err(ToolError::invalid_parameter(format!(
             "{url:?} has no valid host name; pass a storefront URL such as https://shop.example.com"
@@ -139,59 +170,85 @@ fn storefront(url: &str) -> ToolResult<(String, String)> {
     if private {
         return Err(ToolError::new(
             codes::UNREACHABLE_STOREFRONT,
-            format!("{host} is not a public storefront (local names and IP addresses cannot be read); pass the shop's public URL"),
+            format!(
+                "{host} is not a public storefront (local names and IP addresses cannot be read); pass the shop's public URL"
+            ),
         ));
     }
     Ok((url.to_owned(), host))
 }
 
+/// A bundled demo storefront with a hand-made kit.
+struct DemoStorefront {
+    host: &'static str,
+    name: &'static str,
+    /// Primary, secondary, accent, background, text.
+    colours: [&'static str; 5],
+    heading_font: &'static str,
+    body_font: &'static str,
+    base_size_px: u32,
+    tone: [&'static str; 3],
+    summary: &'static str,
+    keywords: [&'static str; 4],
+}
+
+const DEMO_STOREFRONTS: &[DemoStorefront] = &[
+    DemoStorefront {
+        host: "northwind-coffee.example",
+        name: "Northwind Coffee",
+        colours: ["#4B2E1E", "#C8A27A", "#E4572E", "#FAF6F0", "#2B2B2B"],
+        heading_font: "Playfair Display",
+        body_font: "Lato",
+        base_size_px: 16,
+        tone: ["warm", "crafted", "welcoming"],
+        summary: "Talk like a barista who knows your order: short sentences, sensory words, no hype.",
+        keywords: ["roast", "origin", "brew", "morning"],
+    },
+    DemoStorefront {
+        host: "lumen-skincare.example",
+        name: "Lumen Skincare",
+        colours: ["#1F3A5F", "#A7C7E7", "#F4B6C2", "#FFFFFF", "#1C1C1C"],
+        heading_font: "DM Serif Display",
+        body_font: "Inter",
+        base_size_px: 15,
+        tone: ["calm", "clinical", "caring"],
+        summary: "Explain what each ingredient does in plain words; reassure, never promise miracles.",
+        keywords: ["hydration", "gentle", "dermatologist", "routine"],
+    },
+    DemoStorefront {
+        host: "trailhead-outfitters.example",
+        name: "Trailhead Outfitters",
+        colours: ["#2F5D3A", "#D9A441", "#E85D04", "#F5F1E6", "#222222"],
+        heading_font: "Oswald",
+        body_font: "Source Sans 3",
+        base_size_px: 16,
+        tone: ["adventurous", "practical", "bold"],
+        summary: "Write like a trail guide: direct, practical, excited about the next weekend outside.",
+        keywords: ["trail", "gear", "weatherproof", "summit"],
+    },
+];
+
 fn demo_kit(host: &str) -> Option<(String, Palette, Typography, Voice)> {
-    let (name, colours, fonts, tone, summary, keywords): (&str, [&str; 5], (&str, &str, u32), [&str; 3], &str, [&str; 4]) =
-        match host {
-            "northwind-coffee.example" => (
-                "Northwind Coffee",
-                ["#4B2E1E", "#C8A27A", "#E4572E", "#FAF6F0", "#2B2B2B"],
-                ("Playfair Display", "Lato", 16),
-                ["warm", "crafted", "welcoming"],
-                "Talk like a barista who knows your order: short sentences, sensory words, no hype.",
-                ["roast", "origin", "brew", "morning"],
-            ),
-            "lumen-skincare.example" => (
-                "Lumen Skincare",
-                ["#1F3A5F", "#A7C7E7", "#F4B6C2", "#FFFFFF", "#1C1C1C"],
-                ("DM Serif Display", "Inter", 15),
-                ["calm", "clinical", "caring"],
-                "Explain what each ingredient does in plain words; reassure, never promise miracles.",
-                ["hydration", "gentle", "dermatologist", "routine"],
-            ),
-            "trailhead-outfitters.example" => (
-                "Trailhead Outfitters",
-                ["#2F5D3A", "#D9A441", "#E85D04", "#F5F1E6", "#222222"],
-                ("Oswald", "Source Sans 3", 16),
-                ["adventurous", "practical", "bold"],
-                "Write like a trail guide: direct, practical, excited about the next weekend outside.",
-                ["trail", "gear", "weatherproof", "summit"],
-            ),
-            _ => return None,
-        };
+    let demo = DEMO_STOREFRONTS.iter().find(|d| d.host == host)?;
+    let [primary, secondary, accent, background, text] = demo.colours.map(String::from);
     Some((
-        name.to_owned(),
+        demo.name.to_owned(),
         Palette {
-            primary: colours[0].into(),
-            secondary: colours[1].into(),
-            accent: colours[2].into(),
-            background: colours[3].into(),
-            text: colours[4].into(),
+            primary,
+            secondary,
+            accent,
+            background,
+            text,
         },
         Typography {
-            heading_font: fonts.0.into(),
-            body_font: fonts.1.into(),
-            base_size_px: fonts.2,
+            heading_font: demo.heading_font.into(),
+            body_font: demo.body_font.into(),
+            base_size_px: demo.base_size_px,
         },
         Voice {
-            tone: tone.iter().map(|&t| t.to_owned()).collect(),
-            summary: summary.into(),
-            keywords: keywords.iter().map(|&k| k.to_owned()).collect(),
+            tone: demo.tone.map(String::from).to_vec(),
+            summary: demo.summary.into(),
+            keywords: demo.keywords.map(String::from).to_vec(),
         },
     ))
 }
@@ -221,7 +278,9 @@ fn derived_kit(host: &str) -> (String, Palette, Typography, Voice) {
     let pick = |list: &[&str], byte: u8| list[usize::from(byte) % list.len()].to_owned();
     let words: Vec<String> = host
         .split(['.', '-'])
-        .filter(|w| w.len() > 2 && !["www", "shop", "store", "com", "net", "org", "example"].contains(w))
+        .filter(|w| {
+            w.len() > 2 && !["www", "shop", "store", "com", "net", "org", "example"].contains(w)
+        })
         .map(str::to_owned)
         .collect();
     let brand_name = if words.is_empty() {
@@ -231,7 +290,9 @@ fn derived_kit(host: &str) -> (String, Palette, Typography, Voice) {
             .iter()
             .map(|w| {
                 let mut c = w.chars();
-                c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+                c.next()
+                    .map(|f| f.to_uppercase().chain(c).collect())
+                    .unwrap_or_default()
             })
             .collect::<Vec<String>>()
             .join(" ")
@@ -277,7 +338,11 @@ fn derived_kit(host: &str) -> (String, Palette, Typography, Voice) {
 impl Account {
     /// `extract_brandkit`: runs for the configured duration in stages,
     /// reporting progress after each, and stops early when cancelled.
-    pub async fn extract_brandkit(&self, cx: &ToolContext, args: ExtractBrandkitArgs) -> ToolResult<BrandKit> {
+    pub async fn extract_brandkit(
+        &self,
+        cx: &ToolContext,
+        args: ExtractBrandkitArgs,
+    ) -> ToolResult<BrandKit> {
         let (url, host) = storefront(&args.url)?;
         let total = STAGES.len() as f64;
         let stage_time = self.settings().brandkit_duration / STAGES.len() as u32;
@@ -317,7 +382,12 @@ mod tests {
 
     #[test]
     fn urls_are_checked_and_kits_follow_the_host() {
-        assert_eq!(storefront("https://www.Shop.Example.com/sale?x=1").map(|s| s.1).ok(), Some("shop.example.com".into()));
+        assert_eq!(
+            storefront("https://www.Shop.Example.com/sale?x=1")
+                .map(|s| s.1)
+                .ok(),
+            Some("shop.example.com".into())
+        );
         assert!(storefront("ftp://shop.example.com").is_err());
         assert!(storefront("http://localhost:3000").is_err());
         assert!(storefront("http://10.0.0.1").is_err());

@@ -192,7 +192,11 @@ impl State {
                 } else {
                     DeliveryChannel::MobilePush
                 };
-                (m.name.clone(), m.title.clone().unwrap_or_else(|| m.body.clone()), ch)
+                (
+                    m.name.clone(),
+                    m.title.clone().unwrap_or_else(|| m.body.clone()),
+                    ch,
+                )
             }
         };
         let mut members = BTreeSet::new();
@@ -214,11 +218,17 @@ impl State {
                 BroadcastChannel::Email => (c.email.clone(), c.email_subscribed),
                 BroadcastChannel::Sms => (c.phone.clone(), c.sms_subscribed),
                 BroadcastChannel::MobilePush => (
-                    c.push_tokens.iter().find(|t| t.active && t.platform != "web").map(|t| t.token.clone()),
+                    c.push_tokens
+                        .iter()
+                        .find(|t| t.active && t.platform != "web")
+                        .map(|t| t.token.clone()),
                     true,
                 ),
                 BroadcastChannel::WebPush => (
-                    c.push_tokens.iter().find(|t| t.active && t.platform == "web").map(|t| t.token.clone()),
+                    c.push_tokens
+                        .iter()
+                        .find(|t| t.active && t.platform == "web")
+                        .map(|t| t.token.clone()),
                     true,
                 ),
             };
@@ -250,7 +260,11 @@ impl State {
     fn broadcast_view(&self, b: &Broadcast) -> BroadcastView {
         let mut delivery_statuses = BTreeMap::new();
         let mut recipients = 0;
-        for d in self.deliveries.values().filter(|d| d.broadcast_id == Some(b.id)) {
+        for d in self
+            .deliveries
+            .values()
+            .filter(|d| d.broadcast_id == Some(b.id))
+        {
             recipients += 1;
             let status = serde_json::to_value(d.status(self.now))
                 .ok()
@@ -305,11 +319,20 @@ impl Account {
         let mut state = self.lock();
         let audience = state.audience(&args)?;
         if audience.sends.is_empty() {
-            return Err(ToolError::invalid_input("nobody in these segments can receive this channel"));
+            return Err(ToolError::invalid_input(
+                "nobody in these segments can receive this channel",
+            ));
         }
         let id = state.next_id();
         for (contact, address, preview) in audience.sends {
-            state.deliver(audience.delivery_channel, args.message_id, contact, address, preview, Some(id));
+            state.deliver(
+                audience.delivery_channel,
+                args.message_id,
+                contact,
+                address,
+                preview,
+                Some(id),
+            );
         }
         let broadcast = Broadcast {
             id,
@@ -330,7 +353,9 @@ impl Account {
         let state = self.lock();
         let hits = state.broadcasts.values().rev().filter(|b| {
             args.channel.is_none_or(|c| b.channel == c)
-                && args.status.is_none_or(|s| broadcast_status(b, state.now) == s)
+                && args
+                    .status
+                    .is_none_or(|s| broadcast_status(b, state.now) == s)
         });
         Page::from_iter(hits, args.paging).map(|b| state.broadcast_view(b))
     }

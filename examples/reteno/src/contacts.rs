@@ -7,9 +7,9 @@ use mcp_tools::{Batch, Page, Paging, ToolError, ToolResult, Validate};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::account::Account;
 use crate::account::clock;
 use crate::account::state::State;
-use crate::account::Account;
 use crate::language;
 
 /// A contact as stored.
@@ -545,7 +545,9 @@ impl State {
         if let Some(s) = input.sms_subscribed {
             contact.sms_subscribed = s;
         }
-        contact.fields.extend(input.fields.clone().unwrap_or_default());
+        contact
+            .fields
+            .extend(input.fields.clone().unwrap_or_default());
         for book in input.address_book_ids.iter().flatten() {
             if !contact.addressbook_ids.contains(book) {
                 contact.addressbook_ids.push(*book);
@@ -597,7 +599,10 @@ impl Account {
         let mut contact = state.contact(args.contact_id)?.clone();
         if let Some(email) = &args.email {
             let email = normalise_email(email)?;
-            if state.contact_by_email(&email).is_some_and(|id| id != contact.id) {
+            if state
+                .contact_by_email(&email)
+                .is_some_and(|id| id != contact.id)
+            {
                 return Err(ToolError::conflict(format!(
                     "another contact already has {email}"
                 )));
@@ -606,7 +611,10 @@ impl Account {
         }
         if let Some(phone) = &args.phone {
             let phone = normalise_phone(phone)?;
-            if state.contact_by_phone(&phone).is_some_and(|id| id != contact.id) {
+            if state
+                .contact_by_phone(&phone)
+                .is_some_and(|id| id != contact.id)
+            {
                 return Err(ToolError::conflict(format!(
                     "another contact already has {phone}"
                 )));
@@ -725,15 +733,25 @@ impl Account {
         let query = args.query.as_deref().map(str::to_lowercase);
         let hits = state.contacts.values().filter(|c| {
             query.as_deref().is_none_or(|q| {
-                [&c.email, &c.phone, &c.external_id, &c.first_name, &c.last_name]
-                    .into_iter()
-                    .flatten()
-                    .any(|v| v.to_lowercase().contains(q))
-            }) && language.as_ref().is_none_or(|l| c.language.as_ref() == Some(l))
+                [
+                    &c.email,
+                    &c.phone,
+                    &c.external_id,
+                    &c.first_name,
+                    &c.last_name,
+                ]
+                .into_iter()
+                .flatten()
+                .any(|v| v.to_lowercase().contains(q))
+            }) && language
+                .as_ref()
+                .is_none_or(|l| c.language.as_ref() == Some(l))
                 && args
                     .address_book_id
                     .is_none_or(|b| c.addressbook_ids.contains(&b))
-                && args.email_subscribed.is_none_or(|s| c.email_subscribed == s)
+                && args
+                    .email_subscribed
+                    .is_none_or(|s| c.email_subscribed == s)
                 && created_after.is_none_or(|t| c.created_at >= t)
         });
         Ok(Page::from_iter(hits, args.paging).map(|c| state.contact_view(c)))

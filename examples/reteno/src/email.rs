@@ -350,7 +350,10 @@ impl State {
     }
 }
 
-fn file_text(files: &mut std::collections::HashMap<&'static str, UploadedFile>, name: &str) -> ToolResult<Option<String>> {
+fn file_text(
+    files: &mut std::collections::HashMap<&'static str, UploadedFile>,
+    name: &str,
+) -> ToolResult<Option<String>> {
     files
         .remove(name)
         .map(|f| {
@@ -365,8 +368,14 @@ fn file_text(files: &mut std::collections::HashMap<&'static str, UploadedFile>, 
 }
 
 impl Account {
-    fn uploaded_html(&self, session: &str, target: Option<u64>) -> ToolResult<(String, Option<String>)> {
-        let mut files = self.uploads().consume(session, UploadKind::EmailMessage, target)?;
+    fn uploaded_html(
+        &self,
+        session: &str,
+        target: Option<u64>,
+    ) -> ToolResult<(String, Option<String>)> {
+        let mut files = self
+            .uploads()
+            .consume(session, UploadKind::EmailMessage, target)?;
         let html = file_text(&mut files, "html")?.unwrap_or_default();
         Ok((html, file_text(&mut files, "css")?))
     }
@@ -378,7 +387,9 @@ impl Account {
         let (html, css) = match (&args.upload_session_id, args.html) {
             (Some(session), _) => self.uploaded_html(session, None)?,
             (None, Some(html)) => (html, args.css),
-            (None, None) => return Err(ToolError::invalid_arguments("pass html or uploadSessionId")),
+            (None, None) => {
+                return Err(ToolError::invalid_arguments("pass html or uploadSessionId"));
+            }
         };
         let mut state = self.lock();
         let message = EmailMessage {
@@ -410,11 +421,15 @@ impl Account {
             .rev()
             .filter(|m| {
                 query.as_deref().is_none_or(|q| {
-                    m.name.to_lowercase().contains(q) || m.tags.iter().any(|t| t.to_lowercase() == q)
+                    m.name.to_lowercase().contains(q)
+                        || m.tags.iter().any(|t| t.to_lowercase() == q)
                 })
             })
             .collect();
-        let top = args.top.map_or(100, |t| t as usize).clamp(1, MAX_SEARCH_PAGE);
+        let top = args
+            .top
+            .map_or(100, |t| t as usize)
+            .clamp(1, MAX_SEARCH_PAGE);
         let skip = args.skip.unwrap_or(0) as usize;
         Page {
             has_more: hits.len() > skip + top,
@@ -433,7 +448,8 @@ impl Account {
         {
             let state = self.lock();
             let message = state.email(args.message_id)?;
-            let body_change = args.html.is_some() || args.css.is_some() || args.upload_session_id.is_some();
+            let body_change =
+                args.html.is_some() || args.css.is_some() || args.upload_session_id.is_some();
             if body_change && message.model.is_some() {
                 return Err(ToolError::new(
                     codes::EDITOR_MODEL_REQUIRED,
@@ -501,7 +517,10 @@ impl Account {
     }
 
     /// `update_email_message_translation`.
-    pub fn update_email_translation(&self, args: EmailTranslationArgs) -> ToolResult<EmailMessageView> {
+    pub fn update_email_translation(
+        &self,
+        args: EmailTranslationArgs,
+    ) -> ToolResult<EmailMessageView> {
         let mut state = self.lock();
         let language = language::normalise(&args.language)?;
         if language == state.organisation.default_language {
@@ -601,7 +620,11 @@ impl Account {
         let m = state.email(args.message_id)?;
         let base = state.organisation.default_language.clone();
         let mut variants = Vec::new();
-        let mut export = |language: &str, is_base: bool, subject: &str, preheader: &Option<String>, html: &str| {
+        let mut export = |language: &str,
+                          is_base: bool,
+                          subject: &str,
+                          preheader: &Option<String>,
+                          html: &str| {
             let stem = format!("email-{}-{language}", m.id);
             let mut files = vec![self.downloads().publish(
                 format!("{stem}.html"),
@@ -609,7 +632,11 @@ impl Account {
                 html.as_bytes().to_vec(),
             )];
             if let Some(css) = &m.css {
-                files.push(self.downloads().publish(format!("{stem}.css"), "text/css", css.as_bytes().to_vec()));
+                files.push(self.downloads().publish(
+                    format!("{stem}.css"),
+                    "text/css",
+                    css.as_bytes().to_vec(),
+                ));
             }
             let json = serde_json::json!({
                 "messageId": m.id, "name": m.name, "language": language, "subject": subject,
@@ -679,7 +706,9 @@ impl Account {
                 args.message_id
             )));
         }
-        Ok(self.uploads().create(UploadKind::EmailModel, Some(args.message_id)))
+        Ok(self
+            .uploads()
+            .create(UploadKind::EmailModel, Some(args.message_id)))
     }
 
     /// `update_email_model`: only content may differ from the current model.
@@ -687,18 +716,27 @@ impl Account {
         let current = {
             let state = self.lock();
             state.email(args.message_id)?.model.clone().ok_or_else(|| {
-                ToolError::not_found(format!("email message {} has no editor model", args.message_id))
+                ToolError::not_found(format!(
+                    "email message {} has no editor model",
+                    args.message_id
+                ))
             })?
         };
-        let mut files = self
-            .uploads()
-            .consume(&args.upload_session_id, UploadKind::EmailModel, Some(args.message_id))?;
+        let mut files = self.uploads().consume(
+            &args.upload_session_id,
+            UploadKind::EmailModel,
+            Some(args.message_id),
+        )?;
         let bytes = files.remove("model").map(|f| f.bytes).unwrap_or_default();
         let edited: Value = serde_json::from_slice(&bytes).map_err(|e| {
             ToolError::new(codes::INVALID_FILE, format!("the uploaded model is not valid JSON ({e}); download it again with get_email_model, edit only content values, and upload it in a new session"))
         })?;
-        email_model::check_shape(&edited)
-            .map_err(|e| ToolError::new(codes::INVALID_FILE, format!("the uploaded model is not an editor model: {e}")))?;
+        email_model::check_shape(&edited).map_err(|e| {
+            ToolError::new(
+                codes::INVALID_FILE,
+                format!("the uploaded model is not an editor model: {e}"),
+            )
+        })?;
         let changes = email_model::structural_changes(&current, &edited, 5);
         if !changes.is_empty() {
             return Err(ToolError::new(
@@ -735,10 +773,14 @@ impl Account {
             if state.email(id)?.model.is_some() {
                 return Err(ToolError::new(
                     codes::EDITOR_MODEL_REQUIRED,
-                    format!("email message {id} was built in the editor; its HTML cannot be replaced, edit its model instead"),
+                    format!(
+                        "email message {id} was built in the editor; its HTML cannot be replaced, edit its model instead"
+                    ),
                 ));
             }
         }
-        Ok(self.uploads().create(UploadKind::EmailMessage, args.message_id))
+        Ok(self
+            .uploads()
+            .create(UploadKind::EmailMessage, args.message_id))
     }
 }

@@ -59,7 +59,13 @@ fn id_of<'a>(node: &'a Value, at: &str) -> Result<&'a str, String> {
 /// each naming where and what changed. Empty means only content changed.
 pub(crate) fn structural_changes(before: &Value, after: &Value, limit: usize) -> Vec<String> {
     let mut out = Vec::new();
-    diff(&skeleton(before), &skeleton(after), "model", &mut out, limit);
+    diff(
+        &skeleton(before),
+        &skeleton(after),
+        "model",
+        &mut out,
+        limit,
+    );
     out
 }
 
@@ -217,7 +223,10 @@ mod tests {
         assert_eq!(changed_blocks(&before, &model("Hi", 100)), ["b1"]);
         let changes = structural_changes(&before, &model("Hello", 50), 5);
         assert_eq!(changes.len(), 1);
-        assert!(changes[0].contains("width changed from 100 to 50"), "{changes:?}");
+        assert!(
+            changes[0].contains("width changed from 100 to 50"),
+            "{changes:?}"
+        );
         assert!(render(&before).contains("<p>Hello</p>"));
     }
 }

@@ -177,7 +177,10 @@ fn parse_csv(text: &str) -> ToolResult<Vec<Result<ContactInput, String>>> {
     let mut lines = text.lines().filter(|l| !l.trim().is_empty());
     let header = csv_fields(lines.next().unwrap_or_default())
         .map_err(|e| ToolError::invalid_parameter(format!("the CSV header cannot be read: {e}")))?;
-    if !header.iter().any(|h| ["externalCustomerId", "email", "phone"].contains(&h.as_str())) {
+    if !header
+        .iter()
+        .any(|h| ["externalCustomerId", "email", "phone"].contains(&h.as_str()))
+    {
         return Err(ToolError::invalid_parameter(format!(
             "the CSV header ({}) names no identifier column; it needs email, phone or externalCustomerId",
             header.join(",")
@@ -187,7 +190,11 @@ fn parse_csv(text: &str) -> ToolResult<Vec<Result<ContactInput, String>>> {
         .map(|line| {
             let values = csv_fields(line)?;
             if values.len() != header.len() {
-                return Err(format!("{} values for {} columns", values.len(), header.len()));
+                return Err(format!(
+                    "{} values for {} columns",
+                    values.len(),
+                    header.len()
+                ));
             }
             let mut known: BTreeMap<&str, String> = BTreeMap::new();
             let mut fields = BTreeMap::new();
@@ -220,7 +227,9 @@ fn parse_csv(text: &str) -> ToolResult<Vec<Result<ContactInput, String>>> {
         })
         .collect();
     if rows.is_empty() {
-        return Err(ToolError::invalid_parameter("the CSV has a header but no rows"));
+        return Err(ToolError::invalid_parameter(
+            "the CSV has a header but no rows",
+        ));
     }
     if rows.len() > MAX_ROWS {
         return Err(ToolError::invalid_parameter(format!(
@@ -264,7 +273,8 @@ impl State {
             while import.processed < due {
                 let n = import.processed;
                 match import.rows[n].clone().and_then(|row| {
-                    self.upsert(&row).map_err(|e| format!("{}: {}", e.code(), e.message()))
+                    self.upsert(&row)
+                        .map_err(|e| format!("{}: {}", e.code(), e.message()))
                 }) {
                     Ok(done) if done.created => import.created += 1,
                     Ok(_) => import.updated += 1,
@@ -368,11 +378,19 @@ mod tests {
             Some(vec!["a".into(), "b, c".into(), r#"say "hi""#.into()])
         );
         assert!(csv_fields(r#""open"#).is_err());
-        let rows = parse_csv("email,firstName,plan\nada@example.com,Ada,gold\nbad-line\n").expect("parses");
+        let rows = parse_csv("email,firstName,plan\nada@example.com,Ada,gold\nbad-line\n")
+            .expect("parses");
         assert_eq!(rows.len(), 2);
         let first = rows[0].as_ref().expect("first row");
         assert_eq!(first.first_name.as_deref(), Some("Ada"));
-        assert_eq!(first.fields.as_ref().and_then(|f| f.get("plan")).map(String::as_str), Some("gold"));
+        assert_eq!(
+            first
+                .fields
+                .as_ref()
+                .and_then(|f| f.get("plan"))
+                .map(String::as_str),
+            Some("gold")
+        );
         assert!(rows[1].is_err());
     }
 }

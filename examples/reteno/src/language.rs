@@ -10,7 +10,8 @@ pub(crate) fn normalise(code: &str) -> ToolResult<String> {
         None => (code.as_str(), None),
     };
     let lang_ok = lang.len() == 2 && lang.bytes().all(|b| b.is_ascii_alphabetic());
-    let region_ok = region.is_none_or(|r| r.len() == 2 && r.bytes().all(|b| b.is_ascii_alphabetic()));
+    let region_ok =
+        region.is_none_or(|r| r.len() == 2 && r.bytes().all(|b| b.is_ascii_alphabetic()));
     if !lang_ok || !region_ok {
         return Err(ToolError::invalid_parameter(format!(
             "language code {code:?} is not valid; use two letters such as en or de, \

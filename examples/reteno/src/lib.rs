@@ -32,26 +32,28 @@
 //! [`Downloads::fetch`](downloads::Downloads::fetch); stored images at
 //! `{public_url}/files/{id}/{name}`, served by [`Account::image`].
 
-
 mod email_model;
 mod language;
 
 pub mod account;
 pub mod analytics;
 pub mod brandkit;
-pub mod codes;
 pub mod broadcasts;
+pub mod codes;
 pub mod contacts;
 pub mod directory;
 pub mod downloads;
 pub mod email;
 pub mod events;
 pub mod imports;
+pub mod inbox;
 pub mod media;
 pub mod messages;
+pub mod push;
 pub mod segments;
 pub mod sending;
 pub mod server;
+pub mod sms;
 pub mod tools;
 pub mod uploads;
 pub mod workflows;

@@ -68,14 +68,14 @@ fn sniff(content_type: &str, bytes: &[u8]) -> Result<Option<(u32, u32)>, String>
             Ok((bytes.len() >= 24).then(|| (be(&bytes[16..20]), be(&bytes[20..24]))))
         }
         "image/jpeg" if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) => Ok(None),
-        "image/gif" if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") => Ok(
-            (bytes.len() >= 10).then(|| {
+        "image/gif" if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") => {
+            Ok((bytes.len() >= 10).then(|| {
                 (
                     u32::from(u16::from_le_bytes([bytes[6], bytes[7]])),
                     u32::from(u16::from_le_bytes([bytes[8], bytes[9]])),
                 )
-            }),
-        ),
+            }))
+        }
         "image/webp" if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" => {
             Ok(None)
         }
@@ -105,7 +105,10 @@ impl Account {
         })?;
         let mut state = self.lock();
         let id = state.next_id();
-        let ext = file.content_type.trim_start_matches("image/").replace("jpeg", "jpg");
+        let ext = file
+            .content_type
+            .trim_start_matches("image/")
+            .replace("jpeg", "jpg");
         let file_name = args
             .file_name
             .map(|n| n.trim().replace(['/', '\\'], "-"))

@@ -197,34 +197,32 @@ fn apply(message: &mut ChannelMessage, fields: Fields) {
 
 impl Account {
     /// The `list_*_messages` tools of push, inbox and SMS: newest first, by
-    /// part of the name or an exact tag.
+    /// part of the name (or, with `match_tags`, an exact tag).
     pub(crate) fn list_channel_messages(
         &self,
         channel: Channel,
         query: Option<&str>,
-        tag: Option<&str>,
+        match_tags: bool,
         top: usize,
         skip: usize,
     ) -> Page<ChannelMessage> {
         let state = self.lock();
         let query = query.map(str::to_lowercase);
-        let mut hits: Vec<&ChannelMessage> = state
+        let hits: Vec<&ChannelMessage> = state
             .channel_messages
             .values()
+            .rev()
             .filter(|m| {
                 m.channel == channel
                     && query.as_deref().is_none_or(|q| {
                         m.name.to_lowercase().contains(q)
-                            || (tag.is_none() && channel == Channel::Sms && m.tags.iter().any(|t| t.to_lowercase() == q))
+                            || (match_tags && m.tags.iter().any(|t| t.to_lowercase() == q))
                     })
-                    && tag.is_none_or(|t| m.tags.iter().any(|mt| mt.eq_ignore_ascii_case(t)))
             })
             .collect();
-        hits.reverse();
-        let has_more = hits.len() > skip + top;
         Page {
+            has_more: hits.len() > skip + top,
             items: hits.into_iter().skip(skip).take(top).cloned().collect(),
-            has_more,
         }
     }
 

@@ -7,9 +7,9 @@ use mcp_tools::{Batch, BatchLabel, BatchOutcome, Page, Paging, ToolError, ToolRe
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::account::Account;
 use crate::account::clock::{self, DAY};
 use crate::account::state::State;
-use crate::account::Account;
 use crate::codes;
 use crate::contacts::ContactView;
 
@@ -188,12 +188,16 @@ impl Account {
     pub fn list_groups(&self, args: ListGroupsArgs) -> Page<SegmentView> {
         let state = self.lock();
         let query = args.query.as_deref().map(str::to_lowercase);
-        let hits = state.groups.values().map(|g| state.segment_view(g)).filter(|g| {
-            args.kind.is_none_or(|k| g.kind == k)
-                && query
-                    .as_deref()
-                    .is_none_or(|q| g.name.to_lowercase().contains(q))
-        });
+        let hits = state
+            .groups
+            .values()
+            .map(|g| state.segment_view(g))
+            .filter(|g| {
+                args.kind.is_none_or(|k| g.kind == k)
+                    && query
+                        .as_deref()
+                        .is_none_or(|q| g.name.to_lowercase().contains(q))
+            });
         Page::from_iter(hits, args.paging)
     }
 

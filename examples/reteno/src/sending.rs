@@ -18,7 +18,9 @@ use crate::language;
 use crate::messages::Channel;
 
 /// The channel a delivery went out on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "camelCase")]
 pub enum DeliveryChannel {
     /// Email.
@@ -34,7 +36,9 @@ pub enum DeliveryChannel {
 }
 
 /// Where a delivery is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum DeliveryStatus {
     /// Accepted, waiting to go out.
@@ -140,7 +144,11 @@ impl Delivery {
                 opens && self.fate == Fate::Clicked,
             ),
         ];
-        steps.extend(plan.into_iter().filter(|(_, at, on)| *on && *at <= now).map(|(s, at, _)| (s, at)));
+        steps.extend(
+            plan.into_iter()
+                .filter(|(_, at, on)| *on && *at <= now)
+                .map(|(s, at, _)| (s, at)),
+        );
         if let Some((status, at)) = self.reported
             && steps.last().is_some_and(|(last, _)| status > *last)
         {
@@ -151,7 +159,9 @@ impl Delivery {
 
     /// The status at `now`.
     pub fn status(&self, now: i64) -> DeliveryStatus {
-        self.history(now).last().map_or(DeliveryStatus::Queued, |s| s.0)
+        self.history(now)
+            .last()
+            .map_or(DeliveryStatus::Queued, |s| s.0)
     }
 }
 
@@ -265,10 +275,11 @@ pub struct SmartSendArgs {
 
 impl Validate for SmartSendArgs {
     fn validate(&self) -> Result<(), String> {
-        self.recipients
-            .iter()
-            .enumerate()
-            .try_for_each(|(i, r)| r.contact.validate().map_err(|e| format!("recipients[{i}]: {e}")))
+        self.recipients.iter().enumerate().try_for_each(|(i, r)| {
+            r.contact
+                .validate()
+                .map_err(|e| format!("recipients[{i}]: {e}"))
+        })
     }
 }
 
@@ -364,7 +375,9 @@ pub struct HistoryArgs {
 pub(crate) fn personalise(template: &str, values: &BTreeMap<String, String>) -> String {
     let mut out = template.to_owned();
     for (k, v) in values {
-        out = out.replace(&format!("{{{{{k}}}}}"), v).replace(&format!("{{{{ {k} }}}}"), v);
+        out = out
+            .replace(&format!("{{{{{k}}}}}"), v)
+            .replace(&format!("{{{{ {k} }}}}"), v);
     }
     out
 }
@@ -492,7 +505,11 @@ impl State {
                 true,
                 DeliveryChannel::MobilePush,
             ),
-            SmartChannel::AppInbox => (Some(format!("inbox:{contact_id}")), true, DeliveryChannel::AppInbox),
+            SmartChannel::AppInbox => (
+                Some(format!("inbox:{contact_id}")),
+                true,
+                DeliveryChannel::AppInbox,
+            ),
         };
         let address = address.ok_or_else(|| {
             ToolError::new(
@@ -503,14 +520,23 @@ impl State {
         if !subscribed {
             return Err(ToolError::new(
                 codes::CONTACT_UNSUBSCRIBED,
-                format!("contact {contact_id} unsubscribed from {delivery_channel:?}; nothing was sent"),
+                format!(
+                    "contact {contact_id} unsubscribed from {delivery_channel:?}; nothing was sent"
+                ),
             ));
         }
         let language = language.or_else(|| c.language.clone());
         let text = self.message_text(channel, message_id, language.as_deref())?;
         let values = self.placeholder_values(contact_id, params);
         let preview = personalise(&text, &values);
-        Ok(self.deliver(delivery_channel, message_id, contact_id, address, preview, None))
+        Ok(self.deliver(
+            delivery_channel,
+            message_id,
+            contact_id,
+            address,
+            preview,
+            None,
+        ))
     }
 
     /// Finds the contact behind an address, creating it when unknown.
@@ -543,7 +569,13 @@ impl Account {
         let email = normalise_email(&args.email)?;
         let language = state.check_language(args.language.as_deref())?;
         let (contact_id, contact_created) = state.contact_for_address(Some(email), None);
-        let sent = state.send_to(SmartChannel::Email, args.message_id, contact_id, language, args.params.as_ref());
+        let sent = state.send_to(
+            SmartChannel::Email,
+            args.message_id,
+            contact_id,
+            language,
+            args.params.as_ref(),
+        );
         finish_single(&mut state, sent, contact_id, contact_created)
     }
 
@@ -554,7 +586,13 @@ impl Account {
         let phone = normalise_phone(&args.phone)?;
         let language = state.check_language(args.language.as_deref())?;
         let (contact_id, contact_created) = state.contact_for_address(None, Some(phone));
-        let sent = state.send_to(SmartChannel::Sms, args.message_id, contact_id, language, args.params.as_ref());
+        let sent = state.send_to(
+            SmartChannel::Sms,
+            args.message_id,
+            contact_id,
+            language,
+            args.params.as_ref(),
+        );
         finish_single(&mut state, sent, contact_id, contact_created)
     }
 
@@ -580,8 +618,14 @@ impl Account {
             })
             .collect();
         Ok(SmartSendResult {
-            sent: recipients.iter().filter(|r| r.interaction_id.is_some()).count(),
-            skipped: recipients.iter().filter(|r| r.interaction_id.is_none()).count(),
+            sent: recipients
+                .iter()
+                .filter(|r| r.interaction_id.is_some())
+                .count(),
+            skipped: recipients
+                .iter()
+                .filter(|r| r.interaction_id.is_none())
+                .count(),
             recipients,
         })
     }
@@ -589,12 +633,18 @@ impl Account {
     /// `get_message_status`.
     pub fn message_status(&self, args: InteractionArgs) -> ToolResult<DeliveryView> {
         let state = self.lock();
-        let d = state.deliveries.get(&args.interaction_id).ok_or_else(|| not_sent(args.interaction_id))?;
+        let d = state
+            .deliveries
+            .get(&args.interaction_id)
+            .ok_or_else(|| not_sent(args.interaction_id))?;
         Ok(state.delivery_view(d))
     }
 
     /// `update_interaction_status`: statuses only move forward.
-    pub fn update_interaction_status(&self, args: InteractionStatusArgs) -> ToolResult<DeliveryView> {
+    pub fn update_interaction_status(
+        &self,
+        args: InteractionStatusArgs,
+    ) -> ToolResult<DeliveryView> {
         let mut state = self.lock();
         let now = state.now;
         let d = state
@@ -608,7 +658,8 @@ impl Account {
             ReportedStatus::Failed => DeliveryStatus::Failed,
         };
         let current = d.status(now);
-        if matches!(current, DeliveryStatus::Bounced | DeliveryStatus::Failed) || status <= current {
+        if matches!(current, DeliveryStatus::Bounced | DeliveryStatus::Failed) || status <= current
+        {
             return Err(ToolError::new(
                 codes::STATUS_REGRESSION,
                 format!(
@@ -626,11 +677,9 @@ impl Account {
     pub fn message_history(&self, args: HistoryArgs) -> ToolResult<Page<DeliveryView>> {
         let state = self.lock();
         state.contact(args.contact_id)?;
-        let hits = state
-            .deliveries
-            .values()
-            .rev()
-            .filter(|d| d.contact_id == args.contact_id && args.channel.is_none_or(|c| d.channel == c));
+        let hits = state.deliveries.values().rev().filter(|d| {
+            d.contact_id == args.contact_id && args.channel.is_none_or(|c| d.channel == c)
+        });
         Ok(Page::from_iter(hits, args.paging).map(|d| state.delivery_view(d)))
     }
 }

@@ -468,7 +468,10 @@ mod tests {
 
     fn store() -> (UploadSessions, Clock) {
         let clock = Clock::manual(SANDBOX_EPOCH);
-        (UploadSessions::new(clock.clone(), "http://sandbox.test/"), clock)
+        (
+            UploadSessions::new(clock.clone(), "http://sandbox.test/"),
+            clock,
+        )
     }
 
     #[test]
@@ -477,7 +480,10 @@ mod tests {
         let ticket = uploads.create(UploadKind::Workflow, Some(7));
         assert_eq!(
             ticket.files[0].upload_url,
-            format!("http://sandbox.test/uploads/{}/graph", ticket.upload_session_id)
+            format!(
+                "http://sandbox.test/uploads/{}/graph",
+                ticket.upload_session_id
+            )
         );
         let id = &ticket.upload_session_id;
         let first = uploads
@@ -489,7 +495,12 @@ mod tests {
             .expect_err("graph missing");
         assert_eq!(err.code(), &codes::UPLOAD_INCOMPLETE);
         let done = uploads
-            .receive(id, "graph", "application/json; charset=utf-8", b"{\"nodes\":[]}")
+            .receive(
+                id,
+                "graph",
+                "application/json; charset=utf-8",
+                b"{\"nodes\":[]}",
+            )
             .expect("graph accepted");
         assert!(done.complete);
         let files = uploads

@@ -16,7 +16,14 @@ use crate::uploads::{UploadKind, UploadTicket};
 
 /// Node types a graph may use.
 const NODE_TYPES: &[&str] = &[
-    "start", "send_email", "send_sms", "send_push", "send_app_inbox", "wait", "condition", "exit",
+    "start",
+    "send_email",
+    "send_sms",
+    "send_push",
+    "send_app_inbox",
+    "wait",
+    "condition",
+    "exit",
 ];
 
 /// A workflow as stored.
@@ -188,15 +195,27 @@ impl State {
                     _ => self.channel_messages.contains_key(&m),
                 });
                 if !found {
-                    return Err(format!("node {id} refers to message {msg}, which does not exist"));
+                    return Err(format!(
+                        "node {id} refers to message {msg}, which does not exist"
+                    ));
                 }
             }
         }
-        let starts: Vec<&str> = ids.iter().filter(|(_, k)| **k == "start").map(|(id, _)| *id).collect();
+        let starts: Vec<&str> = ids
+            .iter()
+            .filter(|(_, k)| **k == "start")
+            .map(|(id, _)| *id)
+            .collect();
         let start = match starts.as_slice() {
             [one] => *one,
             [] => return Err("the graph has no node of type start".into()),
-            many => return Err(format!("the graph has {} start nodes ({}); it needs exactly one", many.len(), many.join(", "))),
+            many => {
+                return Err(format!(
+                    "the graph has {} start nodes ({}); it needs exactly one",
+                    many.len(),
+                    many.join(", ")
+                ));
+            }
         };
         let edges = graph
             .get("edges")
@@ -212,7 +231,9 @@ impl State {
                 if ids.contains_key(id) {
                     Ok(id)
                 } else {
-                    Err(format!("edges[{i}] {k} names node {id}, which is not in nodes"))
+                    Err(format!(
+                        "edges[{i}] {k} names node {id}, which is not in nodes"
+                    ))
                 }
             };
             let (from, to) = (end("from")?, end("to")?);
@@ -230,9 +251,16 @@ impl State {
                 }
             }
         }
-        let stranded: Vec<&str> = ids.keys().filter(|id| !seen.contains(*id)).copied().collect();
+        let stranded: Vec<&str> = ids
+            .keys()
+            .filter(|id| !seen.contains(*id))
+            .copied()
+            .collect();
         if !stranded.is_empty() {
-            return Err(format!("nodes {} cannot be reached from the start node", stranded.join(", ")));
+            return Err(format!(
+                "nodes {} cannot be reached from the start node",
+                stranded.join(", ")
+            ));
         }
         Ok((nodes.len(), edges.len()))
     }
@@ -259,11 +287,17 @@ fn status(w: &Workflow) -> WorkflowStatus {
 }
 
 fn check_configs(configs: &Value) -> Result<(), String> {
-    let obj = configs.as_object().ok_or("the configs file must be a JSON object")?;
+    let obj = configs
+        .as_object()
+        .ok_or("the configs file must be a JSON object")?;
     if let Some(k) = obj.keys().find(|k| *k != "start" && *k != "stop") {
-        return Err(format!("the configs file has key {k:?}; it takes start and stop only"));
+        return Err(format!(
+            "the configs file has key {k:?}; it takes start and stop only"
+        ));
     }
-    if obj.get("start").is_some_and(|s| !s.is_object()) || obj.get("stop").is_some_and(|s| !s.is_object()) {
+    if obj.get("start").is_some_and(|s| !s.is_object())
+        || obj.get("stop").is_some_and(|s| !s.is_object())
+    {
         return Err("start and stop must be objects".into());
     }
     Ok(())
@@ -276,7 +310,9 @@ impl Account {
         let query = args.query.as_deref().map(str::to_lowercase);
         let hits = state.workflows.values().filter(|w| {
             args.status.is_none_or(|s| status(w) == s)
-                && query.as_deref().is_none_or(|q| w.name.to_lowercase().contains(q))
+                && query
+                    .as_deref()
+                    .is_none_or(|q| w.name.to_lowercase().contains(q))
         });
         Page::from_iter(hits.map(view), args.paging)
     }
@@ -316,7 +352,9 @@ impl Account {
     pub fn prepare_workflow_upload(&self, args: WorkflowIdArgs) -> ToolResult<UploadTicket> {
         let state = self.lock();
         state.workflow(args.workflow_id)?;
-        Ok(self.uploads().create(UploadKind::Workflow, Some(args.workflow_id)))
+        Ok(self
+            .uploads()
+            .create(UploadKind::Workflow, Some(args.workflow_id)))
     }
 
     /// `update_workflow`: validates the uploaded graph and saves it.
@@ -335,25 +373,38 @@ impl Account {
                 ));
             }
         }
-        let mut files = self
-            .uploads()
-            .consume(&args.upload_session_id, UploadKind::Workflow, Some(args.workflow_id))?;
+        let mut files = self.uploads().consume(
+            &args.upload_session_id,
+            UploadKind::Workflow,
+            Some(args.workflow_id),
+        )?;
         let parse = |name: &str, bytes: Vec<u8>| -> ToolResult<Value> {
             serde_json::from_slice(&bytes).map_err(|e| {
                 ToolError::new(codes::INVALID_FILE, format!("the uploaded {name} file is not valid JSON ({e}); fix it and upload in a new session"))
             })
         };
-        let graph = parse("graph", files.remove("graph").map(|f| f.bytes).unwrap_or_default())?;
+        let graph = parse(
+            "graph",
+            files.remove("graph").map(|f| f.bytes).unwrap_or_default(),
+        )?;
         let configs = match files.remove("configs") {
             Some(f) => Some(parse("configs", f.bytes)?),
             None => None,
         };
         let mut state = self.lock();
         let (node_count, edge_count) = state.check_graph(&graph).map_err(|e| {
-            ToolError::new(codes::INVALID_WORKFLOW_GRAPH, format!("{e}; nothing was saved. Fix the graph and upload it in a new session"))
+            ToolError::new(
+                codes::INVALID_WORKFLOW_GRAPH,
+                format!("{e}; nothing was saved. Fix the graph and upload it in a new session"),
+            )
         })?;
         if let Some(c) = &configs {
-            check_configs(c).map_err(|e| ToolError::new(codes::INVALID_WORKFLOW_GRAPH, format!("{e}; nothing was saved")))?;
+            check_configs(c).map_err(|e| {
+                ToolError::new(
+                    codes::INVALID_WORKFLOW_GRAPH,
+                    format!("{e}; nothing was saved"),
+                )
+            })?;
         }
         let now = state.now;
         let w = state

@@ -68,10 +68,28 @@ const SEED: u64 = 0x5EED_2E7E_4000_0001;
 /// How many contacts the sandbox has.
 pub const CONTACTS: usize = 80;
 
-const FIRST: &[&str] = &["Olena", "Marta", "Lukas", "Anna", "Jonas", "Sofia", "Mateo", "Emma", "Noah", "Iryna", "Piotr", "Lea", "Carlos", "Mia", "Taras", "Julia"];
-const LAST: &[&str] = &["Kovalenko", "Schmidt", "Nowak", "Garcia", "Muller", "Shevchenko", "Silva", "Weber", "Kowalski", "Lopez", "Bondar", "Fischer"];
+const FIRST: &[&str] = &[
+    "Olena", "Marta", "Lukas", "Anna", "Jonas", "Sofia", "Mateo", "Emma", "Noah", "Iryna", "Piotr",
+    "Lea", "Carlos", "Mia", "Taras", "Julia",
+];
+const LAST: &[&str] = &[
+    "Kovalenko",
+    "Schmidt",
+    "Nowak",
+    "Garcia",
+    "Muller",
+    "Shevchenko",
+    "Silva",
+    "Weber",
+    "Kowalski",
+    "Lopez",
+    "Bondar",
+    "Fischer",
+];
 const LANGUAGES: &[&str] = &["en", "en", "en", "de", "de", "uk", "pl", "es", "pt-BR"];
-const CITIES: &[&str] = &["Kyiv", "Berlin", "Warsaw", "Madrid", "Lisbon", "Munich", "Lviv", "Krakow"];
+const CITIES: &[&str] = &[
+    "Kyiv", "Berlin", "Warsaw", "Madrid", "Lisbon", "Munich", "Lviv", "Krakow",
+];
 const PLANS: &[&str] = &["free", "silver", "silver", "gold"];
 
 /// The sandbox account's state, with history ending at `now`.
@@ -96,8 +114,12 @@ pub(crate) fn sandbox_state(now: i64) -> State {
             time_zone: "Europe/Kyiv".into(),
             currency: "EUR".into(),
             default_language: "en".into(),
-            languages: ["en", "de", "uk", "pl", "es", "pt-BR"].map(String::from).to_vec(),
-            channels: ["email", "sms", "mobilePush", "appInbox", "webPush"].map(String::from).to_vec(),
+            languages: ["en", "de", "uk", "pl", "es", "pt-BR"]
+                .map(String::from)
+                .to_vec(),
+            channels: ["email", "sms", "mobilePush", "appInbox", "webPush"]
+                .map(String::from)
+                .to_vec(),
             custom_fields: [
                 ("plan", "Plan", "string"),
                 ("city", "City", "string"),
@@ -150,10 +172,30 @@ pub(crate) fn sandbox_state(now: i64) -> State {
             },
         ],
         event_types: [
-            ("product_viewed", "Product viewed", &["productId", "category"][..], false),
-            ("cart_updated", "Cart updated", &["cartValue", "items"][..], false),
-            ("order_placed", "Order placed", &["orderId", "total", "currency"][..], false),
-            ("review_left", "Review left", &["productId", "rating"][..], false),
+            (
+                "product_viewed",
+                "Product viewed",
+                &["productId", "category"][..],
+                false,
+            ),
+            (
+                "cart_updated",
+                "Cart updated",
+                &["cartValue", "items"][..],
+                false,
+            ),
+            (
+                "order_placed",
+                "Order placed",
+                &["orderId", "total", "currency"][..],
+                false,
+            ),
+            (
+                "review_left",
+                "Review left",
+                &["productId", "rating"][..],
+                false,
+            ),
             ("app_opened", "App opened", &["platform"][..], true),
             ("session_started", "Session started", &["source"][..], true),
         ]
@@ -230,11 +272,16 @@ fn seed_contacts(state: &mut State, rng: &mut SplitMix64) {
         let id = state.next_id();
         let first = *rng.pick(FIRST);
         let last = *rng.pick(LAST);
-        let created_at = state.now - i64::try_from(rng.below(240)).unwrap_or(0) * DAY - i64::try_from(rng.below(DAY as u64)).unwrap_or(0);
+        let created_at = state.now
+            - i64::try_from(rng.below(240)).unwrap_or(0) * DAY
+            - i64::try_from(rng.below(DAY as u64)).unwrap_or(0);
         let mut push_tokens = Vec::new();
         if rng.chance(45) {
             push_tokens.push(PushToken {
-                token: format!("{}-tok-{id:05}", if rng.chance(50) { "ios" } else { "android" }),
+                token: format!(
+                    "{}-tok-{id:05}",
+                    if rng.chance(50) { "ios" } else { "android" }
+                ),
                 platform: if rng.chance(50) { "ios" } else { "android" }.into(),
                 active: rng.chance(85),
             });
@@ -253,7 +300,13 @@ fn seed_contacts(state: &mut State, rng: &mut SplitMix64) {
         let contact = Contact {
             id,
             external_id: Some(format!("CUST-{:04}", 1001 + n)),
-            email: (n % 13 != 7).then(|| format!("{}.{}{n}@mail.example", first.to_lowercase(), last.to_lowercase())),
+            email: (n % 13 != 7).then(|| {
+                format!(
+                    "{}.{}{n}@mail.example",
+                    first.to_lowercase(),
+                    last.to_lowercase()
+                )
+            }),
             phone: (n % 3 != 0).then(|| format!("+38050{:07}", 1_000_000 + n * 7919)),
             first_name: Some(first.into()),
             last_name: Some(last.into()),
@@ -287,17 +340,38 @@ fn seed_segments(state: &mut State, rng: &mut SplitMix64) {
             members.insert(*rng.pick(&ids));
         }
         let created_at = state.now - 120 * DAY;
-        state.groups.insert(id, Group { id, name: name.into(), rule: None, members, created_at });
+        state.groups.insert(
+            id,
+            Group {
+                id,
+                name: name.into(),
+                rule: None,
+                members,
+                created_at,
+            },
+        );
     }
     let dynamics = [
         ("German speakers", SegmentRule::Language("de".into())),
-        ("Gold plan", SegmentRule::Field("plan".into(), "gold".into())),
+        (
+            "Gold plan",
+            SegmentRule::Field("plan".into(), "gold".into()),
+        ),
         ("New this month", SegmentRule::CreatedWithinDays(30)),
     ];
     for (name, rule) in dynamics {
         let id = state.next_id();
         let created_at = state.now - 90 * DAY;
-        state.groups.insert(id, Group { id, name: name.into(), rule: Some(rule), members: BTreeSet::new(), created_at });
+        state.groups.insert(
+            id,
+            Group {
+                id,
+                name: name.into(),
+                rule: Some(rule),
+                members: BTreeSet::new(),
+                created_at,
+            },
+        );
     }
 }
 
@@ -310,7 +384,10 @@ fn seed_events(state: &mut State, rng: &mut SplitMix64) {
         let mut params = BTreeMap::new();
         match key.as_str() {
             "product_viewed" | "review_left" => {
-                params.insert("productId".to_owned(), format!("SKU-{}", 100 + rng.below(40)));
+                params.insert(
+                    "productId".to_owned(),
+                    format!("SKU-{}", 100 + rng.below(40)),
+                );
             }
             "order_placed" => {
                 params.insert("orderId".to_owned(), format!("ORD-{id}"));
@@ -359,12 +436,54 @@ fn model(heading: &str, text: &str, button: &str, href: &str) -> Value {
 
 fn seed_messages(state: &mut State) {
     let emails = [
-        ("Welcome email", "Welcome to Sandbox Store, {{firstName}}!", vec!["welcome", "onboarding"], Some(("Welcome aboard", "Here is 10% off your first order.", "Shop now"))),
-        ("Abandoned cart reminder", "You left something in your cart", vec!["cart", "trigger"], Some(("Still thinking?", "Your cart is waiting for you.", "Back to cart"))),
-        ("Summer sale", "Summer sale: up to 40% off", vec!["promo", "summer"], Some(("Summer sale", "Fresh deals all week long.", "See deals"))),
-        ("Monthly newsletter", "What's new this month", vec!["newsletter"], Some(("This month", "New arrivals and stories from our team.", "Read more"))),
-        ("Order confirmation", "Your order is confirmed", vec!["transactional"], None),
-        ("Password reset", "Reset your password", vec!["transactional", "account"], None),
+        (
+            "Welcome email",
+            "Welcome to Sandbox Store, {{firstName}}!",
+            vec!["welcome", "onboarding"],
+            Some((
+                "Welcome aboard",
+                "Here is 10% off your first order.",
+                "Shop now",
+            )),
+        ),
+        (
+            "Abandoned cart reminder",
+            "You left something in your cart",
+            vec!["cart", "trigger"],
+            Some((
+                "Still thinking?",
+                "Your cart is waiting for you.",
+                "Back to cart",
+            )),
+        ),
+        (
+            "Summer sale",
+            "Summer sale: up to 40% off",
+            vec!["promo", "summer"],
+            Some(("Summer sale", "Fresh deals all week long.", "See deals")),
+        ),
+        (
+            "Monthly newsletter",
+            "What's new this month",
+            vec!["newsletter"],
+            Some((
+                "This month",
+                "New arrivals and stories from our team.",
+                "Read more",
+            )),
+        ),
+        (
+            "Order confirmation",
+            "Your order is confirmed",
+            vec!["transactional"],
+            None,
+        ),
+        (
+            "Password reset",
+            "Reset your password",
+            vec!["transactional", "account"],
+            None,
+        ),
     ];
     for (n, (name, subject, tags, editor)) in emails.into_iter().enumerate() {
         let id = state.next_id();
@@ -392,7 +511,11 @@ fn seed_messages(state: &mut State) {
                 name: name.into(),
                 subject: subject.into(),
                 preheader: Some("Sandbox Store".into()),
-                sender_id: if tags.contains(&"transactional") { 12 } else { 11 },
+                sender_id: if tags.contains(&"transactional") {
+                    12
+                } else {
+                    11
+                },
                 tags: tags.into_iter().map(String::from).collect(),
                 html,
                 css: (n == 2).then(|| "h1 { color: #E4572E; }".to_owned()),
@@ -404,16 +527,89 @@ fn seed_messages(state: &mut State) {
         );
     }
     let channel = [
-        (Channel::MobilePush, "Cart reminder push", Some("Your cart misses you"), "Complete your order, {{firstName}}", Some("sandbox://cart"), None, None, vec!["cart"]),
-        (Channel::MobilePush, "Flash sale push", Some("Flash sale!"), "Two hours only: 30% off", Some("sandbox://sale"), None, None, vec!["promo"]),
-        (Channel::MobilePush, "Back in stock", Some("Back in stock"), "The item you liked is back", None, None, None, vec!["catalog"]),
-        (Channel::AppInbox, "Loyalty update", Some("You earned points"), "You have {{loyaltyPoints}} points", Some("https://sandbox-store.example/loyalty"), Some("See rewards"), None, vec!["loyalty"]),
-        (Channel::AppInbox, "App tips", Some("Did you know?"), "Save favourites with a tap", None, None, None, vec!["onboarding"]),
-        (Channel::Sms, "Order shipped SMS", None, "Your order is on its way, {{firstName}}!", None, None, Some(21), vec!["transactional"]),
-        (Channel::Sms, "Flash sale SMS", None, "Flash sale today: 30% off with code FLASH30", None, None, Some(21), vec!["promo"]),
-        (Channel::Sms, "Appointment reminder", None, "Reminder: your fitting is tomorrow at 10:00", None, None, Some(22), vec!["service"]),
+        (
+            Channel::MobilePush,
+            "Cart reminder push",
+            Some("Your cart misses you"),
+            "Complete your order, {{firstName}}",
+            Some("sandbox://cart"),
+            None,
+            None,
+            vec!["cart"],
+        ),
+        (
+            Channel::MobilePush,
+            "Flash sale push",
+            Some("Flash sale!"),
+            "Two hours only: 30% off",
+            Some("sandbox://sale"),
+            None,
+            None,
+            vec!["promo"],
+        ),
+        (
+            Channel::MobilePush,
+            "Back in stock",
+            Some("Back in stock"),
+            "The item you liked is back",
+            None,
+            None,
+            None,
+            vec!["catalog"],
+        ),
+        (
+            Channel::AppInbox,
+            "Loyalty update",
+            Some("You earned points"),
+            "You have {{loyaltyPoints}} points",
+            Some("https://sandbox-store.example/loyalty"),
+            Some("See rewards"),
+            None,
+            vec!["loyalty"],
+        ),
+        (
+            Channel::AppInbox,
+            "App tips",
+            Some("Did you know?"),
+            "Save favourites with a tap",
+            None,
+            None,
+            None,
+            vec!["onboarding"],
+        ),
+        (
+            Channel::Sms,
+            "Order shipped SMS",
+            None,
+            "Your order is on its way, {{firstName}}!",
+            None,
+            None,
+            Some(21),
+            vec!["transactional"],
+        ),
+        (
+            Channel::Sms,
+            "Flash sale SMS",
+            None,
+            "Flash sale today: 30% off with code FLASH30",
+            None,
+            None,
+            Some(21),
+            vec!["promo"],
+        ),
+        (
+            Channel::Sms,
+            "Appointment reminder",
+            None,
+            "Reminder: your fitting is tomorrow at 10:00",
+            None,
+            None,
+            Some(22),
+            vec!["service"],
+        ),
     ];
-    for (n, (ch, name, title, body, link, button, sender, tags)) in channel.into_iter().enumerate() {
+    for (n, (ch, name, title, body, link, button, sender, tags)) in channel.into_iter().enumerate()
+    {
         let id = state.next_id();
         let at = crate::account::clock::format(state.now - (50 - 3 * n as i64) * DAY);
         let mut translations = BTreeMap::new();
@@ -448,41 +644,65 @@ fn seed_messages(state: &mut State) {
 }
 
 fn seed_workflows(state: &mut State) {
-    let welcome = state.email_messages.keys().next().copied().unwrap_or_default();
+    let welcome = state
+        .email_messages
+        .keys()
+        .next()
+        .copied()
+        .unwrap_or_default();
     let cart_push = state
         .channel_messages
         .values()
         .find(|m| m.channel == Channel::MobilePush)
         .map_or(0, |m| m.id);
     let flows = [
-        ("Welcome series", true, json!({
-            "nodes": [
-                {"id": "start", "type": "start"},
-                {"id": "mail-1", "type": "send_email", "messageId": welcome},
-                {"id": "wait-1", "type": "wait", "hours": 48},
-                {"id": "exit", "type": "exit"}
-            ],
-            "edges": [
-                {"from": "start", "to": "mail-1"}, {"from": "mail-1", "to": "wait-1"}, {"from": "wait-1", "to": "exit"}
-            ]
-        }), json!({"start": {"trigger": "event", "eventTypeKey": "session_started"}, "stop": {"afterDays": 14}})),
-        ("Abandoned cart", true, json!({
-            "nodes": [
-                {"id": "start", "type": "start"},
-                {"id": "wait-1", "type": "wait", "hours": 2},
-                {"id": "push-1", "type": "send_push", "messageId": cart_push},
-                {"id": "exit", "type": "exit"}
-            ],
-            "edges": [
-                {"from": "start", "to": "wait-1"}, {"from": "wait-1", "to": "push-1"}, {"from": "push-1", "to": "exit"}
-            ]
-        }), json!({"start": {"trigger": "event", "eventTypeKey": "cart_updated"}, "stop": {"onEvent": "order_placed"}})),
-        ("Win-back", false, json!({
-            "nodes": [{"id": "start", "type": "start"}, {"id": "exit", "type": "exit"}],
-            "edges": [{"from": "start", "to": "exit"}]
-        }), json!({"start": {"trigger": "segment"}, "stop": {}})),
-        ("Birthday greetings", false, json!({"nodes": [{"id": "start", "type": "start"}], "edges": []}),
-            json!({"start": {"trigger": "date", "field": "birthday"}, "stop": {}})),
+        (
+            "Welcome series",
+            true,
+            json!({
+                "nodes": [
+                    {"id": "start", "type": "start"},
+                    {"id": "mail-1", "type": "send_email", "messageId": welcome},
+                    {"id": "wait-1", "type": "wait", "hours": 48},
+                    {"id": "exit", "type": "exit"}
+                ],
+                "edges": [
+                    {"from": "start", "to": "mail-1"}, {"from": "mail-1", "to": "wait-1"}, {"from": "wait-1", "to": "exit"}
+                ]
+            }),
+            json!({"start": {"trigger": "event", "eventTypeKey": "session_started"}, "stop": {"afterDays": 14}}),
+        ),
+        (
+            "Abandoned cart",
+            true,
+            json!({
+                "nodes": [
+                    {"id": "start", "type": "start"},
+                    {"id": "wait-1", "type": "wait", "hours": 2},
+                    {"id": "push-1", "type": "send_push", "messageId": cart_push},
+                    {"id": "exit", "type": "exit"}
+                ],
+                "edges": [
+                    {"from": "start", "to": "wait-1"}, {"from": "wait-1", "to": "push-1"}, {"from": "push-1", "to": "exit"}
+                ]
+            }),
+            json!({"start": {"trigger": "event", "eventTypeKey": "cart_updated"}, "stop": {"onEvent": "order_placed"}}),
+        ),
+        (
+            "Win-back",
+            false,
+            json!({
+                "nodes": [{"id": "start", "type": "start"}, {"id": "exit", "type": "exit"}],
+                "edges": [{"from": "start", "to": "exit"}]
+            }),
+            json!({"start": {"trigger": "segment"}, "stop": {}}),
+        ),
+        (
+            "Birthday greetings",
+            false,
+            json!({"nodes": [{"id": "start", "type": "start"}], "edges": []}),
+            json!({"start": {"trigger": "date", "field": "birthday"}, "stop": {}}),
+        ),
     ];
     for (n, (name, active, graph, configs)) in flows.into_iter().enumerate() {
         let id = state.next_id();
@@ -516,7 +736,12 @@ fn seed_deliveries(state: &mut State, rng: &mut SplitMix64) {
         .filter(|m| m.channel == Channel::Sms)
         .map(|m| m.id)
         .collect();
-    let workflows: Vec<u64> = state.workflows.values().filter(|w| w.active).map(|w| w.id).collect();
+    let workflows: Vec<u64> = state
+        .workflows
+        .values()
+        .filter(|w| w.active)
+        .map(|w| w.id)
+        .collect();
     let broadcast_id = state.next_id();
     let broadcast_at = state.now - 20 * DAY;
     for _ in 0..500 {
@@ -527,7 +752,8 @@ fn seed_deliveries(state: &mut State, rng: &mut SplitMix64) {
             (_, Some(e), _) => (DeliveryChannel::Email, *rng.pick(&emails), e),
             _ => continue,
         };
-        let in_broadcast = channel == DeliveryChannel::Email && message_id == emails[2] && rng.chance(50);
+        let in_broadcast =
+            channel == DeliveryChannel::Email && message_id == emails[2] && rng.chance(50);
         let id = state.next_id();
         let created_at = if in_broadcast {
             broadcast_at
@@ -551,7 +777,11 @@ fn seed_deliveries(state: &mut State, rng: &mut SplitMix64) {
             },
         );
     }
-    let newsletter = state.groups.values().find(|g| g.name == "Newsletter readers").map_or(0, |g| g.id);
+    let newsletter = state
+        .groups
+        .values()
+        .find(|g| g.name == "Newsletter readers")
+        .map_or(0, |g| g.id);
     state.broadcasts.insert(
         broadcast_id,
         Broadcast {
@@ -576,7 +806,12 @@ mod tests {
         let b = sandbox_state(1_783_328_400);
         assert_eq!(a.contacts.len(), CONTACTS);
         assert_eq!(a.next_id, b.next_id);
-        let emails = |s: &State| s.contacts.values().map(|c| c.email.clone()).collect::<Vec<_>>();
+        let emails = |s: &State| {
+            s.contacts
+                .values()
+                .map(|c| c.email.clone())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(emails(&a), emails(&b));
         assert!(a.deliveries.len() > 300);
         assert!(a.groups.values().any(|g| g.rule.is_some()));

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use crate::analytics::DeliverabilitySetup;
 use crate::broadcasts::Broadcast;
 use crate::contacts::Contact;
-use crate::directory::{AccountInfo, AddressBook, EmailInterface, EventType, OrganisationInfo, SmsInterface};
+use crate::directory::{
+    AccountInfo, AddressBook, EmailInterface, EventType, OrganisationInfo, SmsInterface,
+};
 use crate::email::EmailMessage;
 use crate::events::Event;
 use crate::imports::Import;

@@ -154,6 +154,22 @@ fn storefront(url: &str) -> ToolResult<(String, String)> {
         .to_ascii_lowercase();
     let host = host.strip_prefix("www.").unwrap_or(&host).to_owned();
     let labels: Vec<&str> = host.split('.').collect();
+    let private = host == "localhost"
+        || host.ends_with(".localhost")
+        || host.ends_with(".local")
+        || host.ends_with(".internal")
+        || (labels.len() == 4
+            && labels
+                .iter()
+                .all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit())));
+    if private {
+        return Err(ToolError::new(
+            codes::UNREACHABLE_STOREFRONT,
+            format!(
+                "{host} is not a public storefront (local names and IP addresses cannot be read); pass the shop's public URL"
+            ),
+        ));
+    }
     let valid = labels.len() >= 2
         && labels
             .iter()
@@ -162,18 +178,6 @@ fn storefront(url: &str) -> ToolResult<(String, String)> {
         return Err(ToolError::invalid_parameter(format!(
             "{url:?} has no valid host name; pass a storefront URL such as https://shop.example.com"
         )));
-    }
-    let private = host == "localhost"
-        || host.ends_with(".local")
-        || host.ends_with(".internal")
-        || labels.iter().all(|l| l.bytes().all(|b| b.is_ascii_digit()));
-    if private {
-        return Err(ToolError::new(
-            codes::UNREACHABLE_STOREFRONT,
-            format!(
-                "{host} is not a public storefront (local names and IP addresses cannot be read); pass the shop's public URL"
-            ),
-        ));
     }
     Ok((url.to_owned(), host))
 }

@@ -160,7 +160,11 @@ fn csv_fields(line: &str) -> Result<Vec<String>, String> {
                 chars.next();
             }
             ('"', true) => quoted = false,
-            ('"', false) if field.is_empty() => quoted = true,
+            // Spaces before an opening quote are padding, not content.
+            ('"', false) if field.trim().is_empty() => {
+                field.clear();
+                quoted = true;
+            }
             (',', false) => fields.push(std::mem::take(&mut field)),
             (c, _) => field.push(c),
         }

@@ -79,7 +79,9 @@ fn sniff(content_type: &str, bytes: &[u8]) -> Result<Option<(u32, u32)>, String>
         "image/webp" if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" => {
             Ok(None)
         }
-        _ => Err(format!("the uploaded file is not a {content_type} image")),
+        _ => Err(format!(
+            "the uploaded file is not valid {content_type} data"
+        )),
     }
 }
 

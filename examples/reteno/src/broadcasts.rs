@@ -12,7 +12,7 @@ use crate::account::Account;
 use crate::account::clock;
 use crate::account::state::State;
 use crate::messages::Channel;
-use crate::sending::{DeliveryChannel, DeliveryStatus, personalise};
+use crate::sending::{DeliveryChannel, personalise};
 
 /// How long a broadcast stays `sending` after it starts.
 pub const SENDING_SECS: i64 = 300;
@@ -95,8 +95,7 @@ pub struct SendBroadcastArgs {
     pub name: String,
     /// The channel.
     pub channel: BroadcastChannel,
-    /// The message: an email id (list_email_messages), an SMS id (list_sms_messages), or a
-    /// mobile push id (list_mobile_push_messages) for mobilePush and webPush.
+    /// The message: an email id (list_email_messages), an SMS id (list_sms_messages), or a mobile push id (list_mobile_push_messages) for mobilePush and webPush.
     #[schemars(range(min = 1))]
     pub message_id: u64,
     /// 1 to 20 segments (ids from list_groups); a contact in several gets one message.
@@ -381,12 +380,5 @@ impl Account {
         Ok(DeletedBroadcast {
             broadcast_id: args.broadcast_id,
         })
-    }
-}
-
-impl DeliveryStatus {
-    /// Whether a delivery in this status reached the contact.
-    pub fn reached(self) -> bool {
-        matches!(self, Self::Delivered | Self::Opened | Self::Clicked)
     }
 }

@@ -79,8 +79,7 @@ pub struct EmailMessageView {
     pub sender_id: u64,
     /// Tags.
     pub tags: Vec<String>,
-    /// Whether it was built in the editor; its content then changes through
-    /// get_email_model and update_email_model.
+    /// Whether it was built in the editor; its content then changes through get_email_model and update_email_model.
     pub has_editor_model: bool,
     /// Size of the base HTML in bytes.
     pub html_size: usize,

@@ -59,9 +59,7 @@ pub struct Import {
 pub struct UploadContactsArgs {
     /// Up to 5000 contacts as objects, each with at least one identifier.
     pub contacts: Option<Batch<ContactInput, MAX_ROWS>>,
-    /// A CSV file's text: a header line naming columns (externalCustomerId, email, phone,
-    /// firstName, lastName, languageCode, timeZone; other columns become custom fields), then
-    /// one contact per line. Up to 5000 rows and 1 MB.
+    /// A CSV file's text: a header line naming columns (externalCustomerId, email, phone, firstName, lastName, languageCode, timeZone; other columns become custom fields), then one contact per line. Up to 5000 rows and 1 MB.
     #[schemars(length(min = 1, max = 1_048_576))]
     pub csv: Option<String>,
     /// Address book (id from get_addressbooks) to file every imported contact in.

@@ -1,10 +1,11 @@
 //! Mobile push messages and push-token activation.
 
-use mcp_tools::{Page, Paging, ToolResult};
+use mcp_tools::{Page, Paging, ToolError, ToolResult};
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::account::Account;
+use crate::contacts::ByTokenArgs;
 use crate::email::DeleteTranslationArgs;
 use crate::messages::{Channel, ChannelMessage, Deleted, Fields, TranslationEdit};
 
@@ -174,5 +175,87 @@ pub(crate) fn titled(args: TitledTranslationArgs) -> TranslationEdit {
         language: args.language,
         title: args.title,
         body: args.body,
+    }
+}
+
+/// Arguments of `update_mobile_push_token_activation`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenActivationArgs {
+    /// The device's push token.
+    #[schemars(length(max = 4096))]
+    pub token: String,
+    /// true delivers pushes to the token again; false stops them.
+    pub active: bool,
+}
+
+/// A push token's activation state.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenActivation {
+    /// The token.
+    pub token: String,
+    /// The contact it belongs to.
+    pub contact_id: u64,
+    /// ios, android or web.
+    pub platform: String,
+    /// Whether pushes are delivered to it.
+    pub active: bool,
+}
+
+impl Account {
+    fn token_slot(&self, token: &str) -> ToolResult<(u64, usize)> {
+        let state = self.lock();
+        state
+            .contacts
+            .values()
+            .find_map(|c| {
+                c.push_tokens
+                    .iter()
+                    .position(|t| t.token == token.trim())
+                    .map(|i| (c.id, i))
+            })
+            .ok_or_else(|| {
+                ToolError::not_found(
+                    "no contact has this push token; check the token, or find the contact's tokens with get_contact",
+                )
+            })
+    }
+
+    /// `get_mobile_push_token_activation`.
+    pub fn token_activation(&self, args: ByTokenArgs) -> ToolResult<TokenActivation> {
+        let (contact_id, i) = self.token_slot(&args.token)?;
+        let state = self.lock();
+        let t = &state.contact(contact_id)?.push_tokens[i];
+        Ok(TokenActivation {
+            token: t.token.clone(),
+            contact_id,
+            platform: t.platform.clone(),
+            active: t.active,
+        })
+    }
+
+    /// `update_mobile_push_token_activation`.
+    pub fn set_token_activation(&self, args: TokenActivationArgs) -> ToolResult<TokenActivation> {
+        let (contact_id, i) = self.token_slot(&args.token)?;
+        let mut state = self.lock();
+        let now = state.now;
+        let contact = state
+            .contacts
+            .get_mut(&contact_id)
+            .ok_or_else(|| ToolError::not_found("the contact was deleted meanwhile"))?;
+        let t = contact
+            .push_tokens
+            .get_mut(i)
+            .ok_or_else(|| ToolError::not_found("the token was removed meanwhile"))?;
+        t.active = args.active;
+        let out = TokenActivation {
+            token: t.token.clone(),
+            contact_id,
+            platform: t.platform.clone(),
+            active: t.active,
+        };
+        contact.updated_at = now;
+        Ok(out)
     }
 }

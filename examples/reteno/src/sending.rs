@@ -57,6 +57,13 @@ pub enum DeliveryStatus {
     Failed,
 }
 
+impl DeliveryStatus {
+    /// Whether a delivery in this status reached the contact.
+    pub fn reached(self) -> bool {
+        matches!(self, Self::Delivered | Self::Opened | Self::Clicked)
+    }
+}
+
 /// How a delivery will end, fixed when it is made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fate {

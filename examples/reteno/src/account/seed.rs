@@ -752,6 +752,10 @@ fn seed_deliveries(state: &mut State, rng: &mut SplitMix64) {
             (_, Some(e), _) => (DeliveryChannel::Email, *rng.pick(&emails), e),
             _ => continue,
         };
+        let preview = match channel {
+            DeliveryChannel::Email => state.email_messages[&message_id].subject.clone(),
+            _ => state.channel_messages[&message_id].body.clone(),
+        };
         let in_broadcast =
             channel == DeliveryChannel::Email && message_id == emails[2] && rng.chance(50);
         let id = state.next_id();
@@ -768,7 +772,7 @@ fn seed_deliveries(state: &mut State, rng: &mut SplitMix64) {
                 message_id,
                 contact_id,
                 address,
-                preview: String::new(),
+                preview,
                 broadcast_id: in_broadcast.then_some(broadcast_id),
                 workflow_id: (!in_broadcast && rng.chance(60)).then(|| *rng.pick(&workflows)),
                 created_at,

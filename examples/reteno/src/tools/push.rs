@@ -3,11 +3,12 @@
 use mcp_tools::{Page, State, ToolResult, tool};
 
 use crate::account::Account;
-use crate::contacts::{ByTokenArgs, TokenActivation, TokenActivationArgs};
+use crate::contacts::ByTokenArgs;
 use crate::email::DeleteTranslationArgs;
 use crate::messages::{ChannelMessage, Deleted};
 use crate::push::{
-    CreatePushArgs, ListByNameArgs, MessageIdArgs, TitledTranslationArgs, UpdatePushArgs,
+    CreatePushArgs, ListByNameArgs, MessageIdArgs, TitledTranslationArgs, TokenActivation,
+    TokenActivationArgs, UpdatePushArgs,
 };
 
 /// Searches mobile push messages by part of the name, newest first. Each has its id (the

@@ -20,7 +20,7 @@ use crate::codes;
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ExtractBrandkitArgs {
-    /// The storefront's public https URL, such as https://shop.example.com.
+    /// The storefront's public URL, starting with https:// (or http://): its home page or any page of it.
     #[schemars(length(max = 2000))]
     pub url: String,
 }

@@ -5,7 +5,7 @@
 //! [`UploadSessions::receive`]); the finishing tool (`update_email_model`,
 //! `update_workflow`, `upload_image`, or an email message create/update with
 //! `uploadSessionId`) takes the completed session with
-//! [`UploadSessions::consume`], which works once.
+//! `UploadSessions::consume`, which works once.
 
 use std::collections::HashMap;
 use std::fmt;

@@ -77,3 +77,35 @@ async fn kits_follow_the_url_never_one_fixed_answer() {
     assert_eq!(code, "StorefrontUnreachable");
     assert!(message.contains("public"), "{message}");
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_cancelled_extraction_stops_early() {
+    let s = Sandbox::with_settings(Settings {
+        brandkit_duration: Duration::from_secs(9 * 60),
+        ..Settings::default()
+    });
+    let cancellation = mcp_tools::Cancellation::new();
+    let cx = s
+        .client
+        .context()
+        .clone()
+        .with_cancellation(cancellation.clone());
+    let started = tokio::time::Instant::now();
+    let cancel = async {
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        cancellation.cancel();
+    };
+    let params =
+        json!({"name": "extract_brandkit", "arguments": {"url": "https://acme-boots.com"}});
+    let (answer, ()) = tokio::join!(s.client.request_with("tools/call", params, cx), cancel);
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed < Duration::from_secs(2 * 60),
+        "ran for {elapsed:?} after the cancel"
+    );
+    // A cancelled request gets no tool result.
+    assert!(
+        answer.is_err() || answer.as_ref().is_ok_and(|r| r["isError"] == true),
+        "{answer:?}"
+    );
+}

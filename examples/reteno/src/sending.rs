@@ -156,12 +156,23 @@ impl Delivery {
                 .filter(|(_, at, on)| *on && *at <= now)
                 .map(|(s, at, _)| (s, at)),
         );
-        if let Some((status, at)) = self.reported
-            && steps.last().is_some_and(|(last, _)| status > *last)
-        {
-            steps.push((status, at));
+        let Some((reported, at)) = self.reported else {
+            return steps;
+        };
+        // The app's report wins over the schedule: steps it makes moot go, and
+        // a delivery the app saw cannot bounce afterwards.
+        steps.retain(|&(s, t)| {
+            (t <= at || s > reported) && !(s == DeliveryStatus::Bounced && reported.reached())
+        });
+        steps.push((reported, at));
+        steps.sort_by_key(|&(s, t)| (t, s));
+        let mut history: Vec<(DeliveryStatus, i64)> = Vec::with_capacity(steps.len());
+        for step in steps {
+            if history.last().is_none_or(|last| step.0 > last.0) {
+                history.push(step);
+            }
         }
-        steps
+        history
     }
 
     /// The status at `now`.
@@ -665,12 +676,18 @@ impl Account {
             ReportedStatus::Failed => DeliveryStatus::Failed,
         };
         let current = d.status(now);
-        if matches!(current, DeliveryStatus::Bounced | DeliveryStatus::Failed) || status <= current
-        {
+        let final_already = matches!(current, DeliveryStatus::Bounced | DeliveryStatus::Failed);
+        // Failing is only news before delivery; afterwards it would rewrite history.
+        let backwards = if status == DeliveryStatus::Failed {
+            current.reached()
+        } else {
+            status <= current
+        };
+        if final_already || backwards {
             return Err(ToolError::new(
                 codes::STATUS_REGRESSION,
                 format!(
-                    "interaction {} is already {current:?}; a status can only move forward (queued, sent, delivered, opened, clicked) and bounced or failed are final",
+                    "interaction {} is already {current:?}; a status can only move forward (queued, sent, delivered, opened, clicked), failed can only be reported before delivery, and bounced or failed are final",
                     d.id
                 ),
             ));
@@ -718,4 +735,63 @@ fn not_sent(id: u64) -> ToolError {
     ToolError::not_found(format!(
         "no interaction {id}; use the interactionId a send returned or one from get_contact_message_history"
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn delivery(fate: Fate, reported: Option<(DeliveryStatus, i64)>) -> Delivery {
+        Delivery {
+            id: 1,
+            channel: DeliveryChannel::Email,
+            message_id: 2,
+            contact_id: 3,
+            address: "a@example.com".into(),
+            preview: String::new(),
+            broadcast_id: None,
+            workflow_id: None,
+            created_at: 0,
+            fate,
+            reported,
+        }
+    }
+
+    fn statuses(d: &Delivery, now: i64) -> Vec<DeliveryStatus> {
+        d.history(now).into_iter().map(|(s, _)| s).collect()
+    }
+
+    #[test]
+    fn statuses_follow_the_schedule_and_the_fate() {
+        use DeliveryStatus::*;
+        let clicked = delivery(Fate::Clicked, None);
+        assert_eq!(statuses(&clicked, 0), [Queued]);
+        assert_eq!(statuses(&clicked, 119), [Queued, Sent]);
+        assert_eq!(
+            statuses(&clicked, 3600),
+            [Queued, Sent, Delivered, Opened, Clicked]
+        );
+        assert_eq!(
+            statuses(&delivery(Fate::Bounced, None), 3600),
+            [Queued, Sent, Bounced]
+        );
+        let mut sms = delivery(Fate::Clicked, None);
+        sms.channel = DeliveryChannel::Sms;
+        assert_eq!(sms.status(3600), Delivered);
+    }
+
+    #[test]
+    fn a_report_wins_over_the_schedule_without_going_back() {
+        use DeliveryStatus::*;
+        // Opened early by the app's report; the scheduled open later adds nothing.
+        let early = delivery(Fate::Opened, Some((Opened, 150)));
+        assert_eq!(statuses(&early, 3600), [Queued, Sent, Delivered, Opened]);
+        assert_eq!(early.history(3600)[3], (Opened, 150));
+        // A delivery the app saw does not bounce afterwards.
+        let seen = delivery(Fate::Bounced, Some((Delivered, 100)));
+        assert_eq!(statuses(&seen, 3600), [Queued, Sent, Delivered]);
+        // Failed before delivery is final.
+        let failed = delivery(Fate::Clicked, Some((Failed, 60)));
+        assert_eq!(failed.status(3600), Failed);
+    }
 }

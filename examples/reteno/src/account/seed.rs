@@ -125,6 +125,7 @@ pub(crate) fn sandbox_state(now: i64) -> State {
                 ("city", "City", "string"),
                 ("loyaltyPoints", "Loyalty points", "number"),
                 ("birthday", "Birthday", "date"),
+                ("subscriptionSource", "Subscription form", "string"),
             ]
             .map(|(key, name, kind)| CustomField {
                 key: key.into(),

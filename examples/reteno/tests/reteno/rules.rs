@@ -588,6 +588,33 @@ async fn delivery_status_moves_on_with_time() {
         .await;
     assert_eq!(code, "StatusCannotMoveBack");
     assert!(message.contains("only move forward"), "{message}");
+    let mut delivered = None;
+    for id in &ids {
+        let view = s
+            .ok("get_message_status", json!({"interactionId": id}))
+            .await;
+        if view["status"] == "delivered" {
+            delivered = Some(id.clone());
+            break;
+        }
+    }
+    let delivered = delivered.expect("a delivery that stopped at delivered");
+    let (code, message) = s
+        .err(
+            "update_interaction_status",
+            json!({"interactionId": delivered, "status": "failed"}),
+        )
+        .await;
+    assert_eq!(code, "StatusCannotMoveBack");
+    assert!(message.contains("before delivery"), "{message}");
+    let opened = s
+        .ok(
+            "update_interaction_status",
+            json!({"interactionId": delivered, "status": "OPENED"}),
+        )
+        .await;
+    assert_eq!(opened["status"], "opened");
+    assert_eq!(opened["history"].as_array().unwrap().len(), 4);
 }
 
 #[tokio::test]

@@ -6,8 +6,6 @@
 //! through SHA-256, so the same URL always gives the same kit and different
 //! URLs give different ones.
 
-use std::time::Duration;
-
 use mcp_tools::{ToolContext, ToolError, ToolResult};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -353,7 +351,7 @@ impl Account {
         for (n, stage) in STAGES.iter().enumerate() {
             cx.progress(n as f64, Some(total), Some(stage));
             tokio::select! {
-                () = tokio::time::sleep(stage_time.max(Duration::ZERO)) => {}
+                () = tokio::time::sleep(stage_time) => {}
                 () = cx.cancelled() => {
                     return Err(ToolError::new(
                         mcp_tools::ErrorCode::CANCELLED,

@@ -177,7 +177,7 @@ impl State {
     fn audience(&self, args: &SendBroadcastArgs) -> ToolResult<Audience> {
         let (message_name, text, delivery_channel) = match args.channel {
             BroadcastChannel::Email => {
-                let m = self.email(args.message_id)?;
+                let m = self.sendable_email(args.message_id)?;
                 (m.name.clone(), m.subject.clone(), DeliveryChannel::Email)
             }
             BroadcastChannel::Sms => {

@@ -35,3 +35,5 @@ pub const INVALID_IMAGE: ErrorCode = ErrorCode::custom("InvalidImage");
 pub const STATUS_REGRESSION: ErrorCode = ErrorCode::custom("StatusCannotMoveBack");
 /// The storefront URL cannot be read as a public storefront.
 pub const UNREACHABLE_STOREFRONT: ErrorCode = ErrorCode::custom("StorefrontUnreachable");
+/// The email message's sender domain is not verified, so it cannot be sent.
+pub const SENDER_NOT_VERIFIED: ErrorCode = ErrorCode::custom("SenderNotVerified");

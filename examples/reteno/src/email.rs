@@ -332,6 +332,24 @@ impl State {
         })
     }
 
+    /// An email message that may go out now: its sender's domain is verified.
+    pub(crate) fn sendable_email(&self, id: u64) -> ToolResult<&EmailMessage> {
+        let message = self.email(id)?;
+        let sender = check_email_sender(&self.email_interfaces, message.sender_id)?;
+        if !sender.verified {
+            return Err(ToolError::new(
+                codes::SENDER_NOT_VERIFIED,
+                format!(
+                    "email message {id} uses sender {} <{}>, whose domain is not verified, so nothing was sent; \
+                     switch it to a verified sender (list_email_interfaces) with update_email_message, \
+                     or ask the user to verify the domain (get_email_deliverability_setup)",
+                    sender.from_name, sender.from_email
+                ),
+            ));
+        }
+        Ok(message)
+    }
+
     fn email_view(&self, m: &EmailMessage) -> EmailMessageView {
         EmailMessageView {
             id: m.id,

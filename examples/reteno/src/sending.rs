@@ -481,7 +481,7 @@ impl State {
         language: Option<&str>,
     ) -> ToolResult<String> {
         if channel == SmartChannel::Email {
-            let m = self.email(message_id)?;
+            let m = self.sendable_email(message_id)?;
             return Ok(match language.and_then(|l| m.translations.get(l)) {
                 Some(v) => v.subject.clone(),
                 None => m.subject.clone(),
@@ -583,7 +583,7 @@ impl Account {
     /// `send_email_message`.
     pub fn send_email(&self, args: SendEmailArgs) -> ToolResult<SendResult> {
         let mut state = self.lock();
-        state.email(args.message_id)?;
+        state.sendable_email(args.message_id)?;
         let email = normalise_email(&args.email)?;
         let language = state.check_language(args.language.as_deref())?;
         let (contact_id, contact_created) = state.contact_for_address(Some(email), None);

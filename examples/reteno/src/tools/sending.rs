@@ -17,7 +17,8 @@ use crate::sending::{
 /// the delivery with get_message_status.
 ///
 /// Errors: NotFound — unknown messageId; InvalidParameter — malformed address or language;
-/// ContactUnsubscribed — the contact opted out of email (nothing sent).
+/// ContactUnsubscribed — the contact opted out of email (nothing sent); SenderNotVerified — the
+/// message's sender domain is not verified (switch senders with update_email_message).
 #[tool(destructive, open_world, title = "Send an email")]
 pub async fn send_email_message(
     State(account): State<Account>,
@@ -79,7 +80,8 @@ pub async fn get_message_status(
 /// token to start.
 ///
 /// Errors: NotFound — unknown messageId for the channel (webPush uses a mobile push message) or
-/// groupId; InvalidInput — nobody in the segments can receive the channel; Confirmation* — the
+/// groupId; InvalidInput — nobody in the segments can receive the channel; SenderNotVerified —
+/// the email's sender domain is not verified; Confirmation* — the
 /// token is expired, used, or for other arguments (run the dry run again).
 #[tool(destructive, confirm, open_world, title = "Start a broadcast")]
 pub async fn send_broadcast(

@@ -416,6 +416,29 @@ async fn sends_create_unknown_contacts_and_subscriptions_start_unconfirmed() {
         .await;
     assert_eq!(code, "ContactUnsubscribed");
 
+    // Mail from an unverified sender domain does not go out, and creates nobody.
+    let unverified = s
+        .ok(
+            "create_email_message",
+            json!({"name": "Deals", "subject": "Deals", "senderId": 13, "html": "<p>x</p>"}),
+        )
+        .await;
+    let (code, message) = s
+        .err(
+            "send_email_message",
+            json!({"messageId": unverified["id"], "email": "fresh@example.com"}),
+        )
+        .await;
+    assert_eq!(code, "SenderNotVerified");
+    assert!(message.contains("deals@new-domain.example"), "{message}");
+    let (code, _) = s
+        .err(
+            "get_contacts_by_email",
+            json!({"email": "fresh@example.com"}),
+        )
+        .await;
+    assert_eq!(code, "NotFound");
+
     let sub = s
         .ok(
             "subscribe_contact",

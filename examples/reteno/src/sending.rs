@@ -35,6 +35,18 @@ pub enum DeliveryChannel {
     WebPush,
 }
 
+impl std::fmt::Display for DeliveryChannel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Email => "email",
+            Self::Sms => "sms",
+            Self::MobilePush => "mobilePush",
+            Self::AppInbox => "appInbox",
+            Self::WebPush => "webPush",
+        })
+    }
+}
+
 /// Where a delivery is.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
@@ -532,14 +544,14 @@ impl State {
         let address = address.ok_or_else(|| {
             ToolError::new(
                 codes::NO_ADDRESS,
-                format!("contact {contact_id} has no address for {delivery_channel:?} (no email, phone or active push token)"),
+                format!("contact {contact_id} has no address for {delivery_channel} (no email, phone or active push token)"),
             )
         })?;
         if !subscribed {
             return Err(ToolError::new(
                 codes::CONTACT_UNSUBSCRIBED,
                 format!(
-                    "contact {contact_id} unsubscribed from {delivery_channel:?}; nothing was sent"
+                    "contact {contact_id} unsubscribed from {delivery_channel}; nothing was sent"
                 ),
             ));
         }

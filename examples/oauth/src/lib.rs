@@ -45,7 +45,7 @@
 //! ```
 //! use mcp_sandbox_oauth::{SandboxOAuth, SandboxUser};
 //! use mcp_tools::{NoArguments, Server, Tool, ToolContext, ToolResult};
-//! use mcp_transport_http::McpHttp;
+//! use mcp_transport_http::McpService;
 //!
 //! let origin = "http://127.0.0.1:8080";
 //! let oauth = SandboxOAuth::builder(origin, format!("{origin}/mcp"))
@@ -72,7 +72,7 @@
 //!             .handler(|_: NoArguments, _: ToolContext| async { ToolResult::Ok("hello") }),
 //!     )
 //!     .build()?;
-//! let mcp = McpHttp::builder(server)
+//! let mcp = McpService::builder(server)
 //!     .path("/mcp")
 //!     .authenticator(oauth.resource_server())
 //!     .protected_resource(oauth.protected_resource())

@@ -106,7 +106,7 @@ impl SandboxOAuth {
 
     /// A resource server that accepts exactly this server's tokens: audience,
     /// issuer, the Ed25519 key and the account claim, ready for
-    /// `McpHttpBuilder::authenticator`.
+    /// `McpServiceBuilder::authenticator`.
     pub fn resource_server(&self) -> OAuthResourceServer {
         let config = self.config();
         OAuthResourceServer::new(&config.resource)
@@ -120,7 +120,7 @@ impl SandboxOAuth {
     }
 
     /// RFC 9728 metadata naming this server and its scopes, ready for
-    /// `McpHttpBuilder::protected_resource`.
+    /// `McpServiceBuilder::protected_resource`.
     pub fn protected_resource(&self) -> ProtectedResource {
         ProtectedResource::new(&self.config().resource)
             .authorization_server(&self.config().issuer)

@@ -11,7 +11,7 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::rt::TokioIo;
 use mcp_sandbox_oauth::{Lifetimes, SandboxOAuth, SandboxUser};
 use mcp_tools::{Caller, NoArguments, Server, Tool, ToolContext, ToolResult};
-use mcp_transport_http::McpHttp;
+use mcp_transport_http::McpService;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use tokio::net::{TcpListener, TcpStream};
@@ -165,7 +165,7 @@ impl Sandbox {
             )
             .build()
             .unwrap();
-        let mcp = McpHttp::builder(server)
+        let mcp = McpService::builder(server)
             .path("/mcp")
             .authenticator(oauth.resource_server())
             .protected_resource(oauth.protected_resource())

@@ -10,6 +10,10 @@
 //! per operation, and [`server`] builds the MCP server and its HTTP endpoint.
 //! [`main`] is the whole program; the workspace root's `reply` example calls it.
 
+// Argument docs are the descriptions models read in `tools/list`, plain text
+// where `<original>` is a placeholder, not an HTML tag.
+#![allow(rustdoc::invalid_html_tags)]
+
 pub mod accounts;
 pub mod approvals;
 pub mod catalog;

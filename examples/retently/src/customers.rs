@@ -420,7 +420,7 @@ impl Account {
     }
 
     /// `search_customers`: customers by company, tag, name or email, newest first.
-    /// Check [`searches_personal_fields`] for the pii:read rule before calling.
+    /// Check `searches_personal_fields` for the pii:read rule before calling.
     pub fn search_customers(&self, args: SearchCustomersArgs) -> ToolResult<Page<CustomerView>> {
         validated(&args)?;
         let state = self.read();
@@ -470,7 +470,7 @@ impl Account {
     }
 
     /// `update_contact`, first phase: what the update would change. Changes nothing.
-    /// Check [`contains_personal_change`] for the pii:write rule before calling.
+    /// Check `contains_personal_change` for the pii:write rule before calling.
     pub fn plan_update_contact(&self, args: &UpdateContactArgs) -> ToolResult<ContactUpdate> {
         self.read().plan_contact_update(args)
     }

@@ -83,3 +83,57 @@ impl Response {
             .unwrap_or_else(|| panic!("not a JSON-RPC error: {} {:?}", self.status, self.body))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use http::header::CONTENT_TYPE;
+    use http::{HeaderMap, HeaderValue, StatusCode};
+    use serde_json::json;
+
+    use super::Response;
+
+    fn response(content_type: &str, body: &str) -> Response {
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_str(content_type).unwrap());
+        Response {
+            status: StatusCode::OK,
+            headers,
+            body: body.to_owned(),
+        }
+    }
+
+    #[test]
+    fn the_message_of_a_stream_is_its_last_event() {
+        let stream = response(
+            "text/event-stream",
+            "data: {\"method\":\"notifications/message\"}\n\ndata: {\"id\":7,\"result\":{}}\n\n",
+        );
+        assert!(stream.is_event_stream());
+        assert_eq!(stream.message(), json!({"id": 7, "result": {}}));
+        assert_eq!(stream.events().len(), 2);
+    }
+
+    #[test]
+    fn the_message_of_a_json_body_is_the_body() {
+        let body = response(
+            "application/json",
+            r#"{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"parse error"}}"#,
+        );
+        assert_eq!(body.status, 200);
+        assert_eq!(body.header("Content-Type"), Some("application/json"));
+        assert_eq!(body.message(), body.json());
+        assert_eq!(body.error_code(), -32700);
+    }
+
+    #[test]
+    #[should_panic(expected = "no event in the stream")]
+    fn a_stream_without_events_has_no_message() {
+        response("text/event-stream", ": keep-alive\n\n").message();
+    }
+
+    #[test]
+    #[should_panic(expected = "the body is not JSON")]
+    fn an_event_stream_is_not_a_json_body() {
+        response("text/event-stream", "data: {}\n\n").json();
+    }
+}

@@ -75,3 +75,37 @@ impl EventReader {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::parse_events;
+
+    #[test]
+    fn events_come_in_order_and_empty_ones_are_skipped() {
+        let text = "id: 0\ndata:\n\n\
+                    event: message\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\"}\n\n\
+                    : a comment\n\n\
+                    data:{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}\n\n";
+        assert_eq!(
+            parse_events(text),
+            [
+                json!({"jsonrpc": "2.0", "method": "notifications/progress"}),
+                json!({"jsonrpc": "2.0", "id": 1, "result": {}}),
+            ]
+        );
+    }
+
+    #[test]
+    fn data_lines_of_one_event_are_joined() {
+        let text = "data: {\"a\":\ndata: [1,\ndata:  2]}\n\n";
+        assert_eq!(parse_events(text), [json!({"a": [1, 2]})]);
+    }
+
+    #[test]
+    #[should_panic(expected = "not JSON")]
+    fn data_that_is_not_json_is_reported() {
+        parse_events("data: hello\n\n");
+    }
+}

@@ -10,10 +10,10 @@
 //! (`benches/load.sh`) measures this server against a bare-hyper floor.
 
 use clap::Parser;
-use mcp_tools::{Caller, Server, ToolResult, tool};
-use mcp_tools_suite::cli::{
+use mcp_examples_support::cli::{
     Banner, ServeArgs, endpoint_url, init_logging, serve_until_interrupted,
 };
+use mcp_tools::{Caller, Server, ToolResult, tool};
 use mcp_transport_http::McpService;
 use mcp_transport_http::auth::ApiKeys;
 use schemars::JsonSchema;

@@ -10,6 +10,7 @@ use base64::Engine as _;
 use common::*;
 use http::StatusCode;
 use jsonwebtoken::{EncodingKey, Header, encode};
+use mcp_test_client::{Response, send};
 use mcp_tools::audit::{AuditOutcome, AuditRecord, MemoryAuditSink};
 use mcp_tools::rate::WindowRateLimiter;
 use mcp_tools::transport::jsonrpc::RequestId;
@@ -478,7 +479,7 @@ async fn one_budget_counts_each_request_once() {
     )
     .await;
     let headers = with(h(), "x-api-key", "key-1");
-    let remaining = |reply: &Reply| reply.header("x-rate-limit-remaining").map(str::to_owned);
+    let remaining = |reply: &Response| reply.header("x-rate-limit-remaining").map(str::to_owned);
     // A tool call is counted once, by the dispatcher.
     let echo = post(
         s.local_addr(),

@@ -8,19 +8,9 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use http::StatusCode;
+use mcp_test_client::{connect, exchange_raw, send};
 use mcp_transport_http::McpService;
 use serde_json::json;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-/// Reads until the server closes the connection; returns what it sent.
-async fn read_until_closed(tcp: &mut tokio::net::TcpStream, limit: Duration) -> String {
-    let mut out = Vec::new();
-    tokio::time::timeout(limit, tcp.read_to_end(&mut out))
-        .await
-        .expect("the server closes the connection in time")
-        .ok();
-    String::from_utf8_lossy(&out).into_owned()
-}
 
 #[tokio::test]
 async fn a_slow_client_is_cut_off_at_the_header_read_timeout() {
@@ -29,14 +19,14 @@ async fn a_slow_client_is_cut_off_at_the_header_read_timeout() {
             .header_read_timeout(Duration::from_millis(200)),
     )
     .await;
-    let mut tcp = tokio::net::TcpStream::connect(s.local_addr())
-        .await
-        .unwrap();
     let started = Instant::now();
-    tcp.write_all(b"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n")
-        .await
-        .unwrap();
-    let answer = read_until_closed(&mut tcp, Duration::from_secs(3)).await;
+    // A request head that never ends: hyper's client cannot send one.
+    let answer = exchange_raw(
+        s.local_addr(),
+        b"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n",
+        Duration::from_secs(3),
+    )
+    .await;
     assert!(started.elapsed() >= Duration::from_millis(150));
     assert!(
         answer.is_empty() || answer.starts_with("HTTP/1.1 408"),
@@ -50,17 +40,14 @@ async fn idle_connections_are_closed() {
         McpService::builder(server(&Flags::default())).idle_timeout(Duration::from_millis(200)),
     )
     .await;
-    let mut tcp = tokio::net::TcpStream::connect(s.local_addr())
-        .await
-        .unwrap();
     let body = call(1, "echo", json!({"text": "hi"})).to_string();
     let request = format!(
         "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
          Accept: application/json\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     );
-    tcp.write_all(request.as_bytes()).await.unwrap();
-    let answer = read_until_closed(&mut tcp, Duration::from_secs(3)).await;
+    // The client stays silent after its answer; only the server may close.
+    let answer = exchange_raw(s.local_addr(), request.as_bytes(), Duration::from_secs(3)).await;
     assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
 }
 
@@ -94,12 +81,7 @@ async fn shutdown_is_bounded_in_time() {
     let s = start(McpService::builder(server(&Flags::default()))).await;
     let addr = s.local_addr();
     let in_flight = tokio::spawn(async move {
-        let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-        let (mut sender, conn) =
-            hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
-                .await
-                .unwrap();
-        tokio::spawn(conn);
+        let mut sender = connect(addr).await;
         let mut request = http::Request::post("/mcp");
         for (k, v) in mcp_headers(Some("2025-06-18")) {
             request = request.header(k, v);
@@ -167,12 +149,13 @@ async fn serves_on_a_listener_bound_beforehand() {
 
     // The connection handling of `serve` applies here too: the idle timeout
     // closes a connection left open.
-    let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
-    tcp.write_all(b"GET /nowhere HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-        .await
-        .unwrap();
     let started = Instant::now();
-    let answer = read_until_closed(&mut tcp, Duration::from_secs(3)).await;
+    let answer = exchange_raw(
+        addr,
+        b"GET /nowhere HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        Duration::from_secs(3),
+    )
+    .await;
     assert!(answer.starts_with("HTTP/1.1 404"), "{answer}");
     assert!(started.elapsed() < Duration::from_secs(2));
 

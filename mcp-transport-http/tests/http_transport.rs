@@ -6,6 +6,7 @@ mod common;
 
 use common::*;
 use http::StatusCode;
+use mcp_test_client::{connect, send};
 use mcp_transport_http::{McpService, ResponseMode};
 use serde_json::json;
 
@@ -191,14 +192,7 @@ async fn oversized_bodies_get_413() {
     // Without Content-Length (chunked), the limit holds while reading.
     let response = {
         use http_body_util::BodyExt;
-        let stream = tokio::net::TcpStream::connect(s.local_addr())
-            .await
-            .unwrap();
-        let (mut sender, conn) =
-            hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
-                .await
-                .unwrap();
-        tokio::spawn(conn);
+        let mut sender = connect(s.local_addr()).await;
         let chunks = futures::stream::iter(vec![Ok::<_, std::convert::Infallible>(
             hyper::body::Frame::data(bytes::Bytes::from(big.to_string())),
         )]);

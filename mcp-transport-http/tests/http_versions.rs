@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use common::*;
 use http::StatusCode;
+use mcp_test_client::{EventReader, open, send};
 use mcp_transport_http::McpService;
 use serde_json::{Value, json};
 

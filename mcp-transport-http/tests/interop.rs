@@ -9,9 +9,9 @@
 //! `MCP_TOOLS_SKIP_INTEROP=1` to skip these tests (offline machines).
 #![allow(clippy::unwrap_used, reason = "tests")]
 
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use mcp_tools::{Caller, ErrorCode, NoArguments, Server, Tool, ToolContext, ToolError, ToolResult};
@@ -21,12 +21,10 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::json;
 
-#[allow(dead_code, reason = "the example's main is not used here")]
-#[path = "../examples/conformance.rs"]
-mod fixture;
-
 /// Installing the packages on a first run, with a slow registry.
 const INSTALL_LIMIT: Duration = Duration::from_secs(300);
+/// Building the conformance example, when this test is the first to need it.
+const BUILD_LIMIT: Duration = Duration::from_secs(600);
 /// Running the suite or the client once installed (seconds in practice).
 const RUN_LIMIT: Duration = Duration::from_secs(180);
 
@@ -95,6 +93,70 @@ fn run(mut command: Command, limit: Duration) -> Finished {
     }
 }
 
+/// The conformance example (`examples/conformance.rs`) built by cargo, as
+/// `conformance.sh` would start it; the path of its executable.
+fn build_conformance_server() -> PathBuf {
+    let mut command = Command::new(env!("CARGO"));
+    command.args([
+        "build",
+        "--workspace",
+        "--example",
+        "conformance",
+        "--message-format=json",
+    ]);
+    let finished = run(command, BUILD_LIMIT);
+    assert!(
+        finished.success,
+        "building the conformance example failed\n{}",
+        finished.output
+    );
+    finished
+        .output
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .find(|message| {
+            message["reason"] == "compiler-artifact" && message["target"]["name"] == "conformance"
+        })
+        .and_then(|artifact| artifact["executable"].as_str().map(PathBuf::from))
+        .unwrap_or_else(|| panic!("cargo named no conformance executable\n{}", finished.output))
+}
+
+/// The conformance example serving on an ephemeral port, killed when dropped.
+struct ConformanceServer {
+    child: Child,
+    url: String,
+}
+
+impl ConformanceServer {
+    /// Starts `executable` and waits for the address it prints.
+    fn start(executable: &Path) -> Self {
+        let mut child = Command::new(executable)
+            .arg("127.0.0.1:0")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("could not start {}: {e}", executable.display()));
+        let mut first = String::new();
+        let stdout = child.stdout.take().unwrap();
+        BufReader::new(stdout).read_line(&mut first).unwrap();
+        let Some(url) = first.trim().strip_prefix("listening on ") else {
+            let _ = child.kill();
+            panic!("the conformance example did not start: {first:?}");
+        };
+        Self {
+            url: url.to_owned(),
+            child,
+        }
+    }
+}
+
+impl Drop for ConformanceServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// The cache directory with the Node packages, installed on first use.
 fn install() -> PathBuf {
     let mut command = Command::new("bash");
@@ -123,8 +185,13 @@ async fn conformance_suite_passes() {
         return;
     }
     tokio::task::spawn_blocking(install).await.unwrap();
-    let serving = serve(fixture::service(), "127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/mcp", serving.local_addr());
+    // The example itself is the server under test, as when the script runs
+    // alone; started here on a free port rather than the script's fixed one.
+    let executable = tokio::task::spawn_blocking(build_conformance_server)
+        .await
+        .unwrap();
+    let server = ConformanceServer::start(&executable);
+    let url = server.url.clone();
     let started = Instant::now();
     let finished = tokio::task::spawn_blocking(move || {
         let mut command = Command::new("bash");
@@ -135,7 +202,7 @@ async fn conformance_suite_passes() {
     })
     .await
     .unwrap();
-    serving.shutdown(Duration::from_secs(5)).await;
+    drop(server);
     assert!(
         finished.success,
         "the conformance suite failed\n{}",

@@ -1,4 +1,5 @@
-//! Shared fixtures: a server with test tools, and a small HTTP client over real sockets.
+//! Shared fixtures: a server with test tools, and helpers for the MCP requests
+//! the tests send to it with the workspace's test client (`mcp-test-client`).
 #![allow(dead_code, unreachable_pub, missing_docs, clippy::unwrap_used)]
 
 use std::net::SocketAddr;
@@ -6,11 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use bytes::Bytes;
-use http::{HeaderMap, Request, StatusCode};
-use http_body_util::{BodyExt, Full};
-use hyper::body::Incoming;
-use hyper_util::rt::TokioIo;
+use mcp_test_client::{Response, send};
 use mcp_tools::{LogLevel, NoArguments, Server, ServerBuilder, Tool, ToolContext, ToolResult};
 use mcp_transport_http::{McpServiceBuilder, Serving, serve};
 use schemars::JsonSchema;
@@ -170,50 +167,6 @@ pub async fn start(builder: McpServiceBuilder) -> Serving {
     serve(builder.build(), "127.0.0.1:0").await.unwrap()
 }
 
-pub struct Reply {
-    pub status: StatusCode,
-    pub headers: HeaderMap,
-    pub body: String,
-}
-
-impl Reply {
-    pub fn json(&self) -> Value {
-        serde_json::from_str(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", self.body))
-    }
-
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-
-    pub fn content_type(&self) -> &str {
-        self.header("content-type").unwrap_or("")
-    }
-
-    /// The JSON messages of an SSE body.
-    pub fn events(&self) -> Vec<Value> {
-        parse_events(&self.body)
-    }
-
-    pub fn error_code(&self) -> i64 {
-        self.json()["error"]["code"].as_i64().unwrap()
-    }
-}
-
-pub fn parse_events(text: &str) -> Vec<Value> {
-    text.split("\n\n")
-        .filter_map(|event| {
-            let data: Vec<&str> = event
-                .lines()
-                .filter_map(|l| l.strip_prefix("data:"))
-                .map(str::trim_start)
-                .collect();
-            (!data.is_empty() && !data.concat().is_empty())
-                .then(|| serde_json::from_str(&data.join("\n")).unwrap())
-        })
-        .collect()
-}
-
 /// The usual headers of an MCP POST.
 pub fn mcp_headers(version: Option<&str>) -> Vec<(String, String)> {
     let mut headers = vec![
@@ -241,99 +194,14 @@ pub fn without(mut headers: Vec<(String, String)>, name: &str) -> Vec<(String, S
     headers
 }
 
-/// Sends one request on a new connection and returns the response head with
-/// its streaming body.
-pub async fn open(
-    addr: SocketAddr,
-    method: &str,
-    path: &str,
-    headers: &[(String, String)],
-    body: &str,
-) -> http::Response<Incoming> {
-    let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .unwrap();
-    tokio::spawn(async move {
-        let _ = conn.await;
-    });
-    let mut request = Request::builder().method(method).uri(path);
-    for (name, value) in headers {
-        request = request.header(name.as_str(), value.as_str());
-    }
-    let request = request
-        .body(Full::new(Bytes::from(body.to_owned())))
-        .unwrap();
-    tokio::time::timeout(Duration::from_secs(10), sender.send_request(request))
-        .await
-        .expect("the server answers within 10 s")
-        .unwrap()
-}
-
-/// Sends one request and reads the whole answer.
-pub async fn send(
-    addr: SocketAddr,
-    method: &str,
-    path: &str,
-    headers: &[(String, String)],
-    body: &str,
-) -> Reply {
-    let response = open(addr, method, path, headers, body).await;
-    let (parts, body) = response.into_parts();
-    let bytes = tokio::time::timeout(Duration::from_secs(10), body.collect())
-        .await
-        .expect("the body ends within 10 s")
-        .unwrap()
-        .to_bytes();
-    Reply {
-        status: parts.status,
-        headers: parts.headers,
-        body: String::from_utf8(bytes.to_vec()).unwrap(),
-    }
-}
-
 /// POSTs a JSON value to `/mcp`.
-pub async fn post(addr: SocketAddr, headers: &[(String, String)], body: &Value) -> Reply {
+pub async fn post(addr: SocketAddr, headers: &[(String, String)], body: &Value) -> Response {
     send(addr, "POST", "/mcp", headers, &body.to_string()).await
 }
 
 pub fn call(id: i64, tool: &str, arguments: Value) -> Value {
     json!({"jsonrpc": "2.0", "id": id, "method": "tools/call",
            "params": {"name": tool, "arguments": arguments}})
-}
-
-/// Reads SSE events one at a time from a streaming body.
-pub struct EventReader {
-    body: Incoming,
-    buffer: String,
-}
-
-impl EventReader {
-    pub fn new(body: Incoming) -> Self {
-        Self {
-            body,
-            buffer: String::new(),
-        }
-    }
-
-    /// The next JSON message, or `None` when the stream ends.
-    pub async fn next(&mut self) -> Option<Value> {
-        loop {
-            if let Some(end) = self.buffer.find("\n\n") {
-                let event: String = self.buffer.drain(..end + 2).collect();
-                if let Some(value) = parse_events(&event).into_iter().next() {
-                    return Some(value);
-                }
-                continue;
-            }
-            let frame = tokio::time::timeout(Duration::from_secs(10), self.body.frame())
-                .await
-                .expect("an event within 10 s")?;
-            if let Ok(data) = frame.unwrap().into_data() {
-                self.buffer.push_str(std::str::from_utf8(&data).unwrap());
-            }
-        }
-    }
 }
 
 /// Waits until `check` holds, polling every 10 ms, for at most 5 s.

@@ -1,0 +1,26 @@
+//! The Reply example server driven over real HTTP.
+//!
+//! Every test starts the example's own server in-process on an ephemeral
+//! 127.0.0.1 port, with a fresh sandbox workspace, and talks to it with the
+//! workspace's HTTP/1.1 test client, reading the JSON-RPC payload from the SSE
+//! `data:` lines as an agent would.
+//!
+//! - `surface`: all 70 tools answer, writes show up in later reads, concurrency;
+//! - `errors`: every domain error code and the argument contract;
+//! - `recipes`: the five workflow recipes of the vendor document, end to end,
+//!   and the unsupported-request path;
+//! - `access`: authentication, protected-resource metadata, rate-limit headers
+//!   and 429, the vendor's own `curl` checks;
+//! - `snapshot`: the `tools/list` output against `tests/snapshots/tools_list.json`
+//!   (run with `UPDATE_SNAPSHOTS=1` to rewrite it).
+//!
+//! Run with `cargo test -p mcp-example-reply --test http`.
+
+#![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+
+mod access;
+mod errors;
+mod harness;
+mod recipes;
+mod snapshot;
+mod surface;

@@ -1,0 +1,14 @@
+//! Code the example servers share: their command line, logging, and serving
+//! until interrupted; the fixed-seed generator of their sandbox data; and the
+//! way they write and read dates. Each example adds its own flags and tools on top.
+
+pub mod cli;
+pub mod iso8601;
+pub mod seed;
+
+/// The workspace README's code, compiled with the doc tests so it cannot rot.
+/// It lives here because its quick start is an example server, and this is
+/// the crate every example builds on.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;

@@ -67,7 +67,9 @@ const META_CLIENT_CAPABILITIES: &str = "io.modelcontextprotocol/clientCapabiliti
 
 /// The command line.
 #[derive(Debug, Parser)]
-#[command(about = "Load driver of the mcp-tools callgrind benchmark: echo calls on keep-alive connections")]
+#[command(
+    about = "Load driver of the mcp-tools callgrind benchmark: echo calls on keep-alive connections"
+)]
 struct Args {
     /// The MCP endpoint, on a loopback address, such as http://127.0.0.1:8080/mcp.
     #[arg(long)]
@@ -242,14 +244,14 @@ fn target(args: &Args) -> Result<(SocketAddr, Target), Failure> {
     if url.scheme_str() != Some("http") {
         return Err(failure!("--url {url}: only http:// is supported"));
     }
-    let host = url
-        .host()
-        .ok_or_else(|| failure!("--url {url}: no host"))?;
+    let host = url.host().ok_or_else(|| failure!("--url {url}: no host"))?;
     let ip: IpAddr = host
         .trim_start_matches('[')
         .trim_end_matches(']')
         .parse()
-        .map_err(|_| failure!("--url {url}: the host must be a loopback IP address, such as 127.0.0.1"))?;
+        .map_err(|_| {
+            failure!("--url {url}: the host must be a loopback IP address, such as 127.0.0.1")
+        })?;
     if !ip.is_loopback() {
         return Err(failure!(
             "--url {url}: {ip} is not a loopback address; the driver only loads this machine"
@@ -361,8 +363,12 @@ async fn one_call(
     let message = if target.mode == Mode::Sse {
         sse_response(&body, id)?
     } else {
-        serde_json::from_slice(&body)
-            .map_err(|e| failure!("the answer is not JSON ({e}): {}", String::from_utf8_lossy(&body)))?
+        serde_json::from_slice(&body).map_err(|e| {
+            failure!(
+                "the answer is not JSON ({e}): {}",
+                String::from_utf8_lossy(&body)
+            )
+        })?
     };
     check_result(&message, target, id)
         .map_err(|e| failure!("{e}: {}", String::from_utf8_lossy(&body)))
@@ -436,16 +442,16 @@ fn check_result(message: &Value, target: &Target, id: usize) -> Result<(), Failu
     if let Some(error) = message.get("error") {
         return Err(failure!("a JSON-RPC error: {error}"));
     }
-    let result = message
-        .get("result")
-        .ok_or_else(|| failure!("no result"))?;
+    let result = message.get("result").ok_or_else(|| failure!("no result"))?;
     if result.get("isError").and_then(Value::as_bool) == Some(true) {
         return Err(failure!("the tool answered an error"));
     }
     if target.mode == Mode::V2026
         && result.get("resultType").and_then(Value::as_str) != Some("complete")
     {
-        return Err(failure!("a 2026-07-28 result without resultType \"complete\""));
+        return Err(failure!(
+            "a 2026-07-28 result without resultType \"complete\""
+        ));
     }
     let block = result
         .pointer("/content/0/text")

@@ -58,7 +58,8 @@ struct Args {
 fn server(rate_limit: Option<NonZeroU32>) -> Result<Server, mcp_tools::BuildError> {
     let mut builder = Server::builder("echo", env!("CARGO_PKG_VERSION")).tool(echo::tool());
     if let Some(calls) = rate_limit {
-        builder = builder.rate_limiter(WindowRateLimiter::new(calls.get(), Duration::from_secs(60)));
+        builder =
+            builder.rate_limiter(WindowRateLimiter::new(calls.get(), Duration::from_secs(60)));
     }
     builder.build()
 }

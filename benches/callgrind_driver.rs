@@ -54,9 +54,10 @@ const CALL_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long `callgrind_control` may take to reach the server.
 const CONTROL_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// The most connections, warm-up calls and measured calls the driver accepts: it is a benchmark,
-/// every run has to end.
+/// The most connections the driver opens.
 const MAX_CONNECTIONS: usize = 64;
+
+/// The most warm-up calls, and the most measured calls, of one run: every run has to end.
 const MAX_CALLS: usize = 1_000_000;
 
 /// The `_meta` key a 2026-07-28 client names its protocol version under.

@@ -1,18 +1,23 @@
 //! The quick-start server: one read-only `echo` tool over Streamable HTTP.
 //!
 //! ```text
-//! cargo run --release --example echo -- --listen 127.0.0.1:8080 [--api-key KEY]
+//! cargo run --release --example echo -- --listen 127.0.0.1:8080 [--api-key KEY] [--rate-limit N]
 //! ```
 //!
 //! Stateless (no sessions), JSON responses unless the client accepts only SSE.
 //! Without `--api-key` every caller is served; with it, callers must send the
-//! key as `x-api-key` or `Authorization: Bearer`. The load benchmark
-//! (`benches/load.sh`) measures this server against a bare-hyper floor.
+//! key as `x-api-key` or `Authorization: Bearer`. `--rate-limit` allows each
+//! caller N tool calls a minute. The benchmarks (`benches/load.sh`,
+//! `benches/callgrind.sh`) measure this server against a bare-hyper floor.
+
+use std::num::NonZeroU32;
+use std::time::Duration;
 
 use clap::Parser;
 use mcp_examples_support::cli::{
     Banner, ServeArgs, endpoint_url, init_logging, serve_until_interrupted,
 };
+use mcp_tools::rate::WindowRateLimiter;
 use mcp_tools::{Caller, Server, ToolResult, tool};
 use mcp_transport_http::McpService;
 use mcp_transport_http::auth::ApiKeys;
@@ -44,20 +49,26 @@ struct Args {
     /// Require this API key (x-api-key or Authorization: Bearer); repeat for several.
     #[arg(long = "api-key", value_name = "KEY")]
     api_keys: Vec<String>,
+    /// Allow each caller at most N tool calls a minute (callers without a key share one budget).
+    #[arg(long = "rate-limit", value_name = "N")]
+    rate_limit: Option<NonZeroU32>,
 }
 
-/// The echo server's tools.
-fn server() -> Result<Server, mcp_tools::BuildError> {
-    Server::builder("echo", env!("CARGO_PKG_VERSION"))
-        .tool(echo::tool())
-        .build()
+/// The echo server's tools, with a per-minute budget of calls when `rate_limit` is set.
+fn server(rate_limit: Option<NonZeroU32>) -> Result<Server, mcp_tools::BuildError> {
+    let mut builder = Server::builder("echo", env!("CARGO_PKG_VERSION")).tool(echo::tool());
+    if let Some(calls) = rate_limit {
+        builder =
+            builder.rate_limiter(WindowRateLimiter::new(calls.get(), Duration::from_secs(60)));
+    }
+    builder.build()
 }
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     init_logging();
     let args = Args::parse();
-    let mut http = McpService::builder(server()?).path("/mcp");
+    let mut http = McpService::builder(server(args.rate_limit)?).path("/mcp");
     if !args.api_keys.is_empty() {
         let keys = args
             .api_keys

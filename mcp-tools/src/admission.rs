@@ -238,13 +238,10 @@ impl Admission<'_> {
     }
 
     fn unauthenticated(&self, reason: Option<String>, messages: &[&Message]) -> Refusal {
-        let scopes = messages
-            .iter()
-            .find_map(|m| match m {
-                Message::Request(r) => called_tool(r).and_then(|name| self.registry.get(name)),
-                _ => None,
-            })
-            .map(|t| t.tool.scopes().map(str::to_owned).collect())
+        let scopes = self
+            .tool_calls(messages)
+            .next()
+            .map(|(_, t)| t.tool.scopes().map(str::to_owned).collect())
             .unwrap_or_default();
         Refusal::Unauthenticated { reason, scopes }
     }
@@ -268,16 +265,22 @@ impl Admission<'_> {
         })
     }
 
+    /// The `tools/call` requests among `messages` that name a registered tool.
+    fn tool_calls<'m>(
+        &'m self,
+        messages: &'m [&'m Message],
+    ) -> impl Iterator<Item = (&'m Request, &'m RegisteredTool)> + 'm {
+        messages.iter().filter_map(|message| match message {
+            Message::Request(request) => called_tool(request)
+                .and_then(|name| self.registry.get(name))
+                .map(|registered| (request, registered)),
+            _ => None,
+        })
+    }
+
     /// Refuses a caller that can authorize again for a tool whose scopes it lacks.
     fn step_up(&self, messages: &[&Message], caller: &Caller) -> Result<(), Refusal> {
-        for message in messages {
-            let Message::Request(request) = message else {
-                continue;
-            };
-            let Some(registered) = called_tool(request).and_then(|name| self.registry.get(name))
-            else {
-                continue;
-            };
+        for (_, registered) in self.tool_calls(messages) {
             if let Err(Denial::MissingScopes(_)) =
                 self.policy.permission(&registered.tool, Some(caller))
             {
@@ -333,14 +336,7 @@ impl Admission<'_> {
     /// Audits the refused tool calls among `messages` and passes the refusal on.
     fn refuse(&self, messages: &[&Message], caller: Option<&Caller>, refusal: Refusal) -> Refusal {
         let code = refusal.code();
-        for message in messages {
-            let Message::Request(request) = message else {
-                continue;
-            };
-            let Some(registered) = called_tool(request).and_then(|name| self.registry.get(name))
-            else {
-                continue;
-            };
+        for (request, registered) in self.tool_calls(messages) {
             self.audit(registered, request, caller, code.clone());
         }
         refusal

@@ -8,8 +8,8 @@ use http::header::WWW_AUTHENTICATE;
 use http::request::Parts;
 use http::{HeaderValue, Response, StatusCode};
 use mcp_tools::Caller;
-use mcp_tools::transport::jsonrpc::{ErrorObject, RequestId};
-use mcp_tools::transport::{Admitted, Credentials, RateStatus, Refusal};
+use mcp_tools::transport::jsonrpc::{ErrorObject, Message, RequestId};
+use mcp_tools::transport::{Admitted, Carriage, Credentials, RateStatus, Refusal};
 
 use crate::auth::{Authentication, CredentialKind};
 use crate::body::McpBody;
@@ -97,6 +97,30 @@ impl Endpoint {
         Authenticated {
             credentials,
             anonymous_channel,
+        }
+    }
+
+    /// Asks the server to admit a request body; the identity to serve it as,
+    /// or the HTTP answer to the refusal. `stateless`: a 2026-07-28 request,
+    /// which never belongs to a session.
+    pub(crate) fn admit(
+        &self,
+        messages: &[&Message],
+        authenticated: &Authenticated,
+        stateless: bool,
+        id: Option<RequestId>,
+    ) -> Result<Identity, Box<Response<McpBody>>> {
+        let carriage = if self.sessions_on && !stateless {
+            Carriage::in_session()
+        } else {
+            Carriage::sessionless()
+        };
+        match self
+            .server
+            .admit(messages, authenticated.credentials.clone(), carriage)
+        {
+            Ok(admitted) => Ok(Identity::new(admitted, authenticated)),
+            Err(refusal) => Err(Box::new(self.refused(id, &refusal))),
         }
     }
 

@@ -7,9 +7,9 @@ use http::request::Parts;
 use http::{Response, StatusCode};
 use mcp_tools::ProtocolVersion;
 use mcp_tools::transport::jsonrpc::{ErrorObject, Message, Response as RpcResponse};
-use mcp_tools::transport::{Cancellation, Carriage, method};
+use mcp_tools::transport::{Cancellation, method};
 
-use crate::admit::{Authenticated, Identity};
+use crate::admit::Authenticated;
 use crate::answer::accepted;
 use crate::body::McpBody;
 use crate::context::request_context;
@@ -45,20 +45,10 @@ impl Endpoint {
             );
         }
         let messages: Vec<&Message> = items.iter().flatten().collect();
-        let carriage = if self.sessions_on {
-            Carriage::in_session()
-        } else {
-            Carriage::sessionless()
+        let identity = match self.admit(&messages, &authenticated, false, None) {
+            Ok(identity) => identity,
+            Err(refused) => return *refused,
         };
-        let admitted =
-            match self
-                .server
-                .admit(&messages, authenticated.credentials.clone(), carriage)
-            {
-                Ok(admitted) => admitted,
-                Err(refusal) => return self.refused(None, &refusal),
-            };
-        let identity = Identity::new(admitted, &authenticated);
         let session = if self.sessions_on {
             match self.session_for(&parts, &identity) {
                 Ok(session) => Some(session),

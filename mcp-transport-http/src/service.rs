@@ -13,10 +13,10 @@ use http::request::Parts;
 use http::{HeaderValue, Method, Request, Response, StatusCode};
 use http_body::Body;
 use mcp_tools::transport::jsonrpc::{self, Incoming, Message, RequestId};
-use mcp_tools::transport::{Cancellation, Carriage, method};
+use mcp_tools::transport::{Cancellation, method};
 use mcp_tools::{ProtocolVersion, Server};
 
-use crate::admit::{Authenticated, Identity};
+use crate::admit::Authenticated;
 use crate::answer::accepted;
 use crate::body::McpBody;
 use crate::config::McpServiceBuilder;
@@ -261,20 +261,10 @@ impl Endpoint {
             return refused;
         }
         let stateless = announced.is_some_and(ProtocolVersion::is_stateless);
-        let carriage = if self.sessions_on && !stateless {
-            Carriage::in_session()
-        } else {
-            Carriage::sessionless()
+        let identity = match self.admit(&[&message], &authenticated, stateless, id) {
+            Ok(identity) => identity,
+            Err(refused) => return *refused,
         };
-        let admitted =
-            match self
-                .server
-                .admit(&[&message], authenticated.credentials.clone(), carriage)
-            {
-                Ok(admitted) => admitted,
-                Err(refusal) => return self.refused(id, &refusal),
-            };
-        let identity = Identity::new(admitted, &authenticated);
         let rate = identity.admitted.rate().copied();
         let is_initialize =
             matches!(&message, Message::Request(r) if r.method == method::INITIALIZE);

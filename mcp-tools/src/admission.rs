@@ -306,7 +306,8 @@ impl Admission<'_> {
         let Some(limiter) = &self.policy.rate_limiter else {
             return Ok(None);
         };
-        let mut status = limiter.status(caller);
+        // Read lazily: a single tool call reads the budget once.
+        let mut status = None;
         for message in messages {
             status = match message {
                 Message::Request(request) if request.method == method::TOOLS_CALL => {
@@ -327,10 +328,12 @@ impl Admission<'_> {
                         ));
                     }
                 },
-                Message::Notification(_) | Message::Response(_) => status,
+                Message::Notification(_) | Message::Response(_) => {
+                    status.or_else(|| limiter.status(caller))
+                }
             };
         }
-        Ok(status)
+        Ok(status.or_else(|| limiter.status(caller)))
     }
 
     /// Audits the refused tool calls among `messages` and passes the refusal on.

@@ -70,12 +70,11 @@ impl<'a> ToolCall<'a> {
     pub(crate) async fn run(self, mut args: Value) -> Option<Result<Output, ToolError>> {
         let tool = &self.registered.tool;
         let token = take_confirmation_token(tool, &mut args);
-        let mut audit = self.policy.audit(
-            self.registered,
-            self.cx.caller.as_ref(),
-            &self.id,
-            signing::digest(&args),
-        );
+        let mut audit =
+            self.policy
+                .audit(self.registered, self.cx.caller.as_ref(), &self.id, || {
+                    signing::digest(&args)
+                });
         let cleared = match self.clear(&mut args, token).await {
             Ok(cleared) => cleared,
             Err(refusal) => {

@@ -93,13 +93,14 @@ impl Policy {
     }
 
     /// An audit record for a call of `registered`, when the server audits it;
-    /// it is written when the guard drops.
+    /// it is written when the guard drops. `digest` runs only then: most
+    /// calls are not audited and should not pay for hashing their arguments.
     pub(crate) fn audit(
         &self,
         registered: &RegisteredTool,
         caller: Option<&Caller>,
         request_id: &RequestId,
-        digest: [u8; 32],
+        digest: impl FnOnce() -> [u8; 32],
     ) -> Option<AuditGuard> {
         let sink = self.audit_sink.as_ref()?;
         audit::is_audited(&registered.tool).then(|| {
@@ -108,7 +109,7 @@ impl Policy {
                 caller.cloned(),
                 registered.name.clone(),
                 request_id.clone(),
-                digest,
+                digest(),
             )
         })
     }
@@ -139,7 +140,7 @@ impl Policy {
             Ok(()) => signing::digest(&args),
             Err(_) => raw,
         };
-        if let Some(mut guard) = self.audit(registered, caller, request_id, digest) {
+        if let Some(mut guard) = self.audit(registered, caller, request_id, || digest) {
             guard.refuse(code);
         }
     }

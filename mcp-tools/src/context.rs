@@ -134,7 +134,7 @@ pub trait Peer: Send + Sync + 'static {
 ///
 /// ```
 /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
-/// use mcp_tools::Cancellation;
+/// use mcp_tools::transport::Cancellation;
 ///
 /// let signal = Cancellation::new();
 /// let waiter = signal.clone();
@@ -228,7 +228,8 @@ impl fmt::Debug for LogLevelHandle {
 /// What the transport knows about one incoming message.
 ///
 /// ```
-/// use mcp_tools::{Caller, ProtocolVersion, RequestContext};
+/// use mcp_tools::transport::RequestContext;
+/// use mcp_tools::{Caller, ProtocolVersion};
 ///
 /// let cx = RequestContext::new()
 ///     .with_caller(Caller::new("alice").with_scopes(["mcp:tools"]))

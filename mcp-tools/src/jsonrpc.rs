@@ -320,7 +320,7 @@ impl Serialize for Request {
 /// a JSON-RPC message gives -32600.
 ///
 /// ```
-/// use mcp_tools::jsonrpc::{self, Incoming, Message};
+/// use mcp_tools::transport::jsonrpc::{self, Incoming, Message};
 ///
 /// let parsed = jsonrpc::parse(br#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#).unwrap();
 /// assert!(matches!(parsed, Incoming::Single(Message::Request(_))));

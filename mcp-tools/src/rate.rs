@@ -5,7 +5,10 @@
 //! call gets a `RateLimited` envelope saying when to retry, in seconds and as
 //! an RFC 3339 time. Destructive tools draw on a second, smaller budget as
 //! well; the dry run of a confirm tool draws only on the general one, so
-//! previewing a write never uses up the budget for writing.
+//! previewing a write never uses up the budget for writing, and a confirmed
+//! write draws on it only once its token verified. Refused confirmation
+//! tokens draw on a budget of their own, which bounds guessing without letting
+//! garbage tokens spend anyone's writes.
 //!
 //! [`WindowRateLimiter`] keeps fixed windows in memory, one per key, without
 //! any timer: a window starts with the first call of its key and restarts with
@@ -70,6 +73,19 @@ pub enum RateClass {
     /// `ping`, …), counted by transports that budget every request: the
     /// general budget only. The dispatcher never uses it.
     Request,
+    /// A call of a confirm tool (always destructive) carrying a confirmation
+    /// token, before the token is verified: the general budget, and refused
+    /// while the destructive budget or the failed-confirmation budget is
+    /// spent, so that guessing tokens stays bounded.
+    Confirmation,
+    /// A confirmation token that verified, so the write is about to run: the
+    /// destructive budget only (its call was counted as
+    /// [`Confirmation`](Self::Confirmation) when it arrived). Refused
+    /// confirmations never reach this, so they cannot spend the write budget.
+    Confirmed,
+    /// A confirmation token that was refused: the failed-confirmation budget
+    /// only. Refused once that budget is spent.
+    FailedConfirmation,
 }
 
 /// A budget's state for one key: what the HTTP transport puts in
@@ -147,12 +163,20 @@ impl RateExceeded {
             limit, reset_at, ..
         } = self.status;
         let which = match self.class {
-            RateClass::Destructive => "destructive calls",
+            RateClass::Destructive | RateClass::Confirmed => "destructive calls",
             RateClass::Call => "calls",
             RateClass::Request => "requests",
+            RateClass::Confirmation | RateClass::FailedConfirmation => {
+                "refused confirmation tokens"
+            }
         };
         let extra = match self.class {
-            RateClass::Destructive => " Read-only tools still work meanwhile.",
+            RateClass::Destructive | RateClass::Confirmed => {
+                " Read-only tools still work meanwhile."
+            }
+            RateClass::Confirmation | RateClass::FailedConfirmation => {
+                " Get a fresh token with a dry run (leave the token out) once the window ends."
+            }
             RateClass::Call | RateClass::Request => "",
         };
         ToolError::rate_limited(format!(
@@ -223,9 +247,16 @@ pub enum RateKey {
 pub struct WindowRateLimiter {
     calls: Budget,
     destructive: Option<Budget>,
+    failed_confirmations: Budget,
     key: RateKey,
     buckets: Mutex<Buckets>,
 }
+
+/// Refused confirmation tokens allowed per key unless configured.
+const DEFAULT_FAILED_CONFIRMATIONS: Budget = Budget {
+    limit: 20,
+    window: Duration::from_secs(3600),
+};
 
 #[derive(Debug, Clone, Copy)]
 struct Budget {
@@ -283,6 +314,7 @@ impl Window {
 struct Bucket {
     calls: Window,
     destructive: Window,
+    failed_confirmations: Window,
 }
 
 impl WindowRateLimiter {
@@ -291,6 +323,7 @@ impl WindowRateLimiter {
         Self {
             calls: Budget { limit, window },
             destructive: None,
+            failed_confirmations: DEFAULT_FAILED_CONFIRMATIONS,
             key: RateKey::default(),
             buckets: Mutex::default(),
         }
@@ -300,6 +333,15 @@ impl WindowRateLimiter {
     /// of confirm tools excepted). They count against the general budget too.
     pub fn destructive_budget(mut self, limit: u32, window: Duration) -> Self {
         self.destructive = Some(Budget { limit, window });
+        self
+    }
+
+    /// At most `limit` refused confirmation tokens per `window` (default: 20
+    /// per hour). Once spent, calls carrying a token are refused before the
+    /// token is looked at, so a token cannot be guessed by trying; dry runs
+    /// and other tools still work.
+    pub fn failed_confirmation_budget(mut self, limit: u32, window: Duration) -> Self {
+        self.failed_confirmations = Budget { limit, window };
         self
     }
 
@@ -327,12 +369,14 @@ impl WindowRateLimiter {
         Bucket {
             calls: window,
             destructive: window,
+            failed_confirmations: window,
         }
     }
 
     fn longest_window(&self) -> Duration {
         self.destructive
             .map_or(self.calls.window, |d| d.window.max(self.calls.window))
+            .max(self.failed_confirmations.window)
     }
 
     pub(crate) fn acquire_at(
@@ -347,7 +391,12 @@ impl WindowRateLimiter {
         if buckets.by_key.len() >= buckets.prune_at {
             let longest = self.longest_window();
             buckets.by_key.retain(|_, b| {
-                now.duration_since(b.calls.started.min(b.destructive.started)) < longest
+                let oldest = b
+                    .calls
+                    .started
+                    .min(b.destructive.started)
+                    .min(b.failed_confirmations.started);
+                now.duration_since(oldest) < longest
             });
             buckets.prune_at = (buckets.by_key.len() * 2).max(1024);
         }
@@ -355,6 +404,22 @@ impl WindowRateLimiter {
             .by_key
             .entry(key)
             .or_insert_with(|| Self::fresh(now));
+        match class {
+            RateClass::Confirmed => {
+                if let Some(budget) = self.destructive {
+                    Self::take(&mut bucket.destructive, class, budget, now, wall)?;
+                }
+                let mut calls = bucket.calls;
+                return Ok(calls.current(self.calls, now).status(self.calls, now, wall));
+            }
+            RateClass::FailedConfirmation => {
+                let budget = self.failed_confirmations;
+                Self::take(&mut bucket.failed_confirmations, class, budget, now, wall)?;
+                let mut calls = bucket.calls;
+                return Ok(calls.current(self.calls, now).status(self.calls, now, wall));
+            }
+            _ => {}
+        }
         let calls = *bucket.calls.current(self.calls, now);
         if calls.used >= self.calls.limit {
             return Err(RateExceeded::new(
@@ -363,7 +428,9 @@ impl WindowRateLimiter {
                 self.calls.window,
             ));
         }
-        if let (RateClass::Destructive, Some(budget)) = (class, self.destructive) {
+        if let (RateClass::Confirmation, Some(budget)) = (class, self.destructive) {
+            // Checked, not taken: the write is charged once its token
+            // verified, but one that cannot run should not cost a call.
             let destructive = bucket.destructive.current(budget, now);
             if destructive.used >= budget.limit {
                 return Err(RateExceeded::new(
@@ -372,10 +439,43 @@ impl WindowRateLimiter {
                     budget.window,
                 ));
             }
-            destructive.used += 1;
+        }
+        if class == RateClass::Confirmation {
+            let budget = self.failed_confirmations;
+            let failed = bucket.failed_confirmations.current(budget, now);
+            if failed.used >= budget.limit {
+                return Err(RateExceeded::new(
+                    RateClass::FailedConfirmation,
+                    failed.status(budget, now, wall),
+                    budget.window,
+                ));
+            }
+        }
+        if let (RateClass::Destructive, Some(budget)) = (class, self.destructive) {
+            Self::take(&mut bucket.destructive, class, budget, now, wall)?;
         }
         bucket.calls.used += 1;
         Ok(bucket.calls.status(self.calls, now, wall))
+    }
+
+    /// Takes one from `window` of `budget`, or refuses `class`.
+    fn take(
+        window: &mut Window,
+        class: RateClass,
+        budget: Budget,
+        now: Instant,
+        wall: SystemTime,
+    ) -> Result<(), RateExceeded> {
+        let current = window.current(budget, now);
+        if current.used >= budget.limit {
+            return Err(RateExceeded::new(
+                class,
+                current.status(budget, now, wall),
+                budget.window,
+            ));
+        }
+        current.used += 1;
+        Ok(())
     }
 
     pub(crate) fn status_at(
@@ -401,6 +501,7 @@ impl fmt::Debug for WindowRateLimiter {
         f.debug_struct("WindowRateLimiter")
             .field("calls", &self.calls)
             .field("destructive", &self.destructive)
+            .field("failed_confirmations", &self.failed_confirmations)
             .field("key", &self.key)
             .finish_non_exhaustive()
     }

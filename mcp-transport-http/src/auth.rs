@@ -35,11 +35,45 @@ pub enum CredentialKind {
     /// An OAuth bearer token: a caller lacking a tool's scope gets the 403
     /// `insufficient_scope` step-up challenge instead of a `Forbidden` envelope.
     OAuth,
+    /// A personal access token issued by the server itself.
+    AccessToken,
     /// Anything else (a custom authenticator).
     Custom,
 }
 
+impl CredentialKind {
+    /// The prefix of the caller ids of this kind.
+    fn namespace(self) -> Option<&'static str> {
+        match self {
+            Self::ApiKey => Some("key:"),
+            Self::Basic => Some("basic:"),
+            Self::OAuth => Some("oauth:"),
+            Self::AccessToken => Some("pat:"),
+            Self::Custom => None,
+        }
+    }
+}
+
 /// An authenticated request: the caller and the kind of credential.
+///
+/// Caller ids are unambiguous by construction: the id the authenticator
+/// names is put in its kind's namespace (`key:`, `basic:`, `oauth:`, `pat:`),
+/// with `%`, `:` and `#` percent-escaped, so that no credential of one kind can
+/// name a caller of another (a JWT with `sub: "pat:p1"` is
+/// `oauth:<issuer>#pat%3Ap1`, never the access token `pat:p1`). A
+/// [`Custom`](CredentialKind::Custom) id is kept as it is when it has no `:`,
+/// and is put under `custom:` otherwise, so it cannot take a namespaced id
+/// either.
+///
+/// ```
+/// use mcp_tools::Caller;
+/// use mcp_transport_http::auth::{Authentication, CredentialKind};
+///
+/// let key = Authentication::new(Caller::new("ci-bot"), CredentialKind::ApiKey);
+/// assert_eq!(key.caller().id(), "key:ci-bot");
+/// let forged = Authentication::new(Caller::new("key:ci-bot"), CredentialKind::Custom);
+/// assert_eq!(forged.caller().id(), "custom:key%3Aci-bot");
+/// ```
 #[derive(Debug, Clone)]
 pub struct Authentication {
     caller: Caller,
@@ -47,9 +81,24 @@ pub struct Authentication {
 }
 
 impl Authentication {
-    /// A caller authenticated with a credential of `kind`.
+    /// A caller authenticated with a credential of `kind`; its id is put in
+    /// the kind's namespace.
     pub fn new(caller: Caller, kind: CredentialKind) -> Self {
-        Self { caller, kind }
+        let id = match kind.namespace() {
+            Some(namespace) => format!("{namespace}{}", escape(caller.id())),
+            None if !caller.id().contains(':') => return Self { caller, kind },
+            None => format!("custom:{}", escape(caller.id())),
+        };
+        Self {
+            caller: renamed(&caller, id),
+            kind,
+        }
+    }
+
+    /// The same caller, acting on `account`.
+    pub fn with_account(mut self, account: &str) -> Self {
+        self.caller = self.caller.with_account(account);
+        self
     }
 
     /// The caller.
@@ -197,6 +246,29 @@ fn digest(secret: &[u8]) -> [u8; 32] {
 
 /// Finds the entry whose secret digest equals `presented`, comparing every
 /// entry in constant time.
+/// `caller` under the id `id`, with its account and scopes.
+fn renamed(caller: &Caller, id: String) -> Caller {
+    let mut renamed = Caller::new(id).with_scopes(caller.scopes().map(str::to_owned));
+    if let Some(account) = caller.account() {
+        renamed = renamed.with_account(account);
+    }
+    renamed
+}
+
+/// Percent-escapes what separates the parts of a namespaced caller id (`:`
+/// and `#`), the escape character itself, and anything not visible ASCII.
+fn escape(part: &str) -> String {
+    let mut escaped = String::with_capacity(part.len());
+    for byte in part.bytes() {
+        if byte.is_ascii_graphic() && !matches!(byte, b'%' | b':' | b'#') {
+            escaped.push(char::from(byte));
+        } else {
+            escaped.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    escaped
+}
+
 fn find_constant_time<'a, T>(entries: &'a [([u8; 32], T)], presented: &[u8]) -> Option<&'a T> {
     let presented = digest(presented);
     let mut found = None;
@@ -326,7 +398,8 @@ impl Authenticator for BasicAuth {
 /// An OAuth 2.1 resource server: validates bearer JWTs (signature, expiry,
 /// audience, issuer) with the `jsonwebtoken` crate.
 ///
-/// The caller is the `sub` claim; scopes come from `scope` (space-separated)
+/// The caller is `oauth:<iss>#<sub>` (each part escaped, see
+/// [`Authentication`]), so subjects of different issuers never meet; scopes come from `scope` (space-separated)
 /// or `scp` (a list); the account from a configurable claim.
 ///
 /// ```
@@ -359,6 +432,8 @@ impl fmt::Debug for OAuthResourceServer {
 #[derive(Deserialize)]
 struct Claims {
     sub: String,
+    #[serde(default)]
+    iss: Option<String>,
     #[serde(default)]
     scope: Option<String>,
     #[serde(default)]
@@ -448,7 +523,12 @@ impl OAuthResourceServer {
             .map(str::to_owned)
             .collect();
         scopes.extend(claims.scp.unwrap_or_default());
-        let mut caller = Caller::new(claims.sub).with_scopes(scopes);
+        let id = format!(
+            "oauth:{}#{}",
+            escape(claims.iss.as_deref().unwrap_or("")),
+            escape(&claims.sub)
+        );
+        let mut caller = Caller::new(id).with_scopes(scopes);
         if let Some(account) = self
             .account_claim
             .as_ref()
@@ -457,7 +537,10 @@ impl OAuthResourceServer {
         {
             caller = caller.with_account(account);
         }
-        Authentication::new(caller, CredentialKind::OAuth)
+        Authentication {
+            caller,
+            kind: CredentialKind::OAuth,
+        }
     }
 }
 

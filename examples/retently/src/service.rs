@@ -12,7 +12,7 @@ use mcp_tools::rate::{RateKey, WindowRateLimiter};
 use mcp_tools::{Server, ToolListing};
 use mcp_transport_http::McpService;
 use mcp_transport_http::auth::{
-    Algorithm, AuthResult, Authentication, Authenticator, DecodingKey, FirstOf,
+    Algorithm, AuthResult, Authenticator, DecodingKey, FirstOf,
     OAuthResourceServer, ProtectedResource,
 };
 
@@ -160,10 +160,7 @@ impl Authenticator for SandboxOAuth {
             .authenticate(parts)
             .map(|result| {
                 result.map(|found| {
-                    found.map(|auth| {
-                        let caller = auth.caller().clone().with_account(SANDBOX_ACCOUNT);
-                        Authentication::new(caller, auth.kind())
-                    })
+                    found.map(|auth| auth.with_account(SANDBOX_ACCOUNT))
                 })
             })
             .boxed()

@@ -24,103 +24,10 @@ pub use jsonwebtoken::{Algorithm, DecodingKey};
 
 use crate::header::X_API_KEY;
 
-/// How a caller proved who it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum CredentialKind {
-    /// A static API key.
-    ApiKey,
-    /// HTTP Basic credentials.
-    Basic,
-    /// An OAuth bearer token: a caller lacking a tool's scope gets the 403
-    /// `insufficient_scope` step-up challenge instead of a `Forbidden` envelope.
-    OAuth,
-    /// A personal access token issued by the server itself.
-    AccessToken,
-    /// Anything else (a custom authenticator).
-    Custom,
-}
+mod identity;
 
-impl CredentialKind {
-    /// The prefix of the caller ids of this kind.
-    fn namespace(self) -> Option<&'static str> {
-        match self {
-            Self::ApiKey => Some("key:"),
-            Self::Basic => Some("basic:"),
-            Self::OAuth => Some("oauth:"),
-            Self::AccessToken => Some("pat:"),
-            Self::Custom => None,
-        }
-    }
-}
-
-/// An authenticated request: the caller and the kind of credential.
-///
-/// Caller ids are unambiguous by construction: the id the authenticator
-/// names is put in its kind's namespace (`key:`, `basic:`, `oauth:`, `pat:`),
-/// with `%`, `:` and `#` percent-escaped, so that no credential of one kind can
-/// name a caller of another (a JWT with `sub: "pat:p1"` is
-/// `oauth:<issuer>#pat%3Ap1`, never the access token `pat:p1`). A
-/// [`Custom`](CredentialKind::Custom) id is kept as it is when it has no `:`,
-/// and is put under `custom:` otherwise, so it cannot take a namespaced id
-/// either.
-///
-/// ```
-/// use mcp_tools::Caller;
-/// use mcp_transport_http::auth::{Authentication, CredentialKind};
-///
-/// let key = Authentication::new(Caller::new("ci-bot"), CredentialKind::ApiKey);
-/// assert_eq!(key.caller().id(), "key:ci-bot");
-/// let forged = Authentication::new(Caller::new("key:ci-bot"), CredentialKind::Custom);
-/// assert_eq!(forged.caller().id(), "custom:key%3Aci-bot");
-/// ```
-#[derive(Debug, Clone)]
-pub struct Authentication {
-    caller: Caller,
-    kind: CredentialKind,
-}
-
-impl Authentication {
-    /// A caller authenticated with a credential of `kind`; its id is put in
-    /// the kind's namespace.
-    pub fn new(caller: Caller, kind: CredentialKind) -> Self {
-        let id = match kind.namespace() {
-            Some(namespace) => format!("{namespace}{}", escape(caller.id())),
-            None if !caller.id().contains(':') => return Self { caller, kind },
-            None => format!("custom:{}", escape(caller.id())),
-        };
-        Self {
-            caller: renamed(&caller, id),
-            kind,
-        }
-    }
-
-    /// The same caller, acting on `account`.
-    pub fn with_account(mut self, account: &str) -> Self {
-        self.caller = self.caller.with_account(account);
-        self
-    }
-
-    /// The caller.
-    pub fn caller(&self) -> &Caller {
-        &self.caller
-    }
-
-    /// How the caller proved itself.
-    pub fn kind(&self) -> CredentialKind {
-        self.kind
-    }
-
-    pub(crate) fn into_caller(self) -> Caller {
-        self.caller
-    }
-}
-
-impl From<Caller> for Authentication {
-    fn from(caller: Caller) -> Self {
-        Self::new(caller, CredentialKind::Custom)
-    }
-}
+use identity::escape;
+pub use identity::{Authentication, CredentialKind};
 
 /// Credentials were sent but are not valid.
 ///
@@ -246,29 +153,6 @@ fn digest(secret: &[u8]) -> [u8; 32] {
 
 /// Finds the entry whose secret digest equals `presented`, comparing every
 /// entry in constant time.
-/// `caller` under the id `id`, with its account and scopes.
-fn renamed(caller: &Caller, id: String) -> Caller {
-    let mut renamed = Caller::new(id).with_scopes(caller.scopes().map(str::to_owned));
-    if let Some(account) = caller.account() {
-        renamed = renamed.with_account(account);
-    }
-    renamed
-}
-
-/// Percent-escapes what separates the parts of a namespaced caller id (`:`
-/// and `#`), the escape character itself, and anything not visible ASCII.
-fn escape(part: &str) -> String {
-    let mut escaped = String::with_capacity(part.len());
-    for byte in part.bytes() {
-        if byte.is_ascii_graphic() && !matches!(byte, b'%' | b':' | b'#') {
-            escaped.push(char::from(byte));
-        } else {
-            escaped.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    escaped
-}
-
 fn find_constant_time<'a, T>(entries: &'a [([u8; 32], T)], presented: &[u8]) -> Option<&'a T> {
     let presented = digest(presented);
     let mut found = None;
@@ -537,10 +421,7 @@ impl OAuthResourceServer {
         {
             caller = caller.with_account(account);
         }
-        Authentication {
-            caller,
-            kind: CredentialKind::OAuth,
-        }
+        Authentication::namespaced(caller, CredentialKind::OAuth)
     }
 }
 
@@ -749,12 +630,12 @@ mod tests {
             .key("k1", Caller::new("one"))
             .key("k2", Caller::new("two"));
         let found = run(&keys, &[("x-api-key", "k2")]).unwrap().unwrap();
-        assert_eq!(found.caller().id(), "two");
+        assert_eq!(found.caller().id(), "key:two");
         assert_eq!(found.kind(), CredentialKind::ApiKey);
         let found = run(&keys, &[("authorization", "Bearer k1")])
             .unwrap()
             .unwrap();
-        assert_eq!(found.caller().id(), "one");
+        assert_eq!(found.caller().id(), "key:one");
         assert!(run(&keys, &[]).unwrap().is_none());
         assert!(run(&keys, &[("x-api-key", "k3")]).is_err());
     }
@@ -799,7 +680,7 @@ mod tests {
                 .unwrap()
                 .caller()
                 .id(),
-            "ada"
+            "basic:ada"
         );
         let bad = format!("Basic {}", STANDARD.encode("ada:nope"));
         assert!(run(&basic, &[("authorization", &bad)]).is_err());
@@ -835,6 +716,7 @@ mod tests {
             "exp": now + 60, "scope": "a b", "tenant": "acme"
         }));
         let auth = oauth.validate(&good).unwrap();
+        assert_eq!(auth.caller().id(), "oauth:https%3A//as.test#u1");
         assert!(auth.caller().has_scope("b"));
         assert_eq!(auth.caller().account(), Some("acme"));
         assert_eq!(auth.kind(), CredentialKind::OAuth);

@@ -254,7 +254,7 @@ pub struct WindowRateLimiter {
 
 /// Refused confirmation tokens allowed per key unless configured.
 const DEFAULT_FAILED_CONFIRMATIONS: Budget = Budget {
-    limit: 20,
+    limit: 50,
     window: Duration::from_secs(3600),
 };
 
@@ -336,10 +336,11 @@ impl WindowRateLimiter {
         self
     }
 
-    /// At most `limit` refused confirmation tokens per `window` (default: 20
-    /// per hour). Once spent, calls carrying a token are refused before the
-    /// token is looked at, so a token cannot be guessed by trying; dry runs
-    /// and other tools still work.
+    /// At most `limit` refused confirmation tokens per `window` for each
+    /// caller, whatever the key (default: 50 per hour). Once spent, the
+    /// caller's calls carrying a token are refused before the token is looked
+    /// at, so a token cannot be guessed by trying; dry runs, other tools and
+    /// other callers of the account still work.
     pub fn failed_confirmation_budget(mut self, limit: u32, window: Duration) -> Self {
         self.failed_confirmations = Budget { limit, window };
         self
@@ -361,6 +362,12 @@ impl WindowRateLimiter {
         }
     }
 
+    fn caller_key(caller: Option<&Caller>) -> BucketKey {
+        caller.map_or(BucketKey::Anonymous, |c| {
+            BucketKey::Caller(c.id_arc().clone())
+        })
+    }
+
     fn fresh(now: Instant) -> Bucket {
         let window = Window {
             started: now,
@@ -373,10 +380,17 @@ impl WindowRateLimiter {
         }
     }
 
-    fn longest_window(&self) -> Duration {
-        self.destructive
-            .map_or(self.calls.window, |d| d.window.max(self.calls.window))
-            .max(self.failed_confirmations.window)
+    /// Whether a bucket holds nothing a new one would not: every window
+    /// either ended or never used.
+    fn idle(&self, bucket: &Bucket, now: Instant) -> bool {
+        let spent = |window: &Window, budget: Budget| {
+            window.used > 0 && now.duration_since(window.started) < budget.window
+        };
+        !(spent(&bucket.calls, self.calls)
+            || self
+                .destructive
+                .is_some_and(|budget| spent(&bucket.destructive, budget))
+            || spent(&bucket.failed_confirmations, self.failed_confirmations))
     }
 
     pub(crate) fn acquire_at(
@@ -389,36 +403,42 @@ impl WindowRateLimiter {
         let key = self.key_of(caller);
         let mut buckets = self.buckets.lock().unwrap_or_else(PoisonError::into_inner);
         if buckets.by_key.len() >= buckets.prune_at {
-            let longest = self.longest_window();
-            buckets.by_key.retain(|_, b| {
-                let oldest = b
-                    .calls
-                    .started
-                    .min(b.destructive.started)
-                    .min(b.failed_confirmations.started);
-                now.duration_since(oldest) < longest
-            });
+            buckets.by_key.retain(|_, b| !self.idle(b, now));
             buckets.prune_at = (buckets.by_key.len() * 2).max(1024);
+        }
+        // Refused tokens are counted per caller whatever the key, so that one
+        // caller's garbage cannot lock the rest of its account out of writing.
+        let guesser = Self::caller_key(caller);
+        if matches!(
+            class,
+            RateClass::Confirmation | RateClass::FailedConfirmation
+        ) {
+            let budget = self.failed_confirmations;
+            let failed = &mut buckets
+                .by_key
+                .entry(guesser)
+                .or_insert_with(|| Self::fresh(now))
+                .failed_confirmations;
+            if class == RateClass::FailedConfirmation {
+                Self::take(failed, class, budget, now, wall)?;
+            } else if failed.current(budget, now).used >= budget.limit {
+                return Err(RateExceeded::new(
+                    RateClass::FailedConfirmation,
+                    failed.status(budget, now, wall),
+                    budget.window,
+                ));
+            }
         }
         let bucket = buckets
             .by_key
             .entry(key)
             .or_insert_with(|| Self::fresh(now));
-        match class {
-            RateClass::Confirmed => {
-                if let Some(budget) = self.destructive {
-                    Self::take(&mut bucket.destructive, class, budget, now, wall)?;
-                }
-                let mut calls = bucket.calls;
-                return Ok(calls.current(self.calls, now).status(self.calls, now, wall));
+        if matches!(class, RateClass::Confirmed | RateClass::FailedConfirmation) {
+            if let (RateClass::Confirmed, Some(budget)) = (class, self.destructive) {
+                Self::take(&mut bucket.destructive, class, budget, now, wall)?;
             }
-            RateClass::FailedConfirmation => {
-                let budget = self.failed_confirmations;
-                Self::take(&mut bucket.failed_confirmations, class, budget, now, wall)?;
-                let mut calls = bucket.calls;
-                return Ok(calls.current(self.calls, now).status(self.calls, now, wall));
-            }
-            _ => {}
+            let mut calls = bucket.calls;
+            return Ok(calls.current(self.calls, now).status(self.calls, now, wall));
         }
         let calls = *bucket.calls.current(self.calls, now);
         if calls.used >= self.calls.limit {
@@ -436,17 +456,6 @@ impl WindowRateLimiter {
                 return Err(RateExceeded::new(
                     RateClass::Destructive,
                     destructive.status(budget, now, wall),
-                    budget.window,
-                ));
-            }
-        }
-        if class == RateClass::Confirmation {
-            let budget = self.failed_confirmations;
-            let failed = bucket.failed_confirmations.current(budget, now);
-            if failed.used >= budget.limit {
-                return Err(RateExceeded::new(
-                    RateClass::FailedConfirmation,
-                    failed.status(budget, now, wall),
                     budget.window,
                 ));
             }
@@ -659,6 +668,39 @@ mod tests {
         assert_eq!(limiter.status_at(Some(&c), now, wall).remaining, 4);
         assert_eq!(limiter.status_at(Some(&c), now, wall).remaining, 4);
         assert_eq!(limiter.status_at(Some(&c), now + HOUR, wall).remaining, 5);
+    }
+
+    #[test]
+    fn refused_tokens_are_counted_per_caller_and_spare_the_write_budget() {
+        let limiter = WindowRateLimiter::new(100, HOUR)
+            .destructive_budget(1, HOUR)
+            .failed_confirmation_budget(2, HOUR);
+        let alice = Caller::new("alice").with_account("acme");
+        let bob = Caller::new("bob").with_account("acme");
+        let now = Instant::now();
+        let wall = SystemTime::now();
+        let take = |caller: &Caller, class| limiter.acquire_at(Some(caller), class, now, wall);
+        for _ in 0..2 {
+            take(&alice, RateClass::Confirmation).unwrap();
+            take(&alice, RateClass::FailedConfirmation).unwrap();
+        }
+        let refused = take(&alice, RateClass::Confirmation).unwrap_err();
+        assert_eq!(refused.class, RateClass::FailedConfirmation);
+        assert!(
+            refused
+                .to_tool_error()
+                .message()
+                .contains("2 refused confirmation tokens")
+        );
+        // Bob of the same account still confirms, and the account's one
+        // write is still there for him.
+        take(&bob, RateClass::Confirmation).unwrap();
+        take(&bob, RateClass::Confirmed).unwrap();
+        let spent = take(&bob, RateClass::Confirmed).unwrap_err();
+        assert_eq!(spent.class, RateClass::Confirmed);
+        // A spent write budget refuses a token before it is looked at.
+        let early = take(&bob, RateClass::Confirmation).unwrap_err();
+        assert_eq!(early.class, RateClass::Destructive);
     }
 
     #[test]

@@ -263,7 +263,12 @@ async fn a_jwt_cannot_pass_for_an_access_token() {
     let args = json!({"feedbackId": 5, "starred": true});
     let (_, token) = s.dry_run(&s.full, "star_feedback", &args).await;
     // A validly signed JWT whose subject is the access token's caller id.
-    let impostor = jwt(&format!("pat:{id}"), SCOPES.join(" ").as_str(), JWT_ISSUER, 300);
+    let impostor = jwt(
+        &format!("pat:{id}"),
+        SCOPES.join(" ").as_str(),
+        JWT_ISSUER,
+        300,
+    );
     let refused = s.confirm(&impostor, "star_feedback", &args, &token).await;
     assert!(refused.code().is_some(), "{}", refused.envelope());
     assert_ne!(refused.code().as_deref(), Some("RateLimited"));

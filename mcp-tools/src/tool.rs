@@ -588,7 +588,9 @@ fn json_terms(message: &str) -> String {
             "a whole number within the bounds in inputSchema".to_owned()
         }
         "f32" | "f64" => "a number".to_owned(),
-        "a boolean" | "a string" | "a sequence" | "a map" => expected.replace("sequence", "array").replace("map", "object"),
+        "a boolean" | "a string" | "a sequence" | "a map" => expected
+            .replace("sequence", "array")
+            .replace("map", "object"),
         other if other.starts_with("struct ") || other.starts_with("a map") => {
             "an object".to_owned()
         }

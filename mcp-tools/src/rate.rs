@@ -46,7 +46,7 @@
 //!
 //! // What the HTTP transport puts in X-Rate-Limit-* headers. The refused call
 //! // took nothing from the general budget.
-//! let status = server.rate_status(client.context()).unwrap();
+//! let status = server.rate_status(client.context().caller()).unwrap();
 //! assert_eq!((status.limit, status.remaining), (3000, 2998));
 //! # });
 //! ```

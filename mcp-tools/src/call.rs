@@ -122,12 +122,14 @@ impl<'a> ToolCall<'a> {
                 )));
             }
         };
+        let destructive = tool.effect == Some(Effect::Destructive);
         if let Some(limiter) = &self.policy.rate_limiter {
-            let acts = !tool.confirm || token.is_some();
-            let class = if acts && tool.effect == Some(Effect::Destructive) {
-                RateClass::Destructive
-            } else {
-                RateClass::Call
+            // A confirm tool's write is charged to the destructive budget
+            // only once its token verified (below, after `verify`).
+            let class = match (tool.confirm, token.is_some()) {
+                (true, true) => RateClass::Confirmation,
+                (false, _) if destructive => RateClass::Destructive,
+                _ => RateClass::Call,
             };
             limiter
                 .acquire(caller, class)
@@ -154,7 +156,18 @@ impl<'a> ToolCall<'a> {
         let stage = match token {
             None => Stage::DryRun,
             Some(token) => {
-                Stage::Confirmed(verify(confirmer, &token, &tags.subject(&tool.name)).await?)
+                let verified = verify(confirmer, &token, &tags.subject(&tool.name)).await;
+                let class = match &verified {
+                    Ok(_) if destructive => Some(RateClass::Confirmed),
+                    Ok(_) => None,
+                    Err(_) => Some(RateClass::FailedConfirmation),
+                };
+                if let (Some(limiter), Some(class)) = (&self.policy.rate_limiter, class) {
+                    limiter
+                        .acquire(caller, class)
+                        .map_err(|exceeded| exceeded.to_tool_error())?;
+                }
+                Stage::Confirmed(verified?)
             }
         };
         let handle = Confirmation::new(stage, pii_clear, confirmer.replay.clone());

@@ -5,7 +5,10 @@
 //! call gets a `RateLimited` envelope saying when to retry, in seconds and as
 //! an RFC 3339 time. Destructive tools draw on a second, smaller budget as
 //! well; the dry run of a confirm tool draws only on the general one, so
-//! previewing a write never uses up the budget for writing.
+//! previewing a write never uses up the budget for writing, and a confirmed
+//! write draws on it only once its token verified. Refused confirmation
+//! tokens draw on a budget of their own, which bounds guessing without letting
+//! garbage tokens spend anyone's writes.
 //!
 //! [`WindowRateLimiter`] keeps fixed windows in memory, one per key, without
 //! any timer: a window starts with the first call of its key and restarts with
@@ -70,6 +73,19 @@ pub enum RateClass {
     /// `ping`, …), counted by transports that budget every request: the
     /// general budget only. The dispatcher never uses it.
     Request,
+    /// A call of a confirm tool (always destructive) carrying a confirmation
+    /// token, before the token is verified: the general budget, and refused
+    /// while the destructive budget or the failed-confirmation budget is
+    /// spent, so that guessing tokens stays bounded.
+    Confirmation,
+    /// A confirmation token that verified, so the write is about to run: the
+    /// destructive budget only (its call was counted as
+    /// [`Confirmation`](Self::Confirmation) when it arrived). Refused
+    /// confirmations never reach this, so they cannot spend the write budget.
+    Confirmed,
+    /// A confirmation token that was refused: the failed-confirmation budget
+    /// only. Refused once that budget is spent.
+    FailedConfirmation,
 }
 
 /// A budget's state for one key: what the HTTP transport puts in
@@ -147,12 +163,20 @@ impl RateExceeded {
             limit, reset_at, ..
         } = self.status;
         let which = match self.class {
-            RateClass::Destructive => "destructive calls",
+            RateClass::Destructive | RateClass::Confirmed => "destructive calls",
             RateClass::Call => "calls",
             RateClass::Request => "requests",
+            RateClass::Confirmation | RateClass::FailedConfirmation => {
+                "refused confirmation tokens"
+            }
         };
         let extra = match self.class {
-            RateClass::Destructive => " Read-only tools still work meanwhile.",
+            RateClass::Destructive | RateClass::Confirmed => {
+                " Read-only tools still work meanwhile."
+            }
+            RateClass::Confirmation | RateClass::FailedConfirmation => {
+                " Get a fresh token with a dry run (leave the token out) once the window ends."
+            }
             RateClass::Call | RateClass::Request => "",
         };
         ToolError::rate_limited(format!(
@@ -223,9 +247,16 @@ pub enum RateKey {
 pub struct WindowRateLimiter {
     calls: Budget,
     destructive: Option<Budget>,
+    failed_confirmations: Budget,
     key: RateKey,
     buckets: Mutex<Buckets>,
 }
+
+/// Refused confirmation tokens allowed per key unless configured.
+const DEFAULT_FAILED_CONFIRMATIONS: Budget = Budget {
+    limit: 50,
+    window: Duration::from_secs(3600),
+};
 
 #[derive(Debug, Clone, Copy)]
 struct Budget {
@@ -283,6 +314,7 @@ impl Window {
 struct Bucket {
     calls: Window,
     destructive: Window,
+    failed_confirmations: Window,
 }
 
 impl WindowRateLimiter {
@@ -291,6 +323,7 @@ impl WindowRateLimiter {
         Self {
             calls: Budget { limit, window },
             destructive: None,
+            failed_confirmations: DEFAULT_FAILED_CONFIRMATIONS,
             key: RateKey::default(),
             buckets: Mutex::default(),
         }
@@ -300,6 +333,16 @@ impl WindowRateLimiter {
     /// of confirm tools excepted). They count against the general budget too.
     pub fn destructive_budget(mut self, limit: u32, window: Duration) -> Self {
         self.destructive = Some(Budget { limit, window });
+        self
+    }
+
+    /// At most `limit` refused confirmation tokens per `window` for each
+    /// caller, whatever the key (default: 50 per hour). Once spent, the
+    /// caller's calls carrying a token are refused before the token is looked
+    /// at, so a token cannot be guessed by trying; dry runs, other tools and
+    /// other callers of the account still work.
+    pub fn failed_confirmation_budget(mut self, limit: u32, window: Duration) -> Self {
+        self.failed_confirmations = Budget { limit, window };
         self
     }
 
@@ -319,6 +362,12 @@ impl WindowRateLimiter {
         }
     }
 
+    fn caller_key(caller: Option<&Caller>) -> BucketKey {
+        caller.map_or(BucketKey::Anonymous, |c| {
+            BucketKey::Caller(c.id_arc().clone())
+        })
+    }
+
     fn fresh(now: Instant) -> Bucket {
         let window = Window {
             started: now,
@@ -327,12 +376,21 @@ impl WindowRateLimiter {
         Bucket {
             calls: window,
             destructive: window,
+            failed_confirmations: window,
         }
     }
 
-    fn longest_window(&self) -> Duration {
-        self.destructive
-            .map_or(self.calls.window, |d| d.window.max(self.calls.window))
+    /// Whether a bucket holds nothing a new one would not: every window
+    /// either ended or never used.
+    fn idle(&self, bucket: &Bucket, now: Instant) -> bool {
+        let spent = |window: &Window, budget: Budget| {
+            window.used > 0 && now.duration_since(window.started) < budget.window
+        };
+        !(spent(&bucket.calls, self.calls)
+            || self
+                .destructive
+                .is_some_and(|budget| spent(&bucket.destructive, budget))
+            || spent(&bucket.failed_confirmations, self.failed_confirmations))
     }
 
     pub(crate) fn acquire_at(
@@ -345,16 +403,43 @@ impl WindowRateLimiter {
         let key = self.key_of(caller);
         let mut buckets = self.buckets.lock().unwrap_or_else(PoisonError::into_inner);
         if buckets.by_key.len() >= buckets.prune_at {
-            let longest = self.longest_window();
-            buckets.by_key.retain(|_, b| {
-                now.duration_since(b.calls.started.min(b.destructive.started)) < longest
-            });
+            buckets.by_key.retain(|_, b| !self.idle(b, now));
             buckets.prune_at = (buckets.by_key.len() * 2).max(1024);
+        }
+        // Refused tokens are counted per caller whatever the key, so that one
+        // caller's garbage cannot lock the rest of its account out of writing.
+        let guesser = Self::caller_key(caller);
+        if matches!(
+            class,
+            RateClass::Confirmation | RateClass::FailedConfirmation
+        ) {
+            let budget = self.failed_confirmations;
+            let failed = &mut buckets
+                .by_key
+                .entry(guesser)
+                .or_insert_with(|| Self::fresh(now))
+                .failed_confirmations;
+            if class == RateClass::FailedConfirmation {
+                Self::take(failed, class, budget, now, wall)?;
+            } else if failed.current(budget, now).used >= budget.limit {
+                return Err(RateExceeded::new(
+                    RateClass::FailedConfirmation,
+                    failed.status(budget, now, wall),
+                    budget.window,
+                ));
+            }
         }
         let bucket = buckets
             .by_key
             .entry(key)
             .or_insert_with(|| Self::fresh(now));
+        if matches!(class, RateClass::Confirmed | RateClass::FailedConfirmation) {
+            if let (RateClass::Confirmed, Some(budget)) = (class, self.destructive) {
+                Self::take(&mut bucket.destructive, class, budget, now, wall)?;
+            }
+            let mut calls = bucket.calls;
+            return Ok(calls.current(self.calls, now).status(self.calls, now, wall));
+        }
         let calls = *bucket.calls.current(self.calls, now);
         if calls.used >= self.calls.limit {
             return Err(RateExceeded::new(
@@ -363,7 +448,9 @@ impl WindowRateLimiter {
                 self.calls.window,
             ));
         }
-        if let (RateClass::Destructive, Some(budget)) = (class, self.destructive) {
+        if let (RateClass::Confirmation, Some(budget)) = (class, self.destructive) {
+            // Checked, not taken: the write is charged once its token
+            // verified, but one that cannot run should not cost a call.
             let destructive = bucket.destructive.current(budget, now);
             if destructive.used >= budget.limit {
                 return Err(RateExceeded::new(
@@ -372,10 +459,32 @@ impl WindowRateLimiter {
                     budget.window,
                 ));
             }
-            destructive.used += 1;
+        }
+        if let (RateClass::Destructive, Some(budget)) = (class, self.destructive) {
+            Self::take(&mut bucket.destructive, class, budget, now, wall)?;
         }
         bucket.calls.used += 1;
         Ok(bucket.calls.status(self.calls, now, wall))
+    }
+
+    /// Takes one from `window` of `budget`, or refuses `class`.
+    fn take(
+        window: &mut Window,
+        class: RateClass,
+        budget: Budget,
+        now: Instant,
+        wall: SystemTime,
+    ) -> Result<(), RateExceeded> {
+        let current = window.current(budget, now);
+        if current.used >= budget.limit {
+            return Err(RateExceeded::new(
+                class,
+                current.status(budget, now, wall),
+                budget.window,
+            ));
+        }
+        current.used += 1;
+        Ok(())
     }
 
     pub(crate) fn status_at(
@@ -401,6 +510,7 @@ impl fmt::Debug for WindowRateLimiter {
         f.debug_struct("WindowRateLimiter")
             .field("calls", &self.calls)
             .field("destructive", &self.destructive)
+            .field("failed_confirmations", &self.failed_confirmations)
             .field("key", &self.key)
             .finish_non_exhaustive()
     }
@@ -558,6 +668,39 @@ mod tests {
         assert_eq!(limiter.status_at(Some(&c), now, wall).remaining, 4);
         assert_eq!(limiter.status_at(Some(&c), now, wall).remaining, 4);
         assert_eq!(limiter.status_at(Some(&c), now + HOUR, wall).remaining, 5);
+    }
+
+    #[test]
+    fn refused_tokens_are_counted_per_caller_and_spare_the_write_budget() {
+        let limiter = WindowRateLimiter::new(100, HOUR)
+            .destructive_budget(1, HOUR)
+            .failed_confirmation_budget(2, HOUR);
+        let alice = Caller::new("alice").with_account("acme");
+        let bob = Caller::new("bob").with_account("acme");
+        let now = Instant::now();
+        let wall = SystemTime::now();
+        let take = |caller: &Caller, class| limiter.acquire_at(Some(caller), class, now, wall);
+        for _ in 0..2 {
+            take(&alice, RateClass::Confirmation).unwrap();
+            take(&alice, RateClass::FailedConfirmation).unwrap();
+        }
+        let refused = take(&alice, RateClass::Confirmation).unwrap_err();
+        assert_eq!(refused.class, RateClass::FailedConfirmation);
+        assert!(
+            refused
+                .to_tool_error()
+                .message()
+                .contains("2 refused confirmation tokens")
+        );
+        // Bob of the same account still confirms, and the account's one
+        // write is still there for him.
+        take(&bob, RateClass::Confirmation).unwrap();
+        take(&bob, RateClass::Confirmed).unwrap();
+        let spent = take(&bob, RateClass::Confirmed).unwrap_err();
+        assert_eq!(spent.class, RateClass::Confirmed);
+        // A spent write budget refuses a token before it is looked at.
+        let early = take(&bob, RateClass::Confirmation).unwrap_err();
+        assert_eq!(early.class, RateClass::Destructive);
     }
 
     #[test]

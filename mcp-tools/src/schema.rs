@@ -4,8 +4,10 @@
 //! real MCP clients accept without surprises: subschemas inlined, optional fields
 //! simply not required (no `["T","null"]` unions), no top-level title, every object
 //! closed with `additionalProperties: false`, and required fields non-empty
-//! (`minLength: 1`, `minItems: 1`). The reshaped schema is what the server
-//! publishes and also what it validates arguments against.
+//! (`minLength: 1`, `minItems: 1`), and integers bounded by what their Rust
+//! type holds (`u32` publishes `minimum: 0, maximum: 4294967295`). The
+//! reshaped schema is what the server publishes and also what it validates
+//! arguments against.
 
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, SchemaGenerator};
@@ -110,6 +112,51 @@ const WIDTH_FORMATS: &[&str] = &[
     "uint128", "int", "float", "double",
 ];
 
+/// The values a Rust integer of a schemars width format holds: what
+/// deserialisation accepts, so what the schema must state.
+fn integer_range(format: &str) -> Option<(i128, i128)> {
+    Some(match format {
+        "int8" => (i8::MIN.into(), i8::MAX.into()),
+        "int16" => (i16::MIN.into(), i16::MAX.into()),
+        "int32" | "int" => (i32::MIN.into(), i32::MAX.into()),
+        "int64" => (i64::MIN.into(), i64::MAX.into()),
+        "uint8" => (0, u8::MAX.into()),
+        "uint16" => (0, u16::MAX.into()),
+        "uint32" => (0, u32::MAX.into()),
+        "uint64" | "uint" => (0, u64::MAX.into()),
+        _ => return None,
+    })
+}
+
+/// States a width format's range as `minimum`/`maximum`, keeping a tighter
+/// bound the type declares.
+fn state_integer_range(map: &mut Map<String, Value>, format: &str) {
+    let Some((low, high)) = integer_range(format) else {
+        return;
+    };
+    map.insert("type".into(), "integer".into());
+    let bound = |n: i128| -> Value {
+        i64::try_from(n)
+            .map(Value::from)
+            .or_else(|_| u64::try_from(n).map(Value::from))
+            .unwrap_or(Value::Null)
+    };
+    let tighter_low = map
+        .get("minimum")
+        .and_then(Value::as_f64)
+        .is_some_and(|m| m >= low as f64);
+    if !tighter_low {
+        map.insert("minimum".into(), bound(low));
+    }
+    let tighter_high = map
+        .get("maximum")
+        .and_then(Value::as_f64)
+        .is_some_and(|m| m <= high as f64);
+    if !tighter_high {
+        map.insert("maximum".into(), bound(high));
+    }
+}
+
 fn reshape(schema: &mut Value, strict: bool) {
     let Value::Object(map) = schema else { return };
     drop_null_alternatives(map);
@@ -117,7 +164,9 @@ fn reshape(schema: &mut Value, strict: bool) {
     if let Some(Value::String(format)) = map.get("format")
         && WIDTH_FORMATS.contains(&format.as_str())
     {
+        let format = format.clone();
         map.remove("format");
+        state_integer_range(map, &format);
     }
     let is_object =
         map.get("type").and_then(Value::as_str) == Some("object") || map.contains_key("properties");

@@ -532,12 +532,8 @@ where
     F: ToolFn<A, O>,
 {
     fn call(&self, args: Value, cx: ToolContext) -> Result<HandlerFuture, ToolError> {
-        let args = A::deserialize(args).map_err(|e| {
-            ToolError::invalid_arguments(format!(
-                "Tool '{}' arguments failed validation: {e}.",
-                cx.tool_name()
-            ))
-        })?;
+        let args = serde_path_to_error::deserialize::<_, A>(args)
+            .map_err(|e| unreadable_arguments(cx.tool_name(), &e))?;
         if let Some(validate) = self.validate {
             validate(&args).map_err(|message| {
                 ToolError::invalid_arguments(format!(
@@ -554,6 +550,60 @@ where
             convert(produced, pii_clear)
         }))
     }
+}
+
+/// The refusal of arguments the schema let through but the argument type
+/// could not read: it names the argument and says what it accepts in JSON
+/// terms, never the Rust type behind it.
+fn unreadable_arguments(
+    tool: &str,
+    error: &serde_path_to_error::Error<serde_json::Error>,
+) -> ToolError {
+    let path = error.path().to_string();
+    let what = json_terms(&error.inner().to_string());
+    let message = if path == "." {
+        format!("Tool '{tool}' arguments failed validation: {what}")
+    } else {
+        format!("Tool '{tool}' arguments failed validation: '{path}': {what}")
+    };
+    ToolError::invalid_arguments(message)
+}
+
+/// A serde message with the Rust names in it (`expected u32`, `struct
+/// Foo`) said in JSON terms instead.
+fn json_terms(message: &str) -> String {
+    let message = message
+        .split(" at line ")
+        .next()
+        .unwrap_or(message)
+        .trim_end_matches('.');
+    let Some((found, expected)) = message.split_once(", expected ") else {
+        return message.to_owned();
+    };
+    let expected = match expected.trim() {
+        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => {
+            "a whole number of zero or more within the bounds in inputSchema".to_owned()
+        }
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => {
+            "a whole number within the bounds in inputSchema".to_owned()
+        }
+        "f32" | "f64" => "a number".to_owned(),
+        "a boolean" | "a string" | "a sequence" | "a map" => expected
+            .replace("sequence", "array")
+            .replace("map", "object"),
+        other if other.starts_with("struct ") || other.starts_with("a map") => {
+            "an object".to_owned()
+        }
+        other if other.starts_with("enum ") || other.starts_with("variant ") => {
+            "one of the values inputSchema lists".to_owned()
+        }
+        other if other.starts_with("tuple") => "an array".to_owned(),
+        other if other.chars().any(|c| c == ':' || c == '<') => {
+            "a value of the form inputSchema states".to_owned()
+        }
+        other => other.to_owned(),
+    };
+    format!("{found}, expected {expected}")
 }
 
 /// The argument type of a tool that takes no arguments.

@@ -46,6 +46,7 @@ enum Shape {
     Object(Box<ObjectShape>),
     Array(Box<Shape>),
     Enum(Box<[String]>),
+    Integer,
     Any,
 }
 
@@ -108,11 +109,16 @@ impl Shape {
         if let Some(items) = map.get("items") {
             return Shape::Array(Box::new(Shape::of(items)));
         }
+        if map.get("type").and_then(Value::as_str) == Some("integer") {
+            return Shape::Integer;
+        }
         Shape::Any
     }
 
-    /// Applies the two lenient readings the contract documents: `null` on an
-    /// optional argument means "not given", and enum values match case-insensitively.
+    /// Applies the lenient readings the contract documents: `null` on an
+    /// optional argument means "not given", enum values match
+    /// case-insensitively, and an integer may be written with a zero fraction
+    /// (`20.0`), as JSON Schema counts it an integer too.
     fn normalise(&self, value: &mut Value) {
         match (self, value) {
             (Shape::Object(object), Value::Object(map)) => {
@@ -133,6 +139,11 @@ impl Shape {
                     s.clone_from(canonical);
                 }
             }
+            (Shape::Integer, Value::Number(n)) if n.is_f64() => {
+                if let Some(integral) = n.as_f64().and_then(integral) {
+                    *n = integral;
+                }
+            }
             _ => {}
         }
     }
@@ -147,6 +158,29 @@ impl Shape {
             _ => None,
         }
     }
+}
+
+/// `x` as an integer JSON number when it has no fraction and fits one.
+fn integral(x: f64) -> Option<serde_json::Number> {
+    // 2^63 and 2^64: the first values past i64 and u64, exact as floats.
+    const I64_END: f64 = 9_223_372_036_854_775_808.0;
+    const U64_END: f64 = 18_446_744_073_709_551_616.0;
+    if x.fract() != 0.0 || !x.is_finite() {
+        return None;
+    }
+    if (-I64_END..I64_END).contains(&x) {
+        #[allow(clippy::cast_possible_truncation, reason = "integral and in range")]
+        return Some((x as i64).into());
+    }
+    if (0.0..U64_END).contains(&x) {
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "integral, non-negative and in range"
+        )]
+        return Some((x as u64).into());
+    }
+    None
 }
 
 impl ArgumentContract {

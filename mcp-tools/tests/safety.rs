@@ -727,7 +727,7 @@ fn audited_builder(sink: MemoryAuditSink) -> ServerBuilder {
         .audit_sink(sink)
         .rate_limiter(
             WindowRateLimiter::new(1000, Duration::from_secs(3600))
-                .destructive_budget(7, Duration::from_secs(3600)),
+                .destructive_budget(6, Duration::from_secs(3600)),
         )
         .tool(
             Tool::builder("purge")
@@ -793,7 +793,8 @@ async fn every_outcome_of_a_write_is_audited() {
     assert_eq!(panicked.error_code(), Some("InternalError"));
     let slow = call(&admin, "purge", json!({"target": "slow"})).await;
     assert_eq!(slow.error_code(), Some("Timeout"));
-    // Over the destructive budget (7: the dry run and the scope refusal did not count).
+    // Over the destructive budget (6: the dry run, the refused token and the
+    // scope refusal did not count).
     let limited = call(&admin, "purge", json!({"target": "cache"})).await;
     assert_eq!(limited.error_code(), Some("RateLimited"));
 
@@ -1088,6 +1089,85 @@ async fn the_destructive_budget_is_separate_and_skips_dry_runs() {
     dry_run(&client, "send_survey", survey_args()).await;
     let status = server.rate_status(client.context().caller()).unwrap();
     assert_eq!((status.limit, status.remaining), (100, 96));
+}
+
+#[tokio::test]
+async fn refused_confirmation_tokens_leave_the_write_budget_whole() {
+    let (builder, outbox, _) = survey_server();
+    let server = builder
+        .rate_limiter(
+            WindowRateLimiter::new(100, Duration::from_secs(3600))
+                .destructive_budget(1, Duration::from_secs(3600)),
+        )
+        .build()
+        .unwrap();
+    let client = Client::new(server).with_caller(alice());
+    for bogus in ["garbage", "v1.AAAA.BBBB", "not-a-token-at-all"] {
+        let refused = client
+            .call("send_survey", with_token(survey_args(), bogus))
+            .await
+            .unwrap();
+        assert!(refused.is_error());
+        assert_ne!(refused.error_code(), Some("RateLimited"));
+    }
+    // The one write the destructive budget allows is still there.
+    let token = dry_run(&client, "send_survey", survey_args()).await;
+    let done = client
+        .call("send_survey", with_token(survey_args(), &token))
+        .await
+        .unwrap();
+    assert!(!done.is_error(), "{:?}", done.envelope());
+    assert_eq!(outbox.sent().len(), 2);
+}
+
+#[tokio::test]
+async fn refused_confirmation_tokens_are_bounded_by_their_own_budget() {
+    let (builder, outbox, _) = survey_server();
+    let server = builder
+        .rate_limiter(
+            WindowRateLimiter::new(1000, Duration::from_secs(3600))
+                .failed_confirmation_budget(5, Duration::from_secs(3600)),
+        )
+        .build()
+        .unwrap();
+    let client = Client::new(server).with_caller(alice());
+    let token = dry_run(&client, "send_survey", survey_args()).await;
+    let mut codes = Vec::new();
+    for i in 0..8 {
+        let outcome = client
+            .call(
+                "send_survey",
+                with_token(survey_args(), &format!("guess-{i}")),
+            )
+            .await
+            .unwrap();
+        codes.push(outcome.error_code().map(str::to_owned));
+    }
+    assert!(
+        codes[..5]
+            .iter()
+            .all(|c| c.as_deref() != Some("RateLimited"))
+    );
+    assert!(
+        codes[5..]
+            .iter()
+            .all(|c| c.as_deref() == Some("RateLimited"))
+    );
+    // Once spent, even a right token is not looked at: guessing is bounded.
+    let refused = client
+        .call("send_survey", with_token(survey_args(), &token))
+        .await
+        .unwrap();
+    assert_eq!(refused.error_code(), Some("RateLimited"));
+    assert!(
+        refused
+            .error_message()
+            .unwrap()
+            .contains("refused confirmation tokens")
+    );
+    assert!(outbox.sent().is_empty());
+    // Dry runs still work.
+    dry_run(&client, "send_survey", survey_args()).await;
 }
 
 #[tokio::test]

@@ -28,13 +28,13 @@ pub(crate) struct Authenticated {
 }
 
 impl Authenticated {
-    /// The caller whose budget every answer reports: none when the
-    /// credentials were refused.
-    pub(crate) fn reported(&self) -> Option<Option<&Caller>> {
+    /// The caller whose budget every answer reports. Credentials that were
+    /// refused report the unauthenticated budget, as missing ones do: the
+    /// request was served (and counted) as nobody's.
+    pub(crate) fn reported(&self) -> Option<&Caller> {
         match &self.credentials {
-            Credentials::Valid { caller, .. } => Some(Some(caller)),
-            Credentials::Refused { .. } => None,
-            _ => Some(None),
+            Credentials::Valid { caller, .. } => Some(caller),
+            _ => None,
         }
     }
 }

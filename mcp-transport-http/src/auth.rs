@@ -24,54 +24,10 @@ pub use jsonwebtoken::{Algorithm, DecodingKey};
 
 use crate::header::X_API_KEY;
 
-/// How a caller proved who it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum CredentialKind {
-    /// A static API key.
-    ApiKey,
-    /// HTTP Basic credentials.
-    Basic,
-    /// An OAuth bearer token: a caller lacking a tool's scope gets the 403
-    /// `insufficient_scope` step-up challenge instead of a `Forbidden` envelope.
-    OAuth,
-    /// Anything else (a custom authenticator).
-    Custom,
-}
+mod identity;
 
-/// An authenticated request: the caller and the kind of credential.
-#[derive(Debug, Clone)]
-pub struct Authentication {
-    caller: Caller,
-    kind: CredentialKind,
-}
-
-impl Authentication {
-    /// A caller authenticated with a credential of `kind`.
-    pub fn new(caller: Caller, kind: CredentialKind) -> Self {
-        Self { caller, kind }
-    }
-
-    /// The caller.
-    pub fn caller(&self) -> &Caller {
-        &self.caller
-    }
-
-    /// How the caller proved itself.
-    pub fn kind(&self) -> CredentialKind {
-        self.kind
-    }
-
-    pub(crate) fn into_caller(self) -> Caller {
-        self.caller
-    }
-}
-
-impl From<Caller> for Authentication {
-    fn from(caller: Caller) -> Self {
-        Self::new(caller, CredentialKind::Custom)
-    }
-}
+use identity::escape;
+pub use identity::{Authentication, CredentialKind};
 
 /// Credentials were sent but are not valid.
 ///
@@ -326,7 +282,8 @@ impl Authenticator for BasicAuth {
 /// An OAuth 2.1 resource server: validates bearer JWTs (signature, expiry,
 /// audience, issuer) with the `jsonwebtoken` crate.
 ///
-/// The caller is the `sub` claim; scopes come from `scope` (space-separated)
+/// The caller is `oauth:<iss>#<sub>` (each part escaped, see
+/// [`Authentication`]), so subjects of different issuers never meet; scopes come from `scope` (space-separated)
 /// or `scp` (a list); the account from a configurable claim.
 ///
 /// ```
@@ -359,6 +316,8 @@ impl fmt::Debug for OAuthResourceServer {
 #[derive(Deserialize)]
 struct Claims {
     sub: String,
+    #[serde(default)]
+    iss: Option<String>,
     #[serde(default)]
     scope: Option<String>,
     #[serde(default)]
@@ -448,7 +407,12 @@ impl OAuthResourceServer {
             .map(str::to_owned)
             .collect();
         scopes.extend(claims.scp.unwrap_or_default());
-        let mut caller = Caller::new(claims.sub).with_scopes(scopes);
+        let id = format!(
+            "oauth:{}#{}",
+            escape(claims.iss.as_deref().unwrap_or("")),
+            escape(&claims.sub)
+        );
+        let mut caller = Caller::new(id).with_scopes(scopes);
         if let Some(account) = self
             .account_claim
             .as_ref()
@@ -457,7 +421,7 @@ impl OAuthResourceServer {
         {
             caller = caller.with_account(account);
         }
-        Authentication::new(caller, CredentialKind::OAuth)
+        Authentication::namespaced(caller, CredentialKind::OAuth)
     }
 }
 
@@ -666,12 +630,12 @@ mod tests {
             .key("k1", Caller::new("one"))
             .key("k2", Caller::new("two"));
         let found = run(&keys, &[("x-api-key", "k2")]).unwrap().unwrap();
-        assert_eq!(found.caller().id(), "two");
+        assert_eq!(found.caller().id(), "key:two");
         assert_eq!(found.kind(), CredentialKind::ApiKey);
         let found = run(&keys, &[("authorization", "Bearer k1")])
             .unwrap()
             .unwrap();
-        assert_eq!(found.caller().id(), "one");
+        assert_eq!(found.caller().id(), "key:one");
         assert!(run(&keys, &[]).unwrap().is_none());
         assert!(run(&keys, &[("x-api-key", "k3")]).is_err());
     }
@@ -716,7 +680,7 @@ mod tests {
                 .unwrap()
                 .caller()
                 .id(),
-            "ada"
+            "basic:ada"
         );
         let bad = format!("Basic {}", STANDARD.encode("ada:nope"));
         assert!(run(&basic, &[("authorization", &bad)]).is_err());
@@ -752,6 +716,7 @@ mod tests {
             "exp": now + 60, "scope": "a b", "tenant": "acme"
         }));
         let auth = oauth.validate(&good).unwrap();
+        assert_eq!(auth.caller().id(), "oauth:https%3A//as.test#u1");
         assert!(auth.caller().has_scope("b"));
         assert_eq!(auth.caller().account(), Some("acme"));
         assert_eq!(auth.kind(), CredentialKind::OAuth);

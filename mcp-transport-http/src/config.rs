@@ -18,6 +18,15 @@ pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a connection may stay silent, with no request in flight, before it is closed.
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(120);
 
+/// How long a client may take to send a whole request body unless configured.
+pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How many connections `serve()` holds open at once unless configured.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+
+/// How many requests `serve()` works on at once unless configured.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 256;
+
 /// How long a session may go unused before it expires.
 pub const DEFAULT_SESSION_IDLE: Duration = Duration::from_secs(30 * 60);
 
@@ -138,6 +147,9 @@ pub struct McpServiceBuilder {
     pub(crate) body_limit: usize,
     pub(crate) header_read_timeout: Duration,
     pub(crate) idle_timeout: Duration,
+    pub(crate) body_read_timeout: Duration,
+    pub(crate) max_connections: usize,
+    pub(crate) max_in_flight: usize,
     pub(crate) authenticator: Option<Arc<dyn Authenticator>>,
     pub(crate) rate_headers: RateHeaders,
     pub(crate) resource: Option<ProtectedResource>,
@@ -173,6 +185,9 @@ impl McpServiceBuilder {
             body_limit: DEFAULT_BODY_LIMIT,
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             authenticator: None,
             rate_headers: RateHeaders::default(),
             resource: None,
@@ -204,6 +219,15 @@ impl McpServiceBuilder {
         self.sessions = on;
         self
     }
+
+    /// How long a client may take to send a whole request body unless configured.
+    pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+    /// How many connections `serve()` holds open at once unless configured.
+    pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+
+    /// How many requests `serve()` works on at once unless configured.
+    pub const DEFAULT_MAX_IN_FLIGHT: usize = 256;
 
     /// How long a session may go unused before it expires (default 30 min).
     pub fn session_idle_timeout(mut self, limit: Duration) -> Self {
@@ -263,6 +287,30 @@ impl McpServiceBuilder {
     /// `serve()` closes it (default 120 s).
     pub fn idle_timeout(mut self, limit: Duration) -> Self {
         self.idle_timeout = limit;
+        self
+    }
+
+    /// How long a client may take to send a whole request body once its
+    /// headers arrived (default 30 s); a body still unfinished then gets 408,
+    /// so a client that stops mid-upload cannot hold its request open.
+    pub fn body_read_timeout(mut self, limit: Duration) -> Self {
+        self.body_read_timeout = limit;
+        self
+    }
+
+    /// How many connections `serve()` holds open at once (default 1024, at
+    /// least 1). Further connections wait in the listener's backlog until one
+    /// closes.
+    pub fn max_connections(mut self, limit: usize) -> Self {
+        self.max_connections = limit.max(1);
+        self
+    }
+
+    /// How many requests `serve()` works on at once, over all connections
+    /// (default 256, at least 1). A request beyond it gets 503 with
+    /// `Retry-After` at once rather than waiting.
+    pub fn max_in_flight(mut self, limit: usize) -> Self {
+        self.max_in_flight = limit.max(1);
         self
     }
 

@@ -16,14 +16,37 @@ use mcp_tools::transport::jsonrpc::ErrorObject;
 
 use crate::body::McpBody;
 use crate::endpoint::Endpoint;
-use crate::header::{Accepts, header_str};
+use crate::header::Accepts;
 use crate::response::{plain, rpc_error};
 
 impl Endpoint {
     /// Refuses a `Host` this server does not serve, or a foreign `Origin`.
+    ///
+    /// A request names its host once: two `Host` lines are a 400 (RFC 9112
+    /// §3.2), and a request in absolute form is judged by its own authority
+    /// (§3.2.2), refused when a `Host` line disagrees with it, so that no
+    /// header a proxy might read differently decides which host is served.
     pub(crate) fn check_host_and_origin(&self, parts: &Parts) -> Result<(), Response<McpBody>> {
-        let host = header_str(&parts.headers, &HOST)
-            .or_else(|| parts.uri.authority().map(http::uri::Authority::as_str));
+        let mut hosts = parts.headers.get_all(HOST).iter();
+        let header = hosts.next();
+        if hosts.next().is_some() {
+            return Err(bad_host("send exactly one Host header"));
+        }
+        let header = match header.map(|h| h.to_str()) {
+            None => None,
+            Some(Ok(host)) => Some(host),
+            Some(Err(_)) => return Err(bad_host("the Host header is not visible ASCII")),
+        };
+        let authority = parts.uri.authority().map(http::uri::Authority::as_str);
+        let host = match (authority, header) {
+            (Some(authority), Some(header)) if !authority.eq_ignore_ascii_case(header) => {
+                return Err(bad_host(
+                    "the Host header disagrees with the authority of the request target",
+                ));
+            }
+            (Some(authority), _) => Some(authority),
+            (None, header) => header,
+        };
         if !host.is_some_and(|h| self.hosts.allows_host(h)) {
             return Err(rpc_error(
                 StatusCode::FORBIDDEN,
@@ -69,7 +92,8 @@ impl Endpoint {
         Ok(accept)
     }
 
-    /// Reads the whole body within the limit, or 413 / 400.
+    /// Reads the whole body within the size limit and the body-read timeout,
+    /// or 413 / 408 / 400.
     pub(crate) async fn read_body<B>(
         &self,
         parts: &Parts,
@@ -89,7 +113,18 @@ impl Endpoint {
         if too_large {
             return Err(self.payload_too_large());
         }
-        match Limited::new(body, self.body_limit).collect().await {
+        let read = Limited::new(body, self.body_limit).collect();
+        let Ok(read) = tokio::time::timeout(self.body_read_timeout, read).await else {
+            return Err(rpc_error(
+                StatusCode::REQUEST_TIMEOUT,
+                None,
+                ErrorObject::invalid_request(format!(
+                    "the request body did not arrive within {} s; send it whole, without pauses",
+                    self.body_read_timeout.as_secs_f64()
+                )),
+            ));
+        };
+        match read {
             Ok(collected) => Ok(collected.to_bytes()),
             Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(self.payload_too_large()),
             Err(_) => Err(plain(
@@ -109,4 +144,13 @@ impl Endpoint {
             )),
         )
     }
+}
+
+/// 400 for a request that does not name its host unambiguously.
+fn bad_host(message: &str) -> Response<McpBody> {
+    rpc_error(
+        StatusCode::BAD_REQUEST,
+        None,
+        ErrorObject::invalid_request(message),
+    )
 }

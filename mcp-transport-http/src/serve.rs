@@ -1,6 +1,6 @@
 //! A one-call server on hyper, on an address ([`serve`]) or a bound listener
-//! ([`serve_listener`]): TCP_NODELAY, header-read and idle timeouts, graceful
-//! shutdown bounded in time.
+//! ([`serve_listener`]): TCP_NODELAY, header-read and idle timeouts, bounded
+//! connections and requests in flight, graceful shutdown bounded in time.
 
 use std::convert::Infallible;
 use std::fmt;
@@ -17,13 +17,17 @@ use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream, ToSocketAddrs};
-use tokio::sync::watch;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tokio::task::{JoinHandle, JoinSet};
 
 use crate::body::McpBody;
 use crate::endpoint::Connection;
 use crate::future::ResponseFuture;
+use crate::response::rpc_error;
 use crate::service::McpService;
+use futures::FutureExt;
+use http::{HeaderValue, StatusCode};
+use mcp_tools::transport::jsonrpc::ErrorObject;
 
 /// The address [`serve`] examples use: loopback only, so that other machines
 /// (and DNS-rebinding pages) cannot reach a local server.
@@ -34,7 +38,11 @@ pub const LOCALHOST: &str = "127.0.0.1:8080";
 /// Bind `127.0.0.1` unless the server is meant to be reached from other
 /// machines. Every connection gets TCP_NODELAY (an SSE answer written in pieces
 /// would otherwise stall), the header-read timeout and the idle timeout of the
-/// service's configuration.
+/// service's configuration. At most
+/// [`max_connections`](crate::McpServiceBuilder::max_connections) connections
+/// are open at once (more wait in the listener's backlog), and at most
+/// [`max_in_flight`](crate::McpServiceBuilder::max_in_flight) requests are
+/// worked on at once (more get 503 with `Retry-After`).
 ///
 /// ```no_run
 /// # async fn run(server: mcp_tools::Server) -> std::io::Result<()> {
@@ -134,13 +142,26 @@ impl Serving {
 
 async fn accept(listener: TcpListener, service: McpService, mut stopped: watch::Receiver<bool>) {
     let mut connections = JoinSet::new();
+    let open = Arc::new(Semaphore::new(service.endpoint().max_connections));
+    let in_flight = Arc::new(Semaphore::new(service.endpoint().max_in_flight));
     loop {
+        // A connection is accepted only with a free slot, so the ones beyond
+        // the limit wait in the kernel's backlog instead of costing a task.
+        let slot = tokio::select! {
+            _ = stopped.changed() => break,
+            slot = open.clone().acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => break,
+            },
+            Some(_) = connections.join_next(), if !connections.is_empty() => continue,
+        };
         tokio::select! {
             _ = stopped.changed() => break,
             accepted = listener.accept() => match accepted {
                 Ok((stream, _peer)) => {
                     let _ = stream.set_nodelay(true);
-                    connections.spawn(connection(stream, service.clone(), stopped.clone()));
+                    let service = tagged(service.clone(), in_flight.clone());
+                    connections.spawn(connection(stream, service, stopped.clone(), slot));
                 }
                 Err(error) => {
                     // Out of file descriptors and the like: back off briefly.
@@ -155,9 +176,14 @@ async fn accept(listener: TcpListener, service: McpService, mut stopped: watch::
     while connections.join_next().await.is_some() {}
 }
 
-async fn connection(stream: TcpStream, service: McpService, mut stopped: watch::Receiver<bool>) {
-    let header_read_timeout = service.endpoint().header_read_timeout;
-    let idle = service.endpoint().idle_timeout;
+async fn connection(
+    stream: TcpStream,
+    service: Tagged,
+    mut stopped: watch::Receiver<bool>,
+    _slot: OwnedSemaphorePermit,
+) {
+    let header_read_timeout = service.service.endpoint().header_read_timeout;
+    let idle = service.service.endpoint().idle_timeout;
     let start = Instant::now();
     let activity = Arc::new(AtomicU64::new(0));
     let io = TokioIo::new(Tracked {
@@ -168,7 +194,7 @@ async fn connection(stream: TcpStream, service: McpService, mut stopped: watch::
     let conn = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())
         .header_read_timeout(header_read_timeout)
-        .serve_connection(io, tagged(service));
+        .serve_connection(io, service);
     tokio::pin!(conn);
     let mut closing = *stopped.borrow();
     if closing {
@@ -202,23 +228,61 @@ async fn connection(stream: TcpStream, service: McpService, mut stopped: watch::
     }
 }
 
-/// The service, with each request marked with its connection: requests
-/// without a caller and without a session are scoped to it.
-fn tagged(
+/// The service as one connection sees it: each request is marked with its
+/// connection (requests without a caller and without a session are scoped to
+/// it) and holds a slot of the server's in-flight requests while it is worked
+/// on.
+struct Tagged {
     service: McpService,
-) -> impl hyper::service::Service<
-    Request<Incoming>,
-    Response = Response<McpBody>,
-    Error = Infallible,
-    Future = ResponseFuture,
-> {
-    let connection: Arc<str> = Arc::from(format!("connection-{}", crate::random_token(12)));
-    hyper::service::service_fn(move |mut request: Request<Incoming>| {
+    connection: Arc<str>,
+    in_flight: Arc<Semaphore>,
+}
+
+fn tagged(service: McpService, in_flight: Arc<Semaphore>) -> Tagged {
+    Tagged {
+        service,
+        connection: Arc::from(format!("connection-{}", crate::random_token(12))),
+        in_flight,
+    }
+}
+
+impl hyper::service::Service<Request<Incoming>> for Tagged {
+    type Response = Response<McpBody>;
+    type Error = Infallible;
+    type Future = ResponseFuture;
+
+    fn call(&self, mut request: Request<Incoming>) -> ResponseFuture {
+        let Ok(slot) = self.in_flight.clone().try_acquire_owned() else {
+            return ResponseFuture::new(async { Ok(busy()) }.boxed());
+        };
         request
             .extensions_mut()
-            .insert(Connection(connection.clone()));
-        hyper::service::Service::call(&service, request)
-    })
+            .insert(Connection(self.connection.clone()));
+        let answer = hyper::service::Service::call(&self.service, request);
+        ResponseFuture::new(
+            async move {
+                let answer = answer.await;
+                drop(slot);
+                answer
+            }
+            .boxed(),
+        )
+    }
+}
+
+/// 503 for a request beyond the in-flight limit: nothing was done, retry soon.
+fn busy() -> Response<McpBody> {
+    let mut response = rpc_error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        None,
+        ErrorObject::invalid_request(
+            "the server is working on as many requests as it takes at once; nothing was done, retry in a second",
+        ),
+    );
+    response
+        .headers_mut()
+        .insert(http::header::RETRY_AFTER, HeaderValue::from_static("1"));
+    response
 }
 
 /// A TCP stream that records when bytes last moved.

@@ -139,20 +139,21 @@ impl Endpoint {
         B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
         let (mut parts, body) = request.into_parts();
-        if parts.uri.path() != self.path {
-            return self.well_known(&parts);
-        }
+        // Every answer, the metadata document and refusals included, reports
+        // the budget of whoever asked.
         let authenticated = self.authenticate(&parts).await;
-        let reported = authenticated.reported().map(|c| c.cloned());
-        parts.extensions.insert(authenticated);
-        let response = self.clone().serve_endpoint(parts, body).await;
-        match reported {
-            Some(caller) if !self.rate_headers.written(response.headers()) => {
-                let status = self.server.rate_status(caller.as_ref());
-                self.with_rate(response, status)
-            }
-            _ => response,
+        let reported = authenticated.reported().cloned();
+        let response = if parts.uri.path() == self.path {
+            parts.extensions.insert(authenticated);
+            self.clone().serve_endpoint(parts, body).await
+        } else {
+            self.well_known(&parts)
+        };
+        if self.rate_headers.written(response.headers()) {
+            return response;
         }
+        let status = self.server.rate_status(reported.as_ref());
+        self.with_rate(response, status)
     }
 
     /// Serves the MCP endpoint: the security checks, then the method.

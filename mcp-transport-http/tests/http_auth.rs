@@ -513,7 +513,7 @@ async fn one_budget_counts_each_request_once() {
     );
     assert_eq!(remaining(&refused).as_deref(), Some("6"));
     // What the server reports is what the headers said.
-    let status = server.rate_status(Some(&Caller::new("bot"))).unwrap();
+    let status = server.rate_status(Some(&Caller::new("key:bot"))).unwrap();
     assert_eq!(status.remaining, 6);
 }
 
@@ -591,13 +591,14 @@ async fn public_discovery_lets_anonymous_clients_connect() {
 }
 
 #[tokio::test]
-async fn refusals_carry_rate_headers_when_the_caller_is_known() {
+async fn every_answer_carries_rate_headers() {
     let s = start(
         McpService::builder(limited(WindowRateLimiter::new(
             5,
             Duration::from_secs(3600),
         )))
         .authenticator(ApiKeys::new().key("key-1", Caller::new("bot")))
+        .protected_resource(resource())
         .sessions(true)
         .body_limit(1024),
     )
@@ -654,7 +655,8 @@ async fn refusals_carry_rate_headers_when_the_caller_is_known() {
             "{status} carries the rate headers"
         );
     }
-    // Refused credentials: no caller is known, so no budget is reported.
+    // Refused credentials: no caller is known, so the unauthenticated
+    // budget is reported, as for missing ones.
     let refused = send(
         addr,
         "POST",
@@ -664,7 +666,15 @@ async fn refusals_carry_rate_headers_when_the_caller_is_known() {
     )
     .await;
     assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(refused.header("x-rate-limit-limit"), None);
+    assert_eq!(refused.header("x-rate-limit-limit"), Some("5"));
+    assert!(refused.header("x-rate-limit-remaining").is_some());
+    // The protected-resource metadata and unknown paths carry them too.
+    for path in ["/.well-known/oauth-protected-resource/mcp", "/nowhere"] {
+        for headers in [h(), keyed.clone()] {
+            let reply = send(addr, "GET", path, &headers, "").await;
+            assert_eq!(reply.header("x-rate-limit-limit"), Some("5"), "{path}");
+        }
+    }
 }
 
 /// A server whose `purge` tool (destructive, scope `admin`) and `wipe` tool
@@ -748,7 +758,12 @@ async fn write_calls_refused_by_the_transport_are_audited() {
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     let records = sink.take();
     assert_eq!(records.len(), 1, "{records:?}");
-    assert_refused(&records[0], 4, Some("u"), "Forbidden");
+    assert_refused(
+        &records[0],
+        4,
+        Some("oauth:https%3A//as.example#u"),
+        "Forbidden",
+    );
     // With the scope the same arguments run, and the records match.
     let reply = post(addr, &bearer("admin"), &call(6, "purge", args.clone())).await;
     assert_eq!(
@@ -773,7 +788,7 @@ async fn write_calls_refused_by_the_transport_are_audited() {
     assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
     let records = sink.take();
     assert_eq!(records.len(), 1, "{records:?}");
-    assert_refused(&records[0], 9, Some("bot"), "RateLimited");
+    assert_refused(&records[0], 9, Some("key:bot"), "RateLimited");
     assert_eq!(records[0].args_digest, unauthorized_digest);
 }
 
@@ -805,6 +820,6 @@ async fn refused_batches_audit_each_write_call() {
     assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
     let records = sink.take();
     assert_eq!(records.len(), 2, "{records:?}");
-    assert_refused(&records[0], 1, Some("bot"), "RateLimited");
-    assert_refused(&records[1], 3, Some("bot"), "RateLimited");
+    assert_refused(&records[0], 1, Some("key:bot"), "RateLimited");
+    assert_refused(&records[1], 3, Some("key:bot"), "RateLimited");
 }

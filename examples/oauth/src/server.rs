@@ -144,7 +144,8 @@ impl SandboxOAuth {
     ///     .unwrap();
     /// let token = oauth.issue_token("ada", ["read"]).unwrap();
     /// let caller = oauth.resource_server().validate(token.access_token()).unwrap();
-    /// assert_eq!(caller.caller().id(), "ada");
+    /// // Callers of bearer tokens are namespaced by their issuer.
+    /// assert_eq!(caller.caller().id(), "oauth:http%3A//127.0.0.1%3A8080#ada");
     /// assert!(caller.caller().has_scope("read"));
     /// assert!(!caller.caller().has_scope("write"));
     /// assert!(oauth.issue_token("bob", ["read"]).is_err());

@@ -88,6 +88,7 @@ pub struct StatusCounts {
 #[serde(rename_all = "camelCase")]
 pub struct CompareSequencesArgs {
     /// Ids of 2 to 20 distinct sequences, from reply_search_sequences.
+    #[schemars(length(min = 2), inner(range(min = 1)), extend("uniqueItems" = true))]
     pub sequence_ids: Batch<u64, 20>,
 }
 

@@ -35,10 +35,16 @@ pub enum GroupBy {
 #[serde(rename_all = "camelCase")]
 pub struct MessagingAnalyticsArgs {
     /// First day, YYYY-MM-DD.
-    #[schemars(length(min = 10, max = 10))]
+    #[schemars(
+        length(min = 10, max = 10),
+        regex(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+    )]
     pub date_from: String,
     /// Last day, YYYY-MM-DD: yesterday at the latest, at most 185 days after dateFrom counting both.
-    #[schemars(length(min = 10, max = 10))]
+    #[schemars(
+        length(min = 10, max = 10),
+        regex(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+    )]
     pub date_to: String,
     /// How rows are grouped.
     pub group_by: GroupBy,
@@ -83,10 +89,16 @@ pub struct MessagingReport {
 #[serde(rename_all = "camelCase")]
 pub struct EventsAnalyticsArgs {
     /// First day, YYYY-MM-DD.
-    #[schemars(length(min = 10, max = 10))]
+    #[schemars(
+        length(min = 10, max = 10),
+        regex(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+    )]
     pub date_from: String,
     /// Last day, YYYY-MM-DD: yesterday at the latest, at most 366 days after dateFrom.
-    #[schemars(length(min = 10, max = 10))]
+    #[schemars(
+        length(min = 10, max = 10),
+        regex(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+    )]
     pub date_to: String,
     /// Only these event types (keys from get_event_types).
     #[schemars(length(min = 1, max = 20))]
@@ -126,10 +138,16 @@ pub struct EventsReport {
 #[serde(rename_all = "camelCase")]
 pub struct SmsCalloutsArgs {
     /// First day, YYYY-MM-DD; default 30 days before dateTo.
-    #[schemars(length(min = 10, max = 10))]
+    #[schemars(
+        length(min = 10, max = 10),
+        regex(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+    )]
     pub date_from: Option<String>,
     /// Last day, YYYY-MM-DD, today at the latest; default today.
-    #[schemars(length(min = 10, max = 10))]
+    #[schemars(
+        length(min = 10, max = 10),
+        regex(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+    )]
     pub date_to: Option<String>,
     /// Only this SMS message (id from list_sms_messages).
     #[schemars(range(min = 1))]

@@ -160,10 +160,16 @@ pub struct ActivityArgs {
     #[schemars(length(min = 1, max = 20))]
     pub event_type_keys: Option<Vec<String>>,
     /// First day, YYYY-MM-DD.
-    #[schemars(length(min = 10, max = 10))]
+    #[schemars(
+        length(min = 10, max = 10),
+        regex(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+    )]
     pub date_from: Option<String>,
     /// Last day, YYYY-MM-DD.
-    #[schemars(length(min = 10, max = 10))]
+    #[schemars(
+        length(min = 10, max = 10),
+        regex(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+    )]
     pub date_to: Option<String>,
     /// Page size and offset.
     #[serde(flatten)]

@@ -12,8 +12,8 @@ use mcp_tools::rate::{RateKey, WindowRateLimiter};
 use mcp_tools::{Server, ToolListing};
 use mcp_transport_http::McpService;
 use mcp_transport_http::auth::{
-    Algorithm, AuthResult, Authentication, Authenticator, DecodingKey, FirstOf,
-    OAuthResourceServer, ProtectedResource,
+    Algorithm, AuthResult, Authenticator, DecodingKey, FirstOf, OAuthResourceServer,
+    ProtectedResource,
 };
 
 use crate::account::Account;
@@ -158,14 +158,7 @@ impl Authenticator for SandboxOAuth {
     fn authenticate<'a>(&'a self, parts: &'a http::request::Parts) -> BoxFuture<'a, AuthResult> {
         self.0
             .authenticate(parts)
-            .map(|result| {
-                result.map(|found| {
-                    found.map(|auth| {
-                        let caller = auth.caller().clone().with_account(SANDBOX_ACCOUNT);
-                        Authentication::new(caller, auth.kind())
-                    })
-                })
-            })
+            .map(|result| result.map(|found| found.map(|auth| auth.with_account(SANDBOX_ACCOUNT))))
             .boxed()
     }
 }

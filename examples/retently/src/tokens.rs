@@ -200,11 +200,18 @@ impl AccessToken {
         iso(self.expires_at)
     }
 
+    /// How a request with this token is authenticated: as the caller
+    /// `pat:<id>`, in the namespace the SDK keeps for access tokens.
+    pub fn authentication(&self) -> Authentication {
+        let caller = Caller::new(self.id.as_str())
+            .with_account(SANDBOX_ACCOUNT)
+            .with_scopes(self.scopes.iter().cloned());
+        Authentication::new(caller, CredentialKind::AccessToken)
+    }
+
     /// The caller a request with this token acts as.
     pub fn caller(&self) -> Caller {
-        Caller::new(format!("pat:{}", self.id))
-            .with_account(SANDBOX_ACCOUNT)
-            .with_scopes(self.scopes.iter().cloned())
+        self.authentication().caller().clone()
     }
 }
 
@@ -265,7 +272,7 @@ impl Authenticator for AccessTokens {
         let result = match bearer_token(parts) {
             Some(token) if token.starts_with(TOKEN_PREFIX) => self
                 .check(token, SystemTime::now())
-                .map(|t| Some(Authentication::new(t.caller(), CredentialKind::Custom))),
+                .map(|t| Some(t.authentication())),
             _ => Ok(None),
         };
         async move { result }.boxed()

@@ -1,8 +1,11 @@
 //! Code the example servers share: their command line, logging, and serving
 //! until interrupted; the fixed-seed generator of their sandbox data; and the
-//! way they write and read dates. Each example adds its own flags and tools on top.
+//! way they write and read dates; and the check, run by each example's tests,
+//! that its published schemas are exactly what its tools accept. Each example
+//! adds its own flags and tools on top.
 
 pub mod cli;
+pub mod contract;
 pub mod iso8601;
 pub mod seed;
 

@@ -54,7 +54,9 @@ async fn authorization_code_with_pkce_then_refresh() {
     // The transport's resource server accepts it as Ada of Acme.
     let access = tokens["access_token"].as_str().unwrap();
     let auth = sandbox.oauth.resource_server().validate(access).unwrap();
-    assert_eq!(auth.caller().id(), "ada");
+    // The issuer's subject, in the namespace of OAuth callers.
+    let id = auth.caller().id();
+    assert!(id.starts_with("oauth:http") && id.ends_with("#ada"), "{id}");
     assert_eq!(auth.caller().account(), Some("acme"));
     assert!(auth.caller().has_scope(READ) && auth.caller().has_scope(WRITE));
 
@@ -70,7 +72,7 @@ async fn authorization_code_with_pkce_then_refresh() {
         .resource_server()
         .validate(refreshed["access_token"].as_str().unwrap())
         .unwrap();
-    assert_eq!(again.caller().id(), "ada");
+    assert_eq!(again.caller().id(), id);
 
     let reused = sandbox.refresh(&client_id, first).await;
     assert_eq!(reused.status, StatusCode::BAD_REQUEST);
@@ -245,7 +247,12 @@ async fn a_metadata_document_client_signs_in_on_loopback() {
         .resource_server()
         .validate(tokens.json()["access_token"].as_str().unwrap())
         .unwrap();
-    assert_eq!(claims.caller().id(), "vera");
+    // The issuer's subject, in the namespace of OAuth callers.
+    let id = claims.caller().id();
+    assert!(
+        id.starts_with("oauth:http") && id.ends_with("#vera"),
+        "{id}"
+    );
 
     // Codes for an unverified client never leave this machine.
     let elsewhere = sandbox.authorize_path(
@@ -268,7 +275,12 @@ async fn direct_tokens_for_scripts() {
         .resource_server()
         .validate(token.access_token())
         .unwrap();
-    assert_eq!(auth.caller().id(), "vera");
+    // The issuer's subject, in the namespace of OAuth callers.
+    let id = auth.caller().id();
+    assert!(
+        id.starts_with("oauth:http") && id.ends_with("#vera"),
+        "{id}"
+    );
     let err = sandbox.oauth.issue_token("vera", [WRITE]).unwrap_err();
     assert_eq!(err.kind(), mcp_sandbox_oauth::ErrorKind::Scope);
     assert!(err.message().contains("may grant: contacts:read"), "{err}");

@@ -236,6 +236,30 @@ async fn every_response_carries_rate_headers() {
         .await;
     assert_eq!(note.status, 202);
     assert_eq!(rate(&note).1, *remaining.last().unwrap());
+
+    // Refusals and the metadata document carry them too: a missing key's 401
+    // and an unknown key's 401 report the same unauthenticated budget.
+    let missing = sandbox.post(&[], &tools_list(5)).await;
+    let unknown = sandbox
+        .post(&[("x-api-key", "not-a-key")], &tools_list(6))
+        .await;
+    assert_eq!(missing.status, 401);
+    assert_eq!(unknown.status, 401);
+    assert_eq!(rate(&unknown).0, rate(&missing).0);
+    let metadata = sandbox
+        .send("GET", "/.well-known/oauth-protected-resource", &[], "")
+        .await;
+    assert_eq!(metadata.status, 200);
+    rate(&metadata);
+    let keyed_metadata = sandbox
+        .send(
+            "GET",
+            "/.well-known/oauth-protected-resource",
+            &[("x-api-key", KEY)],
+            "",
+        )
+        .await;
+    assert_eq!(rate(&keyed_metadata).0, "1h");
 }
 
 #[tokio::test]

@@ -9,6 +9,7 @@
 //! - `errors`: every domain error code and the argument contract;
 //! - `recipes`: the five workflow recipes of the vendor document, end to end,
 //!   and the unsupported-request path;
+//! - `contract`: arguments built from each published schema are accepted, and bounds are enforced naming the field;
 //! - `access`: authentication, protected-resource metadata, rate-limit headers
 //!   and 429, the vendor's own `curl` checks;
 //! - `snapshot`: the `tools/list` output against `tests/snapshots/tools_list.json`
@@ -19,6 +20,7 @@
 #![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 
 mod access;
+mod contract;
 mod errors;
 mod harness;
 mod recipes;

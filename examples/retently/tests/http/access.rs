@@ -209,7 +209,10 @@ async fn oauth_bearer_jwts_are_accepted() {
         .await
         .data();
     let record = s.audit().pop().unwrap();
-    assert_eq!(record["caller"], "analyst-7");
+    assert_eq!(
+        record["caller"],
+        "oauth:https%3A//auth.retently.test#analyst-7"
+    );
     assert_eq!(record["account"], "demo account");
     assert_eq!(record["outcome"], "Executed");
 
@@ -250,6 +253,38 @@ async fn oauth_bearer_jwts_are_accepted() {
         assert_eq!(reply.status, 401);
         assert!(reply.body.contains(needle), "{}", reply.body);
     }
+}
+
+#[tokio::test]
+async fn a_jwt_cannot_pass_for_an_access_token() {
+    let s = Sandbox::start().await;
+    // rtly_mcp_pat_<id>_<secret>: the access token's caller is `pat:<id>`.
+    let id = s.full["rtly_mcp_pat_".len()..].split('_').next().unwrap();
+    let args = json!({"feedbackId": 5, "starred": true});
+    let (_, token) = s.dry_run(&s.full, "star_feedback", &args).await;
+    // A validly signed JWT whose subject is the access token's caller id.
+    let impostor = jwt(
+        &format!("pat:{id}"),
+        SCOPES.join(" ").as_str(),
+        JWT_ISSUER,
+        300,
+    );
+    let refused = s.confirm(&impostor, "star_feedback", &args, &token).await;
+    assert!(refused.code().is_some(), "{}", refused.envelope());
+    assert_ne!(refused.code().as_deref(), Some("RateLimited"));
+    let record = s.audit().pop().unwrap();
+    assert_eq!(
+        record["caller"],
+        format!("oauth:https%3A//auth.retently.test#pat%3A{id}")
+    );
+    assert_eq!(record["outcome"], "Refused");
+    // The token was never spent: its holder still confirms with it.
+    s.confirm(&s.full, "star_feedback", &args, &token)
+        .await
+        .data();
+    let record = s.audit().pop().unwrap();
+    assert_eq!(record["caller"], format!("pat:{id}"));
+    assert_eq!(record["outcome"], "Executed");
 }
 
 #[tokio::test]

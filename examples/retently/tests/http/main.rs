@@ -21,6 +21,7 @@
 
 // The tests, by topic.
 mod access;
+mod contract;
 mod privacy;
 mod reads;
 mod snapshot;

@@ -192,3 +192,58 @@ async fn shutdown_signal() {
     }
     let _ = tokio::signal::ctrl_c().await;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issued_tokens_carry_the_users_scopes_for_the_listen_address() {
+        let listen: SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        let token = issue_token(listen, access::ANALYST).unwrap();
+        let origin = "http://127.0.0.1:8080";
+        // Another process with the same --listen verifies it: the key is fixed.
+        let oauth = access::authorization_server(origin, &http::mcp_url(origin)).unwrap();
+        let caller = oauth.resource_server().validate(&token).unwrap();
+        assert_eq!(caller.caller().id(), access::ANALYST);
+        assert!(caller.caller().has_scope(access::READ));
+        assert!(!caller.caller().has_scope(access::WRITE));
+        // A server on another port serves another resource.
+        let other = "http://127.0.0.1:9090";
+        let elsewhere = access::authorization_server(other, &http::mcp_url(other)).unwrap();
+        assert!(elsewhere.resource_server().validate(&token).is_err());
+    }
+
+    #[test]
+    fn an_unknown_user_is_told_who_there_is() {
+        let listen: SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        let error = issue_token(listen, "mallory").unwrap_err().to_string();
+        for user in [access::OWNER, access::EDITOR, access::ANALYST] {
+            assert!(error.contains(user), "{error}");
+        }
+    }
+
+    #[test]
+    fn the_brandkit_duration_is_bounded() {
+        assert_eq!(brandkit_seconds("2.5"), Ok(2.5));
+        assert!(brandkit_seconds("-1").is_err());
+        assert!(brandkit_seconds("901").is_err());
+        assert!(brandkit_seconds("soon").is_err());
+    }
+
+    #[test]
+    fn the_command_line_parses() {
+        use clap::CommandFactory as _;
+        Cli::command().debug_assert();
+        let cli = Cli::try_parse_from([
+            "reteno",
+            "--listen",
+            "127.0.0.1:0",
+            "--brandkit-seconds",
+            "1",
+        ])
+        .unwrap();
+        assert_eq!(cli.brandkit_seconds, 1.0);
+        assert!(cli.issue_token.is_none());
+    }
+}

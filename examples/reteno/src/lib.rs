@@ -37,6 +37,8 @@
 //! [`Downloads::fetch`](downloads::Downloads::fetch)) and stored images
 //! (`{public_url}/files/{id}/{name}`, from [`Account::image`]).
 
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 mod cli;
 mod email_model;
 mod language;

@@ -52,15 +52,15 @@ const SIGNING_SEED: [u8; 32] = *b"reteno-sandbox-signing-key-seed!";
 pub fn users() -> Vec<SandboxUser> {
     vec![
         SandboxUser::new(OWNER)
-            .name("Olivia Owner (full access)")
+            .name("Olivia Owner: full access")
             .account(ACCOUNT)
             .scopes(ALL_SCOPES),
         SandboxUser::new(EDITOR)
-            .name("Eddie Editor (no sending)")
+            .name("Eddie Editor: read and write, no sending")
             .account(ACCOUNT)
             .scopes([READ, WRITE]),
         SandboxUser::new(ANALYST)
-            .name("Ana Analyst (read only)")
+            .name("Ana Analyst: read only")
             .account(ACCOUNT)
             .scopes([READ]),
     ]

@@ -129,22 +129,31 @@ async fn run(args: Cli) -> io::Result<()> {
         brandkit_seconds = args.brandkit_seconds,
         "built the sandbox account and its 82 tools"
     );
-    let banner = Banner {
+    print!("{}", banner(addr));
+    serve(listener, app).await
+}
+
+/// What the server prints at start: the endpoint, a ready `claude mcp add`
+/// line (no header: the client signs in with OAuth), the sandbox users, and
+/// how to get a token for curl.
+fn banner(addr: SocketAddr) -> String {
+    let origin = support::endpoint_url(addr, "");
+    let mut text = Banner {
         name: "reteno".to_owned(),
         url: http::mcp_url(&origin),
         credentials: Vec::new(),
-    };
-    print!("{}", banner.render());
-    println!(
+    }
+    .render();
+    let users: Vec<String> = access::users()
+        .iter()
+        .map(|u| format!("{} ({})", u.id(), u.display_name()))
+        .collect();
+    text.push_str(&format!(
         "Sign in with /mcp in Claude Code and pick a sandbox user: {}.\n\
-         For curl: TOKEN=$(cargo run --example reteno -- --listen {addr} --issue-token owner)",
-        access::users()
-            .iter()
-            .map(|u| format!("{} ({})", u.id(), u.display_name()))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    serve(listener, app).await
+         For curl: TOKEN=$(cargo run -q --example reteno -- --listen {addr} --issue-token owner)\n",
+        users.join(", ")
+    ));
+    text
 }
 
 /// Serves `app` until Ctrl-C or SIGTERM, then lets requests in flight finish
@@ -221,6 +230,24 @@ mod tests {
         for user in [access::OWNER, access::EDITOR, access::ANALYST] {
             assert!(error.contains(user), "{error}");
         }
+    }
+
+    #[test]
+    fn the_banner_has_a_ready_claude_line_without_a_header() {
+        let text = banner("127.0.0.1:8123".parse().unwrap());
+        assert!(
+            text.contains("MCP endpoint: http://127.0.0.1:8123/mcp\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  claude mcp add --transport http reteno http://127.0.0.1:8123/mcp\n"),
+            "{text}"
+        );
+        assert!(!text.contains("--header"), "{text}");
+        assert!(
+            text.contains("--listen 127.0.0.1:8123 --issue-token owner"),
+            "{text}"
+        );
     }
 
     #[test]

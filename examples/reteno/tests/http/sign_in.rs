@@ -29,6 +29,67 @@ async fn post_form(s: &Sandbox, path: &str, params: &[(&str, &str)]) -> crate::h
     .await
 }
 
+/// Opens the consent page of an authorization request with PKCE for
+/// `client_id`, asking for `scope`, and posts the form as `user` approving,
+/// as the browser would; the code the redirect carries.
+async fn consent(s: &Sandbox, client_id: &str, verifier: &str, scope: &str, user: &str) -> String {
+    let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+    let resource = s.resource();
+    let authorize = format!(
+        "/authorize?{}",
+        form(&[
+            ("response_type", "code"),
+            ("client_id", client_id),
+            ("redirect_uri", REDIRECT),
+            ("code_challenge", &challenge),
+            ("code_challenge_method", "S256"),
+            ("state", "st-42"),
+            ("scope", scope),
+            ("resource", &resource),
+        ])
+    );
+    let page = s.send("GET", &authorize, &[], "").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Reteno (sandbox)"), "{}", page.body);
+    let answer = post_form(
+        s,
+        "/authorize/consent",
+        &[
+            ("request", &consent_request(&page.body)),
+            ("user", user),
+            ("decision", "approve"),
+        ],
+    )
+    .await;
+    assert_eq!(answer.status, 303, "{}", answer.body);
+    let location = answer.header("location").unwrap();
+    assert!(location.starts_with(REDIRECT), "{location}");
+    assert_eq!(query_param(location, "state").as_deref(), Some("st-42"));
+    query_param(location, "code").expect("a code")
+}
+
+/// Exchanges a code at the token endpoint, as a public client.
+async fn exchange(
+    s: &Sandbox,
+    client_id: &str,
+    code: &str,
+    verifier: &str,
+) -> crate::harness::Response {
+    post_form(
+        s,
+        "/token",
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", REDIRECT),
+            ("client_id", client_id),
+            ("code_verifier", verifier),
+            ("resource", &s.resource()),
+        ],
+    )
+    .await
+}
+
 #[tokio::test]
 async fn a_client_discovers_registers_signs_in_calls_and_refreshes() {
     let s = Sandbox::start().await;
@@ -77,57 +138,18 @@ async fn a_client_discovers_registers_signs_in_calls_and_refreshes() {
     assert_eq!(registered.status, 201, "{}", registered.body);
     let client_id = registered.json()["client_id"].as_str().unwrap().to_owned();
 
-    // Authorization with PKCE: the consent page, then the form posted as the browser would.
+    // Authorization with PKCE, consent as the owner, and the code for tokens.
     let verifier = "reteno-test-verifier-".repeat(3);
-    let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
     let resource = s.resource();
-    let authorize = format!(
-        "/authorize?{}",
-        form(&[
-            ("response_type", "code"),
-            ("client_id", &client_id),
-            ("redirect_uri", REDIRECT),
-            ("code_challenge", &challenge),
-            ("code_challenge_method", "S256"),
-            ("state", "st-42"),
-            ("scope", "reteno:read reteno:write"),
-            ("resource", &resource),
-        ])
-    );
-    let page = s.send("GET", &authorize, &[], "").await;
-    assert_eq!(page.status, 200, "{}", page.body);
-    assert!(page.body.contains("Reteno (sandbox)"), "{}", page.body);
-    let request = consent_request(&page.body);
-    let answer = post_form(
+    let code = consent(
         &s,
-        "/authorize/consent",
-        &[
-            ("request", &request),
-            ("user", access::OWNER),
-            ("decision", "approve"),
-        ],
+        &client_id,
+        &verifier,
+        "reteno:read reteno:write",
+        access::OWNER,
     )
     .await;
-    assert_eq!(answer.status, 303, "{}", answer.body);
-    let location = answer.header("location").unwrap();
-    assert!(location.starts_with(REDIRECT), "{location}");
-    assert_eq!(query_param(location, "state").as_deref(), Some("st-42"));
-    let code = query_param(location, "code").expect("a code");
-
-    // The code for tokens.
-    let tokens = post_form(
-        &s,
-        "/token",
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", REDIRECT),
-            ("client_id", &client_id),
-            ("code_verifier", &verifier),
-            ("resource", &resource),
-        ],
-    )
-    .await;
+    let tokens = exchange(&s, &client_id, &code, &verifier).await;
     assert_eq!(tokens.status, 200, "{}", tokens.body);
     let tokens: Value = tokens.json();
     assert_eq!(tokens["scope"], "reteno:read reteno:write");
@@ -269,4 +291,44 @@ async fn a_denied_consent_sends_the_client_back_without_a_code() {
         Some("access_denied")
     );
     assert_eq!(query_param(location, "code"), None);
+}
+
+#[tokio::test]
+async fn a_url_client_id_signs_in_and_a_read_only_user_gets_read_only_tokens() {
+    let s = Sandbox::start().await;
+    // Claude Code names itself by a client ID metadata document instead of registering.
+    let client_id = "https://claude.ai/oauth/claude-code-client-metadata";
+    let verifier = "analyst-verifier-".repeat(4);
+    let code = consent(
+        &s,
+        client_id,
+        &verifier,
+        "reteno:read reteno:write",
+        access::ANALYST,
+    )
+    .await;
+    let tokens = exchange(&s, client_id, &code, &verifier).await;
+    assert_eq!(tokens.status, 200, "{}", tokens.body);
+    let tokens = tokens.json();
+    // Asked for write too, but the analyst may grant read only.
+    assert_eq!(tokens["scope"], "reteno:read");
+    let token = tokens["access_token"].as_str().unwrap();
+
+    s.call(token, "get_organisation_info", json!({}))
+        .await
+        .data();
+    let write = s
+        .rpc(
+            token,
+            "tools/call",
+            json!({"name": "upsert_contact", "arguments": {"contact": {"email": "no@example.com"}}}),
+        )
+        .await;
+    assert_eq!(write.status, 403, "{}", write.body);
+    let challenge = write.header("www-authenticate").unwrap();
+    assert!(
+        challenge.contains("error=\"insufficient_scope\""),
+        "{challenge}"
+    );
+    assert!(challenge.contains("scope=\"reteno:write\""), "{challenge}");
 }

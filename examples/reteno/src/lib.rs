@@ -16,25 +16,34 @@
 //!   [`Clock`](account::clock::Clock), which tests move by hand.
 //!
 //! ```
-//! use mcp_example_reteno::{Account, server::build_server};
-//! use mcp_tools::Client;
+//! use mcp_example_reteno::{Account, access, server::build_server};
+//! use mcp_tools::{Caller, Client};
 //!
 //! # tokio::runtime::Runtime::new().unwrap().block_on(async {
-//! let client = Client::new(build_server(Account::sandbox()).unwrap());
+//! // Every tool declares a scope; an in-process caller holds them all.
+//! let caller = Caller::new("owner").with_scopes(access::ALL_SCOPES);
+//! let client = Client::new(build_server(Account::sandbox()).unwrap()).with_caller(caller);
 //! let groups = client.call("list_groups", serde_json::json!({"kind": "STATIC"})).await.unwrap();
 //! assert!(!groups.data().unwrap()["Items"].as_array().unwrap().is_empty());
 //! # });
 //! ```
 //!
-//! Seams for the HTTP side: upload URLs point at `{public_url}/uploads/{id}/{file}`,
-//! served by [`UploadSessions::receive`](uploads::UploadSessions::receive);
-//! download links at `{public_url}/downloads/{id}`, served by
-//! [`Downloads::fetch`](downloads::Downloads::fetch); stored images at
-//! `{public_url}/files/{id}/{name}`, served by [`Account::image`].
+//! The running server is [`main`] (`cargo run --example reteno`): [`http::router`]
+//! mounts the MCP endpoint behind the sandbox OAuth sign-in of [`access`], the
+//! authorization server itself, and the file routes: upload URLs
+//! (`{public_url}/uploads/{id}/{file}`, fed to
+//! [`UploadSessions::receive`](uploads::UploadSessions::receive)), download
+//! links (`{public_url}/downloads/{id}`, from
+//! [`Downloads::fetch`](downloads::Downloads::fetch)) and stored images
+//! (`{public_url}/files/{id}/{name}`, from [`Account::image`]).
 
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
+mod cli;
 mod email_model;
 mod language;
 
+pub mod access;
 pub mod account;
 pub mod analytics;
 pub mod brandkit;
@@ -45,6 +54,7 @@ pub mod directory;
 pub mod downloads;
 pub mod email;
 pub mod events;
+pub mod http;
 pub mod imports;
 pub mod inbox;
 pub mod media;
@@ -59,3 +69,4 @@ pub mod uploads;
 pub mod workflows;
 
 pub use account::{Account, Settings};
+pub use cli::main;

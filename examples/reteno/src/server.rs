@@ -1,6 +1,6 @@
 //! The MCP server over a sandbox account.
 
-use mcp_tools::{BuildError, Server};
+use mcp_tools::{BuildError, Server, ServerBuilder};
 
 use crate::account::Account;
 use crate::tools;
@@ -21,12 +21,21 @@ segments can be changed. Analytics cover days up to yesterday. File edits (email
 graphs, email HTML, images) go through a prepare_*_upload session: upload the files to the URLs it \
 returns, then call the finishing tool with uploadSessionId.";
 
-/// The MCP server: the 82 Reteno tools over `account`.
-pub fn build_server(account: Account) -> Result<Server, BuildError> {
+/// The server's builder with the 82 Reteno tools over `account`, for a caller
+/// that adds more (authentication, rate limits) before building.
+pub fn builder(account: Account) -> ServerBuilder {
     Server::builder(SERVER_NAME, SERVER_VERSION)
         .title("Reteno (sandbox)")
         .instructions(INSTRUCTIONS)
         .state(account)
         .tools(tools::all())
-        .build()
+}
+
+/// The MCP server: the 82 Reteno tools over `account`.
+///
+/// Each tool declares one of the [`access`](crate::access) scopes, so a
+/// caller needs it: an in-process client passes a
+/// [`Caller`](mcp_tools::Caller) holding them.
+pub fn build_server(account: Account) -> Result<Server, BuildError> {
+    builder(account).build()
 }

@@ -14,7 +14,12 @@ use crate::analytics::{
 ///
 /// Errors: InvalidArguments — dateTo is today or later, the window is longer than 185 days
 /// (the message gives the allowed dates), a date is not YYYY-MM-DD, or dateFrom is after dateTo.
-#[tool(read_only, closed_world, title = "Get messaging analytics")]
+#[tool(
+    scopes("reteno:read"),
+    read_only,
+    closed_world,
+    title = "Get messaging analytics"
+)]
 pub async fn get_messaging_analytics(
     State(account): State<Account>,
     #[args] args: MessagingAnalyticsArgs,
@@ -28,7 +33,12 @@ pub async fn get_messaging_analytics(
 ///
 /// Errors: InvalidArguments — dateTo is today or later, the window is too long (the message
 /// gives the allowed dates), a date is not YYYY-MM-DD, or dateFrom is after dateTo.
-#[tool(read_only, closed_world, title = "Get events analytics")]
+#[tool(
+    scopes("reteno:read"),
+    read_only,
+    closed_world,
+    title = "Get events analytics"
+)]
 pub async fn get_events_analytics(
     State(account): State<Account>,
     #[args] args: EventsAnalyticsArgs,
@@ -40,7 +50,12 @@ pub async fn get_events_analytics(
 /// DKIM and DMARC state, senders and whether they are verified, the short-link (click
 /// tracking) domain, and unsubscribe handling (List-Unsubscribe, one-click, page). Use it to
 /// explain deliverability problems; changes are made in Reteno by the user.
-#[tool(read_only, closed_world, title = "Get email deliverability setup")]
+#[tool(
+    scopes("reteno:read"),
+    read_only,
+    closed_world,
+    title = "Get email deliverability setup"
+)]
 pub async fn get_email_deliverability_setup(
     State(account): State<Account>,
 ) -> ToolResult<DeliverabilitySetup> {

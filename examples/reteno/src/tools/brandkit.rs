@@ -14,6 +14,7 @@ use crate::brandkit::{BrandKit, ExtractBrandkitArgs};
 /// local name or IP address rather than a public storefront; Cancelled — the call was
 /// cancelled.
 #[tool(
+    scopes("reteno:read"),
     read_only,
     open_world,
     timeout_secs = 900,

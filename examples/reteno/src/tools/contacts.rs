@@ -19,6 +19,7 @@ use crate::sending::{DeliveryView, InteractionStatusArgs};
 /// language code; NotFound — unknown address book (ids from get_addressbooks); Conflict — the
 /// identifiers belong to two different contacts (fix them with update_contact).
 #[tool(
+    scopes("reteno:write"),
     additive,
     idempotent,
     closed_world,
@@ -36,6 +37,7 @@ pub async fn upsert_contact(
 /// updated and failed rows and lists every row with its contactId or its error; report the
 /// failures to the user. For more than 100 contacts or a CSV file use upload_contacts.
 #[tool(
+    scopes("reteno:write"),
     additive,
     idempotent,
     closed_world,
@@ -55,7 +57,12 @@ pub async fn bulk_upsert_contacts(
 ///
 /// Errors: InvalidArguments — neither or both of contacts and csv; InvalidParameter — the CSV
 /// has no identifier column, no rows or too many; NotFound — unknown addressBookId.
-#[tool(additive, closed_world, title = "Start a contact import")]
+#[tool(
+    scopes("reteno:write"),
+    additive,
+    closed_world,
+    title = "Start a contact import"
+)]
 pub async fn upload_contacts(
     State(account): State<Account>,
     #[args] args: UploadContactsArgs,
@@ -69,7 +76,12 @@ pub async fn upload_contacts(
 /// tight loop.
 ///
 /// Errors: NotFound — no import with this sessionId (use the one upload_contacts returned).
-#[tool(read_only, closed_world, title = "Get contact import status")]
+#[tool(
+    scopes("reteno:read"),
+    read_only,
+    closed_world,
+    title = "Get contact import status"
+)]
 pub async fn get_import_status(
     State(account): State<Account>,
     #[args] args: ImportStatusArgs,
@@ -83,7 +95,13 @@ pub async fn get_import_status(
 /// Errors: NotFound — unknown contactId (find it with list_contacts or get_contacts_by_email);
 /// InvalidParameter — malformed email, phone or language code; Conflict — another contact
 /// already has that email, phone or external customer id.
-#[tool(additive, idempotent, closed_world, title = "Update a contact")]
+#[tool(
+    scopes("reteno:write"),
+    additive,
+    idempotent,
+    closed_world,
+    title = "Update a contact"
+)]
 pub async fn update_contact(
     State(account): State<Account>,
     #[args] args: UpdateContactArgs,
@@ -95,7 +113,12 @@ pub async fn update_contact(
 /// analytics. This cannot be undone: confirm with the user first.
 ///
 /// Errors: NotFound — unknown contactId (find it with list_contacts or get_contacts_by_email).
-#[tool(destructive, closed_world, title = "Delete a contact")]
+#[tool(
+    scopes("reteno:write"),
+    destructive,
+    closed_world,
+    title = "Delete a contact"
+)]
 pub async fn delete_contact(
     State(account): State<Account>,
     #[args] args: ContactIdArgs,
@@ -108,7 +131,12 @@ pub async fn delete_contact(
 ///
 /// Errors: NotFound — no contact has this external customer id (check with list_contacts,
 /// query).
-#[tool(destructive, closed_world, title = "Delete a contact by external id")]
+#[tool(
+    scopes("reteno:write"),
+    destructive,
+    closed_world,
+    title = "Delete a contact by external id"
+)]
 pub async fn delete_contact_by_external_customer_id(
     State(account): State<Account>,
     #[args] args: ExternalIdArgs,
@@ -122,6 +150,7 @@ pub async fn delete_contact_by_external_customer_id(
 ///
 /// Errors: InvalidParameter — malformed email or language code.
 #[tool(
+    scopes("reteno:write"),
     additive,
     idempotent,
     closed_world,
@@ -140,7 +169,12 @@ pub async fn subscribe_contact(
 /// Page with top (1 to 100, default 20) and skip until HasMore is false.
 ///
 /// Errors: InvalidParameter — malformed language code or createdAfter.
-#[tool(read_only, closed_world, title = "Search contacts")]
+#[tool(
+    scopes("reteno:read"),
+    read_only,
+    closed_world,
+    title = "Search contacts"
+)]
 pub async fn list_contacts(
     State(account): State<Account>,
     #[args] args: ListContactsArgs,
@@ -152,7 +186,12 @@ pub async fn list_contacts(
 /// confirmation, push tokens, custom fields, address books and the segments it is in.
 ///
 /// Errors: NotFound — unknown contactId (find it with list_contacts or get_contacts_by_email).
-#[tool(read_only, closed_world, title = "Get a contact")]
+#[tool(
+    scopes("reteno:read"),
+    read_only,
+    closed_world,
+    title = "Get a contact"
+)]
 pub async fn get_contact(
     State(account): State<Account>,
     #[args] args: ContactIdArgs,
@@ -165,7 +204,12 @@ pub async fn get_contact(
 ///
 /// Errors: NotFound — nobody has this address (create the contact with upsert_contact if the
 /// user wants); InvalidParameter — malformed address.
-#[tool(read_only, closed_world, title = "Get a contact by email")]
+#[tool(
+    scopes("reteno:read"),
+    read_only,
+    closed_world,
+    title = "Get a contact by email"
+)]
 pub async fn get_contacts_by_email(
     State(account): State<Account>,
     #[args] args: ByEmailArgs,
@@ -177,7 +221,12 @@ pub async fn get_contacts_by_email(
 /// it is active. Use it when an app or a delivery report gives you only a device token.
 ///
 /// Errors: NotFound — no contact has this token (the app may not have registered it).
-#[tool(read_only, closed_world, title = "Get a contact id by push token")]
+#[tool(
+    scopes("reteno:read"),
+    read_only,
+    closed_world,
+    title = "Get a contact id by push token"
+)]
 pub async fn get_contact_id_by_token(
     State(account): State<Account>,
     #[args] args: ByTokenArgs,
@@ -191,7 +240,12 @@ pub async fn get_contact_id_by_token(
 ///
 /// Errors: NotFound — unknown interactionId; StatusCannotMoveBack — the delivery is already at
 /// or past that status, or bounced or failed (nothing to do).
-#[tool(additive, closed_world, title = "Update interaction status")]
+#[tool(
+    scopes("reteno:write"),
+    additive,
+    closed_world,
+    title = "Update interaction status"
+)]
 pub async fn update_interaction_status(
     State(account): State<Account>,
     #[args] args: InteractionStatusArgs,

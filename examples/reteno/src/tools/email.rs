@@ -21,7 +21,12 @@ use crate::uploads::UploadTicket;
 /// senderId; UploadSessionNotFound, UploadSessionExpired, UploadSessionAlreadyUsed,
 /// UploadSessionIncomplete, UploadSessionWrongKind — the session cannot be used (prepare a new
 /// one and upload again).
-#[tool(additive, closed_world, title = "Create an email message")]
+#[tool(
+    scopes("reteno:write"),
+    additive,
+    closed_world,
+    title = "Create an email message"
+)]
 pub async fn create_email_message(
     State(account): State<Account>,
     #[args] args: CreateEmailArgs,
@@ -33,7 +38,12 @@ pub async fn create_email_message(
 /// results per request (top, default 100; page on with skip). Each result has its id (the
 /// messageId of the other email tools), subject, sender, tags, whether it was built in the
 /// editor, and its translation languages.
-#[tool(read_only, closed_world, title = "Search email messages")]
+#[tool(
+    scopes("reteno:read"),
+    read_only,
+    closed_world,
+    title = "Search email messages"
+)]
 pub async fn list_email_messages(
     State(account): State<Account>,
     #[args] args: ListEmailArgs,
@@ -49,7 +59,13 @@ pub async fn list_email_messages(
 /// EditorModelRequired — html, css or uploadSessionId given for an editor-built message;
 /// InvalidArguments — inline HTML and uploadSessionId together; UploadSession* — the upload
 /// session cannot be used.
-#[tool(additive, idempotent, closed_world, title = "Update an email message")]
+#[tool(
+    scopes("reteno:write"),
+    additive,
+    idempotent,
+    closed_world,
+    title = "Update an email message"
+)]
 pub async fn update_email_message(
     State(account): State<Account>,
     #[args] args: UpdateEmailArgs,
@@ -61,7 +77,12 @@ pub async fn update_email_message(
 /// used it keep their history. This cannot be undone: confirm with the user first.
 ///
 /// Errors: NotFound — unknown messageId (from list_email_messages).
-#[tool(destructive, closed_world, title = "Delete an email message")]
+#[tool(
+    scopes("reteno:write"),
+    destructive,
+    closed_world,
+    title = "Delete an email message"
+)]
 pub async fn delete_email_message(
     State(account): State<Account>,
     #[args] args: EmailIdArgs,
@@ -77,6 +98,7 @@ pub async fn delete_email_message(
 /// organization's default language (edit the base with update_email_message);
 /// InvalidArguments — a new variant without subject and html.
 #[tool(
+    scopes("reteno:write"),
     additive,
     idempotent,
     closed_world,
@@ -94,7 +116,12 @@ pub async fn update_email_message_translation(
 ///
 /// Errors: NotFound — unknown messageId, or the message has no variant in that language (see
 /// translationLanguages in list_email_messages).
-#[tool(destructive, closed_world, title = "Delete an email translation")]
+#[tool(
+    scopes("reteno:write"),
+    destructive,
+    closed_world,
+    title = "Delete an email translation"
+)]
 pub async fn delete_email_message_translation(
     State(account): State<Account>,
     #[args] args: DeleteTranslationArgs,
@@ -106,7 +133,12 @@ pub async fn delete_email_message_translation(
 /// translation with language) to show the user. The link works for an hour.
 ///
 /// Errors: NotFound — unknown messageId, or no variant in that language.
-#[tool(read_only, closed_world, title = "Get an email preview link")]
+#[tool(
+    scopes("reteno:read"),
+    read_only,
+    closed_world,
+    title = "Get an email preview link"
+)]
 pub async fn get_email_message_view_link(
     State(account): State<Account>,
     #[args] args: ViewLinkArgs,
@@ -119,7 +151,12 @@ pub async fn get_email_message_view_link(
 /// and (for the base) the editor model. Links work for an hour.
 ///
 /// Errors: NotFound — unknown messageId (from list_email_messages).
-#[tool(read_only, closed_world, title = "Export an email message")]
+#[tool(
+    scopes("reteno:read"),
+    read_only,
+    closed_world,
+    title = "Export an email message"
+)]
 pub async fn get_email_message_export(
     State(account): State<Account>,
     #[args] args: EmailIdArgs,
@@ -134,7 +171,12 @@ pub async fn get_email_message_export(
 ///
 /// Errors: NotFound — unknown messageId, or the message was created from HTML and has no model
 /// (change its HTML with update_email_message).
-#[tool(read_only, closed_world, title = "Get an email's editor model")]
+#[tool(
+    scopes("reteno:read"),
+    read_only,
+    closed_world,
+    title = "Get an email's editor model"
+)]
 pub async fn get_email_model(
     State(account): State<Account>,
     #[args] args: EmailIdArgs,
@@ -148,7 +190,12 @@ pub async fn get_email_model(
 /// before expiresAt (15 minutes).
 ///
 /// Errors: NotFound — unknown messageId, or the message has no editor model.
-#[tool(additive, closed_world, title = "Prepare an email model upload")]
+#[tool(
+    scopes("reteno:write"),
+    additive,
+    closed_world,
+    title = "Prepare an email model upload"
+)]
 pub async fn prepare_email_model_upload(
     State(account): State<Account>,
     #[args] args: EmailIdArgs,
@@ -166,7 +213,12 @@ pub async fn prepare_email_model_upload(
 /// UploadSessionExpired, UploadSessionAlreadyUsed, UploadSessionIncomplete,
 /// UploadSessionWrongKind — prepare a new session and upload again; NotFound — unknown
 /// messageId.
-#[tool(additive, closed_world, title = "Save an edited email model")]
+#[tool(
+    scopes("reteno:write"),
+    additive,
+    closed_world,
+    title = "Save an edited email model"
+)]
 pub async fn update_email_model(
     State(account): State<Account>,
     #[args] args: UpdateModelArgs,
@@ -181,7 +233,12 @@ pub async fn update_email_model(
 ///
 /// Errors: NotFound — unknown messageId; EditorModelRequired — the message was built in the
 /// editor, whose HTML cannot be replaced.
-#[tool(additive, closed_world, title = "Prepare an email HTML upload")]
+#[tool(
+    scopes("reteno:write"),
+    additive,
+    closed_world,
+    title = "Prepare an email HTML upload"
+)]
 pub async fn prepare_email_message_upload(
     State(account): State<Account>,
     #[args] args: PrepareEmailUploadArgs,

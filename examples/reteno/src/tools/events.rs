@@ -15,7 +15,12 @@ use crate::sending::{DeliveryView, HistoryArgs};
 /// Errors: NotFound — unknown eventTypeKey (take it from get_event_types) or no such contact
 /// (create it with upsert_contact first); InvalidArguments — not exactly one contact
 /// identifier.
-#[tool(additive, closed_world, title = "Create an event")]
+#[tool(
+    scopes("reteno:write"),
+    additive,
+    closed_world,
+    title = "Create an event"
+)]
 pub async fn create_event(
     State(account): State<Account>,
     #[args] args: CreateEventArgs,
@@ -27,7 +32,12 @@ pub async fn create_event(
 /// years back). Rows are independent: the result counts accepted and rejected rows and lists
 /// each with its eventId or its error (unknown event type, unknown contact, time in the future
 /// or too old). For something happening now use create_event.
-#[tool(additive, closed_world, title = "Upload historical events")]
+#[tool(
+    scopes("reteno:write"),
+    additive,
+    closed_world,
+    title = "Upload historical events"
+)]
 pub async fn create_past_events(
     State(account): State<Account>,
     #[args] args: CreatePastEventsArgs,
@@ -41,7 +51,12 @@ pub async fn create_past_events(
 ///
 /// Errors: NotFound — unknown contactId; InvalidParameter — a date is not YYYY-MM-DD or
 /// dateFrom is after dateTo.
-#[tool(read_only, closed_world, title = "Get contacts activity")]
+#[tool(
+    scopes("reteno:read"),
+    read_only,
+    closed_world,
+    title = "Get contacts activity"
+)]
 pub async fn get_contacts_activity_v2(
     State(account): State<Account>,
     #[args] args: ActivityArgs,
@@ -54,7 +69,12 @@ pub async fn get_contacts_activity_v2(
 /// history. Page with top and skip until HasMore is false.
 ///
 /// Errors: NotFound — unknown contactId (find it with list_contacts or get_contacts_by_email).
-#[tool(read_only, closed_world, title = "Get contact message history")]
+#[tool(
+    scopes("reteno:read"),
+    read_only,
+    closed_world,
+    title = "Get contact message history"
+)]
 pub async fn get_contact_message_history(
     State(account): State<Account>,
     #[args] args: HistoryArgs,

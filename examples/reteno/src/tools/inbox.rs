@@ -11,7 +11,12 @@ use crate::push::{ListByNameArgs, MessageIdArgs, TitledTranslationArgs};
 /// Searches app inbox messages by part of the name, newest first. Each has its id (the
 /// messageId of the other app inbox tools and smart_send_message), title, text, image, button
 /// and translations. Page with top and skip until HasMore is false.
-#[tool(read_only, closed_world, title = "Search app inbox messages")]
+#[tool(
+    scopes("reteno:read"),
+    read_only,
+    closed_world,
+    title = "Search app inbox messages"
+)]
 pub async fn list_app_inbox_messages(
     State(account): State<Account>,
     #[args] args: ListByNameArgs,
@@ -25,7 +30,12 @@ pub async fn list_app_inbox_messages(
 ///
 /// Errors: InvalidArguments — a button label without its URL or the reverse; InvalidParameter —
 /// buttonUrl or imageUrl is not a URL.
-#[tool(additive, closed_world, title = "Create an app inbox message")]
+#[tool(
+    scopes("reteno:write"),
+    additive,
+    closed_world,
+    title = "Create an app inbox message"
+)]
 pub async fn create_app_inbox_message(
     State(account): State<Account>,
     #[args] args: CreateInboxArgs,
@@ -37,7 +47,12 @@ pub async fn create_app_inbox_message(
 ///
 /// Errors: NotFound — unknown messageId, or an id of another channel (take it from
 /// list_app_inbox_messages).
-#[tool(read_only, closed_world, title = "Get an app inbox message")]
+#[tool(
+    scopes("reteno:read"),
+    read_only,
+    closed_world,
+    title = "Get an app inbox message"
+)]
 pub async fn get_app_inbox_message(
     State(account): State<Account>,
     #[args] args: MessageIdArgs,
@@ -51,6 +66,7 @@ pub async fn get_app_inbox_message(
 /// Errors: NotFound — unknown messageId (from list_app_inbox_messages); InvalidParameter —
 /// buttonUrl or imageUrl is not a URL.
 #[tool(
+    scopes("reteno:write"),
     additive,
     idempotent,
     closed_world,
@@ -67,7 +83,12 @@ pub async fn update_app_inbox_message(
 /// user first.
 ///
 /// Errors: NotFound — unknown messageId (from list_app_inbox_messages).
-#[tool(destructive, closed_world, title = "Delete an app inbox message")]
+#[tool(
+    scopes("reteno:write"),
+    destructive,
+    closed_world,
+    title = "Delete an app inbox message"
+)]
 pub async fn delete_app_inbox_message(
     State(account): State<Account>,
     #[args] args: MessageIdArgs,
@@ -82,6 +103,7 @@ pub async fn delete_app_inbox_message(
 /// Errors: NotFound — unknown messageId; InvalidParameter — malformed language code, or the
 /// default language (edit the base instead); InvalidArguments — a new variant without body.
 #[tool(
+    scopes("reteno:write"),
     additive,
     idempotent,
     closed_world,
@@ -98,7 +120,12 @@ pub async fn update_app_inbox_message_translation(
 /// language get the base variant afterwards.
 ///
 /// Errors: NotFound — unknown messageId, or no variant in that language.
-#[tool(destructive, closed_world, title = "Delete an app inbox translation")]
+#[tool(
+    scopes("reteno:write"),
+    destructive,
+    closed_world,
+    title = "Delete an app inbox translation"
+)]
 pub async fn delete_app_inbox_message_translation(
     State(account): State<Account>,
     #[args] args: DeleteTranslationArgs,

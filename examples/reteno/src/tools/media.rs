@@ -9,7 +9,12 @@ use crate::uploads::UploadTicket;
 /// Opens a short-lived, single-use upload session for one image (PNG, JPEG, GIF or WebP, up to
 /// 5 MB). PUT the file to the returned uploadUrl with its Content-Type, then call upload_image
 /// with the uploadSessionId before expiresAt (15 minutes).
-#[tool(additive, closed_world, title = "Prepare an image upload")]
+#[tool(
+    scopes("reteno:write"),
+    additive,
+    closed_world,
+    title = "Prepare an image upload"
+)]
 pub async fn prepare_image_upload(State(account): State<Account>) -> ToolResult<UploadTicket> {
     Ok(account.prepare_image_upload())
 }
@@ -21,7 +26,12 @@ pub async fn prepare_image_upload(State(account): State<Account>) -> ToolResult<
 /// Errors: InvalidImage — the bytes are not an image of the declared type (nothing stored);
 /// UploadSessionNotFound, UploadSessionExpired, UploadSessionAlreadyUsed,
 /// UploadSessionIncomplete, UploadSessionWrongKind — prepare a new session and upload again.
-#[tool(additive, closed_world, title = "Store an uploaded image")]
+#[tool(
+    scopes("reteno:write"),
+    additive,
+    closed_world,
+    title = "Store an uploaded image"
+)]
 pub async fn upload_image(
     State(account): State<Account>,
     #[args] args: UploadImageArgs,

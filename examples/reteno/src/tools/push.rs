@@ -14,7 +14,12 @@ use crate::push::{
 /// Searches mobile push messages by part of the name, newest first. Each has its id (the
 /// messageId of the other push tools, smart_send_message and send_broadcast), title, text,
 /// deep link, image and translations. Page with top and skip until HasMore is false.
-#[tool(read_only, closed_world, title = "Search mobile push messages")]
+#[tool(
+    scopes("reteno:read"),
+    read_only,
+    closed_world,
+    title = "Search mobile push messages"
+)]
 pub async fn list_mobile_push_messages(
     State(account): State<Account>,
     #[args] args: ListByNameArgs,
@@ -27,7 +32,12 @@ pub async fn list_mobile_push_messages(
 /// languages with update_mobile_push_message_translation.
 ///
 /// Errors: InvalidParameter — deepLink or imageUrl is not a URL.
-#[tool(additive, closed_world, title = "Create a mobile push message")]
+#[tool(
+    scopes("reteno:write"),
+    additive,
+    closed_world,
+    title = "Create a mobile push message"
+)]
 pub async fn create_mobile_push_message(
     State(account): State<Account>,
     #[args] args: CreatePushArgs,
@@ -39,7 +49,12 @@ pub async fn create_mobile_push_message(
 ///
 /// Errors: NotFound — unknown messageId, or an id of another channel (take it from
 /// list_mobile_push_messages).
-#[tool(read_only, closed_world, title = "Get a mobile push message")]
+#[tool(
+    scopes("reteno:read"),
+    read_only,
+    closed_world,
+    title = "Get a mobile push message"
+)]
 pub async fn get_mobile_push_message(
     State(account): State<Account>,
     #[args] args: MessageIdArgs,
@@ -53,6 +68,7 @@ pub async fn get_mobile_push_message(
 /// Errors: NotFound — unknown messageId (from list_mobile_push_messages); InvalidParameter —
 /// deepLink or imageUrl is not a URL.
 #[tool(
+    scopes("reteno:write"),
     additive,
     idempotent,
     closed_world,
@@ -69,7 +85,12 @@ pub async fn update_mobile_push_message(
 /// the user first.
 ///
 /// Errors: NotFound — unknown messageId (from list_mobile_push_messages).
-#[tool(destructive, closed_world, title = "Delete a mobile push message")]
+#[tool(
+    scopes("reteno:write"),
+    destructive,
+    closed_world,
+    title = "Delete a mobile push message"
+)]
 pub async fn delete_mobile_push_message(
     State(account): State<Account>,
     #[args] args: MessageIdArgs,
@@ -84,6 +105,7 @@ pub async fn delete_mobile_push_message(
 /// Errors: NotFound — unknown messageId; InvalidParameter — malformed language code, or the
 /// default language (edit the base instead); InvalidArguments — a new variant without body.
 #[tool(
+    scopes("reteno:write"),
     additive,
     idempotent,
     closed_world,
@@ -101,7 +123,12 @@ pub async fn update_mobile_push_message_translation(
 ///
 /// Errors: NotFound — unknown messageId, or no variant in that language (the message lists its
 /// translations).
-#[tool(destructive, closed_world, title = "Delete a push translation")]
+#[tool(
+    scopes("reteno:write"),
+    destructive,
+    closed_world,
+    title = "Delete a push translation"
+)]
 pub async fn delete_mobile_push_message_translation(
     State(account): State<Account>,
     #[args] args: DeleteTranslationArgs,
@@ -113,7 +140,12 @@ pub async fn delete_mobile_push_message_translation(
 /// platform. Tokens are listed on contacts (get_contact).
 ///
 /// Errors: NotFound — no contact has this token.
-#[tool(read_only, closed_world, title = "Get push token activation")]
+#[tool(
+    scopes("reteno:read"),
+    read_only,
+    closed_world,
+    title = "Get push token activation"
+)]
 pub async fn get_mobile_push_token_activation(
     State(account): State<Account>,
     #[args] args: ByTokenArgs,
@@ -126,6 +158,7 @@ pub async fn get_mobile_push_token_activation(
 ///
 /// Errors: NotFound — no contact has this token.
 #[tool(
+    scopes("reteno:write"),
     additive,
     idempotent,
     closed_world,

@@ -10,7 +10,12 @@ use crate::segments::{Contacts, GroupContactsArgs, GroupMembersArgs, ListGroupsA
 /// and member counts. Only static segments can be changed with attach_group_contacts and
 /// detach_group_contacts; dynamic ones follow their rule. Filter by kind or part of the name;
 /// page with top and skip until HasMore is false.
-#[tool(read_only, closed_world, title = "List segments")]
+#[tool(
+    scopes("reteno:read"),
+    read_only,
+    closed_world,
+    title = "List segments"
+)]
 pub async fn list_groups(
     State(account): State<Account>,
     #[args] args: ListGroupsArgs,
@@ -23,7 +28,12 @@ pub async fn list_groups(
 /// skip until HasMore is false.
 ///
 /// Errors: NotFound — unknown groupId (take it from list_groups).
-#[tool(read_only, closed_world, title = "List segment contacts")]
+#[tool(
+    scopes("reteno:read"),
+    read_only,
+    closed_world,
+    title = "List segment contacts"
+)]
 pub async fn get_group_contacts(
     State(account): State<Account>,
     #[args] args: GroupContactsArgs,
@@ -38,6 +48,7 @@ pub async fn get_group_contacts(
 /// Errors: DynamicSegmentNotSupported — the segment is dynamic and its members follow a rule
 /// (pick a static segment from list_groups with kind static); NotFound — unknown groupId.
 #[tool(
+    scopes("reteno:write"),
     additive,
     idempotent,
     closed_world,
@@ -57,6 +68,7 @@ pub async fn attach_group_contacts(
 /// Errors: DynamicSegmentNotSupported — the segment is dynamic; only static segments can be
 /// changed; NotFound — unknown groupId (take it from list_groups).
 #[tool(
+    scopes("reteno:write"),
     destructive,
     idempotent,
     closed_world,

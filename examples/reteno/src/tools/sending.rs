@@ -19,7 +19,12 @@ use crate::sending::{
 /// Errors: NotFound — unknown messageId; InvalidParameter — malformed address or language;
 /// ContactUnsubscribed — the contact opted out of email (nothing sent); SenderNotVerified — the
 /// message's sender domain is not verified (switch senders with update_email_message).
-#[tool(destructive, open_world, title = "Send an email")]
+#[tool(
+    scopes("reteno:send"),
+    destructive,
+    open_world,
+    title = "Send an email"
+)]
 pub async fn send_email_message(
     State(account): State<Account>,
     #[args] args: SendEmailArgs,
@@ -33,7 +38,7 @@ pub async fn send_email_message(
 ///
 /// Errors: NotFound — unknown messageId; InvalidParameter — the number is not E.164 or the
 /// language is malformed; ContactUnsubscribed — the contact opted out of SMS (nothing sent).
-#[tool(destructive, open_world, title = "Send an SMS")]
+#[tool(scopes("reteno:send"), destructive, open_world, title = "Send an SMS")]
 pub async fn send_sms_message(
     State(account): State<Account>,
     #[args] args: SendSmsArgs,
@@ -50,7 +55,12 @@ pub async fn send_sms_message(
 ///
 /// Errors: NotFound — unknown messageId for that channel; InvalidArguments — a recipient with
 /// not exactly one identifier.
-#[tool(destructive, open_world, title = "Send a prepared message")]
+#[tool(
+    scopes("reteno:send"),
+    destructive,
+    open_world,
+    title = "Send a prepared message"
+)]
 pub async fn smart_send_message(
     State(account): State<Account>,
     #[args] args: SmartSendArgs,
@@ -64,7 +74,12 @@ pub async fn smart_send_message(
 ///
 /// Errors: NotFound — unknown interactionId (use the one a send returned, or one from
 /// get_contact_message_history).
-#[tool(read_only, closed_world, title = "Get message delivery status")]
+#[tool(
+    scopes("reteno:read"),
+    read_only,
+    closed_world,
+    title = "Get message delivery status"
+)]
 pub async fn get_message_status(
     State(account): State<Account>,
     #[args] args: InteractionArgs,
@@ -83,7 +98,13 @@ pub async fn get_message_status(
 /// groupId; InvalidInput — nobody in the segments can receive the channel; SenderNotVerified —
 /// the email's sender domain is not verified; Confirmation* — the
 /// token is expired, used, or for other arguments (run the dry run again).
-#[tool(destructive, confirm, open_world, title = "Start a broadcast")]
+#[tool(
+    scopes("reteno:send"),
+    destructive,
+    confirm,
+    open_world,
+    title = "Start a broadcast"
+)]
 pub async fn send_broadcast(
     State(account): State<Account>,
     confirm: Confirmation,
@@ -97,7 +118,12 @@ pub async fn send_broadcast(
 /// Lists broadcasts, newest first, with their channel, message, segments, status (sending or
 /// sent), recipient count and deliveries by status; filter by channel or status. Page with top
 /// and skip until HasMore is false.
-#[tool(read_only, closed_world, title = "List broadcasts")]
+#[tool(
+    scopes("reteno:read"),
+    read_only,
+    closed_world,
+    title = "List broadcasts"
+)]
 pub async fn list_broadcasts(
     State(account): State<Account>,
     #[args] args: ListBroadcastsArgs,
@@ -109,7 +135,12 @@ pub async fn list_broadcasts(
 /// exclusions and how many of its deliveries are in each status now.
 ///
 /// Errors: NotFound — unknown broadcastId (from list_broadcasts).
-#[tool(read_only, closed_world, title = "Get a broadcast")]
+#[tool(
+    scopes("reteno:read"),
+    read_only,
+    closed_world,
+    title = "Get a broadcast"
+)]
 pub async fn get_broadcast(
     State(account): State<Account>,
     #[args] args: BroadcastIdArgs,
@@ -122,7 +153,12 @@ pub async fn get_broadcast(
 ///
 /// Errors: NotFound — unknown broadcastId (from list_broadcasts); Conflict — it is still
 /// sending (the message says until when; try after that).
-#[tool(destructive, closed_world, title = "Delete a broadcast")]
+#[tool(
+    scopes("reteno:write"),
+    destructive,
+    closed_world,
+    title = "Delete a broadcast"
+)]
 pub async fn delete_broadcast(
     State(account): State<Account>,
     #[args] args: BroadcastIdArgs,

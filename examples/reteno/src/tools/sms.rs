@@ -12,7 +12,12 @@ use crate::sms::{CreateSmsArgs, ListSmsArgs, SmsTranslationArgs, UpdateSmsArgs};
 /// Searches SMS messages by part of the name or an exact tag, newest first, up to 500 results
 /// per request (top, default 100; page on with skip). Each has its id (the messageId of the
 /// other SMS tools, send_sms_message and send_broadcast), sender, text and translations.
-#[tool(read_only, closed_world, title = "Search SMS messages")]
+#[tool(
+    scopes("reteno:read"),
+    read_only,
+    closed_world,
+    title = "Search SMS messages"
+)]
 pub async fn list_sms_messages(
     State(account): State<Account>,
     #[args] args: ListSmsArgs,
@@ -24,7 +29,12 @@ pub async fn list_sms_messages(
 /// optional {{placeholders}}. Add other languages with update_sms_message_translation.
 ///
 /// Errors: NotFound — unknown senderId.
-#[tool(additive, closed_world, title = "Create an SMS message")]
+#[tool(
+    scopes("reteno:write"),
+    additive,
+    closed_world,
+    title = "Create an SMS message"
+)]
 pub async fn create_sms_message(
     State(account): State<Account>,
     #[args] args: CreateSmsArgs,
@@ -37,7 +47,12 @@ pub async fn create_sms_message(
 ///
 /// Errors: NotFound — unknown messageId, or an id of another channel (take it from
 /// list_sms_messages).
-#[tool(read_only, closed_world, title = "Get an SMS message")]
+#[tool(
+    scopes("reteno:read"),
+    read_only,
+    closed_world,
+    title = "Get an SMS message"
+)]
 pub async fn get_sms_message(
     State(account): State<Account>,
     #[args] args: MessageIdArgs,
@@ -50,7 +65,13 @@ pub async fn get_sms_message(
 ///
 /// Errors: NotFound — unknown messageId (from list_sms_messages) or senderId (from
 /// list_sms_interfaces).
-#[tool(additive, idempotent, closed_world, title = "Update an SMS message")]
+#[tool(
+    scopes("reteno:write"),
+    additive,
+    idempotent,
+    closed_world,
+    title = "Update an SMS message"
+)]
 pub async fn update_sms_message(
     State(account): State<Account>,
     #[args] args: UpdateSmsArgs,
@@ -62,7 +83,12 @@ pub async fn update_sms_message(
 /// first.
 ///
 /// Errors: NotFound — unknown messageId (from list_sms_messages).
-#[tool(destructive, closed_world, title = "Delete an SMS message")]
+#[tool(
+    scopes("reteno:write"),
+    destructive,
+    closed_world,
+    title = "Delete an SMS message"
+)]
 pub async fn delete_sms_message(
     State(account): State<Account>,
     #[args] args: MessageIdArgs,
@@ -76,6 +102,7 @@ pub async fn delete_sms_message(
 /// Errors: NotFound — unknown messageId; InvalidParameter — malformed language code, or the
 /// default language (edit the base with update_sms_message).
 #[tool(
+    scopes("reteno:write"),
     additive,
     idempotent,
     closed_world,
@@ -92,7 +119,12 @@ pub async fn update_sms_message_translation(
 /// language get the base text afterwards.
 ///
 /// Errors: NotFound — unknown messageId, or no variant in that language.
-#[tool(destructive, closed_world, title = "Delete an SMS translation")]
+#[tool(
+    scopes("reteno:write"),
+    destructive,
+    closed_world,
+    title = "Delete an SMS translation"
+)]
 pub async fn delete_sms_message_translation(
     State(account): State<Account>,
     #[args] args: DeleteTranslationArgs,
@@ -106,7 +138,12 @@ pub async fn delete_sms_message_translation(
 ///
 /// Errors: InvalidArguments — a date is not YYYY-MM-DD, dateTo is in the future or dateFrom is
 /// after dateTo; NotFound — unknown SMS messageId.
-#[tool(read_only, closed_world, title = "Get SMS callout statistics")]
+#[tool(
+    scopes("reteno:read"),
+    read_only,
+    closed_world,
+    title = "Get SMS callout statistics"
+)]
 pub async fn get_sms_callouts(
     State(account): State<Account>,
     #[args] args: SmsCalloutsArgs,

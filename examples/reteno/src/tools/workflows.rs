@@ -12,7 +12,12 @@ use crate::workflows::{
 /// Lists the account's workflows (automations) with their status (active or inactive) and
 /// node counts, filtered by status or part of the name. Page with top and skip until HasMore is
 /// false. Read a workflow's structure with get_workflow_export.
-#[tool(read_only, closed_world, title = "List workflows")]
+#[tool(
+    scopes("reteno:read"),
+    read_only,
+    closed_world,
+    title = "List workflows"
+)]
 pub async fn list_workflows(
     State(account): State<Account>,
     #[args] args: ListWorkflowsArgs,
@@ -23,7 +28,12 @@ pub async fn list_workflows(
 /// Creates a new, inactive workflow shell: a name, an optional description and a graph with a
 /// lone start node. Build its graph with prepare_workflow_upload and update_workflow; the agent
 /// cannot activate workflows, the user does that in Reteno.
-#[tool(additive, closed_world, title = "Create a workflow")]
+#[tool(
+    scopes("reteno:write"),
+    additive,
+    closed_world,
+    title = "Create a workflow"
+)]
 pub async fn create_workflow(
     State(account): State<Account>,
     #[args] args: CreateWorkflowArgs,
@@ -41,7 +51,12 @@ pub async fn create_workflow(
 /// nothing was saved); InvalidUploadedFile — not JSON; WorkflowActive — only inactive workflows
 /// can be edited; UploadSession* — prepare a new session and upload again; NotFound — unknown
 /// workflowId.
-#[tool(additive, closed_world, title = "Save a workflow graph")]
+#[tool(
+    scopes("reteno:write"),
+    additive,
+    closed_world,
+    title = "Save a workflow graph"
+)]
 pub async fn update_workflow(
     State(account): State<Account>,
     #[args] args: UpdateWorkflowArgs,
@@ -54,7 +69,12 @@ pub async fn update_workflow(
 /// and what takes them out). Start from this when editing a graph.
 ///
 /// Errors: NotFound — unknown workflowId (from list_workflows).
-#[tool(read_only, closed_world, title = "Export a workflow")]
+#[tool(
+    scopes("reteno:read"),
+    read_only,
+    closed_world,
+    title = "Export a workflow"
+)]
 pub async fn get_workflow_export(
     State(account): State<Account>,
     #[args] args: WorkflowIdArgs,
@@ -68,7 +88,12 @@ pub async fn get_workflow_export(
 /// workflowId and uploadSessionId before expiresAt (15 minutes).
 ///
 /// Errors: NotFound — unknown workflowId (from list_workflows).
-#[tool(additive, closed_world, title = "Prepare a workflow upload")]
+#[tool(
+    scopes("reteno:write"),
+    additive,
+    closed_world,
+    title = "Prepare a workflow upload"
+)]
 pub async fn prepare_workflow_upload(
     State(account): State<Account>,
     #[args] args: WorkflowIdArgs,

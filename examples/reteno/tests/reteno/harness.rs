@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use mcp_example_reteno::account::clock::{Clock, SANDBOX_EPOCH};
 use mcp_example_reteno::server::build_server;
-use mcp_example_reteno::{Account, Settings};
-use mcp_tools::Client;
+use mcp_example_reteno::{Account, Settings, access};
 use mcp_tools::serde_json::Value;
+use mcp_tools::{Caller, Client};
 
 /// One sandbox: the account (for its clock and upload store) and a client.
 pub(crate) struct Sandbox {
@@ -27,7 +27,11 @@ impl Sandbox {
         let server = build_server(account.clone()).expect("the 82 tools build");
         Self {
             account,
-            client: Client::new(server),
+            client: Client::new(server).with_caller(
+                Caller::new(access::OWNER)
+                    .with_account(access::ACCOUNT)
+                    .with_scopes(access::ALL_SCOPES),
+            ),
         }
     }
 

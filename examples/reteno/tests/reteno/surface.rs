@@ -1,8 +1,8 @@
-//! The registered surface: the document's 82 names, titles and annotations.
+//! The registered surface: the document's 82 names, titles, annotations and scopes.
 
 use std::collections::BTreeSet;
 
-use mcp_example_reteno::tools;
+use mcp_example_reteno::{access, tools};
 use mcp_tools::Effect;
 
 /// Every tool the vendor's document lists, by area, in its order.
@@ -166,5 +166,22 @@ fn descriptions_are_distinct_and_say_enough() {
             "{} is described too briefly",
             tool.name()
         );
+    }
+}
+
+#[test]
+fn each_tool_declares_the_scope_its_effect_calls_for() {
+    for tool in tools::all() {
+        let name = tool.name();
+        let reaches_contacts = name.starts_with("send_") || name == "smart_send_message";
+        let expected = if tool.effect() == Some(Effect::ReadOnly) {
+            access::READ
+        } else if reaches_contacts {
+            access::SEND
+        } else {
+            access::WRITE
+        };
+        let scopes: Vec<&str> = tool.scopes().collect();
+        assert_eq!(scopes, [expected], "{name}");
     }
 }

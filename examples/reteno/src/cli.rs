@@ -1,0 +1,276 @@
+//! The `reteno` example's command line: serve the sandbox until Ctrl-C, or
+//! print an access token for scripts.
+
+use std::io;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use mcp_examples_support::cli::{self as support, Banner, SHUTDOWN_GRACE, ServeArgs};
+use tokio::net::TcpListener;
+
+use crate::account::clock::Clock;
+use crate::account::{Account, DEFAULT_BRANDKIT_DURATION, Settings};
+use crate::{access, http};
+
+/// Serve Reteno's MCP surface over a sandbox account.
+#[derive(Debug, Parser)]
+#[command(
+    name = "reteno",
+    version,
+    about = "Serves the 82 tools of Reteno's MCP server (contacts, segments, events, messages in \
+             four channels, workflows, sending, analytics, media, an AI brand kit) over Streamable \
+             HTTP on an in-memory sandbox account, with a sandbox OAuth sign-in and upload URLs \
+             served by the same process. Nothing reaches a real Reteno account or a real contact."
+)]
+struct Cli {
+    #[command(flatten)]
+    serve: ServeArgs,
+    /// How long one brand-kit extraction runs, in seconds (the hosted service
+    /// takes eight to ten minutes).
+    #[arg(
+        long = "brandkit-seconds",
+        value_name = "SECONDS",
+        default_value_t = DEFAULT_BRANDKIT_DURATION.as_secs_f64(),
+        value_parser = brandkit_seconds,
+    )]
+    brandkit_seconds: f64,
+    /// Print an access token for this sandbox user (owner, editor or analyst)
+    /// carrying all their scopes, then exit. It is valid for an hour against
+    /// a server started with the same --listen address.
+    #[arg(long = "issue-token", value_name = "USER")]
+    issue_token: Option<String>,
+}
+
+/// The longest brand-kit run the option accepts: the tool's own time limit
+/// (15 minutes) would stop a longer one anyway.
+const MAX_BRANDKIT_SECONDS: f64 = 900.0;
+
+fn brandkit_seconds(text: &str) -> Result<f64, String> {
+    let seconds: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    if !(0.0..=MAX_BRANDKIT_SECONDS).contains(&seconds) {
+        return Err(format!(
+            "the brand-kit duration must be between 0 and {MAX_BRANDKIT_SECONDS} seconds"
+        ));
+    }
+    Ok(seconds)
+}
+
+/// Runs the example from the process's command line: the `reteno` example's
+/// whole program.
+pub fn main() -> ExitCode {
+    let args = Cli::parse();
+    if let Some(user) = &args.issue_token {
+        return match issue_token(args.serve.listen, user) {
+            Ok(token) => {
+                println!("{token}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    support::init_logging();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// A token for `user` with every scope they may grant, for the endpoint a
+/// server listening on `listen` serves.
+fn issue_token(listen: SocketAddr, user: &str) -> Result<String, mcp_sandbox_oauth::Error> {
+    let origin = support::endpoint_url(listen, "");
+    let oauth = access::authorization_server(&origin, &http::mcp_url(&origin))?;
+    let scopes: Vec<String> = oauth
+        .users()
+        .iter()
+        .find(|u| u.id() == user)
+        .map(|u| u.grantable_scopes().to_vec())
+        .unwrap_or_default();
+    // An unknown user gets the authorization server's own message, which
+    // lists the users there are.
+    Ok(oauth.issue_token(user, scopes)?.access_token().to_owned())
+}
+
+async fn run(args: Cli) -> io::Result<()> {
+    // Bound first, so that the URLs the server hands out (metadata, upload
+    // and download links) name the port really served, also for port 0.
+    let listener = args.serve.bind().await?;
+    let addr = listener.local_addr()?;
+    let origin = support::endpoint_url(addr, "");
+    let settings = Settings {
+        public_url: origin.clone(),
+        brandkit_duration: Duration::from_secs_f64(args.brandkit_seconds),
+    };
+    let account = Account::new(Clock::system(), settings);
+    let oauth =
+        access::authorization_server(&origin, &http::mcp_url(&origin)).map_err(io::Error::other)?;
+    let app = http::router(account, &oauth, !addr.ip().is_loopback()).map_err(io::Error::other)?;
+    tracing::info!(
+        brandkit_seconds = args.brandkit_seconds,
+        "built the sandbox account and its 82 tools"
+    );
+    print!("{}", banner(addr));
+    serve(listener, app).await
+}
+
+/// What the server prints at start: the endpoint, a ready `claude mcp add`
+/// line (no header: the client signs in with OAuth), the sandbox users, and
+/// how to get a token for curl.
+fn banner(addr: SocketAddr) -> String {
+    let origin = support::endpoint_url(addr, "");
+    let mut text = Banner {
+        name: "reteno".to_owned(),
+        url: http::mcp_url(&origin),
+        credentials: Vec::new(),
+    }
+    .render();
+    let users: Vec<String> = access::users()
+        .iter()
+        .map(|u| format!("{} ({})", u.id(), u.display_name()))
+        .collect();
+    text.push_str(&format!(
+        "Sign in with /mcp in Claude Code and pick a sandbox user: {}.\n\
+         For curl: TOKEN=$(cargo run -q --example reteno -- --listen {addr} --issue-token owner)\n",
+        users.join(", ")
+    ));
+    text
+}
+
+/// Serves `app` until Ctrl-C or SIGTERM, then lets requests in flight finish
+/// within [`SHUTDOWN_GRACE`]; open event streams are cut off after it.
+async fn serve(listener: TcpListener, app: axum::Router) -> io::Result<()> {
+    use axum::serve::ListenerExt as _;
+
+    // Answers written in pieces (SSE progress) would otherwise wait on Nagle.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
+    });
+    tracing::info!("serving; press Ctrl-C to stop");
+    shutdown_signal().await;
+    tracing::info!("shutting down");
+    let _ = stop.send(());
+    match tokio::time::timeout(SHUTDOWN_GRACE, server).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(e)) => Err(io::Error::other(e)),
+        Err(_) => {
+            tracing::warn!(grace = ?SHUTDOWN_GRACE, "requests still running at the end of the grace period were cut off");
+            Ok(())
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issued_tokens_carry_the_users_scopes_for_the_listen_address() {
+        let listen: SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        let token = issue_token(listen, access::ANALYST).unwrap();
+        let origin = "http://127.0.0.1:8080";
+        // Another process with the same --listen verifies it: the key is fixed.
+        let oauth = access::authorization_server(origin, &http::mcp_url(origin)).unwrap();
+        let caller = oauth.resource_server().validate(&token).unwrap();
+        assert_eq!(caller.caller().id(), access::ANALYST);
+        assert!(caller.caller().has_scope(access::READ));
+        assert!(!caller.caller().has_scope(access::WRITE));
+        // A server on another port serves another resource.
+        let other = "http://127.0.0.1:9090";
+        let elsewhere = access::authorization_server(other, &http::mcp_url(other)).unwrap();
+        assert!(elsewhere.resource_server().validate(&token).is_err());
+    }
+
+    #[test]
+    fn an_unknown_user_is_told_who_there_is() {
+        let listen: SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        let error = issue_token(listen, "mallory").unwrap_err().to_string();
+        for user in [access::OWNER, access::EDITOR, access::ANALYST] {
+            assert!(error.contains(user), "{error}");
+        }
+    }
+
+    #[test]
+    fn the_banner_has_a_ready_claude_line_without_a_header() {
+        let text = banner("127.0.0.1:8123".parse().unwrap());
+        assert!(
+            text.contains("MCP endpoint: http://127.0.0.1:8123/mcp\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  claude mcp add --transport http reteno http://127.0.0.1:8123/mcp\n"),
+            "{text}"
+        );
+        assert!(!text.contains("--header"), "{text}");
+        assert!(
+            text.contains("--listen 127.0.0.1:8123 --issue-token owner"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn the_brandkit_duration_is_bounded() {
+        assert_eq!(brandkit_seconds("2.5"), Ok(2.5));
+        assert!(brandkit_seconds("-1").is_err());
+        assert!(brandkit_seconds("901").is_err());
+        assert!(brandkit_seconds("soon").is_err());
+    }
+
+    #[test]
+    fn the_command_line_parses() {
+        use clap::CommandFactory as _;
+        Cli::command().debug_assert();
+        let cli = Cli::try_parse_from([
+            "reteno",
+            "--listen",
+            "127.0.0.1:0",
+            "--brandkit-seconds",
+            "1",
+        ])
+        .unwrap();
+        assert_eq!(cli.brandkit_seconds, 1.0);
+        assert!(cli.issue_token.is_none());
+    }
+}

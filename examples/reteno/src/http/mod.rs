@@ -1,0 +1,69 @@
+//! The example's HTTP side: one axum router serving the MCP endpoint, the
+//! sandbox authorization server, and the file routes the tools hand out URLs
+//! for.
+//!
+//! | path | what |
+//! |---|---|
+//! | `POST /mcp` (and `GET`, `DELETE`) | the MCP endpoint, OAuth bearer tokens required |
+//! | `/.well-known/oauth-protected-resource/mcp` | RFC 9728 metadata naming the authorization server |
+//! | `/.well-known/oauth-authorization-server`, `/jwks`, `/register`, `/authorize`, `/token` | the sandbox authorization server |
+//! | `PUT /uploads/{id}/{file}` | one file of an upload session ([`files`]) |
+//! | `GET /downloads/{id}` | a short-lived download link |
+//! | `GET /files/{id}/{name}` | a stored image |
+//!
+//! The MCP service is mounted as the router's fallback: it answers its own
+//! endpoint and metadata and 404 for anything else, so the other routes are
+//! plain axum routes beside it, the way an MCP server lives inside a larger
+//! HTTP application.
+
+pub mod files;
+
+use axum::Router;
+use mcp_sandbox_oauth::SandboxOAuth;
+use mcp_tools::BuildError;
+use mcp_transport_http::McpService;
+
+use crate::account::Account;
+use crate::server;
+
+/// The MCP endpoint's path.
+pub const MCP_PATH: &str = "/mcp";
+
+/// The URL of the MCP endpoint on `origin`, such as `http://127.0.0.1:8080/mcp`:
+/// the resource tokens are issued for.
+pub fn mcp_url(origin: &str) -> String {
+    format!("{}{MCP_PATH}", origin.trim_end_matches('/'))
+}
+
+/// The whole application over `account`: the 82 tools behind `oauth`'s
+/// tokens, `oauth`'s own routes, and the file routes.
+///
+/// `any_host` accepts every `Host` header, for a server reachable beyond
+/// loopback; otherwise the MCP endpoint answers loopback names only (a guard
+/// against DNS rebinding).
+///
+/// # Errors
+///
+/// When the MCP server does not build (a tool that fails its checks).
+pub fn router(
+    account: Account,
+    oauth: &SandboxOAuth,
+    any_host: bool,
+) -> Result<Router, BuildError> {
+    // Every call needs a token, also in the dispatcher, so that no path to a
+    // tool skips the scopes it declares.
+    let server = server::builder(account.clone())
+        .require_authentication()
+        .build()?;
+    let mut mcp = McpService::builder(server)
+        .path(MCP_PATH)
+        .authenticator(oauth.resource_server())
+        .protected_resource(oauth.protected_resource());
+    if any_host {
+        mcp = mcp.any_host();
+    }
+    Ok(oauth
+        .router()
+        .merge(files::routes(account))
+        .fallback_service(mcp.build()))
+}

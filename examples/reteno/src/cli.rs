@@ -214,7 +214,15 @@ mod tests {
         // Another process with the same --listen verifies it: the key is fixed.
         let oauth = access::authorization_server(origin, &http::mcp_url(origin)).unwrap();
         let caller = oauth.resource_server().validate(&token).unwrap();
-        assert_eq!(caller.caller().id(), access::ANALYST);
+        // The SDK namespaces OAuth callers by issuer and subject.
+        assert!(
+            caller
+                .caller()
+                .id()
+                .ends_with(&format!("#{}", access::ANALYST)),
+            "{}",
+            caller.caller().id()
+        );
         assert!(caller.caller().has_scope(access::READ));
         assert!(!caller.caller().has_scope(access::WRITE));
         // A server on another port serves another resource.

@@ -1,7 +1,7 @@
 //! Rate budgets shared by every replica, and the asynchronous limiter trait
 //! they need from the core.
 //!
-//! [`RedisRateLimiter`](crate::RedisRateLimiter) keeps the budgets of
+//! [`RedisRateLimiter`] keeps the budgets of
 //! [`mcp_tools::rate::WindowRateLimiter`] in Redis. Asking Redis is I/O, and
 //! the core's [`RateLimiter`](mcp_tools::rate::RateLimiter) is synchronous,
 //! so this module carries the trait the core's should become,

@@ -122,16 +122,19 @@ async fn answer(
     }
 }
 
+/// A key choice, the in-memory limiter and the Redis one configured alike.
+type Compared = (
+    RateKey,
+    Box<dyn AsyncRateLimiter>,
+    Box<dyn AsyncRateLimiter>,
+);
+
 #[tokio::test]
 async fn answers_as_the_in_memory_limiter_does() {
     let server = redis_or_skip!();
     let redis = mcp_tools_redis::connect(&server.url()).await.unwrap();
     let window = Duration::from_secs(600);
-    let configs: [(
-        RateKey,
-        Box<dyn AsyncRateLimiter>,
-        Box<dyn AsyncRateLimiter>,
-    ); 2] = [
+    let configs: [Compared; 2] = [
         (
             RateKey::AccountOrCaller,
             Box::new(Immediate(

@@ -76,6 +76,8 @@ impl Failure {
     pub(crate) fn is_ambiguous(&self) -> bool {
         match self {
             Self::Timeout(_) => true,
+            // A refused connection never carried the command.
+            Self::Redis(e) if e.is_connection_refusal() => false,
             Self::Redis(e) => e.is_io_error() || e.is_connection_dropped() || e.is_timeout(),
         }
     }

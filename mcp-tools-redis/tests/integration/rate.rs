@@ -181,6 +181,8 @@ async fn answers_as_the_in_memory_limiter_does() {
         (Some(&a2), Some(RateClass::Request)),
         (Some(&a1), Some(RateClass::Call)),
         (Some(&a1), Some(RateClass::Request)),
+        // Spent general budget: a destructive call is refused by it.
+        (Some(&a2), Some(RateClass::Destructive)),
         (Some(&a1), None),
         // An account and a caller id with the same text are different keys.
         (Some(&same_text), Some(RateClass::Call)),

@@ -74,7 +74,7 @@ async fn markers_live_as_long_as_their_token_and_the_allowance() {
     assert!(store.mark_used(&[0xab, 0x01], in_minutes(5)).await.unwrap());
     let ttl: i64 = server.command(&["PTTL", "mcp:replay:ab01"]);
     // Five minutes of token and one of allowance, less the time it took.
-    assert!((359_000..=360_000).contains(&ttl), "{ttl} ms");
+    assert!((350_000..=360_000).contains(&ttl), "{ttl} ms");
 
     let strict = RedisReplayStore::new(&redis).clock_skew_allowance(Duration::ZERO);
     let soon = SystemTime::now() + Duration::from_millis(300);
@@ -91,7 +91,7 @@ async fn markers_live_as_long_as_their_token_and_the_allowance() {
     let past = SystemTime::now() - Duration::from_secs(10);
     assert!(store.mark_used(&[0xef], past).await.unwrap());
     let ttl: i64 = server.command(&["PTTL", "mcp:replay:ef"]);
-    assert!((59_000..=60_000).contains(&ttl), "{ttl} ms");
+    assert!((50_000..=60_000).contains(&ttl), "{ttl} ms");
 }
 
 #[tokio::test]

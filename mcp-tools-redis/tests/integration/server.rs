@@ -1,8 +1,10 @@
 //! A real `redis-server` per test, on a free loopback port, killed on drop.
 
+use std::io::Write as _;
 use std::net::{Ipv4Addr, TcpListener};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::Once;
 use std::time::{Duration, Instant};
 
 /// Set to `1` to skip the tests that need `redis-server`.
@@ -32,10 +34,16 @@ impl RedisServer {
     /// stderr) when the Redis tests are to be skipped.
     pub(crate) fn start(extra: &[&str]) -> Option<Self> {
         if std::env::var(SKIP_VAR).is_ok_and(|v| v == "1") {
-            eprintln!(
-                "\n!!! SKIPPED: {SKIP_VAR}=1, so this test did not run against redis-server. \
-                 Unset it (and run scripts/install-redis.sh) to test mcp-tools-redis. !!!\n"
-            );
+            // Straight to stderr, past the test harness's capture, once.
+            static SAID: Once = Once::new();
+            SAID.call_once(|| {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "\n!!! {SKIP_VAR}=1: the mcp-tools-redis tests that need redis-server \
+                     are SKIPPED and pass without testing anything. Unset it (and run \
+                     scripts/install-redis.sh) to test against Redis. !!!\n"
+                );
+            });
             return None;
         }
         let binary = find_redis_server();

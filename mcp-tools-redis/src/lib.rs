@@ -1,15 +1,16 @@
 #![doc = include_str!("../README.md")]
 
+mod builder;
 mod connection;
 mod error;
 mod replay;
 
 pub mod rate;
 
-pub use connection::{
-    DEFAULT_COMMAND_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_KEY_PREFIX, Redis, RedisBuilder,
-    connect,
+pub use builder::{
+    DEFAULT_COMMAND_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_KEY_PREFIX, RedisBuilder, connect,
 };
+pub use connection::Redis;
 pub use error::{Error, ErrorKind};
 pub use rate::{Outage, RedisRateLimiter};
 pub use replay::{DEFAULT_CLOCK_SKEW_ALLOWANCE, RedisReplayStore};

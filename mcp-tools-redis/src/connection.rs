@@ -1,0 +1,147 @@
+//! The connection every store of a replica shares, and the time bound on
+//! each command.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use redis::aio::ConnectionManager;
+use redis::{Cmd, FromRedisValue, RedisError, ScriptInvocation};
+
+/// A connection to Redis shared by the stores of one replica.
+///
+/// Cheap to clone: clones share one multiplexed connection, which reconnects
+/// by itself after Redis restarts or the network breaks. Every command is
+/// bounded by the [command timeout](crate::RedisBuilder::command_timeout), waiting
+/// for a reconnection included, so a slow or lost Redis costs a call at most
+/// that long before it fails.
+#[derive(Clone)]
+pub struct Redis {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    manager: ConnectionManager,
+    prefix: String,
+    command_timeout: Duration,
+    /// `host:port` or a socket path: the URL without its credentials.
+    address: String,
+}
+
+/// A command that did not succeed, for the store that sent it to turn into
+/// its own error.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    Timeout(Duration),
+    Redis(RedisError),
+}
+
+impl Failure {
+    /// Whether the command may have been carried out although it failed: it
+    /// was sent, or may have been, and no answer came back.
+    pub(crate) fn is_ambiguous(&self) -> bool {
+        match self {
+            Self::Timeout(_) => true,
+            // A refused connection never carried the command.
+            Self::Redis(e) if e.is_connection_refusal() => false,
+            Self::Redis(e) => e.is_io_error() || e.is_connection_dropped() || e.is_timeout(),
+        }
+    }
+
+    /// Why, in a few words a model can read.
+    pub(crate) fn reason(&self) -> String {
+        match self {
+            Self::Timeout(limit) => format!("did not answer within {limit:?}"),
+            Self::Redis(e) if e.is_io_error() || e.is_connection_dropped() => {
+                "is unreachable".to_owned()
+            }
+            Self::Redis(e) => format!("answered with an error ({})", e.category()),
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Timeout(limit) => write!(f, "no answer within {limit:?}"),
+            Self::Redis(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl Redis {
+    pub(crate) fn new(
+        manager: ConnectionManager,
+        prefix: String,
+        command_timeout: Duration,
+        address: String,
+    ) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                manager,
+                prefix,
+                command_timeout,
+                address,
+            }),
+        }
+    }
+
+    /// The address connected to, without credentials: `host:port` or a
+    /// socket path.
+    pub fn address(&self) -> &str {
+        &self.inner.address
+    }
+
+    /// The prefix of every key the stores write.
+    pub fn key_prefix(&self) -> &str {
+        &self.inner.prefix
+    }
+
+    /// How long one command may take before the call that needed it fails.
+    pub fn command_timeout(&self) -> Duration {
+        self.inner.command_timeout
+    }
+
+    pub(crate) fn key(&self, name: impl fmt::Display) -> String {
+        format!("{}{name}", self.inner.prefix)
+    }
+
+    pub(crate) async fn query<T: FromRedisValue>(&self, cmd: &Cmd) -> Result<T, Failure> {
+        let mut conn = self.inner.manager.clone();
+        self.bounded(async move { cmd.query_async(&mut conn).await })
+            .await
+    }
+
+    pub(crate) async fn invoke<T: FromRedisValue>(
+        &self,
+        script: &ScriptInvocation<'_>,
+    ) -> Result<T, Failure> {
+        let mut conn = self.inner.manager.clone();
+        self.bounded(async move { script.invoke_async(&mut conn).await })
+            .await
+    }
+
+    async fn bounded<T>(
+        &self,
+        command: impl Future<Output = Result<T, RedisError>>,
+    ) -> Result<T, Failure> {
+        let limit = self.inner.command_timeout;
+        match tokio::time::timeout(limit, command).await {
+            Ok(Ok(value)) => Ok(value),
+            // The connection's own response timeout is the same limit.
+            Ok(Err(e)) if e.is_timeout() => Err(Failure::Timeout(limit)),
+            Ok(Err(e)) => Err(Failure::Redis(e)),
+            Err(_) => Err(Failure::Timeout(limit)),
+        }
+    }
+}
+
+impl fmt::Debug for Redis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Redis")
+            .field("address", &self.inner.address)
+            .field("key_prefix", &self.inner.prefix)
+            .field("command_timeout", &self.inner.command_timeout)
+            .finish_non_exhaustive()
+    }
+}

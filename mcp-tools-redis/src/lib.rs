@@ -1,0 +1,19 @@
+#![doc = include_str!("../README.md")]
+
+mod builder;
+mod connection;
+mod error;
+mod replay;
+
+pub mod rate;
+
+pub use builder::{
+    DEFAULT_COMMAND_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_KEY_PREFIX, RedisBuilder, connect,
+};
+pub use connection::Redis;
+pub use error::{Error, ErrorKind};
+pub use rate::{Outage, RedisRateLimiter};
+pub use replay::{DEFAULT_CLOCK_SKEW_ALLOWANCE, RedisReplayStore};
+
+/// A `Result` whose error is this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

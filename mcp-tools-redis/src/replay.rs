@@ -1,0 +1,261 @@
+//! Single use of confirmation tokens across replicas.
+
+use std::fmt::{self, Write as _};
+use std::time::{Duration, SystemTime};
+
+use futures::future::BoxFuture;
+use mcp_tools::ToolError;
+use mcp_tools::confirm::ReplayStore;
+use redis::Script;
+
+use crate::connection::{Failure, Redis};
+
+/// How much longer than its token a marker lives when not set.
+pub const DEFAULT_CLOCK_SKEW_ALLOWANCE: Duration = Duration::from_secs(60);
+
+/// How long a replica keeps trying to withdraw a marker whose write went
+/// unanswered, at most.
+const WITHDRAW_FOR: Duration = Duration::from_secs(30);
+
+/// Deletes the marker only if this attempt wrote it: never another replica's.
+const WITHDRAW: &str = r"
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+    return redis.call('DEL', KEYS[1])
+end
+return 0
+";
+
+/// A [`ReplayStore`] in Redis: a confirmation token used on one replica is
+/// used on all of them.
+///
+/// Each used token leaves one key, `<prefix>replay:<nonce in hex>`, written
+/// with `SET … NX PX`: Redis runs it atomically, so of any number of
+/// concurrent confirmations of one token, on any replicas, exactly one
+/// succeeds. The key expires with the token plus a
+/// [clock-skew allowance](Self::clock_skew_allowance).
+///
+/// When Redis cannot answer, both checks fail closed with a retryable
+/// [`ToolError::service_unavailable`]: the tool does not run. If the marker
+/// may have been written although no answer came (a timeout, a dropped
+/// connection), the replica withdraws it in the background, only if it is
+/// still its own, so that the same token can be confirmed again once Redis is
+/// back.
+///
+/// ```no_run
+/// # async fn start() -> Result<(), Box<dyn std::error::Error>> {
+/// use mcp_tools::Server;
+/// use mcp_tools_redis::RedisReplayStore;
+///
+/// let redis = mcp_tools_redis::connect("redis://127.0.0.1:6379/").await?;
+/// let server = Server::builder("crm", "1.0.0")
+///     // Every replica signs with the same secret and shares used tokens.
+///     .confirmation_secret(std::env::var("CONFIRMATION_SECRET")?.into_bytes())
+///     .replay_store(RedisReplayStore::new(&redis))
+///     .build()?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct RedisReplayStore {
+    redis: Redis,
+    allowance: Duration,
+}
+
+impl RedisReplayStore {
+    /// A store writing through `redis`.
+    pub fn new(redis: &Redis) -> Self {
+        Self {
+            redis: redis.clone(),
+            allowance: DEFAULT_CLOCK_SKEW_ALLOWANCE,
+        }
+    }
+
+    /// How long a marker outlives its token (default 60 s). Each replica
+    /// judges expiry by its own clock; a replica whose clock runs behind by
+    /// more than this could accept a token whose marker is already gone.
+    pub fn clock_skew_allowance(mut self, allowance: Duration) -> Self {
+        self.allowance = allowance;
+        self
+    }
+
+    fn key(&self, nonce: &[u8]) -> String {
+        self.redis.key(format_args!("replay:{}", nonce_hex(nonce)))
+    }
+
+    async fn mark(&self, nonce: &[u8], expires_at: SystemTime) -> Result<bool, ToolError> {
+        let key = self.key(nonce);
+        let attempt = attempt_id()?;
+        let mut set = redis::cmd("SET");
+        set.arg(&key)
+            .arg(&attempt)
+            .arg("NX")
+            .arg("PX")
+            .arg(marker_ttl_ms(expires_at, SystemTime::now(), self.allowance));
+        match self.redis.query::<Option<String>>(&set).await {
+            Ok(written) => Ok(written.is_some()),
+            Err(failure) => {
+                tracing::warn!(
+                    redis = self.redis.address(),
+                    error = %failure,
+                    "cannot mark a confirmation token used; the call is refused"
+                );
+                if failure.is_ambiguous() {
+                    self.withdraw_later(key, attempt, expires_at);
+                }
+                Err(unavailable(
+                    "The confirmation could not be recorded",
+                    &failure,
+                    "The confirmationToken normally stays valid until it expires: retry the \
+                     same call with it in a few seconds",
+                ))
+            }
+        }
+    }
+
+    async fn check(&self, nonce: &[u8]) -> Result<bool, ToolError> {
+        let mut exists = redis::cmd("EXISTS");
+        exists.arg(self.key(nonce));
+        self.redis
+            .query::<u32>(&exists)
+            .await
+            .map(|n| n > 0)
+            .map_err(|failure| {
+                tracing::warn!(
+                    redis = self.redis.address(),
+                    error = %failure,
+                    "cannot check whether a confirmation token was used; the call is refused"
+                );
+                unavailable(
+                    "The confirmationToken could not be checked",
+                    &failure,
+                    "Retry the same call with the same token in a few seconds",
+                )
+            })
+    }
+
+    /// Deletes the marker `attempt` may have written, retrying with back-off
+    /// while Redis stays unreachable, for a bounded time. Without it, a write
+    /// that reached Redis although its answer was lost would leave the token
+    /// refused as used while nothing ran.
+    fn withdraw_later(&self, key: String, attempt: String, expires_at: SystemTime) {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            tracing::warn!("no tokio runtime to withdraw an unconfirmed replay marker");
+            return;
+        };
+        let redis = self.redis.clone();
+        let give_up_at = tokio::time::Instant::now()
+            + expires_at
+                .duration_since(SystemTime::now())
+                .unwrap_or(Duration::ZERO)
+                .min(WITHDRAW_FOR);
+        runtime.spawn(async move {
+            let script = Script::new(WITHDRAW);
+            let mut delay = Duration::from_millis(50);
+            loop {
+                // Sent after the write on the same connection, so Redis sees
+                // the write first when both arrive.
+                let mut withdraw = script.key(&key);
+                withdraw.arg(&attempt);
+                match redis.invoke::<u32>(&withdraw).await {
+                    Ok(_) => return,
+                    Err(failure) if tokio::time::Instant::now() + delay < give_up_at => {
+                        tracing::debug!(error = %failure, "retrying to withdraw a replay marker");
+                        tokio::time::sleep(delay).await;
+                        delay = (delay * 2).min(Duration::from_secs(2));
+                    }
+                    Err(failure) => {
+                        tracing::warn!(
+                            redis = redis.address(),
+                            error = %failure,
+                            "gave up withdrawing a replay marker; its token may be refused as used"
+                        );
+                        return;
+                    }
+                }
+            }
+        });
+    }
+}
+
+impl fmt::Debug for RedisReplayStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedisReplayStore")
+            .field("redis", &self.redis)
+            .field("clock_skew_allowance", &self.allowance)
+            .finish()
+    }
+}
+
+impl ReplayStore for RedisReplayStore {
+    fn is_used<'a>(&'a self, nonce: &'a [u8]) -> BoxFuture<'a, Result<bool, ToolError>> {
+        Box::pin(self.check(nonce))
+    }
+
+    fn mark_used<'a>(
+        &'a self,
+        nonce: &'a [u8],
+        expires_at: SystemTime,
+    ) -> BoxFuture<'a, Result<bool, ToolError>> {
+        Box::pin(self.mark(nonce, expires_at))
+    }
+}
+
+fn nonce_hex(nonce: &[u8]) -> String {
+    let mut hex = String::with_capacity(nonce.len() * 2);
+    for byte in nonce {
+        // Writing to a String cannot fail.
+        let _ = write!(hex, "{byte:02x}");
+    }
+    hex
+}
+
+/// How long the marker of a token expiring at `expires_at` lives, in
+/// milliseconds: at least 1, as Redis refuses a zero expiry.
+fn marker_ttl_ms(expires_at: SystemTime, now: SystemTime, allowance: Duration) -> u64 {
+    let left = expires_at.duration_since(now).unwrap_or(Duration::ZERO);
+    u64::try_from((left + allowance).as_millis())
+        .unwrap_or(u64::MAX)
+        .max(1)
+}
+
+/// A value only this attempt writes, so that withdrawing it never deletes
+/// another replica's marker.
+fn attempt_id() -> Result<String, ToolError> {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).map_err(|e| {
+        tracing::error!(error = %e, "no OS randomness for a replay marker");
+        ToolError::service_unavailable(
+            "The confirmation could not be recorded: the server has no randomness right now. \
+             Nothing was done. Retry in a few seconds",
+        )
+    })?;
+    Ok(format!("{:016x}", u64::from_be_bytes(bytes)))
+}
+
+fn unavailable(what: &str, failure: &Failure, next: &str) -> ToolError {
+    ToolError::service_unavailable(format!(
+        "{what}: the shared state store (Redis) {}. Nothing was done. {next}.",
+        failure.reason()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marker_outlives_its_token_by_the_allowance() {
+        let now = SystemTime::now();
+        let minute = Duration::from_secs(60);
+        assert_eq!(marker_ttl_ms(now + 5 * minute, now, minute), 360_000);
+        // A token that expired meanwhile still leaves a marker for the allowance.
+        assert_eq!(marker_ttl_ms(now - minute, now, minute), 60_000);
+        // Redis refuses a zero expiry.
+        assert_eq!(marker_ttl_ms(now, now, Duration::ZERO), 1);
+    }
+
+    #[test]
+    fn nonces_become_lowercase_hex() {
+        assert_eq!(nonce_hex(&[0x00, 0x0f, 0xa0, 0xff]), "000fa0ff");
+        assert_eq!(nonce_hex(&[]), "");
+    }
+}

@@ -1,0 +1,12 @@
+//! mcp-tools-redis against a real `redis-server` that each test starts on a
+//! free loopback port (see `server.rs`). `MCP_TOOLS_SKIP_REDIS=1` skips the
+//! tests that need one, loudly; otherwise a missing `redis-server` fails them.
+
+#![allow(clippy::unwrap_used)]
+
+mod confirm;
+mod connect;
+mod outage;
+mod rate;
+mod replay;
+mod server;

@@ -131,7 +131,10 @@ async function main() {
 
   const client = await connect(provider);
   const whoami = await client.callTool({ name: "whoami", arguments: {} });
-  assert.deepEqual(envelopeOf(whoami), { Success: true, Data: "vera@acme" });
+  // The SDK names OAuth callers by issuer and subject: `oauth:<issuer>#vera`.
+  const who = envelopeOf(whoami);
+  assert.equal(who.Success, true);
+  assert.match(who.Data, /^oauth:.+#vera@acme$/);
 
   // An access token the server no longer accepts: the SDK refreshes on the
   // 401 and carries on; the refresh token rotated.
@@ -139,7 +142,7 @@ async function main() {
   provider.saved = { ...provider.saved, access_token: "expired-or-revoked" };
   const again = await connect(provider);
   const retried = await again.callTool({ name: "whoami", arguments: {} });
-  assert.deepEqual(envelopeOf(retried), { Success: true, Data: "vera@acme" });
+  assert.deepEqual(envelopeOf(retried), who);
   assert.notEqual(provider.saved.refresh_token, before, "the refresh token rotated");
 
   console.log(`ok: TypeScript SDK ${sdkVersion} signed in (${MCP_CLIENT_ID_URL ? "client ID metadata document" : "dynamic registration"}), called a tool, refreshed`);

@@ -206,6 +206,17 @@ impl ArgumentContract {
         Err(ToolError::invalid_arguments(self.explain(args)))
     }
 
+    /// Whether the field at `segments` is a required property of its object.
+    fn is_required(&self, segments: &[LocationSegment<'_>]) -> bool {
+        let Some((LocationSegment::Property(name), parent)) = segments.split_last() else {
+            return false;
+        };
+        match self.shape.at(parent) {
+            Some(Shape::Object(o)) => o.required.iter().any(|r| r == name.as_ref()),
+            _ => false,
+        }
+    }
+
     fn explain(&self, args: &Value) -> String {
         let mut missing: Vec<String> = Vec::new();
         let mut unknown: Vec<(String, Vec<String>, String)> = Vec::new();
@@ -221,12 +232,21 @@ impl ArgumentContract {
                         .map_or_else(|| property.to_string(), str::to_owned);
                     missing.push(join(&path, &name));
                 }
-                ValidationErrorKind::Type { .. } if instance.is_null() => missing.push(path),
-                ValidationErrorKind::MinLength { limit: 1 } if instance.as_str() == Some("") => {
+                // Only a required field left empty is "missing"; an optional
+                // one given empty is refused for its bound, below.
+                ValidationErrorKind::Type { .. }
+                    if instance.is_null() && self.is_required(&segments) =>
+                {
+                    missing.push(path)
+                }
+                ValidationErrorKind::MinLength { limit: 1 }
+                    if instance.as_str() == Some("") && self.is_required(&segments) =>
+                {
                     missing.push(path)
                 }
                 ValidationErrorKind::MinItems { limit: 1 }
-                    if instance.as_array().is_some_and(Vec::is_empty) =>
+                    if instance.as_array().is_some_and(Vec::is_empty)
+                        && self.is_required(&segments) =>
                 {
                     missing.push(path)
                 }
@@ -236,6 +256,52 @@ impl ArgumentContract {
                         _ => "see the tool's inputSchema".into(),
                     };
                     unknown.push((path, unexpected.clone(), accepted));
+                }
+                // A closed object without properties is a `false` schema for
+                // its members: report them as the unknown arguments they are.
+                ValidationErrorKind::FalseSchema => {
+                    // jsonschema reports it at the member (with its name in
+                    // the path) or, for some schemas, at the object itself.
+                    let (place, names) = match segments.split_last() {
+                        Some((LocationSegment::Property(name), parent))
+                            if !instance.is_object() || self.shape.at(&segments).is_none() =>
+                        {
+                            (parent, vec![name.to_string()])
+                        }
+                        _ => match value_at(args, &segments) {
+                            Some(Value::Object(members)) => {
+                                let object = match self.shape.at(&segments) {
+                                    Some(Shape::Object(o)) => Some(o),
+                                    _ => None,
+                                };
+                                let names = members
+                                    .keys()
+                                    .filter(|k| object.is_none_or(|o| o.get(k).is_none()))
+                                    .cloned()
+                                    .collect();
+                                (&segments[..], names)
+                            }
+                            _ => {
+                                other.push(describe(&path, error.kind(), instance));
+                                continue;
+                            }
+                        },
+                    };
+                    let accepted = match self.shape.at(place) {
+                        Some(Shape::Object(o)) => o.accepted(),
+                        _ => "see the tool's inputSchema".into(),
+                    };
+                    let place = dotted(place);
+                    match unknown.last_mut() {
+                        Some((last, known, _)) if *last == place => {
+                            for name in names {
+                                if !known.contains(&name) {
+                                    known.push(name);
+                                }
+                            }
+                        }
+                        _ => unknown.push((place, names, accepted)),
+                    }
                 }
                 kind => other.push(describe(&path, kind, instance)),
             }
@@ -281,6 +347,16 @@ impl ArgumentContract {
         }
         message
     }
+}
+
+/// The value at `segments` inside `value`.
+fn value_at<'v>(value: &'v Value, segments: &[LocationSegment<'_>]) -> Option<&'v Value> {
+    segments
+        .iter()
+        .try_fold(value, |value, segment| match segment {
+            LocationSegment::Property(name) => value.get(name.as_ref()),
+            LocationSegment::Index(i) => value.get(*i),
+        })
 }
 
 fn dotted(segments: &[LocationSegment<'_>]) -> String {
@@ -424,5 +500,56 @@ pub(crate) fn arguments_object(arguments: Option<Value>) -> Result<Value, &'stat
         None | Some(Value::Null) => Ok(Value::Object(Map::new())),
         Some(v @ Value::Object(_)) => Ok(v),
         Some(_) => Err("\"arguments\" must be a JSON object"),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn refusal(schema: Value, mut args: Value) -> String {
+        let contract = ArgumentContract::compile("t", &schema).unwrap();
+        contract.check(&mut args).unwrap_err().message().to_owned()
+    }
+
+    #[test]
+    fn a_tool_without_arguments_names_the_unknown_ones() {
+        let message = refusal(
+            json!({"type": "object", "additionalProperties": false}),
+            json!({"loud": true, "quiet": 1}),
+        );
+        assert_eq!(
+            message,
+            "Tool 't' does not accept argument(s): loud, quiet. \
+             Accepted: none (this tool takes no arguments)."
+        );
+        assert!(!message.contains("FalseSchema"), "{message}");
+    }
+
+    #[test]
+    fn an_empty_optional_field_is_refused_for_its_bound_not_as_missing() {
+        let schema = json!({
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {
+                "name": {"type": "string", "minLength": 1},
+                "nickname": {"type": "string", "minLength": 1},
+                "tags": {"type": "array", "items": {"type": "string"}, "minItems": 1}
+            },
+            "required": ["name"]
+        });
+        let message = refusal(schema.clone(), json!({"name": "Ada", "nickname": ""}));
+        assert!(!message.contains("missing"), "{message}");
+        assert!(message.contains("nickname"), "{message}");
+        let message = refusal(schema.clone(), json!({"name": "Ada", "tags": []}));
+        assert!(!message.contains("missing"), "{message}");
+        assert!(message.contains("tags"), "{message}");
+        let message = refusal(schema, json!({"name": ""}));
+        assert!(
+            message.contains("missing required argument(s): name"),
+            "{message}"
+        );
     }
 }

@@ -32,6 +32,9 @@ impl Endpoint {
         identity: Identity,
         session: Option<Arc<Session>>,
     ) -> Response<McpBody> {
+        if request.method == method::INITIALIZE {
+            return self.initialize(&request, accept, identity.owner());
+        }
         let id = request.id.clone();
         let cancellation = Cancellation::new();
         let (mut cx, logs) = request_context(
@@ -41,9 +44,6 @@ impl Endpoint {
             request.params.as_ref(),
             cancellation.clone(),
         );
-        if request.method == method::INITIALIZE {
-            return self.initialize(&request, cx, accept, identity.owner());
-        }
         let streaming = accept.sse;
         let (tx, rx) = if streaming {
             let (tx, rx) = mpsc::unbounded_channel();
@@ -121,11 +121,9 @@ impl Endpoint {
     fn initialize(
         &self,
         request: &Request,
-        cx: mcp_tools::transport::RequestContext,
         accept: Accepts,
         owner: Option<Arc<str>>,
     ) -> Response<McpBody> {
-        drop(cx);
         let capabilities = request
             .params
             .as_ref()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every server scenario of the official MCP conformance suite
 # (@modelcontextprotocol/conformance, pinned in tests/interop/package.json) on
-# Node 22 against examples/conformance.rs on 127.0.0.1. Only the scenarios in
+# Node 22 against examples/conformance/main.rs on 127.0.0.1. Only the scenarios in
 # conformance-expected-failures.yml may fail. The Node packages are installed
 # once into a cache (see interop-install.sh).
 #

@@ -93,7 +93,7 @@ fn run(mut command: Command, limit: Duration) -> Finished {
     }
 }
 
-/// The conformance example (`examples/conformance.rs`) built by cargo, as
+/// The conformance example (`examples/conformance/main.rs`) built by cargo, as
 /// `conformance.sh` would start it; the path of its executable.
 fn build_conformance_server() -> PathBuf {
     let mut command = Command::new(env!("CARGO"));

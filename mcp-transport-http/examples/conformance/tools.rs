@@ -1,16 +1,12 @@
-//! The fixture server of the official MCP conformance suite
-//! (`@modelcontextprotocol/conformance`): its tool scenarios call these tools
-//! by name. Run with `cargo run -p mcp-transport-http --example conformance -- 127.0.0.1:3000`;
-//! `scripts/conformance.sh` runs the suite against it, and `tests/interop.rs`
-//! runs the script against [`service`] from `cargo test`.
-#![allow(missing_docs)]
+//! The suite's tool fixtures: content of every kind, logging, errors,
+//! progress, sampling, elicitation, a JSON Schema 2020-12 input and a slow tool.
 
 use std::time::Duration;
 
 use mcp_tools::{
-    Content, LogLevel, NoArguments, Server, Tool, ToolBuilder, ToolContext, ToolError, ToolResult,
+    Content, LogLevel, NoArguments, ServerBuilder, Tool, ToolBuilder, ToolContext, ToolError,
+    ToolResult,
 };
-use mcp_transport_http::{McpService, serve};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -95,9 +91,9 @@ async fn elicit(cx: &ToolContext, params: Value) -> Result<Value, ToolError> {
         .map_err(|e| ToolError::internal(format!("elicitation failed: {}", e.message)))
 }
 
-/// The fixture tools.
-pub(crate) fn server() -> Server {
-    Server::builder("mcp-tools-conformance", env!("CARGO_PKG_VERSION"))
+/// Adds the tool fixtures to `builder`.
+pub(crate) fn register(builder: ServerBuilder) -> ServerBuilder {
+    builder
         .tool(
             Tool::builder("test_simple_text")
                 .description("Returns simple text.")
@@ -289,26 +285,4 @@ pub(crate) fn server() -> Server {
                     ToolResult::Ok("Reconnection test completed successfully")
                 }),
         )
-        .build()
-        .expect("valid fixture tools")
-}
-
-/// The endpoint the suite talks to: `/mcp`, with sessions.
-pub(crate) fn service() -> McpService {
-    McpService::builder(server())
-        .path("/mcp")
-        .sessions(true)
-        .build()
-}
-
-#[tokio::main]
-async fn main() -> std::io::Result<()> {
-    let addr = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "127.0.0.1:3000".to_owned());
-    let serving = serve(service(), addr).await?;
-    println!("listening on http://{}/mcp", serving.local_addr());
-    tokio::signal::ctrl_c().await?;
-    serving.shutdown(Duration::from_secs(5)).await;
-    Ok(())
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::audit::AuditSink;
+use crate::cache::CacheHints;
 use crate::call::InFlightCalls;
 use crate::confirm::{
     self, Confirmer, DEFAULT_CONFIRMATION_LIFETIME, MemoryReplayStore, ReplayStore,
@@ -49,6 +50,8 @@ pub struct ServerBuilder {
     public_discovery: bool,
     request_state_secret: Option<Vec<u8>>,
     request_state_ttl: Duration,
+    tool_list_cache: CacheHints,
+    discovery_cache: CacheHints,
 }
 
 impl fmt::Debug for ServerBuilder {
@@ -198,6 +201,32 @@ impl ServerBuilder {
         self
     }
 
+    /// The caching hints of `tools/list` on 2026-07-28 (`ttlMs`,
+    /// `cacheScope`); [`CacheHints::NO_REUSE`] unless set. With
+    /// [`ToolListing::Permitted`] the list differs between callers, so its
+    /// scope is always `private`, whatever is set here.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use mcp_tools::{CacheHints, Server};
+    ///
+    /// let server = Server::builder("crm", "1.0.0")
+    ///     .tool_list_cache(CacheHints::public(Duration::from_secs(300)))
+    ///     .build()?;
+    /// # Ok::<(), mcp_tools::BuildError>(())
+    /// ```
+    pub fn tool_list_cache(mut self, hints: CacheHints) -> Self {
+        self.tool_list_cache = hints;
+        self
+    }
+
+    /// The caching hints of `server/discover` (2026-07-28);
+    /// [`CacheHints::NO_REUSE`] unless set.
+    pub fn discovery_cache(mut self, hints: CacheHints) -> Self {
+        self.discovery_cache = hints;
+        self
+    }
+
     /// A builder with nothing but the server's identity.
     pub(crate) fn new(name: String, version: String) -> Self {
         Self {
@@ -222,6 +251,8 @@ impl ServerBuilder {
             public_discovery: false,
             request_state_secret: None,
             request_state_ttl: DEFAULT_REQUEST_STATE_TTL,
+            tool_list_cache: CacheHints::NO_REUSE,
+            discovery_cache: CacheHints::NO_REUSE,
         }
     }
 
@@ -266,10 +297,16 @@ impl ServerBuilder {
             }
         };
         let registry = Registry::build(self.tools, &self.state, &self.info.name)?;
-        let listing = Listing::new(&registry, self.listing, self.page_size);
+        let listing = Listing::new(
+            &registry,
+            self.listing,
+            self.page_size,
+            self.tool_list_cache,
+        );
         Ok(Dispatcher {
             info: self.info,
             instructions: self.instructions,
+            discovery_cache: self.discovery_cache,
             registry,
             listing,
             policy: Policy {

@@ -6,6 +6,7 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 
 use crate::admission::Admission;
+use crate::cache::CacheHints;
 use crate::call::{InFlightCalls, ToolCall};
 use crate::context::{Caller, RequestContext};
 use crate::envelope::call_result;
@@ -25,6 +26,7 @@ use crate::validate::arguments_object;
 pub(crate) struct Dispatcher {
     pub(crate) info: ServerInfo,
     pub(crate) instructions: Option<String>,
+    pub(crate) discovery_cache: CacheHints,
     pub(crate) registry: Registry,
     pub(crate) listing: Listing,
     pub(crate) policy: Policy,
@@ -267,6 +269,9 @@ impl Dispatcher {
         });
         if let Some(instructions) = &self.instructions {
             result["instructions"] = instructions.clone().into();
+        }
+        if let Value::Object(members) = &mut result {
+            self.discovery_cache.insert_into(members);
         }
         raw_json(result.to_string())
     }

@@ -146,6 +146,7 @@
 mod admission;
 mod batch;
 mod builder;
+mod cache;
 mod call;
 mod client;
 mod context;
@@ -181,6 +182,7 @@ pub use batch::{
 pub use builder::{
     DEFAULT_LIST_PAGE_SIZE, DEFAULT_REQUEST_STATE_TTL, DEFAULT_TOOL_TIMEOUT, ServerBuilder,
 };
+pub use cache::{CacheHints, CacheScope};
 pub use client::{CallOutcome, Client};
 pub use confirm::Confirmation;
 pub use content::{Content, IntoContent};

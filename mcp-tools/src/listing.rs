@@ -4,6 +4,7 @@
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+use crate::cache::CacheHints;
 use crate::context::RequestContext;
 use crate::jsonrpc::{ErrorObject, raw_json};
 use crate::policy::Policy;
@@ -39,6 +40,7 @@ fn list_page(
     indices: &[usize],
     variant: ListingVariant,
     next: Option<usize>,
+    hints: CacheHints,
 ) -> Box<RawValue> {
     let mut out = String::from(r#"{"tools":["#);
     for (n, &i) in indices.iter().enumerate() {
@@ -54,6 +56,7 @@ fn list_page(
     }
     if variant == ListingVariant::Stateless {
         out.push_str(r#","resultType":"complete""#);
+        hints.append_members(&mut out);
     }
     out.push('}');
     raw_json(out)
@@ -74,11 +77,18 @@ pub(crate) struct Listing {
     mode: ToolListing,
     page_size: usize,
     pages: [Vec<Box<RawValue>>; 3],
+    /// The hints of a list every caller sees alike.
+    hints: CacheHints,
 }
 
 impl Listing {
     /// Serialises the pages of `registry`, `page_size` tools each.
-    pub(crate) fn new(registry: &Registry, mode: ToolListing, page_size: usize) -> Self {
+    pub(crate) fn new(
+        registry: &Registry,
+        mode: ToolListing,
+        page_size: usize,
+        hints: CacheHints,
+    ) -> Self {
         let tools = registry.all();
         let everyone: Vec<usize> = (0..tools.len()).collect();
         let pages = ListingVariant::ALL.map(|variant| {
@@ -87,7 +97,13 @@ impl Listing {
                 .enumerate()
                 .map(|(n, chunk)| {
                     let next = (n + 1) * page_size;
-                    list_page(tools, chunk, variant, (next < tools.len()).then_some(next))
+                    list_page(
+                        tools,
+                        chunk,
+                        variant,
+                        (next < tools.len()).then_some(next),
+                        hints,
+                    )
                 })
                 .collect::<Vec<_>>()
         });
@@ -95,6 +111,7 @@ impl Listing {
             mode,
             page_size,
             pages,
+            hints,
         }
     }
 
@@ -128,7 +145,7 @@ impl Listing {
             return Ok(pages
                 .get(offset / page_size)
                 .cloned()
-                .unwrap_or_else(|| list_page(tools, &[], variant, None)));
+                .unwrap_or_else(|| list_page(tools, &[], variant, None, self.hints)));
         }
         let caller = cx.caller.as_ref();
         let permitted: Vec<usize> = (0..tools.len())
@@ -146,6 +163,7 @@ impl Listing {
             &chunk,
             variant,
             (next < permitted.len()).then_some(next),
+            self.hints.for_caller_only(),
         ))
     }
 }

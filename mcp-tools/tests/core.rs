@@ -9,9 +9,9 @@ use std::time::Duration;
 use mcp_tools::transport::jsonrpc::{self, Message, Request, RequestId};
 use mcp_tools::transport::{Cancellation, RequestContext};
 use mcp_tools::{
-    ApplyPatch, Batch, BatchOutcome, BuildErrorKind, Caller, Client, LogLevel, NoArguments, Page,
-    Paging, ProtocolVersion, Server, Tool, ToolContext, ToolError, ToolListing, ToolResult,
-    Validate,
+    ApplyPatch, Batch, BatchOutcome, BuildErrorKind, CacheHints, Caller, Client, LogLevel,
+    NoArguments, Page, Paging, ProtocolVersion, Server, Tool, ToolContext, ToolError, ToolListing,
+    ToolResult, Validate,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -1089,4 +1089,62 @@ async fn permitted_listing_and_scopes() {
     let reader = Client::new(server).with_caller(Caller::new("r").with_scopes(["feedback:read"]));
     assert_eq!(reader.list_tools().await.unwrap().len(), 2);
     assert!(!call(&reader, "scoped", json!({})).await.is_error());
+}
+
+#[tokio::test]
+async fn caching_hints_come_with_2026_lists_and_discovery_only() {
+    let server = Server::builder("cached", "0.0.1")
+        .tool(search_tool())
+        .tool_list_cache(CacheHints::public(Duration::from_secs(300)))
+        .discovery_cache(CacheHints::private(Duration::from_millis(1500)))
+        .build()
+        .unwrap();
+    let modern = Client::new(server.clone()).with_protocol_version(ProtocolVersion::V2026_07_28);
+    let page = modern.request("tools/list", json!({})).await.unwrap();
+    assert_eq!(
+        (page["ttlMs"].clone(), page["cacheScope"].clone()),
+        (json!(300_000), json!("public"))
+    );
+    let discovered = modern.request("server/discover", json!({})).await.unwrap();
+    assert_eq!(
+        (
+            discovered["ttlMs"].clone(),
+            discovered["cacheScope"].clone()
+        ),
+        (json!(1500), json!("private"))
+    );
+
+    let legacy = Client::new(server);
+    let page = legacy.request("tools/list", json!({})).await.unwrap();
+    assert!(page.get("ttlMs").is_none() && page.get("cacheScope").is_none());
+
+    // Without configuration: stale at once and never shared.
+    let plain = Client::new(
+        Server::builder("plain", "0.0.1")
+            .tool(search_tool())
+            .build()
+            .unwrap(),
+    )
+    .with_protocol_version(ProtocolVersion::V2026_07_28);
+    let page = plain.request("tools/list", json!({})).await.unwrap();
+    assert_eq!(
+        (page["ttlMs"].clone(), page["cacheScope"].clone()),
+        (json!(0), json!("private"))
+    );
+}
+
+#[tokio::test]
+async fn a_list_filtered_for_the_caller_is_never_public() {
+    let server = Server::builder("filtered", "0.0.1")
+        .tool(search_tool())
+        .tool_listing(ToolListing::Permitted)
+        .tool_list_cache(CacheHints::public(Duration::from_secs(60)))
+        .build()
+        .unwrap();
+    let c = Client::new(server).with_protocol_version(ProtocolVersion::V2026_07_28);
+    let page = c.request("tools/list", json!({})).await.unwrap();
+    assert_eq!(
+        (page["ttlMs"].clone(), page["cacheScope"].clone()),
+        (json!(60_000), json!("private"))
+    );
 }

@@ -153,6 +153,9 @@ pub struct McpServiceBuilder {
     pub(crate) authenticator: Option<Arc<dyn Authenticator>>,
     pub(crate) rate_headers: RateHeaders,
     pub(crate) resource: Option<ProtectedResource>,
+    pub(crate) event_store: Option<Arc<dyn crate::event_store::EventStore>>,
+    pub(crate) sse_retry: Duration,
+    pub(crate) sse_close_after: Option<Duration>,
 }
 
 impl fmt::Debug for McpServiceBuilder {
@@ -191,6 +194,9 @@ impl McpServiceBuilder {
             authenticator: None,
             rate_headers: RateHeaders::default(),
             resource: None,
+            event_store: None,
+            sse_retry: crate::resume::DEFAULT_SSE_RETRY,
+            sse_close_after: None,
         }
     }
 

@@ -134,6 +134,7 @@ mod future;
 mod guard;
 mod peer;
 mod response;
+mod resume;
 mod serve;
 mod service;
 mod session;
@@ -141,6 +142,7 @@ mod streams;
 mod version;
 
 pub mod auth;
+pub mod event_store;
 pub mod header;
 pub mod rate_headers;
 
@@ -151,6 +153,7 @@ pub use config::{
     McpServiceBuilder, ResponseMode,
 };
 pub use future::ResponseFuture;
+pub use resume::DEFAULT_SSE_RETRY;
 pub use serve::{LOCALHOST, Serving, serve, serve_listener};
 pub use service::McpService;
 

@@ -152,3 +152,30 @@ pub trait EventStore: Send + Sync + 'static {
     fn remove_session<'a>(&'a self, session: &'a str)
     -> BoxFuture<'a, Result<(), EventStoreError>>;
 }
+
+/// A shared store: keep an `Arc` to look at it (its stats, say) while the
+/// service uses it.
+impl<T: EventStore> EventStore for Arc<T> {
+    fn append<'a>(
+        &'a self,
+        stream: &'a StreamKey,
+        message: Bytes,
+    ) -> BoxFuture<'a, Result<EventId, EventStoreError>> {
+        (**self).append(stream, message)
+    }
+
+    fn replay_after<'a>(
+        &'a self,
+        session: &'a str,
+        after: &'a EventId,
+    ) -> BoxFuture<'a, Result<Option<Vec<StoredEvent>>, EventStoreError>> {
+        (**self).replay_after(session, after)
+    }
+
+    fn remove_session<'a>(
+        &'a self,
+        session: &'a str,
+    ) -> BoxFuture<'a, Result<(), EventStoreError>> {
+        (**self).remove_session(session)
+    }
+}

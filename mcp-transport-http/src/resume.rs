@@ -11,6 +11,7 @@
 
 use std::collections::HashMap;
 use std::future::{Future, pending};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -92,6 +93,8 @@ struct LiveStream {
     /// event is either replayed to a resuming connection or sent to it live,
     /// never both, never neither.
     reader: tokio::sync::Mutex<Option<mpsc::UnboundedSender<Bytes>>>,
+    /// Whether a `GET` took the stream over (the polling window no longer applies).
+    resumed: AtomicBool,
 }
 
 /// What a `GET` with `Last-Event-ID` turned out to resume.
@@ -202,11 +205,13 @@ impl Resumption {
             self.prime(&key, &tx).await;
         }
         // A window already over: the priming event, then the client polls.
-        let reader = (close_after != Some(Duration::ZERO)).then_some(tx);
+        let closed = close_after == Some(Duration::ZERO);
         let live = Arc::new(LiveStream {
             key: key.clone(),
-            reader: tokio::sync::Mutex::new(reader),
+            reader: tokio::sync::Mutex::new((!closed).then_some(tx)),
+            resumed: AtomicBool::new(false),
         });
+        let close_after = close_after.filter(|_| !closed);
         self.lock().insert(key, live.clone());
         tokio::spawn(self.clone().pump(live, events, call, head, close_after));
         sse_response(SseStream::standalone(rx))
@@ -282,6 +287,9 @@ impl Resumption {
         if let Some(reader) = reader.as_mut() {
             // The connection that read the stream until now is done.
             **reader = Some(tx);
+            if let Some(live) = &live {
+                live.resumed.store(true, Ordering::Relaxed);
+            }
         }
         Ok(Resumed::Request(sse_response(SseStream::standalone(rx))))
     }
@@ -349,7 +357,10 @@ impl Resumption {
                 () = &mut deadline, if armed => {
                     armed = false;
                     // The opening connection has had its window; the client polls.
-                    live.reader.lock().await.take();
+                    let mut reader = live.reader.lock().await;
+                    if !live.resumed.load(Ordering::Relaxed) {
+                        reader.take();
+                    }
                 }
             }
         };

@@ -30,9 +30,6 @@ use crate::event_store::{EventId, EventStore, MemoryEventStore, StoredEvent, Str
 use crate::response::{json_outcome, rpc_error, sse_response};
 use crate::session::Session;
 
-/// The `retry:` advertised in priming events unless configured.
-pub const DEFAULT_SSE_RETRY: Duration = Duration::from_secs(1);
-
 /// The first protocol revision whose clients expect a priming event and may
 /// be made to poll.
 const POLLING_SINCE: ProtocolVersion = ProtocolVersion::V2025_11_25;

@@ -293,3 +293,130 @@ impl EventStore for MemoryEventStore {
         ready(Ok(())).boxed()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(session: &str, stream: &str) -> StreamKey {
+        StreamKey {
+            session: Arc::from(session),
+            stream: Arc::from(stream),
+        }
+    }
+
+    fn seqs(events: Option<Vec<StoredEvent>>) -> Vec<u64> {
+        events.unwrap().iter().map(|e| e.id.seq).collect()
+    }
+
+    #[test]
+    fn ids_count_per_stream_and_replay_is_per_session() {
+        let store = MemoryEventStore::new();
+        let now = Instant::now();
+        let a = key("s1", "ra");
+        let b = key("s1", "rb");
+        assert_eq!(store.append_now(&a, Bytes::new(), now).seq, 0);
+        assert_eq!(store.append_now(&a, Bytes::from_static(b"{}"), now).seq, 1);
+        assert_eq!(store.append_now(&b, Bytes::from_static(b"{}"), now).seq, 0);
+        assert_eq!(store.append_now(&a, Bytes::from_static(b"[]"), now).seq, 2);
+        let after = EventId {
+            stream: Arc::from("ra"),
+            seq: 0,
+        };
+        let replay = store.replay_now("s1", &after, now).unwrap();
+        assert_eq!(replay.len(), 2);
+        assert_eq!(replay[1].message, Bytes::from_static(b"[]"));
+        assert_eq!(replay[1].id.to_string(), "ra.2");
+        // The same stream id in another session is nothing.
+        assert!(store.replay_now("s2", &after, now).is_none());
+        let unknown = EventId {
+            stream: Arc::from("rz"),
+            seq: 0,
+        };
+        assert!(store.replay_now("s1", &unknown, now).is_none());
+    }
+
+    #[test]
+    fn streams_keep_their_last_events_only() {
+        let store = MemoryEventStore::new().max_events_per_stream(3);
+        let now = Instant::now();
+        let a = key("s", "ra");
+        for _ in 0..10 {
+            store.append_now(&a, Bytes::from_static(b"{\"n\":1}"), now);
+        }
+        let first = EventId {
+            stream: Arc::from("ra"),
+            seq: 0,
+        };
+        assert_eq!(seqs(store.replay_now("s", &first, now)), [7, 8, 9]);
+        let stats = store.stats();
+        assert_eq!((stats.streams, stats.events), (1, 3));
+        assert_eq!(
+            stats.bytes,
+            STREAM_OVERHEAD + 2 + 3 * (7 + EVENT_OVERHEAD),
+            "the books match what is kept"
+        );
+    }
+
+    #[test]
+    fn over_the_byte_bound_the_least_recently_used_streams_go() {
+        let message = Bytes::from(vec![b'x'; 1000]);
+        let per_stream = STREAM_OVERHEAD + 2 + 1000 + EVENT_OVERHEAD;
+        let store = MemoryEventStore::new().max_bytes(3 * per_stream);
+        let now = Instant::now();
+        let (a, b, c, d) = (
+            key("s", "ra"),
+            key("s", "rb"),
+            key("s", "rc"),
+            key("t", "rd"),
+        );
+        store.append_now(&a, message.clone(), now);
+        store.append_now(&b, message.clone(), now);
+        store.append_now(&c, message.clone(), now);
+        // Reading `a` makes `b` the least recently used.
+        let first = |s: &str| EventId {
+            stream: Arc::from(s),
+            seq: 0,
+        };
+        assert!(store.replay_now("s", &first("ra"), now).is_some());
+        store.append_now(&d, message.clone(), now);
+        assert!(store.replay_now("s", &first("rb"), now).is_none());
+        assert!(store.replay_now("s", &first("ra"), now).is_some());
+        assert!(store.replay_now("s", &first("rc"), now).is_some());
+        assert!(store.replay_now("t", &first("rd"), now).is_some());
+        assert!(store.stats().bytes <= 3 * per_stream);
+        // One stream larger than the whole bound keeps only its newest event.
+        let store = MemoryEventStore::new().max_bytes(per_stream);
+        for _ in 0..5 {
+            store.append_now(&a, message.clone(), now);
+        }
+        assert_eq!(store.stats().events, 1);
+    }
+
+    #[test]
+    fn unused_streams_expire_and_ended_sessions_are_forgotten() {
+        let ttl = Duration::from_secs(60);
+        let store = MemoryEventStore::new().ttl(ttl);
+        let start = Instant::now();
+        let (a, b) = (key("s", "ra"), key("t", "rb"));
+        store.append_now(&a, Bytes::new(), start);
+        store.append_now(&b, Bytes::new(), start + ttl);
+        let later = start + ttl + Duration::from_secs(1);
+        let first = |s: &str| EventId {
+            stream: Arc::from(s),
+            seq: 0,
+        };
+        assert!(store.replay_now("s", &first("ra"), later).is_none());
+        assert!(store.replay_now("t", &first("rb"), later).is_some());
+        assert_eq!(store.stats().streams, 1);
+        futures::executor::block_on(store.remove_session("t")).unwrap();
+        assert_eq!(
+            store.stats(),
+            MemoryEventStoreStats {
+                streams: 0,
+                events: 0,
+                bytes: 0
+            }
+        );
+    }
+}

@@ -447,4 +447,102 @@ mod tests {
         assert!(polls(ProtocolVersion::V2025_11_25));
         assert!(!polls(ProtocolVersion::V2026_07_28));
     }
+
+    /// Resident memory of this process, in bytes (Linux).
+    fn rss() -> usize {
+        let statm = std::fs::read_to_string("/proc/self/statm").unwrap();
+        let pages: usize = statm.split_whitespace().nth(1).unwrap().parse().unwrap();
+        pages * 4096
+    }
+
+    /// The figures quoted in the report; run with
+    /// `cargo test -p mcp-transport-http --lib memory_figures -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "a measurement, not a check"]
+    fn memory_figures() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let resumption = Arc::new(Resumption {
+            store: Arc::new(MemoryEventStore::new()),
+            retry: Duration::from_secs(1),
+            close_after: None,
+            live: Mutex::default(),
+        });
+        let key = StreamKey {
+            session: Arc::from("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
+            stream: Arc::from("r0123456789abcdef"),
+        };
+        let live = Arc::new(LiveStream {
+            key: key.clone(),
+            reader: tokio::sync::Mutex::new(None),
+            resumed: AtomicBool::new(false),
+        });
+        let (_tx, rx) = mpsc::unbounded_channel::<Bytes>();
+        let call: CallFuture = ready(None).boxed();
+        let pump = resumption.clone().pump(live, rx, call, None, None);
+        println!(
+            "LiveStream {} B (+ Arc header 16), registry entry {} B, pump future {} B, \
+             channel slot {} B x 32 per block",
+            std::mem::size_of::<LiveStream>(),
+            std::mem::size_of::<(StreamKey, Arc<LiveStream>)>(),
+            std::mem::size_of_val(&pump),
+            std::mem::size_of::<Bytes>(),
+        );
+        drop(pump);
+
+        // Open streams: the task, its channels and its registry entry, no call.
+        const STREAMS: usize = 20_000;
+        let before = rss();
+        let keep: Vec<_> = runtime.block_on(async {
+            let mut keep = Vec::new();
+            for n in 0..STREAMS {
+                let key = StreamKey {
+                    session: key.session.clone(),
+                    stream: Arc::from(format!("r{n:016x}")),
+                };
+                let (tx, rx) = mpsc::unbounded_channel();
+                let (events_tx, events) = mpsc::unbounded_channel::<Bytes>();
+                let live = Arc::new(LiveStream {
+                    key: key.clone(),
+                    reader: tokio::sync::Mutex::new(Some(tx)),
+                    resumed: AtomicBool::new(false),
+                });
+                resumption.lock().insert(key, live.clone());
+                let call: CallFuture = pending().boxed();
+                let pump = tokio::spawn(resumption.clone().pump(live, events, call, None, None));
+                keep.push((rx, events_tx, pump));
+            }
+            tokio::task::yield_now().await;
+            keep
+        });
+        let per_stream = (rss() - before) / STREAMS;
+        println!("per open resumable stream (no call, no connection): {per_stream} B");
+        drop(keep);
+
+        // Stored events of a typical size (a progress notification).
+        let store = MemoryEventStore::new()
+            .max_bytes(usize::MAX)
+            .max_events_per_stream(usize::MAX);
+        let message = br#"{"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":"p","progress":1,"total":3,"message":"working"}}"#;
+        const EVENTS: usize = 200_000;
+        let before = rss();
+        for n in 0..EVENTS {
+            let framed = crate::body::sse_event(message);
+            let stream = StreamKey {
+                session: key.session.clone(),
+                stream: Arc::from(format!("r{:016x}", n / 100)),
+            };
+            store.append_now_for_test(&stream, sse_data(&framed));
+        }
+        let used = rss() - before;
+        let stats = store.stats();
+        println!(
+            "{} B message: {} B resident per stored event (100 per stream), {} B accounted",
+            message.len(),
+            used / EVENTS,
+            stats.bytes / stats.events,
+        );
+    }
 }

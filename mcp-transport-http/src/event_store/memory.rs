@@ -10,8 +10,9 @@ use futures::future::{BoxFuture, FutureExt, ready};
 use super::{EventId, EventStore, EventStoreError, StoredEvent, StreamKey};
 
 /// What one kept event costs besides its message: its slot in the stream's
-/// queue (sequence number and buffer handle).
-const EVENT_OVERHEAD: usize = std::mem::size_of::<(u64, Bytes)>();
+/// queue (sequence number and buffer handle, 40 bytes) and the allocator's
+/// share of the message's own buffer (measured: see `resume::tests::memory_figures`).
+const EVENT_OVERHEAD: usize = std::mem::size_of::<(u64, Bytes)>() + 24;
 
 /// What one kept stream costs besides its events: its map entry, its log and
 /// its place in the eviction order (an estimate that errs high).
@@ -161,6 +162,8 @@ impl MemoryEventStore {
             log.bytes
         };
         let seq = log.next;
+        // A buffer of its own: a slice would keep the whole SSE frame alive.
+        let message = Bytes::copy_from_slice(&message);
         log.bytes += message.len() + EVENT_OVERHEAD;
         log.events.push_back((seq, message));
         log.next += 1;
@@ -209,6 +212,14 @@ impl MemoryEventStore {
         inner.order.remove(&old_tick);
         inner.order.insert(tick, key);
         Some(events)
+    }
+}
+
+#[cfg(test)]
+impl MemoryEventStore {
+    /// `append` without a runtime, for measurements.
+    pub(crate) fn append_now_for_test(&self, key: &StreamKey, message: Bytes) -> EventId {
+        self.append_now(key, message, Instant::now())
     }
 }
 

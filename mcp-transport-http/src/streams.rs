@@ -68,20 +68,20 @@ impl Endpoint {
             Ok(session) => session,
             Err(response) => return self.with_rate(*response, rate),
         };
-        let mut replayed = Vec::new();
+        let mut replayed = None;
         if let Some(resumption) = &self.resumption
             && let Some(last) = header_str(&parts.headers, &LAST_EVENT_ID)
         {
             match resumption.resume(&session, last).await {
                 Ok(Resumed::Request(response)) => return self.with_rate(response, rate),
-                Ok(Resumed::Standalone(frames)) => replayed = frames,
+                Ok(Resumed::Standalone(frames)) => replayed = Some(frames),
                 Err(response) => return self.with_rate(*response, rate),
             }
         }
         let (tx, rx) = mpsc::unbounded_channel();
         if let Some(resumption) = &self.resumption {
-            for frame in replayed {
-                let _ = tx.send(frame);
+            for frame in replayed.iter().flatten() {
+                let _ = tx.send(frame.clone());
             }
             resumption.open_standalone(&session, &tx).await;
         }
@@ -90,7 +90,8 @@ impl Endpoint {
                 .standalone
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            if slot.as_ref().is_some_and(|s| !s.is_closed()) {
+            // A client resuming its stream replaces the connection it lost.
+            if replayed.is_none() && slot.as_ref().is_some_and(|s| !s.is_closed()) {
                 let response = rpc_error(
                     StatusCode::CONFLICT,
                     None,

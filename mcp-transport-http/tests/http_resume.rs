@@ -517,3 +517,35 @@ async fn stored_streams_expire_and_are_bounded() {
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(store.stats().streams, 0);
 }
+
+#[tokio::test]
+async fn the_get_stream_is_primed_and_a_resuming_client_takes_it_over() {
+    let s = start(McpService::builder(server(&Flags::default())).sessions(true)).await;
+    let addr = s.local_addr();
+    let session = initialize(addr, "2025-11-25").await;
+    let headers = without(get_headers("2025-11-25", &session, ""), "last-event-id");
+    let mut first = Events::new(open(addr, "GET", "/mcp", &headers, "").await);
+    let priming = first.next().await.unwrap();
+    assert_eq!(priming.data, "");
+    assert_eq!(priming.retry, Some(1000));
+    let id = priming.id.unwrap();
+    assert!(id.starts_with('g'), "{id}");
+
+    // A second plain GET is refused while the first is open...
+    let reply = send(addr, "GET", "/mcp", &headers, "").await;
+    assert_eq!(reply.status, StatusCode::CONFLICT);
+    // ...but a client resuming that stream replaces the connection it lost.
+    let mut second = Events::new(
+        open(
+            addr,
+            "GET",
+            "/mcp",
+            &get_headers("2025-11-25", &session, &id),
+            "",
+        )
+        .await,
+    );
+    let primed_again = second.next().await.unwrap();
+    assert_eq!(primed_again.data, "");
+    assert!(first.next().await.is_none(), "the replaced connection ends");
+}

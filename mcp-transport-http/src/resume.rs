@@ -15,10 +15,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use bytes::{BufMut, Bytes, BytesMut};
 use futures::FutureExt;
 use futures::future::ready;
-
-use bytes::{BufMut, Bytes, BytesMut};
 use http::{Response, StatusCode};
 use mcp_tools::ProtocolVersion;
 use mcp_tools::transport::jsonrpc::ErrorObject;

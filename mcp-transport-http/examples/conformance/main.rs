@@ -5,6 +5,7 @@
 //! runs the script against [`service`] from `cargo test`.
 #![allow(missing_docs)]
 
+mod sse;
 mod tools;
 
 use std::time::Duration;
@@ -21,10 +22,8 @@ pub(crate) fn server() -> Server {
 
 /// The endpoint the suite talks to: `/mcp`, with sessions.
 pub(crate) fn service() -> McpService {
-    McpService::builder(server())
-        .path("/mcp")
-        .sessions(true)
-        .build()
+    let builder = McpService::builder(server()).path("/mcp").sessions(true);
+    sse::polling(builder).build()
 }
 
 #[tokio::main]

@@ -21,10 +21,9 @@
 //! Set `MCP_TOOLS_SKIP_INTEROP=1` to skip these tests on an offline machine.
 #![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 
-use std::io::Read;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use mcp_example_reply::server::{self as reply, Config};
@@ -35,6 +34,7 @@ use mcp_example_retently::account::Account as RetentlyAccount;
 use mcp_example_retently::catalog::SCOPES as RETENTLY_SCOPES;
 use mcp_example_retently::service::{self as retently, MCP_PATH as RETENTLY_PATH};
 use mcp_example_retently::tokens::{AccessToken, AccessTokens, lifetime};
+use mcp_test_client::process::run;
 use mcp_transport_http::{Serving, serve, serve_listener};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
@@ -56,67 +56,6 @@ fn transport_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("mcp-transport-http")
 }
 
-/// What a finished child process left.
-struct Finished {
-    success: bool,
-    stdout: String,
-    described: String,
-}
-
-impl Finished {
-    fn explain(&self) -> String {
-        format!("$ {}\n{}", self.described, self.stdout)
-    }
-}
-
-/// Runs `command` to completion within `limit`, killing it after that; stderr
-/// is kept with stdout in the description, stdout alone in `stdout`.
-fn run(mut command: Command, limit: Duration) -> Finished {
-    let described = format!("{command:?}");
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("could not start {described}: {e}"));
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let out = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = out.read_to_string(&mut text);
-        text
-    });
-    let err = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = err.read_to_string(&mut text);
-        text
-    });
-    let started = Instant::now();
-    let (status, timed_out) = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break (Some(status), false);
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            break (child.wait().ok(), true);
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let stdout = out.join().unwrap_or_default();
-    let mut described = format!(
-        "{described}\n--- stderr\n{}",
-        err.join().unwrap_or_default()
-    );
-    if timed_out {
-        described.push_str(&format!("\n--- killed after {} s", limit.as_secs()));
-    }
-    Finished {
-        success: !timed_out && status.is_some_and(|s| s.success()),
-        stdout,
-        described,
-    }
-}
-
 /// Runs an install script and returns the cache directory it prints.
 fn install(script: &str) -> PathBuf {
     let mut command = Command::new("bash");
@@ -126,7 +65,7 @@ fn install(script: &str) -> PathBuf {
     assert!(
         finished.success,
         "{script} failed (set MCP_TOOLS_SKIP_INTEROP=1 to skip on an offline machine)\n{}",
-        finished.explain()
+        finished.output
     );
     eprintln!(
         "{script}: ready in {:.1} s",
@@ -311,10 +250,7 @@ fn drive(mode: &Mode, examples: &[Example], cache: &Path) -> Vec<String> {
         let elapsed = started.elapsed().as_secs_f64();
         let context = format!("{} against {}", mode.label, example.name);
         if !finished.success {
-            problems.push(format!(
-                "{context}: the client failed\n{}",
-                finished.explain()
-            ));
+            problems.push(format!("{context}: the client failed\n{}", finished.output));
             continue;
         }
         // The report is the last line: an SDK may log to stdout before it.
@@ -324,7 +260,7 @@ fn drive(mode: &Mode, examples: &[Example], cache: &Path) -> Vec<String> {
             Err(e) => {
                 problems.push(format!(
                     "{context}: no JSON report ({e})\n{}",
-                    finished.explain()
+                    finished.output
                 ));
                 continue;
             }

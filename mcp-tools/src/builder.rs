@@ -19,6 +19,7 @@ use crate::policy::Policy;
 use crate::protocol::ServerInfo;
 use crate::rate::RateLimiter;
 use crate::registry::{Registry, ToolListing};
+use crate::task::{TaskConfig, TaskSupport, Tasks};
 use crate::tool::Tool;
 
 /// The time limit of a tool call unless the tool sets its own.
@@ -52,6 +53,7 @@ pub struct ServerBuilder {
     request_state_ttl: Duration,
     tool_list_cache: CacheHints,
     discovery_cache: CacheHints,
+    pub(crate) tasks: TaskConfig,
 }
 
 impl fmt::Debug for ServerBuilder {
@@ -253,6 +255,7 @@ impl ServerBuilder {
             request_state_ttl: DEFAULT_REQUEST_STATE_TTL,
             tool_list_cache: CacheHints::NO_REUSE,
             discovery_cache: CacheHints::NO_REUSE,
+            tasks: TaskConfig::default(),
         }
     }
 
@@ -296,6 +299,7 @@ impl ServerBuilder {
                 fresh
             }
         };
+        let tasks_offered = self.tools.iter().any(|t| t.task != TaskSupport::Never);
         let registry = Registry::build(self.tools, &self.state, &self.info.name)?;
         let listing = Listing::new(
             &registry,
@@ -321,6 +325,8 @@ impl ServerBuilder {
             },
             in_flight: InFlightCalls::default(),
             request_state: StateSigner::new(&state_secret, self.request_state_ttl),
+            tasks: Tasks::new(self.tasks, tasks_offered),
+            me: std::sync::OnceLock::new(),
         })
     }
 }

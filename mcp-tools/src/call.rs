@@ -54,6 +54,9 @@ pub(crate) struct ToolCall<'a> {
     pub(crate) id: RequestId,
     pub(crate) progress_token: Option<Value>,
     pub(crate) cx: RequestContext,
+    /// Told when the checks passed and the handler starts (tasks time their
+    /// immediate window from there).
+    pub(crate) started: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 /// What the checks before the handler settled.
@@ -187,7 +190,11 @@ impl<'a> ToolCall<'a> {
             id,
             progress_token,
             cx,
+            started,
         } = self;
+        if let Some(started) = started {
+            let _ = started.send(());
+        }
         let tool = &registered.tool;
         let cancellation = cx.cancellation.clone();
         let key = (cx.channel_key(), id.clone());

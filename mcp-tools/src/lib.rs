@@ -175,6 +175,7 @@ pub mod confirm;
 pub mod content;
 pub mod pii;
 pub mod rate;
+pub mod task;
 
 pub use batch::{
     Batch, BatchLabel, BatchOutcome, BatchSizeError, Ids, MAX_BATCH_SIZE, NotProcessed,
@@ -245,6 +246,7 @@ pub mod __private {
         ArgumentsProbe, CheckPlain, CheckValidated, assert_arguments, assert_content, assert_data,
         with_argument_check,
     };
+    pub use crate::task::TaskSupport;
     pub use crate::tool::{NoArguments, Tool, ToolBuilder};
     pub use crate::validate::Validate;
     pub use core::convert::Into;

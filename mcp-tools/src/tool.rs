@@ -19,6 +19,7 @@ use crate::content::{Content, IntoContent};
 use crate::context::{FromToolContext, ToolContext};
 use crate::error::ToolError;
 use crate::schema::{self, Strictness};
+use crate::task::TaskSupport;
 
 /// What a tool does to the world; every tool declares exactly one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -84,6 +85,7 @@ pub struct Tool {
     pub(crate) requires_auth: bool,
     pub(crate) strictness: Strictness,
     pub(crate) timeout: Option<Duration>,
+    pub(crate) task: TaskSupport,
     pub(crate) input_schema: Value,
     /// Published exactly as given, not reshaped (see [`ToolBuilder::input_schema`]).
     pub(crate) input_verbatim: bool,
@@ -145,6 +147,7 @@ impl Tool {
             requires_auth: true,
             strictness: Strictness::Strict,
             timeout: None,
+            task: TaskSupport::Never,
             required_state: Vec::new(),
             input_schema: None,
             argument_check: None,
@@ -207,6 +210,7 @@ pub struct ToolBuilder {
     requires_auth: bool,
     strictness: Strictness,
     timeout: Option<Duration>,
+    task: TaskSupport,
     required_state: Vec<(TypeId, &'static str)>,
     input_schema: Option<Value>,
     argument_check: Option<ArgumentRule>,
@@ -304,6 +308,15 @@ impl ToolBuilder {
     /// Overrides the server's default time limit for this tool.
     pub fn timeout(mut self, limit: Duration) -> Self {
         self.timeout = Some(limit);
+        self
+    }
+
+    /// Whether the tool may run as a task (tasks extension): the server hands
+    /// the client a task to poll instead of keeping the request open. The
+    /// tool's time limit still applies; raise it with [`timeout`](Self::timeout)
+    /// for long work.
+    pub fn task(mut self, support: TaskSupport) -> Self {
+        self.task = support;
         self
     }
 
@@ -445,6 +458,7 @@ impl ToolBuilder {
             requires_auth: self.requires_auth,
             strictness: self.strictness,
             timeout: self.timeout,
+            task: self.task,
             input_schema: self
                 .input_schema
                 .unwrap_or_else(schema::raw_input_schema::<A>),

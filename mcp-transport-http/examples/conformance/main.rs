@@ -5,6 +5,7 @@
 //! runs the script against [`service`] from `cargo test`.
 #![allow(missing_docs)]
 
+mod tasks;
 mod tools;
 
 use std::time::Duration;
@@ -16,6 +17,7 @@ use mcp_transport_http::{McpService, serve};
 pub(crate) fn server() -> Server {
     let builder = Server::builder("mcp-tools-conformance", env!("CARGO_PKG_VERSION"));
     let builder = tools::register(builder);
+    let builder = tasks::register(builder);
     builder.build().expect("valid fixtures")
 }
 

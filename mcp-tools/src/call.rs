@@ -55,8 +55,8 @@ pub(crate) struct ToolCall<'a> {
     pub(crate) progress_token: Option<Value>,
     pub(crate) cx: RequestContext,
     /// Told when the checks passed and the handler starts (tasks time their
-    /// immediate window from there).
-    pub(crate) started: Option<tokio::sync::oneshot::Sender<()>>,
+    /// immediate window from there), with whether the call is a dry run.
+    pub(crate) started: Option<tokio::sync::oneshot::Sender<bool>>,
 }
 
 /// What the checks before the handler settled.
@@ -193,7 +193,11 @@ impl<'a> ToolCall<'a> {
             started,
         } = self;
         if let Some(started) = started {
-            let _ = started.send(());
+            let dry_run = cleared
+                .confirmation
+                .as_ref()
+                .is_some_and(|(handle, _, _)| handle.is_dry_run());
+            let _ = started.send(dry_run);
         }
         let tool = &registered.tool;
         let cancellation = cx.cancellation.clone();

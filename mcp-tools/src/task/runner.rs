@@ -25,11 +25,12 @@ use crate::timestamp;
 use crate::tool::Output;
 
 /// Runs the call pipeline once, for a task: the request context the call
-/// sees, and where to say that the handler started (its checks passed).
+/// sees, and where to say that the handler started (its checks passed), and
+/// whether it is a dry run.
 pub(crate) type RunCall = Box<
     dyn FnOnce(
             RequestContext,
-            oneshot::Sender<()>,
+            oneshot::Sender<bool>,
         ) -> BoxFuture<'static, Option<Result<Output, ToolError>>>
         + Send,
 >;
@@ -233,14 +234,22 @@ impl Tasks {
         };
         tokio::spawn(worker.run(run(cx, started_tx), progress_rx, done_tx));
 
-        tokio::select! {
-            _ = started_rx => {}
+        // Refusals (permission, rate, arguments, confirmation) and dry runs
+        // answer in the request, exactly as a direct call: no task for them.
+        let handler_started = tokio::select! {
+            biased;
+            started = started_rx => started == Ok(false),
             finished = &mut done_rx => return self.answer_in_request(&id, finished.ok()).await,
+        };
+        if !handler_started {
+            return self.answer_in_request(&id, done_rx.await.ok()).await;
         }
-        tokio::select! {
-            finished = &mut done_rx => return self.answer_in_request(&id, finished.ok()).await,
-            () = parked.notified() => {}
-            () = tokio::time::sleep(self.config.immediate_window) => {}
+        if !self.config.immediate_window.is_zero() {
+            tokio::select! {
+                finished = &mut done_rx => return self.answer_in_request(&id, finished.ok()).await,
+                () = parked.notified() => {}
+                () = tokio::time::sleep(self.config.immediate_window) => {}
+            }
         }
         let asked_before_task = {
             let mut phase = phase.lock().unwrap_or_else(PoisonError::into_inner);

@@ -413,3 +413,27 @@ async fn refusals_and_dry_runs_answer_in_the_request() {
     assert_eq!(task["status"], "completed", "{task}");
     assert_eq!(done.load(Ordering::SeqCst), 1);
 }
+
+/// Builds the quarterly report; only as a task.
+#[mcp_tools::tool(read_only, task = "required")]
+async fn quarterly_report() -> ToolResult<&'static str> {
+    Ok("report")
+}
+
+#[tokio::test]
+async fn the_task_key_of_the_macro_declares_task_support() {
+    let server = builder().tool(quarterly_report::tool()).build().unwrap();
+    let old = Client::new(server.clone()).with_caller(Caller::new("alice"));
+    let refused = old.call("quarterly_report", json!({})).await.unwrap_err();
+    assert_eq!(refused.code, -32021);
+    let alice = client(server, "alice");
+    let answer = alice
+        .request(
+            "tools/call",
+            json!({"name": "quarterly_report", "arguments": {}}),
+        )
+        .await
+        .unwrap();
+    // Quick enough to answer in its request.
+    assert_eq!(answer["resultType"], "complete", "{answer}");
+}

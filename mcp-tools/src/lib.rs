@@ -319,7 +319,7 @@ pub mod __private {
         ArgumentsProbe, CheckPlain, CheckValidated, assert_arguments, assert_content, assert_data,
         with_argument_check,
     };
-    pub use crate::task::TaskSupport;
+    pub use crate::tool::TaskSupport;
     pub use crate::tool::{NoArguments, Tool, ToolBuilder};
     pub use crate::validate::Validate;
     pub use core::convert::Into;

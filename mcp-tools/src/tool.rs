@@ -19,7 +19,6 @@ use crate::content::{Content, IntoContent};
 use crate::context::{FromToolContext, ToolContext};
 use crate::error::ToolError;
 use crate::schema::{self, Strictness};
-use crate::task::TaskSupport;
 
 /// What a tool does to the world; every tool declares exactly one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -639,5 +638,45 @@ impl JsonSchema for NoArguments {
 
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({"type": "object", "properties": {}})
+    }
+}
+
+/// Whether a tool may run as a task.
+///
+/// ```
+/// use mcp_tools::{NoArguments, Tool, ToolContext, ToolResult};
+/// use mcp_tools::task::TaskSupport;
+///
+/// let tool = Tool::builder("export_report")
+///     .description("Builds the monthly report; takes a few minutes.")
+///     .read_only()
+///     .task(TaskSupport::Optional)
+///     .handler(|_: NoArguments, _: ToolContext| async { ToolResult::Ok("done") });
+/// # drop(tool);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaskSupport {
+    /// Never a task: every call answers in its request (the default).
+    #[default]
+    Never,
+    /// A task when the client declared the tasks extension on its request,
+    /// otherwise an ordinary call (progress on the request's stream, within the
+    /// tool's timeout).
+    Optional,
+    /// Only as a task: a client that did not declare the extension is refused
+    /// with -32021 (missing required client capability).
+    Required,
+}
+
+impl TaskSupport {
+    /// Parses the `#[tool(task = "…")]` spelling: `"optional"` or `"required"`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "optional" => Some(Self::Optional),
+            "required" => Some(Self::Required),
+            "never" => Some(Self::Never),
+            _ => None,
+        }
     }
 }

@@ -6,22 +6,22 @@ use std::time::Duration;
 
 use super::TaskStore;
 use super::memory::MemoryTaskStore;
-use crate::builder::ServerBuilder;
 
 /// How long a task is kept after it is created, unless set with
 /// [`ServerBuilder::task_ttl`]: one hour.
 pub const DEFAULT_TASK_TTL: Duration = Duration::from_secs(3600);
 
 /// The polling interval suggested to clients, unless set with
-/// [`ServerBuilder::task_poll_interval`]: one second.
+/// [`ServerBuilder::task_poll_interval`](crate::ServerBuilder::task_poll_interval): one second.
 pub const DEFAULT_TASK_POLL_INTERVAL: Duration = Duration::from_secs(1);
 
 /// How long a call that could become a task may take and still answer in its
-/// own request, unless set with [`ServerBuilder::task_immediate_window`]: 200 ms.
+/// own request, unless set with
+/// [`ServerBuilder::task_immediate_window`](crate::ServerBuilder::task_immediate_window): 200 ms.
 pub const DEFAULT_TASK_IMMEDIATE_WINDOW: Duration = Duration::from_millis(200);
 
 /// How long a worker's promise to report again lasts, unless set with
-/// [`ServerBuilder::task_lease`]: 30 s. A task that has not ended when its
+/// [`ServerBuilder::task_lease`](crate::ServerBuilder::task_lease): 30 s. A task that has not ended when its
 /// worker's lease runs out is reported failed.
 pub const DEFAULT_TASK_LEASE: Duration = Duration::from_secs(30);
 
@@ -52,46 +52,5 @@ impl TaskConfig {
         self.store
             .clone()
             .unwrap_or_else(|| Arc::new(MemoryTaskStore::new()))
-    }
-}
-
-impl ServerBuilder {
-    /// Keeps tasks in `store` instead of this process's memory, for example a
-    /// store shared by several replicas.
-    pub fn task_store(mut self, store: Arc<dyn TaskStore>) -> Self {
-        self.tasks.store = Some(store);
-        self
-    }
-
-    /// How long a task and its result are kept after it is created; `None`
-    /// keeps them until the process ends. A task still running when its time
-    /// is up is stopped. Default [`DEFAULT_TASK_TTL`].
-    pub fn task_ttl(mut self, ttl: Option<Duration>) -> Self {
-        self.tasks.ttl = ttl;
-        self
-    }
-
-    /// The polling interval suggested to clients (`pollIntervalMs`). Default
-    /// [`DEFAULT_TASK_POLL_INTERVAL`].
-    pub fn task_poll_interval(mut self, interval: Duration) -> Self {
-        self.tasks.poll_interval = interval.max(Duration::from_millis(1));
-        self
-    }
-
-    /// How long a call that may become a task runs before the client gets a
-    /// task handle; a call that ends sooner answers in its own request.
-    /// `Duration::ZERO` makes every such call a task. Default
-    /// [`DEFAULT_TASK_IMMEDIATE_WINDOW`].
-    pub fn task_immediate_window(mut self, window: Duration) -> Self {
-        self.tasks.immediate_window = window;
-        self
-    }
-
-    /// How long a worker's lease lasts; workers renew it a few times per lease.
-    /// A task whose lease ran out without it ending (its process died) is
-    /// reported failed. Default [`DEFAULT_TASK_LEASE`].
-    pub fn task_lease(mut self, lease: Duration) -> Self {
-        self.tasks.lease = lease.max(Duration::from_millis(30));
-        self
     }
 }

@@ -23,6 +23,7 @@ mod peer;
 mod record;
 mod runner;
 
+pub use crate::tool::TaskSupport;
 pub use config::{
     DEFAULT_TASK_IMMEDIATE_WINDOW, DEFAULT_TASK_LEASE, DEFAULT_TASK_POLL_INTERVAL, DEFAULT_TASK_TTL,
 };
@@ -38,46 +39,6 @@ use futures::future::BoxFuture;
 
 /// The identifier of the extension, as declared under `capabilities.extensions`.
 pub const TASKS_EXTENSION: &str = "io.modelcontextprotocol/tasks";
-
-/// Whether a tool may run as a task.
-///
-/// ```
-/// use mcp_tools::{NoArguments, Tool, ToolContext, ToolResult};
-/// use mcp_tools::task::TaskSupport;
-///
-/// let tool = Tool::builder("export_report")
-///     .description("Builds the monthly report; takes a few minutes.")
-///     .read_only()
-///     .task(TaskSupport::Optional)
-///     .handler(|_: NoArguments, _: ToolContext| async { ToolResult::Ok("done") });
-/// # drop(tool);
-/// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TaskSupport {
-    /// Never a task: every call answers in its request (the default).
-    #[default]
-    Never,
-    /// A task when the client declared the tasks extension on its request,
-    /// otherwise an ordinary call (progress on the request's stream, within the
-    /// tool's timeout).
-    Optional,
-    /// Only as a task: a client that did not declare the extension is refused
-    /// with -32021 (missing required client capability).
-    Required,
-}
-
-impl TaskSupport {
-    /// Parses the `#[tool(task = "…")]` spelling: `"optional"` or `"required"`.
-    pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "optional" => Some(Self::Optional),
-            "required" => Some(Self::Required),
-            "never" => Some(Self::Never),
-            _ => None,
-        }
-    }
-}
 
 /// A task store could not answer (unreachable database, timeout).
 ///

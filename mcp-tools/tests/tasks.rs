@@ -437,3 +437,46 @@ async fn the_task_key_of_the_macro_declares_task_support() {
     // Quick enough to answer in its request.
     assert_eq!(answer["resultType"], "complete", "{answer}");
 }
+
+#[tokio::test]
+async fn a_call_whose_request_goes_away_before_its_task_is_handed_out_stops() {
+    let (dropped_tx, dropped_rx) = oneshot::channel::<()>();
+    let dropped_tx = Arc::new(std::sync::Mutex::new(Some(dropped_tx)));
+    let tool = Tool::builder("stuck")
+        .description("Waits forever.")
+        .read_only()
+        .task(TaskSupport::Optional)
+        .handler(move |_: NoArguments, _cx: ToolContext| {
+            let dropped_tx = dropped_tx.clone();
+            async move {
+                struct Signal(Arc<std::sync::Mutex<Option<oneshot::Sender<()>>>>);
+                impl Drop for Signal {
+                    fn drop(&mut self) {
+                        if let Some(tx) = self.0.lock().unwrap().take() {
+                            let _ = tx.send(());
+                        }
+                    }
+                }
+                let _signal = Signal(dropped_tx);
+                std::future::pending::<()>().await;
+                ToolResult::Ok("never")
+            }
+        });
+    let server = builder()
+        .task_immediate_window(Duration::from_secs(3600))
+        .tool(tool)
+        .build()
+        .unwrap();
+    let alice = client(server, "alice");
+    let call = alice.request("tools/call", json!({"name": "stuck", "arguments": {}}));
+    // The client gives up while the server still waits in its window.
+    assert!(
+        tokio::time::timeout(Duration::from_millis(50), call)
+            .await
+            .is_err()
+    );
+    tokio::time::timeout(HANG_GUARD, dropped_rx)
+        .await
+        .expect("the abandoned call kept running")
+        .unwrap();
+}

@@ -216,6 +216,10 @@ impl Tasks {
             parked: parked.clone(),
         });
         let version = cx.protocol_version;
+        // The request's own signal (stream closed, notifications/cancelled)
+        // stops the call only while the client has no task handle.
+        let request_cancelled = std::mem::replace(&mut cx.cancellation, Cancellation::new());
+        let mut unclaimed = CancelOnDrop(Some(cancellation.clone()));
         cx.peer = Some(peer.clone());
         cx.cancellation = cancellation.clone();
         cx.channel = Some(format!("task:{id}").into());
@@ -225,7 +229,7 @@ impl Tasks {
             id: id.clone(),
             store: self.store.clone(),
             live: self.live.clone(),
-            cancellation,
+            cancellation: cancellation.clone(),
             round,
             peer,
             heartbeat: heartbeat_period(&self.config),
@@ -240,6 +244,10 @@ impl Tasks {
             biased;
             started = started_rx => started == Ok(false),
             finished = &mut done_rx => return self.answer_in_request(&id, finished.ok()).await,
+            () = request_cancelled.cancelled() => {
+                cancellation.cancel();
+                false
+            }
         };
         if !handler_started {
             return self.answer_in_request(&id, done_rx.await.ok()).await;
@@ -249,6 +257,10 @@ impl Tasks {
                 finished = &mut done_rx => return self.answer_in_request(&id, finished.ok()).await,
                 () = parked.notified() => {}
                 () = tokio::time::sleep(self.config.immediate_window) => {}
+                () = request_cancelled.cancelled() => {
+                    cancellation.cancel();
+                    return self.answer_in_request(&id, done_rx.await.ok()).await;
+                }
             }
         }
         let asked_before_task = {
@@ -266,6 +278,9 @@ impl Tasks {
             Ok(Some(current)) => current,
             _ => record,
         };
+        // From here the client holds the task: it ends by tasks/cancel, not
+        // with this request.
+        unclaimed.0 = None;
         TaskAnswer::Created(crate::jsonrpc::raw_json(seed.create_result()))
     }
 
@@ -286,6 +301,18 @@ impl Tasks {
                 code::INTERNAL_ERROR,
                 "the call stopped without an answer; this is a server bug",
             )),
+        }
+    }
+}
+
+/// Stops a call whose request went away before the client got its task
+/// handle: nobody could ever poll or cancel it.
+struct CancelOnDrop(Option<Cancellation>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        if let Some(cancellation) = self.0.take() {
+            cancellation.cancel();
         }
     }
 }

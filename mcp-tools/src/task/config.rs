@@ -8,7 +8,7 @@ use super::TaskStore;
 use super::memory::MemoryTaskStore;
 
 /// How long a task is kept after it is created, unless set with
-/// [`ServerBuilder::task_ttl`]: one hour.
+/// [`ServerBuilder::task_ttl`](crate::ServerBuilder::task_ttl): one hour.
 pub const DEFAULT_TASK_TTL: Duration = Duration::from_secs(3600);
 
 /// The polling interval suggested to clients, unless set with

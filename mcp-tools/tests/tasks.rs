@@ -144,8 +144,10 @@ async fn cancel_stops_the_work() {
                 ToolResult::Ok("never")
             }
         });
+    // No grace period: the tool ignores cancellation, and is dropped at once.
     let server = builder()
         .task_immediate_window(Duration::ZERO)
+        .cancellation_grace(Duration::ZERO)
         .tool(tool)
         .build()
         .unwrap();
@@ -464,6 +466,7 @@ async fn a_call_whose_request_goes_away_before_its_task_is_handed_out_stops() {
         });
     let server = builder()
         .task_immediate_window(Duration::from_secs(3600))
+        .cancellation_grace(Duration::ZERO)
         .tool(tool)
         .build()
         .unwrap();
@@ -479,4 +482,69 @@ async fn a_call_whose_request_goes_away_before_its_task_is_handed_out_stops() {
         .await
         .expect("the abandoned call kept running")
         .unwrap();
+}
+
+#[tokio::test]
+async fn questions_before_the_task_go_through_the_request_and_the_retry_creates_it() {
+    let tool = Tool::builder("greet_later")
+        .description("Asks a name, then greets as a task.")
+        .read_only()
+        .task(TaskSupport::Required)
+        .handler(|_: NoArguments, cx: ToolContext| async move {
+            let answer = cx
+                .request_client_before_task(
+                    "elicitation/create",
+                    json!({"message": "Name?", "requestedSchema": {"type": "object"}}),
+                )
+                .await
+                .map_err(|e| mcp_tools::ToolError::invalid_input(e.message))?;
+            ToolResult::Ok(format!(
+                "Hello, {}",
+                answer["content"]["name"].as_str().unwrap_or("?")
+            ))
+        });
+    let server = builder()
+        .task_immediate_window(Duration::ZERO)
+        .tool(tool)
+        .build()
+        .unwrap();
+    let alice = client(server, "alice");
+    let first = alice
+        .request(
+            "tools/call",
+            json!({"name": "greet_later", "arguments": {}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(first["resultType"], "input_required", "{first}");
+    assert!(first.get("taskId").is_none());
+    let key = first["inputRequests"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .next()
+        .unwrap()
+        .clone();
+    let id = start_with(
+        &alice,
+        json!({
+            "name": "greet_later",
+            "arguments": {},
+            "inputResponses": {key: {"action": "accept", "content": {"name": "Ada"}}},
+            "requestState": first["requestState"],
+        }),
+    )
+    .await;
+    let done = until(&alice, &id, ended).await;
+    assert_eq!(
+        done["result"]["structuredContent"]["Data"], "Hello, Ada",
+        "{done}"
+    );
+}
+
+async fn start_with(client: &Client, params: Value) -> String {
+    let created = client.request("tools/call", params).await.unwrap();
+    assert_eq!(created["resultType"], "task", "{created}");
+    assert!(created.get("requestState").is_none() && created.get("inputRequests").is_none());
+    created["taskId"].as_str().unwrap().to_owned()
 }

@@ -168,10 +168,20 @@ impl Peer for TaskPeer {
         match (&self.round, *phase) {
             (Some(round), Phase::Window | Phase::AskedBeforeTask) => {
                 let answer = round.ask(method_name, params);
-                if round.has_asked() {
-                    *phase = Phase::AskedBeforeTask;
+                if !round.has_asked() {
+                    return answer;
                 }
-                answer
+                *phase = Phase::AskedBeforeTask;
+                // The call is being stopped so that the request can answer
+                // `input_required`; end the tool's wait at once rather than
+                // after the cancellation grace period.
+                async {
+                    Err(ErrorObject::new(
+                        code::REQUEST_CANCELLED,
+                        "the answer comes with the retry of this request",
+                    ))
+                }
+                .boxed()
             }
             _ => {
                 drop(phase);

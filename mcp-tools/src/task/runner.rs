@@ -404,12 +404,13 @@ impl Worker {
 
     /// Records how the call ended and says it to the request, if it still waits.
     async fn finish(&self, outcome: Option<Result<Output, ToolError>>) -> Finished {
+        // A question before the task stops the call, however the tool ended.
+        if self.peer.phase() == Phase::AskedBeforeTask
+            && let Some(asked) = self.round.as_ref().and_then(|r| r.take_asked())
+        {
+            return Finished::NeedsInput(asked);
+        }
         let Some(outcome) = outcome else {
-            if self.peer.phase() == Phase::AskedBeforeTask
-                && let Some(asked) = self.round.as_ref().and_then(|r| r.take_asked())
-            {
-                return Finished::NeedsInput(asked);
-            }
             self.write(TaskUpdate::Finish {
                 status: TaskStatus::Cancelled,
                 message: Some("cancelled at the client's request; the work was stopped".into()),

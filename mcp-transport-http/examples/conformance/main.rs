@@ -5,6 +5,7 @@
 //! runs the script against [`service`] from `cargo test`.
 #![allow(missing_docs)]
 
+mod sse;
 mod tasks;
 mod tools;
 
@@ -23,10 +24,8 @@ pub(crate) fn server() -> Server {
 
 /// The endpoint the suite talks to: `/mcp`, with sessions.
 pub(crate) fn service() -> McpService {
-    McpService::builder(server())
-        .path("/mcp")
-        .sessions(true)
-        .build()
+    let builder = McpService::builder(server()).path("/mcp").sessions(true);
+    sse::polling(builder).build()
 }
 
 #[tokio::main]

@@ -69,7 +69,13 @@ pub(crate) fn register(builder: ServerBuilder) -> ServerBuilder {
                 .handler(|args: Computation, cx: ToolContext| async move {
                     let total = f64::from(args.seconds);
                     for second in 0..args.seconds {
-                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        tokio::select! {
+                            () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                            () = cx.cancelled() => return Err(ToolError::new(
+                                ErrorCode::CANCELLED,
+                                "the computation was cancelled",
+                            )),
+                        }
                         cx.progress(f64::from(second + 1), Some(total), Some("computing"));
                     }
                     let label = args.label.unwrap_or_else(|| "computation".into());

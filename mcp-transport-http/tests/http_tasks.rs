@@ -56,6 +56,8 @@ async fn serve_tasks(probes: &Probes, ttl: Option<Duration>) -> Serving {
     let server = Server::builder("tasks", "1.0.0")
         .task_ttl(ttl)
         .task_immediate_window(Duration::ZERO)
+        // `busy` ignores cancellation: no grace, it is dropped at once.
+        .cancellation_grace(Duration::ZERO)
         .tool(
             Tool::builder("report")
                 .description("Reports halfway, waits for the test, then reports done.")

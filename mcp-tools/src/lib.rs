@@ -155,7 +155,10 @@
 //! # tokio::runtime::Runtime::new().unwrap().block_on(async {
 //! use std::time::Duration;
 //! use mcp_tools::task::TaskSupport;
-//! use mcp_tools::{Caller, Client, NoArguments, ProtocolVersion, Server, Tool, ToolContext, ToolResult};
+//! use mcp_tools::{
+//!     Caller, Client, ErrorCode, NoArguments, ProtocolVersion, Server, Tool, ToolContext, ToolError,
+//!     ToolResult,
+//! };
 //! use serde_json::json;
 //!
 //! let rebuild = Tool::builder("rebuild_index")
@@ -165,7 +168,13 @@
 //!     .timeout(Duration::from_secs(120))
 //!     .handler(|_: NoArguments, cx: ToolContext| async move {
 //!         for second in 1..=60 {
-//!             tokio::time::sleep(Duration::from_secs(1)).await;
+//!             // Stop between steps when the task is cancelled.
+//!             tokio::select! {
+//!                 () = tokio::time::sleep(Duration::from_secs(1)) => {}
+//!                 () = cx.cancelled() => {
+//!                     return Err(ToolError::new(ErrorCode::CANCELLED, "stopped on request"));
+//!                 }
+//!             }
 //!             cx.progress(f64::from(second), Some(60.0), Some("indexing"));
 //!         }
 //!         ToolResult::Ok("index rebuilt")
@@ -186,7 +195,8 @@
 //! let state = client.request("tasks/get", json!({"taskId": id})).await.unwrap();
 //! assert_eq!(state["status"], "working");
 //!
-//! // …and can stop it: the tool's future is dropped, the task ends cancelled.
+//! // …and can stop it: the tool sees the cancellation (and is dropped if it
+//! // ignores it past the grace period); the task ends cancelled.
 //! client.request("tasks/cancel", json!({"taskId": id})).await.unwrap();
 //! loop {
 //!     let state = client.request("tasks/get", json!({"taskId": id})).await.unwrap();

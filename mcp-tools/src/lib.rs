@@ -158,6 +158,7 @@ mod jsonrpc;
 mod listing;
 #[cfg(feature = "macros")]
 mod macro_support;
+mod meta;
 mod paging;
 mod patch;
 mod policy;
@@ -228,6 +229,7 @@ pub mod transport {
     pub mod jsonrpc {
         pub use crate::jsonrpc::*;
     }
+    pub use crate::meta::{META_SERVER_INFO, check_request_meta};
     pub use crate::protocol::{
         META_CLIENT_CAPABILITIES, META_LOG_LEVEL, META_PROTOCOL_VERSION, method,
     };

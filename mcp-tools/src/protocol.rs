@@ -182,6 +182,8 @@ pub mod method {
     pub const ELICIT: &str = "elicitation/create";
     /// Asks the client's model for a completion (server → client).
     pub const SAMPLE: &str = "sampling/createMessage";
+    /// Asks the client for its roots (server → client).
+    pub const ROOTS_LIST: &str = "roots/list";
 }
 
 /// The name, version and title a server announces.

@@ -221,10 +221,7 @@ impl Endpoint {
             Ok(accept) => accept,
             Err(refused) => return refused,
         };
-        let announced = match version::announced(&parts) {
-            Ok(announced) => announced,
-            Err(refused) => return refused,
-        };
+        let announced = version::announced(&parts);
         let bytes = match self.read_body(&parts, body).await {
             Ok(bytes) => bytes,
             Err(refused) => return refused,
@@ -232,6 +229,10 @@ impl Endpoint {
         let incoming = match jsonrpc::parse(&bytes) {
             Ok(incoming) => incoming,
             Err(response) => return json_response(StatusCode::BAD_REQUEST, response.to_bytes()),
+        };
+        let announced = match announced {
+            Ok(announced) => announced,
+            Err(requested) => return version::refuse_version(&incoming, &requested),
         };
         let authenticated = match parts.extensions.get::<Authenticated>() {
             Some(done) => done.clone(),

@@ -10,25 +10,34 @@
 use http::request::Parts;
 use http::{Response, StatusCode};
 use mcp_tools::ProtocolVersion;
-use mcp_tools::transport::jsonrpc::{ErrorObject, Message, Request};
-use mcp_tools::transport::{META_PROTOCOL_VERSION, method};
+use mcp_tools::transport::jsonrpc::{ErrorObject, Incoming, Message, Request};
+use mcp_tools::transport::{META_PROTOCOL_VERSION, check_request_meta, method};
 
 use crate::body::McpBody;
 use crate::header::{MCP_METHOD, MCP_NAME, MCP_PROTOCOL_VERSION, decode_header_value, header_str};
 use crate::response::{header_mismatch, rpc_error, unsupported_version};
 
-/// The version in the `MCP-Protocol-Version` header, if any, or 400.
-pub(crate) fn announced(parts: &Parts) -> Result<Option<ProtocolVersion>, Response<McpBody>> {
+/// The version in the `MCP-Protocol-Version` header, if any; `Err` carries
+/// the unsupported value, refused with 400 once the body's id is known.
+pub(crate) fn announced(parts: &Parts) -> Result<Option<ProtocolVersion>, String> {
     match header_str(&parts.headers, &MCP_PROTOCOL_VERSION) {
-        None if parts.headers.contains_key(MCP_PROTOCOL_VERSION) => {
-            Err(unsupported_version(None, "(not ASCII)"))
-        }
+        None if parts.headers.contains_key(MCP_PROTOCOL_VERSION) => Err("(not ASCII)".into()),
         None => Ok(None),
         Some(v) => v
             .parse::<ProtocolVersion>()
             .map(Some)
-            .map_err(|_| unsupported_version(None, v)),
+            .map_err(|_| v.to_owned()),
     }
+}
+
+/// 400 -32022 for an unsupported announced version, answering the body's
+/// request by its id when the body is one request.
+pub(crate) fn refuse_version(incoming: &Incoming, requested: &str) -> Response<McpBody> {
+    let id = match incoming {
+        Incoming::Single(Message::Request(request)) => Some(request.id.clone()),
+        _ => None,
+    };
+    unsupported_version(id, requested)
 }
 
 /// Whether the version names a 2026-07-28 request.
@@ -80,11 +89,8 @@ pub(crate) fn check_headers(
     if !announced.is_some_and(ProtocolVersion::is_stateless) {
         return Ok(());
     }
-    if body_version.is_none() {
-        return Err(header_mismatch(
-            id,
-            format_args!("the request's _meta has no {META_PROTOCOL_VERSION}"),
-        ));
+    if let Err(error) = check_request_meta(request.params.as_ref()) {
+        return Err(rpc_error(StatusCode::BAD_REQUEST, id, error));
     }
     match header_str(&parts.headers, &MCP_METHOD) {
         Some(m) if m == request.method => {}

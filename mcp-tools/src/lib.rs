@@ -159,6 +159,7 @@ mod listing;
 #[cfg(feature = "macros")]
 mod macro_support;
 mod meta;
+mod mirror;
 mod paging;
 mod patch;
 mod policy;

@@ -1142,6 +1142,44 @@ async fn an_answer_of_the_wrong_shape_is_invalid_params() {
     assert_eq!(error.code, -32602);
 }
 
+#[test]
+fn header_mirrors_are_checked_when_the_server_is_built() {
+    let build = |tool: Tool| Server::builder("s", "1").tool(tool).build();
+    let mirrored = |argument: &'static str, header: &'static str| {
+        Tool::builder("send")
+            .description("Sends.")
+            .read_only()
+            .header_param(argument, header)
+            .handler(|s: Send, _: ToolContext| async move { ToolResult::Ok(s.thread_id) })
+    };
+    let server = build(mirrored("message", "Message")).unwrap();
+    let schema = server.tool("send").unwrap().input_schema().clone();
+    assert_eq!(schema["properties"]["message"]["x-mcp-header"], "Message");
+    for (argument, header, says) in [
+        ("missing", "Missing", "not a top-level argument"),
+        ("message", "", "empty"),
+        ("message", "My Message", "' '"),
+        ("labels", "Labels", "only string, integer and boolean"),
+        ("cc", "Cc", "only string, integer and boolean"),
+    ] {
+        let error = build(mirrored(argument, header)).unwrap_err();
+        assert_eq!(error.kind(), BuildErrorKind::InvalidSchema);
+        assert!(error.to_string().contains(says), "{error}");
+    }
+    let twice = Tool::builder("send")
+        .description("Sends.")
+        .read_only()
+        .header_param("message", "Value")
+        .header_param("channel", "value")
+        .handler(|s: Send, _: ToolContext| async move { ToolResult::Ok(s.thread_id) });
+    assert!(
+        build(twice)
+            .unwrap_err()
+            .to_string()
+            .contains("same header")
+    );
+}
+
 // ---- registry ---------------------------------------------------------------------------
 
 #[tokio::test]

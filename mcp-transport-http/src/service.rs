@@ -263,6 +263,11 @@ impl Endpoint {
             return refused;
         }
         let stateless = announced.is_some_and(ProtocolVersion::is_stateless);
+        if stateless
+            && let Err(refused) = version::check_param_headers(&self.server, &parts, &message)
+        {
+            return refused;
+        }
         let identity = match self.admit(&[&message], &authenticated, stateless, id) {
             Ok(identity) => identity,
             Err(refused) => return *refused,

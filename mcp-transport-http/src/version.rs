@@ -9,9 +9,9 @@
 
 use http::request::Parts;
 use http::{Response, StatusCode};
-use mcp_tools::ProtocolVersion;
 use mcp_tools::transport::jsonrpc::{ErrorObject, Incoming, Message, Request};
 use mcp_tools::transport::{META_PROTOCOL_VERSION, check_request_meta, method};
+use mcp_tools::{ProtocolVersion, Server};
 
 use crate::body::McpBody;
 use crate::header::{MCP_METHOD, MCP_NAME, MCP_PROTOCOL_VERSION, decode_header_value, header_str};
@@ -134,4 +134,40 @@ pub(crate) fn check_headers(
         ));
     }
     Ok(())
+}
+
+/// The header prefix of tool parameters mirrored into headers (SEP-2243).
+const MCP_PARAM_PREFIX: &str = "mcp-param-";
+
+/// On 2026-07-28, checks a `tools/call`'s `Mcp-Param-*` headers against its
+/// arguments; the server decides, a refusal is 400 with its -32020.
+pub(crate) fn check_param_headers(
+    server: &Server,
+    parts: &Parts,
+    message: &Message,
+) -> Result<(), Response<McpBody>> {
+    let Message::Request(request) = message else {
+        return Ok(());
+    };
+    if request.method != method::TOOLS_CALL {
+        return Ok(());
+    }
+    let Some(name) = body_name(request) else {
+        return Ok(());
+    };
+    // Header names are lower case in `http`, so the prefix compares as is.
+    let headers: Vec<(&str, &[u8])> = parts
+        .headers
+        .iter()
+        .filter_map(|(header, value)| {
+            header
+                .as_str()
+                .strip_prefix(MCP_PARAM_PREFIX)
+                .map(|suffix| (suffix, value.as_bytes()))
+        })
+        .collect();
+    let arguments = request.params.as_ref().and_then(|p| p.get("arguments"));
+    server
+        .check_param_headers(name, arguments, &headers)
+        .map_err(|error| rpc_error(StatusCode::BAD_REQUEST, Some(request.id.clone()), error))
 }

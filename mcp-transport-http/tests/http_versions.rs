@@ -357,3 +357,107 @@ async fn closing_the_stream_cancels_the_call() {
     eventually(|| flags.cancelled()).await;
     tokio::time::sleep(Duration::from_millis(1)).await;
 }
+
+#[tokio::test]
+async fn mirrored_arguments_must_match_their_headers() {
+    #[derive(serde::Deserialize, schemars::JsonSchema)]
+    struct Run {
+        /// Where to run.
+        region: String,
+        /// How urgent.
+        priority: Option<i64>,
+    }
+    let server = server_builder(&Flags::default())
+        .tool(
+            mcp_tools::Tool::builder("run")
+                .description("Runs in a region.")
+                .read_only()
+                .header_param("region", "Region")
+                .header_param("priority", "Priority")
+                .handler(|r: Run, _: mcp_tools::ToolContext| async move {
+                    mcp_tools::ToolResult::Ok(format!(
+                        "{} at {}",
+                        r.region,
+                        r.priority.unwrap_or(0)
+                    ))
+                }),
+        )
+        .build()
+        .unwrap();
+    let s = start(McpService::builder(server)).await;
+    let addr = s.local_addr();
+    let body = modern(
+        1,
+        "tools/call",
+        json!({"name": "run", "arguments": {"region": "Hello", "priority": 2}}),
+        json!({}),
+    );
+    let headers = |region: Option<&str>, priority: Option<&str>| {
+        let mut h = modern_headers("tools/call", Some("run"));
+        if let Some(region) = region {
+            h = with(h, "mcp-param-region", region);
+        }
+        if let Some(priority) = priority {
+            h = with(h, "Mcp-Param-PRIORITY", priority);
+        }
+        h
+    };
+    for (region, priority) in [
+        (Some("Hello"), Some("2")),
+        (Some("=?base64?SGVsbG8=?="), Some("2.0")),
+    ] {
+        let reply = post(addr, &headers(region, priority), &body).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        assert_eq!(
+            reply.json()["result"]["structuredContent"]["Data"],
+            "Hello at 2"
+        );
+    }
+    for (region, priority) in [
+        (None, Some("2")),
+        (Some("Hello"), None),
+        (Some("hello"), Some("2")),
+        (Some("=?base64?SGVsbG8?="), Some("2")),
+        (Some("=?base64?SGVs!!!bG8=?="), Some("2")),
+    ] {
+        let reply = post(addr, &headers(region, priority), &body).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{region:?} {priority:?}"
+        );
+        assert_eq!(reply.error_code(), -32020, "{}", reply.body);
+        assert_eq!(reply.json()["id"], 1);
+    }
+    // An argument left out needs no header.
+    let without_priority = modern(
+        2,
+        "tools/call",
+        json!({"name": "run", "arguments": {"region": "Hello"}}),
+        json!({}),
+    );
+    let reply = post(addr, &headers(Some("Hello"), None), &without_priority).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    // The schema says which arguments travel in headers.
+    let list = post(
+        addr,
+        &modern_headers("tools/list", None),
+        &modern(3, "tools/list", json!({}), json!({})),
+    )
+    .await;
+    let tools = list.json()["result"]["tools"].clone();
+    let run = tools
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "run")
+        .unwrap();
+    assert_eq!(
+        run["inputSchema"]["properties"]["region"]["x-mcp-header"],
+        "Region"
+    );
+    assert_eq!(
+        run["inputSchema"]["properties"]["priority"]["maximum"],
+        9_007_199_254_740_991_i64
+    );
+}

@@ -5,6 +5,7 @@
 //! runs the script against [`service`] from `cargo test`.
 #![allow(missing_docs)]
 
+mod headers;
 mod input;
 mod stateless;
 mod tools;
@@ -20,6 +21,7 @@ pub(crate) fn server() -> Server {
     let builder = tools::register(builder);
     let builder = stateless::register(builder);
     let builder = input::register(builder);
+    let builder = headers::register(builder);
     builder.build().expect("valid fixtures")
 }
 

@@ -93,6 +93,10 @@ fn definition(
     if let Some(secs) = attrs.timeout_secs.get() {
         builder.extend(quote!(.timeout(#p::Duration::from_secs(#secs))));
     }
+    for (argument, header) in attrs.headers.get().into_iter().flatten() {
+        let argument = argument.unraw().to_string();
+        builder.extend(quote!(.header_param(#argument, #header)));
+    }
 
     let mut args_span = proc_macro2::Span::call_site();
     let mut args_span_set = false;

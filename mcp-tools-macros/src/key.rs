@@ -58,6 +58,8 @@ keys! {
     TimeoutSecs => "timeout_secs",
     /// Returns content blocks instead of data.
     Content => "content",
+    /// Arguments mirrored into `Mcp-Param-*` headers.
+    Headers => "headers",
     /// Where `mcp_tools` is.
     Crate => "crate",
 }

@@ -512,8 +512,17 @@ impl ToolContext {
             .is_some_and(|c| c.get(capability).is_some())
     }
 
-    /// Sends a request to the client (elicitation, sampling) on this call's stream
-    /// and waits for the answer.
+    /// Sends a request to the client (elicitation, sampling, roots) on this
+    /// call's stream and waits for the answer.
+    ///
+    /// On 2026-07-28 there is no stream to ask on: the call stops, the client
+    /// gets an `input_required` result with the question under `input-0`,
+    /// `input-1`, … (or the key given to
+    /// [`request_client_keyed`](Self::request_client_keyed)), and its retry
+    /// runs the tool again with the answer. A question needing a capability
+    /// the client did not declare ends the request with -32021 (check
+    /// [`client_supports`](Self::client_supports) first to do without), and
+    /// an answer of the wrong shape ends it with -32602.
     pub fn request_client(
         &self,
         method: &str,

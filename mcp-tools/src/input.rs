@@ -5,9 +5,12 @@
 //! revisions. On 2026-07-28 the dispatcher answers from the request's
 //! `inputResponses` (and the answers carried in its `requestState`); when an
 //! answer is missing, the call is stopped and the client gets
-//! `resultType: "input_required"` with the question under a key (`input-0`,
-//! `input-1`, … in the order the tool asks) and a signed `requestState`
-//! carrying the answers so far. The retry runs the tool again from the start,
+//! `resultType: "input_required"` with the question under a key (the one the
+//! tool chose with `ToolContext::request_client_keyed`, or `input-0`,
+//! `input-1`, … in the order it asks) and a signed `requestState` carrying the
+//! answers so far. Questions made together go out in one round. A question
+//! the client declared no capability for ends the request with -32021, and an
+//! answer that is not a result of the question's method with -32602. The retry runs the tool again from the start,
 //! so a tool must not change anything before its last question.
 
 use std::sync::atomic::{AtomicUsize, Ordering};

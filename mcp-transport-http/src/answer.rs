@@ -37,7 +37,7 @@ impl Endpoint {
         }
         let id = request.id.clone();
         let cancellation = Cancellation::new();
-        let (mut cx, logs) = request_context(
+        let mut cx = request_context(
             version,
             &identity,
             session.as_deref(),
@@ -59,7 +59,6 @@ impl Endpoint {
                 events: tx,
                 pending,
                 owner: identity.owner(),
-                logs,
             }));
         }
         let server = self.server.clone();

@@ -300,7 +300,7 @@ impl Endpoint {
                 return self.with_rate(response, rate);
             }
             Message::Notification(notification) => {
-                let (cx, _) = request_context(
+                let cx = request_context(
                     version,
                     &identity,
                     session.as_deref(),

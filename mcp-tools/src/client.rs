@@ -141,6 +141,10 @@ impl Client {
     }
 
     /// Sends a request with an explicit context (for cancellation tests, say).
+    ///
+    /// On 2026-07-28 the client adds the `_meta` fields every request of that
+    /// revision carries (the protocol version and the client capabilities),
+    /// keeping any `params` already has.
     pub async fn request_with(
         &self,
         method: &str,

@@ -263,16 +263,18 @@ impl Endpoint {
             return refused;
         }
         let stateless = announced.is_some_and(ProtocolVersion::is_stateless);
-        if stateless
-            && let Err(refused) = version::check_param_headers(&self.server, &parts, &message)
-        {
-            return refused;
-        }
         let identity = match self.admit(&[&message], &authenticated, stateless, id) {
             Ok(identity) => identity,
             Err(refused) => return *refused,
         };
         let rate = identity.admitted.rate().copied();
+        // After admission: which tools mirror which arguments is not for
+        // callers who may not call them.
+        if stateless
+            && let Err(refused) = version::check_param_headers(&self.server, &parts, &message)
+        {
+            return self.with_rate(refused, rate);
+        }
         let is_initialize =
             matches!(&message, Message::Request(r) if r.method == method::INITIALIZE);
         let session = if self.sessions_on && !stateless && !is_initialize {

@@ -61,9 +61,13 @@ fn definition(
         .unwrap_or_else(|| LitStr::new(&ident.unraw().to_string(), ident.span()));
 
     let mut builder = quote!(#p::Tool::builder(#name).description(#description));
-    if let Some(title) = attrs.title.get() {
-        builder.extend(quote!(.title(#title)));
-    }
+    let title = attrs.title.get().cloned().unwrap_or_else(|| {
+        LitStr::new(
+            &crate::title::from_fn_name(&ident.unraw().to_string()),
+            ident.span(),
+        )
+    });
+    builder.extend(quote!(.title(#title)));
     builder.extend(match attrs.effect() {
         Some(Effect::ReadOnly) => quote!(.read_only()),
         Some(Effect::Additive) => quote!(.additive()),

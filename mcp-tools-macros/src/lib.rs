@@ -21,6 +21,7 @@ mod extractor;
 mod key;
 mod param;
 mod signature;
+mod title;
 mod type_path;
 
 use proc_macro::TokenStream;
@@ -96,7 +97,7 @@ use proc_macro::TokenStream;
 /// | `idempotent` | `#[tool(destructive, idempotent)]` | `idempotentHint: true` |
 /// | `open_world` | `#[tool(read_only, open_world)]` | reaches other systems: `openWorldHint: true` |
 /// | `closed_world` | `#[tool(read_only, closed_world)]` | `openWorldHint: false` |
-/// | `title` | `#[tool(read_only, title = "Search contacts")]` | human-readable title |
+/// | `title` | `#[tool(read_only, title = "Search contacts")]` | human-readable title; without it, the fn's name as words (`search_contacts` → "Search contacts", with `id`, `sms`, `url`… in capitals) |
 /// | `name` | `#[tool(read_only, name = "reply.search")]` | the tool's name; default: the fn's name |
 /// | `scopes` | `#[tool(additive, scopes("inbox:write"))]` | scopes the caller must hold |
 /// | `confirm` | `#[tool(destructive, confirm)]` | runs only with the token of a dry run; needs a `Confirmation` parameter |

@@ -102,6 +102,11 @@
 //! - Ranges, lengths and list bounds declared on the argument type
 //!   (`#[schemars(range(..))]`, `#[schemars(length(..))]`) are published and enforced.
 //! - Cross-field rules go in a [`Validate`] implementation.
+//! - Descriptions come from doc comments: a field's becomes its property's
+//!   `description`, and the argument struct's own doc comment becomes the
+//!   `description` of the whole `inputSchema` (the tool's description comes
+//!   from the tool fn or [`ToolBuilder::description`]). Keep the struct's comment
+//!   about the arguments, or leave it out.
 //! - Validation failures are tool results (`isError: true`, `InvalidArguments`),
 //!   so the model can correct itself; unknown tools and malformed calls are
 //!   JSON-RPC errors (-32602).
@@ -143,6 +148,16 @@
 //! |----------|---------|--------------|
 //! | `macros` | yes     | the `#[tool]` attribute macro |
 
+/// This crate's README (its crates.io page), kept compiling.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct Readme;
+
+/// The macro crate's README, kept compiling here where the macros can be used.
+#[cfg(doctest)]
+#[doc = include_str!("../../mcp-tools-macros/README.md")]
+struct MacrosReadme;
+
 mod admission;
 mod batch;
 mod builder;
@@ -182,7 +197,8 @@ pub use batch::{
     Batch, BatchLabel, BatchOutcome, BatchSizeError, Ids, MAX_BATCH_SIZE, NotProcessed,
 };
 pub use builder::{
-    DEFAULT_LIST_PAGE_SIZE, DEFAULT_REQUEST_STATE_TTL, DEFAULT_TOOL_TIMEOUT, ServerBuilder,
+    DEFAULT_CANCELLATION_GRACE, DEFAULT_LIST_PAGE_SIZE, DEFAULT_REQUEST_STATE_TTL,
+    DEFAULT_TOOL_TIMEOUT, ServerBuilder,
 };
 pub use cache::{CacheHints, CacheScope};
 pub use client::{CallOutcome, Client};

@@ -232,7 +232,9 @@ async fn keys_become_names_titles_and_annotations() {
 
     let whoami = listed("whoami").await;
     assert_eq!(whoami["annotations"]["openWorldHint"], true);
-    assert!(whoami.get("title").is_none());
+    // Without a `title` key, the fn's name as words.
+    assert_eq!(whoami["title"], "Whoami");
+    assert_eq!(listed("delete_contact").await["title"], "Delete contact");
 
     let delete = listed("delete_contact").await;
     assert_eq!(delete["annotations"]["readOnlyHint"], false);

@@ -67,21 +67,35 @@
 //!   request's SSE stream and the client's answer (a POSTed JSON-RPC response)
 //!   reaches the waiting tool. For 2026-07-28 they become an
 //!   `input_required` result with an HMAC-signed `requestState` (see below).
+//! - **Resumable streams** (with sessions): every event of a session's SSE
+//!   answer carries an `id:` naming its stream, kept in an
+//!   [`EventStore`](event_store::EventStore) (by default a bounded
+//!   [`MemoryEventStore`](event_store::MemoryEventStore); set another with
+//!   [`event_store`](McpServiceBuilder::event_store)). The call runs on even
+//!   when the connection drops, and a `GET` with `Last-Event-ID` replays the
+//!   events after that id, the result included, then goes on live; an id
+//!   from another session, an unknown or an expired one gets 400. A
+//!   2025-11-25 stream opens with a priming event (an id, `retry:`, no data);
+//!   with [`close_sse_after`](McpServiceBuilder::close_sse_after), a call
+//!   still running after that long has its stream closed and the client polls.
 //! - **Security defaults**: `Host` and `Origin` allow-lists (loopback only
 //!   unless configured; a refused one gets 403), a body limit (413),
 //!   header-read and idle timeouts, TCP_NODELAY, loopback binding in examples.
 //! - **Authentication** with an [`Authenticator`](auth::Authenticator): API
 //!   keys, HTTP Basic, OAuth bearer JWTs, or several in turn. No or bad
-//!   credentials get 401 with a `WWW-Authenticate: Bearer resource_metadata=…`
-//!   challenge, except for requests open to anyone (calls of tools declared
+//!   credentials get 401 with a `WWW-Authenticate: Bearer` challenge (naming
+//!   `resource_metadata=…` once
+//!   [`protected_resource`](McpServiceBuilder::protected_resource) is
+//!   configured; without it there is no metadata to point at), except for requests open to anyone (calls of tools declared
 //!   `no_auth`, and discovery with
 //!   [`public_discovery`](mcp_tools::ServerBuilder::public_discovery)), which are served
 //!   as anonymous even when the credentials sent are expired or invalid
 //!   (without sessions; a session stays with its caller); an OAuth caller without a
 //!   tool's scope gets the 403 `insufficient_scope` step-up challenge, other
-//!   callers the tool's `Forbidden` envelope. RFC 9728 metadata is served at
-//!   `/.well-known/oauth-protected-resource` and its path-suffixed form, with
-//!   or without a trailing slash.
+//!   callers the tool's `Forbidden` envelope. With
+//!   [`protected_resource`](McpServiceBuilder::protected_resource) set, RFC 9728
+//!   metadata is served at `/.well-known/oauth-protected-resource` and its
+//!   path-suffixed form, with or without a trailing slash.
 //! - **Rate-limit headers** from the server's own rate limiter
 //!   ([`ServerBuilder::rate_limiter`](mcp_tools::ServerBuilder::rate_limiter))
 //!   on every response to an authenticated or anonymous caller, with names and
@@ -123,6 +137,17 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+/// The workspace README's quick start, compiled as a doctest so that it stays
+/// a program a user can copy.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeQuickStart;
+
+/// This crate's README (its crates.io page), kept compiling.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct Readme;
+
 mod admit;
 mod answer;
 mod batch;
@@ -134,6 +159,7 @@ mod future;
 mod guard;
 mod peer;
 mod response;
+mod resume;
 mod serve;
 mod service;
 mod session;
@@ -141,6 +167,7 @@ mod streams;
 mod version;
 
 pub mod auth;
+pub mod event_store;
 pub mod header;
 pub mod rate_headers;
 
@@ -148,7 +175,7 @@ pub use body::McpBody;
 pub use config::{
     DEFAULT_BODY_LIMIT, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT,
     DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_IN_FLIGHT, DEFAULT_SESSION_IDLE,
-    McpServiceBuilder, ResponseMode,
+    DEFAULT_SSE_RETRY, McpServiceBuilder, ResponseMode,
 };
 pub use future::ResponseFuture;
 pub use serve::{LOCALHOST, Serving, serve, serve_listener};

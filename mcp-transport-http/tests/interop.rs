@@ -1,6 +1,7 @@
 //! Proven against code nobody here wrote: the official MCP conformance suite
-//! and the official TypeScript SDK client, both on Node 22, against servers
-//! started here on 127.0.0.1.
+//! (every leg of `scripts/conformance.sh`) and the official TypeScript SDK 1.x
+//! client, both on Node 22, against servers started here on 127.0.0.1. The
+//! other official clients run against the examples in `tests/interop_clients.rs`.
 //!
 //! `scripts/interop-install.sh` installs the Node packages pinned in
 //! `tests/interop/package.json` once, into
@@ -209,7 +210,7 @@ async fn conformance_suite_passes() {
         finished.output
     );
     assert!(
-        finished.output.contains("Baseline check passed"),
+        finished.output.contains("conformance: every leg passed"),
         "the suite's summary is missing\n{}",
         finished.output
     );

@@ -7,6 +7,7 @@
 
 mod headers;
 mod input;
+mod sse;
 mod stateless;
 mod tools;
 
@@ -27,10 +28,8 @@ pub(crate) fn server() -> Server {
 
 /// The endpoint the suite talks to: `/mcp`, with sessions.
 pub(crate) fn service() -> McpService {
-    McpService::builder(server())
-        .path("/mcp")
-        .sessions(true)
-        .build()
+    let builder = McpService::builder(server()).path("/mcp").sessions(true);
+    sse::polling(builder).build()
 }
 
 #[tokio::main]

@@ -162,6 +162,9 @@ pub struct Cancellation(Arc<CancellationInner>);
 #[derive(Default)]
 struct CancellationInner {
     cancelled: AtomicBool,
+    /// Fired by the server itself to stop a call at once (a 2026-07-28 call
+    /// waiting for input): no grace period, the tool is waiting on us.
+    stopped: AtomicBool,
     notify: Notify,
     /// A signal this one follows: when it fires, this one counts as fired.
     parent: Option<Cancellation>,
@@ -180,6 +183,18 @@ impl Cancellation {
             parent: Some(self.clone()),
             ..CancellationInner::default()
         }))
+    }
+
+    /// Fires the signal to stop the call at once, without the grace period a
+    /// client's cancellation gives.
+    pub(crate) fn stop(&self) {
+        self.0.stopped.store(true, Ordering::Release);
+        self.cancel();
+    }
+
+    /// Whether [`stop`](Self::stop) fired this signal.
+    pub(crate) fn is_stopped(&self) -> bool {
+        self.0.stopped.load(Ordering::Acquire)
     }
 
     /// Fires the signal; every waiter wakes.

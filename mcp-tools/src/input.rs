@@ -111,7 +111,7 @@ impl InputRound {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .insert(key, json!({"method": method_name, "params": params}));
-        self.cancellation.cancel();
+        self.cancellation.stop();
         futures::future::pending().boxed()
     }
 
@@ -121,7 +121,7 @@ impl InputRound {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .get_or_insert(error);
-        self.cancellation.cancel();
+        self.cancellation.stop();
         futures::future::pending().boxed()
     }
 

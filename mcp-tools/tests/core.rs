@@ -1049,6 +1049,9 @@ fn asking_server() -> Server {
                     ))
                 }),
         )
+        // A call stopped for input answers at once: no client cancelled it,
+        // so no grace period applies (a wait would hit the tests' hang guard).
+        .cancellation_grace(Duration::from_secs(24 * 3600))
         .build()
         .unwrap()
 }
@@ -1058,10 +1061,13 @@ async fn questions_asked_together_come_back_under_their_keys_round_by_round() {
     let c = Client::new(asking_server())
         .with_protocol_version(ProtocolVersion::V2026_07_28)
         .with_capabilities(json!({"elicitation": {}, "roots": {}}));
-    let first = c
-        .request("tools/call", json!({"name": "plan", "arguments": {}}))
-        .await
-        .unwrap();
+    let first = tokio::time::timeout(
+        Duration::from_secs(120),
+        c.request("tools/call", json!({"name": "plan", "arguments": {}})),
+    )
+    .await
+    .expect("an input_required answer does not wait for a grace period")
+    .unwrap();
     assert_eq!(first["resultType"], "input_required");
     let asked = first["inputRequests"].as_object().unwrap();
     assert_eq!(asked.keys().collect::<Vec<_>>(), ["name", "roots"]);

@@ -251,6 +251,7 @@ mod context;
 mod dispatch;
 mod envelope;
 mod error;
+mod fuzzing;
 mod input;
 mod jsonrpc;
 mod listing;
@@ -357,6 +358,13 @@ pub mod __private {
     pub use schemars;
     pub use serde;
     pub use serde_json;
+}
+
+/// Entry points of the fuzz targets in `fuzz/` and of the tests that replay
+/// their corpora. Not public API: no stability promise.
+#[doc(hidden)]
+pub mod __fuzz {
+    pub use crate::fuzzing::{arguments, confirmation, json_rpc, request_state};
 }
 
 /// The `Result` type of this crate's fallible builders.

@@ -156,6 +156,7 @@ mod config;
 mod context;
 mod endpoint;
 mod future;
+mod fuzzing;
 mod guard;
 mod peer;
 mod response;
@@ -180,6 +181,13 @@ pub use config::{
 pub use future::ResponseFuture;
 pub use serve::{LOCALHOST, Serving, serve, serve_listener};
 pub use service::McpService;
+
+/// The entry point of the HTTP fuzz target in `fuzz/` and of the test that
+/// replays its corpus. Not public API: no stability promise.
+#[doc(hidden)]
+pub mod __fuzz {
+    pub use crate::fuzzing::http;
+}
 
 /// `bytes` random bytes from the operating system, hex-encoded.
 pub(crate) fn random_token(bytes: usize) -> String {

@@ -77,6 +77,8 @@ pub(crate) struct ToolAttrs {
     pub(crate) no_auth: Attr<()>,
     pub(crate) lenient: Attr<()>,
     pub(crate) timeout_secs: Attr<LitInt>,
+    /// `"optional"` or `"required"`, checked.
+    pub(crate) task: Attr<LitStr>,
     pub(crate) content: Attr<()>,
     pub(crate) krate: Attr<Path>,
     /// Whether an unknown key was written (it may be a misspelt effect).
@@ -98,6 +100,7 @@ impl ToolAttrs {
             no_auth: Attr::none(Key::NoAuth),
             lenient: Attr::none(Key::Lenient),
             timeout_secs: Attr::none(Key::TimeoutSecs),
+            task: Attr::none(Key::Task),
             content: Attr::none(Key::Content),
             krate: Attr::none(Key::Crate),
             has_unknown_key: false,
@@ -130,6 +133,7 @@ impl ToolAttrs {
             Key::Name => self.parse_name(cx, &meta),
             Key::Crate => self.parse_crate(cx, &meta),
             Key::TimeoutSecs => self.parse_timeout_secs(cx, &meta),
+            Key::Task => self.parse_task(cx, &meta),
             Key::Scopes => self.parse_scopes(cx, &meta),
         }
     }
@@ -202,6 +206,24 @@ impl ToolAttrs {
                 other,
                 "`timeout_secs` expects a whole number of seconds above zero, like `timeout_secs = 30`",
             ),
+        }
+        Ok(())
+    }
+
+    fn parse_task(&mut self, cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+        if let Some(support) = string_value(cx, meta, Key::Task, "\"optional\" or \"required\"")? {
+            if matches!(support.value().as_str(), "optional" | "required") {
+                self.task.set(cx, &meta.path, support);
+            } else {
+                cx.error_spanned_by(
+                    &support,
+                    format!(
+                        "`task` is \"optional\" (a task when the client supports tasks) or \"required\" \
+                         (only as a task), not {:?}",
+                        support.value()
+                    ),
+                );
+            }
         }
         Ok(())
     }

@@ -97,6 +97,13 @@ fn definition(
     if let Some(secs) = attrs.timeout_secs.get() {
         builder.extend(quote!(.timeout(#p::Duration::from_secs(#secs))));
     }
+    if let Some(support) = attrs.task.get() {
+        let variant = match support.value().as_str() {
+            "required" => quote!(Required),
+            _ => quote!(Optional),
+        };
+        builder.extend(quote!(.task(#p::TaskSupport::#variant)));
+    }
 
     let mut args_span = proc_macro2::Span::call_site();
     let mut args_span_set = false;

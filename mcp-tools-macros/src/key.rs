@@ -56,6 +56,8 @@ keys! {
     Lenient => "lenient",
     /// A per-tool time limit.
     TimeoutSecs => "timeout_secs",
+    /// Whether the tool may run as a task (tasks extension).
+    Task => "task",
     /// Returns content blocks instead of data.
     Content => "content",
     /// Where `mcp_tools` is.

@@ -104,6 +104,7 @@ use proc_macro::TokenStream;
 /// | `no_auth` | `#[tool(read_only, no_auth)]` | callable without credentials |
 /// | `lenient` | `#[tool(read_only, lenient)]` | ignore unknown arguments instead of refusing them |
 /// | `timeout_secs` | `#[tool(read_only, timeout_secs = 30)]` | per-tool time limit |
+/// | `task` | `#[tool(read_only, task = "optional")]` | may run as a task (tasks extension): `"optional"` when the client supports tasks, `"required"` only as a task |
 /// | `content` | `#[tool(read_only, content)]` | returns content blocks (`ToolResult<Vec<Content>>`, `Content` or `[Content; N]`) instead of data: no `outputSchema`, see `ToolBuilder::handler_content` |
 /// | `crate` | `#[tool(read_only, crate = "::my_sdk::mcp_tools")]` | where `mcp_tools` is, when re-exported |
 ///

@@ -19,6 +19,7 @@ use crate::policy::Policy;
 use crate::protocol::ServerInfo;
 use crate::rate::RateLimiter;
 use crate::registry::{Registry, ToolListing};
+use crate::task::{TaskConfig, TaskStore, TaskSupport, Tasks};
 use crate::tool::Tool;
 
 /// The time limit of a tool call unless the tool sets its own.
@@ -56,6 +57,7 @@ pub struct ServerBuilder {
     request_state_ttl: Duration,
     tool_list_cache: CacheHints,
     discovery_cache: CacheHints,
+    pub(crate) tasks: TaskConfig,
 }
 
 impl fmt::Debug for ServerBuilder {
@@ -297,6 +299,7 @@ impl ServerBuilder {
             request_state_ttl: DEFAULT_REQUEST_STATE_TTL,
             tool_list_cache: CacheHints::NO_REUSE,
             discovery_cache: CacheHints::NO_REUSE,
+            tasks: TaskConfig::default(),
         }
     }
 
@@ -340,6 +343,7 @@ impl ServerBuilder {
                 fresh
             }
         };
+        let tasks_offered = self.tools.iter().any(|t| t.task != TaskSupport::Never);
         let registry = Registry::build(self.tools, &self.state, &self.info.name)?;
         let listing = Listing::new(
             &registry,
@@ -366,6 +370,50 @@ impl ServerBuilder {
             },
             in_flight: InFlightCalls::default(),
             request_state: StateSigner::new(&state_secret, self.request_state_ttl),
+            tasks: Tasks::new(self.tasks, tasks_offered),
+            me: std::sync::OnceLock::new(),
         })
+    }
+}
+
+/// The tasks extension's settings (see [`crate::task`]).
+impl ServerBuilder {
+    /// Keeps tasks in `store` instead of this process's memory, for example a
+    /// store shared by several replicas.
+    pub fn task_store(mut self, store: Arc<dyn TaskStore>) -> Self {
+        self.tasks.store = Some(store);
+        self
+    }
+
+    /// How long a task and its result are kept after it is created; `None`
+    /// keeps them until the process ends. A task still running when its time
+    /// is up is stopped. Default [`DEFAULT_TASK_TTL`](crate::task::DEFAULT_TASK_TTL).
+    pub fn task_ttl(mut self, ttl: Option<Duration>) -> Self {
+        self.tasks.ttl = ttl;
+        self
+    }
+
+    /// The polling interval suggested to clients (`pollIntervalMs`). Default
+    /// [`DEFAULT_TASK_POLL_INTERVAL`](crate::task::DEFAULT_TASK_POLL_INTERVAL).
+    pub fn task_poll_interval(mut self, interval: Duration) -> Self {
+        self.tasks.poll_interval = interval.max(Duration::from_millis(1));
+        self
+    }
+
+    /// How long a call that may become a task runs before the client gets a
+    /// task handle; a call that ends sooner answers in its own request.
+    /// `Duration::ZERO` makes every such call a task. Default
+    /// [`DEFAULT_TASK_IMMEDIATE_WINDOW`](crate::task::DEFAULT_TASK_IMMEDIATE_WINDOW).
+    pub fn task_immediate_window(mut self, window: Duration) -> Self {
+        self.tasks.immediate_window = window;
+        self
+    }
+
+    /// How long a worker's lease lasts; workers renew it a few times per lease.
+    /// A task whose lease ran out without it ending (its process died) is
+    /// reported failed. Default [`DEFAULT_TASK_LEASE`](crate::task::DEFAULT_TASK_LEASE).
+    pub fn task_lease(mut self, lease: Duration) -> Self {
+        self.tasks.lease = lease.max(Duration::from_millis(30));
+        self
     }
 }

@@ -54,6 +54,9 @@ pub(crate) struct ToolCall<'a> {
     pub(crate) id: RequestId,
     pub(crate) progress_token: Option<Value>,
     pub(crate) cx: RequestContext,
+    /// Told when the checks passed and the handler starts (tasks time their
+    /// immediate window from there), with whether the call is a dry run.
+    pub(crate) started: Option<tokio::sync::oneshot::Sender<bool>>,
 }
 
 /// What the checks before the handler settled.
@@ -193,7 +196,15 @@ impl<'a> ToolCall<'a> {
             id,
             progress_token,
             cx,
+            started,
         } = self;
+        if let Some(started) = started {
+            let dry_run = cleared
+                .confirmation
+                .as_ref()
+                .is_some_and(|(handle, _, _)| handle.is_dry_run());
+            let _ = started.send(dry_run);
+        }
         let tool = &registered.tool;
         let cancellation = cx.cancellation.clone();
         let key = (cx.channel_key(), id.clone());

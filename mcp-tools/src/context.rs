@@ -128,6 +128,17 @@ pub trait Peer: Send + Sync + 'static {
             ))
         })
     }
+
+    /// Sends a request the call needs answered before it may become a task
+    /// (see [`ToolContext::request_client_before_task`]). The default is
+    /// [`Peer::request`]; only the peer of a task tells the two apart.
+    fn request_before_task(
+        &self,
+        method: &str,
+        params: Value,
+    ) -> BoxFuture<'static, Result<Value, ErrorObject>> {
+        self.request(method, params)
+    }
 }
 
 /// A cancellation signal shared between a transport and a running call.
@@ -470,6 +481,38 @@ impl ToolContext {
             .peer
             .as_ref()
             .map(|peer| peer.request(method, params));
+        let method = method.to_owned();
+        async move {
+            match request {
+                Some(future) => future.await,
+                None => Err(ErrorObject::new(
+                    crate::jsonrpc::code::METHOD_NOT_FOUND,
+                    format!("no client connection to send {method} to"),
+                )),
+            }
+        }
+    }
+
+    /// Like [`request_client`](Self::request_client), for questions the call
+    /// must settle before it is handed to the client as a task (tasks
+    /// extension). When the call may become a task, the question goes back in
+    /// the request through the 2026-07-28 multi-round-trip flow
+    /// (`input_required`), and the task is only created on the retry that
+    /// brings every answer; once the client holds a task, it becomes one of
+    /// the task's `inputRequests`. Outside tasks it is `request_client`.
+    ///
+    /// Ask these before any side effect: the retry runs the tool again.
+    pub fn request_client_before_task(
+        &self,
+        method: &str,
+        params: Value,
+    ) -> impl Future<Output = Result<Value, ErrorObject>> + Send + 'static {
+        let request = self
+            .inner
+            .request
+            .peer
+            .as_ref()
+            .map(|peer| peer.request_before_task(method, params));
         let method = method.to_owned();
         async move {
             match request {

@@ -52,7 +52,7 @@ impl InputRound {
     }
 
     /// Answers a question from the answers at hand, or records it and stops the call.
-    fn ask(
+    pub(crate) fn ask(
         &self,
         method_name: &str,
         params: Value,
@@ -90,6 +90,15 @@ impl InputRound {
             .insert(key, json!({"method": method_name, "params": params}));
         self.cancellation.cancel();
         futures::future::pending().boxed()
+    }
+
+    /// Whether a question went unanswered (the call is being stopped for it).
+    pub(crate) fn has_asked(&self) -> bool {
+        !self
+            .asked
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_empty()
     }
 
     /// The questions asked and not answered, if any.

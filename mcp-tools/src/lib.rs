@@ -142,6 +142,89 @@
 //! of a destructive or confirm tool, however it ends, leaves an
 //! [`audit::AuditRecord`] in the configured [`audit::AuditSink`].
 //!
+//! # Long-running tools: tasks
+//!
+//! A tool that takes minutes should not hold a request open through every
+//! proxy on the way. Declare it [`task::TaskSupport::Optional`] (or
+//! `#[tool(task = "optional")]`): when a 2026-07-28 client declares the tasks
+//! extension (`io.modelcontextprotocol/tasks`), a call that is still running
+//! after [`ServerBuilder::task_immediate_window`] answers with a task handle
+//! (`resultType: "task"`), and the client polls `tasks/get`, answers input
+//! requests with `tasks/update` and stops it with `tasks/cancel`. Other
+//! clients call the same tool as before, with progress on the request's
+//! stream, within the tool's timeout. The body stays an ordinary async fn:
+//! progress becomes the task's status message, and the future is dropped when
+//! the task is cancelled, so its side effects stop there.
+//!
+//! ```
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! use std::time::Duration;
+//! use mcp_tools::task::TaskSupport;
+//! use mcp_tools::{
+//!     Caller, Client, ErrorCode, NoArguments, ProtocolVersion, Server, Tool, ToolContext, ToolError,
+//!     ToolResult,
+//! };
+//! use serde_json::json;
+//!
+//! let rebuild = Tool::builder("rebuild_index")
+//!     .description("Rebuilds the search index; takes about a minute.")
+//!     .additive()
+//!     .task(TaskSupport::Optional)
+//!     .timeout(Duration::from_secs(120))
+//!     .handler(|_: NoArguments, cx: ToolContext| async move {
+//!         for second in 1..=60 {
+//!             // Stop between steps when the task is cancelled.
+//!             tokio::select! {
+//!                 () = tokio::time::sleep(Duration::from_secs(1)) => {}
+//!                 () = cx.cancelled() => {
+//!                     return Err(ToolError::new(ErrorCode::CANCELLED, "stopped on request"));
+//!                 }
+//!             }
+//!             cx.progress(f64::from(second), Some(60.0), Some("indexing"));
+//!         }
+//!         ToolResult::Ok("index rebuilt")
+//!     });
+//! let server = Server::builder("search", "1.0.0").tool(rebuild).build().unwrap();
+//!
+//! // A client that declared the tasks extension gets a task to poll…
+//! let client = Client::new(server)
+//!     .with_protocol_version(ProtocolVersion::V2026_07_28)
+//!     .with_capabilities(json!({"extensions": {"io.modelcontextprotocol/tasks": {}}}))
+//!     .with_caller(Caller::new("alice"));
+//! let task = client
+//!     .request("tools/call", json!({"name": "rebuild_index", "arguments": {}}))
+//!     .await
+//!     .unwrap();
+//! assert_eq!(task["resultType"], "task");
+//! let id = task["taskId"].as_str().unwrap();
+//! let state = client.request("tasks/get", json!({"taskId": id})).await.unwrap();
+//! assert_eq!(state["status"], "working");
+//!
+//! // …and can stop it: the tool sees the cancellation (and is dropped if it
+//! // ignores it past the grace period); the task ends cancelled.
+//! client.request("tasks/cancel", json!({"taskId": id})).await.unwrap();
+//! loop {
+//!     let state = client.request("tasks/get", json!({"taskId": id})).await.unwrap();
+//!     if state["status"] == "cancelled" {
+//!         break;
+//!     }
+//!     tokio::task::yield_now().await;
+//! }
+//! # });
+//! ```
+//!
+//! Tasks belong to the caller that created them: another caller gets the same
+//! -32602 as for an unknown id. They live in a [`task::TaskStore`] (in memory
+//! by default, [`ServerBuilder::task_store`] for a shared one), expire after
+//! [`ServerBuilder::task_ttl`], and a task whose worker stopped renewing its
+//! lease is reported failed. Permission, rate budget, the argument contract,
+//! auditing and confirmation apply exactly as to a direct call: refusals and
+//! dry runs answer in the request, only work that runs becomes a task. A tool
+//! that must ask something before it starts uses
+//! [`ToolContext::request_client_before_task`]; one declared
+//! [`Required`](task::TaskSupport::Required) refuses clients without the
+//! extension with -32021.
+//!
 //! # Features
 //!
 //! | feature  | default | what it adds |
@@ -190,6 +273,7 @@ pub mod confirm;
 pub mod content;
 pub mod pii;
 pub mod rate;
+pub mod task;
 
 pub use batch::{
     Batch, BatchLabel, BatchOutcome, BatchSizeError, Ids, MAX_BATCH_SIZE, NotProcessed,
@@ -261,6 +345,7 @@ pub mod __private {
         ArgumentsProbe, CheckPlain, CheckValidated, assert_arguments, assert_content, assert_data,
         with_argument_check,
     };
+    pub use crate::tool::TaskSupport;
     pub use crate::tool::{NoArguments, Tool, ToolBuilder};
     pub use crate::validate::Validate;
     pub use core::convert::Into;

@@ -182,6 +182,12 @@ pub mod method {
     pub const ELICIT: &str = "elicitation/create";
     /// Asks the client's model for a completion (server → client).
     pub const SAMPLE: &str = "sampling/createMessage";
+    /// The state of a task (tasks extension).
+    pub const TASKS_GET: &str = "tasks/get";
+    /// Answers a task's input requests (tasks extension).
+    pub const TASKS_UPDATE: &str = "tasks/update";
+    /// Asks to stop a task (tasks extension).
+    pub const TASKS_CANCEL: &str = "tasks/cancel";
 }
 
 /// The name, version and title a server announces.

@@ -53,9 +53,9 @@ impl fmt::Debug for Server {
 impl ServerBuilder {
     /// Checks every tool and builds the server.
     pub fn build(self) -> Result<Server, BuildError> {
-        Ok(Server {
-            inner: Arc::new(self.into_dispatcher()?),
-        })
+        let inner = Arc::new(self.into_dispatcher()?);
+        let _ = inner.me.set(Arc::downgrade(&inner));
+        Ok(Server { inner })
     }
 }
 

@@ -84,6 +84,7 @@ pub struct Tool {
     pub(crate) requires_auth: bool,
     pub(crate) strictness: Strictness,
     pub(crate) timeout: Option<Duration>,
+    pub(crate) task: TaskSupport,
     pub(crate) input_schema: Value,
     /// Published exactly as given, not reshaped (see [`ToolBuilder::input_schema`]).
     pub(crate) input_verbatim: bool,
@@ -145,6 +146,7 @@ impl Tool {
             requires_auth: true,
             strictness: Strictness::Strict,
             timeout: None,
+            task: TaskSupport::Never,
             required_state: Vec::new(),
             input_schema: None,
             argument_check: None,
@@ -207,6 +209,7 @@ pub struct ToolBuilder {
     requires_auth: bool,
     strictness: Strictness,
     timeout: Option<Duration>,
+    task: TaskSupport,
     required_state: Vec<(TypeId, &'static str)>,
     input_schema: Option<Value>,
     argument_check: Option<ArgumentRule>,
@@ -304,6 +307,15 @@ impl ToolBuilder {
     /// Overrides the server's default time limit for this tool.
     pub fn timeout(mut self, limit: Duration) -> Self {
         self.timeout = Some(limit);
+        self
+    }
+
+    /// Whether the tool may run as a task (tasks extension): the server hands
+    /// the client a task to poll instead of keeping the request open. The
+    /// tool's time limit still applies; raise it with [`timeout`](Self::timeout)
+    /// for long work.
+    pub fn task(mut self, support: TaskSupport) -> Self {
+        self.task = support;
         self
     }
 
@@ -445,6 +457,7 @@ impl ToolBuilder {
             requires_auth: self.requires_auth,
             strictness: self.strictness,
             timeout: self.timeout,
+            task: self.task,
             input_schema: self
                 .input_schema
                 .unwrap_or_else(schema::raw_input_schema::<A>),
@@ -625,5 +638,45 @@ impl JsonSchema for NoArguments {
 
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({"type": "object", "properties": {}})
+    }
+}
+
+/// Whether a tool may run as a task.
+///
+/// ```
+/// use mcp_tools::{NoArguments, Tool, ToolContext, ToolResult};
+/// use mcp_tools::task::TaskSupport;
+///
+/// let tool = Tool::builder("export_report")
+///     .description("Builds the monthly report; takes a few minutes.")
+///     .read_only()
+///     .task(TaskSupport::Optional)
+///     .handler(|_: NoArguments, _: ToolContext| async { ToolResult::Ok("done") });
+/// # drop(tool);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaskSupport {
+    /// Never a task: every call answers in its request (the default).
+    #[default]
+    Never,
+    /// A task when the client declared the tasks extension on its request,
+    /// otherwise an ordinary call (progress on the request's stream, within the
+    /// tool's timeout).
+    Optional,
+    /// Only as a task: a client that did not declare the extension is refused
+    /// with -32021 (missing required client capability).
+    Required,
+}
+
+impl TaskSupport {
+    /// Parses the `#[tool(task = "…")]` spelling: `"optional"` or `"required"`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "optional" => Some(Self::Optional),
+            "required" => Some(Self::Required),
+            "never" => Some(Self::Never),
+            _ => None,
+        }
     }
 }

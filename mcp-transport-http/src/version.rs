@@ -41,13 +41,31 @@ pub(crate) fn is_stateless(parts: &Parts) -> bool {
 fn stateless_method_known(name: &str) -> bool {
     matches!(
         name,
-        method::TOOLS_CALL | method::TOOLS_LIST | method::DISCOVER
+        method::TOOLS_CALL
+            | method::TOOLS_LIST
+            | method::DISCOVER
+            | method::TASKS_GET
+            | method::TASKS_UPDATE
+            | method::TASKS_CANCEL
     )
 }
 
-/// The name a `tools/call` body names.
+/// The name a `tools/call` body names, or the task a `tasks/*` body names
+/// (SEP-2663 routes task requests by `Mcp-Name: <taskId>`).
 fn body_name(request: &Request) -> Option<&str> {
-    request.params.as_ref()?.get("name")?.as_str()
+    let field = if is_task_method(&request.method) {
+        "taskId"
+    } else {
+        "name"
+    };
+    request.params.as_ref()?.get(field)?.as_str()
+}
+
+fn is_task_method(name: &str) -> bool {
+    matches!(
+        name,
+        method::TASKS_GET | method::TASKS_UPDATE | method::TASKS_CANCEL
+    )
 }
 
 /// Checks that a single message's headers and body agree.
@@ -99,7 +117,7 @@ pub(crate) fn check_headers(
         }
         None => return Err(header_mismatch(id, "the Mcp-Method header is missing")),
     }
-    if request.method == method::TOOLS_CALL {
+    if request.method == method::TOOLS_CALL || is_task_method(&request.method) {
         let header_name = header_str(&parts.headers, &MCP_NAME).and_then(decode_header_value);
         match (header_name, body_name(request)) {
             (Some(h), Some(b)) if h == b => {}

@@ -6,6 +6,7 @@
 #![allow(missing_docs)]
 
 mod sse;
+mod tasks;
 mod tools;
 
 use std::time::Duration;
@@ -17,6 +18,7 @@ use mcp_transport_http::{McpService, serve};
 pub(crate) fn server() -> Server {
     let builder = Server::builder("mcp-tools-conformance", env!("CARGO_PKG_VERSION"));
     let builder = tools::register(builder);
+    let builder = tasks::register(builder);
     builder.build().expect("valid fixtures")
 }
 

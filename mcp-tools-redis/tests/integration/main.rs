@@ -10,3 +10,4 @@ mod outage;
 mod rate;
 mod replay;
 mod server;
+mod tasks;

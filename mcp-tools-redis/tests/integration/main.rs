@@ -6,6 +6,8 @@
 
 mod confirm;
 mod connect;
+#[cfg(feature = "http")]
+mod events;
 mod outage;
 mod rate;
 mod replay;

@@ -8,6 +8,8 @@ mod confirm;
 mod connect;
 #[cfg(feature = "http")]
 mod events;
+#[cfg(feature = "http")]
+mod http;
 mod outage;
 mod rate;
 mod replay;

@@ -10,6 +10,8 @@ mod connect;
 mod events;
 #[cfg(feature = "http")]
 mod http;
+#[cfg(feature = "http")]
+mod nginx;
 mod outage;
 mod rate;
 mod replay;

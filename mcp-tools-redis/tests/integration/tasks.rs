@@ -254,6 +254,8 @@ fn replica(store: &RedisTaskStore) -> Server {
         .task_immediate_window(Duration::ZERO)
         // Workers look at the store for a cancel every lease / 3.
         .task_lease(Duration::from_millis(300))
+        // The tool ignores cancellation: dropped at once, no grace period.
+        .cancellation_grace(Duration::ZERO)
         .tool(tool)
         .build()
         .unwrap()

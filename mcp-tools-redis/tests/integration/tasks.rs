@@ -321,3 +321,37 @@ async fn a_task_started_on_one_replica_is_polled_and_cancelled_on_another() {
     let on_b_view = until(&on_b, &id, |t| t["status"] != "working").await;
     assert_eq!(on_b_view["status"], "cancelled", "{on_b_view}");
 }
+
+#[tokio::test]
+async fn a_lost_redis_fails_the_task_request_and_invents_nothing() {
+    let mut server = redis_or_skip!();
+    let store = RedisTaskStore::new(&mcp_tools_redis::connect(&server.url()).await.unwrap());
+    let alice = client(replica(&store), "alice");
+    server.kill();
+    let error = alice
+        .request("tasks/get", json!({"taskId": "any"}))
+        .await
+        .unwrap_err();
+    assert_eq!(error.code, -32603, "{}", error.message);
+    assert!(
+        error.message.contains("task store (Redis)"),
+        "{}",
+        error.message
+    );
+    let error = store
+        .update("any", TaskUpdate::RequestCancel)
+        .await
+        .unwrap_err();
+    assert!(
+        error.message().contains("retry in a few seconds"),
+        "{error}"
+    );
+    let error = store
+        .create(record("new", now_ms(), None))
+        .await
+        .unwrap_err();
+    assert!(
+        error.message().contains("cannot create the task"),
+        "{error}"
+    );
+}

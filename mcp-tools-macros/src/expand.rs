@@ -104,6 +104,10 @@ fn definition(
         };
         builder.extend(quote!(.task(#p::TaskSupport::#variant)));
     }
+    for (argument, header) in attrs.headers.get().into_iter().flatten() {
+        let argument = argument.unraw().to_string();
+        builder.extend(quote!(.header_param(#argument, #header)));
+    }
 
     let mut args_span = proc_macro2::Span::call_site();
     let mut args_span_set = false;

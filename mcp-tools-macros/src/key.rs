@@ -60,6 +60,8 @@ keys! {
     Task => "task",
     /// Returns content blocks instead of data.
     Content => "content",
+    /// Arguments mirrored into `Mcp-Param-*` headers.
+    Headers => "headers",
     /// Where `mcp_tools` is.
     Crate => "crate",
 }

@@ -106,6 +106,7 @@ use proc_macro::TokenStream;
 /// | `timeout_secs` | `#[tool(read_only, timeout_secs = 30)]` | per-tool time limit |
 /// | `task` | `#[tool(read_only, task = "optional")]` | may run as a task (tasks extension): `"optional"` when the client supports tasks, `"required"` only as a task |
 /// | `content` | `#[tool(read_only, content)]` | returns content blocks (`ToolResult<Vec<Content>>`, `Content` or `[Content; N]`) instead of data: no `outputSchema`, see `ToolBuilder::handler_content` |
+/// | `headers` | `#[tool(read_only, headers(region = "Region"))]` | mirrors an argument (its JSON name) into the HTTP header `Mcp-Param-Region` (2026-07-28, SEP-2243): published as `x-mcp-header`, checked against the body; see `ToolBuilder::header_param` |
 /// | `crate` | `#[tool(read_only, crate = "::my_sdk::mcp_tools")]` | where `mcp_tools` is, when re-exported |
 ///
 /// Exactly one of `read_only`, `additive` and `destructive` is required;

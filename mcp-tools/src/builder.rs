@@ -15,6 +15,7 @@ use crate::dispatch::Dispatcher;
 use crate::error::{BuildError, BuildErrorKind};
 use crate::input::StateSigner;
 use crate::listing::Listing;
+use crate::meta::ServerStamp;
 use crate::policy::Policy;
 use crate::protocol::ServerInfo;
 use crate::rate::RateLimiter;
@@ -352,6 +353,7 @@ impl ServerBuilder {
             self.tool_list_cache,
         );
         Ok(Dispatcher {
+            stamp: ServerStamp::new(&self.info),
             info: self.info,
             instructions: self.instructions,
             discovery_cache: self.discovery_cache,

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::Poll;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use futures::FutureExt;
 use serde_json::Value;
@@ -248,7 +248,12 @@ impl<'a> ToolCall<'a> {
                     biased;
                     () = cancellation.cancelled() => {
                         cancelled = true;
-                        tokio::time::timeout(policy.cancellation_grace, guarded).await.ok()
+                        let grace = if cancellation.is_stopped() {
+                            Duration::ZERO
+                        } else {
+                            policy.cancellation_grace
+                        };
+                        tokio::time::timeout(grace, guarded).await.ok()
                     }
                     finished = run => finished.ok(),
                 };

@@ -10,13 +10,14 @@ use serde_json::{Map, Value, json};
 use crate::admission::Admission;
 use crate::cache::CacheHints;
 use crate::call::{InFlightCalls, ToolCall};
-use crate::context::{Caller, Cancellation, RequestContext};
+use crate::context::{Caller, Cancellation, LogLevelHandle, RequestContext};
 use crate::envelope::call_result;
 use crate::input::{InputPeer, InputRound, StateSigner, call_digest};
 use crate::jsonrpc::{
     ErrorObject, Message, Notification, Request, RequestId, Response, code, raw_json,
 };
 use crate::listing::Listing;
+use crate::meta::{ServerStamp, check_request_meta, requested_log_level};
 use crate::policy::Policy;
 use crate::protocol::ServerInfo;
 use crate::protocol::{LogLevel, META_PROTOCOL_VERSION, ProtocolVersion, method};
@@ -28,6 +29,8 @@ use crate::validate::arguments_object;
 /// state of calls in flight. [`Server`](crate::Server) shares one.
 pub(crate) struct Dispatcher {
     pub(crate) info: ServerInfo,
+    /// The server's identity for 2026-07-28 result `_meta`.
+    pub(crate) stamp: ServerStamp,
     pub(crate) instructions: Option<String>,
     pub(crate) discovery_cache: CacheHints,
     pub(crate) registry: Registry,
@@ -106,6 +109,29 @@ impl Dispatcher {
             }
         }
         let version = cx.protocol_version;
+        if version.is_stateless() {
+            if let Err(error) = check_request_meta(params.as_ref()) {
+                return Some(Response::error(Some(id), error));
+            }
+            cx.log_level = requested_log_level(params.as_ref())
+                .map_or_else(LogLevelHandle::silent, LogLevelHandle::new);
+            let response = self.answer_request(id, method, params, cx).await?;
+            return Some(match response.outcome {
+                Ok(result) => Response::result(response.id?, self.stamp.stamp(result)),
+                Err(_) => response,
+            });
+        }
+        self.answer_request(id, method, params, cx).await
+    }
+
+    async fn answer_request(
+        &self,
+        id: RequestId,
+        method: String,
+        params: Option<Value>,
+        cx: RequestContext,
+    ) -> Option<Response> {
+        let version = cx.protocol_version;
         let outcome = match method.as_str() {
             method::TOOLS_CALL => return self.call_tool(id, params, cx).await,
             method::TOOLS_LIST => {
@@ -169,6 +195,8 @@ impl Dispatcher {
                 Ok(found) => found,
                 Err(error) => return Some(Response::error(Some(id), error)),
             };
+            // The round stops this call only, not the transport's signal.
+            cx.cancellation = cx.cancellation.child();
             let round = Arc::new(InputRound::new(
                 answers,
                 cx.client_capabilities.clone(),
@@ -213,6 +241,9 @@ impl Dispatcher {
             Some(outcome) => Some(Response::result(id, call_result(version, outcome))),
             None => {
                 let (round, digest) = round?;
+                if let Some(refusal) = round.take_refusal() {
+                    return Some(Response::error(Some(id), refusal));
+                }
                 let asked = round.take_asked()?;
                 Some(self.input_required(id, caller.as_deref(), &digest, &round, asked))
             }

@@ -256,6 +256,8 @@ mod jsonrpc;
 mod listing;
 #[cfg(feature = "macros")]
 mod macro_support;
+mod meta;
+mod mirror;
 mod paging;
 mod patch;
 mod policy;
@@ -328,6 +330,7 @@ pub mod transport {
     pub mod jsonrpc {
         pub use crate::jsonrpc::*;
     }
+    pub use crate::meta::{META_SERVER_INFO, check_request_meta};
     pub use crate::protocol::{
         META_CLIENT_CAPABILITIES, META_LOG_LEVEL, META_PROTOCOL_VERSION, method,
     };

@@ -188,6 +188,8 @@ pub mod method {
     pub const TASKS_UPDATE: &str = "tasks/update";
     /// Asks to stop a task (tasks extension).
     pub const TASKS_CANCEL: &str = "tasks/cancel";
+    /// Asks the client for its roots (server → client).
+    pub const ROOTS_LIST: &str = "roots/list";
 }
 
 /// The name, version and title a server announces.

@@ -96,6 +96,46 @@ impl Server {
         self.inner.handle(message, cx).await
     }
 
+    /// Checks the `Mcp-Param-{Name}` headers of a 2026-07-28 `tools/call`
+    /// against its arguments (SEP-2243): every argument the tool mirrors into
+    /// a header must be sent in it when it has a value, and the header,
+    /// after `=?base64?…?=` decoding, must say what the body says. Headers
+    /// that mirror no argument of the tool are ignored, as are unknown tools
+    /// (the call itself refuses those).
+    ///
+    /// `headers` are `(name, value)` with `name` the part after `Mcp-Param-`,
+    /// in any case. A refusal is -32020 (HeaderMismatch); over HTTP, 400.
+    ///
+    /// ```
+    /// use mcp_tools::{Server, Tool, ToolContext, ToolResult};
+    /// use serde_json::json;
+    ///
+    /// let tool = Tool::builder("run")
+    ///     .description("Runs in one region.")
+    ///     .read_only()
+    ///     .input_schema(json!({"type": "object", "properties": {
+    ///         "region": {"type": "string", "x-mcp-header": "Region"}}}))
+    ///     .handler(|_: serde_json::Value, _: ToolContext| async { ToolResult::Ok(()) });
+    /// let server = Server::builder("demo", "1.0.0").tool(tool).build().unwrap();
+    /// let args = json!({"region": "eu"});
+    /// assert!(server.check_param_headers("run", Some(&args), &[("region", b"eu")]).is_ok());
+    /// let refused = server.check_param_headers("run", Some(&args), &[]).unwrap_err();
+    /// assert_eq!(refused.code, -32020);
+    /// ```
+    pub fn check_param_headers(
+        &self,
+        tool: &str,
+        arguments: Option<&serde_json::Value>,
+        headers: &[(&str, &[u8])],
+    ) -> Result<(), ErrorObject> {
+        match self.inner.registry.get(tool) {
+            Some(registered) => {
+                crate::mirror::check_headers(&registered.header_mirrors, arguments, headers)
+            }
+            None => Ok(()),
+        }
+    }
+
     /// Parses a body and handles it: the convenience entry for transports that
     /// accept exactly one message per body.
     ///

@@ -92,6 +92,8 @@ pub struct Tool {
     pub(crate) data_schema: Option<Value>,
     pub(crate) handler: Arc<dyn ErasedHandler>,
     pub(crate) required_state: Vec<(TypeId, &'static str)>,
+    /// Arguments mirrored into `Mcp-Param-{Name}` headers: (argument, header name).
+    pub(crate) header_params: Vec<(Cow<'static, str>, Cow<'static, str>)>,
     /// A mistake in how the tool was put together, reported when the server is built.
     pub(crate) defect: Option<String>,
 }
@@ -150,6 +152,7 @@ impl Tool {
             required_state: Vec::new(),
             input_schema: None,
             argument_check: None,
+            header_params: Vec::new(),
         }
     }
 
@@ -213,6 +216,7 @@ pub struct ToolBuilder {
     required_state: Vec<(TypeId, &'static str)>,
     input_schema: Option<Value>,
     argument_check: Option<ArgumentRule>,
+    header_params: Vec<(Cow<'static, str>, Cow<'static, str>)>,
 }
 
 impl fmt::Debug for ToolBuilder {
@@ -363,6 +367,47 @@ impl ToolBuilder {
         self
     }
 
+    /// Mirrors a top-level argument into the HTTP header `Mcp-Param-{header}`
+    /// (2026-07-28, SEP-2243), so gateways can route on it without reading
+    /// the body. The published schema marks the argument with
+    /// `"x-mcp-header": header`, and a 2026-07-28 call whose header does not
+    /// say what its body says is refused (HTTP 400, -32020). Only string,
+    /// integer and boolean arguments can be mirrored; a mirrored integer is
+    /// bounded to ±(2^53 − 1). Mistakes (an unknown argument, a header name
+    /// that is not an HTTP token, two arguments on one header) fail
+    /// [`ServerBuilder::build`](crate::ServerBuilder::build).
+    ///
+    /// ```
+    /// use mcp_tools::{Server, Tool, ToolContext, ToolResult};
+    /// use schemars::JsonSchema;
+    /// use serde::Deserialize;
+    ///
+    /// #[derive(Deserialize, JsonSchema)]
+    /// struct Query {
+    ///     /// Where the query runs.
+    ///     region: String,
+    ///     /// The SQL to run.
+    ///     sql: String,
+    /// }
+    ///
+    /// let tool = Tool::builder("run_query")
+    ///     .description("Runs a read-only query in one region.")
+    ///     .read_only()
+    ///     .header_param("region", "Region")
+    ///     .handler(|q: Query, _: ToolContext| async move { ToolResult::Ok(q.sql.len()) });
+    /// let server = Server::builder("demo", "1.0.0").tool(tool).build().unwrap();
+    /// let schema = server.tool("run_query").unwrap().input_schema();
+    /// assert_eq!(schema["properties"]["region"]["x-mcp-header"], "Region");
+    /// ```
+    pub fn header_param(
+        mut self,
+        argument: impl Into<Cow<'static, str>>,
+        header: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        self.header_params.push((argument.into(), header.into()));
+        self
+    }
+
     /// Adds a cross-field rule for the arguments, checked once the schema has
     /// passed; a rule's `Err` becomes an `InvalidArguments` result naming it.
     /// Pass [`Validate::validate`](crate::Validate::validate) of the argument
@@ -470,6 +515,7 @@ impl ToolBuilder {
                 types: PhantomData,
             }),
             required_state: self.required_state,
+            header_params: self.header_params,
             defect,
         }
     }

@@ -19,7 +19,7 @@ use crate::context::request_context;
 use crate::endpoint::Endpoint;
 use crate::header::{Accepts, MCP_SESSION_ID};
 use crate::peer::StreamPeer;
-use crate::response::{json_outcome, json_response, sse_response, status_only};
+use crate::response::{answer_status, json_outcome, json_response, sse_response, status_only};
 use crate::session::Session;
 
 impl Endpoint {
@@ -37,7 +37,7 @@ impl Endpoint {
         }
         let id = request.id.clone();
         let cancellation = Cancellation::new();
-        let (mut cx, logs) = request_context(
+        let mut cx = request_context(
             version,
             &identity,
             session.as_deref(),
@@ -59,7 +59,6 @@ impl Endpoint {
                 events: tx,
                 pending,
                 owner: identity.owner(),
-                logs,
             }));
         }
         let server = self.server.clone();
@@ -73,7 +72,7 @@ impl Endpoint {
                     ErrorObject::new(code::REQUEST_CANCELLED, "request cancelled"),
                 ),
             };
-            Some((StatusCode::OK, answer.to_bytes()))
+            Some((answer_status(version, &answer), answer.to_bytes()))
         };
         let on_disconnect = if version.is_stateless() {
             OnDisconnect::Cancel

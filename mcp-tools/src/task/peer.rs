@@ -167,7 +167,7 @@ impl Peer for TaskPeer {
         let mut phase = self.phase.lock().unwrap_or_else(PoisonError::into_inner);
         match (&self.round, *phase) {
             (Some(round), Phase::Window | Phase::AskedBeforeTask) => {
-                let answer = round.ask(method_name, params);
+                let answer = round.ask(None, method_name, params);
                 if !round.has_asked() {
                     return answer;
                 }

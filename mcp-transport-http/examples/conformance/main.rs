@@ -5,7 +5,10 @@
 //! runs the script against [`service`] from `cargo test`.
 #![allow(missing_docs)]
 
+mod headers;
+mod input;
 mod sse;
+mod stateless;
 mod tasks;
 mod tools;
 
@@ -19,6 +22,9 @@ pub(crate) fn server() -> Server {
     let builder = Server::builder("mcp-tools-conformance", env!("CARGO_PKG_VERSION"));
     let builder = tools::register(builder);
     let builder = tasks::register(builder);
+    let builder = stateless::register(builder);
+    let builder = input::register(builder);
+    let builder = headers::register(builder);
     builder.build().expect("valid fixtures")
 }
 

@@ -318,7 +318,7 @@ async fn two_replicas_behind_nginx_share_confirmations_and_tasks() {
         assert_eq!(task["result"]["status"], "working", "{task}");
     }
     let ack = request(lb, "tasks/cancel", &id, json!({"taskId": id})).await;
-    assert_eq!(ack["result"], json!({"resultType": "complete"}), "{ack}");
+    assert_eq!(ack["result"]["resultType"], "complete", "{ack}");
     let cancelled = tokio::time::timeout(HANG_GUARD, async {
         loop {
             let task = get().await["result"].clone();

@@ -314,7 +314,7 @@ async fn a_task_started_on_one_replica_is_polled_and_cancelled_on_another() {
         .request("tasks/cancel", json!({"taskId": id}))
         .await
         .unwrap();
-    assert_eq!(ack, json!({"resultType": "complete"}));
+    assert_eq!(ack["resultType"], "complete", "{ack}");
     // Replica A's worker stops, and both replicas report the task cancelled.
     let on_a_view = until(&on_a, &id, |t| t["status"] != "working").await;
     assert_eq!(on_a_view["status"], "cancelled", "{on_a_view}");

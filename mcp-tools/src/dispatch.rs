@@ -8,6 +8,7 @@ use serde_json::{Map, Value, json};
 use crate::admission::Admission;
 use crate::cache::CacheHints;
 use crate::call::{InFlightCalls, ToolCall};
+use crate::catalog::Catalog;
 use crate::context::{Caller, RequestContext};
 use crate::envelope::call_result;
 use crate::input::{InputPeer, InputRound, StateSigner, call_digest};
@@ -32,6 +33,7 @@ pub(crate) struct Dispatcher {
     pub(crate) policy: Policy,
     pub(crate) in_flight: InFlightCalls,
     pub(crate) request_state: StateSigner,
+    pub(crate) catalog: Catalog,
 }
 
 /// The answer to `initialize`, with the version it settled on.
@@ -111,7 +113,14 @@ impl Dispatcher {
             method::PING if !version.is_stateless() => Ok(raw_json("{}".into())),
             method::DISCOVER => Ok(self.discover()),
             method::SET_LEVEL if !version.is_stateless() => set_level(params.as_ref(), &cx),
-            other => Err(ErrorObject::method_not_found(other)),
+            other => match self
+                .catalog
+                .handle(other, params.as_ref(), &cx, &self.policy.state)
+                .await
+            {
+                Some(outcome) => outcome,
+                None => Err(ErrorObject::method_not_found(other)),
+            },
         };
         Some(match outcome {
             Ok(result) => Response::result(id, result),
@@ -234,8 +243,12 @@ impl Dispatcher {
         Ok((answers, digest))
     }
 
-    fn capabilities() -> Value {
-        json!({"tools": {"listChanged": false}, "logging": {}})
+    fn capabilities(&self, stateless: bool) -> Value {
+        let mut capabilities = json!({"tools": {"listChanged": false}, "logging": {}});
+        if let Value::Object(members) = &mut capabilities {
+            self.catalog.declare(members, stateless);
+        }
+        capabilities
     }
 
     pub(crate) fn initialize(
@@ -251,7 +264,7 @@ impl Dispatcher {
         let version = ProtocolVersion::negotiate(requested);
         let mut result = json!({
             "protocolVersion": version,
-            "capabilities": Self::capabilities(),
+            "capabilities": self.capabilities(false),
             "serverInfo": self.info,
         });
         if let Some(instructions) = &self.instructions {
@@ -263,7 +276,7 @@ impl Dispatcher {
     fn discover(&self) -> Box<RawValue> {
         let mut result = json!({
             "supportedVersions": ProtocolVersion::ALL.map(ProtocolVersion::as_str),
-            "capabilities": Self::capabilities(),
+            "capabilities": self.capabilities(true),
             "serverInfo": self.info,
             "resultType": "complete",
         });

@@ -148,7 +148,9 @@ mod batch;
 mod builder;
 mod cache;
 mod call;
+mod catalog;
 mod client;
+mod completion;
 mod context;
 mod dispatch;
 mod envelope;
@@ -161,13 +163,18 @@ mod macro_support;
 mod paging;
 mod patch;
 mod policy;
+mod prompt;
 mod protocol;
 mod registry;
+mod request_error;
+mod resource;
 mod schema;
 mod server;
 mod signing;
+mod text_args;
 mod timestamp;
 mod tool;
+mod uri_template;
 mod validate;
 
 pub mod audit;
@@ -184,6 +191,7 @@ pub use builder::{
 };
 pub use cache::{CacheHints, CacheScope};
 pub use client::{CallOutcome, Client};
+pub use completion::{Completer, Completion, CompletionRequest, MAX_COMPLETION_VALUES};
 pub use confirm::Confirmation;
 pub use content::{Content, IntoContent};
 pub use context::{Caller, FromToolContext, State, ToolContext};
@@ -192,10 +200,17 @@ pub use error::{BuildError, BuildErrorKind, ErrorCode, ToolError, ToolResult};
 pub use paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, Paging};
 pub use patch::ApplyPatch;
 pub use pii::{Pii, PiiKind};
+pub use prompt::{Prompt, PromptBuilder, PromptContext, PromptMessage, PromptResult};
 pub use protocol::{LogLevel, ProtocolVersion, ServerInfo};
 pub use registry::{ToolInfo, ToolListing, validate_tool_name};
+pub use request_error::{RequestError, RequestErrorKind};
+pub use resource::{
+    Annotations, IntoContents, Resource, ResourceBuilder, ResourceContents, ResourceContext,
+    ResourceTemplate, ResourceTemplateBuilder, Role,
+};
 pub use server::Server;
 pub use tool::{Effect, NoArguments, Tool, ToolAnnotations, ToolBuilder, ToolFn};
+pub use uri_template::{UriTemplate, UriTemplateError};
 pub use validate::Validate;
 
 #[cfg(feature = "macros")]

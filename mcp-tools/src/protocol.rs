@@ -182,6 +182,24 @@ pub mod method {
     pub const ELICIT: &str = "elicitation/create";
     /// Asks the client's model for a completion (server → client).
     pub const SAMPLE: &str = "sampling/createMessage";
+    /// Lists the resources.
+    pub const RESOURCES_LIST: &str = "resources/list";
+    /// Lists the resource templates.
+    pub const RESOURCE_TEMPLATES_LIST: &str = "resources/templates/list";
+    /// Reads a resource.
+    pub const RESOURCES_READ: &str = "resources/read";
+    /// Subscribes to a resource's updates (up to 2025-11-25).
+    pub const RESOURCES_SUBSCRIBE: &str = "resources/subscribe";
+    /// Ends a subscription (up to 2025-11-25).
+    pub const RESOURCES_UNSUBSCRIBE: &str = "resources/unsubscribe";
+    /// A subscribed resource changed (server → client).
+    pub const RESOURCE_UPDATED: &str = "notifications/resources/updated";
+    /// Lists the prompts.
+    pub const PROMPTS_LIST: &str = "prompts/list";
+    /// Renders a prompt.
+    pub const PROMPTS_GET: &str = "prompts/get";
+    /// Suggests values for a prompt argument or a template variable.
+    pub const COMPLETE: &str = "completion/complete";
 }
 
 /// The name, version and title a server announces.

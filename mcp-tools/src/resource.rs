@@ -112,6 +112,15 @@ impl ResourceContents {
         }
     }
 
+    /// Binary contents already base64-encoded (standard alphabet, padded).
+    pub fn blob_base64(uri: impl Into<String>, data: impl Into<String>) -> Self {
+        Self {
+            uri: uri.into(),
+            mime_type: None,
+            body: ResourceBody::Blob(data.into()),
+        }
+    }
+
     /// Sets the media type.
     #[must_use]
     pub fn with_mime_type(mut self, mime_type: impl Into<String>) -> Self {

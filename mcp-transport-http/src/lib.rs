@@ -137,6 +137,7 @@ mod response;
 mod serve;
 mod service;
 mod session;
+mod session_peer;
 mod streams;
 mod version;
 

@@ -41,7 +41,15 @@ pub(crate) fn is_stateless(parts: &Parts) -> bool {
 fn stateless_method_known(name: &str) -> bool {
     matches!(
         name,
-        method::TOOLS_CALL | method::TOOLS_LIST | method::DISCOVER
+        method::TOOLS_CALL
+            | method::TOOLS_LIST
+            | method::DISCOVER
+            | method::RESOURCES_LIST
+            | method::RESOURCE_TEMPLATES_LIST
+            | method::RESOURCES_READ
+            | method::PROMPTS_LIST
+            | method::PROMPTS_GET
+            | method::COMPLETE
     )
 }
 

@@ -5,6 +5,8 @@
 //! runs the script against [`service`] from `cargo test`.
 #![allow(missing_docs)]
 
+mod prompts;
+mod resources;
 mod tools;
 
 use std::time::Duration;
@@ -16,6 +18,8 @@ use mcp_transport_http::{McpService, serve};
 pub(crate) fn server() -> Server {
     let builder = Server::builder("mcp-tools-conformance", env!("CARGO_PKG_VERSION"));
     let builder = tools::register(builder);
+    let builder = resources::register(builder);
+    let builder = prompts::register(builder);
     builder.build().expect("valid fixtures")
 }
 

@@ -19,9 +19,9 @@ use crate::context::request_context;
 use crate::endpoint::Endpoint;
 use crate::header::{Accepts, MCP_SESSION_ID};
 use crate::peer::StreamPeer;
-use crate::session_peer::SessionPeer;
 use crate::response::{json_outcome, json_response, sse_response, status_only};
 use crate::session::Session;
+use crate::session_peer::SessionPeer;
 
 impl Endpoint {
     /// Answers one request of an admitted caller.

@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use mcp_tools::{
-    Annotations, CacheHints, Completer, RequestError, Resource, ResourceContents,
-    ResourceContext, ResourceTemplate, Role, ServerBuilder,
+    Annotations, CacheHints, Completer, RequestError, Resource, ResourceContents, ResourceContext,
+    ResourceTemplate, Role, ServerBuilder,
 };
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -46,7 +46,8 @@ pub(crate) fn register(builder: ServerBuilder) -> ServerBuilder {
                 .mime_type("image/png")
                 .cache(hour)
                 .handler(|cx: ResourceContext| async move {
-                    Ok(ResourceContents::blob_base64(cx.uri(), PIXEL_PNG).with_mime_type("image/png"))
+                    Ok(ResourceContents::blob_base64(cx.uri(), PIXEL_PNG)
+                        .with_mime_type("image/png"))
                 }),
         )
         .resource(
@@ -54,8 +55,10 @@ pub(crate) fn register(builder: ServerBuilder) -> ServerBuilder {
                 .description("A resource clients subscribe to.")
                 .mime_type("text/plain")
                 .handler(|cx: ResourceContext| async move {
-                    Ok(ResourceContents::text(cx.uri(), "Watched resource content.")
-                        .with_mime_type("text/plain"))
+                    Ok(
+                        ResourceContents::text(cx.uri(), "Watched resource content.")
+                            .with_mime_type("text/plain"),
+                    )
                 }),
         )
         .resource_template(

@@ -137,6 +137,56 @@
 //! of a destructive or confirm tool, however it ends, leaves an
 //! [`audit::AuditRecord`] in the configured [`audit::AuditSink`].
 //!
+//! # Resources, prompts and completion
+//!
+//! Besides tools, a server can offer **resources** (contents a client reads by
+//! URI) and **prompts** (message templates a user picks), registered next to
+//! the tools:
+//!
+//! - [`Resource::builder`] for a fixed URI, [`ResourceTemplate::builder`] for an
+//!   RFC 6570 template (`invoice://{id}`): the template's variables are read
+//!   into a typed `Deserialize + JsonSchema` struct and checked like tool
+//!   arguments; the server refuses to build when the template and the struct
+//!   disagree. Handlers return [`ResourceContents`] (text or binary), one or
+//!   several; their errors are [`RequestError`]s, sent as JSON-RPC errors, and
+//!   a panic is an internal error. An unknown URI is `-32602` with
+//!   `data: {"uri": …}` on every version.
+//! - [`Prompt::builder`]: the arguments come from the handler's argument
+//!   struct (doc comments describe them, `Option` fields are optional), so a
+//!   missing or unknown argument is refused with the accepted ones listed.
+//!   Messages carry any [`Content`].
+//! - Completion: `.complete("arg", Completer::values([..]))` or
+//!   [`Completer::with`] an async fn, on a prompt or a template.
+//! - `resources/subscribe`: a session's client hears
+//!   `notifications/resources/updated` when the application calls
+//!   [`Server::notify_resource_updated`].
+//! - Capabilities (`resources`, `prompts`, `completions`) are declared only for
+//!   what is registered; scopes (`.scopes([..])`) guard reads like tool calls;
+//!   on 2026-07-28, lists and reads carry `ttlMs`/`cacheScope` from
+//!   [`CacheHints`] set per resource and per list.
+//!
+//! ```
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! use mcp_tools::{Client, Content, NoArguments, Prompt, PromptContext, PromptMessage,
+//!                 Resource, ResourceContents, ResourceContext, Server};
+//!
+//! let server = Server::builder("notes", "1.0.0")
+//!     .resource(Resource::builder("notes://today", "today").mime_type("text/plain").handler(
+//!         |cx: ResourceContext| async move { Ok(ResourceContents::text(cx.uri(), "buy milk")) },
+//!     ))
+//!     .prompt(Prompt::builder("plan_day").description("Plans the day.").handler(
+//!         |_: NoArguments, _: PromptContext| async {
+//!             Ok(PromptMessage::user(Content::resource_link("notes://today", "today")))
+//!         },
+//!     ))
+//!     .build()?;
+//! let client = Client::new(server);
+//! assert_eq!(client.read_resource("notes://today").await.unwrap()["contents"][0]["text"], "buy milk");
+//! assert_eq!(client.list_prompts().await.unwrap()[0]["name"], "plan_day");
+//! # Ok::<(), mcp_tools::BuildError>(())
+//! # }).unwrap();
+//! ```
+//!
 //! # Features
 //!
 //! | feature  | default | what it adds |

@@ -265,7 +265,7 @@ pub use validate::Validate;
 
 #[cfg(feature = "macros")]
 #[doc(inline)]
-pub use mcp_tools_macros::tool;
+pub use mcp_tools_macros::{prompt, resource, tool};
 
 pub use schemars;
 pub use serde_json;
@@ -302,6 +302,7 @@ pub mod transport {
 /// Items the `#[tool]` macro expands to. Not public API: no stability promise.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::completion::Completer;
     pub use crate::confirm::Confirmation;
     pub use crate::context::{FromToolContext, ToolContext};
     pub use crate::error::ToolError;
@@ -310,6 +311,8 @@ pub mod __private {
         ArgumentsProbe, CheckPlain, CheckValidated, assert_arguments, assert_content, assert_data,
         with_argument_check,
     };
+    pub use crate::prompt::{Prompt, PromptContext};
+    pub use crate::resource::{Annotations, Resource, ResourceContext, ResourceTemplate, Role};
     pub use crate::tool::{NoArguments, Tool, ToolBuilder};
     pub use crate::validate::Validate;
     pub use core::convert::Into;

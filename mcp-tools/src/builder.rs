@@ -27,6 +27,9 @@ use crate::tool::Tool;
 /// The time limit of a tool call unless the tool sets its own.
 pub const DEFAULT_TOOL_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// How long a cancelled tool may run on to wind down unless configured.
+pub const DEFAULT_CANCELLATION_GRACE: Duration = Duration::from_secs(5);
+
 /// How many tools one `tools/list` page holds unless configured.
 pub const DEFAULT_LIST_PAGE_SIZE: usize = 100;
 
@@ -42,6 +45,7 @@ pub struct ServerBuilder {
     state: StateMap,
     page_size: usize,
     default_timeout: Duration,
+    cancellation_grace: Duration,
     listing: ToolListing,
     pii_read_scope: Option<String>,
     authentication_required: bool,
@@ -111,6 +115,45 @@ impl ServerBuilder {
     /// The time limit of calls to tools that do not set their own (default 60 s).
     pub fn default_timeout(mut self, limit: Duration) -> Self {
         self.default_timeout = limit;
+        self
+    }
+
+    /// How long a cancelled call may run on to wind down;
+    /// [`DEFAULT_CANCELLATION_GRACE`] unless set.
+    ///
+    /// Cancellation is cooperative. When the client cancels a call (a
+    /// `notifications/cancelled`, or over HTTP the response stream closing), the
+    /// tool's [`ToolContext::cancelled`](crate::ToolContext::cancelled) fires;
+    /// the tool may stop what it does, undo what it must and return. After this
+    /// grace its future is dropped. Either way the client gets no answer (the
+    /// protocol says a cancelled request has none), and the audit log records
+    /// how the call ended: what the tool returned in the grace, or `Cancelled`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use mcp_tools::{Server, Tool, ToolContext, ToolResult, NoArguments};
+    ///
+    /// let export = Tool::builder("export")
+    ///     .description("Exports the workspace, a page at a time.")
+    ///     .read_only()
+    ///     .handler(|_: NoArguments, cx: ToolContext| async move {
+    ///         for page in 0..100 {
+    ///             if cx.is_cancelled() {
+    ///                 // Tidy up, then say how far it got.
+    ///                 return ToolResult::Ok(format!("stopped after {page} pages"));
+    ///             }
+    ///             tokio::time::sleep(Duration::from_millis(10)).await;
+    ///         }
+    ///         ToolResult::Ok("exported 100 pages".to_owned())
+    ///     });
+    /// let server = Server::builder("exports", "1.0.0")
+    ///     .tool(export)
+    ///     .cancellation_grace(Duration::from_secs(2))
+    ///     .build()?;
+    /// # Ok::<(), mcp_tools::BuildError>(())
+    /// ```
+    pub fn cancellation_grace(mut self, grace: Duration) -> Self {
+        self.cancellation_grace = grace;
         self
     }
 
@@ -280,6 +323,7 @@ impl ServerBuilder {
             state: StateMap::default(),
             page_size: DEFAULT_LIST_PAGE_SIZE,
             default_timeout: DEFAULT_TOOL_TIMEOUT,
+            cancellation_grace: DEFAULT_CANCELLATION_GRACE,
             listing: ToolListing::All,
             pii_read_scope: None,
             authentication_required: false,
@@ -367,6 +411,7 @@ impl ServerBuilder {
                 public_discovery: self.public_discovery,
                 pii_read_scope: self.pii_read_scope,
                 default_timeout: self.default_timeout,
+                cancellation_grace: self.cancellation_grace,
                 state: Arc::new(self.state),
                 confirmer,
                 audit_sink: self.audit_sink,

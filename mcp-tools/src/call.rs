@@ -63,7 +63,8 @@ struct Cleared<'a> {
 }
 
 impl<'a> ToolCall<'a> {
-    /// Runs the call. `None` means the client cancelled it.
+    /// Runs the call. `None` means the client cancelled it: nothing is to be
+    /// answered, though the audit records how the tool ended.
     ///
     /// Calls of destructive and confirm tools are audited whichever way they
     /// end, also when this future is dropped.
@@ -91,11 +92,11 @@ impl<'a> ToolCall<'a> {
             .confirmation
             .as_ref()
             .is_some_and(|(handle, _, _)| handle.is_dry_run());
-        let outcome = self.execute(args, cleared).await;
+        let Executed { outcome, cancelled } = self.execute(args, cleared).await;
         if let (Some(guard), Some(outcome)) = (&mut audit, &outcome) {
             guard.finish(outcome.as_ref().map(|_| ()), dry_run);
         }
-        outcome
+        if cancelled { None } else { outcome }
     }
 
     /// Permission → token shape → rate budget → argument contract →
@@ -179,7 +180,12 @@ impl<'a> ToolCall<'a> {
 
     /// The handler, guarded against panics, bounded by the timeout and
     /// stopped by cancellation; then a confirm tool's settlement.
-    async fn execute(self, args: Value, cleared: Cleared<'a>) -> Option<Result<Output, ToolError>> {
+    ///
+    /// Cancellation is cooperative: the tool sees it (`ToolContext::cancelled`)
+    /// and has the policy's grace period to wind down and return; only then is
+    /// its future dropped. What it returned in the grace is settled and
+    /// audited like any outcome, but not answered.
+    async fn execute(self, args: Value, cleared: Cleared<'a>) -> Executed {
         let Self {
             policy,
             in_flight,
@@ -209,12 +215,13 @@ impl<'a> ToolCall<'a> {
             std::panic::catch_unwind(AssertUnwindSafe(|| tool.handler.call(args, tool_cx)));
         let future = match started {
             Ok(Ok(future)) => future,
-            Ok(Err(error)) => return Some(Err(error)),
-            Err(panic) => return Some(Err(panicked(&tool.name, &*panic))),
+            Ok(Err(error)) => return Executed::answered(Err(error)),
+            Err(panic) => return Executed::answered(Err(panicked(&tool.name, &*panic))),
         };
         if cancellation.is_cancelled() {
-            return None;
+            return Executed::CANCELLED_BEFORE_START;
         }
+        let mut cancelled = false;
         // Most tools finish on their first poll. Only a tool that has to wait
         // pays for the in-flight entry, the timer and the cancellation watch.
         let mut guarded = std::pin::pin!(AssertUnwindSafe(future).catch_unwind());
@@ -225,30 +232,60 @@ impl<'a> ToolCall<'a> {
             Poll::Pending => {
                 let _in_flight = InFlight::register(in_flight, key, cancellation.clone());
                 let limit = tool.timeout.unwrap_or(policy.default_timeout);
-                tokio::select! {
+                let run = tokio::time::timeout(limit, guarded.as_mut());
+                let finished = tokio::select! {
                     biased;
-                    () = cancellation.cancelled() => None,
-                    finished = tokio::time::timeout(limit, guarded) => Some(match finished {
-                        Ok(Ok(result)) => result,
-                        Ok(Err(panic)) => Err(panicked(&tool.name, &*panic)),
-                        Err(_) => Err(ToolError::new(
-                            ErrorCode::TIMEOUT,
-                            format!(
-                                "Tool '{}' did not finish within {} s and was stopped; it may have partly run, \
+                    () = cancellation.cancelled() => {
+                        cancelled = true;
+                        tokio::time::timeout(policy.cancellation_grace, guarded).await.ok()
+                    }
+                    finished = run => finished.ok(),
+                };
+                match finished {
+                    Some(Ok(result)) => Some(result),
+                    Some(Err(panic)) => Some(Err(panicked(&tool.name, &*panic))),
+                    None if cancelled => None,
+                    None => Some(Err(ToolError::new(
+                        ErrorCode::TIMEOUT,
+                        format!(
+                            "Tool '{}' did not finish within {} s and was stopped; it may have partly run, \
                                  so verify with a read before retrying",
-                                tool.name,
-                                limit.as_secs_f64()
-                            ),
-                        )),
-                    }),
+                            tool.name,
+                            limit.as_secs_f64()
+                        ),
+                    ))),
                 }
             }
         };
-        match (finished, cleared.confirmation) {
+        let outcome = match (finished, cleared.confirmation) {
             (Some(result), Some((handle, tags, confirmer))) => {
                 Some(settle(confirmer, &handle, &tags.subject(&tool.name), result).await)
             }
             (finished, _) => finished,
+        };
+        Executed { outcome, cancelled }
+    }
+}
+
+/// How the handler ended.
+struct Executed {
+    /// What it returned; `None` when it was dropped (cancelled and past the
+    /// grace period, or cancelled before it started).
+    outcome: Option<Result<Output, ToolError>>,
+    /// Whether the client cancelled the call: then nothing is answered.
+    cancelled: bool,
+}
+
+impl Executed {
+    const CANCELLED_BEFORE_START: Self = Self {
+        outcome: None,
+        cancelled: true,
+    };
+
+    fn answered(outcome: Result<Output, ToolError>) -> Self {
+        Self {
+            outcome: Some(outcome),
+            cancelled: false,
         }
     }
 }

@@ -155,7 +155,10 @@ impl Client {
             params: Some(params),
         });
         let response = self.server.handle(message, cx).await.ok_or_else(|| {
-            ErrorObject::internal("the request was cancelled and got no response")
+            ErrorObject::new(
+                crate::jsonrpc::code::REQUEST_CANCELLED,
+                "the request was cancelled; a cancelled request gets no response",
+            )
         })?;
         match response.outcome {
             Ok(raw) => serde_json::from_str(raw.get()).map_err(ErrorObject::internal),

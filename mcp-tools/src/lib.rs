@@ -237,7 +237,8 @@ pub use batch::{
     Batch, BatchLabel, BatchOutcome, BatchSizeError, Ids, MAX_BATCH_SIZE, NotProcessed,
 };
 pub use builder::{
-    DEFAULT_LIST_PAGE_SIZE, DEFAULT_REQUEST_STATE_TTL, DEFAULT_TOOL_TIMEOUT, ServerBuilder,
+    DEFAULT_CANCELLATION_GRACE, DEFAULT_LIST_PAGE_SIZE, DEFAULT_REQUEST_STATE_TTL,
+    DEFAULT_TOOL_TIMEOUT, ServerBuilder,
 };
 pub use cache::{CacheHints, CacheScope};
 pub use client::{CallOutcome, Client};

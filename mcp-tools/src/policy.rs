@@ -23,6 +23,8 @@ pub(crate) struct Policy {
     pub(crate) public_discovery: bool,
     pub(crate) pii_read_scope: Option<String>,
     pub(crate) default_timeout: Duration,
+    /// How long a cancelled tool may run on to wind down before it is dropped.
+    pub(crate) cancellation_grace: Duration,
     pub(crate) state: Arc<StateMap>,
     /// Present when some tool is declared `confirm()`.
     pub(crate) confirmer: Option<Confirmer>,

@@ -714,8 +714,10 @@ async fn slow_tools_hit_their_time_limit() {
 async fn cancelled_calls_stop_and_get_no_response() {
     let started = Arc::new(tokio::sync::Notify::new());
     let finished = Arc::new(AtomicUsize::new(0));
+    // This tool ignores cancellation: past the grace, it is dropped.
     let server = Server::builder("s", "1")
         .state((started.clone(), finished.clone()))
+        .cancellation_grace(Duration::from_millis(10))
         .tool(
             Tool::builder("wait")
                 .description("Waits forever.")
@@ -1146,5 +1148,57 @@ async fn a_list_filtered_for_the_caller_is_never_public() {
     assert_eq!(
         (page["ttlMs"].clone(), page["cacheScope"].clone()),
         (json!(60_000), json!("private"))
+    );
+}
+
+#[tokio::test]
+async fn a_cancelled_tool_sees_it_and_winds_down_within_the_grace() {
+    let started = Arc::new(tokio::sync::Notify::new());
+    let cleaned_up = Arc::new(AtomicUsize::new(0));
+    let server = Server::builder("s", "1")
+        .state((started.clone(), cleaned_up.clone()))
+        .tool(
+            Tool::builder("export")
+                .description("Works until cancelled, then tidies up.")
+                .read_only()
+                .handler(|_: NoArguments, cx: ToolContext| async move {
+                    let (started, cleaned_up) = cx
+                        .state::<(Arc<tokio::sync::Notify>, Arc<AtomicUsize>)>()
+                        .ok_or_else(|| ToolError::internal("no state"))?;
+                    started.notify_one();
+                    cx.cancelled().await;
+                    // Cleanup that needs to await, as real cleanup does.
+                    tokio::task::yield_now().await;
+                    cleaned_up.fetch_add(1, Ordering::SeqCst);
+                    ToolResult::Ok("stopped early")
+                }),
+        )
+        .build()
+        .unwrap();
+    let signal = Cancellation::new();
+    let client = Client::new(server);
+    let call = client.request_with(
+        "tools/call",
+        json!({"name": "export", "arguments": {}}),
+        RequestContext::new().with_cancellation(signal.clone()),
+    );
+    let cancel = async {
+        started.notified().await;
+        signal.cancel();
+    };
+    let (answer, ()) =
+        tokio::time::timeout(Duration::from_secs(20), futures::future::join(call, cancel))
+            .await
+            .expect("the tool wound down");
+    assert_eq!(
+        cleaned_up.load(Ordering::SeqCst),
+        1,
+        "the tool's own cancellation branch ran"
+    );
+    let error = answer.unwrap_err();
+    assert_eq!(
+        error.code,
+        jsonrpc::code::REQUEST_CANCELLED,
+        "reported as cancelled: {error:?}"
     );
 }

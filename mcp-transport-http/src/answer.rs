@@ -49,7 +49,7 @@ impl Endpoint {
             cx = cx.with_session_peer(Arc::new(SessionPeer(Arc::downgrade(session))));
         }
         let streaming = accept.sse;
-        let (tx, rx) = if streaming {
+        let (tx, mut rx) = if streaming {
             let (tx, rx) = mpsc::unbounded_channel();
             (Some(tx), Some(rx))
         } else {
@@ -84,6 +84,13 @@ impl Endpoint {
         } else {
             OnDisconnect::Finish
         };
+        if let Some(resumption) = &self.resumption
+            && let Some(session) = &session
+            && let Some(rx) = rx.take()
+        {
+            let sse = self.mode == ResponseMode::Sse || !accept.json;
+            return resumption.answer(session, version, rx, call, sse).await;
+        }
         match rx {
             Some(rx) if self.mode == ResponseMode::Sse || !accept.json => {
                 let call: CallFuture = call

@@ -227,3 +227,14 @@ pub(crate) fn sse_event(json: &[u8]) -> Bytes {
     out.put_slice(b"\n\n");
     out.freeze()
 }
+
+/// The JSON message of an event formatted by [`sse_event`].
+pub(crate) fn sse_data(event: &Bytes) -> Bytes {
+    let start = b"event: message\ndata: ".len();
+    let end = event.len().saturating_sub(2).max(start);
+    if event.starts_with(b"event: message\ndata: ") && event.ends_with(b"\n\n") {
+        event.slice(start..end)
+    } else {
+        event.clone()
+    }
+}

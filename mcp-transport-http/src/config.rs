@@ -30,6 +30,9 @@ pub const DEFAULT_MAX_IN_FLIGHT: usize = 256;
 /// How long a session may go unused before it expires.
 pub const DEFAULT_SESSION_IDLE: Duration = Duration::from_secs(30 * 60);
 
+/// The reconnection delay sent in the `retry:` field of priming events unless configured.
+pub const DEFAULT_SSE_RETRY: Duration = Duration::from_secs(1);
+
 /// How a request is answered when the client accepts both JSON and SSE.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
@@ -153,6 +156,9 @@ pub struct McpServiceBuilder {
     pub(crate) authenticator: Option<Arc<dyn Authenticator>>,
     pub(crate) rate_headers: RateHeaders,
     pub(crate) resource: Option<ProtectedResource>,
+    pub(crate) event_store: Option<Arc<dyn crate::event_store::EventStore>>,
+    pub(crate) sse_retry: Duration,
+    pub(crate) sse_close_after: Option<Duration>,
 }
 
 impl fmt::Debug for McpServiceBuilder {
@@ -191,6 +197,9 @@ impl McpServiceBuilder {
             authenticator: None,
             rate_headers: RateHeaders::default(),
             resource: None,
+            event_store: None,
+            sse_retry: DEFAULT_SSE_RETRY,
+            sse_close_after: None,
         }
     }
 

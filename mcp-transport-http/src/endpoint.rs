@@ -11,6 +11,7 @@ use mcp_tools::Server;
 use crate::auth::Authenticator;
 use crate::config::{AllowList, McpServiceBuilder, ResponseMode};
 use crate::rate_headers::RateHeaders;
+use crate::resume::Resumption;
 use crate::session::{Pending, Sessions};
 
 /// The configured endpoint, shared by every request.
@@ -33,6 +34,8 @@ pub(crate) struct Endpoint {
     pub(crate) metadata: Option<Metadata>,
     /// Server-to-client requests of sessionless requests, awaiting answers.
     pub(crate) pending: Arc<Pending>,
+    /// Resumable streams and their event store (with sessions only).
+    pub(crate) resumption: Option<Arc<Resumption>>,
 }
 
 /// The protected-resource metadata, serialised once.
@@ -55,6 +58,7 @@ impl Endpoint {
             url: r.metadata_url(),
             scopes: r.scopes_supported().join(" "),
         });
+        let resumption = Resumption::new(&b);
         Self {
             server: b.server,
             path: b.path,
@@ -73,6 +77,7 @@ impl Endpoint {
             rate_headers: b.rate_headers,
             metadata,
             pending: Arc::default(),
+            resumption,
         }
     }
 }

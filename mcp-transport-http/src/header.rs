@@ -12,6 +12,8 @@ pub const MCP_PROTOCOL_VERSION: HeaderName = HeaderName::from_static("mcp-protoc
 pub const MCP_METHOD: HeaderName = HeaderName::from_static("mcp-method");
 /// `Mcp-Name` (2026-07-28).
 pub const MCP_NAME: HeaderName = HeaderName::from_static("mcp-name");
+/// `Last-Event-ID`: the last event a client resuming an SSE stream received.
+pub const LAST_EVENT_ID: HeaderName = HeaderName::from_static("last-event-id");
 /// `X-Api-Key`.
 pub const X_API_KEY: HeaderName = HeaderName::from_static("x-api-key");
 /// `X-Accel-Buffering`.

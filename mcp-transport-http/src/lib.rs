@@ -67,6 +67,17 @@
 //!   request's SSE stream and the client's answer (a POSTed JSON-RPC response)
 //!   reaches the waiting tool. For 2026-07-28 they become an
 //!   `input_required` result with an HMAC-signed `requestState` (see below).
+//! - **Resumable streams** (with sessions): every event of a session's SSE
+//!   answer carries an `id:` naming its stream, kept in an
+//!   [`EventStore`](event_store::EventStore) (by default a bounded
+//!   [`MemoryEventStore`](event_store::MemoryEventStore); set another with
+//!   [`event_store`](McpServiceBuilder::event_store)). The call runs on even
+//!   when the connection drops, and a `GET` with `Last-Event-ID` replays the
+//!   events after that id, the result included, then goes on live; an id
+//!   from another session, an unknown or an expired one gets 400. A
+//!   2025-11-25 stream opens with a priming event (an id, `retry:`, no data);
+//!   with [`close_sse_after`](McpServiceBuilder::close_sse_after), a call
+//!   still running after that long has its stream closed and the client polls.
 //! - **Security defaults**: `Host` and `Origin` allow-lists (loopback only
 //!   unless configured; a refused one gets 403), a body limit (413),
 //!   header-read and idle timeouts, TCP_NODELAY, loopback binding in examples.
@@ -134,6 +145,7 @@ mod future;
 mod guard;
 mod peer;
 mod response;
+mod resume;
 mod serve;
 mod service;
 mod session;
@@ -142,6 +154,7 @@ mod streams;
 mod version;
 
 pub mod auth;
+pub mod event_store;
 pub mod header;
 pub mod rate_headers;
 
@@ -149,7 +162,7 @@ pub use body::McpBody;
 pub use config::{
     DEFAULT_BODY_LIMIT, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT,
     DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_IN_FLIGHT, DEFAULT_SESSION_IDLE,
-    McpServiceBuilder, ResponseMode,
+    DEFAULT_SSE_RETRY, McpServiceBuilder, ResponseMode,
 };
 pub use future::ResponseFuture;
 pub use serve::{LOCALHOST, Serving, serve, serve_listener};

@@ -82,6 +82,9 @@ impl McpService {
     /// Ends every session and closes the server-to-client streams (used at shutdown).
     pub fn close_sessions(&self) {
         self.endpoint.sessions.clear();
+        if let Some(resumption) = &self.endpoint.resumption {
+            resumption.close_all();
+        }
     }
 
     /// Handles one request.

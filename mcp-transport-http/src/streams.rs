@@ -11,8 +11,9 @@ use tokio::sync::mpsc;
 use crate::admit::Identity;
 use crate::body::{McpBody, SseStream};
 use crate::endpoint::Endpoint;
-use crate::header::{Accepts, MCP_SESSION_ID, header_str};
+use crate::header::{Accepts, LAST_EVENT_ID, MCP_SESSION_ID, header_str};
 use crate::response::{plain, rpc_error, sse_response, status_only};
+use crate::resume::Resumed;
 use crate::session::Session;
 
 impl Endpoint {
@@ -67,13 +68,30 @@ impl Endpoint {
             Ok(session) => session,
             Err(response) => return self.with_rate(*response, rate),
         };
+        let mut replayed = None;
+        if let Some(resumption) = &self.resumption
+            && let Some(last) = header_str(&parts.headers, &LAST_EVENT_ID)
+        {
+            match resumption.resume(&session, last).await {
+                Ok(Resumed::Request(response)) => return self.with_rate(response, rate),
+                Ok(Resumed::Standalone(frames)) => replayed = Some(frames),
+                Err(response) => return self.with_rate(*response, rate),
+            }
+        }
         let (tx, rx) = mpsc::unbounded_channel();
+        if let Some(resumption) = &self.resumption {
+            for frame in replayed.iter().flatten() {
+                let _ = tx.send(frame.clone());
+            }
+            resumption.open_standalone(&session, &tx).await;
+        }
         {
             let mut slot = session
                 .standalone
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            if slot.as_ref().is_some_and(|s| !s.is_closed()) {
+            // A client resuming its stream replaces the connection it lost.
+            if replayed.is_none() && slot.as_ref().is_some_and(|s| !s.is_closed()) {
                 let response = rpc_error(
                     StatusCode::CONFLICT,
                     None,
@@ -96,6 +114,9 @@ impl Endpoint {
         let response = match self.session_for(&parts, &identity) {
             Ok(session) => {
                 self.sessions.remove(&session.id);
+                if let Some(resumption) = &self.resumption {
+                    resumption.end_session(&session.id).await;
+                }
                 status_only(StatusCode::OK)
             }
             Err(response) => *response,

@@ -34,6 +34,7 @@
 //! ```
 
 mod connection;
+pub mod process;
 mod raw;
 mod response;
 mod sse;

@@ -81,6 +81,11 @@ pub fn main() -> ExitCode {
 }
 
 async fn run(args: Cli) -> std::io::Result<()> {
+    if args.serve.stdio {
+        let server = server::server(workspace::Workspace::sandbox(), args.rate_limit)
+            .map_err(std::io::Error::other)?;
+        return cli::serve_stdio(server, server::stdio_caller()).await;
+    }
     let mut keys = args.api_keys;
     if keys.is_empty() {
         keys.push(format!("sandbox-{}", cli::random_secret(16)?));

@@ -93,6 +93,14 @@ pub fn server(workspace: Workspace, rate_limit_per_hour: u32) -> Result<Server, 
         .build()
 }
 
+/// Who a client served over stdio is: the sandbox account's own user, with
+/// every scope an API key has.
+pub fn stdio_caller() -> Caller {
+    Caller::new("stdio")
+        .with_account("sandbox")
+        .with_scopes(SCOPES)
+}
+
 /// The HTTP endpoint in front of `server`.
 pub fn service(server: Server, config: &Config) -> McpService {
     let mut keys = ApiKeys::new();

@@ -112,6 +112,9 @@ fn issue_token(listen: SocketAddr, user: &str) -> Result<String, mcp_sandbox_oau
 }
 
 async fn run(args: Cli) -> io::Result<()> {
+    if args.serve.stdio {
+        return serve_stdio(&args).await;
+    }
     // Bound first, so that the URLs the server hands out (metadata, upload
     // and download links) name the port really served, also for port 0.
     let listener = args.serve.bind().await?;
@@ -131,6 +134,33 @@ async fn run(args: Cli) -> io::Result<()> {
     );
     print!("{}", banner(addr));
     serve(listener, app).await
+}
+
+/// Serves one client over stdio as the sandbox owner. Upload and download
+/// links still need HTTP: the file routes are served on a loopback port of
+/// the system's choosing, which the links name.
+async fn serve_stdio(args: &Cli) -> io::Result<()> {
+    let files = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0)).await?;
+    let origin = support::endpoint_url(files.local_addr()?, "");
+    let settings = Settings {
+        public_url: origin,
+        brandkit_duration: Duration::from_secs_f64(args.brandkit_seconds),
+    };
+    let account = Account::new(Clock::system(), settings);
+    let server = crate::server::builder(account.clone())
+        .require_authentication()
+        .build()
+        .map_err(io::Error::other)?;
+    let routes = http::files::routes(account);
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(files, routes).await {
+            tracing::warn!("the upload and download routes stopped: {e}");
+        }
+    });
+    let owner = mcp_tools::Caller::new(access::OWNER)
+        .with_account(access::ACCOUNT)
+        .with_scopes(access::ALL_SCOPES);
+    support::serve_stdio(server, owner).await
 }
 
 /// What the server prints at start: the endpoint, a ready `claude mcp add`
@@ -174,7 +204,7 @@ async fn serve(listener: TcpListener, app: axum::Router) -> io::Result<()> {
             .await
     });
     tracing::info!("serving; press Ctrl-C to stop");
-    shutdown_signal().await;
+    support::shutdown_signal().await;
     tracing::info!("shutting down");
     let _ = stop.send(());
     match tokio::time::timeout(SHUTDOWN_GRACE, server).await {
@@ -185,21 +215,6 @@ async fn serve(listener: TcpListener, app: axum::Router) -> io::Result<()> {
             Ok(())
         }
     }
-}
-
-async fn shutdown_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
-            return;
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
 }
 
 #[cfg(test)]

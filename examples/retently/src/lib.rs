@@ -74,6 +74,9 @@ pub async fn main() -> ExitCode {
 }
 
 async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
+    if options.serve.stdio {
+        return serve_stdio(&options).await;
+    }
     let lifetime = tokens::lifetime(options.pat_days);
     let mut shown: Vec<(String, AccessToken)> = Vec::new();
     if options.pats.is_empty() {
@@ -164,5 +167,24 @@ async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
             .collect(),
     })
     .await?;
+    Ok(())
+}
+
+/// Serves one client over stdio as the sandbox account's user with all 22
+/// scopes; writes still take a dry run and a confirmation, and are audited.
+async fn serve_stdio(options: &Options) -> Result<(), Box<dyn std::error::Error>> {
+    let mut settings = Settings::new(
+        AccessTokens::new(),
+        "stdio://retently",
+        options.audit_log.clone(),
+    );
+    settings.confirmation_lifetime = options.confirmation_lifetime();
+    let account = Account::sandbox();
+    account.set_b2b_feature(!options.no_b2b);
+    let server = service::server(account, &settings)?;
+    let caller = mcp_tools::Caller::new("stdio")
+        .with_account(tokens::SANDBOX_ACCOUNT)
+        .with_scopes(SCOPES);
+    mcp_examples_support::cli::serve_stdio(server, caller).await?;
     Ok(())
 }

@@ -1,10 +1,12 @@
 //! The command line every example server starts from.
 
-use std::io;
+use std::io::{self, IsTerminal};
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use mcp_tools::{Caller, Server};
 use mcp_transport_http::{McpService, serve_listener};
+use mcp_transport_stdio::StdioTransport;
 use tokio::net::TcpListener;
 
 /// How long in-flight calls may run on after Ctrl-C before they are cut off.
@@ -16,6 +18,11 @@ pub struct ServeArgs {
     /// Address to listen on. Loopback by default: the sandbox is for this machine.
     #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
     pub listen: SocketAddr,
+    /// Serve one client over stdin and stdout instead of HTTP, the way local
+    /// clients (Claude Desktop, Claude Code) start `command` servers. The
+    /// client is served as the sandbox's own user, with every scope.
+    #[arg(long, conflicts_with = "listen")]
+    pub stdio: bool,
 }
 
 impl ServeArgs {
@@ -35,9 +42,11 @@ pub fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     // A second initialisation (tests calling main twice) is harmless; ignore it.
+    // Colour only for a person at a terminal, never into a file or a pipe.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(io::stderr)
+        .with_ansi(io::stderr().is_terminal())
         .try_init();
 }
 
@@ -105,7 +114,25 @@ pub async fn serve_until_interrupted(
     Ok(())
 }
 
-async fn shutdown_signal() {
+/// Serves `server` to one client over stdin and stdout, as `caller`, until
+/// the client closes stdin or Ctrl-C (or SIGTERM). Nothing but the protocol
+/// goes to stdout; logs go to stderr (see [`init_logging`]).
+pub async fn serve_stdio(server: Server, caller: Caller) -> io::Result<()> {
+    tracing::info!(caller = caller.id(), "serving one client over stdio");
+    let transport = StdioTransport::new(server)
+        .caller(caller)
+        .shutdown_grace(SHUTDOWN_GRACE);
+    tokio::select! {
+        served = transport.serve() => served,
+        () = shutdown_signal() => {
+            tracing::info!("interrupted; stopping");
+            Ok(())
+        }
+    }
+}
+
+/// Completes at Ctrl-C or, on Unix, SIGTERM.
+pub async fn shutdown_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

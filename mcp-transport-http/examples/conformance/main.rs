@@ -7,6 +7,7 @@
 
 mod prompts;
 mod resources;
+mod sse;
 mod tools;
 
 use std::time::Duration;
@@ -25,10 +26,8 @@ pub(crate) fn server() -> Server {
 
 /// The endpoint the suite talks to: `/mcp`, with sessions.
 pub(crate) fn service() -> McpService {
-    McpService::builder(server())
-        .path("/mcp")
-        .sessions(true)
-        .build()
+    let builder = McpService::builder(server()).path("/mcp").sessions(true);
+    sse::polling(builder).build()
 }
 
 #[tokio::main]

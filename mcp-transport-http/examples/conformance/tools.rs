@@ -281,7 +281,8 @@ pub(crate) fn register(builder: ServerBuilder) -> ServerBuilder {
                 .description("Finishes after a short pause.")
                 .read_only()
                 .handler(|_: NoArguments, _cx: ToolContext| async move {
-                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    // Outlasts the polling window of `sse.rs`, so that the stream is closed first.
+                    tokio::time::sleep(Duration::from_millis(1500)).await;
                     ToolResult::Ok("Reconnection test completed successfully")
                 }),
         )

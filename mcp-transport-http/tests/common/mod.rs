@@ -124,10 +124,16 @@ pub fn server_builder(flags: &Flags) -> ServerBuilder {
                     let flags = wait_flags.clone();
                     async move {
                         cx.progress(0.0, None, Some("waiting"));
+                        // Cancellation is seen cooperatively; the guard also
+                        // tells a future dropped without it.
                         let guard = CancelGuard(flags.cancelled.clone());
-                        tokio::time::sleep(Duration::from_secs(5)).await;
-                        std::mem::forget(guard);
-                        ToolResult::Ok("not cancelled")
+                        tokio::select! {
+                            () = cx.cancelled() => ToolResult::Ok("cancelled"),
+                            () = tokio::time::sleep(Duration::from_secs(5)) => {
+                                std::mem::forget(guard);
+                                ToolResult::Ok("not cancelled")
+                            }
+                        }
                     }
                 }),
         )

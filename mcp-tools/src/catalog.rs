@@ -265,15 +265,9 @@ impl Catalog {
             "uri",
             &format!("{name} needs \"uri\", the resource's URI"),
         )?;
-        let mut subscribers = self
-            .subscribers
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
         let channel = cx.channel_key();
         if name == method::RESOURCES_UNSUBSCRIBE {
-            if let Some(list) = subscribers.get_mut(uri) {
-                list.retain(|(c, _)| *c != channel);
-            }
+            self.unsubscribe(uri, &channel);
             return Ok(Map::new());
         }
         let (_, _, descriptor) = self.find(uri).ok_or_else(|| not_found(uri))?;
@@ -288,10 +282,37 @@ impl Catalog {
                  initialize a session and open its event stream (GET) first",
             )
         })?;
+        self.subscribe(uri, channel, peer);
+        Ok(Map::new())
+    }
+
+    /// Whether `uri` names a resource `cx`'s caller may read.
+    pub(crate) fn readable(&self, uri: &str, cx: &RequestContext) -> bool {
+        self.find(uri).is_some_and(|(_, _, descriptor)| {
+            permitted(&descriptor.scopes, cx.caller.as_ref(), uri).is_ok()
+        })
+    }
+
+    /// Adds `peer` as `channel`'s subscriber to `uri`.
+    pub(crate) fn subscribe(&self, uri: &str, channel: Arc<str>, peer: Arc<dyn Peer>) {
+        let mut subscribers = self
+            .subscribers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         let list = subscribers.entry(uri.to_owned()).or_default();
         list.retain(|(c, p)| *c != channel && !p.is_closed());
         list.push((channel, peer));
-        Ok(Map::new())
+    }
+
+    /// Removes `channel`'s subscription to `uri`.
+    pub(crate) fn unsubscribe(&self, uri: &str, channel: &Arc<str>) {
+        let mut subscribers = self
+            .subscribers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(list) = subscribers.get_mut(uri) {
+            list.retain(|(c, _)| c != channel);
+        }
     }
 
     /// Sends `notifications/resources/updated` to every subscriber of `uri`;

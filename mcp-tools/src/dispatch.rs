@@ -103,6 +103,12 @@ impl Dispatcher {
         let version = cx.protocol_version;
         let outcome = match method.as_str() {
             method::TOOLS_CALL => return self.call_tool(id, params, cx).await,
+            method::SUBSCRIPTIONS_LISTEN if version.is_stateless() => {
+                return match self.catalog.listen(&id, params.as_ref(), &cx).await {
+                    Ok(()) => None,
+                    Err(error) => Some(Response::error(Some(id), error)),
+                };
+            }
             method::TOOLS_LIST => {
                 self.listing
                     .list(&self.registry, &self.policy, params.as_ref(), &cx)

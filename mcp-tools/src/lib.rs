@@ -157,9 +157,10 @@
 //!   Messages carry any [`Content`].
 //! - Completion: `.complete("arg", Completer::values([..]))` or
 //!   [`Completer::with`] an async fn, on a prompt or a template.
-//! - `resources/subscribe`: a session's client hears
-//!   `notifications/resources/updated` when the application calls
-//!   [`Server::notify_resource_updated`].
+//! - Subscriptions: a client that called `resources/subscribe` (up to
+//!   2025-11-25, on its session's GET stream) or holds a 2026-07-28
+//!   `subscriptions/listen` stream open hears `notifications/resources/updated`
+//!   when the application calls [`Server::notify_resource_updated`].
 //! - Capabilities (`resources`, `prompts`, `completions`) are declared only for
 //!   what is registered; scopes (`.scopes([..])`) guard reads like tool calls;
 //!   on 2026-07-28, lists and reads carry `ttlMs`/`cacheScope` from
@@ -207,6 +208,7 @@ mod envelope;
 mod error;
 mod input;
 mod jsonrpc;
+mod listen;
 mod listing;
 #[cfg(feature = "macros")]
 mod macro_support;

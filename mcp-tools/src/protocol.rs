@@ -198,6 +198,8 @@ pub mod method {
     pub const PROMPTS_LIST: &str = "prompts/list";
     /// Renders a prompt.
     pub const PROMPTS_GET: &str = "prompts/get";
+    /// Opens a stream of the notifications a client asks for (2026-07-28).
+    pub const SUBSCRIPTIONS_LISTEN: &str = "subscriptions/listen";
     /// Suggests values for a prompt argument or a template variable.
     pub const COMPLETE: &str = "completion/complete";
 }

@@ -428,3 +428,58 @@ fn templates_must_agree_with_their_variables_struct() {
         .unwrap_err();
     assert_eq!(twice.kind(), BuildErrorKind::DuplicateName);
 }
+
+/// Waits (yielding) until the client has heard `count` notifications.
+async fn heard(client: &Client, count: usize) -> Vec<mcp_tools::transport::jsonrpc::Notification> {
+    for _ in 0..10_000 {
+        let heard = client.notifications();
+        if heard.len() >= count {
+            return heard;
+        }
+        tokio::task::yield_now().await;
+    }
+    panic!(
+        "expected {count} notifications, got {:?}",
+        client.notifications()
+    );
+}
+
+#[tokio::test]
+async fn subscriptions_listen_streams_tagged_updates_until_cancelled() {
+    let server = server();
+    let client = Client::new(server.clone()).with_protocol_version(ProtocolVersion::V2026_07_28);
+    let cancellation = mcp_tools::transport::Cancellation::new();
+    let cx = client
+        .context()
+        .clone()
+        .with_cancellation(cancellation.clone());
+    let listen = client.request_with(
+        "subscriptions/listen",
+        json!({"notifications": {"resourceSubscriptions": ["mem://a", "mem://nope"], "toolsListChanged": true}}),
+        cx,
+    );
+    let drive = async {
+        let ack = heard(&client, 1).await;
+        assert_eq!(ack[0].method, "notifications/subscriptions/acknowledged");
+        let params = ack[0].params.clone().unwrap();
+        assert_eq!(
+            params["notifications"],
+            json!({"resourceSubscriptions": ["mem://a"]})
+        );
+        let id = params["_meta"]["io.modelcontextprotocol/subscriptionId"].clone();
+        assert!(id.is_number());
+        assert_eq!(server.notify_resource_updated("mem://a"), 1);
+        let update = heard(&client, 2).await[1].clone();
+        assert_eq!(update.method, "notifications/resources/updated");
+        let params = update.params.unwrap();
+        assert_eq!(params["uri"], "mem://a");
+        assert_eq!(
+            params["_meta"]["io.modelcontextprotocol/subscriptionId"],
+            id
+        );
+        cancellation.cancel();
+    };
+    let (ended, ()) = tokio::join!(listen, drive);
+    assert!(ended.is_err(), "a listen stream ends only by cancellation");
+    assert_eq!(server.notify_resource_updated("mem://a"), 0);
+}

@@ -50,6 +50,7 @@ fn stateless_method_known(name: &str) -> bool {
             | method::PROMPTS_LIST
             | method::PROMPTS_GET
             | method::COMPLETE
+            | method::SUBSCRIPTIONS_LISTEN
     )
 }
 

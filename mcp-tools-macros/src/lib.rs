@@ -13,6 +13,7 @@
 //! published schema. See [Parameters](macro@tool#parameters).
 
 mod attr;
+mod catalog;
 mod check;
 mod ctxt;
 mod description;
@@ -256,4 +257,87 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn tool(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::tool(args.into(), item.into()).into()
+}
+
+/// Declares an MCP resource or resource template as an annotated async fn.
+///
+/// Like `#[tool]`, the fn stays callable and a hidden item of the same name
+/// builds what to register: `name::resource()` for `uri = "…"` (the fn takes
+/// `ResourceContext`), `name::resource_template()` for `template = "…"` (the
+/// fn takes a struct of the template's variables, `Deserialize + JsonSchema`,
+/// and optionally `ResourceContext`). The fn returns
+/// `Result<C, RequestError>` with `C` one or several `ResourceContents`.
+///
+/// Keys: `uri` or `template`, `name` (default: the fn's name), `title`,
+/// `description` (default: the doc comment), `mime_type`, `size` (fixed URIs
+/// only), `priority`, `audience = ["user", "assistant"]`, `scopes = ["…"]`,
+/// `complete(variable = path_to_async_fn | ["fixed", "values"])`, `crate`.
+///
+/// ```
+/// use mcp_tools::{RequestError, ResourceContents, ResourceContext, Server, resource};
+/// use schemars::JsonSchema;
+/// use serde::Deserialize;
+///
+/// /// Today's notes.
+/// #[resource(uri = "notes://today", mime_type = "text/plain", priority = 0.8)]
+/// async fn today(cx: ResourceContext) -> Result<ResourceContents, RequestError> {
+///     Ok(ResourceContents::text(cx.uri(), "buy milk"))
+/// }
+///
+/// #[derive(Deserialize, JsonSchema)]
+/// struct Day {
+///     date: String,
+/// }
+///
+/// /// The notes of one day.
+/// #[resource(template = "notes://day/{date}", complete(date = ["2026-12-01", "2026-12-02"]))]
+/// async fn day(day: Day, cx: ResourceContext) -> Result<ResourceContents, RequestError> {
+///     Ok(ResourceContents::text(cx.uri(), format!("notes of {}", day.date)))
+/// }
+///
+/// let server = Server::builder("notes", "1.0.0")
+///     .resource(today::resource())
+///     .resource_template(day::resource_template())
+///     .build()
+///     .unwrap();
+/// ```
+#[proc_macro_attribute]
+pub fn resource(args: TokenStream, item: TokenStream) -> TokenStream {
+    catalog::expand(catalog::Kind::Resource, args.into(), item.into()).into()
+}
+
+/// Declares an MCP prompt as an annotated async fn.
+///
+/// The fn takes at most one arguments struct (`Deserialize + JsonSchema`:
+/// each field an argument, its doc comment the description, `Option` fields
+/// optional) and optionally `PromptContext`, and returns
+/// `Result<R, RequestError>` with `R: Into<PromptResult>` (a `PromptMessage`,
+/// a `Vec` of them or a `PromptResult`). `name::prompt()` builds the `Prompt`.
+///
+/// Keys: `name` (default: the fn's name), `title`, `description` (default: the
+/// doc comment), `scopes = ["…"]`, `complete(argument = path_to_async_fn |
+/// ["fixed", "values"])`, `crate`.
+///
+/// ```
+/// use mcp_tools::{Content, PromptMessage, RequestError, Server, prompt};
+/// use schemars::JsonSchema;
+/// use serde::Deserialize;
+///
+/// #[derive(Deserialize, JsonSchema)]
+/// struct Review {
+///     /// The language of the code.
+///     language: String,
+/// }
+///
+/// /// Asks for a code review.
+/// #[prompt(complete(language = ["rust", "python"]))]
+/// async fn code_review(args: Review) -> Result<PromptMessage, RequestError> {
+///     Ok(PromptMessage::user(Content::text(format!("Review this {} code.", args.language))))
+/// }
+///
+/// let server = Server::builder("reviews", "1.0.0").prompt(code_review::prompt()).build().unwrap();
+/// ```
+#[proc_macro_attribute]
+pub fn prompt(args: TokenStream, item: TokenStream) -> TokenStream {
+    catalog::expand(catalog::Kind::Prompt, args.into(), item.into()).into()
 }

@@ -255,9 +255,13 @@ impl Admission<'_> {
                 method::TOOLS_CALL => called_tool(request)
                     .and_then(|name| self.registry.get(name))
                     .is_some_and(|t| !t.tool.requires_auth),
-                method::INITIALIZE | method::PING | method::TOOLS_LIST | method::DISCOVER => {
-                    self.policy.public_discovery
-                }
+                method::INITIALIZE
+                | method::PING
+                | method::TOOLS_LIST
+                | method::DISCOVER
+                | method::RESOURCES_LIST
+                | method::RESOURCE_TEMPLATES_LIST
+                | method::PROMPTS_LIST => self.policy.public_discovery,
                 _ => false,
             },
             Message::Notification(_) => self.policy.public_discovery,

@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::audit::AuditSink;
 use crate::cache::CacheHints;
 use crate::call::InFlightCalls;
+use crate::catalog::Catalog;
 use crate::confirm::{
     self, Confirmer, DEFAULT_CONFIRMATION_LIFETIME, MemoryReplayStore, ReplayStore,
 };
@@ -17,9 +18,11 @@ use crate::input::StateSigner;
 use crate::listing::Listing;
 use crate::meta::ServerStamp;
 use crate::policy::Policy;
+use crate::prompt::Prompt;
 use crate::protocol::ServerInfo;
 use crate::rate::RateLimiter;
 use crate::registry::{Registry, ToolListing};
+use crate::resource::{Resource, ResourceTemplate};
 use crate::task::{TaskConfig, TaskStore, TaskSupport, Tasks};
 use crate::tool::Tool;
 
@@ -59,6 +62,11 @@ pub struct ServerBuilder {
     tool_list_cache: CacheHints,
     discovery_cache: CacheHints,
     pub(crate) tasks: TaskConfig,
+    resources: Vec<Resource>,
+    resource_templates: Vec<ResourceTemplate>,
+    prompts: Vec<Prompt>,
+    resource_list_cache: CacheHints,
+    prompt_list_cache: CacheHints,
 }
 
 impl fmt::Debug for ServerBuilder {
@@ -273,6 +281,38 @@ impl ServerBuilder {
         self
     }
 
+    /// Registers a resource at a fixed URI; see [`Resource`].
+    pub fn resource(mut self, resource: Resource) -> Self {
+        self.resources.push(resource);
+        self
+    }
+
+    /// Registers a resource template; see [`ResourceTemplate`].
+    pub fn resource_template(mut self, template: ResourceTemplate) -> Self {
+        self.resource_templates.push(template);
+        self
+    }
+
+    /// Registers a prompt; see [`Prompt`].
+    pub fn prompt(mut self, prompt: Prompt) -> Self {
+        self.prompts.push(prompt);
+        self
+    }
+
+    /// The 2026-07-28 caching hints of `resources/list` and
+    /// `resources/templates/list`; [`CacheHints::NO_REUSE`] unless set.
+    pub fn resource_list_cache(mut self, hints: CacheHints) -> Self {
+        self.resource_list_cache = hints;
+        self
+    }
+
+    /// The 2026-07-28 caching hints of `prompts/list`;
+    /// [`CacheHints::NO_REUSE`] unless set.
+    pub fn prompt_list_cache(mut self, hints: CacheHints) -> Self {
+        self.prompt_list_cache = hints;
+        self
+    }
+
     /// A builder with nothing but the server's identity.
     pub(crate) fn new(name: String, version: String) -> Self {
         Self {
@@ -301,6 +341,11 @@ impl ServerBuilder {
             tool_list_cache: CacheHints::NO_REUSE,
             discovery_cache: CacheHints::NO_REUSE,
             tasks: TaskConfig::default(),
+            resources: Vec::new(),
+            resource_templates: Vec::new(),
+            prompts: Vec::new(),
+            resource_list_cache: CacheHints::NO_REUSE,
+            prompt_list_cache: CacheHints::NO_REUSE,
         }
     }
 
@@ -346,6 +391,14 @@ impl ServerBuilder {
         };
         let tasks_offered = self.tools.iter().any(|t| t.task != TaskSupport::Never);
         let registry = Registry::build(self.tools, &self.state, &self.info.name)?;
+        let mut catalog = Catalog::build(
+            self.resources,
+            self.resource_templates,
+            self.prompts,
+            self.page_size,
+        )?;
+        catalog.resource_list_cache = self.resource_list_cache;
+        catalog.prompt_list_cache = self.prompt_list_cache;
         let listing = Listing::new(
             &registry,
             self.listing,
@@ -374,6 +427,7 @@ impl ServerBuilder {
             request_state: StateSigner::new(&state_secret, self.request_state_ttl),
             tasks: Tasks::new(self.tasks, tasks_offered),
             me: std::sync::OnceLock::new(),
+            catalog,
         })
     }
 }

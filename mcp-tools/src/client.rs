@@ -92,7 +92,8 @@ impl Client {
             server,
             context: RequestContext::new()
                 .with_protocol_version(ProtocolVersion::V2025_11_25)
-                .with_peer(peer.clone()),
+                .with_peer(peer.clone())
+                .with_session_peer(peer.clone()),
             next_id: AtomicI64::new(1),
             peer,
         }
@@ -211,6 +212,71 @@ impl Client {
             match page.get("nextCursor").and_then(Value::as_str) {
                 Some(next) => cursor = Some(next.to_owned()),
                 None => return Ok(tools),
+            }
+        }
+    }
+
+    /// Lists every resource, following `nextCursor` to the end.
+    pub async fn list_resources(&self) -> Result<Vec<Value>, ErrorObject> {
+        self.list_all("resources/list", "resources").await
+    }
+
+    /// Lists every resource template, following `nextCursor` to the end.
+    pub async fn list_resource_templates(&self) -> Result<Vec<Value>, ErrorObject> {
+        self.list_all("resources/templates/list", "resourceTemplates")
+            .await
+    }
+
+    /// Reads a resource: the whole `resources/read` result (`contents`, …).
+    pub async fn read_resource(&self, uri: &str) -> Result<Value, ErrorObject> {
+        self.request("resources/read", json!({"uri": uri})).await
+    }
+
+    /// Lists every prompt, following `nextCursor` to the end.
+    pub async fn list_prompts(&self) -> Result<Vec<Value>, ErrorObject> {
+        self.list_all("prompts/list", "prompts").await
+    }
+
+    /// Renders a prompt with `arguments` (an object of strings): the whole
+    /// `prompts/get` result (`messages`, …).
+    pub async fn get_prompt(&self, name: &str, arguments: Value) -> Result<Value, ErrorObject> {
+        self.request("prompts/get", json!({"name": name, "arguments": arguments}))
+            .await
+    }
+
+    /// Asks for completions of `argument` typed so far as `value`; `reference`
+    /// is `{"type":"ref/prompt","name":…}` or `{"type":"ref/resource","uri":…}`.
+    /// Returns the `completion` object (`values`, `total`, `hasMore`).
+    pub async fn complete(
+        &self,
+        reference: Value,
+        argument: &str,
+        value: &str,
+    ) -> Result<Value, ErrorObject> {
+        let result = self
+            .request(
+                "completion/complete",
+                json!({"ref": reference, "argument": {"name": argument, "value": value}}),
+            )
+            .await?;
+        Ok(result.get("completion").cloned().unwrap_or(Value::Null))
+    }
+
+    async fn list_all(&self, method: &str, key: &str) -> Result<Vec<Value>, ErrorObject> {
+        let mut items = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let params = match &cursor {
+                Some(c) => json!({"cursor": c}),
+                None => json!({}),
+            };
+            let page = self.request(method, params).await?;
+            if let Some(Value::Array(found)) = page.get(key) {
+                items.extend(found.iter().cloned());
+            }
+            match page.get("nextCursor").and_then(Value::as_str) {
+                Some(next) => cursor = Some(next.to_owned()),
+                None => return Ok(items),
             }
         }
     }

@@ -152,6 +152,12 @@ pub trait Peer: Send + Sync + 'static {
         let _ = key;
         self.request(method, params)
     }
+
+    /// Whether the client is gone for good, so that a server may forget it
+    /// (a subscription of an ended session). The default: never.
+    fn is_closed(&self) -> bool {
+        false
+    }
 }
 
 /// A cancellation signal shared between a transport and a running call.
@@ -325,6 +331,7 @@ pub struct RequestContext {
     pub(crate) log_level: LogLevelHandle,
     pub(crate) channel: Option<Arc<str>>,
     pub(crate) client_capabilities: Option<Arc<Value>>,
+    pub(crate) session_peer: Option<Arc<dyn Peer>>,
 }
 
 impl Default for RequestContext {
@@ -357,7 +364,15 @@ impl RequestContext {
             log_level: LogLevelHandle::default(),
             channel: None,
             client_capabilities: None,
+            session_peer: None,
         }
+    }
+
+    /// Sets where notifications that outlive this request go (a session's
+    /// event stream): `notifications/resources/updated` of subscriptions.
+    pub fn with_session_peer(mut self, peer: Arc<dyn Peer>) -> Self {
+        self.session_peer = Some(peer);
+        self
     }
 
     /// Sets the authenticated caller.

@@ -10,6 +10,7 @@ use serde_json::{Map, Value, json};
 use crate::admission::Admission;
 use crate::cache::CacheHints;
 use crate::call::{InFlightCalls, ToolCall};
+use crate::catalog::Catalog;
 use crate::context::{Caller, Cancellation, LogLevelHandle, RequestContext};
 use crate::envelope::call_result;
 use crate::input::{InputPeer, InputRound, StateSigner, call_digest};
@@ -42,6 +43,7 @@ pub(crate) struct Dispatcher {
     /// The `Arc` this dispatcher lives in, for the work a task carries past
     /// its request.
     pub(crate) me: OnceLock<Weak<Dispatcher>>,
+    pub(crate) catalog: Catalog,
 }
 
 /// The answer to `initialize`, with the version it settled on.
@@ -134,6 +136,12 @@ impl Dispatcher {
         let version = cx.protocol_version;
         let outcome = match method.as_str() {
             method::TOOLS_CALL => return self.call_tool(id, params, cx).await,
+            method::SUBSCRIPTIONS_LISTEN if version.is_stateless() => {
+                return match self.catalog.listen(&id, params.as_ref(), &cx).await {
+                    Ok(()) => None,
+                    Err(error) => Some(Response::error(Some(id), error)),
+                };
+            }
             method::TOOLS_LIST => {
                 self.listing
                     .list(&self.registry, &self.policy, params.as_ref(), &cx)
@@ -147,7 +155,14 @@ impl Dispatcher {
                 self.tasks.handle(&method, params.as_ref(), &cx).await
             }
             method::SET_LEVEL if !version.is_stateless() => set_level(params.as_ref(), &cx),
-            other => Err(ErrorObject::method_not_found(other)),
+            other => match self
+                .catalog
+                .handle(other, params.as_ref(), &cx, &self.policy.state)
+                .await
+            {
+                Some(outcome) => outcome,
+                None => Err(ErrorObject::method_not_found(other)),
+            },
         };
         Some(match outcome {
             Ok(result) => Response::result(id, result),
@@ -362,8 +377,12 @@ impl Dispatcher {
         Ok((answers, digest))
     }
 
-    fn capabilities() -> Value {
-        json!({"tools": {"listChanged": false}, "logging": {}})
+    fn capabilities(&self, stateless: bool) -> Value {
+        let mut capabilities = json!({"tools": {"listChanged": false}, "logging": {}});
+        if let Value::Object(members) = &mut capabilities {
+            self.catalog.declare(members, stateless);
+        }
+        capabilities
     }
 
     pub(crate) fn initialize(
@@ -379,7 +398,7 @@ impl Dispatcher {
         let version = ProtocolVersion::negotiate(requested);
         let mut result = json!({
             "protocolVersion": version,
-            "capabilities": Self::capabilities(),
+            "capabilities": self.capabilities(false),
             "serverInfo": self.info,
         });
         if let Some(instructions) = &self.instructions {
@@ -391,7 +410,7 @@ impl Dispatcher {
     fn discover(&self) -> Box<RawValue> {
         let mut result = json!({
             "supportedVersions": ProtocolVersion::ALL.map(ProtocolVersion::as_str),
-            "capabilities": Self::capabilities(),
+            "capabilities": self.capabilities(true),
             "serverInfo": self.info,
             "resultType": "complete",
         });

@@ -225,6 +225,57 @@
 //! [`Required`](task::TaskSupport::Required) refuses clients without the
 //! extension with -32021.
 //!
+//! # Resources, prompts and completion
+//!
+//! Besides tools, a server can offer **resources** (contents a client reads by
+//! URI) and **prompts** (message templates a user picks), registered next to
+//! the tools:
+//!
+//! - [`Resource::builder`] for a fixed URI, [`ResourceTemplate::builder`] for an
+//!   RFC 6570 template (`invoice://{id}`): the template's variables are read
+//!   into a typed `Deserialize + JsonSchema` struct and checked like tool
+//!   arguments; the server refuses to build when the template and the struct
+//!   disagree. Handlers return [`ResourceContents`] (text or binary), one or
+//!   several; their errors are [`RequestError`]s, sent as JSON-RPC errors, and
+//!   a panic is an internal error. An unknown URI is `-32602` with
+//!   `data: {"uri": …}` on every version.
+//! - [`Prompt::builder`]: the arguments come from the handler's argument
+//!   struct (doc comments describe them, `Option` fields are optional), so a
+//!   missing or unknown argument is refused with the accepted ones listed.
+//!   Messages carry any [`Content`].
+//! - Completion: `.complete("arg", Completer::values([..]))` or
+//!   [`Completer::with`] an async fn, on a prompt or a template.
+//! - Subscriptions: a client that called `resources/subscribe` (up to
+//!   2025-11-25, on its session's GET stream) or holds a 2026-07-28
+//!   `subscriptions/listen` stream open hears `notifications/resources/updated`
+//!   when the application calls [`Server::notify_resource_updated`].
+//! - Capabilities (`resources`, `prompts`, `completions`) are declared only for
+//!   what is registered; scopes (`.scopes([..])`) guard reads like tool calls;
+//!   on 2026-07-28, lists and reads carry `ttlMs`/`cacheScope` from
+//!   [`CacheHints`] set per resource and per list.
+//!
+//! ```
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! use mcp_tools::{Client, Content, NoArguments, Prompt, PromptContext, PromptMessage,
+//!                 Resource, ResourceContents, ResourceContext, Server};
+//!
+//! let server = Server::builder("notes", "1.0.0")
+//!     .resource(Resource::builder("notes://today", "today").mime_type("text/plain").handler(
+//!         |cx: ResourceContext| async move { Ok(ResourceContents::text(cx.uri(), "buy milk")) },
+//!     ))
+//!     .prompt(Prompt::builder("plan_day").description("Plans the day.").handler(
+//!         |_: NoArguments, _: PromptContext| async {
+//!             Ok(PromptMessage::user(Content::resource_link("notes://today", "today")))
+//!         },
+//!     ))
+//!     .build()?;
+//! let client = Client::new(server);
+//! assert_eq!(client.read_resource("notes://today").await.unwrap()["contents"][0]["text"], "buy milk");
+//! assert_eq!(client.list_prompts().await.unwrap()[0]["name"], "plan_day");
+//! # Ok::<(), mcp_tools::BuildError>(())
+//! # }).unwrap();
+//! ```
+//!
 //! # Features
 //!
 //! | feature  | default | what it adds |
@@ -246,7 +297,9 @@ mod batch;
 mod builder;
 mod cache;
 mod call;
+mod catalog;
 mod client;
+mod completion;
 mod context;
 mod dispatch;
 mod envelope;
@@ -254,6 +307,7 @@ mod error;
 mod fuzzing;
 mod input;
 mod jsonrpc;
+mod listen;
 mod listing;
 #[cfg(feature = "macros")]
 mod macro_support;
@@ -262,13 +316,18 @@ mod mirror;
 mod paging;
 mod patch;
 mod policy;
+mod prompt;
 mod protocol;
 mod registry;
+mod request_error;
+mod resource;
 mod schema;
 mod server;
 mod signing;
+mod text_args;
 mod timestamp;
 mod tool;
+mod uri_template;
 mod validate;
 
 pub mod audit;
@@ -287,6 +346,7 @@ pub use builder::{
 };
 pub use cache::{CacheHints, CacheScope};
 pub use client::{CallOutcome, Client};
+pub use completion::{Completer, Completion, CompletionRequest, MAX_COMPLETION_VALUES};
 pub use confirm::Confirmation;
 pub use content::{Content, IntoContent};
 pub use context::{Caller, FromToolContext, State, ToolContext};
@@ -295,15 +355,22 @@ pub use error::{BuildError, BuildErrorKind, ErrorCode, ToolError, ToolResult};
 pub use paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, Paging};
 pub use patch::ApplyPatch;
 pub use pii::{Pii, PiiKind};
+pub use prompt::{Prompt, PromptBuilder, PromptContext, PromptMessage, PromptResult};
 pub use protocol::{LogLevel, ProtocolVersion, ServerInfo};
 pub use registry::{ToolInfo, ToolListing, validate_tool_name};
+pub use request_error::{RequestError, RequestErrorKind};
+pub use resource::{
+    Annotations, IntoContents, Resource, ResourceBuilder, ResourceContents, ResourceContext,
+    ResourceTemplate, ResourceTemplateBuilder, Role,
+};
 pub use server::Server;
 pub use tool::{Effect, NoArguments, Tool, ToolAnnotations, ToolBuilder, ToolFn};
+pub use uri_template::{UriTemplate, UriTemplateError};
 pub use validate::Validate;
 
 #[cfg(feature = "macros")]
 #[doc(inline)]
-pub use mcp_tools_macros::tool;
+pub use mcp_tools_macros::{prompt, resource, tool};
 
 pub use schemars;
 pub use serde_json;
@@ -341,6 +408,7 @@ pub mod transport {
 /// Items the `#[tool]` macro expands to. Not public API: no stability promise.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::completion::Completer;
     pub use crate::confirm::Confirmation;
     pub use crate::context::{FromToolContext, ToolContext};
     pub use crate::error::ToolError;
@@ -349,6 +417,8 @@ pub mod __private {
         ArgumentsProbe, CheckPlain, CheckValidated, assert_arguments, assert_content, assert_data,
         with_argument_check,
     };
+    pub use crate::prompt::{Prompt, PromptContext};
+    pub use crate::resource::{Annotations, Resource, ResourceContext, ResourceTemplate, Role};
     pub use crate::tool::TaskSupport;
     pub use crate::tool::{NoArguments, Tool, ToolBuilder};
     pub use crate::validate::Validate;

@@ -190,6 +190,26 @@ pub mod method {
     pub const TASKS_CANCEL: &str = "tasks/cancel";
     /// Asks the client for its roots (server → client).
     pub const ROOTS_LIST: &str = "roots/list";
+    /// Lists the resources.
+    pub const RESOURCES_LIST: &str = "resources/list";
+    /// Lists the resource templates.
+    pub const RESOURCE_TEMPLATES_LIST: &str = "resources/templates/list";
+    /// Reads a resource.
+    pub const RESOURCES_READ: &str = "resources/read";
+    /// Subscribes to a resource's updates (up to 2025-11-25).
+    pub const RESOURCES_SUBSCRIBE: &str = "resources/subscribe";
+    /// Ends a subscription (up to 2025-11-25).
+    pub const RESOURCES_UNSUBSCRIBE: &str = "resources/unsubscribe";
+    /// A subscribed resource changed (server → client).
+    pub const RESOURCE_UPDATED: &str = "notifications/resources/updated";
+    /// Lists the prompts.
+    pub const PROMPTS_LIST: &str = "prompts/list";
+    /// Renders a prompt.
+    pub const PROMPTS_GET: &str = "prompts/get";
+    /// Opens a stream of the notifications a client asks for (2026-07-28).
+    pub const SUBSCRIPTIONS_LISTEN: &str = "subscriptions/listen";
+    /// Suggests values for a prompt argument or a template variable.
+    pub const COMPLETE: &str = "completion/complete";
 }
 
 /// The name, version and title a server announces.

@@ -87,6 +87,27 @@ impl Server {
             .map(|registered| ToolInfo { registered })
     }
 
+    /// Tells every client subscribed to `uri` (`resources/subscribe`) that the
+    /// resource changed, with `notifications/resources/updated` on its
+    /// session's stream. Returns how many subscribers were told.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use mcp_tools::{Client, Resource, ResourceContents, ResourceContext, Server};
+    ///
+    /// let clock = Resource::builder("clock://now", "now")
+    ///     .handler(|cx: ResourceContext| async move { Ok(ResourceContents::text(cx.uri(), "12:00")) });
+    /// let server = Server::builder("clock", "1.0.0").resource(clock).build().unwrap();
+    /// let client = Client::new(server.clone());
+    /// client.request("resources/subscribe", serde_json::json!({"uri": "clock://now"})).await.unwrap();
+    /// assert_eq!(server.notify_resource_updated("clock://now"), 1);
+    /// assert_eq!(client.notifications()[0].method, "notifications/resources/updated");
+    /// # });
+    /// ```
+    pub fn notify_resource_updated(&self, uri: &str) -> usize {
+        self.inner.catalog.notify_updated(uri)
+    }
+
     /// Handles one message.
     ///
     /// Returns the response to a request; `None` for notifications, for responses

@@ -21,6 +21,7 @@ use crate::header::{Accepts, MCP_SESSION_ID};
 use crate::peer::StreamPeer;
 use crate::response::{answer_status, json_outcome, json_response, sse_response, status_only};
 use crate::session::Session;
+use crate::session_peer::SessionPeer;
 
 impl Endpoint {
     /// Answers one request of an admitted caller.
@@ -44,6 +45,9 @@ impl Endpoint {
             request.params.as_ref(),
             cancellation.clone(),
         );
+        if let Some(session) = session.as_ref().filter(|_| !version.is_stateless()) {
+            cx = cx.with_session_peer(Arc::new(SessionPeer(Arc::downgrade(session))));
+        }
         let streaming = accept.sse;
         let (tx, mut rx) = if streaming {
             let (tx, rx) = mpsc::unbounded_channel();

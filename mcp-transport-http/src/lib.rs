@@ -164,6 +164,7 @@ mod resume;
 mod serve;
 mod service;
 mod session;
+mod session_peer;
 mod streams;
 mod version;
 

@@ -56,6 +56,13 @@ fn stateless_method_known(name: &str) -> bool {
             | method::TASKS_GET
             | method::TASKS_UPDATE
             | method::TASKS_CANCEL
+            | method::RESOURCES_LIST
+            | method::RESOURCE_TEMPLATES_LIST
+            | method::RESOURCES_READ
+            | method::PROMPTS_LIST
+            | method::PROMPTS_GET
+            | method::COMPLETE
+            | method::SUBSCRIPTIONS_LISTEN
     )
 }
 

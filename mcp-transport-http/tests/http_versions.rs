@@ -181,7 +181,7 @@ async fn unsupported_versions_are_400_with_32022() {
 async fn unknown_methods_are_404_and_get_delete_405() {
     let s = default_server().await;
     let addr = s.local_addr();
-    for method in ["initialize", "ping", "resources/list", "no/such"] {
+    for method in ["initialize", "ping", "resources/subscribe", "no/such"] {
         let reply = post(
             addr,
             &modern_headers(method, None),

@@ -7,6 +7,8 @@
 
 mod headers;
 mod input;
+mod prompts;
+mod resources;
 mod sse;
 mod stateless;
 mod tasks;
@@ -25,6 +27,8 @@ pub(crate) fn server() -> Server {
     let builder = stateless::register(builder);
     let builder = input::register(builder);
     let builder = headers::register(builder);
+    let builder = resources::register(builder);
+    let builder = prompts::register(builder);
     builder.build().expect("valid fixtures")
 }
 

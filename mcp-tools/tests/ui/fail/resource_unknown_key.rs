@@ -1,0 +1,9 @@
+use mcp_tools::{RequestError, ResourceContents, ResourceContext, resource};
+
+/// The readme.
+#[resource(uri = "docs://readme", mimetype = "text/plain")]
+async fn readme(cx: ResourceContext) -> Result<ResourceContents, RequestError> {
+    Ok(ResourceContents::text(cx.uri(), "hello"))
+}
+
+fn main() {}

@@ -187,7 +187,11 @@ async fn cancelling_a_task_stops_its_work() {
     let addr = s.local_addr();
     let id = start_task(addr, "alice-key", "busy").await;
     let ack = task_request(addr, "alice-key", "tasks/cancel", json!({"taskId": id})).await;
-    assert_eq!(ack["result"], json!({"resultType": "complete"}), "{ack}");
+    assert_eq!(ack["result"]["resultType"], "complete", "{ack}");
+    assert_eq!(
+        ack["result"]["_meta"]["io.modelcontextprotocol/serverInfo"]["name"], "tasks",
+        "{ack}"
+    );
     let task = until(addr, &id, ended).await;
     assert_eq!(task["status"], "cancelled");
     // The tool's future was dropped, and its counting stopped with it.

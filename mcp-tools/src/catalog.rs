@@ -374,6 +374,7 @@ impl Catalog {
             name: name.to_owned(),
             caller: cx.caller.clone(),
             state: state.clone(),
+            peer: cx.peer.clone(),
         };
         let result = prompt
             .get(&arguments, pcx)

@@ -60,6 +60,7 @@ pub mod inbox;
 pub mod media;
 pub mod messages;
 pub mod push;
+pub mod resources;
 pub mod segments;
 pub mod sending;
 pub mod server;

@@ -29,6 +29,7 @@ pub fn builder(account: Account) -> ServerBuilder {
         .instructions(INSTRUCTIONS)
         .state(account)
         .tools(tools::all())
+        .resource_template(crate::resources::workflow_export::resource_template())
 }
 
 /// The MCP server: the 82 Reteno tools over `account`.

@@ -481,3 +481,37 @@ async fn every_tool_succeeds_once() {
         .collect();
     assert_eq!(called, expected, "the tour missed tools");
 }
+
+/// A workflow's export is also a resource, read by URI with the same JSON the
+/// tool returns; an unknown workflow is not found, naming the URI.
+#[tokio::test]
+async fn a_workflow_export_is_a_readable_resource() {
+    let s = crate::harness::Sandbox::new();
+    let templates = s.client.list_resource_templates().await.unwrap();
+    assert_eq!(
+        templates[0]["uriTemplate"],
+        "reteno://workflows/{workflowId}/export"
+    );
+    let first = s
+        .ok("list_workflows", mcp_tools::serde_json::json!({}))
+        .await["Items"][0]["id"]
+        .as_u64()
+        .unwrap();
+    let uri = format!("reteno://workflows/{first}/export");
+    let read = s.client.read_resource(&uri).await.unwrap();
+    let served: mcp_tools::serde_json::Value =
+        mcp_tools::serde_json::from_str(read["contents"][0]["text"].as_str().unwrap()).unwrap();
+    let exported = s
+        .ok(
+            "get_workflow_export",
+            mcp_tools::serde_json::json!({"workflowId": first}),
+        )
+        .await;
+    assert_eq!(served, exported);
+    let missing = s
+        .client
+        .read_resource("reteno://workflows/999999/export")
+        .await
+        .unwrap_err();
+    assert_eq!(missing.code, -32602, "{missing:?}");
+}

@@ -223,6 +223,7 @@ mod resource;
 mod schema;
 mod server;
 mod signing;
+mod skill;
 mod text_args;
 mod timestamp;
 mod tool;
@@ -262,6 +263,10 @@ pub use resource::{
     ResourceTemplate, ResourceTemplateBuilder, Role,
 };
 pub use server::Server;
+pub use skill::{
+    MAX_SKILL_BYTES, MAX_SKILL_DESCRIPTION_LEN, MAX_SKILL_FILES, MAX_SKILL_NAME_LEN, SKILL_FILE,
+    SKILLS_EXTENSION, Skill, SkillBuilder, Skills,
+};
 pub use tool::{Effect, NoArguments, Tool, ToolAnnotations, ToolBuilder, ToolFn};
 pub use uri_template::{UriTemplate, UriTemplateError};
 pub use validate::Validate;

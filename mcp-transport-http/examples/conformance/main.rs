@@ -7,6 +7,7 @@
 
 mod prompts;
 mod resources;
+mod skills;
 mod sse;
 mod tools;
 
@@ -21,6 +22,7 @@ pub(crate) fn server() -> Server {
     let builder = tools::register(builder);
     let builder = resources::register(builder);
     let builder = prompts::register(builder);
+    let builder = skills::register(builder);
     builder.build().expect("valid fixtures")
 }
 

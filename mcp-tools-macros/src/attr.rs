@@ -4,7 +4,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
 use syn::meta::ParseNestedMeta;
 use syn::punctuated::Punctuated;
-use syn::{Expr, ExprLit, Lit, LitInt, LitStr, Path, Token};
+use syn::{Expr, ExprLit, Ident, Lit, LitInt, LitStr, Path, Token};
 
 use crate::ctxt::Ctxt;
 use crate::key::{Key, unknown_key_message};
@@ -77,7 +77,11 @@ pub(crate) struct ToolAttrs {
     pub(crate) no_auth: Attr<()>,
     pub(crate) lenient: Attr<()>,
     pub(crate) timeout_secs: Attr<LitInt>,
+    /// `"optional"` or `"required"`, checked.
+    pub(crate) task: Attr<LitStr>,
     pub(crate) content: Attr<()>,
+    /// `headers(argument = "Header", …)`: arguments mirrored into headers.
+    pub(crate) headers: Attr<Vec<(Ident, LitStr)>>,
     pub(crate) krate: Attr<Path>,
     /// Whether an unknown key was written (it may be a misspelt effect).
     pub(crate) has_unknown_key: bool,
@@ -98,7 +102,9 @@ impl ToolAttrs {
             no_auth: Attr::none(Key::NoAuth),
             lenient: Attr::none(Key::Lenient),
             timeout_secs: Attr::none(Key::TimeoutSecs),
+            task: Attr::none(Key::Task),
             content: Attr::none(Key::Content),
+            headers: Attr::none(Key::Headers),
             krate: Attr::none(Key::Crate),
             has_unknown_key: false,
         };
@@ -130,7 +136,9 @@ impl ToolAttrs {
             Key::Name => self.parse_name(cx, &meta),
             Key::Crate => self.parse_crate(cx, &meta),
             Key::TimeoutSecs => self.parse_timeout_secs(cx, &meta),
+            Key::Task => self.parse_task(cx, &meta),
             Key::Scopes => self.parse_scopes(cx, &meta),
+            Key::Headers => self.parse_headers(cx, &meta),
         }
     }
 
@@ -206,6 +214,24 @@ impl ToolAttrs {
         Ok(())
     }
 
+    fn parse_task(&mut self, cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+        if let Some(support) = string_value(cx, meta, Key::Task, "\"optional\" or \"required\"")? {
+            if matches!(support.value().as_str(), "optional" | "required") {
+                self.task.set(cx, &meta.path, support);
+            } else {
+                cx.error_spanned_by(
+                    &support,
+                    format!(
+                        "`task` is \"optional\" (a task when the client supports tasks) or \"required\" \
+                         (only as a task), not {:?}",
+                        support.value()
+                    ),
+                );
+            }
+        }
+        Ok(())
+    }
+
     fn parse_scopes(&mut self, cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
         if !meta.input.peek(syn::token::Paren) {
             cx.error_spanned_by(
@@ -246,6 +272,67 @@ impl ToolAttrs {
             }
         }
         self.scopes.set(cx, &meta.path, scopes);
+        Ok(())
+    }
+
+    fn parse_headers(&mut self, cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+        const SHAPE: &str = "`headers` maps arguments to header names in parentheses, like \
+                             `headers(region = \"Region\")`, which mirrors `region` into \
+                             `Mcp-Param-Region`";
+        if !meta.input.peek(syn::token::Paren) {
+            cx.error_spanned_by(&meta.path, SHAPE);
+            return skip_value(meta);
+        }
+        let mut headers: Vec<(Ident, LitStr)> = Vec::new();
+        meta.parse_nested_meta(|entry| {
+            let Some(argument) = entry.path.get_ident().cloned() else {
+                cx.error_spanned_by(&entry.path, SHAPE);
+                return skip_value(&entry);
+            };
+            let header = match entry.value().and_then(|v| v.parse::<Expr>()) {
+                Ok(Expr::Lit(ExprLit {
+                    lit: Lit::Str(header),
+                    ..
+                })) => header,
+                Ok(other) => {
+                    cx.error_spanned_by(other, SHAPE);
+                    return Ok(());
+                }
+                Err(_) => {
+                    cx.error_spanned_by(&argument, SHAPE);
+                    return skip_value(&entry);
+                }
+            };
+            if let Err(message) = check_header_name(&header.value()) {
+                cx.error_spanned_by(&header, message);
+            }
+            if headers.iter().any(|(a, _)| a == &argument) {
+                cx.error_spanned_by(
+                    &argument,
+                    format!("`{argument}` is mirrored twice; keep one header for it"),
+                );
+            } else if let Some((other, _)) = headers
+                .iter()
+                .find(|(_, h)| h.value().eq_ignore_ascii_case(&header.value()))
+            {
+                cx.error_spanned_by(
+                    &header,
+                    format!(
+                        "`{other}` is already mirrored into this header (header names compare \
+                         case-insensitively); choose another name"
+                    ),
+                );
+            }
+            headers.push((argument, header));
+            Ok(())
+        })?;
+        if headers.is_empty() {
+            cx.error_spanned_by(
+                &meta.path,
+                "`headers()` is empty; map at least one argument or drop the key",
+            );
+        }
+        self.headers.set(cx, &meta.path, headers);
         Ok(())
     }
 
@@ -332,6 +419,23 @@ fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
         meta.input.parse::<proc_macro2::TokenTree>()?;
     }
     Ok(())
+}
+
+/// The rule the server applies to an `x-mcp-header` name at build time: a
+/// non-empty HTTP token.
+pub(crate) fn check_header_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("a header name cannot be empty; write the {Name} of Mcp-Param-{Name}".into());
+    }
+    match name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(*c)))
+    {
+        Some(bad) => Err(format!(
+            "header names may not contain {bad:?}; use letters, digits and ! # $ % & ' * + - . ^ _ ` | ~"
+        )),
+        None => Ok(()),
+    }
 }
 
 /// The same rule the server applies at build time, checked at compile time.

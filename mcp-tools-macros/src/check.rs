@@ -61,6 +61,7 @@ pub(crate) fn check(
              `scopes(...)` or `no_auth`",
         );
     }
+    check_headers(cx, attrs, read);
     if description.is_empty() {
         let fn_token = &sig.fn_token;
         let ident = &sig.ident;
@@ -101,6 +102,43 @@ fn check_effect(cx: &Ctxt, attrs: &ToolAttrs) {
                     ),
                 );
             }
+        }
+    }
+}
+
+/// With plain parameters, a mirrored argument must be one of them; with an
+/// `#[args]` type its fields are not visible here, and the server checks the
+/// names when it is built.
+fn check_headers(cx: &Ctxt, attrs: &ToolAttrs, read: &ToolSignature) {
+    let Some(headers) = attrs.headers.get() else {
+        return;
+    };
+    if read
+        .params
+        .iter()
+        .any(|p| matches!(p, crate::param::Param::Arguments { .. }))
+    {
+        return;
+    }
+    let names: Vec<String> = read
+        .params
+        .iter()
+        .filter_map(|p| match p {
+            crate::param::Param::Property { ident, .. } => Some(ident.unraw().to_string()),
+            _ => None,
+        })
+        .collect();
+    for (argument, _) in headers {
+        if !names.contains(&argument.unraw().to_string()) {
+            let known = if names.is_empty() {
+                "this tool takes no arguments".to_owned()
+            } else {
+                format!("its arguments are: {}", names.join(", "))
+            };
+            cx.error_spanned_by(
+                argument,
+                format!("`{argument}` is not an argument of this tool, so it cannot be mirrored into a header; {known}"),
+            );
         }
     }
 }

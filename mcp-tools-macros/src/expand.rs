@@ -61,9 +61,13 @@ fn definition(
         .unwrap_or_else(|| LitStr::new(&ident.unraw().to_string(), ident.span()));
 
     let mut builder = quote!(#p::Tool::builder(#name).description(#description));
-    if let Some(title) = attrs.title.get() {
-        builder.extend(quote!(.title(#title)));
-    }
+    let title = attrs.title.get().cloned().unwrap_or_else(|| {
+        LitStr::new(
+            &crate::title::from_fn_name(&ident.unraw().to_string()),
+            ident.span(),
+        )
+    });
+    builder.extend(quote!(.title(#title)));
     builder.extend(match attrs.effect() {
         Some(Effect::ReadOnly) => quote!(.read_only()),
         Some(Effect::Additive) => quote!(.additive()),
@@ -92,6 +96,17 @@ fn definition(
     }
     if let Some(secs) = attrs.timeout_secs.get() {
         builder.extend(quote!(.timeout(#p::Duration::from_secs(#secs))));
+    }
+    if let Some(support) = attrs.task.get() {
+        let variant = match support.value().as_str() {
+            "required" => quote!(Required),
+            _ => quote!(Optional),
+        };
+        builder.extend(quote!(.task(#p::TaskSupport::#variant)));
+    }
+    for (argument, header) in attrs.headers.get().into_iter().flatten() {
+        let argument = argument.unraw().to_string();
+        builder.extend(quote!(.header_param(#argument, #header)));
     }
 
     let mut args_span = proc_macro2::Span::call_site();

@@ -56,8 +56,12 @@ keys! {
     Lenient => "lenient",
     /// A per-tool time limit.
     TimeoutSecs => "timeout_secs",
+    /// Whether the tool may run as a task (tasks extension).
+    Task => "task",
     /// Returns content blocks instead of data.
     Content => "content",
+    /// Arguments mirrored into `Mcp-Param-*` headers.
+    Headers => "headers",
     /// Where `mcp_tools` is.
     Crate => "crate",
 }

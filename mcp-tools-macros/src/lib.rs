@@ -22,6 +22,7 @@ mod extractor;
 mod key;
 mod param;
 mod signature;
+mod title;
 mod type_path;
 
 use proc_macro::TokenStream;
@@ -97,14 +98,16 @@ use proc_macro::TokenStream;
 /// | `idempotent` | `#[tool(destructive, idempotent)]` | `idempotentHint: true` |
 /// | `open_world` | `#[tool(read_only, open_world)]` | reaches other systems: `openWorldHint: true` |
 /// | `closed_world` | `#[tool(read_only, closed_world)]` | `openWorldHint: false` |
-/// | `title` | `#[tool(read_only, title = "Search contacts")]` | human-readable title |
+/// | `title` | `#[tool(read_only, title = "Search contacts")]` | human-readable title; without it, the fn's name as words (`search_contacts` → "Search contacts", with `id`, `sms`, `url`… in capitals) |
 /// | `name` | `#[tool(read_only, name = "reply.search")]` | the tool's name; default: the fn's name |
 /// | `scopes` | `#[tool(additive, scopes("inbox:write"))]` | scopes the caller must hold |
 /// | `confirm` | `#[tool(destructive, confirm)]` | runs only with the token of a dry run; needs a `Confirmation` parameter |
 /// | `no_auth` | `#[tool(read_only, no_auth)]` | callable without credentials |
 /// | `lenient` | `#[tool(read_only, lenient)]` | ignore unknown arguments instead of refusing them |
 /// | `timeout_secs` | `#[tool(read_only, timeout_secs = 30)]` | per-tool time limit |
+/// | `task` | `#[tool(read_only, task = "optional")]` | may run as a task (tasks extension): `"optional"` when the client supports tasks, `"required"` only as a task |
 /// | `content` | `#[tool(read_only, content)]` | returns content blocks (`ToolResult<Vec<Content>>`, `Content` or `[Content; N]`) instead of data: no `outputSchema`, see `ToolBuilder::handler_content` |
+/// | `headers` | `#[tool(read_only, headers(region = "Region"))]` | mirrors an argument (its JSON name) into the HTTP header `Mcp-Param-Region` (2026-07-28, SEP-2243): published as `x-mcp-header`, checked against the body; see `ToolBuilder::header_param` |
 /// | `crate` | `#[tool(read_only, crate = "::my_sdk::mcp_tools")]` | where `mcp_tools` is, when re-exported |
 ///
 /// Exactly one of `read_only`, `additive` and `destructive` is required;

@@ -3,7 +3,10 @@
 mod builder;
 mod connection;
 mod error;
+#[cfg(feature = "http")]
+mod events;
 mod replay;
+mod tasks;
 
 pub mod rate;
 
@@ -12,8 +15,11 @@ pub use builder::{
 };
 pub use connection::Redis;
 pub use error::{Error, ErrorKind};
+#[cfg(feature = "http")]
+pub use events::RedisEventStore;
 pub use rate::{Outage, RedisRateLimiter};
 pub use replay::{DEFAULT_CLOCK_SKEW_ALLOWANCE, RedisReplayStore};
+pub use tasks::RedisTaskStore;
 
 /// A `Result` whose error is this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -16,6 +16,7 @@ use crate::dispatch::Dispatcher;
 use crate::error::{BuildError, BuildErrorKind};
 use crate::input::StateSigner;
 use crate::listing::Listing;
+use crate::meta::ServerStamp;
 use crate::policy::Policy;
 use crate::prompt::Prompt;
 use crate::protocol::ServerInfo;
@@ -24,6 +25,7 @@ use crate::registry::{Registry, ToolListing};
 use crate::resource::{Resource, ResourceTemplate};
 use crate::skill::Skill;
 use crate::skill::serve::SkillCatalog;
+use crate::task::{TaskConfig, TaskStore, TaskSupport, Tasks};
 use crate::tool::Tool;
 
 /// The time limit of a tool call unless the tool sets its own.
@@ -61,6 +63,7 @@ pub struct ServerBuilder {
     request_state_ttl: Duration,
     tool_list_cache: CacheHints,
     discovery_cache: CacheHints,
+    pub(crate) tasks: TaskConfig,
     resources: Vec<Resource>,
     resource_templates: Vec<ResourceTemplate>,
     prompts: Vec<Prompt>,
@@ -387,6 +390,7 @@ impl ServerBuilder {
             request_state_ttl: DEFAULT_REQUEST_STATE_TTL,
             tool_list_cache: CacheHints::NO_REUSE,
             discovery_cache: CacheHints::NO_REUSE,
+            tasks: TaskConfig::default(),
             resources: Vec::new(),
             resource_templates: Vec::new(),
             prompts: Vec::new(),
@@ -437,6 +441,7 @@ impl ServerBuilder {
                 fresh
             }
         };
+        let tasks_offered = self.tools.iter().any(|t| t.task != TaskSupport::Never);
         let registry = Registry::build(self.tools, &self.state, &self.info.name)?;
         let skills = if self.skills.is_empty() {
             None
@@ -465,6 +470,7 @@ impl ServerBuilder {
             self.tool_list_cache,
         );
         Ok(Dispatcher {
+            stamp: ServerStamp::new(&self.info),
             info: self.info,
             instructions: self.instructions,
             discovery_cache: self.discovery_cache,
@@ -483,7 +489,51 @@ impl ServerBuilder {
             },
             in_flight: InFlightCalls::default(),
             request_state: StateSigner::new(&state_secret, self.request_state_ttl),
+            tasks: Tasks::new(self.tasks, tasks_offered),
+            me: std::sync::OnceLock::new(),
             catalog,
         })
+    }
+}
+
+/// The tasks extension's settings (see [`crate::task`]).
+impl ServerBuilder {
+    /// Keeps tasks in `store` instead of this process's memory, for example a
+    /// store shared by several replicas.
+    pub fn task_store(mut self, store: Arc<dyn TaskStore>) -> Self {
+        self.tasks.store = Some(store);
+        self
+    }
+
+    /// How long a task and its result are kept after it is created; `None`
+    /// keeps them until the process ends. A task still running when its time
+    /// is up is stopped. Default [`DEFAULT_TASK_TTL`](crate::task::DEFAULT_TASK_TTL).
+    pub fn task_ttl(mut self, ttl: Option<Duration>) -> Self {
+        self.tasks.ttl = ttl;
+        self
+    }
+
+    /// The polling interval suggested to clients (`pollIntervalMs`). Default
+    /// [`DEFAULT_TASK_POLL_INTERVAL`](crate::task::DEFAULT_TASK_POLL_INTERVAL).
+    pub fn task_poll_interval(mut self, interval: Duration) -> Self {
+        self.tasks.poll_interval = interval.max(Duration::from_millis(1));
+        self
+    }
+
+    /// How long a call that may become a task runs before the client gets a
+    /// task handle; a call that ends sooner answers in its own request.
+    /// `Duration::ZERO` makes every such call a task. Default
+    /// [`DEFAULT_TASK_IMMEDIATE_WINDOW`](crate::task::DEFAULT_TASK_IMMEDIATE_WINDOW).
+    pub fn task_immediate_window(mut self, window: Duration) -> Self {
+        self.tasks.immediate_window = window;
+        self
+    }
+
+    /// How long a worker's lease lasts; workers renew it a few times per lease.
+    /// A task whose lease ran out without it ending (its process died) is
+    /// reported failed. Default [`DEFAULT_TASK_LEASE`](crate::task::DEFAULT_TASK_LEASE).
+    pub fn task_lease(mut self, lease: Duration) -> Self {
+        self.tasks.lease = lease.max(Duration::from_millis(30));
+        self
     }
 }

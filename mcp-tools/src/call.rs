@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::Poll;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use futures::FutureExt;
 use serde_json::Value;
@@ -54,6 +54,9 @@ pub(crate) struct ToolCall<'a> {
     pub(crate) id: RequestId,
     pub(crate) progress_token: Option<Value>,
     pub(crate) cx: RequestContext,
+    /// Told when the checks passed and the handler starts (tasks time their
+    /// immediate window from there), with whether the call is a dry run.
+    pub(crate) started: Option<tokio::sync::oneshot::Sender<bool>>,
 }
 
 /// What the checks before the handler settled.
@@ -193,7 +196,15 @@ impl<'a> ToolCall<'a> {
             id,
             progress_token,
             cx,
+            started,
         } = self;
+        if let Some(started) = started {
+            let dry_run = cleared
+                .confirmation
+                .as_ref()
+                .is_some_and(|(handle, _, _)| handle.is_dry_run());
+            let _ = started.send(dry_run);
+        }
         let tool = &registered.tool;
         let cancellation = cx.cancellation.clone();
         let key = (cx.channel_key(), id.clone());
@@ -237,7 +248,12 @@ impl<'a> ToolCall<'a> {
                     biased;
                     () = cancellation.cancelled() => {
                         cancelled = true;
-                        tokio::time::timeout(policy.cancellation_grace, guarded).await.ok()
+                        let grace = if cancellation.is_stopped() {
+                            Duration::ZERO
+                        } else {
+                            policy.cancellation_grace
+                        };
+                        tokio::time::timeout(grace, guarded).await.ok()
                     }
                     finished = run => finished.ok(),
                 };

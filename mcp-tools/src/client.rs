@@ -142,6 +142,10 @@ impl Client {
     }
 
     /// Sends a request with an explicit context (for cancellation tests, say).
+    ///
+    /// On 2026-07-28 the client adds the `_meta` fields every request of that
+    /// revision carries (the protocol version and the client capabilities),
+    /// keeping any `params` already has.
     pub async fn request_with(
         &self,
         method: &str,
@@ -149,6 +153,10 @@ impl Client {
         cx: RequestContext,
     ) -> Result<Value, ErrorObject> {
         let id = RequestId::Number(self.next_id.fetch_add(1, Ordering::Relaxed));
+        let mut params = params;
+        if cx.protocol_version.is_stateless() {
+            add_request_meta(&mut params, &cx);
+        }
         let message = Message::Request(Request {
             id,
             method: method.to_owned(),
@@ -369,4 +377,27 @@ impl CallOutcome {
     pub fn error_message(&self) -> Option<&str> {
         self.envelope.get("ErrorMessage").and_then(Value::as_str)
     }
+}
+
+/// Adds the `_meta` fields every 2026-07-28 request carries, as a conformant
+/// client does, keeping any the caller wrote.
+fn add_request_meta(params: &mut Value, cx: &RequestContext) {
+    let Value::Object(params) = params else {
+        return;
+    };
+    let Value::Object(meta) = params
+        .entry("_meta")
+        .or_insert_with(|| Value::Object(serde_json::Map::new()))
+    else {
+        return;
+    };
+    meta.entry(crate::protocol::META_PROTOCOL_VERSION)
+        .or_insert_with(|| cx.protocol_version.as_str().into());
+    meta.entry(crate::protocol::META_CLIENT_CAPABILITIES)
+        .or_insert_with(|| {
+            cx.client_capabilities
+                .as_deref()
+                .cloned()
+                .unwrap_or_else(|| json!({}))
+        });
 }

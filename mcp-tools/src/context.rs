@@ -129,6 +129,30 @@ pub trait Peer: Send + Sync + 'static {
         })
     }
 
+    /// Sends a request the call needs answered before it may become a task
+    /// (see [`ToolContext::request_client_before_task`]). The default is
+    /// [`Peer::request`]; only the peer of a task tells the two apart.
+    fn request_before_task(
+        &self,
+        method: &str,
+        params: Value,
+    ) -> BoxFuture<'static, Result<Value, ErrorObject>> {
+        self.request(method, params)
+    }
+
+    /// Sends a request the tool named `key`. On 2026-07-28 the key is the
+    /// request's name in `inputRequests` and `inputResponses`; a transport
+    /// that sends requests on a stream ignores it, which the default does.
+    fn request_keyed(
+        &self,
+        key: &str,
+        method: &str,
+        params: Value,
+    ) -> BoxFuture<'static, Result<Value, ErrorObject>> {
+        let _ = key;
+        self.request(method, params)
+    }
+
     /// Whether the client is gone for good, so that a server may forget it
     /// (a subscription of an ended session). The default: never.
     fn is_closed(&self) -> bool {
@@ -155,13 +179,39 @@ pub struct Cancellation(Arc<CancellationInner>);
 #[derive(Default)]
 struct CancellationInner {
     cancelled: AtomicBool,
+    /// Fired by the server itself to stop a call at once (a 2026-07-28 call
+    /// waiting for input): no grace period, the tool is waiting on us.
+    stopped: AtomicBool,
     notify: Notify,
+    /// A signal this one follows: when it fires, this one counts as fired.
+    parent: Option<Cancellation>,
 }
 
 impl Cancellation {
     /// A signal that has not fired.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A signal that fires with this one, and can also fire on its own
+    /// without firing this one (a 2026-07-28 call stopped for input).
+    pub(crate) fn child(&self) -> Self {
+        Self(Arc::new(CancellationInner {
+            parent: Some(self.clone()),
+            ..CancellationInner::default()
+        }))
+    }
+
+    /// Fires the signal to stop the call at once, without the grace period a
+    /// client's cancellation gives.
+    pub(crate) fn stop(&self) {
+        self.0.stopped.store(true, Ordering::Release);
+        self.cancel();
+    }
+
+    /// Whether [`stop`](Self::stop) fired this signal.
+    pub(crate) fn is_stopped(&self) -> bool {
+        self.0.stopped.load(Ordering::Acquire)
     }
 
     /// Fires the signal; every waiter wakes.
@@ -173,15 +223,33 @@ impl Cancellation {
     /// Whether the signal has fired.
     pub fn is_cancelled(&self) -> bool {
         self.0.cancelled.load(Ordering::Acquire)
+            || self
+                .0
+                .parent
+                .as_ref()
+                .is_some_and(Cancellation::is_cancelled)
     }
 
     /// Completes when the signal fires.
     pub async fn cancelled(&self) {
+        match &self.0.parent {
+            None => self.own_cancelled().await,
+            Some(parent) => {
+                let parent = Box::pin(parent.cancelled());
+                tokio::select! {
+                    () = self.own_cancelled() => {}
+                    () = parent => {}
+                }
+            }
+        }
+    }
+
+    async fn own_cancelled(&self) {
         loop {
             let notified = self.0.notify.notified();
             tokio::pin!(notified);
             notified.as_mut().enable();
-            if self.is_cancelled() {
+            if self.0.cancelled.load(Ordering::Acquire) {
                 return;
             }
             notified.await;
@@ -216,6 +284,18 @@ impl LogLevelHandle {
     /// Changes the minimum level.
     pub fn set(&self, level: LogLevel) {
         self.0.store(level as u8, Ordering::Relaxed);
+    }
+
+    /// A handle that lets no log notification through, until [`set`](Self::set)
+    /// names a level: a 2026-07-28 request that asked for no level gets none.
+    /// Its [`get`](Self::get) reports `Emergency`.
+    pub fn silent() -> Self {
+        Self(Arc::new(AtomicU8::new(u8::MAX)))
+    }
+
+    /// Whether a notification of `level` goes out.
+    pub(crate) fn allows(&self, level: LogLevel) -> bool {
+        level as u8 >= self.0.load(Ordering::Relaxed)
     }
 }
 
@@ -448,13 +528,14 @@ impl ToolContext {
         peer.notify(Notification::new(method::PROGRESS, params));
     }
 
-    /// Sends a log notification if the client's level lets it through.
+    /// Sends a log notification if the client's level lets it through; on
+    /// 2026-07-28 only when the request named a level in its `_meta`.
     /// Never put secrets or personal data in `data`.
     pub fn log(&self, level: LogLevel, data: impl Into<Value>) {
         let Some(peer) = &self.inner.request.peer else {
             return;
         };
-        if level < self.inner.request.log_level.get() {
+        if !self.inner.request.log_level.allows(level) {
             return;
         }
         peer.notify(Notification::new(
@@ -472,8 +553,17 @@ impl ToolContext {
             .is_some_and(|c| c.get(capability).is_some())
     }
 
-    /// Sends a request to the client (elicitation, sampling) on this call's stream
-    /// and waits for the answer.
+    /// Sends a request to the client (elicitation, sampling, roots) on this
+    /// call's stream and waits for the answer.
+    ///
+    /// On 2026-07-28 there is no stream to ask on: the call stops, the client
+    /// gets an `input_required` result with the question under `input-0`,
+    /// `input-1`, … (or the key given to
+    /// [`request_client_keyed`](Self::request_client_keyed)), and its retry
+    /// runs the tool again with the answer. A question needing a capability
+    /// the client did not declare ends the request with -32021 (check
+    /// [`client_supports`](Self::client_supports) first to do without), and
+    /// an answer of the wrong shape ends it with -32602.
     pub fn request_client(
         &self,
         method: &str,
@@ -485,6 +575,81 @@ impl ToolContext {
             .peer
             .as_ref()
             .map(|peer| peer.request(method, params));
+        Self::client_answer(request, method)
+    }
+
+    /// Like [`request_client`](Self::request_client), under a key the tool
+    /// chooses. On 2026-07-28 the question goes out in an `input_required`
+    /// result under `inputRequests[key]` and the answer comes back in the
+    /// retry's `inputResponses[key]`; on earlier revisions the key is not sent.
+    ///
+    /// The request is made when this is called, not when the future is first
+    /// polled, so questions created together go out in the same round:
+    ///
+    /// ```no_run
+    /// # async fn f(cx: mcp_tools::ToolContext) {
+    /// use serde_json::json;
+    ///
+    /// let name = cx.request_client_keyed("name", "elicitation/create", json!({
+    ///     "message": "Your name?",
+    ///     "requestedSchema": {"type": "object", "properties": {"name": {"type": "string"}}}
+    /// }));
+    /// let roots = cx.request_client_keyed("roots", "roots/list", json!({}));
+    /// let (name, roots) = futures::join!(name, roots);
+    /// # let _ = (name, roots);
+    /// # }
+    /// ```
+    pub fn request_client_keyed(
+        &self,
+        key: &str,
+        method: &str,
+        params: Value,
+    ) -> impl Future<Output = Result<Value, ErrorObject>> + Send + 'static {
+        let request = self
+            .inner
+            .request
+            .peer
+            .as_ref()
+            .map(|peer| peer.request_keyed(key, method, params));
+        Self::client_answer(request, method)
+    }
+
+    fn client_answer(
+        request: Option<BoxFuture<'static, Result<Value, ErrorObject>>>,
+        method: &str,
+    ) -> impl Future<Output = Result<Value, ErrorObject>> + Send + 'static {
+        let method = method.to_owned();
+        async move {
+            match request {
+                Some(future) => future.await,
+                None => Err(ErrorObject::new(
+                    crate::jsonrpc::code::METHOD_NOT_FOUND,
+                    format!("no client connection to send {method} to"),
+                )),
+            }
+        }
+    }
+
+    /// Like [`request_client`](Self::request_client), for questions the call
+    /// must settle before it is handed to the client as a task (tasks
+    /// extension). When the call may become a task, the question goes back in
+    /// the request through the 2026-07-28 multi-round-trip flow
+    /// (`input_required`), and the task is only created on the retry that
+    /// brings every answer; once the client holds a task, it becomes one of
+    /// the task's `inputRequests`. Outside tasks it is `request_client`.
+    ///
+    /// Ask these before any side effect: the retry runs the tool again.
+    pub fn request_client_before_task(
+        &self,
+        method: &str,
+        params: Value,
+    ) -> impl Future<Output = Result<Value, ErrorObject>> + Send + 'static {
+        let request = self
+            .inner
+            .request
+            .peer
+            .as_ref()
+            .map(|peer| peer.request_before_task(method, params));
         let method = method.to_owned();
         async move {
             match request {

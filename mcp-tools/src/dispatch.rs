@@ -1,6 +1,8 @@
 //! The dispatcher: one JSON-RPC message in, at most one response out.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock, Weak};
+
+use futures::FutureExt;
 
 use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
@@ -9,23 +11,27 @@ use crate::admission::Admission;
 use crate::cache::CacheHints;
 use crate::call::{InFlightCalls, ToolCall};
 use crate::catalog::Catalog;
-use crate::context::{Caller, RequestContext};
+use crate::context::{Caller, Cancellation, LogLevelHandle, RequestContext};
 use crate::envelope::call_result;
 use crate::input::{InputPeer, InputRound, StateSigner, call_digest};
 use crate::jsonrpc::{
     ErrorObject, Message, Notification, Request, RequestId, Response, code, raw_json,
 };
 use crate::listing::Listing;
+use crate::meta::{ServerStamp, check_request_meta, requested_log_level};
 use crate::policy::Policy;
 use crate::protocol::ServerInfo;
 use crate::protocol::{LogLevel, META_PROTOCOL_VERSION, ProtocolVersion, method};
 use crate::registry::Registry;
+use crate::task::{RunCall, TASKS_EXTENSION, TaskAnswer, TaskMode, TaskStart, Tasks};
 use crate::validate::arguments_object;
 
 /// What a server is made of once built: the registry, the policy and the
 /// state of calls in flight. [`Server`](crate::Server) shares one.
 pub(crate) struct Dispatcher {
     pub(crate) info: ServerInfo,
+    /// The server's identity for 2026-07-28 result `_meta`.
+    pub(crate) stamp: ServerStamp,
     pub(crate) instructions: Option<String>,
     pub(crate) discovery_cache: CacheHints,
     pub(crate) registry: Registry,
@@ -33,6 +39,10 @@ pub(crate) struct Dispatcher {
     pub(crate) policy: Policy,
     pub(crate) in_flight: InFlightCalls,
     pub(crate) request_state: StateSigner,
+    pub(crate) tasks: Tasks,
+    /// The `Arc` this dispatcher lives in, for the work a task carries past
+    /// its request.
+    pub(crate) me: OnceLock<Weak<Dispatcher>>,
     pub(crate) catalog: Catalog,
 }
 
@@ -101,6 +111,29 @@ impl Dispatcher {
             }
         }
         let version = cx.protocol_version;
+        if version.is_stateless() {
+            if let Err(error) = check_request_meta(params.as_ref()) {
+                return Some(Response::error(Some(id), error));
+            }
+            cx.log_level = requested_log_level(params.as_ref())
+                .map_or_else(LogLevelHandle::silent, LogLevelHandle::new);
+            let response = self.answer_request(id, method, params, cx).await?;
+            return Some(match response.outcome {
+                Ok(result) => Response::result(response.id?, self.stamp.stamp(result)),
+                Err(_) => response,
+            });
+        }
+        self.answer_request(id, method, params, cx).await
+    }
+
+    async fn answer_request(
+        &self,
+        id: RequestId,
+        method: String,
+        params: Option<Value>,
+        cx: RequestContext,
+    ) -> Option<Response> {
+        let version = cx.protocol_version;
         let outcome = match method.as_str() {
             method::TOOLS_CALL => return self.call_tool(id, params, cx).await,
             method::SUBSCRIPTIONS_LISTEN if version.is_stateless() => {
@@ -118,6 +151,9 @@ impl Dispatcher {
             }
             method::PING if !version.is_stateless() => Ok(raw_json("{}".into())),
             method::DISCOVER => Ok(self.discover()),
+            method::TASKS_GET | method::TASKS_UPDATE | method::TASKS_CANCEL => {
+                self.tasks.handle(&method, params.as_ref(), &cx).await
+            }
             method::SET_LEVEL if !version.is_stateless() => set_level(params.as_ref(), &cx),
             other => match self
                 .catalog
@@ -161,6 +197,12 @@ impl Dispatcher {
                 "unknown tool {name:?}; call tools/list for the available tools"
             ));
         };
+        let task_mode = Tasks::mode(registered.tool.task, &cx);
+        if let TaskMode::Refuse(error) = task_mode {
+            return Some(Response::error(Some(id), error));
+        }
+        let as_task = matches!(task_mode, TaskMode::Task);
+        let task_cancellation = Cancellation::new();
         let version = cx.protocol_version;
         let round = if version.is_stateless() {
             let caller = cx.caller.as_ref().map(Caller::id);
@@ -168,10 +210,16 @@ impl Dispatcher {
                 Ok(found) => found,
                 Err(error) => return Some(Response::error(Some(id), error)),
             };
+            // The round stops this call only, not the transport's signal.
+            cx.cancellation = cx.cancellation.child();
             let round = Arc::new(InputRound::new(
                 answers,
                 cx.client_capabilities.clone(),
-                cx.cancellation.clone(),
+                if as_task {
+                    task_cancellation.clone()
+                } else {
+                    cx.cancellation.clone()
+                },
             ));
             cx.peer = Some(Arc::new(InputPeer {
                 round: round.clone(),
@@ -191,6 +239,10 @@ impl Dispatcher {
             .filter(|t| t.is_string() || t.is_number())
             .cloned();
         let caller = cx.caller.as_ref().map(|c| c.id().to_owned());
+        if as_task {
+            let start = (name, args, task_cancellation);
+            return Some(self.call_as_task(id, start, round, caller, cx).await);
+        }
         let call = ToolCall {
             policy: &self.policy,
             in_flight: &self.in_flight,
@@ -198,25 +250,101 @@ impl Dispatcher {
             id: id.clone(),
             progress_token,
             cx,
+            started: None,
         };
         match call.run(args).await {
             Some(outcome) => Some(Response::result(id, call_result(version, outcome))),
             None => {
                 let (round, digest) = round?;
+                if let Some(refusal) = round.take_refusal() {
+                    return Some(Response::error(Some(id), refusal));
+                }
                 let asked = round.take_asked()?;
-                let state = self.request_state.sign(
-                    caller.as_deref(),
-                    method::TOOLS_CALL,
-                    &digest,
-                    round.answers().clone(),
-                );
-                let result = json!({
-                    "resultType": "input_required",
-                    "inputRequests": asked,
-                    "requestState": state,
-                });
-                Some(Response::result(id, raw_json(result.to_string())))
+                Some(self.input_required(id, caller.as_deref(), &digest, &round, asked))
             }
+        }
+    }
+
+    /// The `input_required` answer of a 2026-07-28 call whose tool asked
+    /// something the request did not answer.
+    fn input_required(
+        &self,
+        id: RequestId,
+        caller: Option<&str>,
+        digest: &str,
+        round: &InputRound,
+        asked: Map<String, Value>,
+    ) -> Response {
+        let state =
+            self.request_state
+                .sign(caller, method::TOOLS_CALL, digest, round.answers().clone());
+        let result = json!({
+            "resultType": "input_required",
+            "inputRequests": asked,
+            "requestState": state,
+        });
+        Response::result(id, raw_json(result.to_string()))
+    }
+
+    /// Runs a call as a task (tasks extension): the call pipeline is the same,
+    /// run by a worker that outlives the request.
+    async fn call_as_task(
+        &self,
+        id: RequestId,
+        (name, args, cancellation): (String, Value, Cancellation),
+        round: Option<(Arc<InputRound>, String)>,
+        caller: Option<String>,
+        cx: RequestContext,
+    ) -> Response {
+        let Some(this) = self.me.get().and_then(Weak::upgrade) else {
+            return Response::error(
+                Some(id),
+                ErrorObject::new(code::INTERNAL_ERROR, "the server is shutting down"),
+            );
+        };
+        let request_id = id.clone();
+        let tool = name.clone();
+        let run: RunCall = Box::new(move |cx, started| {
+            async move {
+                let registered = this.registry.get(&name)?;
+                let call = ToolCall {
+                    policy: &this.policy,
+                    in_flight: &this.in_flight,
+                    registered,
+                    id: request_id,
+                    // Progress of a task goes to its record, whatever the request asked.
+                    progress_token: Some(Value::from("task")),
+                    cx,
+                    started: Some(started),
+                };
+                call.run(args).await
+            }
+            .boxed()
+        });
+        let start = TaskStart {
+            tool,
+            cx,
+            cancellation,
+            round: round.as_ref().map(|(round, _)| round.clone()),
+            run,
+        };
+        match self.tasks.call(start).await {
+            TaskAnswer::Result(result) | TaskAnswer::Created(result) => {
+                Response::result(id, result)
+            }
+            TaskAnswer::Error(error) => Response::error(Some(id), error),
+            TaskAnswer::NeedsInput(asked) => match &round {
+                Some((round, digest)) => {
+                    self.input_required(id, caller.as_deref(), digest, round, asked)
+                }
+                None => Response::error(
+                    Some(id),
+                    ErrorObject::new(
+                        code::INTERNAL_ERROR,
+                        "the tool asked for input before its task, outside the 2026-07-28 flow",
+                    ),
+                ),
+            },
         }
     }
 
@@ -288,6 +416,9 @@ impl Dispatcher {
         });
         if let Some(instructions) = &self.instructions {
             result["instructions"] = instructions.clone().into();
+        }
+        if self.tasks.offered {
+            result["capabilities"]["extensions"][TASKS_EXTENSION] = json!({});
         }
         if let Value::Object(members) = &mut result {
             self.discovery_cache.insert_into(members);

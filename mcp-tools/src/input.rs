@@ -5,9 +5,12 @@
 //! revisions. On 2026-07-28 the dispatcher answers from the request's
 //! `inputResponses` (and the answers carried in its `requestState`); when an
 //! answer is missing, the call is stopped and the client gets
-//! `resultType: "input_required"` with the question under a key (`input-0`,
-//! `input-1`, … in the order the tool asks) and a signed `requestState`
-//! carrying the answers so far. The retry runs the tool again from the start,
+//! `resultType: "input_required"` with the question under a key (the one the
+//! tool chose with `ToolContext::request_client_keyed`, or `input-0`,
+//! `input-1`, … in the order it asks) and a signed `requestState` carrying the
+//! answers so far. Questions made together go out in one round. A question
+//! the client declared no capability for ends the request with -32021, and an
+//! answer that is not a result of the question's method with -32602. The retry runs the tool again from the start,
 //! so a tool must not change anything before its last question.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -32,6 +35,9 @@ pub(crate) struct InputRound {
     answers: Map<String, Value>,
     next: AtomicUsize,
     asked: Mutex<Map<String, Value>>,
+    /// Why the request cannot go on: a capability the client did not declare,
+    /// or an answer that is not one.
+    refusal: Mutex<Option<ErrorObject>>,
     capabilities: Option<Arc<Value>>,
     cancellation: Cancellation,
 }
@@ -46,50 +52,94 @@ impl InputRound {
             answers,
             next: AtomicUsize::new(0),
             asked: Mutex::default(),
+            refusal: Mutex::default(),
             capabilities,
             cancellation,
         }
     }
 
-    /// Answers a question from the answers at hand, or records it and stops the call.
-    fn ask(
+    /// Answers a question from the answers at hand, or records it and stops
+    /// the call. A question the client cannot answer (it did not declare the
+    /// capability) and an answer of the wrong shape stop the call too: the
+    /// request then fails with the recorded protocol error.
+    pub(crate) fn ask(
         &self,
+        key: Option<&str>,
         method_name: &str,
         params: Value,
     ) -> BoxFuture<'static, Result<Value, ErrorObject>> {
-        let key = format!("input-{}", self.next.fetch_add(1, Ordering::Relaxed));
-        if let Some(answer) = self.answers.get(&key) {
-            let answer = answer.clone();
-            return async move { Ok(answer) }.boxed();
-        }
+        let key = match key {
+            Some(key) => key.to_owned(),
+            None => format!("input-{}", self.next.fetch_add(1, Ordering::Relaxed)),
+        };
         let capability = match method_name {
             method::ELICIT => Some("elicitation"),
             method::SAMPLE => Some("sampling"),
-            "roots/list" => Some("roots"),
+            method::ROOTS_LIST => Some("roots"),
             _ => None,
         };
-        let declared = capability.is_some_and(|c| {
-            self.capabilities
-                .as_deref()
-                .is_some_and(|caps| caps.get(c).is_some())
-        });
-        if !declared {
-            let error = match capability {
-                Some(c) => ErrorObject::new(
-                    code::MISSING_REQUIRED_CLIENT_CAPABILITY,
-                    format!("the client did not declare the {c} capability"),
-                )
-                .with_data(json!({"requiredCapabilities": {c: {}}})),
-                None => ErrorObject::method_not_found(method_name),
-            };
+        let Some(capability) = capability else {
+            let error = ErrorObject::method_not_found(method_name);
             return async move { Err(error) }.boxed();
+        };
+        let declared = self
+            .capabilities
+            .as_deref()
+            .is_some_and(|caps| caps.get(capability).is_some());
+        if !declared {
+            return self.stop(
+                ErrorObject::new(
+                    code::MISSING_REQUIRED_CLIENT_CAPABILITY,
+                    format!(
+                        "this request needs the client's {capability} capability; declare it in \
+                         _meta[\"io.modelcontextprotocol/clientCapabilities\"] to use this tool"
+                    ),
+                )
+                .with_data(json!({"requiredCapabilities": {capability: {}}})),
+            );
+        }
+        if let Some(answer) = self.answers.get(&key) {
+            if let Err(why) = check_answer(method_name, answer) {
+                return self.stop(ErrorObject::invalid_params(format!(
+                    "inputResponses[{key:?}] is not an answer to {method_name}: {why}"
+                )));
+            }
+            let answer = answer.clone();
+            return async move { Ok(answer) }.boxed();
         }
         self.asked
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .insert(key, json!({"method": method_name, "params": params}));
-        self.cancellation.cancel();
+        self.cancellation.stop();
         futures::future::pending().boxed()
+    }
+
+    /// Whether a question went unanswered (the call is being stopped for it).
+    pub(crate) fn has_asked(&self) -> bool {
+        !self
+            .asked
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_empty()
+    }
+
+    /// Records why the request fails and stops the call.
+    fn stop(&self, error: ErrorObject) -> BoxFuture<'static, Result<Value, ErrorObject>> {
+        self.refusal
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get_or_insert(error);
+        self.cancellation.stop();
+        futures::future::pending().boxed()
+    }
+
+    /// The protocol error the request ends with, if a question could not be asked.
+    pub(crate) fn take_refusal(&self) -> Option<ErrorObject> {
+        self.refusal
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
     }
 
     /// The questions asked and not answered, if any.
@@ -102,6 +152,36 @@ impl InputRound {
     pub(crate) fn answers(&self) -> &Map<String, Value> {
         &self.answers
     }
+}
+
+/// Whether `answer` has the shape of a result of `method_name`.
+fn check_answer(method_name: &str, answer: &Value) -> Result<(), String> {
+    let Value::Object(answer) = answer else {
+        return Err(format!("it is {answer}, not a result object"));
+    };
+    let has = |field: &str, test: fn(&Value) -> bool| answer.get(field).is_some_and(test);
+    match method_name {
+        method::ELICIT => {
+            let action = answer.get("action").and_then(Value::as_str);
+            if !matches!(action, Some("accept" | "decline" | "cancel")) {
+                return Err("\"action\" must be \"accept\", \"decline\" or \"cancel\"".into());
+            }
+            if answer.get("content").is_some_and(|c| !c.is_object()) {
+                return Err("\"content\" must be an object".into());
+            }
+        }
+        method::SAMPLE
+            if !has("role", Value::is_string)
+                || !has("content", |c| c.is_object() || c.is_array()) =>
+        {
+            return Err("it needs \"role\" and \"content\" (a CreateMessageResult)".into());
+        }
+        method::ROOTS_LIST if !has("roots", Value::is_array) => {
+            return Err("it needs \"roots\", an array (a ListRootsResult)".into());
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// The peer a 2026-07-28 call sees: requests to the client are answered by
@@ -123,7 +203,16 @@ impl Peer for InputPeer {
         method: &str,
         params: Value,
     ) -> BoxFuture<'static, Result<Value, ErrorObject>> {
-        self.round.ask(method, params)
+        self.round.ask(None, method, params)
+    }
+
+    fn request_keyed(
+        &self,
+        key: &str,
+        method: &str,
+        params: Value,
+    ) -> BoxFuture<'static, Result<Value, ErrorObject>> {
+        self.round.ask(Some(key), method, params)
     }
 }
 

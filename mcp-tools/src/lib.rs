@@ -102,6 +102,11 @@
 //! - Ranges, lengths and list bounds declared on the argument type
 //!   (`#[schemars(range(..))]`, `#[schemars(length(..))]`) are published and enforced.
 //! - Cross-field rules go in a [`Validate`] implementation.
+//! - Descriptions come from doc comments: a field's becomes its property's
+//!   `description`, and the argument struct's own doc comment becomes the
+//!   `description` of the whole `inputSchema` (the tool's description comes
+//!   from the tool fn or [`ToolBuilder::description`]). Keep the struct's comment
+//!   about the arguments, or leave it out.
 //! - Validation failures are tool results (`isError: true`, `InvalidArguments`),
 //!   so the model can correct itself; unknown tools and malformed calls are
 //!   JSON-RPC errors (-32602).
@@ -136,6 +141,89 @@
 //! to demand the [PII-write scope](ServerBuilder::pii_write_scope). Every call
 //! of a destructive or confirm tool, however it ends, leaves an
 //! [`audit::AuditRecord`] in the configured [`audit::AuditSink`].
+//!
+//! # Long-running tools: tasks
+//!
+//! A tool that takes minutes should not hold a request open through every
+//! proxy on the way. Declare it [`task::TaskSupport::Optional`] (or
+//! `#[tool(task = "optional")]`): when a 2026-07-28 client declares the tasks
+//! extension (`io.modelcontextprotocol/tasks`), a call that is still running
+//! after [`ServerBuilder::task_immediate_window`] answers with a task handle
+//! (`resultType: "task"`), and the client polls `tasks/get`, answers input
+//! requests with `tasks/update` and stops it with `tasks/cancel`. Other
+//! clients call the same tool as before, with progress on the request's
+//! stream, within the tool's timeout. The body stays an ordinary async fn:
+//! progress becomes the task's status message, and the future is dropped when
+//! the task is cancelled, so its side effects stop there.
+//!
+//! ```
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! use std::time::Duration;
+//! use mcp_tools::task::TaskSupport;
+//! use mcp_tools::{
+//!     Caller, Client, ErrorCode, NoArguments, ProtocolVersion, Server, Tool, ToolContext, ToolError,
+//!     ToolResult,
+//! };
+//! use serde_json::json;
+//!
+//! let rebuild = Tool::builder("rebuild_index")
+//!     .description("Rebuilds the search index; takes about a minute.")
+//!     .additive()
+//!     .task(TaskSupport::Optional)
+//!     .timeout(Duration::from_secs(120))
+//!     .handler(|_: NoArguments, cx: ToolContext| async move {
+//!         for second in 1..=60 {
+//!             // Stop between steps when the task is cancelled.
+//!             tokio::select! {
+//!                 () = tokio::time::sleep(Duration::from_secs(1)) => {}
+//!                 () = cx.cancelled() => {
+//!                     return Err(ToolError::new(ErrorCode::CANCELLED, "stopped on request"));
+//!                 }
+//!             }
+//!             cx.progress(f64::from(second), Some(60.0), Some("indexing"));
+//!         }
+//!         ToolResult::Ok("index rebuilt")
+//!     });
+//! let server = Server::builder("search", "1.0.0").tool(rebuild).build().unwrap();
+//!
+//! // A client that declared the tasks extension gets a task to poll…
+//! let client = Client::new(server)
+//!     .with_protocol_version(ProtocolVersion::V2026_07_28)
+//!     .with_capabilities(json!({"extensions": {"io.modelcontextprotocol/tasks": {}}}))
+//!     .with_caller(Caller::new("alice"));
+//! let task = client
+//!     .request("tools/call", json!({"name": "rebuild_index", "arguments": {}}))
+//!     .await
+//!     .unwrap();
+//! assert_eq!(task["resultType"], "task");
+//! let id = task["taskId"].as_str().unwrap();
+//! let state = client.request("tasks/get", json!({"taskId": id})).await.unwrap();
+//! assert_eq!(state["status"], "working");
+//!
+//! // …and can stop it: the tool sees the cancellation (and is dropped if it
+//! // ignores it past the grace period); the task ends cancelled.
+//! client.request("tasks/cancel", json!({"taskId": id})).await.unwrap();
+//! loop {
+//!     let state = client.request("tasks/get", json!({"taskId": id})).await.unwrap();
+//!     if state["status"] == "cancelled" {
+//!         break;
+//!     }
+//!     tokio::task::yield_now().await;
+//! }
+//! # });
+//! ```
+//!
+//! Tasks belong to the caller that created them: another caller gets the same
+//! -32602 as for an unknown id. They live in a [`task::TaskStore`] (in memory
+//! by default, [`ServerBuilder::task_store`] for a shared one), expire after
+//! [`ServerBuilder::task_ttl`], and a task whose worker stopped renewing its
+//! lease is reported failed. Permission, rate budget, the argument contract,
+//! auditing and confirmation apply exactly as to a direct call: refusals and
+//! dry runs answer in the request, only work that runs becomes a task. A tool
+//! that must ask something before it starts uses
+//! [`ToolContext::request_client_before_task`]; one declared
+//! [`Required`](task::TaskSupport::Required) refuses clients without the
+//! extension with -32021.
 //!
 //! # Resources, prompts and completion
 //!
@@ -194,6 +282,16 @@
 //! |----------|---------|--------------|
 //! | `macros` | yes     | the `#[tool]` attribute macro |
 
+/// This crate's README (its crates.io page), kept compiling.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct Readme;
+
+/// The macro crate's README, kept compiling here where the macros can be used.
+#[cfg(doctest)]
+#[doc = include_str!("../../mcp-tools-macros/README.md")]
+struct MacrosReadme;
+
 mod admission;
 mod batch;
 mod builder;
@@ -206,12 +304,15 @@ mod context;
 mod dispatch;
 mod envelope;
 mod error;
+mod fuzzing;
 mod input;
 mod jsonrpc;
 mod listen;
 mod listing;
 #[cfg(feature = "macros")]
 mod macro_support;
+mod meta;
+mod mirror;
 mod paging;
 mod patch;
 mod policy;
@@ -235,6 +336,7 @@ pub mod confirm;
 pub mod content;
 pub mod pii;
 pub mod rate;
+pub mod task;
 
 pub use batch::{
     Batch, BatchLabel, BatchOutcome, BatchSizeError, Ids, MAX_BATCH_SIZE, NotProcessed,
@@ -301,6 +403,7 @@ pub mod transport {
     pub mod jsonrpc {
         pub use crate::jsonrpc::*;
     }
+    pub use crate::meta::{META_SERVER_INFO, check_request_meta};
     pub use crate::protocol::{
         META_CLIENT_CAPABILITIES, META_LOG_LEVEL, META_PROTOCOL_VERSION, method,
     };
@@ -321,6 +424,7 @@ pub mod __private {
     };
     pub use crate::prompt::{Prompt, PromptContext};
     pub use crate::resource::{Annotations, Resource, ResourceContext, ResourceTemplate, Role};
+    pub use crate::tool::TaskSupport;
     pub use crate::tool::{NoArguments, Tool, ToolBuilder};
     pub use crate::validate::Validate;
     pub use core::convert::Into;
@@ -329,6 +433,13 @@ pub mod __private {
     pub use schemars;
     pub use serde;
     pub use serde_json;
+}
+
+/// Entry points of the fuzz targets in `fuzz/` and of the tests that replay
+/// their corpora. Not public API: no stability promise.
+#[doc(hidden)]
+pub mod __fuzz {
+    pub use crate::fuzzing::{arguments, confirmation, json_rpc, request_state};
 }
 
 /// The `Result` type of this crate's fallible builders.

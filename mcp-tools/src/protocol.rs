@@ -182,6 +182,14 @@ pub mod method {
     pub const ELICIT: &str = "elicitation/create";
     /// Asks the client's model for a completion (server → client).
     pub const SAMPLE: &str = "sampling/createMessage";
+    /// The state of a task (tasks extension).
+    pub const TASKS_GET: &str = "tasks/get";
+    /// Answers a task's input requests (tasks extension).
+    pub const TASKS_UPDATE: &str = "tasks/update";
+    /// Asks to stop a task (tasks extension).
+    pub const TASKS_CANCEL: &str = "tasks/cancel";
+    /// Asks the client for its roots (server → client).
+    pub const ROOTS_LIST: &str = "roots/list";
     /// Lists the resources.
     pub const RESOURCES_LIST: &str = "resources/list";
     /// Lists the resource templates.

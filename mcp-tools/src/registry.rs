@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use crate::confirm::{self, CONFIRMATION_TOKEN_ARGUMENT, Tag};
 use crate::context::StateMap;
 use crate::error::{BuildError, BuildErrorKind};
+use crate::mirror::{self, HeaderMirror};
 use crate::schema;
 use crate::tool::{Effect, Tool};
 use crate::validate::ArgumentContract;
@@ -158,6 +159,11 @@ fn register(mut tool: Tool, state: &StateMap, server: &str) -> Result<Registered
     if tool.confirm {
         add_confirmation_argument(&mut input).map_err(invalid_schema)?;
     }
+    for (argument, header) in &tool.header_params {
+        mirror::check_header_name(header).map_err(&invalid_schema)?;
+        mirror::annotate(&mut input, argument, header).map_err(&invalid_schema)?;
+    }
+    let header_mirrors = mirror::collect(&mut input).map_err(&invalid_schema)?;
     let contract = ArgumentContract::compile(&name, &input).map_err(invalid_schema)?;
     // Content tools publish no output schema: their results are blocks, not data.
     let output = tool.data_schema.take().map(|data| {
@@ -189,6 +195,7 @@ fn register(mut tool: Tool, state: &StateMap, server: &str) -> Result<Registered
         output_schema: output.unwrap_or(Value::Null),
         listing: [plain, structured],
         confirm_tag,
+        header_mirrors,
     })
 }
 
@@ -226,6 +233,8 @@ pub(crate) struct RegisteredTool {
     pub(crate) listing: [String; 2],
     /// Binds confirmation tokens to this tool of this server.
     pub(crate) confirm_tag: Tag,
+    /// Arguments mirrored into `Mcp-Param-*` headers.
+    pub(crate) header_mirrors: Vec<HeaderMirror>,
 }
 
 /// A read-only view of a registered tool, for transports and tests.

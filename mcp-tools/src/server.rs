@@ -53,9 +53,9 @@ impl fmt::Debug for Server {
 impl ServerBuilder {
     /// Checks every tool and builds the server.
     pub fn build(self) -> Result<Server, BuildError> {
-        Ok(Server {
-            inner: Arc::new(self.into_dispatcher()?),
-        })
+        let inner = Arc::new(self.into_dispatcher()?);
+        let _ = inner.me.set(Arc::downgrade(&inner));
+        Ok(Server { inner })
     }
 }
 
@@ -115,6 +115,46 @@ impl Server {
     /// before they finished.
     pub async fn handle(&self, message: Message, cx: RequestContext) -> Option<Response> {
         self.inner.handle(message, cx).await
+    }
+
+    /// Checks the `Mcp-Param-{Name}` headers of a 2026-07-28 `tools/call`
+    /// against its arguments (SEP-2243): every argument the tool mirrors into
+    /// a header must be sent in it when it has a value, and the header,
+    /// after `=?base64?…?=` decoding, must say what the body says. Headers
+    /// that mirror no argument of the tool are ignored, as are unknown tools
+    /// (the call itself refuses those).
+    ///
+    /// `headers` are `(name, value)` with `name` the part after `Mcp-Param-`,
+    /// in any case. A refusal is -32020 (HeaderMismatch); over HTTP, 400.
+    ///
+    /// ```
+    /// use mcp_tools::{Server, Tool, ToolContext, ToolResult};
+    /// use serde_json::json;
+    ///
+    /// let tool = Tool::builder("run")
+    ///     .description("Runs in one region.")
+    ///     .read_only()
+    ///     .input_schema(json!({"type": "object", "properties": {
+    ///         "region": {"type": "string", "x-mcp-header": "Region"}}}))
+    ///     .handler(|_: serde_json::Value, _: ToolContext| async { ToolResult::Ok(()) });
+    /// let server = Server::builder("demo", "1.0.0").tool(tool).build().unwrap();
+    /// let args = json!({"region": "eu"});
+    /// assert!(server.check_param_headers("run", Some(&args), &[("region", b"eu")]).is_ok());
+    /// let refused = server.check_param_headers("run", Some(&args), &[]).unwrap_err();
+    /// assert_eq!(refused.code, -32020);
+    /// ```
+    pub fn check_param_headers(
+        &self,
+        tool: &str,
+        arguments: Option<&serde_json::Value>,
+        headers: &[(&str, &[u8])],
+    ) -> Result<(), ErrorObject> {
+        match self.inner.registry.get(tool) {
+            Some(registered) => {
+                crate::mirror::check_headers(&registered.header_mirrors, arguments, headers)
+            }
+            None => Ok(()),
+        }
     }
 
     /// Parses a body and handles it: the convenience entry for transports that

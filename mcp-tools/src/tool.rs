@@ -84,6 +84,7 @@ pub struct Tool {
     pub(crate) requires_auth: bool,
     pub(crate) strictness: Strictness,
     pub(crate) timeout: Option<Duration>,
+    pub(crate) task: TaskSupport,
     pub(crate) input_schema: Value,
     /// Published exactly as given, not reshaped (see [`ToolBuilder::input_schema`]).
     pub(crate) input_verbatim: bool,
@@ -91,6 +92,8 @@ pub struct Tool {
     pub(crate) data_schema: Option<Value>,
     pub(crate) handler: Arc<dyn ErasedHandler>,
     pub(crate) required_state: Vec<(TypeId, &'static str)>,
+    /// Arguments mirrored into `Mcp-Param-{Name}` headers: (argument, header name).
+    pub(crate) header_params: Vec<(Cow<'static, str>, Cow<'static, str>)>,
     /// A mistake in how the tool was put together, reported when the server is built.
     pub(crate) defect: Option<String>,
 }
@@ -145,9 +148,11 @@ impl Tool {
             requires_auth: true,
             strictness: Strictness::Strict,
             timeout: None,
+            task: TaskSupport::Never,
             required_state: Vec::new(),
             input_schema: None,
             argument_check: None,
+            header_params: Vec::new(),
         }
     }
 
@@ -207,9 +212,11 @@ pub struct ToolBuilder {
     requires_auth: bool,
     strictness: Strictness,
     timeout: Option<Duration>,
+    task: TaskSupport,
     required_state: Vec<(TypeId, &'static str)>,
     input_schema: Option<Value>,
     argument_check: Option<ArgumentRule>,
+    header_params: Vec<(Cow<'static, str>, Cow<'static, str>)>,
 }
 
 impl fmt::Debug for ToolBuilder {
@@ -307,6 +314,15 @@ impl ToolBuilder {
         self
     }
 
+    /// Whether the tool may run as a task (tasks extension): the server hands
+    /// the client a task to poll instead of keeping the request open. The
+    /// tool's time limit still applies; raise it with [`timeout`](Self::timeout)
+    /// for long work.
+    pub fn task(mut self, support: TaskSupport) -> Self {
+        self.task = support;
+        self
+    }
+
     /// Records that the tool uses an extractor, so that the server can check at
     /// build time that the state it needs is registered.
     pub fn uses<E: FromToolContext>(mut self) -> Self {
@@ -348,6 +364,47 @@ impl ToolBuilder {
     /// ```
     pub fn input_schema(mut self, schema: Value) -> Self {
         self.input_schema = Some(schema);
+        self
+    }
+
+    /// Mirrors a top-level argument into the HTTP header `Mcp-Param-{header}`
+    /// (2026-07-28, SEP-2243), so gateways can route on it without reading
+    /// the body. The published schema marks the argument with
+    /// `"x-mcp-header": header`, and a 2026-07-28 call whose header does not
+    /// say what its body says is refused (HTTP 400, -32020). Only string,
+    /// integer and boolean arguments can be mirrored; a mirrored integer is
+    /// bounded to ±(2^53 − 1). Mistakes (an unknown argument, a header name
+    /// that is not an HTTP token, two arguments on one header) fail
+    /// [`ServerBuilder::build`](crate::ServerBuilder::build).
+    ///
+    /// ```
+    /// use mcp_tools::{Server, Tool, ToolContext, ToolResult};
+    /// use schemars::JsonSchema;
+    /// use serde::Deserialize;
+    ///
+    /// #[derive(Deserialize, JsonSchema)]
+    /// struct Query {
+    ///     /// Where the query runs.
+    ///     region: String,
+    ///     /// The SQL to run.
+    ///     sql: String,
+    /// }
+    ///
+    /// let tool = Tool::builder("run_query")
+    ///     .description("Runs a read-only query in one region.")
+    ///     .read_only()
+    ///     .header_param("region", "Region")
+    ///     .handler(|q: Query, _: ToolContext| async move { ToolResult::Ok(q.sql.len()) });
+    /// let server = Server::builder("demo", "1.0.0").tool(tool).build().unwrap();
+    /// let schema = server.tool("run_query").unwrap().input_schema();
+    /// assert_eq!(schema["properties"]["region"]["x-mcp-header"], "Region");
+    /// ```
+    pub fn header_param(
+        mut self,
+        argument: impl Into<Cow<'static, str>>,
+        header: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        self.header_params.push((argument.into(), header.into()));
         self
     }
 
@@ -445,6 +502,7 @@ impl ToolBuilder {
             requires_auth: self.requires_auth,
             strictness: self.strictness,
             timeout: self.timeout,
+            task: self.task,
             input_schema: self
                 .input_schema
                 .unwrap_or_else(schema::raw_input_schema::<A>),
@@ -457,6 +515,7 @@ impl ToolBuilder {
                 types: PhantomData,
             }),
             required_state: self.required_state,
+            header_params: self.header_params,
             defect,
         }
     }
@@ -625,5 +684,45 @@ impl JsonSchema for NoArguments {
 
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({"type": "object", "properties": {}})
+    }
+}
+
+/// Whether a tool may run as a task.
+///
+/// ```
+/// use mcp_tools::{NoArguments, Tool, ToolContext, ToolResult};
+/// use mcp_tools::task::TaskSupport;
+///
+/// let tool = Tool::builder("export_report")
+///     .description("Builds the monthly report; takes a few minutes.")
+///     .read_only()
+///     .task(TaskSupport::Optional)
+///     .handler(|_: NoArguments, _: ToolContext| async { ToolResult::Ok("done") });
+/// # drop(tool);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaskSupport {
+    /// Never a task: every call answers in its request (the default).
+    #[default]
+    Never,
+    /// A task when the client declared the tasks extension on its request,
+    /// otherwise an ordinary call (progress on the request's stream, within the
+    /// tool's timeout).
+    Optional,
+    /// Only as a task: a client that did not declare the extension is refused
+    /// with -32021 (missing required client capability).
+    Required,
+}
+
+impl TaskSupport {
+    /// Parses the `#[tool(task = "…")]` spelling: `"optional"` or `"required"`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "optional" => Some(Self::Optional),
+            "required" => Some(Self::Required),
+            "never" => Some(Self::Never),
+            _ => None,
+        }
     }
 }

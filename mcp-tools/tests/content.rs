@@ -138,3 +138,59 @@ async fn a_verbatim_input_schema_is_published_and_enforced() {
         .unwrap_err();
     assert_eq!(not_object.kind(), mcp_tools::BuildErrorKind::InvalidSchema);
 }
+
+#[tokio::test]
+async fn composition_conditionals_and_anchors_publish_intact_and_are_enforced() {
+    let schema = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "$defs": {"address": {"$anchor": "addressDef", "type": "object",
+                              "properties": {"city": {"type": "string"}}}},
+        "properties": {
+            "address": {"$ref": "#addressDef"},
+            "contactMethod": {"type": "string", "enum": ["phone", "email"]},
+            "phone": {"type": "string"},
+            "email": {"type": "string"}
+        },
+        "allOf": [{"anyOf": [{"required": ["phone"]}, {"required": ["email"]}]}],
+        "if": {"properties": {"contactMethod": {"const": "phone"}}, "required": ["contactMethod"]},
+        "then": {"required": ["phone"]},
+        "else": {"required": ["email"]},
+        "additionalProperties": false
+    });
+    let server = Server::builder("verbatim", "1.0.0")
+        .tool(
+            Tool::builder("contact")
+                .description("Records how to reach someone.")
+                .read_only()
+                .input_schema(schema.clone())
+                .handler(
+                    |_: serde_json::Value, _: ToolContext| async move { ToolResult::Ok("noted") },
+                ),
+        )
+        .build()
+        .unwrap();
+    let client = Client::new(server);
+    assert_eq!(client.list_tools().await.unwrap()[0]["inputSchema"], schema);
+    let accepted = [
+        json!({"contactMethod": "phone", "phone": "1"}),
+        json!({"email": "a@b.c"}),
+        json!({"email": "a@b.c", "address": {"city": "Oslo"}}),
+    ];
+    for args in accepted {
+        let out = client.call("contact", args.clone()).await.unwrap();
+        assert!(!out.is_error(), "{args}: {:?}", out.error_message());
+    }
+    let refused = [
+        // allOf/anyOf: neither phone nor email.
+        json!({}),
+        // if/then: phone chosen but missing.
+        json!({"contactMethod": "phone", "email": "a@b.c"}),
+        // $anchor reference: the address must be an object.
+        json!({"email": "a@b.c", "address": "Oslo"}),
+    ];
+    for args in refused {
+        let out = client.call("contact", args.clone()).await.unwrap();
+        assert_eq!(out.error_code(), Some("InvalidArguments"), "{args}");
+    }
+}

@@ -920,7 +920,8 @@ async fn version_2026_07_28_is_stateless() {
     let page = old
         .request(
             "tools/list",
-            json!({"_meta": {"io.modelcontextprotocol/protocolVersion": "2026-07-28"}}),
+            json!({"_meta": {"io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                             "io.modelcontextprotocol/clientCapabilities": {}}}),
         )
         .await
         .unwrap();
@@ -934,6 +935,257 @@ async fn version_2026_07_28_is_stateless() {
         .unwrap_err();
     assert_eq!(err.code, -32022);
     assert_eq!(err.data.unwrap()["supported"][3], "2026-07-28");
+}
+
+#[tokio::test]
+async fn a_2026_request_without_its_meta_fields_is_invalid_params() {
+    let server = server();
+    let cx = RequestContext::new().with_protocol_version(ProtocolVersion::V2026_07_28);
+    for (params, missing) in [
+        (json!({}), "no _meta"),
+        (
+            json!({"_meta": {"io.modelcontextprotocol/clientCapabilities": {}}}),
+            "io.modelcontextprotocol/protocolVersion",
+        ),
+        (
+            json!({"_meta": {"io.modelcontextprotocol/protocolVersion": "2026-07-28"}}),
+            "io.modelcontextprotocol/clientCapabilities",
+        ),
+    ] {
+        let request = Message::Request(Request {
+            id: RequestId::Number(7),
+            method: "server/discover".into(),
+            params: Some(params),
+        });
+        let response = server.handle(request, cx.clone()).await.unwrap();
+        assert_eq!(response.id, Some(RequestId::Number(7)));
+        let error = response.outcome.unwrap_err();
+        assert_eq!(error.code, -32602);
+        assert!(error.message.contains(missing), "{}", error.message);
+    }
+}
+
+#[tokio::test]
+async fn every_2026_result_names_the_server_in_its_meta() {
+    let c = client().with_protocol_version(ProtocolVersion::V2026_07_28);
+    let info = json!({"name": "test-server", "version": "0.0.1"});
+    for (method, params) in [
+        ("server/discover", json!({})),
+        ("tools/list", json!({})),
+        (
+            "tools/call",
+            json!({"name": "search", "arguments": {"email": "a@b.c"}}),
+        ),
+    ] {
+        let result = c.request(method, params).await.unwrap();
+        assert_eq!(
+            result["_meta"]["io.modelcontextprotocol/serverInfo"], info,
+            "{method}"
+        );
+    }
+    let legacy = client().request("tools/list", json!({})).await.unwrap();
+    assert!(legacy.get("_meta").is_none());
+}
+
+#[tokio::test]
+async fn a_2026_call_logs_only_at_the_level_its_meta_names() {
+    let server = Server::builder("s", "1")
+        .tool(
+            Tool::builder("chatty")
+                .description("Logs.")
+                .read_only()
+                .handler(|_: NoArguments, cx: ToolContext| async move {
+                    cx.log(LogLevel::Debug, "debug");
+                    cx.log(LogLevel::Error, "error");
+                    ToolResult::Ok(())
+                }),
+        )
+        .build()
+        .unwrap();
+    let c = Client::new(server).with_protocol_version(ProtocolVersion::V2026_07_28);
+    c.call("chatty", json!({})).await.unwrap();
+    assert!(c.notifications().is_empty(), "no level asked, no logs");
+    c.request(
+        "tools/call",
+        json!({"name": "chatty", "arguments": {},
+               "_meta": {"io.modelcontextprotocol/logLevel": "warning"}}),
+    )
+    .await
+    .unwrap();
+    let levels: Vec<Value> = c
+        .notifications()
+        .iter()
+        .map(|n| n.params.as_ref().unwrap()["level"].clone())
+        .collect();
+    assert_eq!(levels, [json!("error")]);
+}
+
+fn asking_server() -> Server {
+    Server::builder("s", "1")
+        .tool(
+            Tool::builder("plan")
+                .description("Asks for a name and a root at once, then for a colour.")
+                .read_only()
+                .handler(|_: NoArguments, cx: ToolContext| async move {
+                    let name = cx.request_client_keyed(
+                        "name",
+                        "elicitation/create",
+                        json!({"message": "Name?", "requestedSchema": {"type": "object"}}),
+                    );
+                    let roots = cx.request_client_keyed("roots", "roots/list", json!({}));
+                    let (name, roots) = futures::join!(name, roots);
+                    let (name, roots) = (name.unwrap(), roots.unwrap());
+                    let colour = cx
+                        .request_client_keyed(
+                            "colour",
+                            "elicitation/create",
+                            json!({"message": "Colour?", "requestedSchema": {"type": "object"}}),
+                        )
+                        .await
+                        .unwrap();
+                    ToolResult::Ok(format!(
+                        "{} {} {}",
+                        name["content"]["v"], roots["roots"][0], colour["content"]["v"]
+                    ))
+                }),
+        )
+        // A call stopped for input answers at once: no client cancelled it,
+        // so no grace period applies (a wait would hit the tests' hang guard).
+        .cancellation_grace(Duration::from_secs(24 * 3600))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn questions_asked_together_come_back_under_their_keys_round_by_round() {
+    let c = Client::new(asking_server())
+        .with_protocol_version(ProtocolVersion::V2026_07_28)
+        .with_capabilities(json!({"elicitation": {}, "roots": {}}));
+    let first = tokio::time::timeout(
+        Duration::from_secs(120),
+        c.request("tools/call", json!({"name": "plan", "arguments": {}})),
+    )
+    .await
+    .expect("an input_required answer does not wait for a grace period")
+    .unwrap();
+    assert_eq!(first["resultType"], "input_required");
+    let asked = first["inputRequests"].as_object().unwrap();
+    assert_eq!(asked.keys().collect::<Vec<_>>(), ["name", "roots"]);
+    assert_eq!(asked["roots"]["method"], "roots/list");
+    let second = c
+        .request(
+            "tools/call",
+            json!({"name": "plan", "arguments": {}, "requestState": first["requestState"],
+                   "inputResponses": {
+                       "name": {"action": "accept", "content": {"v": "Ada"}},
+                       "roots": {"roots": ["file:///r"]},
+                       "unrelated": {"ignored": true}}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(second["resultType"], "input_required");
+    assert_eq!(
+        second["inputRequests"]["colour"]["method"],
+        "elicitation/create"
+    );
+    assert_ne!(second["requestState"], first["requestState"]);
+    let done = c
+        .request(
+            "tools/call",
+            json!({"name": "plan", "arguments": {}, "requestState": second["requestState"],
+                   "inputResponses": {"colour": {"action": "accept", "content": {"v": "red"}}}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(done["resultType"], "complete");
+    assert_eq!(
+        done["structuredContent"]["Data"],
+        r#""Ada" "file:///r" "red""#
+    );
+}
+
+#[tokio::test]
+async fn a_question_the_client_cannot_answer_ends_the_request_with_32021() {
+    let c = Client::new(asking_server())
+        .with_protocol_version(ProtocolVersion::V2026_07_28)
+        .with_capabilities(json!({"elicitation": {}}));
+    let error = c
+        .request("tools/call", json!({"name": "plan", "arguments": {}}))
+        .await
+        .unwrap_err();
+    assert_eq!(error.code, -32021);
+    assert_eq!(
+        error.data.unwrap(),
+        json!({"requiredCapabilities": {"roots": {}}})
+    );
+}
+
+#[tokio::test]
+async fn an_answer_of_the_wrong_shape_is_invalid_params() {
+    let c = Client::new(asking_server())
+        .with_protocol_version(ProtocolVersion::V2026_07_28)
+        .with_capabilities(json!({"elicitation": {}, "roots": {}}));
+    for (answers, named) in [
+        (json!({"name": 12345}), "name"),
+        (json!({"name": {"action": "maybe"}}), "name"),
+        (json!({"roots": {"roots": "file:///r"}}), "roots"),
+    ] {
+        let error = c
+            .request(
+                "tools/call",
+                json!({"name": "plan", "arguments": {}, "inputResponses": answers}),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(error.code, -32602);
+        assert!(error.message.contains(named), "{}", error.message);
+    }
+    let error = c
+        .request(
+            "tools/call",
+            json!({"name": "plan", "arguments": {}, "inputResponses": null}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(error.code, -32602);
+}
+
+#[test]
+fn header_mirrors_are_checked_when_the_server_is_built() {
+    let build = |tool: Tool| Server::builder("s", "1").tool(tool).build();
+    let mirrored = |argument: &'static str, header: &'static str| {
+        Tool::builder("send")
+            .description("Sends.")
+            .read_only()
+            .header_param(argument, header)
+            .handler(|s: Send, _: ToolContext| async move { ToolResult::Ok(s.thread_id) })
+    };
+    let server = build(mirrored("message", "Message")).unwrap();
+    let schema = server.tool("send").unwrap().input_schema().clone();
+    assert_eq!(schema["properties"]["message"]["x-mcp-header"], "Message");
+    for (argument, header, says) in [
+        ("missing", "Missing", "not a top-level argument"),
+        ("message", "", "empty"),
+        ("message", "My Message", "' '"),
+        ("labels", "Labels", "only string, integer and boolean"),
+        ("cc", "Cc", "only string, integer and boolean"),
+    ] {
+        let error = build(mirrored(argument, header)).unwrap_err();
+        assert_eq!(error.kind(), BuildErrorKind::InvalidSchema);
+        assert!(error.to_string().contains(says), "{error}");
+    }
+    let twice = Tool::builder("send")
+        .description("Sends.")
+        .read_only()
+        .header_param("message", "Value")
+        .header_param("channel", "value")
+        .handler(|s: Send, _: ToolContext| async move { ToolResult::Ok(s.thread_id) });
+    assert!(
+        build(twice)
+            .unwrap_err()
+            .to_string()
+            .contains("same header")
+    );
 }
 
 // ---- registry ---------------------------------------------------------------------------

@@ -143,6 +143,42 @@ async fn add_note(#[args] note: Lines, _cx: ToolContext) -> ToolResult<usize> {
     Ok(note.lines.len())
 }
 
+/// Run a query in one region.
+#[tool(read_only, headers(region = "Region", urgent = "Urgent"))]
+async fn run_query(
+    /// Where to run it.
+    region: String,
+    /// Whether to jump the queue.
+    urgent: Option<bool>,
+    /// The query.
+    sql: String,
+) -> ToolResult<String> {
+    Ok(format!("{sql} in {region} ({urgent:?})"))
+}
+
+#[test]
+fn headers_mirror_arguments_into_the_published_schema() {
+    let server = Server::builder("demo", "1.0.0")
+        .tool(run_query::tool())
+        .build()
+        .unwrap();
+    let schema = server.tool("run_query").unwrap().input_schema();
+    assert_eq!(schema["properties"]["region"]["x-mcp-header"], "Region");
+    assert_eq!(schema["properties"]["urgent"]["x-mcp-header"], "Urgent");
+    assert!(schema["properties"]["sql"].get("x-mcp-header").is_none());
+    let args = serde_json::json!({"region": "eu", "sql": "select 1"});
+    assert!(
+        server
+            .check_param_headers("run_query", Some(&args), &[("Region", b"eu")])
+            .is_ok()
+    );
+    assert!(
+        server
+            .check_param_headers("run_query", Some(&args), &[("Region", b"us")])
+            .is_err()
+    );
+}
+
 fn server() -> Server {
     let ws = Workspace {
         contacts: vec![Contact {
@@ -196,7 +232,9 @@ async fn keys_become_names_titles_and_annotations() {
 
     let whoami = listed("whoami").await;
     assert_eq!(whoami["annotations"]["openWorldHint"], true);
-    assert!(whoami.get("title").is_none());
+    // Without a `title` key, the fn's name as words.
+    assert_eq!(whoami["title"], "Whoami");
+    assert_eq!(listed("delete_contact").await["title"], "Delete contact");
 
     let delete = listed("delete_contact").await;
     assert_eq!(delete["annotations"]["readOnlyHint"], false);

@@ -19,7 +19,7 @@ use crate::context::request_context;
 use crate::endpoint::Endpoint;
 use crate::header::{Accepts, MCP_SESSION_ID};
 use crate::peer::StreamPeer;
-use crate::response::{json_outcome, json_response, sse_response, status_only};
+use crate::response::{answer_status, json_outcome, json_response, sse_response, status_only};
 use crate::session::Session;
 use crate::session_peer::SessionPeer;
 
@@ -38,7 +38,7 @@ impl Endpoint {
         }
         let id = request.id.clone();
         let cancellation = Cancellation::new();
-        let (mut cx, logs) = request_context(
+        let mut cx = request_context(
             version,
             &identity,
             session.as_deref(),
@@ -63,7 +63,6 @@ impl Endpoint {
                 events: tx,
                 pending,
                 owner: identity.owner(),
-                logs,
             }));
         }
         let server = self.server.clone();
@@ -77,7 +76,7 @@ impl Endpoint {
                     ErrorObject::new(code::REQUEST_CANCELLED, "request cancelled"),
                 ),
             };
-            Some((StatusCode::OK, answer.to_bytes()))
+            Some((answer_status(version, &answer), answer.to_bytes()))
         };
         let on_disconnect = if version.is_stateless() {
             OnDisconnect::Cancel

@@ -61,7 +61,7 @@ impl Endpoint {
             None
         };
         let futures = items.into_iter().map(|item| {
-            let (cx, _) = request_context(
+            let cx = request_context(
                 version,
                 &identity,
                 session.as_deref(),

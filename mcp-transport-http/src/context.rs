@@ -1,28 +1,26 @@
 //! The one place a request's [`RequestContext`] is put together: caller,
-//! version, channel, log level and client capabilities, from the session or,
-//! on 2026-07-28, from the request's own `_meta`.
+//! version, channel, the session's log level and the client capabilities,
+//! from the session or, on 2026-07-28, from the request's own `_meta` (whose
+//! log level the core reads itself).
 
 use std::sync::Arc;
 
-use mcp_tools::LogLevel;
 use mcp_tools::ProtocolVersion;
-use mcp_tools::transport::{
-    Cancellation, LogLevelHandle, META_CLIENT_CAPABILITIES, META_LOG_LEVEL, RequestContext,
-};
+use mcp_tools::transport::{Cancellation, META_CLIENT_CAPABILITIES, RequestContext};
 use serde_json::Value;
 
 use crate::admit::Identity;
 use crate::session::Session;
 
-/// A request's context, and whether log notifications may go out on its
-/// stream (2026-07-28 needs an explicit level in `_meta`).
+/// A request's context. On 2026-07-28 the core reads the log level a
+/// request asks for from its `_meta` (and sends no logs without one).
 pub(crate) fn request_context(
     version: ProtocolVersion,
     identity: &Identity,
     session: Option<&Session>,
     params: Option<&Value>,
     cancellation: Cancellation,
-) -> (RequestContext, bool) {
+) -> RequestContext {
     let mut cx = RequestContext::new()
         .with_protocol_version(version)
         .with_cancellation(cancellation);
@@ -30,7 +28,6 @@ pub(crate) fn request_context(
         cx = cx.with_caller(caller.clone());
     }
     let meta = params.and_then(|p| p.get("_meta"));
-    let mut logs = true;
     let capabilities = match session {
         Some(session) if !version.is_stateless() => {
             cx = cx
@@ -39,15 +36,6 @@ pub(crate) fn request_context(
             session.capabilities.clone()
         }
         _ => {
-            if version.is_stateless() {
-                match meta
-                    .and_then(|m| m.get(META_LOG_LEVEL))
-                    .and_then(|l| serde_json::from_value::<LogLevel>(l.clone()).ok())
-                {
-                    Some(level) => cx = cx.with_log_level(LogLevelHandle::new(level)),
-                    None => logs = false,
-                }
-            }
             if let Some(channel) = &identity.channel {
                 cx = cx.with_channel(Arc::clone(channel));
             }
@@ -60,5 +48,5 @@ pub(crate) fn request_context(
     if let Some(capabilities) = capabilities {
         cx = cx.with_client_capabilities(capabilities);
     }
-    (cx, logs)
+    cx
 }

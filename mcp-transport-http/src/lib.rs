@@ -83,16 +83,19 @@
 //!   header-read and idle timeouts, TCP_NODELAY, loopback binding in examples.
 //! - **Authentication** with an [`Authenticator`](auth::Authenticator): API
 //!   keys, HTTP Basic, OAuth bearer JWTs, or several in turn. No or bad
-//!   credentials get 401 with a `WWW-Authenticate: Bearer resource_metadata=…`
-//!   challenge, except for requests open to anyone (calls of tools declared
+//!   credentials get 401 with a `WWW-Authenticate: Bearer` challenge (naming
+//!   `resource_metadata=…` once
+//!   [`protected_resource`](McpServiceBuilder::protected_resource) is
+//!   configured; without it there is no metadata to point at), except for requests open to anyone (calls of tools declared
 //!   `no_auth`, and discovery with
 //!   [`public_discovery`](mcp_tools::ServerBuilder::public_discovery)), which are served
 //!   as anonymous even when the credentials sent are expired or invalid
 //!   (without sessions; a session stays with its caller); an OAuth caller without a
 //!   tool's scope gets the 403 `insufficient_scope` step-up challenge, other
-//!   callers the tool's `Forbidden` envelope. RFC 9728 metadata is served at
-//!   `/.well-known/oauth-protected-resource` and its path-suffixed form, with
-//!   or without a trailing slash.
+//!   callers the tool's `Forbidden` envelope. With
+//!   [`protected_resource`](McpServiceBuilder::protected_resource) set, RFC 9728
+//!   metadata is served at `/.well-known/oauth-protected-resource` and its
+//!   path-suffixed form, with or without a trailing slash.
 //! - **Rate-limit headers** from the server's own rate limiter
 //!   ([`ServerBuilder::rate_limiter`](mcp_tools::ServerBuilder::rate_limiter))
 //!   on every response to an authenticated or anonymous caller, with names and
@@ -134,6 +137,17 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+/// The workspace README's quick start, compiled as a doctest so that it stays
+/// a program a user can copy.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeQuickStart;
+
+/// This crate's README (its crates.io page), kept compiling.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct Readme;
+
 mod admit;
 mod answer;
 mod batch;
@@ -142,6 +156,7 @@ mod config;
 mod context;
 mod endpoint;
 mod future;
+mod fuzzing;
 mod guard;
 mod peer;
 mod response;
@@ -167,6 +182,13 @@ pub use config::{
 pub use future::ResponseFuture;
 pub use serve::{LOCALHOST, Serving, serve, serve_listener};
 pub use service::McpService;
+
+/// The entry point of the HTTP fuzz target in `fuzz/` and of the test that
+/// replays its corpus. Not public API: no stability promise.
+#[doc(hidden)]
+pub mod __fuzz {
+    pub use crate::fuzzing::http;
+}
 
 /// `bytes` random bytes from the operating system, hex-encoded.
 pub(crate) fn random_token(bytes: usize) -> String {

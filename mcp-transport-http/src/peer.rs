@@ -7,7 +7,6 @@ use bytes::Bytes;
 use futures::future::{BoxFuture, FutureExt};
 use mcp_tools::transport::Peer;
 use mcp_tools::transport::jsonrpc::{ErrorObject, Notification, Request, code};
-use mcp_tools::transport::method;
 use serde_json::Value;
 use tokio::sync::mpsc;
 
@@ -20,15 +19,10 @@ pub(crate) struct StreamPeer {
     pub(crate) events: Option<mpsc::UnboundedSender<Bytes>>,
     pub(crate) pending: Arc<Pending>,
     pub(crate) owner: Option<Arc<str>>,
-    /// Whether `notifications/message` may go out (2026-07-28 needs an explicit level).
-    pub(crate) logs: bool,
 }
 
 impl Peer for StreamPeer {
     fn notify(&self, notification: Notification) {
-        if !self.logs && notification.method == method::MESSAGE {
-            return;
-        }
         if let Some(events) = &self.events
             && let Ok(json) = serde_json::to_vec(&notification)
         {

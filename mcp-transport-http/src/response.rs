@@ -87,3 +87,24 @@ pub(crate) fn json_outcome(outcome: Option<(StatusCode, Vec<u8>)>) -> Response<M
         None => status_only(StatusCode::ACCEPTED),
     }
 }
+
+/// The HTTP status of the core's answer to a request. On 2026-07-28 the
+/// protocol errors that mean "fix the request" are 400: a client capability
+/// the request needs and the client did not declare (-32021), and header or
+/// version disagreements (-32020, -32022). Everything else is 200.
+pub(crate) fn answer_status(version: ProtocolVersion, answer: &RpcResponse) -> StatusCode {
+    match &answer.outcome {
+        Err(error)
+            if version.is_stateless()
+                && matches!(
+                    error.code,
+                    code::MISSING_REQUIRED_CLIENT_CAPABILITY
+                        | code::HEADER_MISMATCH
+                        | code::UNSUPPORTED_PROTOCOL_VERSION
+                ) =>
+        {
+            StatusCode::BAD_REQUEST
+        }
+        _ => StatusCode::OK,
+    }
+}

@@ -224,10 +224,7 @@ impl Endpoint {
             Ok(accept) => accept,
             Err(refused) => return refused,
         };
-        let announced = match version::announced(&parts) {
-            Ok(announced) => announced,
-            Err(refused) => return refused,
-        };
+        let announced = version::announced(&parts);
         let bytes = match self.read_body(&parts, body).await {
             Ok(bytes) => bytes,
             Err(refused) => return refused,
@@ -235,6 +232,10 @@ impl Endpoint {
         let incoming = match jsonrpc::parse(&bytes) {
             Ok(incoming) => incoming,
             Err(response) => return json_response(StatusCode::BAD_REQUEST, response.to_bytes()),
+        };
+        let announced = match announced {
+            Ok(announced) => announced,
+            Err(requested) => return version::refuse_version(&incoming, &requested),
         };
         let authenticated = match parts.extensions.get::<Authenticated>() {
             Some(done) => done.clone(),
@@ -270,6 +271,13 @@ impl Endpoint {
             Err(refused) => return *refused,
         };
         let rate = identity.admitted.rate().copied();
+        // After admission: which tools mirror which arguments is not for
+        // callers who may not call them.
+        if stateless
+            && let Err(refused) = version::check_param_headers(&self.server, &parts, &message)
+        {
+            return self.with_rate(refused, rate);
+        }
         let is_initialize =
             matches!(&message, Message::Request(r) if r.method == method::INITIALIZE);
         let session = if self.sessions_on && !stateless && !is_initialize {
@@ -297,7 +305,7 @@ impl Endpoint {
                 return self.with_rate(response, rate);
             }
             Message::Notification(notification) => {
-                let (cx, _) = request_context(
+                let cx = request_context(
                     version,
                     &identity,
                     session.as_deref(),

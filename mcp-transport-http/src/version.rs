@@ -9,26 +9,35 @@
 
 use http::request::Parts;
 use http::{Response, StatusCode};
-use mcp_tools::ProtocolVersion;
-use mcp_tools::transport::jsonrpc::{ErrorObject, Message, Request};
-use mcp_tools::transport::{META_PROTOCOL_VERSION, method};
+use mcp_tools::transport::jsonrpc::{ErrorObject, Incoming, Message, Request};
+use mcp_tools::transport::{META_PROTOCOL_VERSION, check_request_meta, method};
+use mcp_tools::{ProtocolVersion, Server};
 
 use crate::body::McpBody;
 use crate::header::{MCP_METHOD, MCP_NAME, MCP_PROTOCOL_VERSION, decode_header_value, header_str};
 use crate::response::{header_mismatch, rpc_error, unsupported_version};
 
-/// The version in the `MCP-Protocol-Version` header, if any, or 400.
-pub(crate) fn announced(parts: &Parts) -> Result<Option<ProtocolVersion>, Response<McpBody>> {
+/// The version in the `MCP-Protocol-Version` header, if any; `Err` carries
+/// the unsupported value, refused with 400 once the body's id is known.
+pub(crate) fn announced(parts: &Parts) -> Result<Option<ProtocolVersion>, String> {
     match header_str(&parts.headers, &MCP_PROTOCOL_VERSION) {
-        None if parts.headers.contains_key(MCP_PROTOCOL_VERSION) => {
-            Err(unsupported_version(None, "(not ASCII)"))
-        }
+        None if parts.headers.contains_key(MCP_PROTOCOL_VERSION) => Err("(not ASCII)".into()),
         None => Ok(None),
         Some(v) => v
             .parse::<ProtocolVersion>()
             .map(Some)
-            .map_err(|_| unsupported_version(None, v)),
+            .map_err(|_| v.to_owned()),
     }
+}
+
+/// 400 -32022 for an unsupported announced version, answering the body's
+/// request by its id when the body is one request.
+pub(crate) fn refuse_version(incoming: &Incoming, requested: &str) -> Response<McpBody> {
+    let id = match incoming {
+        Incoming::Single(Message::Request(request)) => Some(request.id.clone()),
+        _ => None,
+    };
+    unsupported_version(id, requested)
 }
 
 /// Whether the version names a 2026-07-28 request.
@@ -44,6 +53,9 @@ fn stateless_method_known(name: &str) -> bool {
         method::TOOLS_CALL
             | method::TOOLS_LIST
             | method::DISCOVER
+            | method::TASKS_GET
+            | method::TASKS_UPDATE
+            | method::TASKS_CANCEL
             | method::RESOURCES_LIST
             | method::RESOURCE_TEMPLATES_LIST
             | method::RESOURCES_READ
@@ -57,9 +69,22 @@ fn stateless_method_known(name: &str) -> bool {
     )
 }
 
-/// The name a `tools/call` body names.
+/// The name a `tools/call` body names, or the task a `tasks/*` body names
+/// (SEP-2663 routes task requests by `Mcp-Name: <taskId>`).
 fn body_name(request: &Request) -> Option<&str> {
-    request.params.as_ref()?.get("name")?.as_str()
+    let field = if is_task_method(&request.method) {
+        "taskId"
+    } else {
+        "name"
+    };
+    request.params.as_ref()?.get(field)?.as_str()
+}
+
+fn is_task_method(name: &str) -> bool {
+    matches!(
+        name,
+        method::TASKS_GET | method::TASKS_UPDATE | method::TASKS_CANCEL
+    )
 }
 
 /// Checks that a single message's headers and body agree.
@@ -92,11 +117,8 @@ pub(crate) fn check_headers(
     if !announced.is_some_and(ProtocolVersion::is_stateless) {
         return Ok(());
     }
-    if body_version.is_none() {
-        return Err(header_mismatch(
-            id,
-            format_args!("the request's _meta has no {META_PROTOCOL_VERSION}"),
-        ));
+    if let Err(error) = check_request_meta(request.params.as_ref()) {
+        return Err(rpc_error(StatusCode::BAD_REQUEST, id, error));
     }
     match header_str(&parts.headers, &MCP_METHOD) {
         Some(m) if m == request.method => {}
@@ -111,7 +133,7 @@ pub(crate) fn check_headers(
         }
         None => return Err(header_mismatch(id, "the Mcp-Method header is missing")),
     }
-    if request.method == method::TOOLS_CALL {
+    if request.method == method::TOOLS_CALL || is_task_method(&request.method) {
         let header_name = header_str(&parts.headers, &MCP_NAME).and_then(decode_header_value);
         match (header_name, body_name(request)) {
             (Some(h), Some(b)) if h == b => {}
@@ -140,4 +162,40 @@ pub(crate) fn check_headers(
         ));
     }
     Ok(())
+}
+
+/// The header prefix of tool parameters mirrored into headers (SEP-2243).
+const MCP_PARAM_PREFIX: &str = "mcp-param-";
+
+/// On 2026-07-28, checks a `tools/call`'s `Mcp-Param-*` headers against its
+/// arguments; the server decides, a refusal is 400 with its -32020.
+pub(crate) fn check_param_headers(
+    server: &Server,
+    parts: &Parts,
+    message: &Message,
+) -> Result<(), Response<McpBody>> {
+    let Message::Request(request) = message else {
+        return Ok(());
+    };
+    if request.method != method::TOOLS_CALL {
+        return Ok(());
+    }
+    let Some(name) = body_name(request) else {
+        return Ok(());
+    };
+    // Header names are lower case in `http`, so the prefix compares as is.
+    let headers: Vec<(&str, &[u8])> = parts
+        .headers
+        .iter()
+        .filter_map(|(header, value)| {
+            header
+                .as_str()
+                .strip_prefix(MCP_PARAM_PREFIX)
+                .map(|suffix| (suffix, value.as_bytes()))
+        })
+        .collect();
+    let arguments = request.params.as_ref().and_then(|p| p.get("arguments"));
+    server
+        .check_param_headers(name, arguments, &headers)
+        .map_err(|error| rpc_error(StatusCode::BAD_REQUEST, Some(request.id.clone()), error))
 }

@@ -289,7 +289,8 @@ async fn with_sessions_refused_credentials_keep_their_401() {
     );
     let body = json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {
         "name": "public", "arguments": {},
-        "_meta": {"io.modelcontextprotocol/protocolVersion": "2026-07-28"}}});
+        "_meta": {"io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                  "io.modelcontextprotocol/clientCapabilities": {}}}});
     let reply = post(s.local_addr(), &modern, &body).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert_eq!(

@@ -128,10 +128,26 @@ async fn header_mismatches_are_400_with_32020() {
         assert_eq!(reply.error_code(), -32020, "{case}");
         assert_eq!(reply.json()["id"], 1, "{case}");
     }
-    // The body must carry the version in _meta.
+    // The body must carry the version and the client capabilities in
+    // _meta: without them the request is malformed, 400 with -32602.
     let bare = call(1, "echo", json!({"text": "hi"}));
     let reply = post(addr, &modern_headers("tools/call", Some("echo")), &bare).await;
-    assert_eq!(reply.error_code(), -32020);
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+    assert_eq!(reply.error_code(), -32602);
+    assert_eq!(reply.json()["id"], 1);
+    let mut no_capabilities = body.clone();
+    no_capabilities["params"]["_meta"]
+        .as_object_mut()
+        .unwrap()
+        .remove("io.modelcontextprotocol/clientCapabilities");
+    let reply = post(
+        addr,
+        &modern_headers("tools/call", Some("echo")),
+        &no_capabilities,
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+    assert_eq!(reply.error_code(), -32602);
     // Base64-encoded names are decoded before comparing.
     let reply = post(
         addr,
@@ -258,7 +274,8 @@ async fn input_required_round_trip_with_signed_state() {
     let reply = post(addr, &headers, &other).await;
     assert_eq!(reply.error_code(), -32602);
 
-    // Without the capability, the tool learns it cannot ask.
+    // Without the capability the request cannot be served: 400 with -32021
+    // naming the capability, answered by the request's id.
     let reply = post(
         addr,
         &headers,
@@ -270,8 +287,44 @@ async fn input_required_round_trip_with_signed_state() {
         ),
     )
     .await;
-    let result = &reply.json()["result"];
-    assert_eq!(result["isError"], true, "{result}");
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+    assert_eq!(reply.error_code(), -32021);
+    assert_eq!(reply.json()["id"], 3);
+    assert_eq!(
+        reply.json()["error"]["data"]["requiredCapabilities"],
+        json!({"elicitation": {}})
+    );
+}
+
+#[tokio::test]
+async fn results_name_the_server_and_version_refusals_keep_the_id() {
+    let s = default_server().await;
+    let addr = s.local_addr();
+    let reply = post(
+        addr,
+        &modern_headers("server/discover", None),
+        &modern(4, "server/discover", json!({}), json!({})),
+    )
+    .await;
+    let info = &reply.json()["result"]["_meta"]["io.modelcontextprotocol/serverInfo"];
+    assert!(
+        info["name"].is_string() && info["version"].is_string(),
+        "{}",
+        reply.body
+    );
+
+    let mut body = modern(301, "server/discover", json!({}), json!({}));
+    body["params"]["_meta"]["io.modelcontextprotocol/protocolVersion"] = json!("v999");
+    let headers = with(
+        modern_headers("server/discover", None),
+        "mcp-protocol-version",
+        "v999",
+    );
+    let reply = post(addr, &headers, &body).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert_eq!(reply.error_code(), -32022);
+    assert_eq!(reply.json()["id"], 301);
+    assert_eq!(reply.json()["error"]["data"]["requested"], "v999");
 }
 
 #[tokio::test]
@@ -303,4 +356,108 @@ async fn closing_the_stream_cancels_the_call() {
     drop(events);
     eventually(|| flags.cancelled()).await;
     tokio::time::sleep(Duration::from_millis(1)).await;
+}
+
+#[tokio::test]
+async fn mirrored_arguments_must_match_their_headers() {
+    #[derive(serde::Deserialize, schemars::JsonSchema)]
+    struct Run {
+        /// Where to run.
+        region: String,
+        /// How urgent.
+        priority: Option<i64>,
+    }
+    let server = server_builder(&Flags::default())
+        .tool(
+            mcp_tools::Tool::builder("run")
+                .description("Runs in a region.")
+                .read_only()
+                .header_param("region", "Region")
+                .header_param("priority", "Priority")
+                .handler(|r: Run, _: mcp_tools::ToolContext| async move {
+                    mcp_tools::ToolResult::Ok(format!(
+                        "{} at {}",
+                        r.region,
+                        r.priority.unwrap_or(0)
+                    ))
+                }),
+        )
+        .build()
+        .unwrap();
+    let s = start(McpService::builder(server)).await;
+    let addr = s.local_addr();
+    let body = modern(
+        1,
+        "tools/call",
+        json!({"name": "run", "arguments": {"region": "Hello", "priority": 2}}),
+        json!({}),
+    );
+    let headers = |region: Option<&str>, priority: Option<&str>| {
+        let mut h = modern_headers("tools/call", Some("run"));
+        if let Some(region) = region {
+            h = with(h, "mcp-param-region", region);
+        }
+        if let Some(priority) = priority {
+            h = with(h, "Mcp-Param-PRIORITY", priority);
+        }
+        h
+    };
+    for (region, priority) in [
+        (Some("Hello"), Some("2")),
+        (Some("=?base64?SGVsbG8=?="), Some("2.0")),
+    ] {
+        let reply = post(addr, &headers(region, priority), &body).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        assert_eq!(
+            reply.json()["result"]["structuredContent"]["Data"],
+            "Hello at 2"
+        );
+    }
+    for (region, priority) in [
+        (None, Some("2")),
+        (Some("Hello"), None),
+        (Some("hello"), Some("2")),
+        (Some("=?base64?SGVsbG8?="), Some("2")),
+        (Some("=?base64?SGVs!!!bG8=?="), Some("2")),
+    ] {
+        let reply = post(addr, &headers(region, priority), &body).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{region:?} {priority:?}"
+        );
+        assert_eq!(reply.error_code(), -32020, "{}", reply.body);
+        assert_eq!(reply.json()["id"], 1);
+    }
+    // An argument left out needs no header.
+    let without_priority = modern(
+        2,
+        "tools/call",
+        json!({"name": "run", "arguments": {"region": "Hello"}}),
+        json!({}),
+    );
+    let reply = post(addr, &headers(Some("Hello"), None), &without_priority).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    // The schema says which arguments travel in headers.
+    let list = post(
+        addr,
+        &modern_headers("tools/list", None),
+        &modern(3, "tools/list", json!({}), json!({})),
+    )
+    .await;
+    let tools = list.json()["result"]["tools"].clone();
+    let run = tools
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "run")
+        .unwrap();
+    assert_eq!(
+        run["inputSchema"]["properties"]["region"]["x-mcp-header"],
+        "Region"
+    );
+    assert_eq!(
+        run["inputSchema"]["properties"]["priority"]["maximum"],
+        9_007_199_254_740_991_i64
+    );
 }

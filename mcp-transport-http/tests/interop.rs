@@ -1,6 +1,7 @@
 //! Proven against code nobody here wrote: the official MCP conformance suite
-//! and the official TypeScript SDK client, both on Node 22, against servers
-//! started here on 127.0.0.1.
+//! (every leg of `scripts/conformance.sh`) and the official TypeScript SDK 1.x
+//! client, both on Node 22, against servers started here on 127.0.0.1. The
+//! other official clients run against the examples in `tests/interop_clients.rs`.
 //!
 //! `scripts/interop-install.sh` installs the Node packages pinned in
 //! `tests/interop/package.json` once, into
@@ -9,9 +10,11 @@
 //! `MCP_TOOLS_SKIP_INTEROP=1` to skip these tests (offline machines).
 #![allow(clippy::unwrap_used, reason = "tests")]
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+
+use mcp_test_client::process::run;
 use std::time::{Duration, Instant};
 
 use mcp_tools::{Caller, ErrorCode, NoArguments, Server, Tool, ToolContext, ToolError, ToolResult};
@@ -40,59 +43,6 @@ fn scripts() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts")
 }
 
-/// What a finished child process left.
-struct Finished {
-    success: bool,
-    output: String,
-}
-
-/// Runs `command` to completion within `limit`, killing it after that, and
-/// collects stdout and stderr.
-fn run(mut command: Command, limit: Duration) -> Finished {
-    let described = format!("{command:?}");
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("could not start {described}: {e}"));
-    let mut stdout = child.stdout.take().unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let out = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stdout.read_to_string(&mut text);
-        text
-    });
-    let err = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stderr.read_to_string(&mut text);
-        text
-    });
-    let started = Instant::now();
-    let (status, timed_out) = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break (Some(status), false);
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            break (child.wait().ok(), true);
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let mut output = format!(
-        "$ {described}\n--- stdout\n{}\n--- stderr\n{}",
-        out.join().unwrap_or_default(),
-        err.join().unwrap_or_default()
-    );
-    if timed_out {
-        output.push_str(&format!("\n--- killed after {} s", limit.as_secs()));
-    }
-    Finished {
-        success: !timed_out && status.is_some_and(|s| s.success()),
-        output,
-    }
-}
-
 /// The conformance example (`examples/conformance/main.rs`) built by cargo, as
 /// `conformance.sh` would start it; the path of its executable.
 fn build_conformance_server() -> PathBuf {
@@ -111,7 +61,7 @@ fn build_conformance_server() -> PathBuf {
         finished.output
     );
     finished
-        .output
+        .stdout
         .lines()
         .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
         .find(|message| {
@@ -168,15 +118,7 @@ fn install() -> PathBuf {
          offline machine)\n{}",
         finished.output
     );
-    let dir = finished
-        .output
-        .lines()
-        .skip_while(|l| *l != "--- stdout")
-        .nth(1)
-        .unwrap_or_default()
-        .trim()
-        .to_owned();
-    PathBuf::from(dir)
+    PathBuf::from(finished.stdout.trim())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -209,7 +151,7 @@ async fn conformance_suite_passes() {
         finished.output
     );
     assert!(
-        finished.output.contains("Baseline check passed"),
+        finished.output.contains("conformance: every leg passed"),
         "the suite's summary is missing\n{}",
         finished.output
     );

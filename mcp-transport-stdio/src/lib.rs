@@ -47,6 +47,11 @@
 //!
 //! [`Credentials::Unchecked`]: mcp_tools::transport::Credentials::Unchecked
 
+/// This crate's README (its crates.io page), kept compiling.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct Readme;
+
 mod connection;
 mod framing;
 mod peer;

@@ -23,7 +23,8 @@ pub struct Breach {
     pub problem: String,
 }
 
-/// Checks every tool `client` lists; returns the breaches found.
+/// Checks every tool `client` lists, its title and its argument contract;
+/// returns the breaches found.
 ///
 /// `overrides` gives some arguments of a tool, as `(tool, arguments)`: for a
 /// schema the generator cannot read (a `pattern`) or a rule across arguments
@@ -37,6 +38,14 @@ pub async fn check_every_tool(client: &Client, overrides: &[(&str, Value)]) -> V
     let mut breaches = Vec::new();
     for tool in &tools {
         let name = tool["name"].as_str().unwrap_or_default();
+        // Clients show titles to people; a tool without one shows its name.
+        if tool["title"].as_str().is_none_or(|t| t.trim().is_empty()) {
+            breaches.push(Breach {
+                tool: name.to_owned(),
+                arguments: Value::Null,
+                problem: "the tool has no title".into(),
+            });
+        }
         let schema = &tool["inputSchema"];
         let given = overrides
             .iter()

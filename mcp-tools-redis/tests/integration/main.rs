@@ -6,7 +6,14 @@
 
 mod confirm;
 mod connect;
+#[cfg(feature = "http")]
+mod events;
+#[cfg(feature = "http")]
+mod http;
+#[cfg(feature = "http")]
+mod nginx;
 mod outage;
 mod rate;
 mod replay;
 mod server;
+mod tasks;

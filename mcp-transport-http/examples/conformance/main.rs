@@ -5,10 +5,14 @@
 //! runs the script against [`service`] from `cargo test`.
 #![allow(missing_docs)]
 
+mod headers;
+mod input;
 mod prompts;
 mod resources;
 mod skills;
 mod sse;
+mod stateless;
+mod tasks;
 mod tools;
 
 use std::time::Duration;
@@ -20,6 +24,10 @@ use mcp_transport_http::{McpService, serve};
 pub(crate) fn server() -> Server {
     let builder = Server::builder("mcp-tools-conformance", env!("CARGO_PKG_VERSION"));
     let builder = tools::register(builder);
+    let builder = tasks::register(builder);
+    let builder = stateless::register(builder);
+    let builder = input::register(builder);
+    let builder = headers::register(builder);
     let builder = resources::register(builder);
     let builder = prompts::register(builder);
     let builder = skills::register(builder);

@@ -30,9 +30,13 @@ struct Address {
 }
 
 #[derive(Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
 struct Person {
     name: Option<String>,
     address: Option<Address>,
+    contact_method: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
 }
 
 /// A 1×1 red PNG.
@@ -59,13 +63,16 @@ fn silent_wav() -> Vec<u8> {
     wav
 }
 
-/// The input schema the `json-schema-2020-12` scenario expects to find unchanged.
+/// The input schema the `json-schema-2020-12` scenario expects to find
+/// unchanged: `$defs` with an `$anchor`, composition (`allOf`/`anyOf`) and
+/// conditional (`if`/`then`/`else`) keywords. The server enforces it as written.
 fn person_schema() -> Value {
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "type": "object",
         "$defs": {
             "address": {
+                "$anchor": "addressDef",
                 "type": "object",
                 "properties": {
                     "street": {"type": "string"},
@@ -75,8 +82,18 @@ fn person_schema() -> Value {
         },
         "properties": {
             "name": {"type": "string"},
-            "address": {"$ref": "#/$defs/address"}
+            "address": {"$ref": "#/$defs/address"},
+            "contactMethod": {"type": "string", "enum": ["phone", "email"]},
+            "phone": {"type": "string"},
+            "email": {"type": "string"}
         },
+        "allOf": [{"anyOf": [{"required": ["phone"]}, {"required": ["email"]}]}],
+        "if": {
+            "properties": {"contactMethod": {"const": "phone"}},
+            "required": ["contactMethod"]
+        },
+        "then": {"required": ["phone"]},
+        "else": {"required": ["email"]},
         "additionalProperties": false
     })
 }
@@ -273,7 +290,8 @@ pub(crate) fn register(builder: ServerBuilder) -> ServerBuilder {
                 .read_only()
                 .input_schema(person_schema())
                 .handler(|args: Person, _cx: ToolContext| async move {
-                    ToolResult::Ok(json!({"name": args.name, "address": args.address}))
+                    ToolResult::Ok(json!({"name": args.name, "address": args.address,
+                        "contactMethod": args.contact_method, "phone": args.phone, "email": args.email}))
                 }),
         )
         .tool(

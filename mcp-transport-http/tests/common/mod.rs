@@ -7,6 +7,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+pub mod ledger;
+
 use mcp_test_client::{Response, send};
 use mcp_tools::{LogLevel, NoArguments, Server, ServerBuilder, Tool, ToolContext, ToolResult};
 use mcp_transport_http::{McpServiceBuilder, Serving, serve};

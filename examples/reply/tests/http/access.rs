@@ -98,7 +98,8 @@ async fn newer_protocol_versions_are_negotiated() {
                 ("Mcp-Method", "tools/list"),
             ],
             &json!({"jsonrpc": "2.0", "id": 3, "method": "tools/list",
-                    "params": {"_meta": {"io.modelcontextprotocol/protocolVersion": "2026-07-28"}}}),
+                    "params": {"_meta": {"io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                                         "io.modelcontextprotocol/clientCapabilities": {}}}}),
         )
         .await;
     assert_eq!(listed.status, 200, "{}", listed.body);

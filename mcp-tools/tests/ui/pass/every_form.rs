@@ -51,7 +51,7 @@ pub async fn search(State(_ws): State<Workspace>, #[args] args: Search) -> ToolR
 /// Plain parameters with docs and serde attributes.
 ///
 /// A second paragraph.
-#[tool(additive, open_world, scopes("notes:write", "notes:admin"), timeout_secs = 10)]
+#[tool(additive, open_world, scopes("notes:write", "notes:admin"), timeout_secs = 10, task = "optional")]
 pub(crate) async fn add_note(
     /// The text.
     text: String,

@@ -1,0 +1,173 @@
+//! The per-request and per-result `_meta` fields of 2026-07-28: what a
+//! request must carry, the log level it may ask for, and the server's
+//! identity stamped on every result.
+
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use crate::jsonrpc::{ErrorObject, raw_json};
+use crate::protocol::{
+    LogLevel, META_CLIENT_CAPABILITIES, META_LOG_LEVEL, META_PROTOCOL_VERSION, ServerInfo,
+};
+
+/// The `_meta` key under which a 2026-07-28 result names the server.
+pub const META_SERVER_INFO: &str = "io.modelcontextprotocol/serverInfo";
+
+/// Checks that a 2026-07-28 request's `_meta` carries the fields every request
+/// must: the protocol version (a string) and the client capabilities (an
+/// object). A request without them is malformed: -32602 (Invalid params),
+/// which HTTP answers with 400.
+///
+/// ```
+/// use mcp_tools::transport::check_request_meta;
+/// use serde_json::json;
+///
+/// let good = json!({"_meta": {
+///     "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+///     "io.modelcontextprotocol/clientCapabilities": {}
+/// }});
+/// assert!(check_request_meta(Some(&good)).is_ok());
+/// assert_eq!(check_request_meta(Some(&json!({}))).unwrap_err().code, -32602);
+/// ```
+pub fn check_request_meta(params: Option<&Value>) -> Result<(), ErrorObject> {
+    let required = format!(
+        "every 2026-07-28 request carries params._meta with {META_PROTOCOL_VERSION:?} (a string) \
+         and {META_CLIENT_CAPABILITIES:?} (an object, {{}} when the client declares none)"
+    );
+    let Some(meta) = params.and_then(|p| p.get("_meta")) else {
+        return Err(ErrorObject::invalid_params(format!(
+            "the request has no _meta; {required}"
+        )));
+    };
+    let Value::Object(meta) = meta else {
+        return Err(ErrorObject::invalid_params(format!(
+            "_meta is not an object; {required}"
+        )));
+    };
+    if !meta
+        .get(META_PROTOCOL_VERSION)
+        .is_some_and(Value::is_string)
+    {
+        return Err(ErrorObject::invalid_params(format!(
+            "_meta has no {META_PROTOCOL_VERSION} string; {required}"
+        )));
+    }
+    if !meta
+        .get(META_CLIENT_CAPABILITIES)
+        .is_some_and(Value::is_object)
+    {
+        return Err(ErrorObject::invalid_params(format!(
+            "_meta has no {META_CLIENT_CAPABILITIES} object; {required}"
+        )));
+    }
+    Ok(())
+}
+
+/// The log level a 2026-07-28 request asked for in its `_meta`, if any; a
+/// request that names none gets no log notifications.
+pub(crate) fn requested_log_level(params: Option<&Value>) -> Option<LogLevel> {
+    params
+        .and_then(|p| p.get("_meta"))
+        .and_then(|m| m.get(META_LOG_LEVEL))
+        .cloned()
+        .and_then(|l| serde_json::from_value(l).ok())
+}
+
+/// The server's identity as it goes into a result's `_meta`, serialised once.
+pub(crate) struct ServerStamp {
+    /// `"io.modelcontextprotocol/serverInfo":{…}`, ready to splice.
+    member: String,
+    info: Value,
+}
+
+impl ServerStamp {
+    pub(crate) fn new(info: &ServerInfo) -> Self {
+        let info = serde_json::to_value(info).unwrap_or(Value::Null);
+        let member = format!("{}:{}", Value::from(META_SERVER_INFO), info);
+        Self { member, info }
+    }
+
+    /// `result` with the server named in its `_meta`. A result without
+    /// `_meta` (the common case) gets it spliced in without re-parsing.
+    pub(crate) fn stamp(&self, result: Box<RawValue>) -> Box<RawValue> {
+        let text = result.get();
+        if !text.contains("\"_meta\"") {
+            if let Some(rest) = text.strip_prefix('{') {
+                let rest = rest.trim_start();
+                let separator = if rest.starts_with('}') { "" } else { "," };
+                return raw_json(format!("{{\"_meta\":{{{}}}{separator}{rest}", self.member));
+            }
+            return result;
+        }
+        let Ok(Value::Object(mut members)) = serde_json::from_str::<Value>(text) else {
+            return result;
+        };
+        match members.get_mut("_meta") {
+            Some(Value::Object(meta)) => {
+                meta.entry(META_SERVER_INFO)
+                    .or_insert_with(|| self.info.clone());
+            }
+            _ => {
+                let mut meta = serde_json::Map::new();
+                meta.insert(META_SERVER_INFO.into(), self.info.clone());
+                members.insert("_meta".into(), Value::Object(meta));
+            }
+        }
+        raw_json(Value::Object(members).to_string())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn stamp() -> ServerStamp {
+        ServerStamp::new(&ServerInfo {
+            name: "s".into(),
+            version: "1".into(),
+            title: None,
+        })
+    }
+
+    fn stamped(text: &str) -> Value {
+        serde_json::from_str(stamp().stamp(raw_json(text.into())).get()).unwrap()
+    }
+
+    #[test]
+    fn every_result_shape_is_stamped() {
+        let info = json!({"name": "s", "version": "1"});
+        assert_eq!(stamped("{}"), json!({"_meta": {META_SERVER_INFO: info}}));
+        assert_eq!(
+            stamped(r#"{"resultType":"complete"}"#),
+            json!({"_meta": {META_SERVER_INFO: info}, "resultType": "complete"})
+        );
+        assert_eq!(
+            stamped(r#"{"a":1,"_meta":{"k":2}}"#),
+            json!({"a": 1, "_meta": {"k": 2, META_SERVER_INFO: info}})
+        );
+        assert_eq!(
+            stamped(r#"{"content":[{"text":"\"_meta\""}]}"#)["_meta"][META_SERVER_INFO],
+            info
+        );
+    }
+
+    #[test]
+    fn requests_without_the_required_fields_are_invalid_params() {
+        let v = META_PROTOCOL_VERSION;
+        let c = META_CLIENT_CAPABILITIES;
+        for bad in [
+            json!({}),
+            json!({"_meta": []}),
+            json!({"_meta": {c: {}}}),
+            json!({"_meta": {v: "2026-07-28"}}),
+            json!({"_meta": {v: "2026-07-28", c: []}}),
+        ] {
+            let error = check_request_meta(Some(&bad)).unwrap_err();
+            assert_eq!(error.code, -32602, "{bad}");
+        }
+        assert!(check_request_meta(None).is_err());
+        assert!(check_request_meta(Some(&json!({"_meta": {v: "2026-07-28", c: {}}}))).is_ok());
+    }
+}

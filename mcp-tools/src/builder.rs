@@ -237,9 +237,10 @@ impl ServerBuilder {
     }
 
     /// Lets anyone, without credentials, make the discovery requests:
-    /// `initialize`, `ping`, `tools/list`, `server/discover` and notifications
-    /// (off by default). Calls of tools still need credentials unless the
-    /// tool is `no_auth`.
+    /// `initialize`, `ping`, `server/discover`, the lists (`tools/list`,
+    /// `resources/list`, `resources/templates/list`, `prompts/list`,
+    /// `skills/list`) and notifications (off by default). Calls of tools still
+    /// need credentials unless the tool is `no_auth`.
     pub fn public_discovery(mut self, on: bool) -> Self {
         self.public_discovery = on;
         self

@@ -8,13 +8,18 @@ mod common;
 
 use common::*;
 use http::StatusCode;
-use mcp_tools::{Server, Skill};
+use mcp_tools::{Caller, Server, Skill};
 use mcp_transport_http::McpService;
+use mcp_transport_http::auth::ApiKeys;
 use serde_json::{Value, json};
 
 const MODERN: &str = "2026-07-28";
 
 fn server() -> Server {
+    builder().build().unwrap()
+}
+
+fn builder() -> mcp_tools::ServerBuilder {
     let skill = Skill::builder("triage")
         .file(
             "SKILL.md",
@@ -23,10 +28,7 @@ fn server() -> Server {
         .file("rules/priority.md", "P1: outages.\n")
         .build()
         .unwrap();
-    Server::builder("helpdesk", "1.0.0")
-        .skill(skill)
-        .build()
-        .unwrap()
+    Server::builder("helpdesk", "1.0.0").skill(skill)
 }
 
 fn modern(id: i64, method: &str, mut params: Value) -> Value {
@@ -86,4 +88,28 @@ async fn the_skills_methods_are_served_on_the_2026_07_28_wire() {
     .await;
     assert_eq!(unknown["error"]["code"], -32602);
     assert_eq!(unknown["error"]["data"]["uri"], "skill://nope/SKILL.md");
+}
+
+#[tokio::test]
+async fn with_public_discovery_anyone_lists_skills_but_getting_one_needs_credentials() {
+    let s = start(
+        McpService::builder(builder().public_discovery(true).build().unwrap())
+            .authenticator(ApiKeys::new().key("key-1", Caller::new("bot"))),
+    )
+    .await;
+    let anonymous = mcp_headers(Some("2025-11-25"));
+    let list = json!({"jsonrpc": "2.0", "id": 1, "method": "skills/list", "params": {}});
+    let reply = post(s.local_addr(), &anonymous, &list).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(
+        reply.json()["result"]["skills"][0]["uri"],
+        "skill://triage/SKILL.md"
+    );
+    let get = json!({"jsonrpc": "2.0", "id": 2, "method": "skills/get",
+                     "params": {"uri": "skill://triage/SKILL.md"}});
+    let reply = post(s.local_addr(), &anonymous, &get).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    let signed_in = with(anonymous, "x-api-key", "key-1");
+    let reply = post(s.local_addr(), &signed_in, &get).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
 }

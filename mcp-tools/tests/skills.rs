@@ -499,6 +499,23 @@ async fn skills_load_from_a_directory_of_skill_directories() {
     assert_eq!(err.kind(), BuildErrorKind::InvalidSkill);
     assert!(err.to_string().contains("other-name"), "{err}");
 
+    std::fs::remove_dir_all(root.join("mismatch")).unwrap();
+    #[cfg(unix)]
+    {
+        // A link back up the tree is refused instead of walked forever.
+        std::os::unix::fs::symlink(root.join("pdf-forms"), root.join("pdf-forms/scripts/loop"))
+            .unwrap();
+        let err = Skills::from_dir(&root).unwrap_err();
+        assert!(err.to_string().contains("links back"), "{err}");
+        std::fs::remove_file(root.join("pdf-forms/scripts/loop")).unwrap();
+    }
+    // Too many files is refused while walking, before reading them.
+    for i in 0..=mcp_tools::MAX_SKILL_FILES {
+        write(&format!("zip-tools/many/{i}.txt"), b"x");
+    }
+    let err = Skills::from_dir(&root).unwrap_err();
+    assert!(err.to_string().contains("more than 512 files"), "{err}");
+
     let missing = Skills::from_dir(root.join("nowhere")).unwrap_err();
     assert!(missing.to_string().contains("cannot list"), "{missing}");
     std::fs::remove_dir_all(&root).unwrap();

@@ -94,8 +94,9 @@ impl Skill {
             ))
         })?;
         let mut builder = Self::builder(name);
-        let mut found = Vec::new();
-        collect_files(dir, &mut Vec::new(), &mut found)?;
+        let mut walk = Walk::default();
+        walk.directory(dir, &mut Vec::new())?;
+        let found = walk.found;
         for (path, disk) in found {
             let bytes = std::fs::read(&disk).map_err(|e| {
                 invalid(format!(
@@ -162,47 +163,84 @@ fn encode_segment(segment: &str, out: &mut String) {
     }
 }
 
-/// Walks `dir`, adding (path inside the skill, path on disk) for every file.
-fn collect_files(
-    dir: &Path,
-    prefix: &mut Vec<String>,
-    found: &mut Vec<(String, PathBuf)>,
-) -> Result<(), BuildError> {
-    let entries = std::fs::read_dir(dir).map_err(|e| {
-        invalid(format!(
-            "cannot list the skill directory {}: {e}",
-            dir.display()
-        ))
-    })?;
-    for entry in entries {
-        let entry = entry.map_err(|e| {
+/// What a walk of a skill directory found: (path inside the skill, path on
+/// disk) of every file, their total size, and the directories entered (by
+/// canonical path, so a symbolic link back up the tree is not walked twice).
+#[derive(Default)]
+struct Walk {
+    found: Vec<(String, PathBuf)>,
+    bytes: u64,
+    entered: Vec<PathBuf>,
+}
+
+impl Walk {
+    /// Adds the files below `dir`, refusing as soon as the skill holds more
+    /// files or bytes than allowed, before reading any of them.
+    fn directory(&mut self, dir: &Path, prefix: &mut Vec<String>) -> Result<(), BuildError> {
+        let listing_failed = |e: std::io::Error| {
             invalid(format!(
                 "cannot list the skill directory {}: {e}",
                 dir.display()
             ))
-        })?;
-        let disk = entry.path();
-        let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
-            return Err(invalid(format!(
-                "the skill file {} has a name that is not valid UTF-8; rename it",
-                disk.display()
-            )));
         };
-        if name.starts_with('.') {
-            continue;
+        let canonical = dir.canonicalize().map_err(listing_failed)?;
+        if self.entered.contains(&canonical) {
+            return Err(invalid(format!(
+                "the skill directory {} links back to a directory above it; remove the symbolic link",
+                dir.display()
+            )));
         }
-        // Follows symbolic links, as a reader of the directory would.
-        let meta = std::fs::metadata(&disk)
-            .map_err(|e| invalid(format!("cannot read {}: {e}", disk.display())))?;
-        prefix.push(name);
-        if meta.is_dir() {
-            collect_files(&disk, prefix, found)?;
-        } else if meta.is_file() {
-            found.push((prefix.join("/"), disk));
+        self.entered.push(canonical);
+        let mut entries = std::fs::read_dir(dir)
+            .map_err(listing_failed)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(listing_failed)?;
+        entries.sort_by_key(std::fs::DirEntry::file_name);
+        for entry in entries {
+            let disk = entry.path();
+            let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
+                return Err(invalid(format!(
+                    "the skill file {} has a name that is not valid UTF-8; rename it",
+                    disk.display()
+                )));
+            };
+            if name.starts_with('.') {
+                continue;
+            }
+            // Follows symbolic links, as a reader of the directory would.
+            let meta = std::fs::metadata(&disk)
+                .map_err(|e| invalid(format!("cannot read {}: {e}", disk.display())))?;
+            prefix.push(name);
+            if meta.is_dir() {
+                self.directory(&disk, prefix)?;
+            } else if meta.is_file() {
+                self.bytes += meta.len();
+                self.found.push((prefix.join("/"), disk));
+                self.check_limits()?;
+            }
+            prefix.pop();
         }
-        prefix.pop();
+        self.entered.pop();
+        Ok(())
     }
-    Ok(())
+
+    fn check_limits(&self) -> Result<(), BuildError> {
+        let dir = self
+            .entered
+            .first()
+            .map_or_else(String::new, |d| d.display().to_string());
+        if self.found.len() > MAX_SKILL_FILES {
+            return Err(invalid(format!(
+                "the skill directory {dir} holds more than {MAX_SKILL_FILES} files; a skill may hold at most {MAX_SKILL_FILES}, {SKILL_FILE} included"
+            )));
+        }
+        if self.bytes > MAX_SKILL_BYTES {
+            return Err(invalid(format!(
+                "the skill directory {dir} holds more than {MAX_SKILL_BYTES} bytes; a skill may hold at most 16 MiB"
+            )));
+        }
+        Ok(())
+    }
 }
 
 fn invalid(message: String) -> BuildError {

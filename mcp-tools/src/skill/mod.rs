@@ -2,17 +2,22 @@
 //! extension, SEP-2640): each skill is a directory of files whose root holds a
 //! `SKILL.md`, published at `skill://<name>/…`.
 
+mod check;
+mod disk;
 mod frontmatter;
 pub(crate) mod serve;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
 use sha2::{Digest as _, Sha256};
 
-use crate::error::{BuildError, BuildErrorKind};
+use check::{check_frontmatter, check_name, check_path, invalid};
+use disk::Walk;
+
+use crate::error::BuildError;
 use crate::signing::hex;
 
 /// The identifier of the extension, as declared under `capabilities.extensions`.
@@ -32,9 +37,6 @@ pub const MAX_SKILL_NAME_LEN: usize = 64;
 
 /// The longest a skill description may be, in characters.
 pub const MAX_SKILL_DESCRIPTION_LEN: usize = 1024;
-
-/// Frontmatter `metadata` keys with this prefix are reserved for MCP extensions.
-const RESERVED_METADATA_PREFIX: &str = "io.modelcontextprotocol/";
 
 /// One file of a skill, its bytes and what `skills/list` says of them.
 #[derive(Debug, Clone)]
@@ -163,90 +165,6 @@ fn encode_segment(segment: &str, out: &mut String) {
     }
 }
 
-/// What a walk of a skill directory found: (path inside the skill, path on
-/// disk) of every file, their total size, and the directories entered (by
-/// canonical path, so a symbolic link back up the tree is not walked twice).
-#[derive(Default)]
-struct Walk {
-    found: Vec<(String, PathBuf)>,
-    bytes: u64,
-    entered: Vec<PathBuf>,
-}
-
-impl Walk {
-    /// Adds the files below `dir`, refusing as soon as the skill holds more
-    /// files or bytes than allowed, before reading any of them.
-    fn directory(&mut self, dir: &Path, prefix: &mut Vec<String>) -> Result<(), BuildError> {
-        let listing_failed = |e: std::io::Error| {
-            invalid(format!(
-                "cannot list the skill directory {}: {e}",
-                dir.display()
-            ))
-        };
-        let canonical = dir.canonicalize().map_err(listing_failed)?;
-        if self.entered.contains(&canonical) {
-            return Err(invalid(format!(
-                "the skill directory {} links back to a directory above it; remove the symbolic link",
-                dir.display()
-            )));
-        }
-        self.entered.push(canonical);
-        let mut entries = std::fs::read_dir(dir)
-            .map_err(listing_failed)?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(listing_failed)?;
-        entries.sort_by_key(std::fs::DirEntry::file_name);
-        for entry in entries {
-            let disk = entry.path();
-            let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
-                return Err(invalid(format!(
-                    "the skill file {} has a name that is not valid UTF-8; rename it",
-                    disk.display()
-                )));
-            };
-            if name.starts_with('.') {
-                continue;
-            }
-            // Follows symbolic links, as a reader of the directory would.
-            let meta = std::fs::metadata(&disk)
-                .map_err(|e| invalid(format!("cannot read {}: {e}", disk.display())))?;
-            prefix.push(name);
-            if meta.is_dir() {
-                self.directory(&disk, prefix)?;
-            } else if meta.is_file() {
-                self.bytes += meta.len();
-                self.found.push((prefix.join("/"), disk));
-                self.check_limits()?;
-            }
-            prefix.pop();
-        }
-        self.entered.pop();
-        Ok(())
-    }
-
-    fn check_limits(&self) -> Result<(), BuildError> {
-        let dir = self
-            .entered
-            .first()
-            .map_or_else(String::new, |d| d.display().to_string());
-        if self.found.len() > MAX_SKILL_FILES {
-            return Err(invalid(format!(
-                "the skill directory {dir} holds more than {MAX_SKILL_FILES} files; a skill may hold at most {MAX_SKILL_FILES}, {SKILL_FILE} included"
-            )));
-        }
-        if self.bytes > MAX_SKILL_BYTES {
-            return Err(invalid(format!(
-                "the skill directory {dir} holds more than {MAX_SKILL_BYTES} bytes; a skill may hold at most 16 MiB"
-            )));
-        }
-        Ok(())
-    }
-}
-
-fn invalid(message: String) -> BuildError {
-    BuildError::new(BuildErrorKind::InvalidSkill, message)
-}
-
 /// Describes a [`Skill`] file by file; finish with [`build`](Self::build).
 #[derive(Debug, Clone)]
 #[must_use = "finish with .build() to get a Skill"]
@@ -313,83 +231,6 @@ impl SkillBuilder {
             files,
         })
     }
-}
-
-/// Checks the Agent Skills naming rules: 1 to 64 characters, lowercase ASCII
-/// letters, digits and hyphens, no hyphen first, last or twice in a row.
-fn check_name(name: &str) -> Result<(), BuildError> {
-    let valid = !name.is_empty()
-        && name.len() <= MAX_SKILL_NAME_LEN
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !name.starts_with('-')
-        && !name.ends_with('-')
-        && !name.contains("--");
-    if valid {
-        Ok(())
-    } else {
-        Err(BuildError::new(
-            BuildErrorKind::InvalidName,
-            format!(
-                "skill name {name:?} is invalid: use 1 to {MAX_SKILL_NAME_LEN} lowercase letters, digits and hyphens, with no hyphen first, last or twice in a row (like \"pdf-tools\")"
-            ),
-        ))
-    }
-}
-
-/// A file path inside a skill: relative, `/`-separated, no empty, `.` or `..`
-/// segments.
-fn check_path(name: &str, path: &str) -> Result<(), BuildError> {
-    let bad = path.is_empty()
-        || path.contains('\\')
-        || path.contains('\0')
-        || path
-            .split('/')
-            .any(|segment| segment.is_empty() || segment == "." || segment == "..");
-    if bad {
-        return Err(invalid(format!(
-            "skill {name:?}: the file path {path:?} is invalid; use a relative path with '/' between names and no empty, \".\" or \"..\" parts, like \"scripts/fill.py\""
-        )));
-    }
-    Ok(())
-}
-
-fn check_frontmatter(name: &str, frontmatter: &Map<String, Value>) -> Result<(), BuildError> {
-    let field = |key: &str| frontmatter.get(key).and_then(Value::as_str).unwrap_or("");
-    let declared = field("name");
-    if declared.is_empty() {
-        return Err(invalid(format!(
-            "skill {name:?}: the {SKILL_FILE} frontmatter has no name; add name: {name}"
-        )));
-    }
-    if declared != name {
-        return Err(invalid(format!(
-            "skill {name:?}: the {SKILL_FILE} frontmatter says name: {declared}, but the skill's name (its directory, the last segment of its URI) is {name:?}; make them equal"
-        )));
-    }
-    let description = field("description");
-    if description.trim().is_empty() {
-        return Err(invalid(format!(
-            "skill {name:?}: the {SKILL_FILE} frontmatter has no description; add one saying what the skill does and when to use it"
-        )));
-    }
-    let length = description.chars().count();
-    if length > MAX_SKILL_DESCRIPTION_LEN {
-        return Err(invalid(format!(
-            "skill {name:?}: the description has {length} characters; at most {MAX_SKILL_DESCRIPTION_LEN} are allowed"
-        )));
-    }
-    if let Some(Value::Object(metadata)) = frontmatter.get("metadata")
-        && let Some(key) = metadata
-            .keys()
-            .find(|k| k.starts_with(RESERVED_METADATA_PREFIX))
-    {
-        return Err(invalid(format!(
-            "skill {name:?}: the metadata key {key:?} uses the prefix {RESERVED_METADATA_PREFIX}, which is reserved for MCP extensions; rename it"
-        )));
-    }
-    Ok(())
 }
 
 /// Several skills, usually read from one directory with [`Skills::from_dir`];
@@ -488,17 +329,6 @@ mod tests {
     use super::*;
 
     const SKILL_MD: &str = "---\nname: pdf-tools\ndescription: Fills PDF forms.\n---\n# PDF\n";
-
-    #[test]
-    fn names_follow_the_agent_skills_rules() {
-        for good in ["a", "pdf-tools", "x1-2", &"a".repeat(64)] {
-            assert!(check_name(good).is_ok(), "{good}");
-        }
-        for bad in ["", "-a", "a-", "a--b", "Pdf", "a_b", "a.b", &"a".repeat(65)] {
-            let err = check_name(bad).unwrap_err();
-            assert_eq!(err.kind(), BuildErrorKind::InvalidName, "{bad}");
-        }
-    }
 
     #[test]
     fn digests_are_sha256_of_the_raw_bytes() {

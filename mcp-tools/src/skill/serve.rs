@@ -18,6 +18,8 @@ pub(crate) const DIRECTORY_MIME_TYPE: &str = "inode/directory";
 /// The skills a server serves.
 pub(crate) struct SkillCatalog {
     skills: Vec<Skill>,
+    /// Each skill's `skills/list` entry, built once.
+    entries: Vec<Value>,
     page_size: usize,
     /// The 2026-07-28 caching hints of skill results and skill file reads.
     pub(crate) cache: CacheHints,
@@ -40,6 +42,7 @@ impl SkillCatalog {
             }
         }
         Ok(Self {
+            entries: skills.iter().map(entry).collect(),
             skills,
             page_size: page_size.max(1),
             cache,
@@ -112,9 +115,8 @@ impl SkillCatalog {
     fn list(&self, params: Option<&Value>) -> Result<Map<String, Value>, ErrorObject> {
         let offset = cursor(params, "skills", self.skills.len())?;
         let end = (offset + self.page_size).min(self.skills.len());
-        let entries: Vec<Value> = self.skills[offset..end].iter().map(entry).collect();
         let mut out = Map::new();
-        out.insert("skills".into(), entries.into());
+        out.insert("skills".into(), self.entries[offset..end].to_vec().into());
         if end < self.skills.len() {
             out.insert("nextCursor".into(), format!("skills-{end:x}").into());
         }
@@ -130,14 +132,14 @@ impl SkillCatalog {
                     "skills/get needs \"uri\", the SKILL.md URI of a skill from skills/list (skill://<name>/SKILL.md)",
                 )
             })?;
-        let skill = self.skills.iter().find(|s| s.uri() == uri).ok_or_else(|| {
+        let entry = self.entries.iter().find(|e| e["uri"] == uri).ok_or_else(|| {
             ErrorObject::invalid_params(format!(
                 "no skill is served at {uri}; call skills/list for the skills and their URIs (skill://<name>/SKILL.md)"
             ))
             .with_data(json!({"uri": uri}))
         })?;
         let mut out = Map::new();
-        out.insert("skill".into(), entry(skill));
+        out.insert("skill".into(), entry.clone());
         Ok(out)
     }
 

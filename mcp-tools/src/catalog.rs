@@ -384,6 +384,7 @@ impl Catalog {
             name: name.to_owned(),
             caller: cx.caller.clone(),
             state: state.clone(),
+            peer: cx.peer.clone(),
         };
         let result = prompt
             .get(&arguments, pcx)

@@ -155,6 +155,9 @@ impl Dispatcher {
                 self.tasks.handle(&method, params.as_ref(), &cx).await
             }
             method::SET_LEVEL if !version.is_stateless() => set_level(params.as_ref(), &cx),
+            method::PROMPTS_GET if version.is_stateless() => {
+                return self.get_prompt_in_rounds(id, params, cx).await;
+            }
             other => match self
                 .catalog
                 .handle(other, params.as_ref(), &cx, &self.policy.state)
@@ -168,6 +171,70 @@ impl Dispatcher {
             Ok(result) => Response::result(id, result),
             Err(error) => Response::error(Some(id), error),
         })
+    }
+
+    /// `prompts/get` on 2026-07-28: a prompt that asks the client something
+    /// gets its answers from earlier rounds, or the request answers
+    /// `input_required`, as a tool call does.
+    async fn get_prompt_in_rounds(
+        &self,
+        id: RequestId,
+        params: Option<Value>,
+        mut cx: RequestContext,
+    ) -> Option<Response> {
+        let mut params = match params {
+            Some(Value::Object(params)) => params,
+            // The catalog says what is wrong with them.
+            other => Map::from_iter(other.map(|p| ("params".to_owned(), p))),
+        };
+        let name = params
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let caller = cx.caller.as_ref().map(|c| c.id().to_owned());
+        let (answers, digest) =
+            match self.prior_answers(method::PROMPTS_GET, &name, &mut params, caller.as_deref()) {
+                Ok(found) => found,
+                Err(error) => return Some(Response::error(Some(id), error)),
+            };
+        cx.cancellation = cx.cancellation.child();
+        let stopped = cx.cancellation.clone();
+        let round = Arc::new(InputRound::new(
+            answers,
+            cx.client_capabilities.clone(),
+            cx.cancellation.clone(),
+        ));
+        cx.peer = Some(Arc::new(InputPeer {
+            round: round.clone(),
+            transport: cx.peer.take(),
+        }));
+        let params = Value::Object(params);
+        let rendered = tokio::select! {
+            outcome = self.catalog.handle(method::PROMPTS_GET, Some(&params), &cx, &self.policy.state) => {
+                Some(outcome.unwrap_or_else(|| Err(ErrorObject::method_not_found(method::PROMPTS_GET))))
+            }
+            () = stopped.cancelled() => None,
+        };
+        if let Some(outcome) = rendered {
+            return Some(match outcome {
+                Ok(result) => Response::result(id, result),
+                Err(error) => Response::error(Some(id), error),
+            });
+        }
+        if let Some(refusal) = round.take_refusal() {
+            return Some(Response::error(Some(id), refusal));
+        }
+        // Stopped without a question: the client cancelled the request.
+        let asked = round.take_asked()?;
+        Some(self.input_required(
+            id,
+            method::PROMPTS_GET,
+            caller.as_deref(),
+            &digest,
+            &round,
+            asked,
+        ))
     }
 
     /// Parses `tools/call` params and runs the call; on 2026-07-28, with the
@@ -206,10 +273,11 @@ impl Dispatcher {
         let version = cx.protocol_version;
         let round = if version.is_stateless() {
             let caller = cx.caller.as_ref().map(Caller::id);
-            let (answers, digest) = match self.prior_answers(&name, &mut params, caller) {
-                Ok(found) => found,
-                Err(error) => return Some(Response::error(Some(id), error)),
-            };
+            let (answers, digest) =
+                match self.prior_answers(method::TOOLS_CALL, &name, &mut params, caller) {
+                    Ok(found) => found,
+                    Err(error) => return Some(Response::error(Some(id), error)),
+                };
             // The round stops this call only, not the transport's signal.
             cx.cancellation = cx.cancellation.child();
             let round = Arc::new(InputRound::new(
@@ -260,7 +328,14 @@ impl Dispatcher {
                     return Some(Response::error(Some(id), refusal));
                 }
                 let asked = round.take_asked()?;
-                Some(self.input_required(id, caller.as_deref(), &digest, &round, asked))
+                Some(self.input_required(
+                    id,
+                    method::TOOLS_CALL,
+                    caller.as_deref(),
+                    &digest,
+                    &round,
+                    asked,
+                ))
             }
         }
     }
@@ -270,6 +345,7 @@ impl Dispatcher {
     fn input_required(
         &self,
         id: RequestId,
+        request_method: &str,
         caller: Option<&str>,
         digest: &str,
         round: &InputRound,
@@ -277,7 +353,7 @@ impl Dispatcher {
     ) -> Response {
         let state =
             self.request_state
-                .sign(caller, method::TOOLS_CALL, digest, round.answers().clone());
+                .sign(caller, request_method, digest, round.answers().clone());
         let result = json!({
             "resultType": "input_required",
             "inputRequests": asked,
@@ -334,9 +410,14 @@ impl Dispatcher {
             }
             TaskAnswer::Error(error) => Response::error(Some(id), error),
             TaskAnswer::NeedsInput(asked) => match &round {
-                Some((round, digest)) => {
-                    self.input_required(id, caller.as_deref(), digest, round, asked)
-                }
+                Some((round, digest)) => self.input_required(
+                    id,
+                    method::TOOLS_CALL,
+                    caller.as_deref(),
+                    digest,
+                    round,
+                    asked,
+                ),
                 None => Response::error(
                     Some(id),
                     ErrorObject::new(
@@ -352,6 +433,7 @@ impl Dispatcher {
     /// plus the new `inputResponses`.
     fn prior_answers(
         &self,
+        request_method: &str,
         name: &str,
         params: &mut Map<String, Value>,
         caller: Option<&str>,
@@ -361,7 +443,7 @@ impl Dispatcher {
             None => Map::new(),
             Some(Value::String(state)) => {
                 self.request_state
-                    .verify(&state, caller, method::TOOLS_CALL, &digest)?
+                    .verify(&state, caller, request_method, &digest)?
             }
             Some(_) => return Err(ErrorObject::invalid_params("requestState must be a string")),
         };

@@ -14,7 +14,8 @@ use serde_json::{Map, Value, json};
 
 use crate::completion::Completer;
 use crate::content::Content;
-use crate::context::{Caller, StateMap};
+use crate::context::{Caller, Peer, StateMap};
+use crate::jsonrpc::ErrorObject;
 use crate::request_error::RequestError;
 use crate::resource::Role;
 use crate::text_args::{ArgumentSpec, argument_specs, parser};
@@ -87,6 +88,7 @@ pub struct PromptContext {
     pub(crate) name: String,
     pub(crate) caller: Option<Caller>,
     pub(crate) state: Arc<StateMap>,
+    pub(crate) peer: Option<Arc<dyn Peer>>,
 }
 
 impl std::fmt::Debug for PromptContext {
@@ -112,6 +114,48 @@ impl PromptContext {
     /// A shared value registered with [`crate::ServerBuilder::state`].
     pub fn state<T: Clone + Send + Sync + 'static>(&self) -> Option<T> {
         self.state.get::<T>().cloned()
+    }
+
+    /// Asks the client something under a key the prompt chooses
+    /// (`elicitation/create`, `sampling/createMessage`, `roots/list`) and waits
+    /// for the answer, as [`ToolContext::request_client_keyed`](crate::ToolContext::request_client_keyed)
+    /// does for a tool: on 2026-07-28 the question goes out in an
+    /// `input_required` result and the answer arrives with the retry; earlier
+    /// revisions send it on the request's stream.
+    ///
+    /// ```no_run
+    /// # async fn f(cx: mcp_tools::PromptContext) -> Result<(), mcp_tools::RequestError> {
+    /// use serde_json::json;
+    ///
+    /// let answer = cx
+    ///     .request_client_keyed("audience", "elicitation/create", json!({
+    ///         "message": "Who is the summary for?",
+    ///         "requestedSchema": {"type": "object", "properties": {"audience": {"type": "string"}}}
+    ///     }))
+    ///     .await
+    ///     .map_err(|e| mcp_tools::RequestError::internal(e.message))?;
+    /// # let _ = answer; Ok(()) }
+    /// ```
+    pub fn request_client_keyed(
+        &self,
+        key: &str,
+        method: &str,
+        params: Value,
+    ) -> impl Future<Output = Result<Value, ErrorObject>> + Send + 'static {
+        let request = self
+            .peer
+            .as_ref()
+            .map(|peer| peer.request_keyed(key, method, params));
+        let method = method.to_owned();
+        async move {
+            match request {
+                Some(answer) => answer.await,
+                None => Err(ErrorObject::new(
+                    crate::jsonrpc::code::METHOD_NOT_FOUND,
+                    format!("no client connection to send {method} to"),
+                )),
+            }
+        }
     }
 }
 

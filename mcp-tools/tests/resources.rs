@@ -483,3 +483,68 @@ async fn subscriptions_listen_streams_tagged_updates_until_cancelled() {
     assert!(ended.is_err(), "a listen stream ends only by cancellation");
     assert_eq!(server.notify_resource_updated("mem://a"), 0);
 }
+
+/// A prompt that asks the user before it renders: on 2026-07-28 the question
+/// goes out as `input_required`, and the retry with the answer and the signed
+/// state renders it; a forged state is refused.
+#[tokio::test]
+async fn a_prompt_asks_the_client_in_rounds_on_2026() {
+    let server = Server::builder("asking", "1.0.0")
+        .prompt(
+            Prompt::builder("summarise")
+                .description("Summarises for an audience the user names.")
+                .handler(|_: NoArguments, cx: PromptContext| async move {
+                    let answer = cx
+                        .request_client_keyed(
+                            "audience",
+                            "elicitation/create",
+                            json!({"message": "For whom?", "requestedSchema": {"type": "object",
+                                   "properties": {"who": {"type": "string"}}}}),
+                        )
+                        .await
+                        .map_err(|e| RequestError::internal(e.message))?;
+                    let who = answer["content"]["who"].as_str().unwrap_or("?").to_owned();
+                    Ok(PromptMessage::user(Content::text(format!(
+                        "Summarise for {who}."
+                    ))))
+                }),
+        )
+        .build()
+        .unwrap();
+    let c = Client::new(server)
+        .with_protocol_version(ProtocolVersion::V2026_07_28)
+        .with_capabilities(json!({"elicitation": {}}));
+    let first = c
+        .request("prompts/get", json!({"name": "summarise"}))
+        .await
+        .unwrap();
+    assert_eq!(first["resultType"], "input_required", "{first}");
+    assert_eq!(
+        first["inputRequests"]["audience"]["method"],
+        "elicitation/create"
+    );
+    let state = first["requestState"].as_str().unwrap();
+
+    let answered = c
+        .request(
+            "prompts/get",
+            json!({"name": "summarise", "requestState": state,
+                   "inputResponses": {"audience": {"action": "accept", "content": {"who": "the board"}}}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(answered["resultType"], "complete", "{answered}");
+    assert_eq!(
+        answered["messages"][0]["content"]["text"],
+        "Summarise for the board."
+    );
+
+    let forged = c
+        .request(
+            "prompts/get",
+            json!({"name": "summarise", "requestState": format!("{state}x"), "inputResponses": {}}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(forged.code, code::INVALID_PARAMS, "{forged:?}");
+}

@@ -18,6 +18,7 @@ pub mod accounts;
 pub mod approvals;
 pub mod catalog;
 pub mod contacts;
+pub mod guidance;
 pub mod handlers;
 pub mod help;
 pub mod inbox;

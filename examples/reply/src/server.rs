@@ -16,8 +16,8 @@ use mcp_transport_http::auth::{ApiKeys, ProtectedResource};
 use mcp_transport_http::rate_headers::{RateHeaders, RateValue};
 use mcp_transport_http::{McpService, ResponseMode};
 
-use crate::tools;
 use crate::workspace::Workspace;
+use crate::{guidance, tools};
 
 /// The name the server reports in `initialize` (the vendor's is `Reply.Mcp`).
 pub const SERVER_NAME: &str = "Reply.Mcp.Sandbox";
@@ -87,6 +87,14 @@ pub fn server(workspace: Workspace, rate_limit_per_hour: u32) -> Result<Server, 
         .instructions(INSTRUCTIONS)
         .state(workspace)
         .tools(tools::all())
+        .resource(guidance::agent_rules::resource())
+        .resource(guidance::recipes::resource())
+        .prompt(guidance::launch_sequence::prompt())
+        .prompt(guidance::enroll_contact::prompt())
+        .prompt(guidance::review_jason_drafts::prompt())
+        .prompt(guidance::switch_jason_to_autonomous::prompt())
+        .prompt(guidance::answer_inbox_thread::prompt())
+        .prompt(guidance::handle_unsupported_request::prompt())
         .rate_limiter(
             WindowRateLimiter::new(rate_limit_per_hour, RATE_WINDOW).key_by(RateKey::Caller),
         )

@@ -107,6 +107,7 @@ pub fn server(account: Account, settings: &Settings) -> Result<Server, Box<dyn s
         .instructions(INSTRUCTIONS)
         .state(account)
         .tools(crate::tools::registry())
+        .resource(crate::tools::filters::filter_vocabulary::resource())
         .tool_listing(ToolListing::All)
         .require_authentication()
         .public_discovery(true)

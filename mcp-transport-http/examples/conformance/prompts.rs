@@ -1,14 +1,16 @@
 //! The suite's prompt fixtures: a simple prompt, one with arguments (and
-//! their completion), one embedding a resource and one with an image.
+//! their completion), one embedding a resource, one with an image, and one
+//! that asks the user for context first.
 
 use std::time::Duration;
 
 use mcp_tools::{
     CacheHints, Completer, Completion, CompletionRequest, Content, NoArguments, Prompt,
-    PromptContext, PromptMessage, PromptResult, ServerBuilder,
+    PromptContext, PromptMessage, PromptResult, RequestError, ServerBuilder,
 };
 use schemars::JsonSchema;
 use serde::Deserialize;
+use serde_json::json;
 
 use crate::resources::PIXEL_PNG;
 
@@ -83,6 +85,31 @@ pub(crate) fn register(builder: ServerBuilder) -> ServerBuilder {
                         PromptMessage::user(Content::image_base64(PIXEL_PNG, "image/png")),
                         text("Please analyze the image above."),
                     ]))
+                }),
+        )
+        .prompt(
+            Prompt::builder("test_input_required_result_prompt")
+                .description("Asks the user for context before it renders (SEP-2322).")
+                .handler(|_: NoArguments, cx: PromptContext| async move {
+                    let answer = cx
+                        .request_client_keyed(
+                            "user_context",
+                            "elicitation/create",
+                            json!({
+                                "message": "What context should the prompt use?",
+                                "requestedSchema": {
+                                    "type": "object",
+                                    "properties": {"context": {"type": "string"}},
+                                    "required": ["context"]
+                                }
+                            }),
+                        )
+                        .await
+                        .map_err(|e| RequestError::internal(e.message))?;
+                    let context = answer["content"]["context"].as_str().unwrap_or("none");
+                    Ok(PromptResult::new([text(format!(
+                        "Use this context: {context}"
+                    ))]))
                 }),
         )
 }

@@ -7,6 +7,7 @@
 //!
 //! - `surface`: all 70 tools answer, writes show up in later reads, concurrency;
 //! - `errors`: every domain error code and the argument contract;
+//! - `guidance`: the agent rules and recipes as resources and prompts;
 //! - `recipes`: the five workflow recipes of the vendor document, end to end,
 //!   and the unsupported-request path;
 //! - `contract`: arguments built from each published schema are accepted, and bounds are enforced naming the field;
@@ -22,6 +23,7 @@
 mod access;
 mod contract;
 mod errors;
+mod guidance;
 mod harness;
 mod recipes;
 mod snapshot;

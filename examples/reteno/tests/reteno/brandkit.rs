@@ -109,3 +109,50 @@ async fn a_cancelled_extraction_stops_early() {
         "{answer:?}"
     );
 }
+
+/// A 2026-07-28 client with the tasks extension gets a task: it polls
+/// `tasks/get`, sees the stage as the status message, and reads the kit from
+/// the finished task; the request that started it is long gone.
+#[tokio::test(start_paused = true)]
+async fn a_tasks_client_gets_a_task_to_poll() {
+    let s = Sandbox::with_settings(Settings {
+        brandkit_duration: Duration::from_secs(9 * 60),
+        ..Settings::default()
+    });
+    let client = s
+        .client
+        .with_protocol_version(mcp_tools::ProtocolVersion::V2026_07_28)
+        .with_capabilities(json!({"extensions": {"io.modelcontextprotocol/tasks": {}}}));
+    let created = client
+        .request(
+            "tools/call",
+            json!({"name": "extract_brandkit", "arguments": {"url": "https://zen-tea.co"}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(created["resultType"], "task", "{created}");
+    let id = created["taskId"].as_str().unwrap().to_owned();
+
+    let mut messages = Vec::new();
+    let done = loop {
+        let task = client
+            .request("tasks/get", json!({"taskId": id}))
+            .await
+            .unwrap();
+        if let Some(message) = task["statusMessage"].as_str() {
+            messages.push(message.to_owned());
+        }
+        if task["status"] != "working" {
+            break task;
+        }
+        tokio::time::sleep(Duration::from_secs(30)).await;
+    };
+    assert_eq!(done["status"], "completed", "{done}");
+    messages.dedup();
+    assert!(
+        messages.len() >= 3,
+        "the stages show while it runs: {messages:?}"
+    );
+    let kit = &done["result"]["structuredContent"]["Data"];
+    assert_eq!(kit["host"], "zen-tea.co", "{done}");
+}

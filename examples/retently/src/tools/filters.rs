@@ -1,7 +1,9 @@
 //! Filter tools: the vocabulary, applying a spec, and replaying saved or
 //! recent filters.
 
-use mcp_tools::{State, ToolResult, tool};
+use mcp_tools::{
+    RequestError, ResourceContents, ResourceContext, State, ToolResult, resource, tool,
+};
 
 use crate::account::Account;
 use crate::filters::{
@@ -19,6 +21,22 @@ pub async fn describe_filters(
     #[args] args: DescribeFiltersArgs,
 ) -> ToolResult<FilterVocabulary> {
     account.describe_filters(args)
+}
+
+/// The filter vocabulary, as describe_filters returns it: fields, operators,
+/// combinations, aggregates and a working example spec. A client can attach
+/// it to its model's context once instead of calling the tool.
+#[resource(uri = "retently://filters/vocabulary", name = "filter-vocabulary", title = "Filter vocabulary", mime_type = "application/json", audience = ["assistant"], scopes = ["feedback:read"])]
+pub async fn filter_vocabulary(cx: ResourceContext) -> Result<ResourceContents, RequestError> {
+    let account: Account = cx
+        .state()
+        .ok_or_else(|| RequestError::internal("the server has no account"))?;
+    let vocabulary = account
+        .describe_filters(DescribeFiltersArgs {})
+        .map_err(|e| RequestError::internal(e.message()))?;
+    let json = mcp_tools::serde_json::to_string_pretty(&vocabulary)
+        .map_err(|e| RequestError::internal(format!("the vocabulary did not serialise: {e}")))?;
+    Ok(ResourceContents::text(cx.uri(), json).with_mime_type("application/json"))
 }
 
 /// Run a filter over the account's feedback and return the matching rows

@@ -12,7 +12,7 @@ mod account;
 mod customers;
 mod delivery;
 mod feedback;
-mod filters;
+pub(crate) mod filters;
 mod reports;
 
 use mcp_tools::Tool;

@@ -49,3 +49,46 @@ async fn every_tool_accepts_what_its_schema_allows() {
     let _ = std::fs::remove_file(&audit_log);
     assert!(breaches.is_empty(), "{breaches:#?}");
 }
+
+#[tokio::test]
+async fn the_filter_vocabulary_is_a_resource_for_feedback_readers() {
+    let audit_log = std::env::temp_dir().join(format!(
+        "retently-vocabulary-audit-{}.jsonl",
+        std::process::id()
+    ));
+    let settings = Settings::new(
+        AccessTokens::new(),
+        "http://127.0.0.1/mcp",
+        audit_log.clone(),
+    );
+    let server = service::server(Account::sandbox(), &settings).unwrap();
+    let reader = Caller::new("reader")
+        .with_account(SANDBOX_ACCOUNT)
+        .with_scopes(["feedback:read"]);
+    let client = Client::new(server.clone()).with_caller(reader.clone());
+    let read = client
+        .read_resource("retently://filters/vocabulary")
+        .await
+        .unwrap();
+    assert_eq!(read["contents"][0]["mimeType"], "application/json");
+    let served: Value =
+        mcp_tools::serde_json::from_str(read["contents"][0]["text"].as_str().unwrap()).unwrap();
+    // The resource says exactly what the tool says.
+    let called = client.call("describe_filters", json!({})).await.unwrap();
+    assert_eq!(Some(&served), called.data());
+
+    let outsider = Caller::new("outsider")
+        .with_account(SANDBOX_ACCOUNT)
+        .with_scopes(["customers:read"]);
+    let refused = Client::new(server)
+        .with_caller(outsider)
+        .read_resource("retently://filters/vocabulary")
+        .await
+        .unwrap_err();
+    assert!(
+        refused.message.contains("feedback:read"),
+        "{}",
+        refused.message
+    );
+    let _ = std::fs::remove_file(&audit_log);
+}

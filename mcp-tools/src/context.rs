@@ -575,7 +575,7 @@ impl ToolContext {
             .peer
             .as_ref()
             .map(|peer| peer.request(method, params));
-        Self::client_answer(request, method)
+        client_answer(request, method)
     }
 
     /// Like [`request_client`](Self::request_client), under a key the tool
@@ -611,23 +611,7 @@ impl ToolContext {
             .peer
             .as_ref()
             .map(|peer| peer.request_keyed(key, method, params));
-        Self::client_answer(request, method)
-    }
-
-    fn client_answer(
-        request: Option<BoxFuture<'static, Result<Value, ErrorObject>>>,
-        method: &str,
-    ) -> impl Future<Output = Result<Value, ErrorObject>> + Send + 'static {
-        let method = method.to_owned();
-        async move {
-            match request {
-                Some(future) => future.await,
-                None => Err(ErrorObject::new(
-                    crate::jsonrpc::code::METHOD_NOT_FOUND,
-                    format!("no client connection to send {method} to"),
-                )),
-            }
-        }
+        client_answer(request, method)
     }
 
     /// Like [`request_client`](Self::request_client), for questions the call
@@ -650,16 +634,7 @@ impl ToolContext {
             .peer
             .as_ref()
             .map(|peer| peer.request_before_task(method, params));
-        let method = method.to_owned();
-        async move {
-            match request {
-                Some(future) => future.await,
-                None => Err(ErrorObject::new(
-                    crate::jsonrpc::code::METHOD_NOT_FOUND,
-                    format!("no client connection to send {method} to"),
-                )),
-            }
-        }
+        client_answer(request, method)
     }
 
     /// Whether personal data in this call's output goes out in clear (the
@@ -795,5 +770,23 @@ impl FromToolContext for Caller {
         cx.caller().cloned().ok_or_else(|| {
             ToolError::unauthorized("this tool needs an authenticated caller; send credentials")
         })
+    }
+}
+
+/// The answer to a request sent to the client, or why there is no client to
+/// ask (a context without a connection, as in some tests).
+pub(crate) fn client_answer(
+    request: Option<BoxFuture<'static, Result<Value, ErrorObject>>>,
+    method: &str,
+) -> impl Future<Output = Result<Value, ErrorObject>> + Send + 'static {
+    let method = method.to_owned();
+    async move {
+        match request {
+            Some(future) => future.await,
+            None => Err(ErrorObject::new(
+                crate::jsonrpc::code::METHOD_NOT_FOUND,
+                format!("no client connection to send {method} to"),
+            )),
+        }
     }
 }

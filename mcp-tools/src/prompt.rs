@@ -14,7 +14,7 @@ use serde_json::{Map, Value, json};
 
 use crate::completion::Completer;
 use crate::content::Content;
-use crate::context::{Caller, Peer, StateMap};
+use crate::context::{Caller, Peer, StateMap, client_answer};
 use crate::jsonrpc::ErrorObject;
 use crate::request_error::RequestError;
 use crate::resource::Role;
@@ -146,16 +146,7 @@ impl PromptContext {
             .peer
             .as_ref()
             .map(|peer| peer.request_keyed(key, method, params));
-        let method = method.to_owned();
-        async move {
-            match request {
-                Some(answer) => answer.await,
-                None => Err(ErrorObject::new(
-                    crate::jsonrpc::code::METHOD_NOT_FOUND,
-                    format!("no client connection to send {method} to"),
-                )),
-            }
-        }
+        client_answer(request, method)
     }
 }
 

@@ -9,6 +9,8 @@
 //! - `scopes`: what each sandbox user may do, 403 `insufficient_scope` for the rest;
 //! - `files`: upload sessions with raw, curl-style PUTs, download links and
 //!   stored images;
+//! - `every_tool`: all 82 tools called with an OAuth token, arguments made
+//!   from their schemas;
 //! - `surface`: `tools/list` over HTTP, and the brand kit's progress on an
 //!   SSE stream.
 //!
@@ -16,6 +18,7 @@
 
 #![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 
+mod every_tool;
 mod files;
 mod harness;
 mod scopes;

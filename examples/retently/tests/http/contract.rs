@@ -29,10 +29,10 @@ fn cross_field_rules() -> Vec<(&'static str, Value)> {
     ]
 }
 
-#[tokio::test]
-async fn every_tool_accepts_what_its_schema_allows() {
+/// The sandbox's server with an audit log of its own (remove it when done).
+fn sandbox_server(test: &str) -> (mcp_tools::Server, std::path::PathBuf) {
     let audit_log = std::env::temp_dir().join(format!(
-        "retently-contract-audit-{}.jsonl",
+        "retently-{test}-audit-{}.jsonl",
         std::process::id()
     ));
     let settings = Settings::new(
@@ -40,7 +40,15 @@ async fn every_tool_accepts_what_its_schema_allows() {
         "http://127.0.0.1/mcp",
         audit_log.clone(),
     );
-    let server = service::server(Account::sandbox(), &settings).unwrap();
+    (
+        service::server(Account::sandbox(), &settings).unwrap(),
+        audit_log,
+    )
+}
+
+#[tokio::test]
+async fn every_tool_accepts_what_its_schema_allows() {
+    let (server, audit_log) = sandbox_server("contract");
     let caller = Caller::new("contract")
         .with_account(SANDBOX_ACCOUNT)
         .with_scopes(SCOPES.iter().copied());
@@ -52,16 +60,7 @@ async fn every_tool_accepts_what_its_schema_allows() {
 
 #[tokio::test]
 async fn the_filter_vocabulary_is_a_resource_for_feedback_readers() {
-    let audit_log = std::env::temp_dir().join(format!(
-        "retently-vocabulary-audit-{}.jsonl",
-        std::process::id()
-    ));
-    let settings = Settings::new(
-        AccessTokens::new(),
-        "http://127.0.0.1/mcp",
-        audit_log.clone(),
-    );
-    let server = service::server(Account::sandbox(), &settings).unwrap();
+    let (server, audit_log) = sandbox_server("vocabulary");
     let reader = Caller::new("reader")
         .with_account(SANDBOX_ACCOUNT)
         .with_scopes(["feedback:read"]);

@@ -261,7 +261,8 @@ impl Admission<'_> {
                 | method::DISCOVER
                 | method::RESOURCES_LIST
                 | method::RESOURCE_TEMPLATES_LIST
-                | method::PROMPTS_LIST => self.policy.public_discovery,
+                | method::PROMPTS_LIST
+                | method::SKILLS_LIST => self.policy.public_discovery,
                 _ => false,
             },
             Message::Notification(_) => self.policy.public_discovery,

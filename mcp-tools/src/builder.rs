@@ -23,6 +23,8 @@ use crate::protocol::ServerInfo;
 use crate::rate::RateLimiter;
 use crate::registry::{Registry, ToolListing};
 use crate::resource::{Resource, ResourceTemplate};
+use crate::skill::Skill;
+use crate::skill::serve::SkillCatalog;
 use crate::task::{TaskConfig, TaskStore, TaskSupport, Tasks};
 use crate::tool::Tool;
 
@@ -67,6 +69,8 @@ pub struct ServerBuilder {
     prompts: Vec<Prompt>,
     resource_list_cache: CacheHints,
     prompt_list_cache: CacheHints,
+    skills: Vec<Skill>,
+    skill_cache: CacheHints,
 }
 
 impl fmt::Debug for ServerBuilder {
@@ -233,9 +237,10 @@ impl ServerBuilder {
     }
 
     /// Lets anyone, without credentials, make the discovery requests:
-    /// `initialize`, `ping`, `tools/list`, `server/discover` and notifications
-    /// (off by default). Calls of tools still need credentials unless the
-    /// tool is `no_auth`.
+    /// `initialize`, `ping`, `server/discover`, the lists (`tools/list`,
+    /// `resources/list`, `resources/templates/list`, `prompts/list`,
+    /// `skills/list`) and notifications (off by default). Calls of tools still
+    /// need credentials unless the tool is `no_auth`.
     pub fn public_discovery(mut self, on: bool) -> Self {
         self.public_discovery = on;
         self
@@ -313,6 +318,52 @@ impl ServerBuilder {
         self
     }
 
+    /// Serves a skill (the `io.modelcontextprotocol/skills` extension); see [`Skill`].
+    ///
+    /// Its files become resources at `skill://<name>/<path>` (in
+    /// `resources/list`, readable with `resources/read`), the server answers
+    /// `skills/list`, `skills/get` and `resources/directory/read`, and it
+    /// declares the extension with `directoryRead: true`.
+    pub fn skill(mut self, skill: Skill) -> Self {
+        self.skills.push(skill);
+        self
+    }
+
+    /// Serves several skills, such as [`Skills::from_dir`](crate::Skills::from_dir)'s.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use mcp_tools::{Client, Server, Skill, Skills};
+    ///
+    /// let skill = Skill::builder("triage")
+    ///     .file("SKILL.md", "---\nname: triage\ndescription: Sorts incoming tickets.\n---\nRead [the rules](rules/priority.md).\n")
+    ///     .file("rules/priority.md", "P1: outages.\n")
+    ///     .build()?;
+    /// let server = Server::builder("helpdesk", "1.0.0")
+    ///     .skills(Skills::default().with(skill))
+    ///     .build()?;
+    /// let client = Client::new(server);
+    /// let listed = client.request("skills/list", serde_json::json!({})).await.unwrap();
+    /// assert_eq!(listed["skills"][0]["uri"], "skill://triage/SKILL.md");
+    /// assert_eq!(listed["skills"][0]["resources"].as_array().unwrap().len(), 2);
+    /// let rules = client.read_resource("skill://triage/rules/priority.md").await.unwrap();
+    /// assert_eq!(rules["contents"][0]["text"], "P1: outages.\n");
+    /// # Ok::<(), mcp_tools::BuildError>(())
+    /// # }).unwrap();
+    /// ```
+    pub fn skills(mut self, skills: impl IntoIterator<Item = Skill>) -> Self {
+        self.skills.extend(skills);
+        self
+    }
+
+    /// The 2026-07-28 caching hints of `skills/list`, `skills/get`,
+    /// `resources/directory/read` and reads of skill files;
+    /// [`CacheHints::NO_REUSE`] unless set.
+    pub fn skill_cache(mut self, hints: CacheHints) -> Self {
+        self.skill_cache = hints;
+        self
+    }
+
     /// A builder with nothing but the server's identity.
     pub(crate) fn new(name: String, version: String) -> Self {
         Self {
@@ -346,6 +397,8 @@ impl ServerBuilder {
             prompts: Vec::new(),
             resource_list_cache: CacheHints::NO_REUSE,
             prompt_list_cache: CacheHints::NO_REUSE,
+            skills: Vec::new(),
+            skill_cache: CacheHints::NO_REUSE,
         }
     }
 
@@ -391,12 +444,24 @@ impl ServerBuilder {
         };
         let tasks_offered = self.tools.iter().any(|t| t.task != TaskSupport::Never);
         let registry = Registry::build(self.tools, &self.state, &self.info.name)?;
+        let skills = if self.skills.is_empty() {
+            None
+        } else {
+            Some(SkillCatalog::build(
+                self.skills,
+                self.page_size,
+                self.skill_cache,
+            )?)
+        };
+        let mut resources = self.resources;
+        resources.extend(skills.iter().flat_map(SkillCatalog::resources));
         let mut catalog = Catalog::build(
-            self.resources,
+            resources,
             self.resource_templates,
             self.prompts,
             self.page_size,
         )?;
+        catalog.skills = skills;
         catalog.resource_list_cache = self.resource_list_cache;
         catalog.prompt_list_cache = self.prompt_list_cache;
         let listing = Listing::new(

@@ -16,6 +16,7 @@ use crate::prompt::{Prompt, PromptContext};
 use crate::protocol::method;
 use crate::request_error::RequestError;
 use crate::resource::{Resource, ResourceContext, ResourceTemplate, run_read};
+use crate::skill::serve::SkillCatalog;
 
 /// Who is subscribed to which URI: the channel and where its notifications go.
 type Subscribers = HashMap<String, Vec<(Arc<str>, Arc<dyn Peer>)>>;
@@ -29,6 +30,8 @@ pub(crate) struct Catalog {
     pub(crate) resource_list_cache: CacheHints,
     pub(crate) prompt_list_cache: CacheHints,
     subscribers: Mutex<Subscribers>,
+    /// The skills extension; its files are among `resources`.
+    pub(crate) skills: Option<SkillCatalog>,
 }
 
 impl Catalog {
@@ -81,6 +84,7 @@ impl Catalog {
             resource_list_cache: CacheHints::NO_REUSE,
             prompt_list_cache: CacheHints::NO_REUSE,
             subscribers: Mutex::default(),
+            skills: None,
         })
     }
 
@@ -105,6 +109,9 @@ impl Catalog {
             || self.templates.iter().any(|t| !t.completers.is_empty());
         if completes {
             capabilities.insert("completions".into(), json!({}));
+        }
+        if let Some(skills) = &self.skills {
+            skills.declare(capabilities);
         }
     }
 
@@ -160,7 +167,10 @@ impl Catalog {
             method::COMPLETE if self.has_resources() || !self.prompts.is_empty() => {
                 (self.complete(params, cx).await, None)
             }
-            _ => return None,
+            other => match self.skills.as_ref().and_then(|s| s.handle(other, params)) {
+                Some(result) => (result, self.skills.as_ref().map(|s| s.cache)),
+                None => return None,
+            },
         };
         Some(result.map(|mut result| {
             if stateless {

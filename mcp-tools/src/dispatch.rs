@@ -500,7 +500,7 @@ impl Dispatcher {
             result["instructions"] = instructions.clone().into();
         }
         if self.tasks.offered {
-            result["capabilities"]["extensions"] = json!({TASKS_EXTENSION: {}});
+            result["capabilities"]["extensions"][TASKS_EXTENSION] = json!({});
         }
         if let Value::Object(members) = &mut result {
             self.discovery_cache.insert_into(members);

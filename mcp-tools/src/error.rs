@@ -242,6 +242,10 @@ pub enum BuildErrorKind {
     /// A server setting is unusable (a confirmation secret that is too short,
     /// no OS randomness for the default one).
     InvalidConfiguration,
+    /// A skill cannot be served: no `SKILL.md`, frontmatter that is missing,
+    /// unparsable or names another skill, a file path outside the skill, a
+    /// file that cannot be read, or more files or bytes than allowed.
+    InvalidSkill,
 }
 
 impl BuildError {

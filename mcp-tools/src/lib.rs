@@ -276,6 +276,61 @@
 //! # }).unwrap();
 //! ```
 //!
+//! # Skills
+//!
+//! A server can serve [Agent Skills](Skill) through the
+//! `io.modelcontextprotocol/skills` extension (SEP-2640). A skill is a
+//! directory of files with a `SKILL.md` at its root whose YAML frontmatter has
+//! at least `name` and `description`; build one from files in memory with
+//! [`Skill::builder`] (so `include_str!`/`include_bytes!` work), or read them
+//! from disk with [`Skill::from_dir`] and [`Skills::from_dir`] (each
+//! subdirectory holding a `SKILL.md` is one skill). Building checks everything
+//! a client would: the name (1 to 64 lowercase letters, digits and single
+//! hyphens, equal to the frontmatter `name`), the frontmatter (valid YAML, a
+//! description of at most 1024 characters, no `metadata` keys under the
+//! reserved `io.modelcontextprotocol/` prefix), file paths that stay inside
+//! the skill, and at most 512 files and 16 MiB per skill. A
+//! [`BuildError`] says which rule failed.
+//!
+//! Registered with [`ServerBuilder::skill`] or [`ServerBuilder::skills`], the
+//! server
+//!
+//! - declares `capabilities.extensions["io.modelcontextprotocol/skills"]` as
+//!   `{"directoryRead": true}` (and the `resources` capability);
+//! - answers `skills/list` (paged, one entry per skill: the `SKILL.md` URI
+//!   `skill://<name>/SKILL.md`, the frontmatter as JSON, and every file's URI,
+//!   `sha256:` digest and size) and `skills/get` (one entry by URI; `-32602`
+//!   with `data: {"uri": …}` for an unknown one);
+//! - serves each file as a resource at `skill://<name>/<path>`, in
+//!   `resources/list` and readable with `resources/read` (`SKILL.md` as
+//!   `text/markdown`, named and described by its frontmatter);
+//! - answers `resources/directory/read` on `skill://<name>` and its
+//!   subdirectories with their direct children (subdirectories as
+//!   `inode/directory`), paged; a file or unknown URI is `-32602`;
+//! - on 2026-07-28, adds `ttlMs`/`cacheScope` from
+//!   [`ServerBuilder::skill_cache`].
+//!
+//! ```
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! use mcp_tools::{Client, Server, Skill};
+//!
+//! let skill = Skill::builder("incident-report")
+//!     .file("SKILL.md", "---\nname: incident-report\ndescription: Writes an incident report.\n---\nUse [the outline](outline.md).\n")
+//!     .file("outline.md", "1. Impact\n2. Timeline\n")
+//!     .build()?;
+//! let server = Server::builder("ops", "1.0.0").skill(skill).build()?;
+//! let client = Client::new(server);
+//! let got = client
+//!     .request("skills/get", serde_json::json!({"uri": "skill://incident-report/SKILL.md"}))
+//!     .await
+//!     .unwrap();
+//! assert_eq!(got["skill"]["frontmatter"]["description"], "Writes an incident report.");
+//! let digest = got["skill"]["resources"][0]["digest"].as_str().unwrap();
+//! assert!(digest.starts_with("sha256:") && digest.len() == 7 + 64);
+//! # Ok::<(), mcp_tools::BuildError>(())
+//! # }).unwrap();
+//! ```
+//!
 //! # Features
 //!
 //! | feature  | default | what it adds |
@@ -324,6 +379,7 @@ mod resource;
 mod schema;
 mod server;
 mod signing;
+mod skill;
 mod text_args;
 mod timestamp;
 mod tool;
@@ -364,6 +420,10 @@ pub use resource::{
     ResourceTemplate, ResourceTemplateBuilder, Role,
 };
 pub use server::Server;
+pub use skill::{
+    MAX_SKILL_BYTES, MAX_SKILL_DESCRIPTION_LEN, MAX_SKILL_FILES, MAX_SKILL_NAME_LEN, SKILL_FILE,
+    SKILLS_EXTENSION, Skill, SkillBuilder, Skills,
+};
 pub use tool::{Effect, NoArguments, Tool, ToolAnnotations, ToolBuilder, ToolFn};
 pub use uri_template::{UriTemplate, UriTemplateError};
 pub use validate::Validate;

@@ -210,6 +210,12 @@ pub mod method {
     pub const SUBSCRIPTIONS_LISTEN: &str = "subscriptions/listen";
     /// Suggests values for a prompt argument or a template variable.
     pub const COMPLETE: &str = "completion/complete";
+    /// Lists the skills a server serves (the skills extension).
+    pub const SKILLS_LIST: &str = "skills/list";
+    /// One skill's entry by its `SKILL.md` URI (the skills extension).
+    pub const SKILLS_GET: &str = "skills/get";
+    /// The direct children of a directory resource (the skills extension).
+    pub const RESOURCES_DIRECTORY_READ: &str = "resources/directory/read";
 }
 
 /// The name, version and title a server announces.

@@ -63,6 +63,9 @@ fn stateless_method_known(name: &str) -> bool {
             | method::PROMPTS_GET
             | method::COMPLETE
             | method::SUBSCRIPTIONS_LISTEN
+            | method::SKILLS_LIST
+            | method::SKILLS_GET
+            | method::RESOURCES_DIRECTORY_READ
     )
 }
 

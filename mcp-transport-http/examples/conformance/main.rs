@@ -9,6 +9,7 @@ mod headers;
 mod input;
 mod prompts;
 mod resources;
+mod skills;
 mod sse;
 mod stateless;
 mod tasks;
@@ -29,6 +30,7 @@ pub(crate) fn server() -> Server {
     let builder = headers::register(builder);
     let builder = resources::register(builder);
     let builder = prompts::register(builder);
+    let builder = skills::register(builder);
     builder.build().expect("valid fixtures")
 }
 

@@ -3,8 +3,8 @@
 //! the user named), so that a client can hand them to its model.
 
 use mcp_tools::{
-    Content, PromptContext, PromptMessage, PromptResult, RequestError, ResourceContents,
-    ResourceContext, prompt, resource,
+    BuildError, Content, PromptContext, PromptMessage, PromptResult, RequestError,
+    ResourceContents, ResourceContext, Skill, prompt, resource,
 };
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -119,6 +119,38 @@ pub async fn agent_rules(cx: ResourceContext) -> Result<ResourceContents, Reques
 pub async fn recipes(cx: ResourceContext) -> Result<ResourceContents, RequestError> {
     let all = [LAUNCH, ENROLL, REVIEW, AUTONOMOUS, INBOX, UNSUPPORTED].join("\n");
     Ok(ResourceContents::text(cx.uri(), all).with_mime_type("text/markdown"))
+}
+
+/// The name of the skill that packs the rules and recipes for agents that
+/// load Agent Skills.
+pub const SKILL_NAME: &str = "reply-outreach";
+
+/// The rules and recipes as an Agent Skill (`skill://reply-outreach/SKILL.md`
+/// with one file per recipe), for clients that load skills rather than
+/// resources or prompts.
+///
+/// # Errors
+///
+/// Never in practice: the files are fixed; a mistake in them fails the
+/// server's build, and its tests.
+pub fn skill() -> Result<Skill, BuildError> {
+    let manifest = format!(
+        "---\nname: {SKILL_NAME}\ndescription: How to work with the Reply.io tools safely, \
+         resolving ids, confirming high-stakes actions, reading the envelope, paging, and \
+         step-by-step recipes for launching sequences, enrolling contacts, supervising Jason \
+         and answering the inbox.\n---\n\n{RULES}\n## Recipes\n\nOne file per job in \
+         `recipes/`: launch-sequence.md, enroll-contact.md, review-jason-drafts.md, \
+         switch-jason-to-autonomous.md, answer-inbox-thread.md, handle-unsupported-request.md.\n"
+    );
+    Skill::builder(SKILL_NAME)
+        .file("SKILL.md", manifest)
+        .file("recipes/launch-sequence.md", LAUNCH)
+        .file("recipes/enroll-contact.md", ENROLL)
+        .file("recipes/review-jason-drafts.md", REVIEW)
+        .file("recipes/switch-jason-to-autonomous.md", AUTONOMOUS)
+        .file("recipes/answer-inbox-thread.md", INBOX)
+        .file("recipes/handle-unsupported-request.md", UNSUPPORTED)
+        .build()
 }
 
 /// A recipe as a prompt: the rules as an embedded resource, then the task

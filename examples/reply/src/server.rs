@@ -95,6 +95,7 @@ pub fn server(workspace: Workspace, rate_limit_per_hour: u32) -> Result<Server, 
         .prompt(guidance::switch_jason_to_autonomous::prompt())
         .prompt(guidance::answer_inbox_thread::prompt())
         .prompt(guidance::handle_unsupported_request::prompt())
+        .skill(guidance::skill()?)
         .rate_limiter(
             WindowRateLimiter::new(rate_limit_per_hour, RATE_WINDOW).key_by(RateKey::Caller),
         )

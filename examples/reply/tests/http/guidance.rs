@@ -16,7 +16,11 @@ fn client(version: ProtocolVersion) -> Client {
 async fn the_rules_and_recipes_are_readable_resources() {
     let c = client(ProtocolVersion::V2025_11_25);
     let listed = c.list_resources().await.unwrap();
-    let uris: Vec<&str> = listed.iter().filter_map(|r| r["uri"].as_str()).collect();
+    let uris: Vec<&str> = listed
+        .iter()
+        .filter_map(|r| r["uri"].as_str())
+        .filter(|u| u.starts_with("reply://"))
+        .collect();
     assert_eq!(uris, [RULES_URI, RECIPES_URI]);
     let rules = c.read_resource(RULES_URI).await.unwrap();
     assert_eq!(rules["contents"][0]["mimeType"], "text/markdown");
@@ -80,4 +84,33 @@ async fn a_recipe_prompt_names_what_the_user_asked_for() {
         .unwrap_err();
     assert_eq!(refused.code, -32602);
     assert!(refused.message.contains("sequence"), "{}", refused.message);
+}
+
+#[tokio::test]
+async fn the_same_guidance_is_an_agent_skill() {
+    let c = client(ProtocolVersion::V2026_07_28);
+    let listed = c.request("skills/list", json!({})).await.unwrap();
+    let skill = &listed["skills"][0];
+    assert_eq!(skill["uri"], "skill://reply-outreach/SKILL.md", "{listed}");
+    assert_eq!(skill["frontmatter"]["name"], "reply-outreach");
+    let files: Vec<&str> = skill["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["uri"].as_str())
+        .collect();
+    assert!(
+        files.contains(&"skill://reply-outreach/recipes/launch-sequence.md"),
+        "{files:?}"
+    );
+    let manifest = c
+        .read_resource("skill://reply-outreach/SKILL.md")
+        .await
+        .unwrap();
+    let text = manifest["contents"][0]["text"].as_str().unwrap();
+    assert!(text.starts_with("---\nname: reply-outreach\n"), "{text}");
+    assert!(
+        text.contains("Page with top and skip"),
+        "the rules are in it"
+    );
 }

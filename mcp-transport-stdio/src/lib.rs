@@ -95,7 +95,7 @@ pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;
 /// let answer = lines.next_line().await?.unwrap();
 /// assert!(answer.contains("\"ping\""));
 ///
-/// drop(to_server); // the client closes its end: the transport finishes
+/// to_server.shutdown().await?; // the client closes its end: the transport finishes
 /// serving.await.unwrap()?;
 /// # Ok::<(), std::io::Error>(())
 /// # }).unwrap();

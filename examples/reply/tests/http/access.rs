@@ -38,12 +38,15 @@ async fn the_vendor_curl_checks_work_as_printed() {
     let result = &init.message()["result"];
     assert_eq!(result["protocolVersion"], "2025-06-18");
     assert_eq!(result["serverInfo"]["name"], "Reply.Mcp.Sandbox");
+    // Tools, and the guidance as resources, prompts and a skill.
     assert_eq!(
         result["capabilities"],
-        json!({"tools": {"listChanged": false}, "logging": {}})
+        json!({"tools": {"listChanged": false}, "logging": {},
+               "resources": {"listChanged": false, "subscribe": true},
+               "prompts": {"listChanged": false},
+               "extensions": {"io.modelcontextprotocol/skills": {"directoryRead": true}}})
     );
-    assert!(result["capabilities"].get("prompts").is_none());
-    assert!(result["capabilities"].get("resources").is_none());
+    assert!(result["capabilities"].get("completions").is_none());
 
     let listed = sandbox.post(&headers, &tools_list(2)).await;
     assert_eq!(listed.status, 200);

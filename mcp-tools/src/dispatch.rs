@@ -134,10 +134,13 @@ impl Dispatcher {
         cx: RequestContext,
     ) -> Option<Response> {
         let version = cx.protocol_version;
+        // The rarer, larger futures are boxed: inline, their state would sit
+        // in every request's future, which the transport moves several times
+        // per request (memcpy of kilobytes on the hot path of `tools/call`).
         let outcome = match method.as_str() {
             method::TOOLS_CALL => return self.call_tool(id, params, cx).await,
             method::SUBSCRIPTIONS_LISTEN if version.is_stateless() => {
-                return match self.catalog.listen(&id, params.as_ref(), &cx).await {
+                return match Box::pin(self.catalog.listen(&id, params.as_ref(), &cx)).await {
                     Ok(()) => None,
                     Err(error) => Some(Response::error(Some(id), error)),
                 };
@@ -152,20 +155,23 @@ impl Dispatcher {
             method::PING if !version.is_stateless() => Ok(raw_json("{}".into())),
             method::DISCOVER => Ok(self.discover()),
             method::TASKS_GET | method::TASKS_UPDATE | method::TASKS_CANCEL => {
-                self.tasks.handle(&method, params.as_ref(), &cx).await
+                Box::pin(self.tasks.handle(&method, params.as_ref(), &cx)).await
             }
             method::SET_LEVEL if !version.is_stateless() => set_level(params.as_ref(), &cx),
             method::PROMPTS_GET if version.is_stateless() => {
-                return self.get_prompt_in_rounds(id, params, cx).await;
+                return Box::pin(self.get_prompt_in_rounds(id, params, cx)).await;
             }
-            other => match self
-                .catalog
-                .handle(other, params.as_ref(), &cx, &self.policy.state)
+            other => {
+                match Box::pin(
+                    self.catalog
+                        .handle(other, params.as_ref(), &cx, &self.policy.state),
+                )
                 .await
-            {
-                Some(outcome) => outcome,
-                None => Err(ErrorObject::method_not_found(other)),
-            },
+                {
+                    Some(outcome) => outcome,
+                    None => Err(ErrorObject::method_not_found(other)),
+                }
+            }
         };
         Some(match outcome {
             Ok(result) => Response::result(id, result),
@@ -309,7 +315,7 @@ impl Dispatcher {
         let caller = cx.caller.as_ref().map(|c| c.id().to_owned());
         if as_task {
             let start = (name, args, task_cancellation);
-            return Some(self.call_as_task(id, start, round, caller, cx).await);
+            return Some(Box::pin(self.call_as_task(id, start, round, caller, cx)).await);
         }
         let call = ToolCall {
             policy: &self.policy,

@@ -204,17 +204,8 @@ impl Dispatcher {
                 Ok(found) => found,
                 Err(error) => return Some(Response::error(Some(id), error)),
             };
-        cx.cancellation = cx.cancellation.child();
+        let round = enter_round(&mut cx, answers, None);
         let stopped = cx.cancellation.clone();
-        let round = Arc::new(InputRound::new(
-            answers,
-            cx.client_capabilities.clone(),
-            cx.cancellation.clone(),
-        ));
-        cx.peer = Some(Arc::new(InputPeer {
-            round: round.clone(),
-            transport: cx.peer.take(),
-        }));
         let params = Value::Object(params);
         let rendered = tokio::select! {
             outcome = self.catalog.handle(method::PROMPTS_GET, Some(&params), &cx, &self.policy.state) => {
@@ -275,7 +266,8 @@ impl Dispatcher {
             return Some(Response::error(Some(id), error));
         }
         let as_task = matches!(task_mode, TaskMode::Task);
-        let task_cancellation = Cancellation::new();
+        // Only a call run as a task has a signal of its own.
+        let task_cancellation = as_task.then(Cancellation::new);
         let version = cx.protocol_version;
         let round = if version.is_stateless() {
             let caller = cx.caller.as_ref().map(Caller::id);
@@ -284,21 +276,7 @@ impl Dispatcher {
                     Ok(found) => found,
                     Err(error) => return Some(Response::error(Some(id), error)),
                 };
-            // The round stops this call only, not the transport's signal.
-            cx.cancellation = cx.cancellation.child();
-            let round = Arc::new(InputRound::new(
-                answers,
-                cx.client_capabilities.clone(),
-                if as_task {
-                    task_cancellation.clone()
-                } else {
-                    cx.cancellation.clone()
-                },
-            ));
-            cx.peer = Some(Arc::new(InputPeer {
-                round: round.clone(),
-                transport: cx.peer.take(),
-            }));
+            let round = enter_round(&mut cx, answers, task_cancellation.clone());
             Some((round, digest))
         } else {
             None
@@ -314,7 +292,7 @@ impl Dispatcher {
             .cloned();
         let caller = cx.caller.as_ref().map(|c| c.id().to_owned());
         if as_task {
-            let start = (name, args, task_cancellation);
+            let start = (name, args, task_cancellation.unwrap_or_default());
             return Some(Box::pin(self.call_as_task(id, start, round, caller, cx)).await);
         }
         let call = ToolCall {
@@ -527,4 +505,26 @@ fn set_level(params: Option<&Value>, cx: &RequestContext) -> Result<Box<RawValue
         })?;
     cx.log_level.set(level);
     Ok(raw_json("{}".into()))
+}
+
+/// Puts the request of `cx` in a 2026-07-28 input round with the `answers`
+/// it brought: a child cancellation (the round stops this request, never the
+/// transport's signal), and a peer whose questions go through the round. An
+/// unanswered question fires `stops`, or the request's own signal.
+fn enter_round(
+    cx: &mut RequestContext,
+    answers: Map<String, Value>,
+    stops: Option<Cancellation>,
+) -> Arc<InputRound> {
+    cx.cancellation = cx.cancellation.child();
+    let round = Arc::new(InputRound::new(
+        answers,
+        cx.client_capabilities.clone(),
+        stops.unwrap_or_else(|| cx.cancellation.clone()),
+    ));
+    cx.peer = Some(Arc::new(InputPeer {
+        round: round.clone(),
+        transport: cx.peer.take(),
+    }));
+    round
 }

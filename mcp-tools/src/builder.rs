@@ -13,6 +13,7 @@ use crate::confirm::{
 };
 use crate::context::{PiiWriteScope, StateMap};
 use crate::dispatch::Dispatcher;
+use crate::envelope::ResultStyle;
 use crate::error::{BuildError, BuildErrorKind};
 use crate::input::StateSigner;
 use crate::listing::Listing;
@@ -51,6 +52,7 @@ pub struct ServerBuilder {
     default_timeout: Duration,
     cancellation_grace: Duration,
     listing: ToolListing,
+    result_style: ResultStyle,
     pii_read_scope: Option<String>,
     authentication_required: bool,
     confirmation_secret: Option<Vec<u8>>,
@@ -167,6 +169,24 @@ impl ServerBuilder {
     /// Which tools `tools/list` shows each caller.
     pub fn tool_listing(mut self, listing: ToolListing) -> Self {
         self.listing = listing;
+        self
+    }
+
+    /// How every tool of the server shapes its results: the
+    /// `{"Success":…,"Data":…}` envelope (the default) or plain MCP results,
+    /// where the data is the structured content and an error is `isError`
+    /// text. See [`ResultStyle`] for the two shapes side by side.
+    ///
+    /// ```
+    /// use mcp_tools::{ResultStyle, Server};
+    ///
+    /// let server = Server::builder("notes", "1.0.0")
+    ///     .result_style(ResultStyle::Plain)
+    ///     .build()?;
+    /// # Ok::<(), mcp_tools::BuildError>(())
+    /// ```
+    pub fn result_style(mut self, style: ResultStyle) -> Self {
+        self.result_style = style;
         self
     }
 
@@ -379,6 +399,7 @@ impl ServerBuilder {
             default_timeout: DEFAULT_TOOL_TIMEOUT,
             cancellation_grace: DEFAULT_CANCELLATION_GRACE,
             listing: ToolListing::All,
+            result_style: ResultStyle::Envelope,
             pii_read_scope: None,
             authentication_required: false,
             confirmation_secret: None,
@@ -443,7 +464,12 @@ impl ServerBuilder {
             }
         };
         let tasks_offered = self.tools.iter().any(|t| t.task != TaskSupport::Never);
-        let registry = Registry::build(self.tools, &self.state, &self.info.name)?;
+        let registry = Registry::build(
+            self.tools,
+            &self.state,
+            &self.info.name,
+            self.result_style,
+        )?;
         let skills = if self.skills.is_empty() {
             None
         } else {

@@ -7,6 +7,7 @@ use futures::future::BoxFuture;
 use serde_json::{Value, json};
 
 use crate::context::{Caller, Peer, RequestContext};
+use crate::envelope::ResultShape;
 use crate::jsonrpc::{ErrorObject, Message, Notification, Request, RequestId};
 use crate::protocol::ProtocolVersion;
 use crate::server::Server;
@@ -283,9 +284,17 @@ impl Client {
 
     /// Calls a tool.
     pub async fn call(&self, name: &str, arguments: Value) -> Result<CallOutcome, ErrorObject> {
+        let plain = self.is_plain(name);
         self.request("tools/call", json!({"name": name, "arguments": arguments}))
             .await
-            .map(CallOutcome::new)
+            .map(|result| CallOutcome::new(result, plain))
+    }
+
+    /// Whether `name` answers in the plain result style.
+    fn is_plain(&self, name: &str) -> bool {
+        self.server
+            .tool(name)
+            .is_some_and(|t| matches!(t.registered.shape, ResultShape::Plain { .. }))
     }
 
     /// Calls a tool asking for progress notifications under `token`.
@@ -295,12 +304,13 @@ impl Client {
         arguments: Value,
         token: &str,
     ) -> Result<CallOutcome, ErrorObject> {
+        let plain = self.is_plain(name);
         self.request(
             "tools/call",
             json!({"name": name, "arguments": arguments, "_meta": {"progressToken": token}}),
         )
         .await
-        .map(CallOutcome::new)
+        .map(|result| CallOutcome::new(result, plain))
     }
 
     /// The notifications the server sent so far, oldest first.
@@ -321,7 +331,11 @@ pub struct CallOutcome {
 }
 
 impl CallOutcome {
-    fn new(result: Value) -> Self {
+    fn new(result: Value, plain: bool) -> Self {
+        if plain {
+            let envelope = crate::envelope::envelope_of_plain(&result);
+            return Self { result, envelope };
+        }
         let envelope = result
             .get("structuredContent")
             .cloned()
@@ -350,7 +364,10 @@ impl CallOutcome {
     }
 
     /// The envelope: `{"Success":…, …}`; `null` for a successful call of a
-    /// tool that returns content blocks.
+    /// tool that returns content blocks. For a server in the plain
+    /// [`ResultStyle`](crate::ResultStyle), the envelope the result stands
+    /// for: `Data` is the structured content, `ErrorCode` and `ErrorMessage`
+    /// are read from the error text.
     pub fn envelope(&self) -> &Value {
         &self.envelope
     }

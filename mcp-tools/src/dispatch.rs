@@ -12,7 +12,7 @@ use crate::cache::CacheHints;
 use crate::call::{InFlightCalls, ToolCall};
 use crate::catalog::Catalog;
 use crate::context::{Caller, Cancellation, LogLevelHandle, RequestContext};
-use crate::envelope::call_result;
+use crate::envelope::{ResultShape, call_result};
 use crate::input::{InputPeer, InputRound, StateSigner, call_digest};
 use crate::jsonrpc::{
     ErrorObject, Message, Notification, Request, RequestId, Response, code, raw_json,
@@ -305,7 +305,10 @@ impl Dispatcher {
             started: None,
         };
         match call.run(args).await {
-            Some(outcome) => Some(Response::result(id, call_result(version, outcome))),
+            Some(outcome) => Some(Response::result(
+                id,
+                call_result(version, registered.shape, outcome),
+            )),
             None => {
                 let (round, digest) = round?;
                 if let Some(refusal) = round.take_refusal() {
@@ -364,6 +367,10 @@ impl Dispatcher {
         };
         let request_id = id.clone();
         let tool = name.clone();
+        let shape = self
+            .registry
+            .get(&name)
+            .map_or(ResultShape::Envelope, |r| r.shape);
         let run: RunCall = Box::new(move |cx, started| {
             async move {
                 let registered = this.registry.get(&name)?;
@@ -387,6 +394,7 @@ impl Dispatcher {
             cancellation,
             round: round.as_ref().map(|(round, _)| round.clone()),
             run,
+            shape,
         };
         match self.tasks.call(start).await {
             TaskAnswer::Result(result) | TaskAnswer::Created(result) => {

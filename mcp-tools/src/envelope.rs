@@ -1,5 +1,6 @@
 //! The shapes of a `tools/call` result: the envelope, as text and as
-//! `structuredContent`, or content blocks as they are.
+//! `structuredContent`, or content blocks as they are; or, for a server built
+//! with [`ResultStyle::Plain`], the data itself and errors as text.
 //!
 //! Results are assembled from borrowed pieces and serialised once with
 //! `to_raw_value`, which neither re-parses the JSON nor escapes through
@@ -12,6 +13,73 @@ use crate::error::ToolError;
 use crate::jsonrpc::raw_json;
 use crate::protocol::ProtocolVersion;
 use crate::tool::Output;
+
+/// How a server's tools shape their results; set once per server with
+/// [`ServerBuilder::result_style`](crate::ServerBuilder::result_style).
+///
+/// | | [`Envelope`](Self::Envelope) (default) | [`Plain`](Self::Plain) |
+/// |---|---|---|
+/// | success, `structuredContent` | `{"Success":true,"Data":<data>}` | `<data>` when it is an object, else `{"result":<data>}` |
+/// | success, text content | the same JSON | the same JSON |
+/// | tool error | `isError: true`, `{"Success":false,"ErrorCode":…,"ErrorMessage":…}` as structured content and text | `isError: true`, one text block `"<ErrorCode>: <ErrorMessage>"`, no structured content |
+/// | `outputSchema` | the envelope, with `Data`'s schema | the data's schema (wrapped like the data) |
+///
+/// MCP requires `structuredContent` to be a JSON object, so in the plain
+/// style data that is not always an object (a list, a number, a string, an
+/// optional value) is wrapped in an object with the one property
+/// [`"result"`](crate::PLAIN_RESULT_KEY); whether a tool wraps is decided from
+/// its result type's schema when the server is built, and its
+/// `outputSchema` says so. A confirm tool's dry run is a success like any
+/// other: its data (`Confirmed`, `Preview`, `ConfirmationToken`, `ExpiresAt`,
+/// `Instructions`) is the structured content. The error code stays
+/// machine-readable as the text before the first `": "` (codes are
+/// PascalCase words, never containing a colon).
+///
+/// Tools that return content blocks ([`crate::content`]) answer with their
+/// blocks in both styles.
+///
+/// ```
+/// use mcp_tools::{Client, ResultStyle, Server, Tool, ToolContext, ToolResult};
+/// use serde_json::json;
+///
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// let count = Tool::builder("count")
+///     .description("Counts to three.")
+///     .read_only()
+///     .handler(|_: mcp_tools::NoArguments, _: ToolContext| async { ToolResult::Ok(vec![1, 2, 3]) });
+/// let server = Server::builder("demo", "1.0.0")
+///     .result_style(ResultStyle::Plain)
+///     .tool(count)
+///     .build()
+///     .unwrap();
+/// let called = Client::new(server).call("count", json!({})).await.unwrap();
+/// assert_eq!(called.result()["structuredContent"], json!({"result": [1, 2, 3]}));
+/// assert_eq!(called.data(), Some(&json!({"result": [1, 2, 3]})));
+/// # });
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum ResultStyle {
+    /// `{"Success":…,"Data":…}` / `{"Success":false,"ErrorCode":…,"ErrorMessage":…}`:
+    /// the shape of the vendor servers the examples mirror.
+    #[default]
+    Envelope,
+    /// Plain MCP results: the data is the structured content, an error is
+    /// `isError` text.
+    Plain,
+}
+
+/// The shape of one tool's results, fixed when the server is built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ResultShape {
+    /// The envelope.
+    Envelope,
+    /// Plain; `wrap` when the data is not always an object.
+    Plain {
+        /// Whether the data goes under `"result"`.
+        wrap: bool,
+    },
+}
 
 /// `{"Success":true,"Data":…}` or `{"Success":false,"ErrorCode":…,"ErrorMessage":…}`.
 #[derive(Serialize)]
@@ -71,6 +139,7 @@ struct CallResult<'a, C: Serialize> {
 /// content blocks as they are.
 pub(crate) fn call_result(
     version: ProtocolVersion,
+    shape: ResultShape,
     outcome: Result<Output, ToolError>,
 ) -> Box<RawValue> {
     let is_error = outcome.is_err();
@@ -82,8 +151,14 @@ pub(crate) fn call_result(
             is_error,
             result_type,
         }),
-        Ok(Output::Data(data)) => enveloped(version, &Ok(data), result_type),
-        Err(error) => enveloped(version, &Err(error), result_type),
+        Ok(Output::Data(data)) => match shape {
+            ResultShape::Envelope => enveloped(version, &Ok(data), result_type),
+            ResultShape::Plain { wrap } => plain_data(version, data, wrap, result_type),
+        },
+        Err(error) => match shape {
+            ResultShape::Envelope => enveloped(version, &Err(error), result_type),
+            ResultShape::Plain { .. } => plain_error(&error, result_type),
+        },
     };
     serialised.unwrap_or_else(|e| {
         // Unreachable: every piece is a string or already valid JSON.
@@ -107,6 +182,71 @@ fn enveloped(
         is_error: outcome.is_err(),
         result_type,
     })
+}
+
+fn plain_data(
+    version: ProtocolVersion,
+    data: Box<RawValue>,
+    wrap: bool,
+    result_type: Option<&'static str>,
+) -> serde_json::Result<Box<RawValue>> {
+    #[derive(Serialize)]
+    struct Wrapped<'a> {
+        result: &'a RawValue,
+    }
+    let structured = if wrap {
+        serde_json::value::to_raw_value(&Wrapped { result: &data })?
+    } else {
+        data
+    };
+    serde_json::value::to_raw_value(&CallResult {
+        content: [TextBlock {
+            r#type: "text",
+            text: structured.get(),
+        }],
+        structured_content: version.has_structured_output().then_some(&*structured),
+        is_error: false,
+        result_type,
+    })
+}
+
+fn plain_error(
+    error: &ToolError,
+    result_type: Option<&'static str>,
+) -> serde_json::Result<Box<RawValue>> {
+    let text = format!("{}: {}", error.code().as_str(), error.message());
+    serde_json::value::to_raw_value(&CallResult {
+        content: [TextBlock {
+            r#type: "text",
+            text: &text,
+        }],
+        structured_content: None,
+        is_error: true,
+        result_type,
+    })
+}
+
+/// The envelope a plain-style result stands for, read back by the in-process
+/// client: `Data` from the structured content (or the text, on versions
+/// without it), the code and message from an error's text.
+pub(crate) fn envelope_of_plain(result: &serde_json::Value) -> serde_json::Value {
+    use serde_json::{Value, json};
+    let text = result.pointer("/content/0/text").and_then(Value::as_str);
+    if result.get("isError").and_then(Value::as_bool) == Some(true) {
+        let (code, message) = text
+            .and_then(|t| t.split_once(": "))
+            .unwrap_or(("", text.unwrap_or_default()));
+        return json!({"Success": false, "ErrorCode": code, "ErrorMessage": message});
+    }
+    let data = result
+        .get("structuredContent")
+        .cloned()
+        .or_else(|| text.and_then(|t| serde_json::from_str(t).ok()));
+    match data {
+        Some(data) => json!({"Success": true, "Data": data}),
+        // A content tool's blocks: no data, as in the envelope style.
+        None => Value::Null,
+    }
 }
 
 /// The envelope of a tool outcome: `{"Success":true,"Data":…}` or

@@ -368,6 +368,7 @@ mod listing;
 mod macro_support;
 mod meta;
 mod mirror;
+mod output_schema;
 mod paging;
 mod patch;
 mod policy;
@@ -406,8 +407,9 @@ pub use completion::{Completer, Completion, CompletionRequest, MAX_COMPLETION_VA
 pub use confirm::Confirmation;
 pub use content::{Content, IntoContent};
 pub use context::{Caller, FromToolContext, State, ToolContext};
-pub use envelope::envelope;
+pub use envelope::{ResultStyle, envelope};
 pub use error::{BuildError, BuildErrorKind, ErrorCode, ToolError, ToolResult};
+pub use output_schema::{PLAIN_RESULT_KEY, any_json_schema, schema_findings};
 pub use paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, Paging};
 pub use patch::ApplyPatch;
 pub use pii::{Pii, PiiKind};

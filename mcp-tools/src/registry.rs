@@ -11,8 +11,10 @@ use serde_json::{Value, json};
 
 use crate::confirm::{self, CONFIRMATION_TOKEN_ARGUMENT, Tag};
 use crate::context::StateMap;
+use crate::envelope::{ResultShape, ResultStyle};
 use crate::error::{BuildError, BuildErrorKind};
 use crate::mirror::{self, HeaderMirror};
+use crate::output_schema;
 use crate::schema;
 use crate::tool::{Effect, Tool};
 use crate::validate::ArgumentContract;
@@ -61,11 +63,12 @@ impl Registry {
         tools: Vec<Tool>,
         state: &StateMap,
         server: &str,
+        style: ResultStyle,
     ) -> Result<Self, BuildError> {
         let mut registered = Vec::with_capacity(tools.len());
         let mut by_name = HashMap::with_capacity(tools.len());
         for tool in tools {
-            let tool = register(tool, state, server)?;
+            let tool = register(tool, state, server, style)?;
             if by_name
                 .insert(tool.tool.name.clone(), registered.len())
                 .is_some()
@@ -97,7 +100,12 @@ impl Registry {
     }
 }
 
-fn register(mut tool: Tool, state: &StateMap, server: &str) -> Result<RegisteredTool, BuildError> {
+fn register(
+    mut tool: Tool,
+    state: &StateMap,
+    server: &str,
+    style: ResultStyle,
+) -> Result<RegisteredTool, BuildError> {
     let name = tool.name.clone();
     validate_tool_name(&name).map_err(|m| BuildError::new(BuildErrorKind::InvalidName, m))?;
     if tool.description.trim().is_empty() {
@@ -166,13 +174,27 @@ fn register(mut tool: Tool, state: &StateMap, server: &str) -> Result<Registered
     let header_mirrors = mirror::collect(&mut input).map_err(&invalid_schema)?;
     let contract = ArgumentContract::compile(&name, &input).map_err(invalid_schema)?;
     // Content tools publish no output schema: their results are blocks, not data.
+    let mut shape = ResultShape::Envelope;
     let output = tool.data_schema.take().map(|data| {
-        let mut data = schema::publish_output(data);
+        let mut data = output_schema::publish_data(data);
+        let wrap = !output_schema::is_object(&data);
         if tool.confirm {
             data = confirm::union_with_dry_run(data);
         }
-        schema::envelope_schema(data)
+        match style {
+            ResultStyle::Envelope => output_schema::envelope(data),
+            ResultStyle::Plain => {
+                shape = ResultShape::Plain { wrap };
+                output_schema::plain(data, wrap)
+            }
+        }
     });
+    if style == ResultStyle::Plain {
+        // Content tools answer with their blocks; only their errors need the shape.
+        if let ResultShape::Envelope = shape {
+            shape = ResultShape::Plain { wrap: false };
+        }
+    }
     let confirm_tag = confirm::tool_tag(server, &name);
     let mut listed = serde_json::Map::new();
     listed.insert("name".into(), name.as_ref().into());
@@ -193,6 +215,7 @@ fn register(mut tool: Tool, state: &StateMap, server: &str) -> Result<Registered
         contract,
         input_schema: input,
         output_schema: output.unwrap_or(Value::Null),
+        shape,
         listing: [plain, structured],
         confirm_tag,
         header_mirrors,
@@ -230,6 +253,8 @@ pub(crate) struct RegisteredTool {
     pub(crate) contract: ArgumentContract,
     pub(crate) input_schema: Value,
     pub(crate) output_schema: Value,
+    /// How its results are shaped.
+    pub(crate) shape: ResultShape,
     pub(crate) listing: [String; 2],
     /// Binds confirmation tokens to this tool of this server.
     pub(crate) confirm_tag: Tag,

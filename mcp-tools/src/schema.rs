@@ -88,16 +88,6 @@ pub(crate) fn publish_input(
     Ok(schema)
 }
 
-/// Reshapes a raw result schema for use as `Data` in the envelope's schema.
-pub(crate) fn publish_output(mut schema: Value) -> Value {
-    if let Value::Object(root) = &mut schema {
-        root.remove("title");
-        root.remove("$schema");
-    }
-    reshape_output(&mut schema);
-    schema
-}
-
 fn empty_object(strictness: Strictness) -> Value {
     match strictness {
         Strictness::Strict => json!({"type": "object", "additionalProperties": false}),
@@ -107,7 +97,7 @@ fn empty_object(strictness: Strictness) -> Value {
 
 /// Formats schemars adds for Rust integer and float widths; they are not JSON
 /// Schema formats, carry nothing the bounds don't, and confuse some validators.
-const WIDTH_FORMATS: &[&str] = &[
+pub(crate) const WIDTH_FORMATS: &[&str] = &[
     "int8", "int16", "int32", "int64", "int128", "uint", "uint8", "uint16", "uint32", "uint64",
     "uint128", "int", "float", "double",
 ];
@@ -198,29 +188,8 @@ fn reshape(schema: &mut Value, strict: bool) {
     }
 }
 
-fn reshape_output(schema: &mut Value) {
-    let Value::Object(map) = schema else { return };
-    if let Some(Value::String(format)) = map.get("format")
-        && WIDTH_FORMATS.contains(&format.as_str())
-    {
-        map.remove("format");
-    }
-    for (key, value) in map.iter_mut() {
-        match (key.as_str(), value) {
-            ("properties" | "$defs", Value::Object(subs)) => {
-                subs.values_mut().for_each(reshape_output)
-            }
-            ("items" | "additionalProperties", sub @ Value::Object(_)) => reshape_output(sub),
-            ("anyOf" | "oneOf" | "allOf" | "prefixItems", Value::Array(subs)) => {
-                subs.iter_mut().for_each(reshape_output)
-            }
-            _ => {}
-        }
-    }
-}
-
 /// `Option<T>` becomes plain `T`: an optional argument is one that is not required.
-fn drop_null_alternatives(map: &mut Map<String, Value>) {
+pub(crate) fn drop_null_alternatives(map: &mut Map<String, Value>) {
     if let Some(Value::Array(types)) = map.get_mut("type") {
         types.retain(|t| t != "null");
         if types.len() == 1 {
@@ -320,36 +289,6 @@ fn raise_floor(map: &mut Map<String, Value>, keyword: &str) {
     if !map.contains_key(keyword) {
         map.insert(keyword.into(), 1.into());
     }
-}
-
-/// The published `outputSchema`: the envelope, admitting both shapes, with `Data`'s schema.
-pub(crate) fn envelope_schema(data: Value) -> Value {
-    let data_defs = match &data {
-        Value::Object(m) => m.get("$defs").cloned(),
-        _ => None,
-    };
-    let mut data = data;
-    if let Value::Object(m) = &mut data {
-        m.remove("$defs");
-    }
-    let mut schema = json!({
-        "type": "object",
-        "properties": {
-            "Success": {"type": "boolean", "description": "Whether the call succeeded."},
-            "Data": data,
-            "ErrorCode": {"type": "string", "description": "Machine-readable failure code, present when Success is false."},
-            "ErrorMessage": {"type": "string", "description": "What went wrong and what to do about it, present when Success is false."}
-        },
-        "required": ["Success"],
-        "anyOf": [
-            {"properties": {"Success": {"const": true}}, "required": ["Data"]},
-            {"properties": {"Success": {"const": false}}, "required": ["ErrorCode", "ErrorMessage"]}
-        ]
-    });
-    if let (Some(defs), Value::Object(m)) = (data_defs, &mut schema) {
-        m.insert("$defs".into(), defs);
-    }
-    schema
 }
 
 #[cfg(test)]

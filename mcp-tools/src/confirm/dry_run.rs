@@ -43,12 +43,15 @@ pub(crate) fn dry_run_data(
 
 /// The schema of a dry run's `Data`.
 pub(crate) fn dry_run_schema() -> Value {
+    // A preview is whatever the tool hands `Confirmation::preview`: any JSON.
+    let mut preview = crate::output_schema::any_json();
+    preview["description"] = "What the call would change.".into();
     json!({
         "type": "object",
         "description": "A dry run: nothing was changed. Call again with the same arguments plus confirmationToken to execute.",
         "properties": {
             "Confirmed": {"const": false, "description": "Always false: the call was not executed."},
-            "Preview": {"description": "What the call would change."},
+            "Preview": preview,
             "ConfirmationToken": {"type": "string", "description": "Pass as confirmationToken, with the same arguments, to execute."},
             "ExpiresAt": {"type": "string", "format": "date-time", "description": "When the token expires (RFC 3339, UTC)."},
             "Instructions": {"type": "string", "description": "What to do next."}

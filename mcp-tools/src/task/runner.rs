@@ -17,7 +17,7 @@ use super::peer::{Phase, TaskPeer};
 use super::record::{TaskRecord, TaskStatus, TaskUpdate};
 use super::{TASKS_EXTENSION, TaskStore, TaskSupport};
 use crate::context::{Cancellation, RequestContext};
-use crate::envelope::call_result;
+use crate::envelope::{ResultShape, call_result};
 use crate::error::{ErrorCode, ToolError};
 use crate::input::InputRound;
 use crate::jsonrpc::{ErrorObject, code};
@@ -89,6 +89,8 @@ pub(crate) struct TaskStart {
     pub(crate) cancellation: Cancellation,
     pub(crate) round: Option<Arc<InputRound>>,
     pub(crate) run: RunCall,
+    /// How the tool's results are shaped.
+    pub(crate) shape: ResultShape,
 }
 
 pub(crate) fn now_ms() -> u64 {
@@ -168,6 +170,7 @@ impl Tasks {
             cancellation,
             round,
             run,
+            shape,
         } = start;
         let id = match new_task_id() {
             Ok(id) => id,
@@ -235,6 +238,7 @@ impl Tasks {
             heartbeat: heartbeat_period(&self.config),
             lease: self.config.lease,
             version,
+            shape,
         };
         tokio::spawn(worker.run(run(cx, started_tx), progress_rx, done_tx));
 
@@ -340,6 +344,7 @@ struct Worker {
     heartbeat: Duration,
     lease: Duration,
     version: crate::protocol::ProtocolVersion,
+    shape: ResultShape,
 }
 
 impl Worker {
@@ -429,7 +434,7 @@ impl Worker {
             })),
             _ => None,
         };
-        let result = call_result(self.version, outcome);
+        let result = call_result(self.version, self.shape, outcome);
         let update = match failure {
             Some(error) => TaskUpdate::Finish {
                 status: TaskStatus::Failed,

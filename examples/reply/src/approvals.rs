@@ -50,10 +50,12 @@ pub struct PendingDraft {
     /// The contact's name.
     pub contact_name: String,
     /// The contact's email.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_email: Option<String>,
     /// Channel it will go out on.
     pub channel: Channel,
     /// Subject (email drafts).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// Full draft text.
     pub body: String,

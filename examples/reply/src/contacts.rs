@@ -62,19 +62,25 @@ pub struct ContactSummary {
     /// Last name.
     pub last_name: String,
     /// Email address.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// LinkedIn profile URL.
-    #[serde(rename = "LinkedInUrl")]
+    #[serde(rename = "LinkedInUrl", skip_serializing_if = "Option::is_none")]
     pub linkedin_url: Option<String>,
     /// Company.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// Job title.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Phone.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// City.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Country.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Owning user id.
     pub owner_id: u64,
@@ -336,6 +342,7 @@ pub struct ActivityEntry {
     /// What happened.
     pub r#type: ActivityKind,
     /// The sequence involved, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sequence_id: Option<u64>,
     /// A readable description.
     pub details: String,
@@ -384,6 +391,7 @@ pub struct BlacklistResult {
     /// The address now blocked.
     pub blocked_email: String,
     /// The domain now blocked, when blockEntireDomain was true.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub blocked_domain: Option<String>,
     /// Existing contacts now suppressed by this entry.
     pub affected_contact_ids: Vec<u64>,

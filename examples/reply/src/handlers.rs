@@ -19,6 +19,7 @@ pub struct ReplyHandler {
     /// How Jason should answer.
     pub instructions: String,
     /// An example answer in the desired style.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sample_answer: Option<String>,
     /// Voice of the answer.
     pub tone_of_voice: ToneOfVoice,

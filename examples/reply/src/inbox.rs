@@ -55,8 +55,10 @@ pub struct ThreadPreview {
     /// Time of the latest message, ISO 8601 UTC.
     pub last_activity_date: String,
     /// Workspace category, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// The sequence the conversation came from.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sequence_id: Option<u64>,
 }
 
@@ -109,8 +111,10 @@ pub struct ThreadCategory {
     /// The thread.
     pub thread_id: u64,
     /// Category before the call.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_category: Option<String>,
     /// Category now; null when cleared.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
 }
 

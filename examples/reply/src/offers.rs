@@ -31,6 +31,7 @@ pub struct Offer {
     /// Outcomes the offer delivers.
     pub benefits: Vec<String>,
     /// The company's website.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub website_url: Option<String>,
 }
 

@@ -116,6 +116,7 @@ pub struct SequenceComparison {
     /// One entry per sequence, in the order asked.
     pub sequences: Vec<SequenceStats>,
     /// The sequence with the highest email reply rate.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub best_reply_rate_sequence_id: Option<u64>,
 }
 

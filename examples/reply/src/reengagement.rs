@@ -19,6 +19,7 @@ pub struct ReengagementCard {
     /// What Jason should say to restart the conversation.
     pub instructions: String,
     /// An example message in the desired style.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sample_answer: Option<String>,
     /// Days of silence after which Jason sends it.
     pub send_after_days: u32,

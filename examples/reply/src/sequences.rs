@@ -355,15 +355,19 @@ pub struct SequenceSetup {
     /// Mailboxes it sends from.
     pub email_account_ids: Vec<u64>,
     /// LinkedIn account for LinkedIn steps.
-    #[serde(rename = "LinkedInAccountId")]
+    #[serde(rename = "LinkedInAccountId", skip_serializing_if = "Option::is_none")]
     pub linkedin_account_id: Option<u64>,
     /// Sending schedule.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_id: Option<u64>,
     /// Jason offer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub offer_id: Option<u64>,
     /// Jason playbook.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub playbook_id: Option<u64>,
     /// Jason knowledge base.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub knowledge_base_id: Option<u64>,
     /// Jason reply mode.
     pub reply_mode: ReplyMode,

@@ -93,25 +93,32 @@ pub struct TaskView {
     /// Kind of task.
     pub task_type: TaskType,
     /// LinkedIn action, for LinkedIn tasks.
-    #[serde(rename = "LinkedInTaskType")]
+    #[serde(rename = "LinkedInTaskType", skip_serializing_if = "Option::is_none")]
     pub linkedin_task_type: Option<LinkedInTaskType>,
     /// What to do.
     pub title: String,
     /// Notes.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// State now.
     pub status: TaskState,
     /// The contact it concerns.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_id: Option<u64>,
     /// That contact's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_name: Option<String>,
     /// The sequence that created it.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sequence_id: Option<u64>,
     /// Due time, ISO 8601 UTC.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<String>,
     /// Completion time, ISO 8601 UTC.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub completed_date: Option<String>,
     /// Outcome of a completed call.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub call_resolution: Option<CallResolution>,
     /// Notes the caller should pass on.
     #[serde(skip_serializing_if = "Vec::is_empty")]

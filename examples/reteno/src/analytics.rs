@@ -59,6 +59,7 @@ pub struct MessagingRow {
     /// organization, the workflow id or the message id.
     pub key: String,
     /// The channel, for rows per message.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel: Option<DeliveryChannel>,
     /// Messages sent.
     pub sent: u64,
@@ -118,6 +119,7 @@ pub struct EventsRow {
     /// Distinct contacts with the event.
     pub contacts: u64,
     /// Events per day (YYYY-MM-DD), when daily was true.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_day: Option<BTreeMap<String, u64>>,
 }
 
@@ -207,6 +209,7 @@ pub struct SendingDomain {
     /// DKIM record valid.
     pub dkim: bool,
     /// DMARC policy, such as none, quarantine or reject; absent when missing.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dmarc_policy: Option<String>,
     /// Whether mail may be sent from it.
     pub verified: bool,
@@ -217,6 +220,7 @@ pub struct SendingDomain {
 #[serde(rename_all = "camelCase")]
 pub struct ShortLinks {
     /// Custom tracking domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// Whether links are rewritten for click tracking.
     pub enabled: bool,

@@ -68,18 +68,25 @@ pub struct ContactView {
     /// Contact id, for every tool that takes contactId(s).
     pub id: u64,
     /// The organization's own customer id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_customer_id: Option<String>,
     /// Email address.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Phone number in E.164.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// First name.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Last name.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Preferred language code.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub language_code: Option<String>,
     /// IANA time zone.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
     /// Whether email may be sent to the contact.
     pub email_subscribed: bool,
@@ -190,8 +197,10 @@ pub struct RowOutcome {
     /// created, updated or failed.
     pub status: String,
     /// The contact, when the row succeeded.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_id: Option<u64>,
     /// Why the row failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
 

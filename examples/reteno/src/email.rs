@@ -58,6 +58,7 @@ pub struct EmailVariant {
     /// Subject line.
     pub subject: String,
     /// Preheader text.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub preheader: Option<String>,
     /// Body HTML.
     pub html: String,
@@ -74,6 +75,7 @@ pub struct EmailMessageView {
     /// Subject line.
     pub subject: String,
     /// Preheader text.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub preheader: Option<String>,
     /// Sender id (from list_email_interfaces).
     pub sender_id: u64,

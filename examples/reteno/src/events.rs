@@ -132,8 +132,10 @@ pub struct PastEventOutcome {
     /// Position in the request, from 0.
     pub index: usize,
     /// The new event, when the row was accepted.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_id: Option<u64>,
     /// Why the row was refused.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
 

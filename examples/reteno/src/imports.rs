@@ -142,6 +142,7 @@ pub struct ImportStatus {
     /// When it was accepted, ISO 8601 UTC.
     pub started_at: String,
     /// When it finished, ISO 8601 UTC.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<String>,
 }
 

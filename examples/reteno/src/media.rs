@@ -52,8 +52,10 @@ pub struct ImageView {
     /// Size in bytes.
     pub bytes: usize,
     /// Width in pixels, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<u32>,
     /// Height in pixels, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<u32>,
     /// When it was stored, ISO 8601 UTC.
     pub created_at: String,

@@ -49,6 +49,7 @@ impl Channel {
 #[serde(rename_all = "camelCase")]
 pub struct Variant {
     /// Title (push and app inbox).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Body text.
     pub body: String,
@@ -65,16 +66,21 @@ pub struct ChannelMessage {
     /// Internal name.
     pub name: String,
     /// The base variant's title (push and app inbox).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The base variant's text.
     pub body: String,
     /// Deep link (push) or button URL (app inbox).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
     /// Button label (app inbox).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub button_text: Option<String>,
     /// Image URL (push and app inbox), e.g. from upload_image.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// SMS sender id (from list_sms_interfaces).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sender_id: Option<u64>,
     /// Tags.
     pub tags: Vec<String>,
@@ -115,6 +121,7 @@ pub struct Deleted {
     /// The id that was deleted.
     pub id: u64,
     /// The language variant removed, for translation deletes.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
 }
 

@@ -60,6 +60,7 @@ pub struct SegmentView {
     /// static or dynamic; only static segments can be changed.
     pub kind: SegmentKind,
     /// The rule of a dynamic segment, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
     /// Members now.
     pub contact_count: usize,

@@ -212,6 +212,7 @@ pub struct DeliveryView {
     /// The personalised subject, title or text.
     pub preview: String,
     /// The broadcast it belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub broadcast_id: Option<u64>,
     /// Status now.
     pub status: DeliveryStatus,
@@ -334,10 +335,13 @@ pub struct RecipientOutcome {
     /// Position in recipients, from 0.
     pub index: usize,
     /// The contact, when found.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_id: Option<u64>,
     /// The delivery, when sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub interaction_id: Option<u64>,
     /// Why it was not sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
 

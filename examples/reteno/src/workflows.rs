@@ -56,6 +56,7 @@ pub struct WorkflowView {
     /// Name.
     pub name: String,
     /// Description.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// active or inactive.
     pub status: WorkflowStatus,
@@ -135,9 +136,33 @@ pub struct WorkflowExport {
     /// active or inactive.
     pub status: WorkflowStatus,
     /// The graph: nodes (id, type, settings) and edges (from, to, optional branch).
+    #[schemars(schema_with = "graph_schema")]
     pub graph: Value,
     /// When contacts enter (start) and leave (stop).
+    #[schemars(schema_with = "configs_schema")]
     pub configs: Value,
+}
+
+/// A workflow graph: `{"nodes":[…],"edges":[…]}`, each item an object.
+fn graph_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": "object",
+        "properties": {
+            "nodes": {"type": "array", "items": {"type": "object"}},
+            "edges": {"type": "array", "items": {"type": "object"}}
+        }
+    })
+}
+
+/// A workflow's start and stop configuration: `{"start":{…},"stop":{…}}`.
+fn configs_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": "object",
+        "properties": {
+            "start": {"type": "object"},
+            "stop": {"type": "object"}
+        }
+    })
 }
 
 /// What `update_workflow` saved.

@@ -32,12 +32,16 @@ pub struct CompanyView {
     /// Feedback responses from those customers.
     pub responses: u32,
     /// NPS over all of its NPS responses; null without any.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nps: Option<f64>,
     /// CSAT over all of its CSAT responses; null without any.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub csat: Option<f64>,
     /// CES over all of its CES responses; null without any.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ces: Option<f64>,
     /// When its last response arrived, ISO 8601 UTC.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_response_at: Option<String>,
     /// When it was added, ISO 8601 UTC.
     pub created_at: String,

@@ -25,8 +25,10 @@ pub struct CustomerView {
     /// Their phone number, if known; masked without pii:read.
     pub phone: Pii<Option<String>>,
     /// Their company, if known (see get_company).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_id: Option<u64>,
     /// That company's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_name: Option<String>,
     /// Customer tags (see list_tags).
     pub tags: Vec<String>,
@@ -35,6 +37,7 @@ pub struct CustomerView {
     /// How many feedback responses they left.
     pub responses: usize,
     /// Their latest answer and its metric, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_score: Option<String>,
     /// When they were added, ISO 8601 UTC.
     pub created_at: String,

@@ -41,6 +41,7 @@ pub struct FeedbackRow {
     /// Whether it is starred for follow-up.
     pub starred: bool,
     /// The team member it is assigned to, if any (see list_users).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee_id: Option<u64>,
     /// The customer who answered.
     pub customer_id: u64,
@@ -49,6 +50,7 @@ pub struct FeedbackRow {
     /// The customer's name; de-identified without pii:read.
     pub customer_name: Pii,
     /// The customer's company, if known.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_id: Option<u64>,
     /// How many internal notes it has.
     pub note_count: usize,
@@ -233,10 +235,13 @@ pub struct Group {
     /// How many responses fall in the group.
     pub responses: u32,
     /// The mean raw answer of the group.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub average_score: Option<f64>,
     /// The metric's score for the group, when all its responses share one metric.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric: Option<Metric>,
     /// That score (NPS, CSAT percent or CES mean; see get_score for definitions).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
 }
 

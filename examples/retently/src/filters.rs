@@ -37,8 +37,28 @@ pub struct Condition {
     pub operator: String,
     /// The operand: one value, a list for in/notIn/hasAny/hasAll/hasNone, a
     /// two-item [low, high] list for between, nothing for isEmpty/isNotEmpty.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "operand_schema")]
     pub value: Option<Value>,
+}
+
+/// A condition's operand: a string, number or boolean, or a list of them.
+fn operand_schema(_: &mut mcp_tools::schemars::SchemaGenerator) -> mcp_tools::schemars::Schema {
+    let scalar = json!([{"type": "string"}, {"type": "number"}, {"type": "boolean"}]);
+    let mut branches = scalar.as_array().cloned().unwrap_or_default();
+    branches.push(json!({"type": "array", "items": {"anyOf": scalar}}));
+    mcp_tools::schemars::Schema::try_from(json!({ "anyOf": branches })).unwrap_or_default()
+}
+
+/// A closed list of accepted values: strings, or whole numbers (ids, scores).
+fn allowed_values_schema(
+    _: &mut mcp_tools::schemars::SchemaGenerator,
+) -> mcp_tools::schemars::Schema {
+    mcp_tools::schemars::Schema::try_from(json!({
+        "type": "array",
+        "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}
+    }))
+    .unwrap_or_default()
 }
 
 /// A feedback filter: conditions and how they combine.
@@ -242,7 +262,9 @@ pub struct FilterField {
     pub value_type: ValueType,
     /// The operators it accepts.
     pub operators: Vec<String>,
-    /// The values it accepts, when the set is closed; null when any value of the type is fine.
+    /// The values it accepts, when the set is closed; absent when any value of the type is fine.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "allowed_values_schema")]
     pub allowed_values: Option<Vec<Value>>,
 }
 
@@ -342,8 +364,10 @@ pub struct FilterResult {
     /// How many responses matched.
     pub matched: u32,
     /// The page of matching responses (output rows).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<Page<FeedbackRow>>,
     /// The grouped counts (output aggregate).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub aggregate: Option<Aggregate>,
 }
 

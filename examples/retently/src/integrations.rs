@@ -21,8 +21,10 @@ pub struct IntegrationView {
     /// How well it syncs.
     pub health: Health,
     /// When it last synced, ISO 8601 UTC.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_sync_at: Option<String>,
     /// The last sync error, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_error: Option<String>,
     /// Records synced so far.
     pub records_synced: u64,

@@ -118,10 +118,13 @@ pub struct OutboxView {
     /// A survey invitation or a reply.
     pub kind: OutboxKind,
     /// The campaign it belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub campaign_id: Option<u64>,
     /// The customer it goes to, if on file.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<u64>,
     /// For a reply, the response it answers.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub feedback_id: Option<u64>,
     /// The recipient's address; de-identified without pii:read.
     pub recipient_email: Pii,
@@ -134,6 +137,7 @@ pub struct OutboxView {
     /// When it was queued, ISO 8601 UTC.
     pub queued_at: String,
     /// When it left the queue; null while queued.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sent_at: Option<String>,
 }
 
@@ -192,10 +196,13 @@ pub struct GetQueueStatusArgs {}
 #[serde(rename_all = "camelCase")]
 pub struct OutboxStats {
     /// The campaign, or null for all.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub campaign_id: Option<u64>,
     /// The first day counted; null for all time.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// The last day counted; null for all time.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     /// The totals.
     pub totals: DeliveryStats,
@@ -218,8 +225,10 @@ pub struct QueueStatus {
     /// Messages waiting to be sent.
     pub depth: u32,
     /// When the oldest waiting message was queued, ISO 8601 UTC.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub oldest_queued_at: Option<String>,
     /// How long the oldest one has waited, in minutes.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub oldest_wait_minutes: Option<i64>,
     /// Minutes until the queue is empty at the current send rate.
     pub estimated_drain_minutes: u32,

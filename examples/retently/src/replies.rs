@@ -28,8 +28,10 @@ pub struct ReplyView {
     /// When it was sent, ISO 8601 UTC.
     pub sent_at: String,
     /// For outbound messages, the outbox entry carrying it (see list_outbox).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub outbox_id: Option<u64>,
     /// For outbound messages, its delivery state.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_state: Option<DeliveryState>,
 }
 

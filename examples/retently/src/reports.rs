@@ -36,12 +36,14 @@ pub struct Score {
     /// The metric scored.
     pub metric: Metric,
     /// The campaign scored, or null for every campaign of the metric.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub campaign_id: Option<u64>,
     /// The first day counted.
     pub from: String,
     /// The last day counted.
     pub to: String,
     /// The score; null when the window holds no responses.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
     /// How the score is computed.
     pub definition: String,
@@ -60,6 +62,7 @@ pub struct Score {
     /// negative as a percent of responses.
     pub negative_percent: f64,
     /// The mean raw answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub average_answer: Option<f64>,
 }
 
@@ -81,6 +84,7 @@ pub struct MonthPoint {
     /// The month, YYYY-MM.
     pub month: String,
     /// The score that month; null without responses.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
     /// Responses that month.
     pub responses: u32,
@@ -99,6 +103,7 @@ pub struct MonthlyStats {
     /// The metric.
     pub metric: Metric,
     /// The campaign, or null for all campaigns of the metric.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub campaign_id: Option<u64>,
     /// How the score is computed.
     pub definition: String,
@@ -138,14 +143,18 @@ pub struct TopicStat {
     /// Negative mentions.
     pub negative: u32,
     /// Positive minus negative mentions, as a percent of mentions (-100 to 100); null without mentions.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub net_sentiment: Option<f64>,
     /// Mentions in the window before.
     pub previous_mentions: u32,
     /// Change in mentions against the window before, in percent; null when it had none.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mentions_change_percent: Option<f64>,
     /// Net sentiment in the window before.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_net_sentiment: Option<f64>,
     /// netSentiment minus previousNetSentiment.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub net_sentiment_change: Option<f64>,
 }
 

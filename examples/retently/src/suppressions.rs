@@ -33,6 +33,7 @@ pub struct SuppressedEmailView {
     /// Why it is suppressed.
     pub reason: SuppressionReason,
     /// The customer with this address, if on file.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<u64>,
     /// When it was added, ISO 8601 UTC.
     pub created_at: String,

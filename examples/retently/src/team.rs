@@ -25,6 +25,7 @@ pub struct UserView {
     /// Open responses assigned to them.
     pub open_assignments: usize,
     /// When they were last active, ISO 8601 UTC.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_active_at: Option<String>,
 }
 

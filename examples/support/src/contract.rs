@@ -1,7 +1,10 @@
 //! The schema contract, checked from the outside: for every tool a server
 //! lists, arguments built from nothing but its published `inputSchema` must
 //! never be refused as `InvalidArguments`, and a value just past a published
-//! bound must be refused with a message that names the argument.
+//! bound must be refused with a message that names the argument. Both
+//! published schemas must be portable to strict clients
+//! ([`mcp_tools::schema_findings`] finds nothing), and the structured content
+//! of every call must validate against the published `outputSchema`.
 //!
 //! The generator is deliberately small: the least value each keyword allows
 //! (an enum's first value, a string of `minLength` letters, an array of
@@ -46,6 +49,31 @@ pub async fn check_every_tool(client: &Client, overrides: &[(&str, Value)]) -> V
                 problem: "the tool has no title".into(),
             });
         }
+        // Strict clients (the MCP Inspector's --strict) refuse or warn about
+        // type lists, bare booleans and schemas without a validation keyword.
+        for kind in ["inputSchema", "outputSchema"] {
+            if let Some(published) = tool.get(kind) {
+                for finding in mcp_tools::schema_findings(published) {
+                    breaches.push(Breach {
+                        tool: name.to_owned(),
+                        arguments: Value::Null,
+                        problem: format!("{kind} is not portable: {finding}"),
+                    });
+                }
+            }
+        }
+        let output = match tool.get("outputSchema").map(jsonschema::validator_for) {
+            Some(Ok(validator)) => Some(validator),
+            Some(Err(e)) => {
+                breaches.push(Breach {
+                    tool: name.to_owned(),
+                    arguments: Value::Null,
+                    problem: format!("the outputSchema does not compile: {e}"),
+                });
+                None
+            }
+            None => None,
+        };
         let schema = &tool["inputSchema"];
         let given = overrides
             .iter()
@@ -65,6 +93,24 @@ pub async fn check_every_tool(client: &Client, overrides: &[(&str, Value)]) -> V
             .call(name, arguments.clone())
             .await
             .expect("a call answers");
+        if let (Some(validator), Some(structured)) =
+            (&output, outcome.result().get("structuredContent"))
+        {
+            let errors: Vec<String> = validator
+                .iter_errors(structured)
+                .map(|e| format!("{} at {}", e, e.instance_path()))
+                .collect();
+            if !errors.is_empty() {
+                breaches.push(Breach {
+                    tool: name.to_owned(),
+                    arguments: arguments.clone(),
+                    problem: format!(
+                        "structuredContent does not match the published outputSchema: {}",
+                        errors.join("; ")
+                    ),
+                });
+            }
+        }
         if outcome.error_code() == Some("InvalidArguments") {
             breaches.push(Breach {
                 tool: name.to_owned(),

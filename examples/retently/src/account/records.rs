@@ -295,10 +295,13 @@ pub struct DigestScore {
     /// The metric.
     pub metric: Metric,
     /// The score over the digest period; null without responses.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
     /// The score over the period before; null without responses.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_score: Option<f64>,
     /// score minus previousScore; null when either is missing.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delta: Option<f64>,
     /// Responses in the digest period.
     pub responses: u32,

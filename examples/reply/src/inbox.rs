@@ -113,7 +113,7 @@ pub struct ThreadCategory {
     /// Category before the call.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_category: Option<String>,
-    /// Category now; null when cleared.
+    /// Category now; absent when cleared.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
 }

@@ -31,13 +31,13 @@ pub struct CompanyView {
     pub customers: usize,
     /// Feedback responses from those customers.
     pub responses: u32,
-    /// NPS over all of its NPS responses; null without any.
+    /// NPS over all of its NPS responses; absent without any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nps: Option<f64>,
-    /// CSAT over all of its CSAT responses; null without any.
+    /// CSAT over all of its CSAT responses; absent without any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub csat: Option<f64>,
-    /// CES over all of its CES responses; null without any.
+    /// CES over all of its CES responses; absent without any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ces: Option<f64>,
     /// When its last response arrived, ISO 8601 UTC.

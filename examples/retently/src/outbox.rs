@@ -136,7 +136,7 @@ pub struct OutboxView {
     pub state: DeliveryState,
     /// When it was queued, ISO 8601 UTC.
     pub queued_at: String,
-    /// When it left the queue; null while queued.
+    /// When it left the queue; absent while queued.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sent_at: Option<String>,
 }
@@ -195,13 +195,13 @@ pub struct GetQueueStatusArgs {}
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OutboxStats {
-    /// The campaign, or null for all.
+    /// The campaign, or absent for all.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub campaign_id: Option<u64>,
-    /// The first day counted; null for all time.
+    /// The first day counted; absent for all time.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
-    /// The last day counted; null for all time.
+    /// The last day counted; absent for all time.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     /// The totals.

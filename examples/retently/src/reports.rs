@@ -35,14 +35,14 @@ pub struct GetScoreArgs {
 pub struct Score {
     /// The metric scored.
     pub metric: Metric,
-    /// The campaign scored, or null for every campaign of the metric.
+    /// The campaign scored, or absent for every campaign of the metric.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub campaign_id: Option<u64>,
     /// The first day counted.
     pub from: String,
     /// The last day counted.
     pub to: String,
-    /// The score; null when the window holds no responses.
+    /// The score; absent when the window holds no responses.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
     /// How the score is computed.
@@ -83,7 +83,7 @@ pub struct GetMonthlyStatsArgs {
 pub struct MonthPoint {
     /// The month, YYYY-MM.
     pub month: String,
-    /// The score that month; null without responses.
+    /// The score that month; absent without responses.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
     /// Responses that month.
@@ -102,7 +102,7 @@ pub struct MonthPoint {
 pub struct MonthlyStats {
     /// The metric.
     pub metric: Metric,
-    /// The campaign, or null for all campaigns of the metric.
+    /// The campaign, or absent for all campaigns of the metric.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub campaign_id: Option<u64>,
     /// How the score is computed.
@@ -142,12 +142,12 @@ pub struct TopicStat {
     pub neutral: u32,
     /// Negative mentions.
     pub negative: u32,
-    /// Positive minus negative mentions, as a percent of mentions (-100 to 100); null without mentions.
+    /// Positive minus negative mentions, as a percent of mentions (-100 to 100); absent without mentions.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub net_sentiment: Option<f64>,
     /// Mentions in the window before.
     pub previous_mentions: u32,
-    /// Change in mentions against the window before, in percent; null when it had none.
+    /// Change in mentions against the window before, in percent; absent when it had none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mentions_change_percent: Option<f64>,
     /// Net sentiment in the window before.

@@ -44,7 +44,7 @@ pub struct PlannedRecipient {
     pub email: Pii,
     /// Their name; de-identified without pii:read.
     pub name: Pii,
-    /// The customer on file, or null when one will be created.
+    /// The customer on file, or absent when one will be created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<u64>,
     /// Where the survey goes: the address, or the phone number for SMS (masked without pii:read).

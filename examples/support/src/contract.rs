@@ -62,18 +62,7 @@ pub async fn check_every_tool(client: &Client, overrides: &[(&str, Value)]) -> V
                 }
             }
         }
-        let output = match tool.get("outputSchema").map(jsonschema::validator_for) {
-            Some(Ok(validator)) => Some(validator),
-            Some(Err(e)) => {
-                breaches.push(Breach {
-                    tool: name.to_owned(),
-                    arguments: Value::Null,
-                    problem: format!("the outputSchema does not compile: {e}"),
-                });
-                None
-            }
-            None => None,
-        };
+        let output = tool.get("outputSchema").cloned().unwrap_or(Value::Null);
         let schema = &tool["inputSchema"];
         let given = overrides
             .iter()
@@ -93,23 +82,12 @@ pub async fn check_every_tool(client: &Client, overrides: &[(&str, Value)]) -> V
             .call(name, arguments.clone())
             .await
             .expect("a call answers");
-        if let (Some(validator), Some(structured)) =
-            (&output, outcome.result().get("structuredContent"))
-        {
-            let errors: Vec<String> = validator
-                .iter_errors(structured)
-                .map(|e| format!("{} at {}", e, e.instance_path()))
-                .collect();
-            if !errors.is_empty() {
-                breaches.push(Breach {
-                    tool: name.to_owned(),
-                    arguments: arguments.clone(),
-                    problem: format!(
-                        "structuredContent does not match the published outputSchema: {}",
-                        errors.join("; ")
-                    ),
-                });
-            }
+        if let Err(problem) = check_output(&output, outcome.result()) {
+            breaches.push(Breach {
+                tool: name.to_owned(),
+                arguments: arguments.clone(),
+                problem,
+            });
         }
         if outcome.error_code() == Some("InvalidArguments") {
             breaches.push(Breach {
@@ -310,5 +288,29 @@ mod tests {
                 ),
             ]
         );
+    }
+}
+
+/// Checks one call's `structuredContent` against the tool's published
+/// `outputSchema` (`null` for a tool that publishes none): `Err` names every
+/// place where they disagree. A result without structured content passes.
+pub fn check_output(output_schema: &Value, result: &Value) -> Result<(), String> {
+    let (Some(structured), false) = (result.get("structuredContent"), output_schema.is_null())
+    else {
+        return Ok(());
+    };
+    let validator = jsonschema::validator_for(output_schema)
+        .map_err(|e| format!("the outputSchema does not compile: {e}"))?;
+    let errors: Vec<String> = validator
+        .iter_errors(structured)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "structuredContent does not match the published outputSchema: {}",
+            errors.join("; ")
+        ))
     }
 }

@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 
+use mcp_examples_support::contract::check_output;
 use mcp_tools::serde_json::{self, Value, json};
 use mcp_transport_http::{Serving, serve_listener};
 use tokio::net::TcpListener;
@@ -20,6 +21,8 @@ pub(crate) const VERSION: &str = "2025-06-18";
 /// One running sandbox server.
 pub(crate) struct Sandbox {
     pub(crate) addr: SocketAddr,
+    /// The server behind the socket, for the tools' published schemas.
+    mcp: mcp_tools::Server,
     _serving: Serving,
 }
 
@@ -37,10 +40,11 @@ impl Sandbox {
         let mut config = Config::for_addr(addr, vec![KEY.to_owned(), OTHER_KEY.to_owned()]);
         config.rate_limit_per_hour = per_hour;
         let mcp = server::server(Workspace::sandbox(), config.rate_limit_per_hour).unwrap();
-        let serving = serve_listener(server::service(mcp, &config), listener).unwrap();
+        let serving = serve_listener(server::service(mcp.clone(), &config), listener).unwrap();
         assert_eq!(serving.local_addr(), addr);
         Self {
             addr,
+            mcp,
             _serving: serving,
         }
     }
@@ -88,6 +92,12 @@ impl Sandbox {
         let payload = self
             .rpc("tools/call", json!({"name": tool, "arguments": arguments}))
             .await;
+        // Every result must match the tool's published outputSchema.
+        if let (Some(info), Some(result)) = (self.mcp.tool(tool), payload.get("result"))
+            && let Err(problem) = check_output(info.output_schema(), result)
+        {
+            panic!("{tool}: {problem}\n{result}");
+        }
         Outcome::from_rpc(tool, payload)
     }
 

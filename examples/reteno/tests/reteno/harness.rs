@@ -7,12 +7,15 @@ use mcp_example_reteno::account::clock::{Clock, SANDBOX_EPOCH};
 use mcp_example_reteno::server::build_server;
 use mcp_example_reteno::{Account, Settings, access};
 use mcp_tools::serde_json::Value;
-use mcp_tools::{Caller, Client};
+use mcp_examples_support::contract::check_output;
+use mcp_tools::{Caller, Client, Server};
 
 /// One sandbox: the account (for its clock and upload store) and a client.
 pub(crate) struct Sandbox {
     pub(crate) account: Account,
     pub(crate) client: Client,
+    /// The server behind the client, for the tools' published schemas.
+    server: Server,
 }
 
 impl Sandbox {
@@ -27,6 +30,7 @@ impl Sandbox {
         let server = build_server(account.clone()).expect("the 82 tools build");
         Self {
             account,
+            server: server.clone(),
             client: Client::new(server).with_caller(
                 Caller::new(access::OWNER)
                     .with_account(access::ACCOUNT)
@@ -42,6 +46,7 @@ impl Sandbox {
             .call(tool, args.clone())
             .await
             .unwrap_or_else(|e| panic!("{tool} {args}: protocol error {e:?}"));
+        self.check_output(tool, &outcome);
         assert!(
             !outcome.is_error(),
             "{tool} {args} failed: {:?} {:?}",
@@ -58,6 +63,7 @@ impl Sandbox {
             .call(tool, args.clone())
             .await
             .unwrap_or_else(|e| panic!("{tool} {args}: protocol error {e:?}"));
+        self.check_output(tool, &outcome);
         assert!(
             outcome.is_error(),
             "{tool} {args} succeeded: {:?}",
@@ -67,6 +73,14 @@ impl Sandbox {
             outcome.error_code().unwrap_or_default().to_owned(),
             outcome.error_message().unwrap_or_default().to_owned(),
         )
+    }
+
+    /// Fails the test when a result disagrees with the tool's `outputSchema`.
+    fn check_output(&self, tool: &str, outcome: &mcp_tools::CallOutcome) {
+        let schema = self.server.tool(tool).map(|t| t.output_schema().clone());
+        if let Err(problem) = check_output(&schema.unwrap_or(Value::Null), outcome.result()) {
+            panic!("{tool}: {problem}\n{}", outcome.result());
+        }
     }
 
     /// Moves sandbox time forward.

@@ -294,13 +294,13 @@ pub struct Digest {
 pub struct DigestScore {
     /// The metric.
     pub metric: Metric,
-    /// The score over the digest period; null without responses.
+    /// The score over the digest period; absent without responses.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
-    /// The score over the period before; null without responses.
+    /// The score over the period before; absent without responses.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_score: Option<f64>,
-    /// score minus previousScore; null when either is missing.
+    /// score minus previousScore; absent when either is missing.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delta: Option<f64>,
     /// Responses in the digest period.

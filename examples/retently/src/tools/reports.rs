@@ -25,7 +25,7 @@ pub async fn get_score(
 
 /// Get a metric's score month by month over the last 12 complete months
 /// (oldest first), with response counts, for every campaign of the metric or
-/// one campaign. Months without responses have a null score.
+/// one campaign. Months without responses have no score.
 #[tool(read_only, scopes("reports:read"))]
 pub async fn get_monthly_stats(
     State(account): State<Account>,

@@ -464,12 +464,8 @@ impl ServerBuilder {
             }
         };
         let tasks_offered = self.tools.iter().any(|t| t.task != TaskSupport::Never);
-        let registry = Registry::build(
-            self.tools,
-            &self.state,
-            &self.info.name,
-            self.result_style,
-        )?;
+        let registry =
+            Registry::build(self.tools, &self.state, &self.info.name, self.result_style)?;
         let skills = if self.skills.is_empty() {
             None
         } else {

@@ -411,7 +411,10 @@ mod tests {
     #[test]
     fn results_publish_a_portable_schema() {
         let raw = raw_output_schema::<Row>();
-        assert!(!schema_findings(&raw).is_empty(), "the raw schema has findings");
+        assert!(
+            !schema_findings(&raw).is_empty(),
+            "the raw schema has findings"
+        );
         let data = publish_data(raw);
         assert_eq!(schema_findings(&data), Vec::<String>::new(), "{data:#}");
         let p = &data["properties"];
@@ -420,7 +423,10 @@ mod tests {
         assert!(p["score"].get("format").is_none());
         assert!(data.get("title").is_none());
         for value in [row(None, None), row(Some(3), Some("hi"))] {
-            assert!(jsonschema::is_valid(&data, &value), "{value} against {data:#}");
+            assert!(
+                jsonschema::is_valid(&data, &value),
+                "{value} against {data:#}"
+            );
         }
         assert!(!jsonschema::is_valid(&data, &json!({"note": null})));
     }
@@ -433,7 +439,10 @@ mod tests {
         }));
         assert_eq!(schema_findings(&data), Vec::<String>::new(), "{data:#}");
         assert_eq!(data["properties"]["open"]["additionalProperties"], true);
-        assert!(jsonschema::is_valid(&data, &json!({"any": null, "open": {"x": 1}})));
+        assert!(jsonschema::is_valid(
+            &data,
+            &json!({"any": null, "open": {"x": 1}})
+        ));
         assert!(!jsonschema::is_valid(&data, &json!({"never": 1})));
     }
 
@@ -467,6 +476,9 @@ mod tests {
         }));
         assert_eq!(findings.len(), 2, "{findings:?}");
         assert!(findings[0].starts_with("#/properties/a:"), "{findings:?}");
-        assert!(findings[1].starts_with("#/properties/b/anyOf/0:"), "{findings:?}");
+        assert!(
+            findings[1].starts_with("#/properties/b/anyOf/0:"),
+            "{findings:?}"
+        );
     }
 }

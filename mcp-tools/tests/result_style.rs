@@ -140,7 +140,10 @@ async fn a_success_is_the_data_itself_and_validates_against_the_output_schema() 
             .iter_errors(structured)
             .map(|e| e.to_string())
             .collect();
-        assert!(errors.is_empty(), "{structured} against {schema:#}: {errors:?}");
+        assert!(
+            errors.is_empty(),
+            "{structured} against {schema:#}: {errors:?}"
+        );
         assert_eq!(called.data(), Some(structured));
     }
 }
@@ -222,7 +225,10 @@ async fn versions_without_structured_content_get_the_data_as_text() {
     let called = client.call("get_note", json!({"id": 1})).await.unwrap();
     let result = called.result();
     assert!(result.get("structuredContent").is_none());
-    assert_eq!(serde_json::from_str::<Value>(text(result)).unwrap()["id"], 1);
+    assert_eq!(
+        serde_json::from_str::<Value>(text(result)).unwrap()["id"],
+        1
+    );
     assert_eq!(called.data().unwrap()["text"], "buy milk");
 }
 
@@ -243,7 +249,10 @@ async fn the_envelope_stays_the_default() {
     assert_eq!(structured["Data"]["id"], 1);
     assert!(jsonschema::is_valid(&schema, structured));
     let failed = client.call("get_note", json!({"id": 9})).await.unwrap();
-    assert_eq!(failed.result()["structuredContent"]["ErrorCode"], "NotFound");
+    assert_eq!(
+        failed.result()["structuredContent"]["ErrorCode"],
+        "NotFound"
+    );
     assert!(jsonschema::is_valid(
         &schema,
         &failed.result()["structuredContent"]

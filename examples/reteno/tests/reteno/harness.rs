@@ -6,8 +6,8 @@ use std::time::Duration;
 use mcp_example_reteno::account::clock::{Clock, SANDBOX_EPOCH};
 use mcp_example_reteno::server::build_server;
 use mcp_example_reteno::{Account, Settings, access};
-use mcp_tools::serde_json::Value;
 use mcp_examples_support::contract::check_output;
+use mcp_tools::serde_json::Value;
 use mcp_tools::{Caller, Client, Server};
 
 /// One sandbox: the account (for its clock and upload store) and a client.

@@ -264,10 +264,11 @@ fn tidy_map(map: &mut Map<String, Value>, under_not: bool) {
         }
     }
     split_type_list(map);
-    if !under_not && !constrains(map) {
-        if let Value::Object(any) = any_json() {
-            map.extend(any);
-        }
+    if !under_not
+        && !constrains(map)
+        && let Value::Object(any) = any_json()
+    {
+        map.extend(any);
     }
 }
 

@@ -242,6 +242,30 @@ pub fn out_of_bounds(schema: &Value, arguments: &Value) -> Vec<(String, Value)> 
     cases
 }
 
+/// Checks one call's `structuredContent` against the tool's published
+/// `outputSchema` (`null` for a tool that publishes none): `Err` names every
+/// place where they disagree. A result without structured content passes.
+pub fn check_output(output_schema: &Value, result: &Value) -> Result<(), String> {
+    let (Some(structured), false) = (result.get("structuredContent"), output_schema.is_null())
+    else {
+        return Ok(());
+    };
+    let validator = jsonschema::validator_for(output_schema)
+        .map_err(|e| format!("the outputSchema does not compile: {e}"))?;
+    let errors: Vec<String> = validator
+        .iter_errors(structured)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "structuredContent does not match the published outputSchema: {}",
+            errors.join("; ")
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,29 +312,5 @@ mod tests {
                 ),
             ]
         );
-    }
-}
-
-/// Checks one call's `structuredContent` against the tool's published
-/// `outputSchema` (`null` for a tool that publishes none): `Err` names every
-/// place where they disagree. A result without structured content passes.
-pub fn check_output(output_schema: &Value, result: &Value) -> Result<(), String> {
-    let (Some(structured), false) = (result.get("structuredContent"), output_schema.is_null())
-    else {
-        return Ok(());
-    };
-    let validator = jsonschema::validator_for(output_schema)
-        .map_err(|e| format!("the outputSchema does not compile: {e}"))?;
-    let errors: Vec<String> = validator
-        .iter_errors(structured)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(format!(
-            "structuredContent does not match the published outputSchema: {}",
-            errors.join("; ")
-        ))
     }
 }

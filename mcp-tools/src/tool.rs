@@ -443,7 +443,8 @@ impl ToolBuilder {
     ///
     /// The argument type's schema becomes the published `inputSchema` (and the
     /// contract arguments are checked against); the result type's schema becomes
-    /// `Data` in the `outputSchema`.
+    /// `Data` in the `outputSchema` (in the plain
+    /// [`ResultStyle`](crate::ResultStyle), the `outputSchema` itself).
     pub fn handler<A, O, F>(self, body: F) -> Tool
     where
         A: DeserializeOwned + JsonSchema + Send + 'static,

@@ -131,7 +131,6 @@ async fn run(args: Cli) -> std::io::Result<()> {
         "registered the Reply tools"
     );
     let app = server::app(server, &config);
-    let listen = args.serve.listen;
     serve_app_until_interrupted(app, listener, move |bound| {
         let url = cli::endpoint_url(bound, server::ENDPOINT_PATH);
         let mut text = Banner {
@@ -147,7 +146,7 @@ async fn run(args: Cli) -> std::io::Result<()> {
             "Or sign in with OAuth instead of a key:\n  claude mcp add --transport http reply {url}\n"
         ));
         text.push_str(&oauth.sign_in_help(&format!(
-            "cargo run -q --example reply -- --listen {listen} --issue-token owner"
+            "cargo run -q --example reply -- --listen {bound} --issue-token owner"
         )));
         text
     })

@@ -168,7 +168,11 @@ async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     let days = options.pat_days;
-    let listen = options.serve.listen;
+    // The token command names what the resource was made from.
+    let token_target = match &options.resource {
+        Some(resource) => format!("--resource {resource}"),
+        None => format!("--listen {bound}"),
+    };
     serve_app_until_interrupted(app, listener, move |bound| {
         let url = endpoint_url(bound, MCP_PATH);
         let mut text = Banner {
@@ -192,7 +196,7 @@ async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
             "Or sign in with OAuth instead of a token:\n  claude mcp add --transport http {SERVER_NAME} {url}\n"
         ));
         text.push_str(&oauth.sign_in_help(&format!(
-            "cargo run -q --example retently -- --listen {listen} --issue-token viewer"
+            "cargo run -q --example retently -- {token_target} --issue-token viewer"
         )));
         text
     })

@@ -165,7 +165,7 @@ pub fn http(server: Server, settings: &Settings) -> McpService {
         .build()
 }
 
-/// The whole application: the endpoint ([`http`]), and the sandbox
+/// The whole application: the endpoint ([`http()`]), and the sandbox
 /// authorization server's routes beside it when `settings` has one. The MCP
 /// service is the router's fallback: it answers its endpoint and metadata,
 /// and 404 elsewhere.

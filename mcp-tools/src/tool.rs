@@ -196,6 +196,37 @@ impl Tool {
     pub fn returns_content(&self) -> bool {
         self.data_schema.is_none()
     }
+
+    /// The same tool, also needing `scopes`: for a requirement every tool of
+    /// a server shares (one scope to use the tools at all), added where the
+    /// tools are registered instead of on each definition. Scopes it already
+    /// declares are not repeated.
+    ///
+    /// ```
+    /// use mcp_tools::{NoArguments, Tool, ToolContext, ToolResult};
+    ///
+    /// let tool = Tool::builder("list_notes")
+    ///     .description("Lists the notes.")
+    ///     .read_only()
+    ///     .scopes(["notes:read"])
+    ///     .handler(|_: NoArguments, _: ToolContext| async { ToolResult::Ok("none") })
+    ///     .require_scopes(["mcp:tools", "notes:read"]);
+    /// assert_eq!(tool.scopes().collect::<Vec<_>>(), ["notes:read", "mcp:tools"]);
+    /// ```
+    #[must_use]
+    pub fn require_scopes<I, S>(mut self, scopes: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<Cow<'static, str>>,
+    {
+        for scope in scopes {
+            let scope = scope.into();
+            if !self.scopes.contains(&scope) {
+                self.scopes.push(scope);
+            }
+        }
+        self
+    }
 }
 
 /// Builds a [`Tool`]; finish with [`ToolBuilder::handler`] (data in the

@@ -14,7 +14,9 @@
 //! - [`connect`] hands out the connection itself, for requests with a
 //!   streaming body or a test that expects the connection to fail;
 //! - [`exchange_raw`] writes bytes as given and returns what the server sends
-//!   back before it closes the connection.
+//!   back before it closes the connection;
+//! - [`sign_in`] signs in to an example's sandbox authorization server as an
+//!   MCP client does, the test standing in for the browser.
 //!
 //! A test client fails loudly: anything that keeps a test from getting its
 //! answer (refused connection, timeout, a body that is not UTF-8 or not JSON)
@@ -37,6 +39,7 @@ mod connection;
 pub mod process;
 mod raw;
 mod response;
+pub mod sign_in;
 mod sse;
 
 use std::time::Duration;

@@ -183,6 +183,61 @@ impl SandboxOAuth {
         }
         self.mint(found, DIRECT_CLIENT_ID, &granted)
     }
+
+    /// An access token for `user` with every scope they may grant, as an
+    /// example's `--issue-token USER` prints it.
+    ///
+    /// Fails when the user is unknown, naming the users there are.
+    ///
+    /// ```
+    /// use mcp_sandbox_oauth::{SandboxOAuth, SandboxUser};
+    ///
+    /// let oauth = SandboxOAuth::builder("http://127.0.0.1:8080", "http://127.0.0.1:8080/mcp")
+    ///     .user(SandboxUser::new("ada").scopes(["read", "write"]))
+    ///     .build()
+    ///     .unwrap();
+    /// let token = oauth.issue_user_token("ada").unwrap();
+    /// assert_eq!(token.scopes(), ["read", "write"]);
+    /// let error = oauth.issue_user_token("bob").unwrap_err();
+    /// assert!(error.to_string().contains("the users are ada"), "{error}");
+    /// ```
+    pub fn issue_user_token(&self, user: &str) -> Result<IssuedToken, Error> {
+        let scopes: Vec<String> = self
+            .user(user)
+            .map(|u| u.grantable_scopes().to_vec())
+            .unwrap_or_default();
+        // An unknown user gets issue_token's message, which lists the users.
+        self.issue_token(user, scopes)
+    }
+
+    /// What an example prints at start about signing in: the users to pick
+    /// on the consent page, and `token_command` (a command line printing a
+    /// token, such as `cargo run -q --example reteno -- --issue-token owner`)
+    /// for curl.
+    ///
+    /// ```
+    /// use mcp_sandbox_oauth::{SandboxOAuth, SandboxUser};
+    ///
+    /// let oauth = SandboxOAuth::builder("http://127.0.0.1:8080", "http://127.0.0.1:8080/mcp")
+    ///     .user(SandboxUser::new("ada").name("Ada (admin)").scopes(["read"]))
+    ///     .build()
+    ///     .unwrap();
+    /// let text = oauth.sign_in_help("acme --issue-token ada");
+    /// assert!(text.contains("pick a sandbox user: ada (Ada (admin))."), "{text}");
+    /// assert!(text.contains("TOKEN=$(acme --issue-token ada)"), "{text}");
+    /// ```
+    pub fn sign_in_help(&self, token_command: &str) -> String {
+        let users: Vec<String> = self
+            .users()
+            .iter()
+            .map(|u| format!("{} ({})", u.id(), u.display_name()))
+            .collect();
+        format!(
+            "Sign in with /mcp in Claude Code and pick a sandbox user: {}.\n\
+             For curl: TOKEN=$({token_command})\n",
+            users.join(", ")
+        )
+    }
 }
 
 /// The `client_id` claim of tokens from [`SandboxOAuth::issue_token`].

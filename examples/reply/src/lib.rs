@@ -3,7 +3,12 @@
 //!
 //! ```text
 //! cargo run --example reply -- [--listen 127.0.0.1:8080] [--api-key KEY]… [--rate-limit N]
+//! cargo run --example reply -- --issue-token owner   # prints an OAuth access token
 //! ```
+//!
+//! Clients send an API key, or sign in with OAuth ([`sign_in`]: a sandbox
+//! authorization server served by the same process, which the
+//! protected-resource metadata names).
 //!
 //! The domain lives in one module per area (`sequences`, `contacts`, `inbox`, …)
 //! as operations on [`workspace::Workspace`]; [`tools`] declares one `#[tool]`
@@ -29,6 +34,7 @@ pub mod playbooks;
 pub mod reengagement;
 pub mod sequences;
 pub mod server;
+pub mod sign_in;
 pub mod tasks;
 pub mod tools;
 pub mod workspace;
@@ -36,6 +42,7 @@ pub mod workspace;
 use std::process::ExitCode;
 
 use clap::Parser;
+use mcp_examples_support::app::serve_app_until_interrupted;
 use mcp_examples_support::cli::{self, Banner, ServeArgs};
 
 /// Serve the Reply.io MCP surface over a sandbox workspace.
@@ -55,6 +62,11 @@ struct Cli {
     /// Requests per key per hour before the server answers 429.
     #[arg(long, value_name = "N", default_value_t = server::DEFAULT_RATE_LIMIT)]
     rate_limit: u32,
+    /// Print an OAuth access token of the sandbox sign-in for this user
+    /// (owner) with both scopes, then exit. It is valid for an hour against a
+    /// server started with the same --listen address.
+    #[arg(long = "issue-token", value_name = "USER", conflicts_with = "stdio")]
+    issue_token: Option<String>,
 }
 
 /// Runs the example server from the process's command line until Ctrl-C:
@@ -87,6 +99,14 @@ async fn run(args: Cli) -> std::io::Result<()> {
             .map_err(std::io::Error::other)?;
         return cli::serve_stdio(server, server::stdio_caller()).await;
     }
+    if let Some(user) = &args.issue_token {
+        let origin = cli::endpoint_url(args.serve.listen, "");
+        let token = sign_in::authorization_server(&origin)
+            .and_then(|oauth| oauth.issue_user_token(user))
+            .map_err(std::io::Error::other)?;
+        println!("{}", token.access_token());
+        return Ok(());
+    }
     let mut keys = args.api_keys;
     if keys.is_empty() {
         keys.push(format!("sandbox-{}", cli::random_secret(16)?));
@@ -97,6 +117,9 @@ async fn run(args: Cli) -> std::io::Result<()> {
     let addr = listener.local_addr()?;
     let mut config = server::Config::for_addr(addr, keys.clone());
     config.rate_limit_per_hour = args.rate_limit;
+    let oauth =
+        sign_in::authorization_server(&config.public_origin).map_err(std::io::Error::other)?;
+    config.oauth = Some(oauth.clone());
 
     let workspace = workspace::Workspace::sandbox();
     tracing::info!(sandbox = %workspace.census(), "built the sandbox workspace");
@@ -107,14 +130,25 @@ async fn run(args: Cli) -> std::io::Result<()> {
         rate_limit_per_hour = config.rate_limit_per_hour,
         "registered the Reply tools"
     );
-    let service = server::service(server, &config);
-    cli::serve_until_interrupted(service, listener, |bound| Banner {
-        name: "reply".to_owned(),
-        url: cli::endpoint_url(bound, server::ENDPOINT_PATH),
-        credentials: keys
-            .iter()
-            .map(|key| ("API key".to_owned(), format!("x-api-key: {key}")))
-            .collect(),
+    let app = server::app(server, &config);
+    serve_app_until_interrupted(app, listener, move |bound| {
+        let url = cli::endpoint_url(bound, server::ENDPOINT_PATH);
+        let mut text = Banner {
+            name: "reply".to_owned(),
+            url: url.clone(),
+            credentials: keys
+                .iter()
+                .map(|key| ("API key".to_owned(), format!("x-api-key: {key}")))
+                .collect(),
+        }
+        .render();
+        text.push_str(&format!(
+            "Or sign in with OAuth instead of a key:\n  claude mcp add --transport http reply {url}\n"
+        ));
+        text.push_str(&oauth.sign_in_help(&format!(
+            "cargo run -q --example reply -- --listen {bound} --issue-token owner"
+        )));
+        text
     })
     .await
 }

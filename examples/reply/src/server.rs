@@ -3,21 +3,25 @@
 //! [`server`] registers the 70 tools on a [`Workspace`]; [`service`] puts the
 //! Streamable HTTP transport in front of it the way the vendor's endpoint
 //! behaves: path `/`, SSE responses, API keys as `x-api-key` or
-//! `Authorization: Bearer`, a 401 challenge pointing at protected-resource
-//! metadata, and an hourly request budget reported in `X-Rate-Limit-*` headers.
+//! `Authorization: Bearer` (and, with [`crate::sign_in`], OAuth tokens), a 401
+//! challenge pointing at protected-resource metadata, and an hourly request
+//! budget reported in `X-Rate-Limit-*` headers. [`app`] adds the sandbox
+//! authorization server's routes.
 //! Tests build both in-process and serve them on an ephemeral port.
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use axum::Router;
+use mcp_sandbox_oauth::SandboxOAuth;
 use mcp_tools::rate::{RateKey, WindowRateLimiter};
 use mcp_tools::{BuildError, Caller, Server};
-use mcp_transport_http::auth::{ApiKeys, ProtectedResource};
+use mcp_transport_http::auth::{ApiKeys, FirstOf, ProtectedResource};
 use mcp_transport_http::rate_headers::{RateHeaders, RateValue};
 use mcp_transport_http::{McpService, ResponseMode};
 
 use crate::workspace::Workspace;
-use crate::{guidance, tools};
+use crate::{guidance, sign_in, tools};
 
 /// The name the server reports in `initialize` (the vendor's is `Reply.Mcp`).
 pub const SERVER_NAME: &str = "Reply.Mcp.Sandbox";
@@ -36,11 +40,6 @@ pub const RATE_WINDOW: Duration = Duration::from_secs(3600);
 
 /// The scopes the protected-resource metadata advertises.
 pub const SCOPES: [&str; 2] = ["reply-web-api", "mcp:tools"];
-
-/// The authorization server the metadata names. The sandbox has none that
-/// issues tokens; clients that discover it still find a well-formed document,
-/// and API keys work as bearer tokens.
-pub const AUTHORIZATION_SERVER: &str = "https://oauth.sandbox.reply.invalid";
 
 /// Guidance every client receives in `initialize`.
 const INSTRUCTIONS: &str = "Reply.io sandbox workspace: sequences, contacts, inbox, tasks and \
@@ -65,6 +64,11 @@ pub struct Config {
     pub public_origin: String,
     /// Accept any `Host` header, for a server listening beyond loopback.
     pub any_host: bool,
+    /// The sandbox authorization server served beside the endpoint (see
+    /// [`app`] and [`crate::sign_in`]), if any: its tokens are accepted, and
+    /// the metadata names it. Without one, the metadata names no
+    /// authorization server and only API keys sign in.
+    pub oauth: Option<SandboxOAuth>,
 }
 
 impl Config {
@@ -75,6 +79,7 @@ impl Config {
             rate_limit_per_hour: DEFAULT_RATE_LIMIT,
             public_origin: format!("http://{addr}"),
             any_host: !addr.ip().is_loopback(),
+            oauth: None,
         }
     }
 }
@@ -86,7 +91,11 @@ pub fn server(workspace: Workspace, rate_limit_per_hour: u32) -> Result<Server, 
         .title("Reply.io (sandbox)")
         .instructions(INSTRUCTIONS)
         .state(workspace)
-        .tools(tools::all())
+        .tools(
+            tools::all()
+                .into_iter()
+                .map(|tool| tool.require_scopes([sign_in::MCP_TOOLS])),
+        )
         .resource(guidance::agent_rules::resource())
         .resource(guidance::recipes::resource())
         .prompt(guidance::launch_sequence::prompt())
@@ -106,33 +115,50 @@ pub fn server(workspace: Workspace, rate_limit_per_hour: u32) -> Result<Server, 
 /// every scope an API key has.
 pub fn stdio_caller() -> Caller {
     Caller::new("stdio")
-        .with_account("sandbox")
+        .with_account(sign_in::ACCOUNT)
         .with_scopes(SCOPES)
 }
 
-/// The HTTP endpoint in front of `server`.
+/// The HTTP endpoint in front of `server`: API keys first, then tokens of
+/// the sandbox authorization server when `config` has one.
 pub fn service(server: Server, config: &Config) -> McpService {
     let mut keys = ApiKeys::new();
     for (n, key) in config.api_keys.iter().enumerate() {
         let caller = Caller::new(format!("api-key-{}", n + 1))
-            .with_account("sandbox")
+            .with_account(sign_in::ACCOUNT)
             .with_scopes(SCOPES);
         keys = keys.key(key, caller);
     }
-    let resource = ProtectedResource::new(config.public_origin.trim_end_matches('/'))
-        .authorization_server(AUTHORIZATION_SERVER)
+    let mut resource = ProtectedResource::new(config.public_origin.trim_end_matches('/'))
         .scopes(SCOPES)
         .name("Reply.io sandbox MCP");
+    let mut auth = FirstOf::new().with(keys);
+    if let Some(oauth) = &config.oauth {
+        resource = resource.authorization_server(oauth.issuer());
+        auth = auth.with(oauth.resource_server());
+    }
     let mut http = McpService::builder(server)
         .path(ENDPOINT_PATH)
         .response_mode(ResponseMode::Sse)
-        .authenticator(keys)
+        .authenticator(auth)
         .protected_resource(resource);
     http = http.rate_headers(vendor_rate_headers());
     if config.any_host {
         http = http.any_host();
     }
     http.build()
+}
+
+/// The whole application: the endpoint ([`service`]), and the sandbox
+/// authorization server's routes beside it when `config` has one. The MCP
+/// service is the router's fallback: it answers `/` and its metadata, and 404
+/// elsewhere.
+pub fn app(server: Server, config: &Config) -> Router {
+    let mcp = service(server, config);
+    match &config.oauth {
+        Some(oauth) => oauth.router().fallback_service(mcp),
+        None => Router::new().fallback_service(mcp),
+    }
 }
 
 /// The rate headers in the vendor's format: `X-Rate-Limit-Limit: 1h` (the

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use mcp_examples_support::cli::{self as support, Banner, SHUTDOWN_GRACE, ServeArgs};
+use mcp_examples_support::cli::{self as support, Banner, ServeArgs};
 use tokio::net::TcpListener;
 
 use crate::account::clock::Clock;
@@ -100,15 +100,7 @@ pub fn main() -> ExitCode {
 fn issue_token(listen: SocketAddr, user: &str) -> Result<String, mcp_sandbox_oauth::Error> {
     let origin = support::endpoint_url(listen, "");
     let oauth = access::authorization_server(&origin, &http::mcp_url(&origin))?;
-    let scopes: Vec<String> = oauth
-        .users()
-        .iter()
-        .find(|u| u.id() == user)
-        .map(|u| u.grantable_scopes().to_vec())
-        .unwrap_or_default();
-    // An unknown user gets the authorization server's own message, which
-    // lists the users there are.
-    Ok(oauth.issue_token(user, scopes)?.access_token().to_owned())
+    Ok(oauth.issue_user_token(user)?.access_token().to_owned())
 }
 
 async fn run(args: Cli) -> io::Result<()> {
@@ -132,8 +124,7 @@ async fn run(args: Cli) -> io::Result<()> {
         brandkit_seconds = args.brandkit_seconds,
         "built the sandbox account and its 82 tools"
     );
-    print!("{}", banner(addr));
-    serve(listener, app).await
+    mcp_examples_support::app::serve_app_until_interrupted(app, listener, banner).await
 }
 
 /// Serves one client over stdio as the sandbox owner. Upload and download
@@ -184,37 +175,6 @@ fn banner(addr: SocketAddr) -> String {
         users.join(", ")
     ));
     text
-}
-
-/// Serves `app` until Ctrl-C or SIGTERM, then lets requests in flight finish
-/// within [`SHUTDOWN_GRACE`]; open event streams are cut off after it.
-async fn serve(listener: TcpListener, app: axum::Router) -> io::Result<()> {
-    use axum::serve::ListenerExt as _;
-
-    // Answers written in pieces (SSE progress) would otherwise wait on Nagle.
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await
-    });
-    tracing::info!("serving; press Ctrl-C to stop");
-    support::shutdown_signal().await;
-    tracing::info!("shutting down");
-    let _ = stop.send(());
-    match tokio::time::timeout(SHUTDOWN_GRACE, server).await {
-        Ok(Ok(result)) => result,
-        Ok(Err(e)) => Err(io::Error::other(e)),
-        Err(_) => {
-            tracing::warn!(grace = ?SHUTDOWN_GRACE, "requests still running at the end of the grace period were cut off");
-            Ok(())
-        }
-    }
 }
 
 #[cfg(test)]

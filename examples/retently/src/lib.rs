@@ -5,7 +5,11 @@
 //! ```text
 //! cargo run --example retently -- [--listen 127.0.0.1:8080] [--pat TOKEN=SCOPE,SCOPE…]…
 //!     [--pat-days N] [--audit-log PATH] [--jwt-issuer URL --jwt-secret SECRET]
+//! cargo run --example retently -- --issue-token viewer   # prints an OAuth access token
 //! ```
+//!
+//! Clients sign in with OAuth ([`sign_in`]: a sandbox authorization server
+//! served by the same process) or send a personal access token.
 //!
 //! See `examples/retently/README.md`. [`main`] is the whole program; the
 //! workspace root's `retently` example calls it. The modules made public are
@@ -39,6 +43,7 @@ mod scores;
 mod server;
 pub mod service;
 mod settings;
+pub mod sign_in;
 mod suppressions;
 mod surveys;
 mod team;
@@ -50,7 +55,8 @@ mod triage;
 use std::process::ExitCode;
 
 use clap::Parser;
-use mcp_examples_support::cli::{Banner, endpoint_url, init_logging, serve_until_interrupted};
+use mcp_examples_support::app::serve_app_until_interrupted;
+use mcp_examples_support::cli::{Banner, endpoint_url, init_logging};
 
 use account::Account;
 use catalog::SCOPES;
@@ -73,9 +79,22 @@ pub async fn main() -> ExitCode {
     }
 }
 
+/// The endpoint's public URL: `--resource`, or the listen address with `/mcp`.
+fn resource_of(options: &Options, bound: std::net::SocketAddr) -> String {
+    options
+        .resource
+        .clone()
+        .unwrap_or_else(|| endpoint_url(bound, MCP_PATH))
+}
+
 async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
     if options.serve.stdio {
         return serve_stdio(&options).await;
+    }
+    if let Some(user) = &options.issue_token {
+        let oauth = sign_in::authorization_server(&resource_of(&options, options.serve.listen))?;
+        println!("{}", oauth.issue_user_token(user)?.access_token());
+        return Ok(());
     }
     let lifetime = tokens::lifetime(options.pat_days);
     let mut shown: Vec<(String, AccessToken)> = Vec::new();
@@ -108,11 +127,10 @@ async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
     // metadata's `resource`) names the port really served, even for port 0.
     let listener = options.serve.bind().await?;
     let bound = listener.local_addr()?;
-    let resource = options
-        .resource
-        .clone()
-        .unwrap_or_else(|| endpoint_url(bound, MCP_PATH));
+    let resource = resource_of(&options, bound);
+    let oauth = sign_in::authorization_server(&resource)?;
     let mut settings = Settings::new(tokens, resource, options.audit_log.clone());
+    settings.oauth = Some(oauth.clone());
     settings.confirmation_lifetime = options.confirmation_lifetime();
     if let (Some(issuer), Some(secret)) = (&options.jwt_issuer, &options.jwt_secret) {
         if secret.len() < MIN_JWT_SECRET_LEN {
@@ -131,7 +149,7 @@ async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
     let account = Account::sandbox();
     account.set_b2b_feature(!options.no_b2b);
     let server = service::server(account, &settings)?;
-    let service = service::http(server, &settings);
+    let app = service::app(server, &settings);
 
     let audit = std::path::absolute(&settings.audit_log)?;
     println!(
@@ -150,21 +168,37 @@ async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     let days = options.pat_days;
-    serve_until_interrupted(service, listener, move |bound| Banner {
-        name: SERVER_NAME.into(),
-        url: endpoint_url(bound, MCP_PATH),
-        credentials: shown
-            .iter()
-            .map(|(label, token)| {
-                (
-                    format!(
-                        "{label} (expires in {days} days, {})",
-                        token.expires_at_iso()
-                    ),
-                    format!("Authorization: Bearer {}", token.token()),
-                )
-            })
-            .collect(),
+    // The token command names what the resource was made from.
+    let token_target = match &options.resource {
+        Some(resource) => format!("--resource {resource}"),
+        None => format!("--listen {bound}"),
+    };
+    serve_app_until_interrupted(app, listener, move |bound| {
+        let url = endpoint_url(bound, MCP_PATH);
+        let mut text = Banner {
+            name: SERVER_NAME.into(),
+            url: url.clone(),
+            credentials: shown
+                .iter()
+                .map(|(label, token)| {
+                    (
+                        format!(
+                            "{label} (expires in {days} days, {})",
+                            token.expires_at_iso()
+                        ),
+                        format!("Authorization: Bearer {}", token.token()),
+                    )
+                })
+                .collect(),
+        }
+        .render();
+        text.push_str(&format!(
+            "Or sign in with OAuth instead of a token:\n  claude mcp add --transport http {SERVER_NAME} {url}\n"
+        ));
+        text.push_str(&oauth.sign_in_help(&format!(
+            "cargo run -q --example retently -- {token_target} --issue-token viewer"
+        )));
+        text
     })
     .await?;
     Ok(())

@@ -58,6 +58,13 @@ pub struct Options {
     /// Turn the B2B Account-CX feature off, so the company tools refuse.
     #[arg(long)]
     pub no_b2b: bool,
+
+    /// Print an OAuth access token of the sandbox sign-in for this user
+    /// (owner, manager, agent or viewer) with every scope their role may
+    /// grant, then exit. It is valid for an hour against a server started
+    /// with the same --listen (or --resource).
+    #[arg(long, value_name = "USER", conflicts_with = "stdio")]
+    pub issue_token: Option<String>,
 }
 
 impl Options {
@@ -83,6 +90,9 @@ mod tests {
         assert_eq!(o.audit_log, PathBuf::from("retently-audit.jsonl"));
         assert_eq!(o.serve.listen.to_string(), "127.0.0.1:8080");
         assert_eq!(o.confirmation_lifetime(), Duration::from_secs(300));
+        assert!(o.issue_token.is_none());
+        let o = parse(&["--issue-token", "viewer"]).unwrap();
+        assert_eq!(o.issue_token.as_deref(), Some("viewer"));
     }
 
     #[test]

@@ -5,7 +5,9 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use axum::Router;
 use futures::future::{BoxFuture, FutureExt};
+use mcp_sandbox_oauth::SandboxOAuth;
 use mcp_tools::audit::JsonLinesAuditSink;
 use mcp_tools::confirm::DEFAULT_CONFIRMATION_LIFETIME;
 use mcp_tools::rate::{RateKey, WindowRateLimiter};
@@ -69,6 +71,10 @@ pub struct Settings {
     pub tokens: AccessTokens,
     /// The accepted OAuth issuer, if any.
     pub jwt: Option<JwtIssuer>,
+    /// The sandbox authorization server the example serves beside the
+    /// endpoint (see [`app`]), if any: its tokens are accepted, and the
+    /// metadata names it.
+    pub oauth: Option<SandboxOAuth>,
     /// The endpoint's canonical URL: the audience JWTs must name, and the
     /// resource of the protected-resource metadata.
     pub resource: String,
@@ -86,6 +92,7 @@ impl Settings {
         Self {
             tokens,
             jwt: None,
+            oauth: None,
             resource: resource.into(),
             audit_log,
             confirmation_lifetime: DEFAULT_CONFIRMATION_LIFETIME,
@@ -125,8 +132,10 @@ pub fn server(account: Account, settings: &Settings) -> Result<Server, Box<dyn s
 }
 
 /// The HTTP endpoint of `server`: personal access tokens first, then JWTs of
-/// the configured issuer; protected-resource metadata; anonymous discovery so
-/// that a client without credentials can still reach `ping`.
+/// the configured issuer, then tokens of the sandbox authorization server;
+/// protected-resource metadata naming those issuers in that order (a client
+/// signs in with the first: an issuer configured on purpose wins); anonymous
+/// discovery so that a client without credentials can still reach `ping`.
 pub fn http(server: Server, settings: &Settings) -> McpService {
     let mut resource = ProtectedResource::new(&settings.resource)
         .name("Retently (sandbox)")
@@ -134,7 +143,7 @@ pub fn http(server: Server, settings: &Settings) -> McpService {
     let mut auth = FirstOf::new().with(settings.tokens.clone());
     if let Some(jwt) = &settings.jwt {
         resource = resource.authorization_server(&jwt.issuer);
-        auth = auth.with(SandboxOAuth(
+        auth = auth.with(OnSandboxAccount(
             OAuthResourceServer::new(&settings.resource)
                 .issuer(&jwt.issuer)
                 .key(
@@ -144,6 +153,11 @@ pub fn http(server: Server, settings: &Settings) -> McpService {
                 ),
         ));
     }
+    if let Some(oauth) = &settings.oauth {
+        // The sandbox's users carry the account in their tokens.
+        resource = resource.authorization_server(oauth.issuer());
+        auth = auth.with(oauth.resource_server());
+    }
     McpService::builder(server)
         .path(MCP_PATH)
         .authenticator(auth)
@@ -151,11 +165,23 @@ pub fn http(server: Server, settings: &Settings) -> McpService {
         .build()
 }
 
+/// The whole application: the endpoint ([`http()`]), and the sandbox
+/// authorization server's routes beside it when `settings` has one. The MCP
+/// service is the router's fallback: it answers its endpoint and metadata,
+/// and 404 elsewhere.
+pub fn app(server: Server, settings: &Settings) -> Router {
+    let mcp = http(server, settings);
+    match &settings.oauth {
+        Some(oauth) => oauth.router().fallback_service(mcp),
+        None => Router::new().fallback_service(mcp),
+    }
+}
+
 /// Bearer JWTs of the configured issuer. The sandbox has one account, so every
 /// OAuth caller acts on it (which also gives them the account's write budget).
-struct SandboxOAuth(OAuthResourceServer);
+struct OnSandboxAccount(OAuthResourceServer);
 
-impl Authenticator for SandboxOAuth {
+impl Authenticator for OnSandboxAccount {
     fn authenticate<'a>(&'a self, parts: &'a http::request::Parts) -> BoxFuture<'a, AuthResult> {
         self.0
             .authenticate(parts)

@@ -4,6 +4,7 @@
 //! that its published schemas are exactly what its tools accept. Each example
 //! adds its own flags and tools on top.
 
+pub mod app;
 pub mod cli;
 pub mod contract;
 pub mod iso8601;

@@ -1,18 +1,28 @@
 // The official MCP TypeScript SDK client signs in to the sandbox
 // authorization server, the way Claude Code does, with this script standing in
 // for the browser: it opens the authorization URL, answers the consent form
-// and hands the code back. Run by tests/interop.rs, which starts the server:
+// and hands the code back. Run by tests/interop.rs, which starts the server,
+// and by the workspace's tests/interop_clients.rs against the example servers:
 //
-//   MCP_URL=http://127.0.0.1:PORT/mcp MCP_INTEROP_DIR=<cache> MCP_CLIENT_ID_URL=<https url or empty> node ts-oauth.mjs
+//   MCP_URL=http://127.0.0.1:PORT/mcp MCP_INTEROP_DIR=<cache> MCP_CLIENT_ID_URL=<https url or empty> \
+//     [MCP_OAUTH_USER=<user>] [MCP_CALL='{"name":"tool","arguments":{}}'] node ts-oauth.mjs
 //
 // With MCP_CLIENT_ID_URL the client names itself by that URL (a client ID
-// metadata document); without it, it registers. Exits 0 when every check
-// passes and prints what went wrong otherwise.
+// metadata document); without it, it registers. MCP_OAUTH_USER is the user
+// picked on the consent page (default vera). Without MCP_CALL the script calls
+// `whoami` and checks the caller it names (the crate's own test server); with
+// it, it calls that tool and checks for a success envelope. A server with
+// public discovery lets the client connect anonymously: the sign-in then
+// starts at the first call. Exits 0 when every check passes and prints what
+// went wrong otherwise.
 import { createRequire } from "node:module";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
 const { MCP_URL, MCP_INTEROP_DIR, MCP_CLIENT_ID_URL } = process.env;
+const USER = process.env.MCP_OAUTH_USER || "vera";
+const CALL = process.env.MCP_CALL ? JSON.parse(process.env.MCP_CALL) : { name: "whoami", arguments: {} };
+const WHOAMI = !process.env.MCP_CALL;
 if (!MCP_URL || !MCP_INTEROP_DIR) {
   console.error("set MCP_URL and MCP_INTEROP_DIR");
   process.exit(2);
@@ -106,16 +116,25 @@ async function main() {
   const provider = new Provider(MCP_CLIENT_ID_URL);
 
   // No token yet: the SDK discovers the server, gets a client id, and sends
-  // the person to the authorization URL.
+  // the person to the authorization URL, at connecting, or at the first call
+  // when the server lets anyone connect.
   const first = new StreamableHTTPClientTransport(new URL(MCP_URL), { authProvider: provider });
-  await assert.rejects(
-    new Client({ name: "mcp-sandbox-oauth-interop", version: "1.0.0" }).connect(first),
-    UnauthorizedError,
-  );
+  const anonymous = new Client({ name: "mcp-sandbox-oauth-interop", version: "1.0.0" });
+  let connected = true;
+  try {
+    await anonymous.connect(first);
+  } catch (error) {
+    if (!(error instanceof UnauthorizedError)) throw error;
+    connected = false;
+  }
+  if (connected) {
+    await assert.rejects(anonymous.callTool(CALL), UnauthorizedError);
+  }
   const url = provider.authorizationUrl;
   assert.ok(url, "the SDK asked to open the authorization URL");
   assert.equal(url.searchParams.get("code_challenge_method"), "S256");
-  assert.equal(url.searchParams.get("resource"), MCP_URL);
+  const noSlash = (u) => u.replace(/\/$/, "");
+  assert.equal(noSlash(url.searchParams.get("resource")), noSlash(MCP_URL));
   if (MCP_CLIENT_ID_URL) {
     assert.equal(url.searchParams.get("client_id"), MCP_CLIENT_ID_URL);
     assert.equal(provider.client.client_id, MCP_CLIENT_ID_URL, "a URL client id needs no registration");
@@ -124,28 +143,30 @@ async function main() {
     assert.equal(provider.client.token_endpoint_auth_method, "none");
   }
 
-  const code = await consent(url, "vera");
+  const code = await consent(url, USER);
   await first.finishAuth(code);
   assert.ok(provider.saved?.access_token, "the SDK got tokens");
   assert.ok(provider.saved?.refresh_token, "with a refresh token");
 
   const client = await connect(provider);
-  const whoami = await client.callTool({ name: "whoami", arguments: {} });
-  // The SDK names OAuth callers by issuer and subject: `oauth:<issuer>#vera`.
-  const who = envelopeOf(whoami);
-  assert.equal(who.Success, true);
-  assert.match(who.Data, /^oauth:.+#vera@acme$/);
+  const called = envelopeOf(await client.callTool(CALL));
+  assert.equal(called.Success, true, JSON.stringify(called));
+  if (WHOAMI) {
+    // The SDK names OAuth callers by issuer and subject: `oauth:<issuer>#vera`.
+    assert.match(called.Data, new RegExp(`^oauth:.+#${USER}@acme$`));
+  }
 
   // An access token the server no longer accepts: the SDK refreshes on the
   // 401 and carries on; the refresh token rotated.
   const before = provider.saved.refresh_token;
   provider.saved = { ...provider.saved, access_token: "expired-or-revoked" };
   const again = await connect(provider);
-  const retried = await again.callTool({ name: "whoami", arguments: {} });
-  assert.deepEqual(envelopeOf(retried), who);
+  const retried = envelopeOf(await again.callTool(CALL));
+  assert.equal(retried.Success, true, JSON.stringify(retried));
+  if (WHOAMI) assert.deepEqual(retried, called);
   assert.notEqual(provider.saved.refresh_token, before, "the refresh token rotated");
 
-  console.log(`ok: TypeScript SDK ${sdkVersion} signed in (${MCP_CLIENT_ID_URL ? "client ID metadata document" : "dynamic registration"}), called a tool, refreshed`);
+  console.log(`ok: TypeScript SDK ${sdkVersion} signed in (${MCP_CLIENT_ID_URL ? "client ID metadata document" : "dynamic registration"}) as ${USER}, called ${CALL.name}, refreshed`);
 }
 
 main().catch((error) => {

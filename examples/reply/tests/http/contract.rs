@@ -6,7 +6,8 @@ use mcp_examples_support::contract::check_every_tool;
 use mcp_tools::Client;
 use mcp_tools::serde_json::json;
 
-use mcp_example_reply::server::server;
+// Every tool needs mcp:tools: the client is the sandbox's own user, as over stdio.
+use mcp_example_reply::server::{server, stdio_caller};
 use mcp_example_reply::workspace::Workspace;
 
 /// Tools with a rule across arguments, which their descriptions state in
@@ -29,14 +30,16 @@ fn cross_field_rules() -> Vec<(&'static str, mcp_tools::serde_json::Value)> {
 
 #[tokio::test]
 async fn every_tool_accepts_what_its_schema_allows() {
-    let client = Client::new(server(Workspace::sandbox(), 1_000_000).unwrap());
+    let client =
+        Client::new(server(Workspace::sandbox(), 1_000_000).unwrap()).with_caller(stdio_caller());
     let breaches = check_every_tool(&client, &cross_field_rules()).await;
     assert!(breaches.is_empty(), "{breaches:#?}");
 }
 
 #[tokio::test]
 async fn an_integral_float_is_an_integer_and_errors_name_the_field() {
-    let client = Client::new(server(Workspace::sandbox(), 1_000_000).unwrap());
+    let client =
+        Client::new(server(Workspace::sandbox(), 1_000_000).unwrap()).with_caller(stdio_caller());
     let listed = client
         .call("reply_search_sequences", json!({"top": 20.0}))
         .await

@@ -13,6 +13,8 @@
 //! - `contract`: arguments built from each published schema are accepted, and bounds are enforced naming the field;
 //! - `access`: authentication, protected-resource metadata, rate-limit headers
 //!   and 429, the vendor's own `curl` checks;
+//! - `sign_in`: OAuth sign-in through the sandbox authorization server the
+//!   metadata names, `mcp:tools` needed for tools, API keys beside it;
 //! - `snapshot`: the `tools/list` output against `tests/snapshots/tools_list.json`
 //!   (run with `UPDATE_SNAPSHOTS=1` to rewrite it).
 //!
@@ -26,5 +28,6 @@ mod errors;
 mod guidance;
 mod harness;
 mod recipes;
+mod sign_in;
 mod snapshot;
 mod surface;

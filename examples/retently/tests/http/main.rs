@@ -1,6 +1,7 @@
 //! The Retently example over real HTTP: every tool, the confirmation flow of
 //! every write, scopes, personal data, the audit log, the document's own curl
-//! check, OAuth bearer JWTs, and the `tools/list` snapshot.
+//! check, OAuth bearer JWTs, sign-in with the sandbox authorization server
+//! (`sign_in`), and the `tools/list` snapshot.
 //!
 //! Each test starts its own server in-process on an ephemeral 127.0.0.1 port,
 //! with its own sandbox account and audit file (`support.rs`), and talks to it
@@ -24,6 +25,7 @@ mod access;
 mod contract;
 mod privacy;
 mod reads;
+mod sign_in;
 mod snapshot;
 mod support;
 mod writes;

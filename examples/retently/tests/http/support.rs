@@ -7,11 +7,12 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use mcp_tools::serde_json::{self, Value, json};
-use mcp_transport_http::{Serving, serve};
+use mcp_transport_http::{Serving, serve_listener};
 
 use mcp_example_retently::account::Account;
 use mcp_example_retently::catalog::SCOPES;
 use mcp_example_retently::service::{self, JwtIssuer, MCP_PATH, Settings};
+use mcp_example_retently::sign_in::authorization_server;
 use mcp_example_retently::tokens::{AccessToken, AccessTokens, lifetime};
 use mcp_test_client::Response as Reply;
 
@@ -53,6 +54,8 @@ pub struct Sandbox {
     /// A token with all scopes that expired yesterday.
     pub expired: String,
     serving: Option<Serving>,
+    /// The task serving the whole application, for a sandbox with sign-in.
+    app: Option<tokio::task::JoinHandle<()>>,
 }
 
 static NEXT: AtomicU32 = AtomicU32::new(0);
@@ -65,6 +68,22 @@ impl Sandbox {
 
     /// A server whose settings `configure` adjusts first.
     pub async fn start_with(configure: impl FnOnce(&mut Settings)) -> Self {
+        Self::launch(configure, false).await
+    }
+
+    /// The whole application as the example serves it: the endpoint with its
+    /// real URL as the resource, and the sandbox authorization server beside
+    /// it, whose tokens it accepts besides the personal access tokens.
+    pub async fn start_signing_in() -> Self {
+        Self::launch(|_| {}, true).await
+    }
+
+    /// The MCP endpoint's URL, as the sign-in sandbox names it.
+    pub fn resource(&self) -> String {
+        format!("http://{}{MCP_PATH}", self.addr)
+    }
+
+    async fn launch(configure: impl FnOnce(&mut Settings), sign_in: bool) -> Self {
         let day = lifetime(1);
         let full = AccessToken::mint(SCOPES, day).unwrap();
         let no_pii = AccessToken::mint(scopes_without_pii(), day).unwrap();
@@ -86,26 +105,40 @@ impl Sandbox {
         ));
         let _ = std::fs::remove_file(&audit_log);
         let mut settings = Settings::new(tokens, RESOURCE, audit_log.clone());
-        settings.jwt = Some(JwtIssuer {
-            issuer: JWT_ISSUER.into(),
-            secret: JWT_SECRET.to_vec(),
-        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        if !sign_in {
+            settings.jwt = Some(JwtIssuer {
+                issuer: JWT_ISSUER.into(),
+                secret: JWT_SECRET.to_vec(),
+            });
+        } else {
+            // As the example runs without --jwt-issuer.
+            settings.resource = format!("http://{addr}{MCP_PATH}");
+            settings.oauth = Some(authorization_server(&settings.resource).unwrap());
+        }
         configure(&mut settings);
         let account = Account::sandbox();
         let server = service::server(account.clone(), &settings).unwrap();
-        let serving = serve(service::http(server, &settings), "127.0.0.1:0")
-            .await
-            .unwrap();
+        let (serving, app) = if sign_in {
+            let app = service::app(server, &settings);
+            let task = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+            (None, Some(task))
+        } else {
+            let serving = serve_listener(service::http(server, &settings), listener).unwrap();
+            (Some(serving), None)
+        };
         Self {
             account,
-            addr: serving.local_addr(),
+            addr,
             audit_log,
             full: full.token(),
             no_pii: no_pii.token(),
             other: other.token(),
             reader: reader.token(),
             expired: expired.token(),
-            serving: Some(serving),
+            serving,
+            app,
         }
     }
 
@@ -190,6 +223,9 @@ impl Sandbox {
 impl Drop for Sandbox {
     fn drop(&mut self) {
         drop(self.serving.take());
+        if let Some(app) = &self.app {
+            app.abort();
+        }
         let _ = std::fs::remove_file(&self.audit_log);
     }
 }

@@ -92,8 +92,11 @@ async fn run(args: Cli) -> std::io::Result<()> {
         .await
         .map_err(std::io::Error::other)?;
     if args.serve.stdio {
-        let builder = server::builder(workspace::Workspace::sandbox(), args.rate_limit)
+        let mut builder = server::builder(workspace::Workspace::sandbox(), args.rate_limit)
             .map_err(std::io::Error::other)?;
+        if let Some(redis) = replicas.redis() {
+            builder = builder.rate_limiter(server::shared_rate_limiter(redis, args.rate_limit));
+        }
         let server = replicas
             .server(builder)
             .build()
@@ -113,8 +116,12 @@ async fn run(args: Cli) -> std::io::Result<()> {
 
     let workspace = workspace::Workspace::sandbox();
     tracing::info!(sandbox = %workspace.census(), "built the sandbox workspace");
-    let builder =
+    let mut builder =
         server::builder(workspace, config.rate_limit_per_hour).map_err(std::io::Error::other)?;
+    if let Some(redis) = replicas.redis() {
+        let shared = server::shared_rate_limiter(redis, config.rate_limit_per_hour);
+        builder = builder.rate_limiter(shared);
+    }
     let server = replicas
         .server(builder)
         .build()

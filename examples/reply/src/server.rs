@@ -110,6 +110,20 @@ pub fn builder(
         ))
 }
 
+/// The same budget as [`server`]'s, kept in Redis so that every replica
+/// draws on it (`--redis`).
+pub fn shared_rate_limiter(
+    redis: &mcp_examples_support::replicas::mcp_tools_redis::Redis,
+    rate_limit_per_hour: u32,
+) -> mcp_examples_support::replicas::mcp_tools_redis::RedisRateLimiter {
+    mcp_examples_support::replicas::mcp_tools_redis::RedisRateLimiter::new(
+        redis,
+        rate_limit_per_hour,
+        RATE_WINDOW,
+    )
+    .key_by(RateKey::Caller)
+}
+
 /// Who a client served over stdio is: the sandbox account's own user, with
 /// every scope an API key has.
 pub fn stdio_caller() -> Caller {

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use futures::future::{BoxFuture, FutureExt};
 use mcp_examples_support::replicas::Replicas;
+use mcp_examples_support::replicas::mcp_tools_redis::RedisRateLimiter;
 use mcp_tools::audit::JsonLinesAuditSink;
 use mcp_tools::confirm::DEFAULT_CONFIRMATION_LIFETIME;
 use mcp_tools::rate::{RateKey, WindowRateLimiter};
@@ -125,6 +126,15 @@ pub fn server(account: Account, settings: &Settings) -> Result<Server, Box<dyn s
                 .destructive_budget(settings.writes_per_hour, HOUR)
                 .key_by(RateKey::AccountOrCaller),
         );
+    // With --redis, the same budgets shared by every replica.
+    let builder = match settings.replicas.redis() {
+        Some(redis) => builder.rate_limiter(
+            RedisRateLimiter::new(redis, CALLS_PER_HOUR, HOUR)
+                .destructive_budget(settings.writes_per_hour, HOUR)
+                .key_by(RateKey::AccountOrCaller),
+        ),
+        None => builder,
+    };
     let server = settings.replicas.server(builder).build()?;
     Ok(server)
 }

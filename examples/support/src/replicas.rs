@@ -34,6 +34,9 @@ use mcp_tools_redis::{Redis, RedisEventStore, RedisReplayStore, RedisTaskStore};
 use mcp_transport_http::McpServiceBuilder;
 use sha2::Sha256;
 
+/// The Redis stores, for an example's own shared parts (its rate limiter).
+pub use mcp_tools_redis;
+
 /// The fewest bytes a shared secret may have.
 pub const MIN_SHARED_SECRET_LEN: usize = 32;
 

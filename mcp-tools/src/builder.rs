@@ -547,3 +547,42 @@ impl ServerBuilder {
         self
     }
 }
+
+/// Key rotation: secrets being rotated out, whose tokens and states still
+/// verify until they expire.
+impl ServerBuilder {
+    /// A confirmation secret being rotated out: tokens it signed are still
+    /// accepted until they expire, while new tokens are signed with
+    /// [`confirmation_secret`](Self::confirmation_secret), which must be set
+    /// too. At least [`MIN_SECRET_LEN`](confirm::MIN_SECRET_LEN) bytes.
+    ///
+    /// Rotate in two steps: deploy every replica with the new secret as
+    /// current and the old one as previous; once the
+    /// [confirmation lifetime](Self::confirmation_lifetime) has passed, drop
+    /// the previous secret.
+    ///
+    /// ```
+    /// use mcp_tools::Server;
+    ///
+    /// let server = Server::builder("crm", "1.0.0")
+    ///     .confirmation_secret(*b"the-new-secret-32-bytes-or-more!")
+    ///     .previous_confirmation_secret(*b"the-old-secret-32-bytes-or-more!")
+    ///     .build()
+    ///     .unwrap();
+    /// # let _ = server;
+    /// ```
+    pub fn previous_confirmation_secret(mut self, secret: impl Into<Vec<u8>>) -> Self {
+        self.previous_secrets.confirmation = Some(secret.into());
+        self
+    }
+
+    /// A `requestState` secret being rotated out: states it signed are still
+    /// accepted until they expire, while new states are signed with
+    /// [`request_state_secret`](Self::request_state_secret), which must be
+    /// set too. Drop it once the
+    /// [request-state time to live](Self::request_state_ttl) has passed.
+    pub fn previous_request_state_secret(mut self, secret: impl Into<Vec<u8>>) -> Self {
+        self.previous_secrets.request_state = Some(secret.into());
+        self
+    }
+}

@@ -5,6 +5,7 @@
 //! a transport only maps a [`Refusal`] to its wire (401/403/429 over HTTP).
 
 use std::fmt;
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -13,7 +14,7 @@ use crate::error::ErrorCode;
 use crate::jsonrpc::{Message, Request};
 use crate::policy::{Denial, Policy};
 use crate::protocol::method;
-use crate::rate::{RateClass, RateStatus};
+use crate::rate::{RateClass, RateRefusal, RateStatus};
 use crate::registry::{RegisteredTool, Registry};
 
 /// What the transport learned of a request's credentials.
@@ -83,6 +84,15 @@ pub enum Refusal {
     },
     /// The caller's rate budget is spent.
     RateLimited(RateStatus),
+    /// The rate budget could not be checked: the limiter's shared store
+    /// (Redis) is unreachable or slow. Nothing was done; a transport answers
+    /// HTTP 503 with `Retry-After`.
+    RateUnavailable {
+        /// What failed and what to do, for the client.
+        message: String,
+        /// When to try again.
+        retry_after: Duration,
+    },
 }
 
 impl Refusal {
@@ -105,6 +115,7 @@ impl Refusal {
                 status.limit,
                 status.reset_after_secs().max(1)
             ),
+            Self::RateUnavailable { message, .. } => message.clone(),
         }
     }
 
@@ -113,6 +124,7 @@ impl Refusal {
             Self::Unauthenticated { .. } => ErrorCode::UNAUTHORIZED,
             Self::InsufficientScope { .. } => ErrorCode::FORBIDDEN,
             Self::RateLimited(_) => ErrorCode::RATE_LIMITED,
+            Self::RateUnavailable { .. } => ErrorCode::SERVICE_UNAVAILABLE,
         }
     }
 }
@@ -160,7 +172,7 @@ pub(crate) struct Admission<'a> {
 
 impl Admission<'_> {
     /// Admits `messages` (one request body: a message or a batch) as a whole.
-    pub(crate) fn admit(
+    pub(crate) async fn admit(
         &self,
         messages: &[&Message],
         credentials: Credentials,
@@ -188,7 +200,7 @@ impl Admission<'_> {
                 return Err(self.refuse(messages, None, refusal));
             }
         };
-        let rate = self.rate(messages, caller.as_ref())?;
+        let rate = self.rate(messages, caller.as_ref()).await?;
         let calls_tools = messages
             .iter()
             .any(|m| matches!(m, Message::Request(r) if r.method == method::TOOLS_CALL));
@@ -202,7 +214,7 @@ impl Admission<'_> {
     /// Admits a request that carries no message: opening or ending a
     /// session's event stream. Like a notification: open to anyone only with
     /// public discovery. Takes nothing from the rate budget.
-    pub(crate) fn admit_stream(&self, credentials: Credentials) -> Result<Admitted, Refusal> {
+    pub(crate) async fn admit_stream(&self, credentials: Credentials) -> Result<Admitted, Refusal> {
         let caller = match credentials {
             Credentials::Unchecked => None,
             Credentials::Valid { caller, .. } => Some(caller),
@@ -210,7 +222,7 @@ impl Admission<'_> {
             Credentials::Missing => return Err(self.unauthenticated(None, &[])),
             Credentials::Refused { reason } => return Err(self.unauthenticated(Some(reason), &[])),
         };
-        let rate = self.policy.rate_status(caller.as_ref());
+        let rate = self.policy.rate_status(caller.as_ref()).await;
         Ok(Admitted {
             caller,
             rate,
@@ -222,7 +234,7 @@ impl Admission<'_> {
     /// which the dispatcher counts. When the answer leaves while a call may
     /// still run (`still_running`, a streamed answer), the call is reported as
     /// counted.
-    pub(crate) fn rate_after(
+    pub(crate) async fn rate_after(
         &self,
         admitted: &Admitted,
         still_running: bool,
@@ -230,7 +242,7 @@ impl Admission<'_> {
         if !admitted.calls_tools {
             return admitted.rate;
         }
-        let mut after = self.policy.rate_status(admitted.caller.as_ref())?;
+        let mut after = self.policy.rate_status(admitted.caller.as_ref()).await?;
         if still_running && let Some(before) = admitted.rate {
             after.remaining = after.remaining.min(before.remaining.saturating_sub(1));
         }
@@ -303,7 +315,7 @@ impl Admission<'_> {
     /// other than `tools/call` are counted here ([`RateClass::Request`]); a tool
     /// call is counted once, by the call pipeline, so here it is only refused
     /// when nothing is left.
-    fn rate(
+    async fn rate(
         &self,
         messages: &[&Message],
         caller: Option<&Caller>,
@@ -316,29 +328,40 @@ impl Admission<'_> {
         for message in messages {
             status = match message {
                 Message::Request(request) if request.method == method::TOOLS_CALL => {
-                    match limiter.status(caller) {
+                    match limiter.status(caller).await {
                         Some(spent) if spent.remaining == 0 => {
                             return Err(self.refuse(messages, caller, Refusal::RateLimited(spent)));
                         }
                         other => other,
                     }
                 }
-                Message::Request(_) => match limiter.acquire(caller, RateClass::Request) {
-                    Ok(status) => Some(status),
-                    Err(exceeded) => {
+                Message::Request(_) => match limiter.acquire(caller, RateClass::Request).await {
+                    Ok(status) => status,
+                    Err(RateRefusal::Exceeded(exceeded)) => {
                         return Err(self.refuse(
                             messages,
                             caller,
                             Refusal::RateLimited(exceeded.status),
                         ));
                     }
+                    Err(RateRefusal::Unavailable { error, retry_after }) => {
+                        let refusal = Refusal::RateUnavailable {
+                            message: error.message().to_owned(),
+                            retry_after,
+                        };
+                        return Err(self.refuse(messages, caller, refusal));
+                    }
                 },
-                Message::Notification(_) | Message::Response(_) => {
-                    status.or_else(|| limiter.status(caller))
-                }
+                Message::Notification(_) | Message::Response(_) => match status {
+                    Some(status) => Some(status),
+                    None => limiter.status(caller).await,
+                },
             };
         }
-        Ok(status.or_else(|| limiter.status(caller)))
+        match status {
+            Some(status) => Ok(Some(status)),
+            None => Ok(limiter.status(caller).await),
+        }
     }
 
     /// Audits the refused tool calls among `messages` and passes the refusal on.

@@ -24,6 +24,7 @@ use crate::protocol::ServerInfo;
 use crate::rate::RateLimiter;
 use crate::registry::{Registry, ToolListing};
 use crate::resource::{Resource, ResourceTemplate};
+use crate::rotation::PreviousSecrets;
 use crate::skill::Skill;
 use crate::skill::serve::SkillCatalog;
 use crate::task::{TaskConfig, TaskStore, TaskSupport, Tasks};
@@ -73,6 +74,7 @@ pub struct ServerBuilder {
     prompt_list_cache: CacheHints,
     skills: Vec<Skill>,
     skill_cache: CacheHints,
+    pub(crate) previous_secrets: PreviousSecrets,
 }
 
 impl fmt::Debug for ServerBuilder {
@@ -420,6 +422,7 @@ impl ServerBuilder {
             prompt_list_cache: CacheHints::NO_REUSE,
             skills: Vec::new(),
             skill_cache: CacheHints::NO_REUSE,
+            previous_secrets: PreviousSecrets::default(),
         }
     }
 
@@ -436,6 +439,10 @@ impl ServerBuilder {
                 confirm::MIN_SECRET_LEN
             )));
         }
+        self.previous_secrets.check(
+            self.confirmation_secret.as_deref(),
+            self.request_state_secret.as_deref(),
+        )?;
         let confirmer = if self.tools.iter().any(|t| t.confirm) {
             let replay = self
                 .replay_store
@@ -446,7 +453,8 @@ impl ServerBuilder {
                     self.confirmation_lifetime,
                     replay,
                 )
-                .map_err(invalid)?,
+                .map_err(invalid)?
+                .with_previous_secret(self.previous_secrets.confirmation.as_deref()),
             )
         } else {
             None
@@ -511,7 +519,8 @@ impl ServerBuilder {
                 rate_limiter: self.rate_limiter,
             },
             in_flight: InFlightCalls::default(),
-            request_state: StateSigner::new(&state_secret, self.request_state_ttl),
+            request_state: StateSigner::new(&state_secret, self.request_state_ttl)
+                .with_previous_secret(self.previous_secrets.request_state.as_deref()),
             tasks: Tasks::new(self.tasks, tasks_offered),
             me: std::sync::OnceLock::new(),
             catalog,
@@ -557,6 +566,45 @@ impl ServerBuilder {
     /// reported failed. Default [`DEFAULT_TASK_LEASE`](crate::task::DEFAULT_TASK_LEASE).
     pub fn task_lease(mut self, lease: Duration) -> Self {
         self.tasks.lease = lease.max(Duration::from_millis(30));
+        self
+    }
+}
+
+/// Key rotation: secrets being rotated out, whose tokens and states still
+/// verify until they expire.
+impl ServerBuilder {
+    /// A confirmation secret being rotated out: tokens it signed are still
+    /// accepted until they expire, while new tokens are signed with
+    /// [`confirmation_secret`](Self::confirmation_secret), which must be set
+    /// too. At least [`MIN_SECRET_LEN`](confirm::MIN_SECRET_LEN) bytes.
+    ///
+    /// Rotate in two steps: deploy every replica with the new secret as
+    /// current and the old one as previous; once the
+    /// [confirmation lifetime](Self::confirmation_lifetime) has passed, drop
+    /// the previous secret.
+    ///
+    /// ```
+    /// use mcp_tools::Server;
+    ///
+    /// let server = Server::builder("crm", "1.0.0")
+    ///     .confirmation_secret(*b"the-new-secret-32-bytes-or-more!")
+    ///     .previous_confirmation_secret(*b"the-old-secret-32-bytes-or-more!")
+    ///     .build()
+    ///     .unwrap();
+    /// # let _ = server;
+    /// ```
+    pub fn previous_confirmation_secret(mut self, secret: impl Into<Vec<u8>>) -> Self {
+        self.previous_secrets.confirmation = Some(secret.into());
+        self
+    }
+
+    /// A `requestState` secret being rotated out: states it signed are still
+    /// accepted until they expire, while new states are signed with
+    /// [`request_state_secret`](Self::request_state_secret), which must be
+    /// set too. Drop it once the
+    /// [request-state time to live](Self::request_state_ttl) has passed.
+    pub fn previous_request_state_secret(mut self, secret: impl Into<Vec<u8>>) -> Self {
+        self.previous_secrets.request_state = Some(secret.into());
         self
     }
 }

@@ -137,7 +137,8 @@ impl<'a> ToolCall<'a> {
             };
             limiter
                 .acquire(caller, class)
-                .map_err(|exceeded| exceeded.to_tool_error())?;
+                .await
+                .map_err(|refusal| refusal.to_tool_error())?;
         }
         self.registered.contract.check(args)?;
         let pii_clear = self.policy.pii_clear(caller);
@@ -169,7 +170,8 @@ impl<'a> ToolCall<'a> {
                 if let (Some(limiter), Some(class)) = (&self.policy.rate_limiter, class) {
                     limiter
                         .acquire(caller, class)
-                        .map_err(|exceeded| exceeded.to_tool_error())?;
+                        .await
+                        .map_err(|refusal| refusal.to_tool_error())?;
                 }
                 Stage::Confirmed(verified?)
             }

@@ -382,6 +382,7 @@ mod protocol;
 mod registry;
 mod request_error;
 mod resource;
+mod rotation;
 mod schema;
 mod server;
 mod signing;

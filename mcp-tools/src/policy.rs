@@ -90,8 +90,8 @@ impl Policy {
     }
 
     /// The caller's general rate budget, taking nothing.
-    pub(crate) fn rate_status(&self, caller: Option<&Caller>) -> Option<RateStatus> {
-        self.rate_limiter.as_ref()?.status(caller)
+    pub(crate) async fn rate_status(&self, caller: Option<&Caller>) -> Option<RateStatus> {
+        self.rate_limiter.as_ref()?.status(caller).await
     }
 
     /// An audit record for a call of `registered`, when the server audits it;

@@ -46,7 +46,7 @@
 //!
 //! // What the HTTP transport puts in X-Rate-Limit-* headers. The refused call
 //! // took nothing from the general budget.
-//! let status = server.rate_status(client.context().caller()).unwrap();
+//! let status = server.rate_status(client.context().caller()).await.unwrap();
 //! assert_eq!((status.limit, status.remaining), (3000, 2998));
 //! # });
 //! ```
@@ -59,6 +59,10 @@ use std::time::{Duration, Instant, SystemTime};
 use crate::context::Caller;
 use crate::error::ToolError;
 use crate::timestamp::{self, human_duration};
+
+mod answer;
+
+pub use answer::{Acquired, RateFuture, RateRefusal};
 
 /// Which budget a call draws on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -192,35 +196,66 @@ impl RateExceeded {
 /// Decides whether a call fits its caller's budget.
 ///
 /// The dispatcher calls [`acquire`](Self::acquire) once per `tools/call`
-/// before the tool runs ([`RateClass::Call`] or [`RateClass::Destructive`]);
-/// transports that budget every request call it with [`RateClass::Request`]
-/// for the other requests, and call [`status`](Self::status) (through
-/// [`crate::Server::rate_status`]) to report the budget in response headers.
-/// Implementations choose their key (caller, account) and must be cheap: no
-/// timers, no I/O on the hot path if avoidable.
+/// before the tool runs ([`RateClass::Call`], [`RateClass::Destructive`] or,
+/// for a call carrying a confirmation token, [`RateClass::Confirmation`]),
+/// and once more when a token was checked ([`RateClass::Confirmed`] or
+/// [`RateClass::FailedConfirmation`]). Admission calls it with
+/// [`RateClass::Request`] for the other requests of transports that budget
+/// every request, and calls [`status`](Self::status) to refuse a tool call
+/// early and (through [`crate::Server::rate_status`]) to report the budget in
+/// response headers. Implementations choose their key (caller, account).
+///
+/// Both methods answer with a [`RateFuture`]: a limiter that decides in
+/// memory, such as [`WindowRateLimiter`], answers with
+/// [`RateFuture::ready`] and costs no allocation; one that asks a store
+/// shared by replicas (`mcp_tools_redis::RedisRateLimiter`) answers with
+/// [`RateFuture::boxed`]. Such a limiter may admit a call without a reading
+/// (`Ok(None)`) or refuse it because the store cannot answer
+/// ([`RateRefusal::Unavailable`]); it must bound its own waiting.
+///
+/// ```
+/// use mcp_tools::Caller;
+/// use mcp_tools::rate::{Acquired, RateClass, RateFuture, RateLimiter, RateStatus};
+///
+/// /// Admits everything, and reports no budget.
+/// struct Unlimited;
+///
+/// impl RateLimiter for Unlimited {
+///     fn acquire<'a>(&'a self, _: Option<&'a Caller>, _: RateClass) -> RateFuture<'a, Acquired> {
+///         RateFuture::ready(Ok(None))
+///     }
+///
+///     fn status<'a>(&'a self, _: Option<&'a Caller>) -> RateFuture<'a, Option<RateStatus>> {
+///         RateFuture::ready(None)
+///     }
+/// }
+/// # let _ = mcp_tools::Server::builder("s", "1").rate_limiter(Unlimited);
+/// ```
 pub trait RateLimiter: Send + Sync + 'static {
-    /// Takes one call from the caller's budget(s), or refuses it. On success,
-    /// returns the general budget's status after this call.
-    fn acquire(
-        &self,
-        caller: Option<&Caller>,
+    /// Takes one call of `class` from the caller's budget(s), or refuses it.
+    /// On success, the general budget's status after this call, if it could
+    /// be read.
+    fn acquire<'a>(
+        &'a self,
+        caller: Option<&'a Caller>,
         class: RateClass,
-    ) -> Result<RateStatus, RateExceeded>;
+    ) -> RateFuture<'a, Acquired>;
 
-    /// The general budget's status for the caller, without taking anything.
-    fn status(&self, caller: Option<&Caller>) -> Option<RateStatus>;
+    /// The general budget's status for the caller, without taking anything;
+    /// `None` when there is none or it cannot be read.
+    fn status<'a>(&'a self, caller: Option<&'a Caller>) -> RateFuture<'a, Option<RateStatus>>;
 }
 
 impl<L: RateLimiter + ?Sized> RateLimiter for Arc<L> {
-    fn acquire(
-        &self,
-        caller: Option<&Caller>,
+    fn acquire<'a>(
+        &'a self,
+        caller: Option<&'a Caller>,
         class: RateClass,
-    ) -> Result<RateStatus, RateExceeded> {
+    ) -> RateFuture<'a, Acquired> {
         (**self).acquire(caller, class)
     }
 
-    fn status(&self, caller: Option<&Caller>) -> Option<RateStatus> {
+    fn status<'a>(&'a self, caller: Option<&'a Caller>) -> RateFuture<'a, Option<RateStatus>> {
         (**self).status(caller)
     }
 }
@@ -517,16 +552,24 @@ impl fmt::Debug for WindowRateLimiter {
 }
 
 impl RateLimiter for WindowRateLimiter {
-    fn acquire(
-        &self,
-        caller: Option<&Caller>,
+    fn acquire<'a>(
+        &'a self,
+        caller: Option<&'a Caller>,
         class: RateClass,
-    ) -> Result<RateStatus, RateExceeded> {
-        self.acquire_at(caller, class, Instant::now(), SystemTime::now())
+    ) -> RateFuture<'a, Acquired> {
+        RateFuture::ready(
+            self.acquire_at(caller, class, Instant::now(), SystemTime::now())
+                .map(Some)
+                .map_err(RateRefusal::Exceeded),
+        )
     }
 
-    fn status(&self, caller: Option<&Caller>) -> Option<RateStatus> {
-        Some(self.status_at(caller, Instant::now(), SystemTime::now()))
+    fn status<'a>(&'a self, caller: Option<&'a Caller>) -> RateFuture<'a, Option<RateStatus>> {
+        RateFuture::ready(Some(self.status_at(
+            caller,
+            Instant::now(),
+            SystemTime::now(),
+        )))
     }
 }
 

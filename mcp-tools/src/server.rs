@@ -207,7 +207,9 @@ impl Server {
     /// the credentials it came with; see [`crate::transport`] for the steps.
     ///
     /// Refusals of calls to audited tools are written to the audit log here.
-    pub fn admit(
+    /// Asynchronous because the rate limiter may ask a shared store; with a
+    /// limiter in memory it completes without waiting.
+    pub async fn admit(
         &self,
         messages: &[&Message],
         credentials: Credentials,
@@ -216,27 +218,31 @@ impl Server {
         self.inner
             .admission()
             .admit(messages, credentials, carriage)
+            .await
     }
 
     /// Decides whether to serve a request that carries no message (opening or
     /// ending a session's event stream): open to anyone only with
     /// [`public_discovery`](crate::ServerBuilder::public_discovery); takes
     /// nothing from the rate budget.
-    pub fn admit_stream(&self, credentials: Credentials) -> Result<Admitted, Refusal> {
-        self.inner.admission().admit_stream(credentials)
+    pub async fn admit_stream(&self, credentials: Credentials) -> Result<Admitted, Refusal> {
+        self.inner.admission().admit_stream(credentials).await
     }
 
     /// The rate budget to report with the answer to admitted messages: read
     /// again after tool calls, which the dispatcher counts. Pass
     /// `still_running` when the answer leaves while a call may still run (a
     /// streamed answer), so that it reports the call as counted.
-    pub fn rate_after(&self, admitted: &Admitted, still_running: bool) -> Option<RateStatus> {
-        self.inner.admission().rate_after(admitted, still_running)
+    pub async fn rate_after(&self, admitted: &Admitted, still_running: bool) -> Option<RateStatus> {
+        self.inner
+            .admission()
+            .rate_after(admitted, still_running)
+            .await
     }
 
     /// The caller's general rate budget, for `X-Rate-Limit-*` headers, taking
     /// nothing from it. `None` when the server has no rate limiter.
-    pub fn rate_status(&self, caller: Option<&Caller>) -> Option<RateStatus> {
-        self.inner.policy.rate_status(caller)
+    pub async fn rate_status(&self, caller: Option<&Caller>) -> Option<RateStatus> {
+        self.inner.policy.rate_status(caller).await
     }
 }

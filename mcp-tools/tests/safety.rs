@@ -879,6 +879,7 @@ async fn refusals_before_the_dispatcher_are_audited_like_its_own() {
     );
     let refusal = server
         .admit(&[&attempt], refused_credentials(), Carriage::sessionless())
+        .await
         .unwrap_err();
     assert!(
         matches!(refusal, Refusal::Unauthenticated { .. }),
@@ -890,6 +891,7 @@ async fn refusals_before_the_dispatcher_are_audited_like_its_own() {
         assert!(
             server
                 .admit(&[&message], refused_credentials(), Carriage::sessionless())
+                .await
                 .is_err()
         );
     }
@@ -1047,7 +1049,10 @@ async fn over_budget_calls_get_rate_limited_with_retry_information() {
         Client::new(limited.clone()).with_caller(Caller::new("w").with_account("globex"));
     assert!(!stranger.call("whoami", json!({})).await.unwrap().is_error());
 
-    let status = limited.rate_status(client.context().caller()).unwrap();
+    let status = limited
+        .rate_status(client.context().caller())
+        .await
+        .unwrap();
     assert_eq!((status.limit, status.remaining), (3, 0));
     assert!(status.reset_after_secs() <= 3600);
     assert!(status.reset_at_rfc3339().ends_with('Z'));
@@ -1087,7 +1092,7 @@ async fn the_destructive_budget_is_separate_and_skips_dry_runs() {
     assert_eq!(outbox.sent().len(), 2);
     // Dry runs still work, and count against the general budget only.
     dry_run(&client, "send_survey", survey_args()).await;
-    let status = server.rate_status(client.context().caller()).unwrap();
+    let status = server.rate_status(client.context().caller()).await.unwrap();
     assert_eq!((status.limit, status.remaining), (100, 96));
 }
 
@@ -1192,6 +1197,7 @@ async fn budgets_are_whole_again_in_the_next_window() {
     assert_eq!(
         server
             .rate_status(client.context().caller())
+            .await
             .unwrap()
             .remaining,
         1
@@ -1199,8 +1205,8 @@ async fn budgets_are_whole_again_in_the_next_window() {
     assert!(!client.call("tick", json!({})).await.unwrap().is_error());
 }
 
-#[test]
-fn servers_without_a_limiter_report_no_status() {
+#[tokio::test]
+async fn servers_without_a_limiter_report_no_status() {
     let server = scoped_server(ToolListing::All);
-    assert!(server.rate_status(None).is_none());
+    assert!(server.rate_status(None).await.is_none());
 }

@@ -103,7 +103,7 @@ impl Endpoint {
     /// Asks the server to admit a request body; the identity to serve it as,
     /// or the HTTP answer to the refusal. `stateless`: a 2026-07-28 request,
     /// which never belongs to a session.
-    pub(crate) fn admit(
+    pub(crate) async fn admit(
         &self,
         messages: &[&Message],
         authenticated: &Authenticated,
@@ -118,6 +118,7 @@ impl Endpoint {
         match self
             .server
             .admit(messages, authenticated.credentials.clone(), carriage)
+            .await
         {
             Ok(admitted) => Ok(Identity::new(admitted, authenticated)),
             Err(refusal) => Err(Box::new(self.refused(id, &refusal))),
@@ -141,6 +142,20 @@ impl Endpoint {
                 );
                 self.rate_headers
                     .apply(response.headers_mut(), status, true);
+                response
+            }
+            Refusal::RateUnavailable { retry_after, .. } => {
+                // The budget could not be checked (the limiter's shared
+                // store is down or slow): nothing was done, try again soon.
+                let mut response = rpc_error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    id,
+                    ErrorObject::internal(refusal.message()),
+                );
+                let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+                response
+                    .headers_mut()
+                    .insert(http::header::RETRY_AFTER, seconds.max(1).into());
                 response
             }
             _ => rpc_error(

@@ -45,7 +45,7 @@ impl Endpoint {
             );
         }
         let messages: Vec<&Message> = items.iter().flatten().collect();
-        let identity = match self.admit(&messages, &authenticated, false, None) {
+        let identity = match self.admit(&messages, &authenticated, false, None).await {
             Ok(identity) => identity,
             Err(refused) => return *refused,
         };
@@ -96,7 +96,7 @@ impl Endpoint {
                 serde_json::to_vec(&responses).unwrap_or_default(),
             )
         };
-        let rate = self.server.rate_after(&identity.admitted, false);
+        let rate = self.server.rate_after(&identity.admitted, false).await;
         self.with_rate(response, rate)
     }
 }

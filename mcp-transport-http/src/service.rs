@@ -155,7 +155,7 @@ impl Endpoint {
         if self.rate_headers.written(response.headers()) {
             return response;
         }
-        let status = self.server.rate_status(reported.as_ref());
+        let status = self.server.rate_status(reported.as_ref()).await;
         self.with_rate(response, status)
     }
 
@@ -266,7 +266,7 @@ impl Endpoint {
             return refused;
         }
         let stateless = announced.is_some_and(ProtocolVersion::is_stateless);
-        let identity = match self.admit(&[&message], &authenticated, stateless, id) {
+        let identity = match self.admit(&[&message], &authenticated, stateless, id).await {
             Ok(identity) => identity,
             Err(refused) => return *refused,
         };
@@ -301,7 +301,7 @@ impl Endpoint {
                     .headers()
                     .get(http::header::CONTENT_TYPE)
                     .is_some_and(|c| c.as_bytes().starts_with(b"text/event-stream"));
-                let rate = self.server.rate_after(&identity.admitted, streamed);
+                let rate = self.server.rate_after(&identity.admitted, streamed).await;
                 return self.with_rate(response, rate);
             }
             Message::Notification(notification) => {

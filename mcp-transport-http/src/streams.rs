@@ -45,7 +45,11 @@ impl Endpoint {
     /// The identity of a request without a message, or its refusal.
     async fn stream_identity(&self, parts: &Parts) -> Result<Identity, Box<Response<McpBody>>> {
         let authenticated = self.authenticate(parts).await;
-        match self.server.admit_stream(authenticated.credentials.clone()) {
+        match self
+            .server
+            .admit_stream(authenticated.credentials.clone())
+            .await
+        {
             Ok(admitted) => Ok(Identity::new(admitted, &authenticated)),
             Err(refusal) => Err(Box::new(self.refused(None, &refusal))),
         }

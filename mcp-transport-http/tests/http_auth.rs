@@ -514,7 +514,10 @@ async fn one_budget_counts_each_request_once() {
     );
     assert_eq!(remaining(&refused).as_deref(), Some("6"));
     // What the server reports is what the headers said.
-    let status = server.rate_status(Some(&Caller::new("key:bot"))).unwrap();
+    let status = server
+        .rate_status(Some(&Caller::new("key:bot")))
+        .await
+        .unwrap();
     assert_eq!(status.remaining, 6);
 }
 

@@ -95,7 +95,9 @@ where
                 )),
             )),
             Ok(Some(Line::Message(bytes))) if bytes.iter().all(u8::is_ascii_whitespace) => {}
-            Ok(Some(Line::Message(bytes))) => connection.clone().receive(&bytes, &mut tasks),
+            Ok(Some(Line::Message(bytes))) => {
+                connection.clone().receive(&bytes, &mut tasks).await;
+            }
         }
         while tasks.try_join_next().is_some() {}
     };
@@ -134,7 +136,9 @@ impl Connection {
 
     /// Handles one line: answers the client's responses and notifications in
     /// place, and runs requests as tasks so that a slow call holds up nothing.
-    fn receive(self: Arc<Self>, bytes: &[u8], tasks: &mut JoinSet<()>) {
+    /// Admission (which may ask a shared rate limiter) is awaited here, so
+    /// lines are admitted in the order they came.
+    async fn receive(self: Arc<Self>, bytes: &[u8], tasks: &mut JoinSet<()>) {
         let messages = match jsonrpc::parse(bytes) {
             Err(refusal) => return self.send(&refusal),
             Ok(Incoming::Single(Message::Response(answer))) => {
@@ -148,16 +152,17 @@ impl Connection {
             Ok(Incoming::Single(Message::Request(request)))
                 if request.method == method::INITIALIZE =>
             {
-                return self.initialize(&request);
+                return self.initialize(&request).await;
             }
             Ok(Incoming::Single(message)) => vec![Ok(message)],
             Ok(Incoming::Batch(entries)) => entries,
         };
         let batch = messages.len() > 1 || bytes.trim_ascii_start().starts_with(b"[");
         let admitted: Vec<&Message> = messages.iter().filter_map(|m| m.as_ref().ok()).collect();
-        let admission =
-            self.server
-                .admit(&admitted, self.credentials.clone(), Carriage::in_session());
+        let admission = self
+            .server
+            .admit(&admitted, self.credentials.clone(), Carriage::in_session())
+            .await;
         let caller = match admission {
             Ok(admitted) => admitted.caller().cloned(),
             Err(refusal) => {
@@ -191,13 +196,17 @@ impl Connection {
     }
 
     /// Admits and answers `initialize` in place.
-    fn initialize(&self, request: &jsonrpc::Request) {
+    async fn initialize(&self, request: &jsonrpc::Request) {
         let message = Message::Request(request.clone());
-        let answer = match self.server.admit(
-            &[&message],
-            self.credentials.clone(),
-            Carriage::in_session(),
-        ) {
+        let answer = match self
+            .server
+            .admit(
+                &[&message],
+                self.credentials.clone(),
+                Carriage::in_session(),
+            )
+            .await
+        {
             Ok(_) => self.negotiate(request),
             Err(refusal) => Response::error(
                 Some(request.id.clone()),

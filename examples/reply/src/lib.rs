@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! cargo run --example reply -- [--listen 127.0.0.1:8080] [--api-key KEY]… [--rate-limit N]
+//!     [--redis URL --shared-secret SECRET [--previous-shared-secret SECRET]]
 //! cargo run --example reply -- --issue-token owner   # prints an OAuth access token
 //! ```
 //!
@@ -94,8 +95,23 @@ pub fn main() -> ExitCode {
 }
 
 async fn run(args: Cli) -> std::io::Result<()> {
+    // Refuses to start, before anything is bound, when --redis or the
+    // shared secret cannot be used.
+    let replicas = args
+        .serve
+        .replicas
+        .connect()
+        .await
+        .map_err(std::io::Error::other)?;
     if args.serve.stdio {
-        let server = server::server(workspace::Workspace::sandbox(), args.rate_limit)
+        let mut builder = server::builder(workspace::Workspace::sandbox(), args.rate_limit)
+            .map_err(std::io::Error::other)?;
+        if let Some(redis) = replicas.redis() {
+            builder = builder.rate_limiter(server::shared_rate_limiter(redis, args.rate_limit));
+        }
+        let server = replicas
+            .server(builder)
+            .build()
             .map_err(std::io::Error::other)?;
         return cli::serve_stdio(server, server::stdio_caller()).await;
     }
@@ -123,14 +139,25 @@ async fn run(args: Cli) -> std::io::Result<()> {
 
     let workspace = workspace::Workspace::sandbox();
     tracing::info!(sandbox = %workspace.census(), "built the sandbox workspace");
-    let server =
-        server::server(workspace, config.rate_limit_per_hour).map_err(std::io::Error::other)?;
+    let mut builder =
+        server::builder(workspace, config.rate_limit_per_hour).map_err(std::io::Error::other)?;
+    if let Some(redis) = replicas.redis() {
+        let shared = server::shared_rate_limiter(redis, config.rate_limit_per_hour);
+        builder = builder.rate_limiter(shared);
+    }
+    let server = replicas
+        .server(builder)
+        .build()
+        .map_err(std::io::Error::other)?;
     tracing::info!(
         tools = server.tools().count(),
         rate_limit_per_hour = config.rate_limit_per_hour,
         "registered the Reply tools"
     );
-    let app = server::app(server, &config);
+    let service = replicas
+        .service(server::service_builder(server, &config))
+        .build();
+    let app = server::router(service, &config);
     serve_app_until_interrupted(app, listener, move |bound| {
         let url = cli::endpoint_url(bound, server::ENDPOINT_PATH);
         let mut text = Banner {

@@ -15,10 +15,10 @@ use std::time::Duration;
 use axum::Router;
 use mcp_sandbox_oauth::SandboxOAuth;
 use mcp_tools::rate::{RateKey, WindowRateLimiter};
-use mcp_tools::{BuildError, Caller, Server};
+use mcp_tools::{BuildError, Caller, Server, ServerBuilder};
 use mcp_transport_http::auth::{ApiKeys, FirstOf, ProtectedResource};
 use mcp_transport_http::rate_headers::{RateHeaders, RateValue};
-use mcp_transport_http::{McpService, ResponseMode};
+use mcp_transport_http::{McpService, McpServiceBuilder, ResponseMode};
 
 use crate::workspace::Workspace;
 use crate::{guidance, sign_in, tools};
@@ -87,7 +87,16 @@ impl Config {
 /// The MCP server: the 70 Reply tools over `workspace`, with an hourly budget of
 /// `rate_limit_per_hour` requests per API key.
 pub fn server(workspace: Workspace, rate_limit_per_hour: u32) -> Result<Server, BuildError> {
-    Server::builder(SERVER_NAME, SERVER_VERSION)
+    builder(workspace, rate_limit_per_hour)?.build()
+}
+
+/// The builder of [`server`], for a caller that adds to it (the shared state
+/// of replicas: [`Replicas::server`](mcp_examples_support::replicas::Replicas::server)).
+pub fn builder(
+    workspace: Workspace,
+    rate_limit_per_hour: u32,
+) -> Result<ServerBuilder, BuildError> {
+    Ok(Server::builder(SERVER_NAME, SERVER_VERSION)
         .title("Reply.io (sandbox)")
         .instructions(INSTRUCTIONS)
         .state(workspace)
@@ -107,8 +116,21 @@ pub fn server(workspace: Workspace, rate_limit_per_hour: u32) -> Result<Server, 
         .skill(guidance::skill()?)
         .rate_limiter(
             WindowRateLimiter::new(rate_limit_per_hour, RATE_WINDOW).key_by(RateKey::Caller),
-        )
-        .build()
+        ))
+}
+
+/// The same budget as [`server`]'s, kept in Redis so that every replica
+/// draws on it (`--redis`).
+pub fn shared_rate_limiter(
+    redis: &mcp_examples_support::replicas::mcp_tools_redis::Redis,
+    rate_limit_per_hour: u32,
+) -> mcp_examples_support::replicas::mcp_tools_redis::RedisRateLimiter {
+    mcp_examples_support::replicas::mcp_tools_redis::RedisRateLimiter::new(
+        redis,
+        rate_limit_per_hour,
+        RATE_WINDOW,
+    )
+    .key_by(RateKey::Caller)
 }
 
 /// Who a client served over stdio is: the sandbox account's own user, with
@@ -122,6 +144,12 @@ pub fn stdio_caller() -> Caller {
 /// The HTTP endpoint in front of `server`: API keys first, then tokens of
 /// the sandbox authorization server when `config` has one.
 pub fn service(server: Server, config: &Config) -> McpService {
+    service_builder(server, config).build()
+}
+
+/// The builder of [`service`], for a caller that adds to it (the shared
+/// state of replicas: [`Replicas::service`](mcp_examples_support::replicas::Replicas::service)).
+pub fn service_builder(server: Server, config: &Config) -> McpServiceBuilder {
     let mut keys = ApiKeys::new();
     for (n, key) in config.api_keys.iter().enumerate() {
         let caller = Caller::new(format!("api-key-{}", n + 1))
@@ -146,7 +174,7 @@ pub fn service(server: Server, config: &Config) -> McpService {
     if config.any_host {
         http = http.any_host();
     }
-    http.build()
+    http
 }
 
 /// The whole application: the endpoint ([`service`]), and the sandbox
@@ -154,7 +182,13 @@ pub fn service(server: Server, config: &Config) -> McpService {
 /// service is the router's fallback: it answers `/` and its metadata, and 404
 /// elsewhere.
 pub fn app(server: Server, config: &Config) -> Router {
-    let mcp = service(server, config);
+    router(service(server, config), config)
+}
+
+/// The application around an endpoint already built (for replicas, whose
+/// endpoint carries the shared stores): the sandbox authorization server's
+/// routes when `config` has one, and `mcp` as the fallback.
+pub fn router(mcp: McpService, config: &Config) -> Router {
     match &config.oauth {
         Some(oauth) => oauth.router().fallback_service(mcp),
         None => Router::new().fallback_service(mcp),

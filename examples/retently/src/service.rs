@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use axum::Router;
 use futures::future::{BoxFuture, FutureExt};
+use mcp_examples_support::replicas::Replicas;
+use mcp_examples_support::replicas::mcp_tools_redis::RedisRateLimiter;
 use mcp_sandbox_oauth::SandboxOAuth;
 use mcp_tools::audit::JsonLinesAuditSink;
 use mcp_tools::confirm::DEFAULT_CONFIRMATION_LIFETIME;
@@ -84,6 +86,9 @@ pub struct Settings {
     pub confirmation_lifetime: Duration,
     /// Confirmed writes per account and hour.
     pub writes_per_hour: u32,
+    /// What this process shares with other replicas (`--redis`,
+    /// `--shared-secret`); nothing by default.
+    pub replicas: Replicas,
 }
 
 impl Settings {
@@ -97,6 +102,7 @@ impl Settings {
             audit_log,
             confirmation_lifetime: DEFAULT_CONFIRMATION_LIFETIME,
             writes_per_hour: WRITES_PER_HOUR,
+            replicas: Replicas::none(),
         }
     }
 }
@@ -109,7 +115,7 @@ pub fn server(account: Account, settings: &Settings) -> Result<Server, Box<dyn s
             settings.audit_log.display()
         )
     })?;
-    let server = Server::builder(SERVER_NAME, env!("CARGO_PKG_VERSION"))
+    let builder = Server::builder(SERVER_NAME, env!("CARGO_PKG_VERSION"))
         .title("Retently (sandbox)")
         .instructions(INSTRUCTIONS)
         .state(account)
@@ -126,8 +132,17 @@ pub fn server(account: Account, settings: &Settings) -> Result<Server, Box<dyn s
             WindowRateLimiter::new(CALLS_PER_HOUR, HOUR)
                 .destructive_budget(settings.writes_per_hour, HOUR)
                 .key_by(RateKey::AccountOrCaller),
-        )
-        .build()?;
+        );
+    // With --redis, the same budgets shared by every replica.
+    let builder = match settings.replicas.redis() {
+        Some(redis) => builder.rate_limiter(
+            RedisRateLimiter::new(redis, CALLS_PER_HOUR, HOUR)
+                .destructive_budget(settings.writes_per_hour, HOUR)
+                .key_by(RateKey::AccountOrCaller),
+        ),
+        None => builder,
+    };
+    let server = settings.replicas.server(builder).build()?;
     Ok(server)
 }
 
@@ -158,11 +173,11 @@ pub fn http(server: Server, settings: &Settings) -> McpService {
         resource = resource.authorization_server(oauth.issuer());
         auth = auth.with(oauth.resource_server());
     }
-    McpService::builder(server)
+    let builder = McpService::builder(server)
         .path(MCP_PATH)
         .authenticator(auth)
-        .protected_resource(resource)
-        .build()
+        .protected_resource(resource);
+    settings.replicas.service(builder).build()
 }
 
 /// The whole application: the endpoint ([`http()`]), and the sandbox

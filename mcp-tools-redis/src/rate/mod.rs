@@ -1,15 +1,14 @@
-//! Rate budgets shared by every replica, and the asynchronous limiter trait
-//! they need from the core.
+//! Rate budgets shared by every replica.
 //!
 //! [`RedisRateLimiter`] keeps the budgets of
-//! [`mcp_tools::rate::WindowRateLimiter`] in Redis. Asking Redis is I/O, and
-//! the core's [`RateLimiter`](mcp_tools::rate::RateLimiter) is synchronous,
-//! so this module carries the trait the core's should become,
-//! [`AsyncRateLimiter`], with [`RateRefusal`] for a store that cannot answer
-//! and [`Immediate`] to keep today's synchronous limiters working under it.
+//! [`mcp_tools::rate::WindowRateLimiter`] in Redis and is the core's
+//! asynchronous [`RateLimiter`](mcp_tools::rate::RateLimiter): give it to
+//! [`ServerBuilder::rate_limiter`](mcp_tools::ServerBuilder::rate_limiter).
+//! When Redis cannot answer, [`Outage`] decides; a refused call gets a
+//! [`RateRefusal::Unavailable`] (a retryable `ServiceUnavailable` error, or
+//! HTTP 503 with `Retry-After` at admission).
 
-mod limiter;
 mod window;
 
-pub use limiter::{AsyncRateLimiter, Immediate, RateRefusal};
-pub use window::{Outage, RedisRateLimiter};
+pub use mcp_tools::rate::RateRefusal;
+pub use window::{Outage, RETRY_AFTER_OUTAGE, RedisRateLimiter};

@@ -3,19 +3,24 @@
 use std::fmt;
 use std::time::Duration;
 
-use futures::future::BoxFuture;
-use mcp_tools::rate::{RateClass, RateExceeded, RateKey, RateStatus};
+use mcp_tools::rate::{
+    Acquired, RateClass, RateExceeded, RateFuture, RateKey, RateLimiter, RateRefusal, RateStatus,
+};
 use mcp_tools::{Caller, ToolError};
 use redis::Script;
 
-use super::limiter::{AsyncRateLimiter, RateRefusal};
 use crate::connection::{Failure, Redis};
 
 const ACQUIRE: &str = include_str!("acquire.lua");
 const STATUS: &str = include_str!("status.lua");
 
-/// What to suggest waiting when Redis could not be asked.
-const RETRY_AFTER_OUTAGE: Duration = Duration::from_secs(2);
+/// What to suggest waiting when Redis could not be asked: the `Retry-After`
+/// of a call refused during an outage.
+pub const RETRY_AFTER_OUTAGE: Duration = Duration::from_secs(2);
+
+/// Refused confirmation tokens allowed per caller unless configured, as in
+/// memory.
+const DEFAULT_FAILED_CONFIRMATIONS: (u32, Duration) = (50, Duration::from_secs(3600));
 
 /// Lua numbers are doubles: windows stay below 2^53 ms (285,000 years).
 const MAX_WINDOW_MS: u64 = 1 << 53;
@@ -25,9 +30,10 @@ const MAX_WINDOW_MS: u64 = 1 << 53;
 #[non_exhaustive]
 pub enum Outage {
     /// Refuse calls of destructive tools (dry runs of confirm tools
-    /// excepted) with a retryable `ServiceUnavailable` error; admit every
-    /// other call and request without counting it. The default: reads keep
-    /// working while Redis is down, writes that could be abused do not.
+    /// excepted), confirmations included, with a retryable
+    /// `ServiceUnavailable` error; admit every other call and request
+    /// without counting it. The default: reads keep working while Redis is
+    /// down, writes that could be abused do not.
     #[default]
     RefuseDestructive,
     /// Refuse every call and request with a retryable `ServiceUnavailable`
@@ -41,37 +47,39 @@ pub enum Outage {
 ///
 /// Tool calls and other requests draw on the general budget; calls of
 /// destructive tools on the destructive one as well, and a refused
-/// destructive call takes nothing. Budgets are kept per account, else per
+/// destructive call takes nothing. A confirmed write is charged to the
+/// destructive budget once its token verified; refused tokens draw on a
+/// budget of their own, per caller. Budgets are kept per account, else per
 /// caller ([`RateKey`]); anonymous calls share one. A window starts with the
 /// first call of its key and restarts with the first call after it ends. The
 /// [`RateStatus`] values are those of the in-memory limiter, so
 /// `X-Rate-Limit-*` headers and `Retry-After` read the same.
 ///
 /// Each key is one Lua script run (`EVALSHA`) per call and one per status
-/// read, on counters `<prefix>rate:{<key>}:c` (general) and `…:d`
-/// (destructive) that expire with their windows. When Redis does not answer
-/// within the command timeout, see [`Outage`].
+/// read, on counters `<prefix>rate:{<key>}:c` (general), `…:d`
+/// (destructive) and `…:f:<caller>` (refused confirmation tokens) that
+/// expire with their windows. When Redis does not answer within the command
+/// timeout (or this limiter's own, [`timeout`](Self::timeout)), see
+/// [`Outage`].
 ///
-/// It implements the proposed [`AsyncRateLimiter`], not the core's
-/// synchronous [`RateLimiter`](mcp_tools::rate::RateLimiter), which it cannot
-/// honour without blocking; see the crate's README.
+/// It is the core's [`RateLimiter`]: give it to
+/// [`ServerBuilder::rate_limiter`](mcp_tools::ServerBuilder::rate_limiter).
 ///
 /// ```no_run
 /// # async fn start() -> Result<(), Box<dyn std::error::Error>> {
 /// use std::time::Duration;
-/// use mcp_tools::Caller;
-/// use mcp_tools::rate::RateClass;
+/// use mcp_tools::Server;
 /// use mcp_tools_redis::RedisRateLimiter;
-/// use mcp_tools_redis::rate::AsyncRateLimiter;
 ///
 /// let redis = mcp_tools_redis::connect("redis://127.0.0.1:6379/").await?;
-/// let limiter = RedisRateLimiter::new(&redis, 3000, Duration::from_secs(3600))
-///     .destructive_budget(100, Duration::from_secs(3600));
-/// let caller = Caller::new("u1").with_account("acme");
-/// match limiter.acquire(Some(&caller), RateClass::Destructive).await {
-///     Ok(status) => println!("{:?} calls left", status.map(|s| s.remaining)),
-///     Err(refusal) => println!("{}", refusal.to_tool_error()),
-/// }
+/// let server = Server::builder("crm", "1.0.0")
+///     .rate_limiter(
+///         RedisRateLimiter::new(&redis, 3000, Duration::from_secs(3600))
+///             .destructive_budget(100, Duration::from_secs(3600))
+///             .timeout(Duration::from_millis(200)),
+///     )
+///     .build()?;
+/// # let _ = server;
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
@@ -79,8 +87,10 @@ pub struct RedisRateLimiter {
     redis: Redis,
     calls: Budget,
     destructive: Option<Budget>,
+    failed_confirmations: Budget,
     key: RateKey,
     outage: Outage,
+    timeout: Option<Duration>,
     acquire: Script,
     status: Script,
 }
@@ -124,8 +134,13 @@ impl RedisRateLimiter {
             redis: redis.clone(),
             calls: Budget::new(limit, window),
             destructive: None,
+            failed_confirmations: Budget::new(
+                DEFAULT_FAILED_CONFIRMATIONS.0,
+                DEFAULT_FAILED_CONFIRMATIONS.1,
+            ),
             key: RateKey::default(),
             outage: Outage::default(),
+            timeout: None,
             acquire: Script::new(ACQUIRE),
             status: Script::new(STATUS),
         }
@@ -135,6 +150,25 @@ impl RedisRateLimiter {
     /// of confirm tools excepted). They count against the general budget too.
     pub fn destructive_budget(mut self, limit: u32, window: Duration) -> Self {
         self.destructive = Some(Budget::new(limit, window));
+        self
+    }
+
+    /// At most `limit` refused confirmation tokens per `window` for each
+    /// caller, whatever the key (default: 50 per hour), as
+    /// [`WindowRateLimiter::failed_confirmation_budget`](mcp_tools::rate::WindowRateLimiter::failed_confirmation_budget).
+    pub fn failed_confirmation_budget(mut self, limit: u32, window: Duration) -> Self {
+        self.failed_confirmations = Budget::new(limit, window);
+        self
+    }
+
+    /// How long one budget check may wait for Redis before the call is
+    /// treated as during an outage ([`Outage`]); default: the connection's
+    /// [command timeout](crate::RedisBuilder::command_timeout) (500 ms
+    /// unless set), which also bounds this one. A rate check runs before
+    /// every call, so a tighter bound keeps a slow Redis from slowing every
+    /// call by as much.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
         self
     }
 
@@ -166,50 +200,82 @@ impl RedisRateLimiter {
         self.redis.key(format_args!("rate:{{{id}}}"))
     }
 
-    async fn take(
+    /// The counter of refused tokens of `caller`: per caller whatever the
+    /// key, under the hash tag of the caller's bucket so that one script
+    /// touches one slot.
+    fn failed_counter(&self, bucket: &str, caller: Option<&Caller>) -> String {
+        match caller {
+            Some(caller) => format!("{bucket}:f:{}", caller.id()),
+            None => format!("{bucket}:f"),
+        }
+    }
+
+    /// Runs a command within this limiter's own bound, if it has one.
+    async fn bounded<T>(
         &self,
-        caller: Option<&Caller>,
-        class: RateClass,
-    ) -> Result<Option<RateStatus>, RateRefusal> {
+        command: impl Future<Output = Result<T, Failure>>,
+    ) -> Result<T, Failure> {
+        match self.timeout {
+            None => command.await,
+            Some(limit) => tokio::time::timeout(limit, command)
+                .await
+                .unwrap_or(Err(Failure::Timeout(limit))),
+        }
+    }
+
+    async fn take(&self, caller: Option<&Caller>, class: RateClass) -> Acquired {
         let bucket = self.bucket(caller);
-        let destructive = matches!(class, RateClass::Destructive);
         let (d_limit, d_window_ms) = self
             .destructive
             .map_or((-1, 1), |d| (i64::from(d.limit), d.window_ms));
+        let code = match class {
+            RateClass::Destructive => "d",
+            RateClass::Confirmation => "n",
+            RateClass::Confirmed => "y",
+            RateClass::FailedConfirmation => "f",
+            _ => "c",
+        };
         let mut invocation = self.acquire.key(format!("{bucket}:c"));
         invocation
             .key(format!("{bucket}:d"))
+            .key(self.failed_counter(&bucket, caller))
             .arg(self.calls.limit)
             .arg(self.calls.window_ms)
             .arg(d_limit)
             .arg(d_window_ms)
-            .arg(if destructive { "1" } else { "0" });
-        let (taken, which, used, left_ms) =
-            match self.redis.invoke::<(u8, u8, u64, u64)>(&invocation).await {
-                Ok(answer) => answer,
-                Err(failure) => return self.unavailable(class, &failure),
-            };
-        match (taken, which, self.destructive) {
-            (1, _, _) => Ok(Some(self.calls.status(used, left_ms))),
-            (_, 2, Some(budget)) => Err(RateRefusal::Exceeded(RateExceeded::new(
-                RateClass::Destructive,
+            .arg(self.failed_confirmations.limit)
+            .arg(self.failed_confirmations.window_ms)
+            .arg(code);
+        let answer = self
+            .bounded(self.redis.invoke::<(u8, u8, u64, u64)>(&invocation))
+            .await;
+        let (taken, which, used, left_ms) = match answer {
+            Ok(answer) => answer,
+            Err(failure) => return self.unavailable(class, &failure),
+        };
+        let refused = |class: RateClass, budget: Budget| {
+            Err(RateRefusal::Exceeded(RateExceeded::new(
+                class,
                 budget.status(used, left_ms),
                 budget.window,
-            ))),
-            _ => Err(RateRefusal::Exceeded(RateExceeded::new(
-                RateClass::Call,
-                self.calls.status(used, left_ms),
-                self.calls.window,
-            ))),
+            )))
+        };
+        match (taken, which, self.destructive) {
+            (1, _, _) => Ok(Some(self.calls.status(used, left_ms))),
+            (_, 2, Some(budget)) => refused(RateClass::Destructive, budget),
+            (_, 4, Some(budget)) => refused(RateClass::Confirmed, budget),
+            (_, 3, _) => refused(RateClass::FailedConfirmation, self.failed_confirmations),
+            _ => refused(RateClass::Call, self.calls),
         }
     }
 
-    fn unavailable(
-        &self,
-        class: RateClass,
-        failure: &Failure,
-    ) -> Result<Option<RateStatus>, RateRefusal> {
-        let destructive = matches!(class, RateClass::Destructive);
+    fn unavailable(&self, class: RateClass, failure: &Failure) -> Acquired {
+        // Whatever may lead to a write; a refused token (`FailedConfirmation`)
+        // is no write, and its call fails on the token anyway.
+        let destructive = matches!(
+            class,
+            RateClass::Destructive | RateClass::Confirmation | RateClass::Confirmed
+        );
         if !destructive && self.outage == Outage::RefuseDestructive {
             tracing::warn!(
                 redis = self.redis.address(),
@@ -242,7 +308,10 @@ impl RedisRateLimiter {
     async fn read(&self, caller: Option<&Caller>) -> Option<RateStatus> {
         let mut invocation = self.status.key(format!("{}:c", self.bucket(caller)));
         invocation.arg(self.calls.window_ms);
-        match self.redis.invoke::<(u64, u64)>(&invocation).await {
+        match self
+            .bounded(self.redis.invoke::<(u64, u64)>(&invocation))
+            .await
+        {
             Ok((used, left_ms)) => Some(self.calls.status(used, left_ms)),
             Err(failure) => {
                 tracing::warn!(
@@ -262,23 +331,25 @@ impl fmt::Debug for RedisRateLimiter {
             .field("redis", &self.redis)
             .field("calls", &self.calls)
             .field("destructive", &self.destructive)
+            .field("failed_confirmations", &self.failed_confirmations)
             .field("key", &self.key)
             .field("outage", &self.outage)
+            .field("timeout", &self.timeout)
             .finish_non_exhaustive()
     }
 }
 
-impl AsyncRateLimiter for RedisRateLimiter {
+impl RateLimiter for RedisRateLimiter {
     fn acquire<'a>(
         &'a self,
         caller: Option<&'a Caller>,
         class: RateClass,
-    ) -> BoxFuture<'a, Result<Option<RateStatus>, RateRefusal>> {
-        Box::pin(self.take(caller, class))
+    ) -> RateFuture<'a, Acquired> {
+        RateFuture::boxed(self.take(caller, class))
     }
 
-    fn status<'a>(&'a self, caller: Option<&'a Caller>) -> BoxFuture<'a, Option<RateStatus>> {
-        Box::pin(self.read(caller))
+    fn status<'a>(&'a self, caller: Option<&'a Caller>) -> RateFuture<'a, Option<RateStatus>> {
+        RateFuture::boxed(self.read(caller))
     }
 }
 

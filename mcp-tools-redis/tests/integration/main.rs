@@ -13,6 +13,8 @@ mod http;
 #[cfg(feature = "http")]
 mod nginx;
 mod outage;
+#[cfg(feature = "http")]
+mod plugged;
 mod rate;
 mod replay;
 mod server;

@@ -6,8 +6,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use mcp_tools::Caller;
 use mcp_tools::confirm::ReplayStore;
-use mcp_tools::rate::RateClass;
-use mcp_tools_redis::rate::{AsyncRateLimiter, RateRefusal};
+use mcp_tools::rate::{RateClass, RateLimiter, RateRefusal};
 use mcp_tools_redis::{Outage, Redis, RedisRateLimiter, RedisReplayStore};
 
 use crate::server::redis_or_skip;

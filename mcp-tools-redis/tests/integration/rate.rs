@@ -4,9 +4,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use mcp_tools::Caller;
-use mcp_tools::rate::{RateClass, RateKey, RateStatus, WindowRateLimiter};
+use mcp_tools::rate::{
+    RateClass, RateKey, RateLimiter, RateRefusal, RateStatus, WindowRateLimiter,
+};
 use mcp_tools_redis::RedisRateLimiter;
-use mcp_tools_redis::rate::{AsyncRateLimiter, Immediate, RateRefusal};
 
 use crate::server::redis_or_skip;
 
@@ -89,7 +90,7 @@ fn taken(status: RateStatus) -> Answer {
 }
 
 async fn answer(
-    limiter: &dyn AsyncRateLimiter,
+    limiter: &dyn RateLimiter,
     caller: Option<&Caller>,
     class: Option<RateClass>,
 ) -> (Answer, Duration) {
@@ -123,11 +124,7 @@ async fn answer(
 }
 
 /// A key choice, the in-memory limiter and the Redis one configured alike.
-type Compared = (
-    RateKey,
-    Box<dyn AsyncRateLimiter>,
-    Box<dyn AsyncRateLimiter>,
-);
+type Compared = (RateKey, Box<dyn RateLimiter>, Box<dyn RateLimiter>);
 
 #[tokio::test]
 async fn answers_as_the_in_memory_limiter_does() {
@@ -137,18 +134,16 @@ async fn answers_as_the_in_memory_limiter_does() {
     let configs: [Compared; 2] = [
         (
             RateKey::AccountOrCaller,
-            Box::new(Immediate(
-                WindowRateLimiter::new(4, HOUR).destructive_budget(2, window),
-            )),
+            Box::new(WindowRateLimiter::new(4, HOUR).destructive_budget(2, window)),
             Box::new(RedisRateLimiter::new(&redis, 4, HOUR).destructive_budget(2, window)),
         ),
         (
             RateKey::Caller,
-            Box::new(Immediate(
+            Box::new(
                 WindowRateLimiter::new(3, HOUR)
                     .destructive_budget(1, window)
                     .key_by(RateKey::Caller),
-            )),
+            ),
             Box::new(
                 mcp_tools_redis::RedisRateLimiter::new(
                     &mcp_tools_redis::Redis::builder(server.url())

@@ -1,0 +1,246 @@
+//! `RedisRateLimiter` plugged into the core with `ServerBuilder::rate_limiter`:
+//! every rate class the call pipeline uses (confirmations included) answers
+//! as in memory, and a Redis lost mid-test fails the writes closed with a
+//! retryable error (`ServiceUnavailable` in the envelope; HTTP 503 with
+//! `Retry-After` at admission).
+
+use std::time::Duration;
+
+use mcp_test_client::send;
+use mcp_tools::rate::{RateClass, RateKey, RateLimiter, RateRefusal, WindowRateLimiter};
+use mcp_tools::{
+    Caller, Client, Confirmation, FromToolContext, NoArguments, Server, Tool, ToolContext,
+    ToolResult,
+};
+use mcp_tools_redis::{Outage, RedisRateLimiter, RedisReplayStore};
+use mcp_transport_http::{McpService, serve};
+use serde_json::json;
+
+use crate::server::redis_or_skip;
+
+const HOUR: Duration = Duration::from_secs(3600);
+
+fn acme(id: &str) -> Caller {
+    Caller::new(id).with_account("acme")
+}
+
+/// What one step answered: the class and remaining count of a refusal, or
+/// the remaining count of the general budget after a taken call.
+async fn step(limiter: &dyn RateLimiter, caller: Option<&Caller>, class: RateClass) -> String {
+    match limiter.acquire(caller, class).await {
+        Ok(status) => format!("taken, {} left", status.unwrap().remaining),
+        Err(RateRefusal::Exceeded(exceeded)) => format!(
+            "refused by {:?} ({} of {} left, {})",
+            exceeded.class,
+            exceeded.status.remaining,
+            exceeded.status.limit,
+            exceeded.to_tool_error().code().as_str()
+        ),
+        Err(other) => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn confirmation_classes_answer_as_in_memory() {
+    let server = redis_or_skip!();
+    let redis = mcp_tools_redis::connect(&server.url()).await.unwrap();
+    let window = Duration::from_secs(600);
+    for key in [RateKey::AccountOrCaller, RateKey::Caller] {
+        let memory = WindowRateLimiter::new(100, HOUR)
+            .destructive_budget(1, window)
+            .failed_confirmation_budget(2, window)
+            .key_by(key);
+        let prefix = format!("confirm-{key:?}:");
+        let shared = RedisRateLimiter::new(
+            &mcp_tools_redis::Redis::builder(server.url())
+                .key_prefix(prefix)
+                .connect()
+                .await
+                .unwrap(),
+            100,
+            HOUR,
+        )
+        .destructive_budget(1, window)
+        .failed_confirmation_budget(2, window)
+        .key_by(key);
+        let (alice, bob) = (acme("alice"), acme("bob"));
+        let steps: Vec<(Option<&Caller>, RateClass)> = vec![
+            // Alice guesses twice: each guess is a call and a refused token.
+            (Some(&alice), RateClass::Confirmation),
+            (Some(&alice), RateClass::FailedConfirmation),
+            (Some(&alice), RateClass::Confirmation),
+            (Some(&alice), RateClass::FailedConfirmation),
+            // Her guessing budget is spent: refused before the token is read.
+            (Some(&alice), RateClass::Confirmation),
+            (Some(&alice), RateClass::FailedConfirmation),
+            // Bob of the same account still confirms, once.
+            (Some(&bob), RateClass::Confirmation),
+            (Some(&bob), RateClass::Confirmed),
+            (Some(&bob), RateClass::Confirmed),
+            // The write budget is spent (per account, or Bob's own).
+            (Some(&bob), RateClass::Confirmation),
+            (Some(&bob), RateClass::Call),
+            (Some(&alice), RateClass::Destructive),
+            (None, RateClass::Confirmation),
+            (None, RateClass::FailedConfirmation),
+            (None, RateClass::Confirmed),
+            (None, RateClass::Confirmed),
+        ];
+        for (n, (caller, class)) in steps.into_iter().enumerate() {
+            let expected = step(&memory, caller, class).await;
+            let got = step(&shared, caller, class).await;
+            assert_eq!(got, expected, "{key:?} step {n}: {caller:?} {class:?}");
+        }
+    }
+    let _ = redis;
+}
+
+fn writer(limiter: impl RateLimiter, replay: RedisReplayStore) -> Server {
+    Server::builder("crm", "1.0.0")
+        .confirmation_secret(*b"a secret every replica shares 32")
+        .replay_store(replay)
+        .rate_limiter(limiter)
+        .tool(
+            Tool::builder("archive")
+                .description("Archives the workspace. Dry run first; confirm with the token.")
+                .destructive()
+                .confirm()
+                .uses::<Confirmation>()
+                .handler(|_: NoArguments, cx: ToolContext| async move {
+                    let confirm = Confirmation::from_tool_context(&cx)?;
+                    confirm.preview(&json!({"archive": true})).await?;
+                    ToolResult::Ok("archived")
+                }),
+        )
+        .tool(
+            Tool::builder("read")
+                .description("Reads the workspace.")
+                .read_only()
+                .handler(|_: NoArguments, _: ToolContext| async { ToolResult::Ok("read") }),
+        )
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_budget_set_with_the_builder_is_shared_and_fails_closed_when_redis_dies() {
+    let mut redis_server = redis_or_skip!();
+    let redis = mcp_tools_redis::Redis::builder(redis_server.url())
+        .command_timeout(Duration::from_millis(300))
+        .connect()
+        .await
+        .unwrap();
+    let limiter = || {
+        RedisRateLimiter::new(&redis, 100, HOUR)
+            .destructive_budget(2, HOUR)
+            .timeout(Duration::from_millis(200))
+    };
+    let first = writer(limiter(), RedisReplayStore::new(&redis));
+    let one = Client::new(first.clone()).with_caller(acme("u1"));
+    let two = Client::new(writer(limiter(), RedisReplayStore::new(&redis))).with_caller(acme("u1"));
+
+    // Two confirmed writes, dry run on one replica, confirmed on the other.
+    for _ in 0..2 {
+        let dry = one.call("archive", json!({})).await.unwrap();
+        let token = dry.data().unwrap()["ConfirmationToken"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let done = two
+            .call("archive", json!({"confirmationToken": token}))
+            .await
+            .unwrap();
+        assert!(!done.is_error(), "{:?}", done.envelope());
+    }
+    // The account's two writes are spent on both replicas: a third token is
+    // refused before it is looked at.
+    let dry = two.call("archive", json!({})).await.unwrap();
+    let token = dry.data().unwrap()["ConfirmationToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let refused = one
+        .call("archive", json!({"confirmationToken": token}))
+        .await
+        .unwrap();
+    assert_eq!(refused.error_code(), Some("RateLimited"));
+    let status = first.rate_status(Some(&acme("u1"))).await.unwrap();
+    // 2 × (dry run + confirmation) + a dry run; the refused confirmation
+    // took nothing.
+    assert_eq!(status.remaining, 100 - 5);
+
+    // Redis is lost: writes fail closed with a retryable error, reads go on.
+    redis_server.kill();
+    let dry = one.call("archive", json!({})).await.unwrap();
+    assert!(
+        !dry.is_error(),
+        "a dry run is no write: {:?}",
+        dry.envelope()
+    );
+    let token = dry.data().unwrap()["ConfirmationToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let refused = two
+        .call("archive", json!({"confirmationToken": token}))
+        .await
+        .unwrap();
+    assert_eq!(refused.error_code(), Some("ServiceUnavailable"));
+    let message = refused.error_message().unwrap();
+    assert!(message.contains("Nothing was done"), "{message}");
+    assert!(message.contains("Retry in 2 s"), "{message}");
+    let read = one.call("read", json!({})).await.unwrap();
+    assert!(!read.is_error(), "{:?}", read.envelope());
+    assert_eq!(first.rate_status(Some(&acme("u1"))).await, None);
+}
+
+#[tokio::test]
+async fn http_admission_answers_503_with_retry_after_while_redis_is_gone() {
+    let mut redis_server = redis_or_skip!();
+    let redis = mcp_tools_redis::Redis::builder(redis_server.url())
+        .command_timeout(Duration::from_millis(300))
+        .connect()
+        .await
+        .unwrap();
+    let limiter = RedisRateLimiter::new(&redis, 100, HOUR).on_outage(Outage::RefuseAll);
+    let service = McpService::builder(writer(limiter, RedisReplayStore::new(&redis))).build();
+    let serving = serve(service, "127.0.0.1:0").await.unwrap();
+    let addr = serving.local_addr();
+    let headers = vec![
+        ("content-type".to_owned(), "application/json".to_owned()),
+        (
+            "accept".to_owned(),
+            "application/json, text/event-stream".to_owned(),
+        ),
+        ("mcp-protocol-version".to_owned(), "2025-11-25".to_owned()),
+    ];
+    let list = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}).to_string();
+    let listed = send(addr, "POST", "/mcp", &headers, &list).await;
+    assert_eq!(listed.status, 200, "{}", listed.body);
+
+    redis_server.kill();
+    let refused = send(addr, "POST", "/mcp", &headers, &list).await;
+    assert_eq!(refused.status, 503, "{}", refused.body);
+    assert_eq!(refused.header("retry-after"), Some("2"));
+    let body: serde_json::Value = serde_json::from_str(&refused.body).unwrap();
+    assert_eq!(body["error"]["code"], -32603, "{body}");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("rate limit could not be checked"),
+        "{message}"
+    );
+    assert!(message.contains("Retry in 2 s"), "{message}");
+
+    // Back: served again, without a restart of the replica.
+    redis_server.restart();
+    let mut status = http::StatusCode::SERVICE_UNAVAILABLE;
+    for _ in 0..50 {
+        status = send(addr, "POST", "/mcp", &headers, &list).await.status;
+        if status == 200 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(status, 200);
+    serving.shutdown(Duration::from_secs(1)).await;
+}

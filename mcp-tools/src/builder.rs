@@ -71,6 +71,7 @@ pub struct ServerBuilder {
     prompt_list_cache: CacheHints,
     skills: Vec<Skill>,
     skill_cache: CacheHints,
+    pub(crate) bus: Option<Arc<dyn crate::bus::NotificationBus>>,
 }
 
 impl fmt::Debug for ServerBuilder {
@@ -399,6 +400,7 @@ impl ServerBuilder {
             prompt_list_cache: CacheHints::NO_REUSE,
             skills: Vec::new(),
             skill_cache: CacheHints::NO_REUSE,
+            bus: None,
         }
     }
 
@@ -493,6 +495,10 @@ impl ServerBuilder {
             tasks: Tasks::new(self.tasks, tasks_offered),
             me: std::sync::OnceLock::new(),
             catalog,
+            fanout: crate::bus::Fanout {
+                bus: self.bus,
+                sessions: std::sync::OnceLock::new(),
+            },
         })
     }
 }

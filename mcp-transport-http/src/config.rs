@@ -159,6 +159,7 @@ pub struct McpServiceBuilder {
     pub(crate) event_store: Option<Arc<dyn crate::event_store::EventStore>>,
     pub(crate) sse_retry: Duration,
     pub(crate) sse_close_after: Option<Duration>,
+    pub(crate) session_store: Option<Arc<dyn crate::session_store::SessionStore>>,
 }
 
 impl fmt::Debug for McpServiceBuilder {
@@ -200,6 +201,7 @@ impl McpServiceBuilder {
             event_store: None,
             sse_retry: DEFAULT_SSE_RETRY,
             sse_close_after: None,
+            session_store: None,
         }
     }
 

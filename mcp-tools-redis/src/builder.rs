@@ -161,13 +161,10 @@ impl RedisBuilder {
             ));
         }
         warn_if_evicting(&manager, &address).await;
-        Ok(Redis::new(
-            manager,
-            self.prefix,
-            self.command_timeout,
-            address,
+        Ok(
+            Redis::new(manager, self.prefix, self.command_timeout, address)
+                .with_client(pubsub_client, self.connect_timeout),
         )
-        .with_client(pubsub_client, self.connect_timeout))
     }
 
     fn validate(&self) -> Result<(), Error> {

@@ -143,7 +143,10 @@ impl Inner {
     /// Hands one message of another replica to the server.
     fn deliver(&self, payload: &[u8]) {
         let Some(newline) = payload.iter().position(|&b| b == b'\n') else {
-            tracing::warn!(channel = self.channel, "a bus message without its origin line");
+            tracing::warn!(
+                channel = self.channel,
+                "a bus message without its origin line"
+            );
             return;
         };
         if &payload[..newline] == self.origin.as_bytes() {
@@ -155,7 +158,9 @@ impl Inner {
                     receiver(message);
                 }
             }
-            Err(e) => tracing::warn!(channel = self.channel, error = %e, "an unreadable bus message"),
+            Err(e) => {
+                tracing::warn!(channel = self.channel, error = %e, "an unreadable bus message")
+            }
         }
     }
 }
@@ -216,7 +221,10 @@ async fn listen(
                 }
             }
         }
-        tracing::warn!(redis = address, "the notification bus connection was lost; reconnecting");
+        tracing::warn!(
+            redis = address,
+            "the notification bus connection was lost; reconnecting"
+        );
         let mut delay = Duration::from_millis(50);
         pubsub = loop {
             tokio::select! {
@@ -226,7 +234,11 @@ async fn listen(
             match subscribe(&client, &channel, connect_timeout).await {
                 Ok(pubsub) => break pubsub,
                 Err(reason) => {
-                    tracing::debug!(redis = address, reason, "the notification bus is still unreachable");
+                    tracing::debug!(
+                        redis = address,
+                        reason,
+                        "the notification bus is still unreachable"
+                    );
                     delay = (delay * 2).min(Duration::from_secs(2));
                 }
             }

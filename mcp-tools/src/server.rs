@@ -143,7 +143,10 @@ impl Server {
     /// a session ([`publish_to_session`](Self::publish_to_session)) go on
     /// this one. Set once; later calls are ignored (one transport serves a
     /// server's sessions).
-    pub fn on_session_notification(&self, route: impl Fn(&str, Notification) + Send + Sync + 'static) {
+    pub fn on_session_notification(
+        &self,
+        route: impl Fn(&str, Notification) + Send + Sync + 'static,
+    ) {
         let _ = self.inner.fanout.sessions.set(Arc::new(route));
     }
 

@@ -49,10 +49,7 @@ impl Endpoint {
         );
         if let Some(session) = session.as_ref().filter(|_| !version.is_stateless()) {
             let bus = Some(&self.server).filter(|s| s.has_notification_bus());
-            cx = cx.with_session_peer(Arc::new(SessionPeer(
-                Arc::downgrade(session),
-                bus.cloned(),
-            )));
+            cx = cx.with_session_peer(Arc::new(SessionPeer(Arc::downgrade(session), bus.cloned())));
         }
         let streaming = accept.sse;
         let (tx, mut rx) = if streaming {

@@ -139,7 +139,10 @@ impl Session {
     /// Sends one notification on the standalone (GET) stream; `false` when
     /// no stream is open here.
     pub(crate) fn send_on_stream(&self, notification: &Notification) -> bool {
-        let stream = self.standalone.lock().unwrap_or_else(PoisonError::into_inner);
+        let stream = self
+            .standalone
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         match stream.as_ref() {
             Some(events) if !events.is_closed() => match serde_json::to_vec(notification) {
                 Ok(json) => events.send(sse_event(&json)).is_ok(),

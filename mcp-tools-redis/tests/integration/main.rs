@@ -16,4 +16,6 @@ mod outage;
 mod rate;
 mod replay;
 mod server;
+#[cfg(feature = "http")]
+mod sessions;
 mod tasks;

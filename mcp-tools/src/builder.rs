@@ -23,6 +23,7 @@ use crate::protocol::ServerInfo;
 use crate::rate::RateLimiter;
 use crate::registry::{Registry, ToolListing};
 use crate::resource::{Resource, ResourceTemplate};
+use crate::rotation::PreviousSecrets;
 use crate::skill::Skill;
 use crate::skill::serve::SkillCatalog;
 use crate::task::{TaskConfig, TaskStore, TaskSupport, Tasks};
@@ -72,6 +73,7 @@ pub struct ServerBuilder {
     skills: Vec<Skill>,
     skill_cache: CacheHints,
     pub(crate) bus: Option<Arc<dyn crate::bus::NotificationBus>>,
+    pub(crate) previous_secrets: PreviousSecrets,
 }
 
 impl fmt::Debug for ServerBuilder {
@@ -401,6 +403,7 @@ impl ServerBuilder {
             skills: Vec::new(),
             skill_cache: CacheHints::NO_REUSE,
             bus: None,
+            previous_secrets: PreviousSecrets::default(),
         }
     }
 
@@ -417,6 +420,10 @@ impl ServerBuilder {
                 confirm::MIN_SECRET_LEN
             )));
         }
+        self.previous_secrets.check(
+            self.confirmation_secret.as_deref(),
+            self.request_state_secret.as_deref(),
+        )?;
         let confirmer = if self.tools.iter().any(|t| t.confirm) {
             let replay = self
                 .replay_store
@@ -427,7 +434,8 @@ impl ServerBuilder {
                     self.confirmation_lifetime,
                     replay,
                 )
-                .map_err(invalid)?,
+                .map_err(invalid)?
+                .with_previous_secret(self.previous_secrets.confirmation.as_deref()),
             )
         } else {
             None
@@ -491,7 +499,8 @@ impl ServerBuilder {
                 rate_limiter: self.rate_limiter,
             },
             in_flight: InFlightCalls::default(),
-            request_state: StateSigner::new(&state_secret, self.request_state_ttl),
+            request_state: StateSigner::new(&state_secret, self.request_state_ttl)
+                .with_previous_secret(self.previous_secrets.request_state.as_deref()),
             tasks: Tasks::new(self.tasks, tasks_offered),
             me: std::sync::OnceLock::new(),
             catalog,

@@ -234,6 +234,8 @@ struct StatePayload {
 /// Signs and checks `requestState` values.
 pub(crate) struct StateSigner {
     key: SigningKey,
+    /// The key of the secret being rotated out: states it sealed still verify.
+    previous: Option<SigningKey>,
     ttl: Duration,
 }
 
@@ -241,8 +243,16 @@ impl StateSigner {
     pub(crate) fn new(secret: &[u8], ttl: Duration) -> Self {
         Self {
             key: SigningKey::new(secret, SEAL_CONTEXT),
+            previous: None,
             ttl,
         }
+    }
+
+    /// Also accepts states sealed with `secret`, the one being rotated out;
+    /// new states are still sealed with the current secret.
+    pub(crate) fn with_previous_secret(mut self, secret: Option<&[u8]>) -> Self {
+        self.previous = secret.map(|secret| SigningKey::new(secret, SEAL_CONTEXT));
+        self
     }
 
     /// A signed state for a retry of `method` on `digest` by `caller`.
@@ -280,6 +290,7 @@ impl StateSigner {
         let payload: StatePayload = self
             .key
             .open(state)
+            .or_else(|| self.previous.as_ref()?.open(state))
             .and_then(|json| serde_json::from_slice(&json).ok())
             .ok_or_else(|| refuse("is malformed or failed verification"))?;
         if payload.exp < timestamp::unix_millis(SystemTime::now()) {

@@ -376,6 +376,7 @@ mod protocol;
 mod registry;
 mod request_error;
 mod resource;
+mod rotation;
 mod schema;
 mod server;
 mod signing;

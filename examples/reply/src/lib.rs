@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! cargo run --example reply -- [--listen 127.0.0.1:8080] [--api-key KEY]… [--rate-limit N]
+//!     [--redis URL --shared-secret SECRET [--previous-shared-secret SECRET]]
 //! ```
 //!
 //! The domain lives in one module per area (`sequences`, `contacts`, `inbox`, …)
@@ -82,8 +83,20 @@ pub fn main() -> ExitCode {
 }
 
 async fn run(args: Cli) -> std::io::Result<()> {
+    // Refuses to start, before anything is bound, when --redis or the
+    // shared secret cannot be used.
+    let replicas = args
+        .serve
+        .replicas
+        .connect()
+        .await
+        .map_err(std::io::Error::other)?;
     if args.serve.stdio {
-        let server = server::server(workspace::Workspace::sandbox(), args.rate_limit)
+        let builder = server::builder(workspace::Workspace::sandbox(), args.rate_limit)
+            .map_err(std::io::Error::other)?;
+        let server = replicas
+            .server(builder)
+            .build()
             .map_err(std::io::Error::other)?;
         return cli::serve_stdio(server, server::stdio_caller()).await;
     }
@@ -100,14 +113,20 @@ async fn run(args: Cli) -> std::io::Result<()> {
 
     let workspace = workspace::Workspace::sandbox();
     tracing::info!(sandbox = %workspace.census(), "built the sandbox workspace");
-    let server =
-        server::server(workspace, config.rate_limit_per_hour).map_err(std::io::Error::other)?;
+    let builder =
+        server::builder(workspace, config.rate_limit_per_hour).map_err(std::io::Error::other)?;
+    let server = replicas
+        .server(builder)
+        .build()
+        .map_err(std::io::Error::other)?;
     tracing::info!(
         tools = server.tools().count(),
         rate_limit_per_hour = config.rate_limit_per_hour,
         "registered the Reply tools"
     );
-    let service = server::service(server, &config);
+    let service = replicas
+        .service(server::service_builder(server, &config))
+        .build();
     cli::serve_until_interrupted(service, listener, |bound| Banner {
         name: "reply".to_owned(),
         url: cli::endpoint_url(bound, server::ENDPOINT_PATH),

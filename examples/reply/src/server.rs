@@ -11,10 +11,10 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use mcp_tools::rate::{RateKey, WindowRateLimiter};
-use mcp_tools::{BuildError, Caller, Server};
+use mcp_tools::{BuildError, Caller, Server, ServerBuilder};
 use mcp_transport_http::auth::{ApiKeys, ProtectedResource};
 use mcp_transport_http::rate_headers::{RateHeaders, RateValue};
-use mcp_transport_http::{McpService, ResponseMode};
+use mcp_transport_http::{McpService, McpServiceBuilder, ResponseMode};
 
 use crate::workspace::Workspace;
 use crate::{guidance, tools};
@@ -82,7 +82,16 @@ impl Config {
 /// The MCP server: the 70 Reply tools over `workspace`, with an hourly budget of
 /// `rate_limit_per_hour` requests per API key.
 pub fn server(workspace: Workspace, rate_limit_per_hour: u32) -> Result<Server, BuildError> {
-    Server::builder(SERVER_NAME, SERVER_VERSION)
+    builder(workspace, rate_limit_per_hour)?.build()
+}
+
+/// The builder of [`server`], for a caller that adds to it (the shared state
+/// of replicas: [`Replicas::server`](mcp_examples_support::replicas::Replicas::server)).
+pub fn builder(
+    workspace: Workspace,
+    rate_limit_per_hour: u32,
+) -> Result<ServerBuilder, BuildError> {
+    Ok(Server::builder(SERVER_NAME, SERVER_VERSION)
         .title("Reply.io (sandbox)")
         .instructions(INSTRUCTIONS)
         .state(workspace)
@@ -98,8 +107,7 @@ pub fn server(workspace: Workspace, rate_limit_per_hour: u32) -> Result<Server, 
         .skill(guidance::skill()?)
         .rate_limiter(
             WindowRateLimiter::new(rate_limit_per_hour, RATE_WINDOW).key_by(RateKey::Caller),
-        )
-        .build()
+        ))
 }
 
 /// Who a client served over stdio is: the sandbox account's own user, with
@@ -112,6 +120,12 @@ pub fn stdio_caller() -> Caller {
 
 /// The HTTP endpoint in front of `server`.
 pub fn service(server: Server, config: &Config) -> McpService {
+    service_builder(server, config).build()
+}
+
+/// The builder of [`service`], for a caller that adds to it (the shared
+/// state of replicas: [`Replicas::service`](mcp_examples_support::replicas::Replicas::service)).
+pub fn service_builder(server: Server, config: &Config) -> McpServiceBuilder {
     let mut keys = ApiKeys::new();
     for (n, key) in config.api_keys.iter().enumerate() {
         let caller = Caller::new(format!("api-key-{}", n + 1))
@@ -132,7 +146,7 @@ pub fn service(server: Server, config: &Config) -> McpService {
     if config.any_host {
         http = http.any_host();
     }
-    http.build()
+    http
 }
 
 /// The rate headers in the vendor's format: `X-Rate-Limit-Limit: 1h` (the

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use mcp_examples_support::cli::{self as support, Banner, SHUTDOWN_GRACE, ServeArgs};
+use mcp_examples_support::replicas::Replicas;
 use tokio::net::TcpListener;
 
 use crate::account::clock::Clock;
@@ -112,8 +113,16 @@ fn issue_token(listen: SocketAddr, user: &str) -> Result<String, mcp_sandbox_oau
 }
 
 async fn run(args: Cli) -> io::Result<()> {
+    // Refuses to start, before anything is bound, when --redis or the
+    // shared secret cannot be used.
+    let replicas = args
+        .serve
+        .replicas
+        .connect()
+        .await
+        .map_err(io::Error::other)?;
     if args.serve.stdio {
-        return serve_stdio(&args).await;
+        return serve_stdio(&args, &replicas).await;
     }
     // Bound first, so that the URLs the server hands out (metadata, upload
     // and download links) name the port really served, also for port 0.
@@ -127,7 +136,8 @@ async fn run(args: Cli) -> io::Result<()> {
     let account = Account::new(Clock::system(), settings);
     let oauth =
         access::authorization_server(&origin, &http::mcp_url(&origin)).map_err(io::Error::other)?;
-    let app = http::router(account, &oauth, !addr.ip().is_loopback()).map_err(io::Error::other)?;
+    let app = http::router_with(account, &oauth, !addr.ip().is_loopback(), &replicas)
+        .map_err(io::Error::other)?;
     tracing::info!(
         brandkit_seconds = args.brandkit_seconds,
         "built the sandbox account and its 82 tools"
@@ -139,7 +149,7 @@ async fn run(args: Cli) -> io::Result<()> {
 /// Serves one client over stdio as the sandbox owner. Upload and download
 /// links still need HTTP: the file routes are served on a loopback port of
 /// the system's choosing, which the links name.
-async fn serve_stdio(args: &Cli) -> io::Result<()> {
+async fn serve_stdio(args: &Cli, replicas: &Replicas) -> io::Result<()> {
     let files = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0)).await?;
     let origin = support::endpoint_url(files.local_addr()?, "");
     let settings = Settings {
@@ -147,8 +157,8 @@ async fn serve_stdio(args: &Cli) -> io::Result<()> {
         brandkit_duration: Duration::from_secs_f64(args.brandkit_seconds),
     };
     let account = Account::new(Clock::system(), settings);
-    let server = crate::server::builder(account.clone())
-        .require_authentication()
+    let server = replicas
+        .server(crate::server::builder(account.clone()).require_authentication())
         .build()
         .map_err(io::Error::other)?;
     let routes = http::files::routes(account);

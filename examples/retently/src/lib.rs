@@ -5,6 +5,7 @@
 //! ```text
 //! cargo run --example retently -- [--listen 127.0.0.1:8080] [--pat TOKEN=SCOPE,SCOPE…]…
 //!     [--pat-days N] [--audit-log PATH] [--jwt-issuer URL --jwt-secret SECRET]
+//!     [--redis URL --shared-secret SECRET [--previous-shared-secret SECRET]]
 //! ```
 //!
 //! See `examples/retently/README.md`. [`main`] is the whole program; the
@@ -51,6 +52,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use mcp_examples_support::cli::{Banner, endpoint_url, init_logging, serve_until_interrupted};
+use mcp_examples_support::replicas::Replicas;
 
 use account::Account;
 use catalog::SCOPES;
@@ -74,8 +76,11 @@ pub async fn main() -> ExitCode {
 }
 
 async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
+    // Refuses to start, before anything is bound, when --redis or the
+    // shared secret cannot be used.
+    let replicas = options.serve.replicas.connect().await?;
     if options.serve.stdio {
-        return serve_stdio(&options).await;
+        return serve_stdio(&options, replicas).await;
     }
     let lifetime = tokens::lifetime(options.pat_days);
     let mut shown: Vec<(String, AccessToken)> = Vec::new();
@@ -114,6 +119,7 @@ async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or_else(|| endpoint_url(bound, MCP_PATH));
     let mut settings = Settings::new(tokens, resource, options.audit_log.clone());
     settings.confirmation_lifetime = options.confirmation_lifetime();
+    settings.replicas = replicas;
     if let (Some(issuer), Some(secret)) = (&options.jwt_issuer, &options.jwt_secret) {
         if secret.len() < MIN_JWT_SECRET_LEN {
             return Err(format!(
@@ -172,13 +178,17 @@ async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
 
 /// Serves one client over stdio as the sandbox account's user with all 22
 /// scopes; writes still take a dry run and a confirmation, and are audited.
-async fn serve_stdio(options: &Options) -> Result<(), Box<dyn std::error::Error>> {
+async fn serve_stdio(
+    options: &Options,
+    replicas: Replicas,
+) -> Result<(), Box<dyn std::error::Error>> {
     let mut settings = Settings::new(
         AccessTokens::new(),
         "stdio://retently",
         options.audit_log.clone(),
     );
     settings.confirmation_lifetime = options.confirmation_lifetime();
+    settings.replicas = replicas;
     let account = Account::sandbox();
     account.set_b2b_feature(!options.no_b2b);
     let server = service::server(account, &settings)?;

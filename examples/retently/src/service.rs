@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use futures::future::{BoxFuture, FutureExt};
+use mcp_examples_support::replicas::Replicas;
 use mcp_tools::audit::JsonLinesAuditSink;
 use mcp_tools::confirm::DEFAULT_CONFIRMATION_LIFETIME;
 use mcp_tools::rate::{RateKey, WindowRateLimiter};
@@ -78,6 +79,9 @@ pub struct Settings {
     pub confirmation_lifetime: Duration,
     /// Confirmed writes per account and hour.
     pub writes_per_hour: u32,
+    /// What this process shares with other replicas (`--redis`,
+    /// `--shared-secret`); nothing by default.
+    pub replicas: Replicas,
 }
 
 impl Settings {
@@ -90,6 +94,7 @@ impl Settings {
             audit_log,
             confirmation_lifetime: DEFAULT_CONFIRMATION_LIFETIME,
             writes_per_hour: WRITES_PER_HOUR,
+            replicas: Replicas::none(),
         }
     }
 }
@@ -102,7 +107,7 @@ pub fn server(account: Account, settings: &Settings) -> Result<Server, Box<dyn s
             settings.audit_log.display()
         )
     })?;
-    let server = Server::builder(SERVER_NAME, env!("CARGO_PKG_VERSION"))
+    let builder = Server::builder(SERVER_NAME, env!("CARGO_PKG_VERSION"))
         .title("Retently (sandbox)")
         .instructions(INSTRUCTIONS)
         .state(account)
@@ -119,8 +124,8 @@ pub fn server(account: Account, settings: &Settings) -> Result<Server, Box<dyn s
             WindowRateLimiter::new(CALLS_PER_HOUR, HOUR)
                 .destructive_budget(settings.writes_per_hour, HOUR)
                 .key_by(RateKey::AccountOrCaller),
-        )
-        .build()?;
+        );
+    let server = settings.replicas.server(builder).build()?;
     Ok(server)
 }
 
@@ -144,11 +149,11 @@ pub fn http(server: Server, settings: &Settings) -> McpService {
                 ),
         ));
     }
-    McpService::builder(server)
+    let builder = McpService::builder(server)
         .path(MCP_PATH)
         .authenticator(auth)
-        .protected_resource(resource)
-        .build()
+        .protected_resource(resource);
+    settings.replicas.service(builder).build()
 }
 
 /// Bearer JWTs of the configured issuer. The sandbox has one account, so every

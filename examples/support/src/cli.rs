@@ -23,6 +23,10 @@ pub struct ServeArgs {
     /// client is served as the sandbox's own user, with every scope.
     #[arg(long, conflicts_with = "listen")]
     pub stdio: bool,
+    /// `--redis`, `--shared-secret`, `--previous-shared-secret`: see
+    /// [`crate::replicas`].
+    #[command(flatten)]
+    pub replicas: crate::replicas::ReplicaArgs,
 }
 
 impl ServeArgs {

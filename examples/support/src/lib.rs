@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod contract;
 pub mod iso8601;
+pub mod replicas;
 pub mod seed;
 
 /// The workspace README's code, compiled with the doc tests so it cannot rot.

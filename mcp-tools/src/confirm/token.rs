@@ -59,6 +59,8 @@ pub(crate) fn arguments_tag(digest: &[u8; 32]) -> Tag {
 /// The token authority of a server: issues and verifies tokens.
 pub(crate) struct Confirmer {
     key: SigningKey,
+    /// The key of the secret being rotated out: tokens it sealed still verify.
+    previous: Option<SigningKey>,
     lifetime: Duration,
     pub(crate) replay: Arc<dyn ReplayStore>,
 }
@@ -102,9 +104,24 @@ impl Confirmer {
         };
         Ok(Self {
             key: SigningKey::new(secret, SEAL_CONTEXT),
+            previous: None,
             lifetime,
             replay,
         })
+    }
+
+    /// Also accepts tokens sealed with `secret`, the one being rotated out;
+    /// new tokens are still sealed with the current secret.
+    pub(crate) fn with_previous_secret(mut self, secret: Option<&[u8]>) -> Self {
+        self.previous = secret.map(|secret| SigningKey::new(secret, SEAL_CONTEXT));
+        self
+    }
+
+    /// The payload of a token sealed with the current secret or the previous one.
+    fn open(&self, sealed: &str) -> Option<Vec<u8>> {
+        self.key
+            .open(sealed)
+            .or_else(|| self.previous.as_ref()?.open(sealed))
     }
 
     /// Issues a token for a dry run.
@@ -155,7 +172,7 @@ impl Confirmer {
         let payload: [u8; PAYLOAD_LEN] = token
             .trim()
             .strip_prefix(PREFIX)
-            .and_then(|sealed| self.key.open(sealed))
+            .and_then(|sealed| self.open(sealed))
             .and_then(|payload| payload.try_into().ok())
             .ok_or_else(|| invalid(tool))?;
         let (expires, rest) = payload.split_at(8);

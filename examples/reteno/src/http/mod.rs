@@ -19,6 +19,7 @@
 pub mod files;
 
 use axum::Router;
+use mcp_examples_support::replicas::Replicas;
 use mcp_sandbox_oauth::SandboxOAuth;
 use mcp_tools::BuildError;
 use mcp_transport_http::McpService;
@@ -50,10 +51,26 @@ pub fn router(
     oauth: &SandboxOAuth,
     any_host: bool,
 ) -> Result<Router, BuildError> {
+    router_with(account, oauth, any_host, &Replicas::none())
+}
+
+/// [`router`], sharing with other replicas what `replicas` says (`--redis`,
+/// `--shared-secret`): confirmations, tasks and stream events in Redis, and
+/// the secrets that sign tokens and request states.
+///
+/// # Errors
+///
+/// When the MCP server does not build.
+pub fn router_with(
+    account: Account,
+    oauth: &SandboxOAuth,
+    any_host: bool,
+    replicas: &Replicas,
+) -> Result<Router, BuildError> {
     // Every call needs a token, also in the dispatcher, so that no path to a
     // tool skips the scopes it declares.
-    let server = server::builder(account.clone())
-        .require_authentication()
+    let server = replicas
+        .server(server::builder(account.clone()).require_authentication())
         .build()?;
     let mut mcp = McpService::builder(server)
         .path(MCP_PATH)
@@ -62,6 +79,7 @@ pub fn router(
     if any_host {
         mcp = mcp.any_host();
     }
+    let mcp = replicas.service(mcp);
     Ok(oauth
         .router()
         .merge(files::routes(account))

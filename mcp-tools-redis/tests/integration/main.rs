@@ -15,6 +15,8 @@ mod nginx;
 mod outage;
 mod rate;
 mod replay;
+#[cfg(feature = "http")]
+mod replicas;
 mod server;
 #[cfg(feature = "http")]
 mod sessions;

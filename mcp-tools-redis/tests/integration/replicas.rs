@@ -42,9 +42,14 @@ const START_WITHIN: Duration = Duration::from_secs(60);
 fn example_binary(name: &str) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    // The target directory this test was built in: `<target>/debug/deps/<test>`.
+    let exe = std::env::current_exe().unwrap();
+    let target = exe.ancestors().nth(3).unwrap();
     let output = Command::new(cargo)
         .current_dir(root)
         .args(["build", "--example", name, "--message-format=json"])
+        .arg("--target-dir")
+        .arg(target)
         .stderr(Stdio::inherit())
         .output()
         .expect("cargo runs");
@@ -214,7 +219,7 @@ enum Outcome {
     /// A tool error: the envelope's `ErrorCode`.
     Refused(String),
     /// No answer from a replica (the balancer's 502, or 503): retry.
-    Unanswered(u16),
+    Unanswered,
 }
 
 /// Reads the answer to call `id`, failing the test on any answer that is
@@ -222,7 +227,7 @@ enum Outcome {
 /// status other than a retryable "no answer".
 fn outcome(reply: &Response, id: u64) -> Outcome {
     if matches!(reply.status.as_u16(), 502 | 503) {
-        return Outcome::Unanswered(reply.status.as_u16());
+        return Outcome::Unanswered;
     }
     assert_eq!(reply.status, 200, "call {id}: {}", reply.body);
     let message = reply.message();
@@ -310,7 +315,7 @@ async fn three_replicas_behind_nginx_share_sessions_and_confirmations_and_surviv
         6,
     );
     assert!(
-        matches!(&confirmed, Outcome::Done(d) if d["Confirmed"] == true),
+        matches!(&confirmed, Outcome::Done(d) if d["changed"] == true),
         "{confirmed:?}"
     );
     let replayed = outcome(
@@ -384,7 +389,7 @@ async fn three_replicas_behind_nginx_share_sessions_and_confirmations_and_surviv
                     id,
                 ) {
                     Outcome::Done(d) => d["ConfirmationToken"].as_str().unwrap().to_owned(),
-                    Outcome::Unanswered(_) => {
+                    Outcome::Unanswered => {
                         unanswered += 1;
                         continue;
                     }
@@ -402,7 +407,8 @@ async fn three_replicas_behind_nginx_share_sessions_and_confirmations_and_surviv
                         .await;
                     match outcome(&reply, id) {
                         Outcome::Done(d) => {
-                            assert_eq!(d["Confirmed"], true, "{d}");
+                            assert_eq!(d["feedbackId"], feedback, "{d}");
+                            assert_eq!(d["after"], arguments["starred"], "{d}");
                             succeeded.push((token.clone(), arguments.clone()));
                             break;
                         }
@@ -412,7 +418,7 @@ async fn three_replicas_behind_nginx_share_sessions_and_confirmations_and_surviv
                             break;
                         }
                         Outcome::Refused(code) => panic!("confirmation {id} refused: {code}"),
-                        Outcome::Unanswered(_) => unanswered += 1,
+                        Outcome::Unanswered => unanswered += 1,
                     }
                     assert!(attempt < 20, "a confirmation never got an answer");
                 }

@@ -383,7 +383,7 @@ async fn three_replicas_behind_nginx_share_sessions_and_confirmations_and_surviv
             while after_kill < 3 {
                 round += 1;
                 let id = worker * 1_000_000 + round * 10;
-                let arguments = star(&feedback, round % 2 == 0);
+                let arguments = star(&feedback, round.is_multiple_of(2));
                 let token = match outcome(
                     &client.call(id, "star_feedback", arguments.clone()).await,
                     id,

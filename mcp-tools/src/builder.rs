@@ -553,3 +553,29 @@ impl ServerBuilder {
         self
     }
 }
+
+/// Replicas: the notification bus (see [`crate::bus`]).
+impl ServerBuilder {
+    /// Shares notifications with the other replicas of a deployment through
+    /// `bus` (default: none; a single process needs none). With a bus,
+    /// [`Server::notify_resource_updated`](crate::Server::notify_resource_updated)
+    /// reaches the subscribers of every replica.
+    ///
+    /// ```
+    /// use mcp_tools::Server;
+    /// use mcp_tools::bus::{BusMessage, BusReceiver, NotificationBus};
+    ///
+    /// /// A bus to nowhere: a deployment of one.
+    /// struct Alone;
+    /// impl NotificationBus for Alone {
+    ///     fn publish(&self, _: BusMessage) {}
+    ///     fn attach(&self, _: BusReceiver) {}
+    /// }
+    /// let server = Server::builder("crm", "1.0.0").notification_bus(Alone).build().unwrap();
+    /// assert!(server.has_notification_bus());
+    /// ```
+    pub fn notification_bus(mut self, bus: impl crate::bus::NotificationBus) -> Self {
+        self.bus = Some(Arc::new(bus));
+        self
+    }
+}

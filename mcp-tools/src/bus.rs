@@ -16,11 +16,10 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::sync::{Arc, OnceLock, Weak};
+use std::sync::{Arc, OnceLock};
 
 use serde_json::{Value, json};
 
-use crate::dispatch::Dispatcher;
 use crate::jsonrpc::Notification;
 
 /// What one replica tells the others.
@@ -159,54 +158,4 @@ pub(crate) type SessionRoute = Arc<dyn Fn(&str, Notification) + Send + Sync>;
 pub(crate) struct Fanout {
     pub(crate) bus: Option<Arc<dyn NotificationBus>>,
     pub(crate) sessions: OnceLock<SessionRoute>,
-}
-
-impl Fanout {
-    /// Gives the bus the built server as its receiver.
-    pub(crate) fn attach(&self, dispatcher: Weak<Dispatcher>) {
-        let Some(bus) = &self.bus else { return };
-        bus.attach(Arc::new(move |message| {
-            let Some(dispatcher) = dispatcher.upgrade() else {
-                return;
-            };
-            match message {
-                BusMessage::ResourceUpdated { uri } => {
-                    dispatcher.catalog.notify_updated(&uri);
-                }
-                BusMessage::Session {
-                    session,
-                    notification,
-                } => {
-                    if let Some(route) = dispatcher.fanout.sessions.get() {
-                        route(&session, notification);
-                    }
-                }
-            }
-        }));
-    }
-}
-
-impl crate::builder::ServerBuilder {
-    /// Shares notifications with the other replicas of a deployment through
-    /// `bus` (default: none; a single process needs none). With a bus,
-    /// [`Server::notify_resource_updated`](crate::Server::notify_resource_updated)
-    /// reaches the subscribers of every replica.
-    ///
-    /// ```
-    /// use mcp_tools::Server;
-    /// use mcp_tools::bus::{BusMessage, BusReceiver, NotificationBus};
-    ///
-    /// /// A bus to nowhere: a deployment of one.
-    /// struct Alone;
-    /// impl NotificationBus for Alone {
-    ///     fn publish(&self, _: BusMessage) {}
-    ///     fn attach(&self, _: BusReceiver) {}
-    /// }
-    /// let server = Server::builder("crm", "1.0.0").notification_bus(Alone).build().unwrap();
-    /// assert!(server.has_notification_bus());
-    /// ```
-    pub fn notification_bus(mut self, bus: impl NotificationBus) -> Self {
-        self.bus = Some(Arc::new(bus));
-        self
-    }
 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use crate::admission::{Admitted, Carriage, Credentials, Refusal};
 use crate::builder::ServerBuilder;
+use crate::bus::BusMessage;
 use crate::context::{Caller, RequestContext};
 use crate::dispatch::{Dispatcher, Initialized};
 use crate::error::BuildError;
@@ -55,7 +56,7 @@ impl ServerBuilder {
     pub fn build(self) -> Result<Server, BuildError> {
         let inner = Arc::new(self.into_dispatcher()?);
         let _ = inner.me.set(Arc::downgrade(&inner));
-        inner.fanout.attach(Arc::downgrade(&inner));
+        attach_bus(&inner);
         Ok(Server { inner })
     }
 }
@@ -111,7 +112,7 @@ impl Server {
     /// ```
     pub fn notify_resource_updated(&self, uri: &str) -> usize {
         if let Some(bus) = &self.inner.fanout.bus {
-            bus.publish(crate::bus::BusMessage::ResourceUpdated {
+            bus.publish(BusMessage::ResourceUpdated {
                 uri: uri.to_owned(),
             });
         }
@@ -132,7 +133,7 @@ impl Server {
         let Some(bus) = &self.inner.fanout.bus else {
             return false;
         };
-        bus.publish(crate::bus::BusMessage::Session {
+        bus.publish(BusMessage::Session {
             session: session.to_owned(),
             notification,
         });
@@ -281,4 +282,29 @@ impl Server {
     pub fn rate_status(&self, caller: Option<&Caller>) -> Option<RateStatus> {
         self.inner.policy.rate_status(caller)
     }
+}
+
+/// Gives the server's notification bus, if any, the built server as the
+/// receiver of other replicas' messages.
+fn attach_bus(inner: &Arc<Dispatcher>) {
+    let Some(bus) = &inner.fanout.bus else { return };
+    let dispatcher = Arc::downgrade(inner);
+    bus.attach(Arc::new(move |message| {
+        let Some(dispatcher) = dispatcher.upgrade() else {
+            return;
+        };
+        match message {
+            BusMessage::ResourceUpdated { uri } => {
+                dispatcher.catalog.notify_updated(&uri);
+            }
+            BusMessage::Session {
+                session,
+                notification,
+            } => {
+                if let Some(route) = dispatcher.fanout.sessions.get() {
+                    route(&session, notification);
+                }
+            }
+        }
+    }));
 }

@@ -216,15 +216,3 @@ impl<T: SessionStore> SessionStore for Arc<T> {
         (**self).remove(id)
     }
 }
-
-impl crate::config::McpServiceBuilder {
-    /// Shares sessions with the other replicas of a deployment through
-    /// `store` (default: none, sessions live in this process). Used only with
-    /// [`sessions`](Self::sessions). See [the module](crate::session_store)
-    /// for what it guarantees and what it costs: one store command per
-    /// request of a session.
-    pub fn session_store(mut self, store: impl SessionStore) -> Self {
-        self.session_store = Some(Arc::new(store));
-        self
-    }
-}

@@ -359,6 +359,19 @@ impl McpServiceBuilder {
     }
 }
 
+/// Replicas: sessions shared through a store (see [`crate::session_store`]).
+impl McpServiceBuilder {
+    /// Shares sessions with the other replicas of a deployment through
+    /// `store` (default: none, sessions live in this process). Used only with
+    /// [`sessions`](Self::sessions). See [the module](crate::session_store)
+    /// for what it guarantees and what it costs: one store command per
+    /// request of a session.
+    pub fn session_store(mut self, store: impl crate::session_store::SessionStore) -> Self {
+        self.session_store = Some(Arc::new(store));
+        self
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -377,18 +390,5 @@ mod tests {
         let origins = AllowList::Origins(Arc::from(vec!["https://app.example".to_owned()]));
         assert!(origins.allows_origin("https://APP.example"));
         assert!(!origins.allows_origin("https://app.example:444"));
-    }
-}
-
-/// Replicas: sessions shared through a store (see [`crate::session_store`]).
-impl McpServiceBuilder {
-    /// Shares sessions with the other replicas of a deployment through
-    /// `store` (default: none, sessions live in this process). Used only with
-    /// [`sessions`](Self::sessions). See [the module](crate::session_store)
-    /// for what it guarantees and what it costs: one store command per
-    /// request of a session.
-    pub fn session_store(mut self, store: impl crate::session_store::SessionStore) -> Self {
-        self.session_store = Some(Arc::new(store));
-        self
     }
 }

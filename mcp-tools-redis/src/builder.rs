@@ -129,6 +129,7 @@ impl RedisBuilder {
             .set_number_of_retries(2)
             .set_min_delay(Duration::from_millis(20))
             .set_max_delay(Duration::from_millis(500));
+        let pubsub_client = client.clone();
         let check = async {
             let manager = ConnectionManager::new_with_config(client, config).await?;
             let mut conn = manager.clone();
@@ -160,12 +161,10 @@ impl RedisBuilder {
             ));
         }
         warn_if_evicting(&manager, &address).await;
-        Ok(Redis::new(
-            manager,
-            self.prefix,
-            self.command_timeout,
-            address,
-        ))
+        Ok(
+            Redis::new(manager, self.prefix, self.command_timeout, address)
+                .with_client(pubsub_client, self.connect_timeout),
+        )
     }
 
     fn validate(&self) -> Result<(), Error> {

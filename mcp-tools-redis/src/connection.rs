@@ -26,6 +26,8 @@ struct Inner {
     command_timeout: Duration,
     /// `host:port` or a socket path: the URL without its credentials.
     address: String,
+    /// For connections of their own (pub/sub), and how long opening one may take.
+    client: Option<(redis::Client, Duration)>,
 }
 
 /// A command that did not succeed, for the store that sent it to turn into
@@ -82,8 +84,22 @@ impl Redis {
                 prefix,
                 command_timeout,
                 address,
+                client: None,
             }),
         }
+    }
+
+    /// Keeps the client, to open dedicated connections (pub/sub) with.
+    pub(crate) fn with_client(mut self, client: redis::Client, connect_timeout: Duration) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.client = Some((client, connect_timeout));
+        }
+        self
+    }
+
+    /// The client and connect timeout for a dedicated connection.
+    pub(crate) fn client(&self) -> Option<&(redis::Client, Duration)> {
+        self.inner.client.as_ref()
     }
 
     /// The address connected to, without credentials: `host:port` or a

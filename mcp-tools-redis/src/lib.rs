@@ -5,7 +5,10 @@ mod connection;
 mod error;
 #[cfg(feature = "http")]
 mod events;
+mod pubsub;
 mod replay;
+#[cfg(feature = "http")]
+mod sessions;
 mod tasks;
 
 pub mod rate;
@@ -17,8 +20,11 @@ pub use connection::Redis;
 pub use error::{Error, ErrorKind};
 #[cfg(feature = "http")]
 pub use events::RedisEventStore;
+pub use pubsub::RedisNotificationBus;
 pub use rate::{Outage, RedisRateLimiter};
 pub use replay::{DEFAULT_CLOCK_SKEW_ALLOWANCE, RedisReplayStore};
+#[cfg(feature = "http")]
+pub use sessions::RedisSessionStore;
 pub use tasks::RedisTaskStore;
 
 /// A `Result` whose error is this crate's [`Error`].

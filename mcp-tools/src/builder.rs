@@ -74,6 +74,7 @@ pub struct ServerBuilder {
     prompt_list_cache: CacheHints,
     skills: Vec<Skill>,
     skill_cache: CacheHints,
+    pub(crate) bus: Option<Arc<dyn crate::bus::NotificationBus>>,
     pub(crate) previous_secrets: PreviousSecrets,
 }
 
@@ -422,6 +423,7 @@ impl ServerBuilder {
             prompt_list_cache: CacheHints::NO_REUSE,
             skills: Vec::new(),
             skill_cache: CacheHints::NO_REUSE,
+            bus: None,
             previous_secrets: PreviousSecrets::default(),
         }
     }
@@ -524,6 +526,10 @@ impl ServerBuilder {
             tasks: Tasks::new(self.tasks, tasks_offered),
             me: std::sync::OnceLock::new(),
             catalog,
+            fanout: crate::bus::Fanout {
+                bus: self.bus,
+                sessions: std::sync::OnceLock::new(),
+            },
         })
     }
 }
@@ -605,6 +611,32 @@ impl ServerBuilder {
     /// [request-state time to live](Self::request_state_ttl) has passed.
     pub fn previous_request_state_secret(mut self, secret: impl Into<Vec<u8>>) -> Self {
         self.previous_secrets.request_state = Some(secret.into());
+        self
+    }
+}
+
+/// Replicas: the notification bus (see [`crate::bus`]).
+impl ServerBuilder {
+    /// Shares notifications with the other replicas of a deployment through
+    /// `bus` (default: none; a single process needs none). With a bus,
+    /// [`Server::notify_resource_updated`](crate::Server::notify_resource_updated)
+    /// reaches the subscribers of every replica.
+    ///
+    /// ```
+    /// use mcp_tools::Server;
+    /// use mcp_tools::bus::{BusMessage, BusReceiver, NotificationBus};
+    ///
+    /// /// A bus to nowhere: a deployment of one.
+    /// struct Alone;
+    /// impl NotificationBus for Alone {
+    ///     fn publish(&self, _: BusMessage) {}
+    ///     fn attach(&self, _: BusReceiver) {}
+    /// }
+    /// let server = Server::builder("crm", "1.0.0").notification_bus(Alone).build().unwrap();
+    /// assert!(server.has_notification_bus());
+    /// ```
+    pub fn notification_bus(mut self, bus: impl crate::bus::NotificationBus) -> Self {
+        self.bus = Some(Arc::new(bus));
         self
     }
 }

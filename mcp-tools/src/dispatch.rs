@@ -44,6 +44,8 @@ pub(crate) struct Dispatcher {
     /// its request.
     pub(crate) me: OnceLock<Weak<Dispatcher>>,
     pub(crate) catalog: Catalog,
+    /// The notification bus shared with other replicas, if any.
+    pub(crate) fanout: crate::bus::Fanout,
 }
 
 /// The answer to `initialize`, with the version it settled on.

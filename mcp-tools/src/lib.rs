@@ -394,6 +394,7 @@ mod uri_template;
 mod validate;
 
 pub mod audit;
+pub mod bus;
 pub mod confirm;
 pub mod content;
 pub mod pii;

@@ -7,10 +7,11 @@ use std::sync::Arc;
 
 use crate::admission::{Admitted, Carriage, Credentials, Refusal};
 use crate::builder::ServerBuilder;
+use crate::bus::BusMessage;
 use crate::context::{Caller, RequestContext};
 use crate::dispatch::{Dispatcher, Initialized};
 use crate::error::BuildError;
-use crate::jsonrpc::{self, ErrorObject, Message, Request, Response};
+use crate::jsonrpc::{self, ErrorObject, Message, Notification, Request, Response};
 use crate::protocol::ServerInfo;
 use crate::protocol::method;
 use crate::rate::RateStatus;
@@ -55,6 +56,7 @@ impl ServerBuilder {
     pub fn build(self) -> Result<Server, BuildError> {
         let inner = Arc::new(self.into_dispatcher()?);
         let _ = inner.me.set(Arc::downgrade(&inner));
+        attach_bus(&inner);
         Ok(Server { inner })
     }
 }
@@ -91,6 +93,10 @@ impl Server {
     /// resource changed, with `notifications/resources/updated` on its
     /// session's stream. Returns how many subscribers were told.
     ///
+    /// With a [notification bus](crate::ServerBuilder::notification_bus), the
+    /// other replicas tell their own subscribers too; the count is this
+    /// replica's.
+    ///
     /// ```
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// use mcp_tools::{Client, Resource, ResourceContents, ResourceContext, Server};
@@ -105,7 +111,44 @@ impl Server {
     /// # });
     /// ```
     pub fn notify_resource_updated(&self, uri: &str) -> usize {
+        if let Some(bus) = &self.inner.fanout.bus {
+            bus.publish(BusMessage::ResourceUpdated {
+                uri: uri.to_owned(),
+            });
+        }
         self.inner.catalog.notify_updated(uri)
+    }
+
+    /// Whether this server shares notifications with other replicas
+    /// ([`ServerBuilder::notification_bus`](crate::ServerBuilder::notification_bus)).
+    pub fn has_notification_bus(&self) -> bool {
+        self.inner.fanout.bus.is_some()
+    }
+
+    /// For transports: hands `notification`, meant for `session`, to the
+    /// other replicas, so that the one holding that session's event stream
+    /// sends it (see [`on_session_notification`](Self::on_session_notification)).
+    /// `false` when there is no bus to send it on.
+    pub fn publish_to_session(&self, session: &str, notification: Notification) -> bool {
+        let Some(bus) = &self.inner.fanout.bus else {
+            return false;
+        };
+        bus.publish(BusMessage::Session {
+            session: session.to_owned(),
+            notification,
+        });
+        true
+    }
+
+    /// For transports: where notifications that other replicas published for
+    /// a session ([`publish_to_session`](Self::publish_to_session)) go on
+    /// this one. Set once; later calls are ignored (one transport serves a
+    /// server's sessions).
+    pub fn on_session_notification(
+        &self,
+        route: impl Fn(&str, Notification) + Send + Sync + 'static,
+    ) {
+        let _ = self.inner.fanout.sessions.set(Arc::new(route));
     }
 
     /// Handles one message.
@@ -245,4 +288,29 @@ impl Server {
     pub async fn rate_status(&self, caller: Option<&Caller>) -> Option<RateStatus> {
         self.inner.policy.rate_status(caller).await
     }
+}
+
+/// Gives the server's notification bus, if any, the built server as the
+/// receiver of other replicas' messages.
+fn attach_bus(inner: &Arc<Dispatcher>) {
+    let Some(bus) = &inner.fanout.bus else { return };
+    let dispatcher = Arc::downgrade(inner);
+    bus.attach(Arc::new(move |message| {
+        let Some(dispatcher) = dispatcher.upgrade() else {
+            return;
+        };
+        match message {
+            BusMessage::ResourceUpdated { uri } => {
+                dispatcher.catalog.notify_updated(&uri);
+            }
+            BusMessage::Session {
+                session,
+                notification,
+            } => {
+                if let Some(route) = dispatcher.fanout.sessions.get() {
+                    route(&session, notification);
+                }
+            }
+        }
+    }));
 }

@@ -19,7 +19,9 @@ use crate::context::request_context;
 use crate::endpoint::Endpoint;
 use crate::header::{Accepts, MCP_SESSION_ID};
 use crate::peer::StreamPeer;
-use crate::response::{answer_status, json_outcome, json_response, sse_response, status_only};
+use crate::response::{
+    answer_status, json_outcome, json_response, rpc_error, sse_response, status_only,
+};
 use crate::session::Session;
 use crate::session_peer::SessionPeer;
 
@@ -34,7 +36,7 @@ impl Endpoint {
         session: Option<Arc<Session>>,
     ) -> Response<McpBody> {
         if request.method == method::INITIALIZE {
-            return self.initialize(&request, accept, identity.owner());
+            return self.initialize(&request, accept, identity.owner()).await;
         }
         let id = request.id.clone();
         let cancellation = Cancellation::new();
@@ -46,7 +48,8 @@ impl Endpoint {
             cancellation.clone(),
         );
         if let Some(session) = session.as_ref().filter(|_| !version.is_stateless()) {
-            cx = cx.with_session_peer(Arc::new(SessionPeer(Arc::downgrade(session))));
+            let bus = Some(&self.server).filter(|s| s.has_notification_bus());
+            cx = cx.with_session_peer(Arc::new(SessionPeer(Arc::downgrade(session), bus.cloned())));
         }
         let streaming = accept.sse;
         let (tx, mut rx) = if streaming {
@@ -66,8 +69,21 @@ impl Endpoint {
             }));
         }
         let server = self.server.clone();
+        // Another replica must see the level `logging/setLevel` sets.
+        let share_level = match (&self.session_store, &session) {
+            (Some(store), Some(session)) if request.method == method::SET_LEVEL => {
+                Some((store.clone(), session.clone(), self.session_idle))
+            }
+            _ => None,
+        };
         let call = async move {
-            let answer = match server.handle(Message::Request(request), cx).await {
+            let answer = server.handle(Message::Request(request), cx).await;
+            if let Some((store, session, idle)) = share_level
+                && let Err(e) = store.update(&session.record(), idle).await
+            {
+                tracing::warn!(error = %e, "the session store failed to keep a new log level");
+            }
+            let answer = match answer {
                 Some(response) => response,
                 // Cancelled by the client (`notifications/cancelled`): a JSON
                 // client still needs an answer to its POST.
@@ -128,7 +144,7 @@ impl Endpoint {
     }
 
     /// Answers `initialize`, opening a session when sessions are on.
-    fn initialize(
+    async fn initialize(
         &self,
         request: &Request,
         accept: Accepts,
@@ -163,6 +179,19 @@ impl Endpoint {
                 capabilities,
                 self.sessions.now(),
             ));
+            if let Some(store) = &self.session_store
+                && let Err(e) = store.create(&session.record(), self.session_idle).await
+            {
+                tracing::warn!(error = %e, "the session store failed to keep a new session");
+                return rpc_error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    Some(request.id.clone()),
+                    ErrorObject::internal(format_args!(
+                        "the session could not be stored ({e}); nothing was opened, send \
+                         initialize again in a few seconds"
+                    )),
+                );
+            }
             if let Ok(value) = HeaderValue::from_str(&session.id) {
                 response.headers_mut().insert(MCP_SESSION_ID, value);
             }

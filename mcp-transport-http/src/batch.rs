@@ -50,7 +50,7 @@ impl Endpoint {
             Err(refused) => return *refused,
         };
         let session = if self.sessions_on {
-            match self.session_for(&parts, &identity) {
+            match self.session_for(&parts, &identity).await {
                 Ok(session) => Some(session),
                 Err(response) => {
                     let rate = identity.admitted.rate().copied();

@@ -159,6 +159,7 @@ pub struct McpServiceBuilder {
     pub(crate) event_store: Option<Arc<dyn crate::event_store::EventStore>>,
     pub(crate) sse_retry: Duration,
     pub(crate) sse_close_after: Option<Duration>,
+    pub(crate) session_store: Option<Arc<dyn crate::session_store::SessionStore>>,
 }
 
 impl fmt::Debug for McpServiceBuilder {
@@ -200,6 +201,7 @@ impl McpServiceBuilder {
             event_store: None,
             sse_retry: DEFAULT_SSE_RETRY,
             sse_close_after: None,
+            session_store: None,
         }
     }
 
@@ -353,6 +355,19 @@ impl McpServiceBuilder {
     /// Serves RFC 9728 protected-resource metadata and points 401 challenges at it.
     pub fn protected_resource(mut self, resource: ProtectedResource) -> Self {
         self.resource = Some(resource);
+        self
+    }
+}
+
+/// Replicas: sessions shared through a store (see [`crate::session_store`]).
+impl McpServiceBuilder {
+    /// Shares sessions with the other replicas of a deployment through
+    /// `store` (default: none, sessions live in this process). Used only with
+    /// [`sessions`](Self::sessions). See [the module](crate::session_store)
+    /// for what it guarantees and what it costs: one store command per
+    /// request of a session.
+    pub fn session_store(mut self, store: impl crate::session_store::SessionStore) -> Self {
+        self.session_store = Some(Arc::new(store));
         self
     }
 }

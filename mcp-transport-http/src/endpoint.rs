@@ -13,6 +13,7 @@ use crate::config::{AllowList, McpServiceBuilder, ResponseMode};
 use crate::rate_headers::RateHeaders;
 use crate::resume::Resumption;
 use crate::session::{Pending, Sessions};
+use crate::session_store::SessionStore;
 
 /// The configured endpoint, shared by every request.
 pub(crate) struct Endpoint {
@@ -20,7 +21,10 @@ pub(crate) struct Endpoint {
     pub(crate) path: String,
     pub(crate) mode: ResponseMode,
     pub(crate) sessions_on: bool,
-    pub(crate) sessions: Sessions,
+    pub(crate) sessions: Arc<Sessions>,
+    /// Where sessions are shared with other replicas, if they are.
+    pub(crate) session_store: Option<Arc<dyn SessionStore>>,
+    pub(crate) session_idle: Duration,
     pub(crate) hosts: AllowList,
     pub(crate) origins: AllowList,
     pub(crate) body_limit: usize,
@@ -59,12 +63,18 @@ impl Endpoint {
             scopes: r.scopes_supported().join(" "),
         });
         let resumption = Resumption::new(&b);
+        let sessions = Arc::new(Sessions::new(b.session_idle));
+        if b.sessions {
+            sessions.route_bus_notifications(&b.server);
+        }
         Self {
             server: b.server,
             path: b.path,
             mode: b.mode,
             sessions_on: b.sessions,
-            sessions: Sessions::new(b.session_idle),
+            sessions,
+            session_store: b.session_store.filter(|_| b.sessions),
+            session_idle: b.session_idle,
             hosts: b.hosts,
             origins: b.origins,
             body_limit: b.body_limit,

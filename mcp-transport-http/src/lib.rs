@@ -172,6 +172,7 @@ pub mod auth;
 pub mod event_store;
 pub mod header;
 pub mod rate_headers;
+pub mod session_store;
 
 pub use body::McpBody;
 pub use config::{

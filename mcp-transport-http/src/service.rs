@@ -281,7 +281,7 @@ impl Endpoint {
         let is_initialize =
             matches!(&message, Message::Request(r) if r.method == method::INITIALIZE);
         let session = if self.sessions_on && !stateless && !is_initialize {
-            match self.session_for(&parts, &identity) {
+            match self.session_for(&parts, &identity).await {
                 Ok(session) => Some(session),
                 Err(response) => return self.with_rate(*response, rate),
             }

@@ -8,9 +8,12 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use mcp_tools::ProtocolVersion;
 use mcp_tools::transport::LogLevelHandle;
-use mcp_tools::transport::jsonrpc::{ErrorObject, PeerResponse, RequestId};
+use mcp_tools::transport::jsonrpc::{ErrorObject, Notification, PeerResponse, RequestId};
 use serde_json::Value;
 use tokio::sync::{mpsc, oneshot};
+
+use crate::body::sse_event;
+use crate::session_store::SessionRecord;
 
 /// The answer a client sends to one of our requests.
 pub(crate) type Answer = Result<Value, ErrorObject>;
@@ -108,6 +111,47 @@ impl Session {
 }
 
 impl Session {
+    /// A session another replica opened, from its stored record.
+    pub(crate) fn restore(record: SessionRecord, now: u64) -> Self {
+        Self {
+            id: record.id,
+            owner: record.owner,
+            version: record.version,
+            log_level: LogLevelHandle::new(record.log_level),
+            capabilities: record.capabilities,
+            pending: Arc::default(),
+            standalone: Mutex::new(None),
+            last_used: AtomicU64::new(now),
+        }
+    }
+
+    /// What another replica needs to serve this session.
+    pub(crate) fn record(&self) -> SessionRecord {
+        SessionRecord::new(
+            self.id.clone(),
+            self.owner.clone(),
+            self.version,
+            self.capabilities.clone(),
+            self.log_level.get(),
+        )
+    }
+
+    /// Sends one notification on the standalone (GET) stream; `false` when
+    /// no stream is open here.
+    pub(crate) fn send_on_stream(&self, notification: &Notification) -> bool {
+        let stream = self
+            .standalone
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        match stream.as_ref() {
+            Some(events) if !events.is_closed() => match serde_json::to_vec(notification) {
+                Ok(json) => events.send(sse_event(&json)).is_ok(),
+                Err(_) => false,
+            },
+            _ => false,
+        }
+    }
+
     /// Ends the standalone (GET) stream, if one is open.
     pub(crate) fn close_stream(&self) {
         self.standalone
@@ -154,6 +198,48 @@ impl Sessions {
         }
         session.last_used.store(now, Ordering::Relaxed);
         Some(session)
+    }
+
+    /// The session a shared store says is alive: the local one, marked as
+    /// used whatever its local idle time (other replicas may have served it),
+    /// or one made from `record`.
+    pub(crate) fn confirmed(&self, record: SessionRecord) -> Arc<Session> {
+        let now = self.now();
+        let mut map = self.map.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(session) = map.get(&*record.id) {
+            session.last_used.store(now, Ordering::Relaxed);
+            session.log_level.set(record.log_level);
+            return session.clone();
+        }
+        if map.len() >= 64 && map.len().is_power_of_two() {
+            map.retain(|_, s| !self.expired(s, now));
+        }
+        let session = Arc::new(Session::restore(record, now));
+        map.insert(session.id.clone(), session.clone());
+        session
+    }
+
+    /// Delivers the notifications other replicas publish for sessions whose
+    /// `GET` stream is open here.
+    pub(crate) fn route_bus_notifications(self: &Arc<Self>, server: &mcp_tools::Server) {
+        if !server.has_notification_bus() {
+            return;
+        }
+        let sessions = Arc::downgrade(self);
+        server.on_session_notification(move |id, notification| {
+            let Some(sessions) = sessions.upgrade() else {
+                return;
+            };
+            let session = sessions
+                .map
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get(id)
+                .cloned();
+            if let Some(session) = session {
+                session.send_on_stream(&notification);
+            }
+        });
     }
 
     pub(crate) fn insert(&self, session: Arc<Session>) {

@@ -15,10 +15,13 @@ use crate::header::{Accepts, LAST_EVENT_ID, MCP_SESSION_ID, header_str};
 use crate::response::{plain, rpc_error, sse_response, status_only};
 use crate::resume::Resumed;
 use crate::session::Session;
+use crate::session_store::SessionStoreError;
 
 impl Endpoint {
     /// The session a request names, if it belongs to the request's caller.
-    pub(crate) fn session_for(
+    /// With a shared store, the store says whether it is alive (see
+    /// [`crate::session_store`]).
+    pub(crate) async fn session_for(
         &self,
         parts: &Parts,
         identity: &Identity,
@@ -32,7 +35,19 @@ impl Endpoint {
                 ),
             )));
         };
-        match self.sessions.get(id) {
+        let session = match &self.session_store {
+            None => self.sessions.get(id),
+            Some(store) => match store.load(id, self.session_idle).await {
+                Ok(Some(record)) => Some(self.sessions.confirmed(record)),
+                Ok(None) => {
+                    // Ended or expired elsewhere: so it is here.
+                    self.sessions.remove(id);
+                    None
+                }
+                Err(e) => return Err(Box::new(store_unavailable(&e))),
+            },
+        };
+        match session {
             Some(session) if session.owner.as_deref() == identity.id() => Ok(session),
             _ => Err(Box::new(rpc_error(
                 StatusCode::NOT_FOUND,
@@ -68,7 +83,7 @@ impl Endpoint {
             Err(response) => return *response,
         };
         let rate = identity.admitted.rate().copied();
-        let session = match self.session_for(&parts, &identity) {
+        let session = match self.session_for(&parts, &identity).await {
             Ok(session) => session,
             Err(response) => return self.with_rate(*response, rate),
         };
@@ -115,8 +130,13 @@ impl Endpoint {
             Err(response) => return *response,
         };
         let rate = identity.admitted.rate().copied();
-        let response = match self.session_for(&parts, &identity) {
+        let response = match self.session_for(&parts, &identity).await {
             Ok(session) => {
+                if let Some(store) = &self.session_store
+                    && let Err(e) = store.remove(&session.id).await
+                {
+                    return self.with_rate(store_unavailable(&e), rate);
+                }
                 self.sessions.remove(&session.id);
                 if let Some(resumption) = &self.resumption {
                     resumption.end_session(&session.id).await;
@@ -127,4 +147,17 @@ impl Endpoint {
         };
         self.with_rate(response, rate)
     }
+}
+
+/// 503 when the shared session store cannot be asked: the session is neither
+/// known alive nor known ended.
+fn store_unavailable(e: &SessionStoreError) -> Response<McpBody> {
+    tracing::warn!(error = %e, "the session store failed");
+    rpc_error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        None,
+        ErrorObject::internal(format_args!(
+            "the session cannot be looked up now ({e}); retry the same request in a few seconds"
+        )),
+    )
 }

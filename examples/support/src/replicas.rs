@@ -5,7 +5,7 @@
 //!
 //! | flag | environment | what |
 //! |---|---|---|
-//! | `--redis URL` | `MCP_REDIS_URL` | used confirmation tokens, tasks, resumable stream events and rate budgets in Redis |
+//! | `--redis URL` | `MCP_REDIS_URL` | used confirmation tokens, tasks, 2025 sessions (turned on), resumable stream events, notifications and rate budgets in Redis |
 //! | `--shared-secret SECRET` | `MCP_SHARED_SECRET` | signs confirmation tokens and request states; the same on every replica, at least 32 bytes |
 //! | `--previous-shared-secret SECRET` | `MCP_PREVIOUS_SHARED_SECRET` | the secret being rotated out: what it signed stays valid until it expires |
 //!
@@ -30,7 +30,10 @@ use std::sync::Arc;
 
 use hmac::{Hmac, Mac};
 use mcp_tools::ServerBuilder;
-use mcp_tools_redis::{Redis, RedisEventStore, RedisReplayStore, RedisTaskStore};
+use mcp_tools_redis::{
+    Redis, RedisEventStore, RedisNotificationBus, RedisReplayStore, RedisSessionStore,
+    RedisTaskStore,
+};
 use mcp_transport_http::McpServiceBuilder;
 use sha2::Sha256;
 
@@ -155,15 +158,25 @@ impl ReplicaArgs {
                     .map_err(|e| format!("cannot use Redis (--redis): {e}"))?,
             ),
         };
+        let bus = match &redis {
+            Some(redis) => Some(
+                RedisNotificationBus::connect(redis)
+                    .await
+                    .map_err(|e| format!("cannot use Redis (--redis): {e}"))?,
+            ),
+            None => None,
+        };
         if let Some(redis) = &redis {
             tracing::info!(
                 redis = redis.address(),
                 key_prefix = redis.key_prefix(),
-                "shared state in Redis: confirmations, tasks, stream events, rate budgets"
+                "shared state in Redis: confirmations, tasks, sessions, stream events, \
+                 notifications, rate budgets"
             );
         }
         Ok(Replicas {
             redis,
+            bus,
             secret: self.shared_secret.clone(),
             previous: self.previous_shared_secret.clone(),
         })
@@ -176,6 +189,7 @@ impl ReplicaArgs {
 #[derive(Debug, Clone, Default)]
 pub struct Replicas {
     redis: Option<Redis>,
+    bus: Option<RedisNotificationBus>,
     secret: Option<Secret>,
     previous: Option<Secret>,
 }
@@ -199,7 +213,8 @@ impl Replicas {
     }
 
     /// `builder` with the shared secrets (current and previous) and, with
-    /// Redis, its replay store and task store. Unchanged without flags.
+    /// Redis, its replay store, task store and notification bus. Unchanged
+    /// without flags.
     pub fn server(&self, mut builder: ServerBuilder) -> ServerBuilder {
         if let Some(secret) = &self.secret {
             builder = builder
@@ -216,14 +231,23 @@ impl Replicas {
                 .replay_store(RedisReplayStore::new(redis))
                 .task_store(Arc::new(RedisTaskStore::new(redis)));
         }
+        if let Some(bus) = &self.bus {
+            builder = builder.notification_bus(bus.clone());
+        }
         builder
     }
 
-    /// `builder` with, under Redis, the event store of resumable streams.
+    /// `builder` with, under Redis, 2025 sessions on and shared
+    /// (`RedisSessionStore`) and the event store of resumable streams.
     /// Unchanged without `--redis`.
     pub fn service(&self, builder: McpServiceBuilder) -> McpServiceBuilder {
         match &self.redis {
-            Some(redis) => builder.event_store(RedisEventStore::new(redis)),
+            // 2025 sessions on, and shared: any replica serves any request
+            // of a session, and resumes any stream.
+            Some(redis) => builder
+                .sessions(true)
+                .session_store(RedisSessionStore::new(redis))
+                .event_store(RedisEventStore::new(redis)),
             None => builder,
         }
     }

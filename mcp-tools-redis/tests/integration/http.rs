@@ -19,13 +19,13 @@ use crate::server::redis_or_skip;
 const VERSION: &str = "2025-11-25";
 
 /// Reads SSE events as `(id, data)` from a streaming response.
-struct Events {
+pub(crate) struct Events {
     body: hyper::body::Incoming,
     buffer: Vec<u8>,
 }
 
 impl Events {
-    fn new(response: http::Response<hyper::body::Incoming>) -> Self {
+    pub(crate) fn new(response: http::Response<hyper::body::Incoming>) -> Self {
         assert_eq!(response.status(), 200);
         Self {
             body: response.into_body(),
@@ -33,7 +33,7 @@ impl Events {
         }
     }
 
-    async fn next(&mut self) -> Option<(Option<String>, String)> {
+    pub(crate) async fn next(&mut self) -> Option<(Option<String>, String)> {
         loop {
             if let Some(end) = self.buffer.windows(2).position(|w| w == b"\n\n") {
                 let raw: Vec<u8> = self.buffer.drain(..end + 2).collect();
@@ -58,7 +58,7 @@ impl Events {
     }
 }
 
-fn headers(session: Option<&str>) -> Vec<(String, String)> {
+pub(crate) fn headers(session: Option<&str>) -> Vec<(String, String)> {
     let mut headers = vec![
         ("content-type".to_owned(), "application/json".to_owned()),
         (
@@ -73,7 +73,7 @@ fn headers(session: Option<&str>) -> Vec<(String, String)> {
     headers
 }
 
-fn progress_message(data: &str) -> String {
+pub(crate) fn progress_message(data: &str) -> String {
     let message: Value = serde_json::from_str(data).unwrap();
     assert_eq!(message["method"], "notifications/progress", "{message}");
     message["params"]["message"].as_str().unwrap().to_owned()

@@ -17,5 +17,9 @@ mod outage;
 mod plugged;
 mod rate;
 mod replay;
+#[cfg(feature = "http")]
+mod replicas;
 mod server;
+#[cfg(feature = "http")]
+mod sessions;
 mod tasks;

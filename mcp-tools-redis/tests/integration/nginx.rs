@@ -34,14 +34,14 @@ const MODERN: &str = "2026-07-28";
 const HANG_GUARD: Duration = Duration::from_secs(10);
 
 /// An nginx balancing over `upstreams`, killed on drop.
-struct Nginx {
+pub(crate) struct Nginx {
     child: Child,
     port: u16,
     dir: PathBuf,
 }
 
 impl Nginx {
-    fn start(upstreams: &[SocketAddr]) -> Option<Self> {
+    pub(crate) fn start(upstreams: &[SocketAddr]) -> Option<Self> {
         if std::env::var(SKIP_VAR).is_ok_and(|v| v == "1") {
             let _ = writeln!(
                 std::io::stderr(),
@@ -99,11 +99,11 @@ impl Nginx {
         Some(nginx)
     }
 
-    fn addr(&self) -> SocketAddr {
+    pub(crate) fn addr(&self) -> SocketAddr {
         (Ipv4Addr::LOCALHOST, self.port).into()
     }
 
-    fn log(&self) -> String {
+    pub(crate) fn log(&self) -> String {
         std::fs::read_to_string(self.dir.join("error.log")).unwrap_or_default()
     }
 }

@@ -358,7 +358,11 @@ mod tests {
         let route = std::mem::size_of_val(&endpoint.clone().route(request()));
         let (parts, body) = request().into_parts();
         let post = std::mem::size_of_val(&endpoint.clone().post(parts, body));
-        eprintln!("route {route} post {post}");
-        assert!(route <= 4096, "the request future is {route} bytes");
+        // Unoptimised builds lay futures out with room for every temporary:
+        // these bounds hold there, and a release build's futures are smaller.
+        // Before the rare branches were boxed, the core's future and the
+        // resumable stream's were part of these.
+        assert!(route <= 8192, "the request future is {route} bytes");
+        assert!(post <= 7168, "the POST future is {post} bytes");
     }
 }

@@ -20,6 +20,8 @@
 #   CASE_TIMEOUT=600       seconds one case may take, start to stop
 #   BUILD=1                0 skips `cargo build --release`
 #   OUT=target/callgrind-results.md
+#   KEEP=                  a directory: each case's callgrind dump of the measured calls is copied
+#                          there as CASE.callgrind, for `callgrind_annotate KEEP/CASE.callgrind`
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -34,6 +36,7 @@ LOAD_CORE=${LOAD_CORE:-1}
 CASE_TIMEOUT=${CASE_TIMEOUT:-600}
 BUILD=${BUILD:-1}
 OUT=${OUT:-target/callgrind-results.md}
+KEEP=${KEEP:-}
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 EXAMPLES=$TARGET_DIR/release/examples
 
@@ -192,6 +195,10 @@ measured_instructions() {
     for file in "$WORK/$case_name.out".*; do
         [[ -f $file ]] || continue
         if grep -q '^desc: Trigger: .*measured' "$file"; then
+            if [[ -n $KEEP ]]; then
+                mkdir -p "$KEEP"
+                cp "$file" "$KEEP/$case_name.callgrind"
+            fi
             awk '$1 == "summary:" || $1 == "totals:" { print $2; exit }' "$file"
             return 0
         fi

@@ -230,7 +230,7 @@ impl Dispatcher {
             id,
             method::PROMPTS_GET,
             caller.as_deref(),
-            &digest,
+            &digest.get(),
             &round,
             asked,
         ))
@@ -292,7 +292,9 @@ impl Dispatcher {
             .and_then(|m| m.get("progressToken"))
             .filter(|t| t.is_string() || t.is_number())
             .cloned();
-        let caller = cx.caller.as_ref().map(|c| c.id().to_owned());
+        // A clone of the caller is a few reference counts; its id is only
+        // read when a state is signed.
+        let caller = cx.caller.clone();
         if as_task {
             let start = (name, args, task_cancellation.unwrap_or_default());
             return Some(Box::pin(self.call_as_task(id, start, round, caller, cx)).await);
@@ -320,8 +322,8 @@ impl Dispatcher {
                 Some(self.input_required(
                     id,
                     method::TOOLS_CALL,
-                    caller.as_deref(),
-                    &digest,
+                    caller.as_ref().map(Caller::id),
+                    &digest.get(),
                     &round,
                     asked,
                 ))
@@ -357,8 +359,8 @@ impl Dispatcher {
         &self,
         id: RequestId,
         (name, args, cancellation): (String, Value, Cancellation),
-        round: Option<(Arc<InputRound>, String)>,
-        caller: Option<String>,
+        round: Option<(Arc<InputRound>, CallDigest)>,
+        caller: Option<Caller>,
         cx: RequestContext,
     ) -> Response {
         let Some(this) = self.me.get().and_then(Weak::upgrade) else {
@@ -407,8 +409,8 @@ impl Dispatcher {
                 Some((round, digest)) => self.input_required(
                     id,
                     method::TOOLS_CALL,
-                    caller.as_deref(),
-                    digest,
+                    caller.as_ref().map(Caller::id),
+                    &digest.get(),
                     round,
                     asked,
                 ),
@@ -424,20 +426,23 @@ impl Dispatcher {
     }
 
     /// The answers a 2026-07-28 retry brings: those signed into `requestState`
-    /// plus the new `inputResponses`.
+    /// plus the new `inputResponses`, and what a new `requestState` would be
+    /// bound to.
     fn prior_answers(
         &self,
         request_method: &str,
         name: &str,
         params: &mut Map<String, Value>,
         caller: Option<&str>,
-    ) -> Result<(Map<String, Value>, String), ErrorObject> {
-        let digest = call_digest(name, params.get("arguments"));
-        let mut answers = match params.remove("requestState") {
-            None => Map::new(),
+    ) -> Result<(Map<String, Value>, CallDigest), ErrorObject> {
+        let (mut answers, digest) = match params.remove("requestState") {
+            None => (Map::new(), CallDigest::of(name, params.get("arguments"))),
             Some(Value::String(state)) => {
-                self.request_state
-                    .verify(&state, caller, request_method, &digest)?
+                let digest = call_digest(name, params.get("arguments"));
+                let answers = self
+                    .request_state
+                    .verify(&state, caller, request_method, &digest)?;
+                (answers, CallDigest::Known(digest))
             }
             Some(_) => return Err(ErrorObject::invalid_params("requestState must be a string")),
         };
@@ -515,6 +520,37 @@ fn set_level(params: Option<&Value>, cx: &RequestContext) -> Result<Box<RawValue
         })?;
     cx.log_level.set(level);
     Ok(raw_json("{}".into()))
+}
+
+/// The digest of a call's name and arguments that a 2026-07-28
+/// `requestState` is bound to. Most calls never sign or verify a state, so
+/// it is computed only when one is: hashing costs far more than keeping a copy
+/// of the arguments as they arrived.
+enum CallDigest {
+    /// Computed, to verify the state the request brought.
+    Known(String),
+    /// The name and the arguments as they arrived, before the call changed
+    /// them (defaults, the confirmation token).
+    Deferred {
+        name: String,
+        arguments: Option<Value>,
+    },
+}
+
+impl CallDigest {
+    fn of(name: &str, arguments: Option<&Value>) -> Self {
+        Self::Deferred {
+            name: name.to_owned(),
+            arguments: arguments.cloned(),
+        }
+    }
+
+    fn get(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Self::Known(digest) => digest.into(),
+            Self::Deferred { name, arguments } => call_digest(name, arguments.as_ref()).into(),
+        }
+    }
 }
 
 /// Puts the request of `cx` in a 2026-07-28 input round with the `answers`

@@ -2,6 +2,7 @@
 //! request must carry, the log level it may ask for, and the server's
 //! identity stamped on every result.
 
+use serde::Deserialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
@@ -30,34 +31,35 @@ pub const META_SERVER_INFO: &str = "io.modelcontextprotocol/serverInfo";
 /// assert_eq!(check_request_meta(Some(&json!({}))).unwrap_err().code, -32602);
 /// ```
 pub fn check_request_meta(params: Option<&Value>) -> Result<(), ErrorObject> {
-    let required = format!(
-        "every 2026-07-28 request carries params._meta with {META_PROTOCOL_VERSION:?} (a string) \
-         and {META_CLIENT_CAPABILITIES:?} (an object, {{}} when the client declares none)"
-    );
+    // Checked on every 2026-07-28 request: the message is only written for a
+    // request that fails.
+    let refuse = |what: &str| {
+        ErrorObject::invalid_params(format!(
+            "{what}; every 2026-07-28 request carries params._meta with \
+             {META_PROTOCOL_VERSION:?} (a string) and {META_CLIENT_CAPABILITIES:?} (an object, \
+             {{}} when the client declares none)"
+        ))
+    };
     let Some(meta) = params.and_then(|p| p.get("_meta")) else {
-        return Err(ErrorObject::invalid_params(format!(
-            "the request has no _meta; {required}"
-        )));
+        return Err(refuse("the request has no _meta"));
     };
     let Value::Object(meta) = meta else {
-        return Err(ErrorObject::invalid_params(format!(
-            "_meta is not an object; {required}"
-        )));
+        return Err(refuse("_meta is not an object"));
     };
     if !meta
         .get(META_PROTOCOL_VERSION)
         .is_some_and(Value::is_string)
     {
-        return Err(ErrorObject::invalid_params(format!(
-            "_meta has no {META_PROTOCOL_VERSION} string; {required}"
+        return Err(refuse(&format!(
+            "_meta has no {META_PROTOCOL_VERSION} string"
         )));
     }
     if !meta
         .get(META_CLIENT_CAPABILITIES)
         .is_some_and(Value::is_object)
     {
-        return Err(ErrorObject::invalid_params(format!(
-            "_meta has no {META_CLIENT_CAPABILITIES} object; {required}"
+        return Err(refuse(&format!(
+            "_meta has no {META_CLIENT_CAPABILITIES} object"
         )));
     }
     Ok(())
@@ -69,8 +71,7 @@ pub(crate) fn requested_log_level(params: Option<&Value>) -> Option<LogLevel> {
     params
         .and_then(|p| p.get("_meta"))
         .and_then(|m| m.get(META_LOG_LEVEL))
-        .cloned()
-        .and_then(|l| serde_json::from_value(l).ok())
+        .and_then(|l| LogLevel::deserialize(l).ok())
 }
 
 /// The server's identity as it goes into a result's `_meta`, serialised once.

@@ -2,14 +2,17 @@
 //! notifications or server-to-client requests go out before the result.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use futures::FutureExt;
+use futures::future::BoxFuture;
 use http::{HeaderValue, Response, StatusCode};
-use mcp_tools::ProtocolVersion;
+use mcp_tools::transport::RequestContext;
 use mcp_tools::transport::jsonrpc::{
     ErrorObject, Message, PeerResponse, Request, Response as RpcResponse, code,
 };
 use mcp_tools::transport::{Cancellation, method};
+use mcp_tools::{ProtocolVersion, Server};
 use tokio::sync::mpsc;
 
 use crate::admit::Identity;
@@ -24,6 +27,7 @@ use crate::response::{
 };
 use crate::session::Session;
 use crate::session_peer::SessionPeer;
+use crate::session_store::SessionStore;
 
 impl Endpoint {
     /// Answers one request of an admitted caller.
@@ -38,7 +42,6 @@ impl Endpoint {
         if request.method == method::INITIALIZE {
             return self.initialize(&request, accept, identity.owner()).await;
         }
-        let id = request.id.clone();
         let cancellation = Cancellation::new();
         let mut cx = request_context(
             version,
@@ -68,53 +71,55 @@ impl Endpoint {
                 owner: identity.owner(),
             }));
         }
-        let server = self.server.clone();
         // Another replica must see the level `logging/setLevel` sets.
         let share_level = match (&self.session_store, &session) {
             (Some(store), Some(session)) if request.method == method::SET_LEVEL => {
-                Some((store.clone(), session.clone(), self.session_idle))
+                Some(LevelWrite {
+                    store: store.clone(),
+                    session: session.clone(),
+                    idle: self.session_idle,
+                })
             }
             _ => None,
         };
-        let call = async move {
-            let answer = server.handle(Message::Request(request), cx).await;
-            if let Some((store, session, idle)) = share_level
-                && let Err(e) = store.update(&session.record(), idle).await
-            {
-                tracing::warn!(error = %e, "the session store failed to keep a new log level");
-            }
-            let answer = match answer {
-                Some(response) => response,
-                // Cancelled by the client (`notifications/cancelled`): a JSON
-                // client still needs an answer to its POST.
-                None => RpcResponse::error(
-                    Some(id),
-                    ErrorObject::new(code::REQUEST_CANCELLED, "request cancelled"),
-                ),
-            };
-            Some((answer_status(version, &answer), answer.to_bytes()))
-        };
-        let on_disconnect = if version.is_stateless() {
-            OnDisconnect::Cancel
-        } else {
-            OnDisconnect::Finish
-        };
+        let sse = self.mode == ResponseMode::Sse || !accept.json;
+        let resumable = self.resumption.is_some() && session.is_some() && streaming;
+        // The core's future is boxed once, here, in the shape the answer needs:
+        // it is polled from this box and never moved again, and the
+        // transport's own futures stay small.
+        if sse
+            && !resumable
+            && let Some(rx) = rx.take()
+        {
+            let call = boxed_call(
+                self.server.clone(),
+                request,
+                cx,
+                version,
+                share_level,
+                |_, bytes| sse_event(&bytes),
+            );
+            let on_disconnect = disconnect_rule(version);
+            return sse_response(SseStream::request(rx, call, cancellation, on_disconnect));
+        }
+        let call = boxed_call(
+            self.server.clone(),
+            request,
+            cx,
+            version,
+            share_level,
+            |status, bytes| (status, bytes),
+        );
+        let on_disconnect = disconnect_rule(version);
         if let Some(resumption) = &self.resumption
             && let Some(session) = &session
             && let Some(rx) = rx.take()
         {
-            let sse = self.mode == ResponseMode::Sse || !accept.json;
-            return resumption.answer(session, version, rx, call, sse).await;
+            return Box::pin(resumption.answer(session, version, rx, call, sse)).await;
         }
         match rx {
-            Some(rx) if self.mode == ResponseMode::Sse || !accept.json => {
-                let call: CallFuture = call
-                    .map(|out| out.map(|(_, bytes)| sse_event(&bytes)))
-                    .boxed();
-                sse_response(SseStream::request(rx, call, cancellation, on_disconnect))
-            }
             Some(mut rx) => {
-                let mut call = call.boxed();
+                let mut call = call;
                 tokio::select! {
                     biased;
                     out = &mut call => match rx.try_recv() {
@@ -211,6 +216,59 @@ impl Endpoint {
         if !pending.resolve(answer, caller) {
             tracing::debug!("an answer arrived for no pending request");
         }
+    }
+}
+
+/// The core's answer to `request`, boxed, finished by `finish` (the HTTP
+/// status and the serialised response in; JSON or an SSE event out).
+fn boxed_call<T: Send + 'static>(
+    server: Server,
+    request: Request,
+    cx: RequestContext,
+    version: ProtocolVersion,
+    share_level: Option<LevelWrite>,
+    finish: fn(StatusCode, Vec<u8>) -> T,
+) -> BoxFuture<'static, Option<T>> {
+    async move {
+        let id = request.id.clone();
+        let answer = server.handle(Message::Request(request), cx).await;
+        if let Some(write) = share_level
+            && let Err(e) = write
+                .store
+                .update(&write.session.record(), write.idle)
+                .await
+        {
+            tracing::warn!(error = %e, "the session store failed to keep a new log level");
+        }
+        let answer = match answer {
+            Some(response) => response,
+            // Cancelled by the client (`notifications/cancelled`): a JSON
+            // client still needs an answer to its POST.
+            None => RpcResponse::error(
+                Some(id),
+                ErrorObject::new(code::REQUEST_CANCELLED, "request cancelled"),
+            ),
+        };
+        Some(finish(answer_status(version, &answer), answer.to_bytes()))
+    }
+    .boxed()
+}
+
+/// A session's new log level, to write back to the shared session store once
+/// `logging/setLevel` has run, so that every replica logs at it.
+struct LevelWrite {
+    store: Arc<dyn SessionStore>,
+    session: Arc<Session>,
+    idle: Duration,
+}
+
+/// What closing the response stream does to the call: a 2026-07-28 request
+/// is cancelled, a 2025 one finishes (its client may resume or poll).
+fn disconnect_rule(version: ProtocolVersion) -> OnDisconnect {
+    if version.is_stateless() {
+        OnDisconnect::Cancel
+    } else {
+        OnDisconnect::Finish
     }
 }
 

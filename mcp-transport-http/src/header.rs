@@ -1,5 +1,7 @@
 //! The header names this transport reads and writes, and how it reads them.
 
+use std::borrow::Cow;
+
 use base64::Engine as _;
 use http::header::ACCEPT;
 use http::{HeaderMap, HeaderName};
@@ -25,7 +27,7 @@ pub(crate) fn header_str<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Optio
 }
 
 /// Decodes an `Mcp-Name` value, which may use the `=?base64?…?=` form.
-pub(crate) fn decode_header_value(value: &str) -> Option<String> {
+pub(crate) fn decode_header_value(value: &str) -> Option<Cow<'_, str>> {
     match value
         .strip_prefix("=?base64?")
         .and_then(|v| v.strip_suffix("?="))
@@ -33,8 +35,10 @@ pub(crate) fn decode_header_value(value: &str) -> Option<String> {
         Some(encoded) => base64::engine::general_purpose::STANDARD
             .decode(encoded)
             .ok()
-            .and_then(|bytes| String::from_utf8(bytes).ok()),
-        None => Some(value.to_owned()),
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .map(Cow::Owned),
+        // A plain value, the common case, is borrowed as it is.
+        None => Some(Cow::Borrowed(value)),
     }
 }
 

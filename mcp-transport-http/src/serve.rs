@@ -258,12 +258,14 @@ impl hyper::service::Service<Request<Incoming>> for Tagged {
         request
             .extensions_mut()
             .insert(Connection(self.connection.clone()));
-        let answer = hyper::service::Service::call(&self.service, request);
+        // One box per request: the endpoint's future is awaited here directly
+        // rather than through the service's own boxed future.
+        let endpoint = self.service.endpoint_arc();
         ResponseFuture::new(
             async move {
-                let answer = answer.await;
+                let answer = endpoint.route(request).await;
                 drop(slot);
-                answer
+                Ok(answer)
             }
             .boxed(),
         )

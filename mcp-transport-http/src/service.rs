@@ -79,6 +79,10 @@ impl McpService {
         &self.endpoint
     }
 
+    pub(crate) fn endpoint_arc(&self) -> Arc<Endpoint> {
+        self.endpoint.clone()
+    }
+
     /// Ends every session and closes the server-to-client streams (used at shutdown).
     pub fn close_sessions(&self) {
         self.endpoint.sessions.clear();
@@ -135,7 +139,7 @@ where
 }
 
 impl Endpoint {
-    async fn route<B>(self: Arc<Self>, request: Request<B>) -> Response<McpBody>
+    pub(crate) async fn route<B>(self: Arc<Self>, request: Request<B>) -> Response<McpBody>
     where
         B: Body + Send + 'static,
         B::Data: Send,
@@ -170,10 +174,12 @@ impl Endpoint {
             return refused;
         }
         let sessions = self.sessions_on && !version::is_stateless(&parts);
+        // The session routes are boxed: inline, their state would be part of
+        // every POST's future, which is moved several times per request.
         match parts.method {
             Method::POST => self.post(parts, body).await,
-            Method::GET if sessions => self.open_stream(parts).await,
-            Method::DELETE if sessions => self.end_session(parts).await,
+            Method::GET if sessions => Box::pin(self.open_stream(parts)).await,
+            Method::DELETE if sessions => Box::pin(self.end_session(parts)).await,
             _ => {
                 let mut response = plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
                 let allow = if sessions {
@@ -246,7 +252,9 @@ impl Endpoint {
                 self.single(parts, authenticated, accept, announced, message)
                     .await
             }
-            Incoming::Batch(items) => self.batch(parts, authenticated, announced, items).await,
+            Incoming::Batch(items) => {
+                Box::pin(self.batch(parts, authenticated, announced, items)).await
+            }
         }
     }
 
@@ -323,5 +331,38 @@ impl Endpoint {
             }
         };
         self.with_rate(response, rate)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use bytes::Bytes;
+    use http_body_util::Full;
+
+    /// The future of one POST is created and moved (boxed, polled) for every
+    /// request: its size is memory copied on the hot path. The rare, large
+    /// branches (sessions, resumable streams, batches) are boxed so that a
+    /// `tools/call` does not pay for them.
+    #[test]
+    fn the_request_future_stays_small() {
+        let server = Server::builder("sizes", "1.0.0").build().unwrap();
+        let service = McpService::builder(server).build();
+        let request = || {
+            Request::post("/mcp")
+                .body(Full::new(Bytes::from_static(b"{}")))
+                .unwrap()
+        };
+        let endpoint = service.endpoint.clone();
+        let route = std::mem::size_of_val(&endpoint.clone().route(request()));
+        let (parts, body) = request().into_parts();
+        let post = std::mem::size_of_val(&endpoint.clone().post(parts, body));
+        // Unoptimised builds lay futures out with room for every temporary:
+        // these bounds hold there, and a release build's futures are smaller.
+        // Before the rare branches were boxed, the core's future and the
+        // resumable stream's were part of these.
+        assert!(route <= 8192, "the request future is {route} bytes");
+        assert!(post <= 7168, "the POST future is {post} bytes");
     }
 }

@@ -380,6 +380,7 @@ mod schema;
 mod server;
 mod signing;
 mod skill;
+mod span;
 mod text_args;
 mod timestamp;
 mod tool;
@@ -392,6 +393,7 @@ pub mod content;
 pub mod pii;
 pub mod rate;
 pub mod task;
+pub mod trace;
 
 pub use batch::{
     Batch, BatchLabel, BatchOutcome, BatchSizeError, Ids, MAX_BATCH_SIZE, NotProcessed,

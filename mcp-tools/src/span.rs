@@ -9,7 +9,8 @@ use crate::context::RequestContext;
 use crate::jsonrpc::Request;
 use crate::protocol::{META_PROTOCOL_VERSION, method};
 use crate::trace::{
-    REQUEST_SPAN, TRACEPARENT, TRACESTATE, TraceContext, TraceHeaders, remote_parent_hook,
+    REQUEST_SPAN, TRACEPARENT, TRACESTATE, TraceContext, TraceHeaders, TraceparentError,
+    remote_parent_hook,
 };
 
 impl RequestContext {
@@ -47,13 +48,17 @@ pub(crate) fn request_span(request: &Request, cx: &RequestContext) -> Span {
     if span.is_disabled() {
         return span;
     }
-    let parent = span.in_scope(|| client_trace(meta, cx.trace_headers.as_deref()));
-    if let Some(parent) = parent {
+    let mut ignored = Vec::new();
+    if let Some(parent) = client_trace(meta, cx.trace_headers.as_deref(), &mut ignored) {
         span.record("trace_id", display(parent.trace_id()));
         span.record("parent_span_id", display(parent.parent_span_id()));
+        // Before the span is first entered: a backend may set its parent only until then.
         if let Some(hook) = remote_parent_hook() {
             hook(&span, &parent);
         }
+    }
+    for ignored in ignored {
+        span.in_scope(|| ignored.log());
     }
     span
 }
@@ -65,37 +70,71 @@ fn request_tool(request: &Request) -> Option<&str> {
     request.params.as_ref()?.get("name")?.as_str()
 }
 
-/// The client's trace context: from `_meta` when valid there, else from the
-/// transport's headers. Malformed ones are ignored, and logged at debug.
-fn client_trace(meta: Option<&Value>, headers: Option<&TraceHeaders>) -> Option<TraceContext> {
-    let from_meta = meta.and_then(|meta| {
-        let traceparent = meta.get(TRACEPARENT)?;
-        let Some(traceparent) = traceparent.as_str() else {
-            tracing::debug!(%traceparent, "ignored a _meta traceparent that is not a string");
-            return None;
-        };
-        let tracestate = meta.get(TRACESTATE).and_then(Value::as_str);
-        parse(traceparent, tracestate, "_meta")
-    });
-    from_meta.or_else(|| {
-        let headers = headers?;
-        parse(
-            &headers.traceparent,
-            headers.tracestate.as_deref(),
-            "header",
-        )
-    })
+/// A client trace context that was not used, to log at debug.
+struct Ignored {
+    from: &'static str,
+    traceparent: String,
+    error: Option<TraceparentError>,
 }
 
-fn parse(traceparent: &str, tracestate: Option<&str>, from: &str) -> Option<TraceContext> {
-    match TraceContext::parse(traceparent) {
-        Ok(parent) => Some(match tracestate {
-            Some(state) => parent.with_tracestate(state),
-            None => parent,
-        }),
+impl Ignored {
+    fn log(&self) {
+        let Self {
+            from,
+            traceparent,
+            error,
+        } = self;
+        match error {
+            Some(error) => {
+                tracing::debug!(from, %traceparent, %error, "ignored a malformed traceparent");
+            }
+            None => {
+                tracing::debug!(from, %traceparent, "ignored a traceparent that is not a string");
+            }
+        }
+    }
+}
+
+/// The client's trace context: from `_meta` when valid there, else from the
+/// transport's headers. Malformed ones are put in `ignored`.
+fn client_trace(
+    meta: Option<&Value>,
+    headers: Option<&TraceHeaders>,
+    ignored: &mut Vec<Ignored>,
+) -> Option<TraceContext> {
+    if let Some(value) = meta.and_then(|m| m.get(TRACEPARENT)) {
+        let tracestate = meta.and_then(|m| m.get(TRACESTATE)).and_then(Value::as_str);
+        match value.as_str().map(TraceContext::parse) {
+            Some(Ok(parent)) => return Some(with_state(parent, tracestate)),
+            Some(Err(error)) => ignored.push(Ignored {
+                from: "_meta",
+                traceparent: value.as_str().unwrap_or_default().to_owned(),
+                error: Some(error),
+            }),
+            None => ignored.push(Ignored {
+                from: "_meta",
+                traceparent: value.to_string(),
+                error: None,
+            }),
+        }
+    }
+    let headers = headers?;
+    match TraceContext::parse(&headers.traceparent) {
+        Ok(parent) => Some(with_state(parent, headers.tracestate.as_deref())),
         Err(error) => {
-            tracing::debug!(from, traceparent, %error, "ignored a malformed traceparent");
+            ignored.push(Ignored {
+                from: "header",
+                traceparent: headers.traceparent.to_string(),
+                error: Some(error),
+            });
             None
         }
+    }
+}
+
+fn with_state(parent: TraceContext, tracestate: Option<&str>) -> TraceContext {
+    match tracestate {
+        Some(state) => parent.with_tracestate(state),
+        None => parent,
     }
 }

@@ -50,7 +50,7 @@ mod triage;
 use std::process::ExitCode;
 
 use clap::Parser;
-use mcp_examples_support::cli::{Banner, endpoint_url, init_logging, serve_until_interrupted};
+use mcp_examples_support::cli::{Banner, endpoint_url, serve_until_interrupted};
 
 use account::Account;
 use catalog::SCOPES;
@@ -63,7 +63,13 @@ use tokens::{AccessToken, AccessTokens};
 #[tokio::main]
 pub async fn main() -> ExitCode {
     let options = Options::parse();
-    init_logging();
+    let _logging = match options.serve.init_logging() {
+        Ok(logging) => logging,
+        Err(e) => {
+            eprintln!("retently: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     match run(options).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -7,6 +7,9 @@
 pub mod cli;
 pub mod contract;
 pub mod iso8601;
+pub mod logging;
+#[cfg(feature = "otel")]
+pub mod otel;
 pub mod seed;
 
 /// The workspace README's code, compiled with the doc tests so it cannot rot.

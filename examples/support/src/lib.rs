@@ -3,6 +3,12 @@
 //! way they write and read dates; and the check, run by each example's tests,
 //! that its published schemas are exactly what its tools accept. Each example
 //! adds its own flags and tools on top.
+//!
+//! # Features
+//!
+//! | feature | default | what it adds |
+//! |---------|---------|--------------|
+//! | `otel`  | no      | `--otlp-endpoint URL`: spans exported over OTLP/HTTP, each request's span a child of the client's (module `otel`) |
 
 pub mod cli;
 pub mod contract;

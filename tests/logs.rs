@@ -3,6 +3,7 @@
 //! and the line logged inside the call must carry the request's span fields
 //! (the client's trace from the HTTP `traceparent` header, the malformed
 //! `_meta` one ignored and logged at debug).
+#![allow(clippy::unwrap_used)]
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;

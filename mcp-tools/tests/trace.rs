@@ -1,6 +1,7 @@
 //! The span per request: its fields, the client's trace context from `_meta`
 //! or the transport's headers, malformed ones ignored, and the remote-parent
 //! hook. A `tracing-subscriber` layer records what the spans carry.
+#![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -2,6 +2,7 @@
 //! becomes an OpenTelemetry span in the client's trace, whose parent is the
 //! client's span. The spans go to the SDK's in-memory exporter.
 #![cfg(feature = "otel")]
+#![allow(clippy::unwrap_used)]
 
 use mcp_examples_support::otel;
 use mcp_tools::{Client, NoArguments, Server, Tool, ToolContext, ToolResult};

@@ -14,9 +14,7 @@ use std::num::NonZeroU32;
 use std::time::Duration;
 
 use clap::Parser;
-use mcp_examples_support::cli::{
-    Banner, ServeArgs, endpoint_url, init_logging, serve_until_interrupted,
-};
+use mcp_examples_support::cli::{Banner, ServeArgs, endpoint_url, serve_until_interrupted};
 use mcp_tools::rate::WindowRateLimiter;
 use mcp_tools::{Caller, Server, ToolResult, tool};
 use mcp_transport_http::McpService;
@@ -66,8 +64,8 @@ fn server(rate_limit: Option<NonZeroU32>) -> Result<Server, mcp_tools::BuildErro
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    init_logging();
     let args = Args::parse();
+    let _logging = args.serve.init_logging()?;
     let mut http = McpService::builder(server(args.rate_limit)?).path("/mcp");
     if !args.api_keys.is_empty() {
         let keys = args

@@ -332,6 +332,7 @@ pub struct RequestContext {
     pub(crate) channel: Option<Arc<str>>,
     pub(crate) client_capabilities: Option<Arc<Value>>,
     pub(crate) session_peer: Option<Arc<dyn Peer>>,
+    pub(crate) trace_headers: Option<Box<crate::trace::TraceHeaders>>,
 }
 
 impl Default for RequestContext {
@@ -365,6 +366,7 @@ impl RequestContext {
             channel: None,
             client_capabilities: None,
             session_peer: None,
+            trace_headers: None,
         }
     }
 

@@ -3,6 +3,7 @@
 use std::sync::{Arc, OnceLock, Weak};
 
 use futures::FutureExt;
+use tracing::Instrument;
 
 use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
@@ -23,6 +24,7 @@ use crate::policy::Policy;
 use crate::protocol::ServerInfo;
 use crate::protocol::{LogLevel, META_PROTOCOL_VERSION, ProtocolVersion, method};
 use crate::registry::Registry;
+use crate::span::request_span;
 use crate::task::{RunCall, TASKS_EXTENSION, TaskAnswer, TaskMode, TaskStart, Tasks};
 use crate::validate::arguments_object;
 
@@ -68,7 +70,10 @@ impl Dispatcher {
 
     pub(crate) async fn handle(&self, message: Message, cx: RequestContext) -> Option<Response> {
         match message {
-            Message::Request(request) => self.handle_request(request, cx).await,
+            Message::Request(request) => {
+                let span = request_span(&request, &cx);
+                self.handle_request(request, cx).instrument(span).await
+            }
             Message::Notification(notification) => {
                 self.handle_notification(&notification, &cx);
                 None

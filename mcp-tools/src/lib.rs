@@ -387,6 +387,7 @@ mod schema;
 mod server;
 mod signing;
 mod skill;
+mod span;
 mod text_args;
 mod timestamp;
 mod tool;
@@ -400,6 +401,7 @@ pub mod content;
 pub mod pii;
 pub mod rate;
 pub mod task;
+pub mod trace;
 
 pub use batch::{
     Batch, BatchLabel, BatchOutcome, BatchSizeError, Ids, MAX_BATCH_SIZE, NotProcessed,

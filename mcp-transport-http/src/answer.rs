@@ -18,7 +18,7 @@ use tokio::sync::mpsc;
 use crate::admit::Identity;
 use crate::body::{CallFuture, McpBody, OnDisconnect, SseStream, sse_event};
 use crate::config::ResponseMode;
-use crate::context::request_context;
+use crate::context::{TraceHeaders, request_context};
 use crate::endpoint::Endpoint;
 use crate::header::{Accepts, MCP_SESSION_ID};
 use crate::peer::StreamPeer;
@@ -38,6 +38,7 @@ impl Endpoint {
         version: ProtocolVersion,
         identity: Identity,
         session: Option<Arc<Session>>,
+        trace: TraceHeaders,
     ) -> Response<McpBody> {
         if request.method == method::INITIALIZE {
             return self.initialize(&request, accept, identity.owner()).await;
@@ -50,6 +51,7 @@ impl Endpoint {
             request.params.as_ref(),
             cancellation.clone(),
         );
+        cx = trace.apply(cx);
         if let Some(session) = session.as_ref().filter(|_| !version.is_stateless()) {
             let bus = Some(&self.server).filter(|s| s.has_notification_bus());
             cx = cx.with_session_peer(Arc::new(SessionPeer(Arc::downgrade(session), bus.cloned())));

@@ -12,7 +12,7 @@ use mcp_tools::transport::{Cancellation, method};
 use crate::admit::Authenticated;
 use crate::answer::accepted;
 use crate::body::McpBody;
-use crate::context::request_context;
+use crate::context::{TraceHeaders, request_context};
 use crate::endpoint::Endpoint;
 use crate::response::{json_response, rpc_error};
 
@@ -60,6 +60,7 @@ impl Endpoint {
         } else {
             None
         };
+        let trace = TraceHeaders::of(&parts.headers);
         let futures = items.into_iter().map(|item| {
             let cx = request_context(
                 version,
@@ -68,6 +69,7 @@ impl Endpoint {
                 None,
                 Cancellation::new(),
             );
+            let cx = trace.apply(cx);
             let server = self.server.clone();
             let session = session.clone();
             let endpoint = self.clone();

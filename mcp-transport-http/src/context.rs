@@ -5,7 +5,9 @@
 
 use std::sync::Arc;
 
+use http::{HeaderMap, HeaderValue};
 use mcp_tools::ProtocolVersion;
+use mcp_tools::trace::{TRACEPARENT, TRACESTATE};
 use mcp_tools::transport::{Cancellation, META_CLIENT_CAPABILITIES, RequestContext};
 use serde_json::Value;
 
@@ -49,4 +51,32 @@ pub(crate) fn request_context(
         cx = cx.with_client_capabilities(capabilities);
     }
     cx
+}
+
+/// A request's W3C `traceparent` and `tracestate` headers, handed to the core
+/// as they came: the core decides whether they are valid and what they mean.
+#[derive(Default)]
+pub(crate) struct TraceHeaders {
+    traceparent: Option<HeaderValue>,
+    tracestate: Option<HeaderValue>,
+}
+
+impl TraceHeaders {
+    pub(crate) fn of(headers: &HeaderMap) -> Self {
+        Self {
+            traceparent: headers.get(TRACEPARENT).cloned(),
+            tracestate: headers.get(TRACESTATE).cloned(),
+        }
+    }
+
+    /// `cx` with the headers; a header that is not visible ASCII is left out.
+    pub(crate) fn apply(&self, cx: RequestContext) -> RequestContext {
+        match self.traceparent.as_ref().and_then(|v| v.to_str().ok()) {
+            Some(traceparent) => {
+                let tracestate = self.tracestate.as_ref().and_then(|v| v.to_str().ok());
+                cx.with_trace_headers(traceparent, tracestate)
+            }
+            None => cx,
+        }
+    }
 }

@@ -20,7 +20,7 @@ use crate::admit::Authenticated;
 use crate::answer::accepted;
 use crate::body::McpBody;
 use crate::config::McpServiceBuilder;
-use crate::context::request_context;
+use crate::context::{TraceHeaders, request_context};
 use crate::endpoint::Endpoint;
 use crate::future::ResponseFuture;
 use crate::header::Accepts;
@@ -301,9 +301,10 @@ impl Endpoint {
             .unwrap_or(ProtocolVersion::DEFAULT_UNANNOUNCED);
         let response = match message {
             Message::Request(request) => {
+                let trace = TraceHeaders::of(&parts.headers);
                 let response = self
                     .clone()
-                    .answer_request(request, accept, version, identity.clone(), session)
+                    .answer_request(request, accept, version, identity.clone(), session, trace)
                     .await;
                 let streamed = response
                     .headers()

@@ -73,8 +73,14 @@ struct Cli {
 /// Runs the example server from the process's command line until Ctrl-C:
 /// the `reply` example's whole program.
 pub fn main() -> ExitCode {
-    cli::init_logging();
     let args = Cli::parse();
+    let _logging = match args.serve.init_logging() {
+        Ok(logging) => logging,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

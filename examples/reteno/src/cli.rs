@@ -76,7 +76,13 @@ pub fn main() -> ExitCode {
             }
         };
     }
-    support::init_logging();
+    let _logging = match args.serve.init_logging() {
+        Ok(logging) => logging,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

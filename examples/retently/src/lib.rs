@@ -57,7 +57,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use mcp_examples_support::app::serve_app_until_interrupted;
-use mcp_examples_support::cli::{Banner, endpoint_url, init_logging};
+use mcp_examples_support::cli::{Banner, endpoint_url};
 use mcp_examples_support::replicas::Replicas;
 
 use account::Account;
@@ -71,7 +71,13 @@ use tokens::{AccessToken, AccessTokens};
 #[tokio::main]
 pub async fn main() -> ExitCode {
     let options = Options::parse();
-    init_logging();
+    let _logging = match options.serve.init_logging() {
+        Ok(logging) => logging,
+        Err(e) => {
+            eprintln!("retently: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     match run(options).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

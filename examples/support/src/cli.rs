@@ -1,6 +1,6 @@
 //! The command line every example server starts from.
 
-use std::io::{self, IsTerminal};
+use std::io;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -8,6 +8,8 @@ use mcp_tools::{Caller, Server};
 use mcp_transport_http::{McpService, serve_listener};
 use mcp_transport_stdio::StdioTransport;
 use tokio::net::TcpListener;
+
+use crate::logging::{LogArgs, Logging};
 
 /// How long in-flight calls may run on after Ctrl-C before they are cut off.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -27,9 +29,20 @@ pub struct ServeArgs {
     /// [`crate::replicas`].
     #[command(flatten)]
     pub replicas: crate::replicas::ReplicaArgs,
+    /// Log format and span export.
+    #[command(flatten)]
+    pub logging: LogArgs,
 }
 
 impl ServeArgs {
+    /// Sends `tracing` output to stderr in the `--log-format` chosen (text,
+    /// coloured only on a terminal, or JSON lines), filtered by `RUST_LOG`
+    /// (default `info`), and exports spans when `--otlp-endpoint` is set.
+    /// Keep the returned [`Logging`] until the server stops.
+    pub fn init_logging(&self) -> io::Result<Logging> {
+        self.logging.init()
+    }
+
     /// Binds the `--listen` address. Bind before building the service when it
     /// must name its own address (a metadata `resource`, a banner): with port
     /// 0, [`local_addr`](TcpListener::local_addr) gives the port the system
@@ -39,19 +52,6 @@ impl ServeArgs {
             .await
             .map_err(|e| io::Error::new(e.kind(), format!("cannot listen on {}: {e}", self.listen)))
     }
-}
-
-/// Sends `tracing` output to stderr, filtered by `RUST_LOG` (default `info`).
-pub fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    // A second initialisation (tests calling main twice) is harmless; ignore it.
-    // Colour only for a person at a terminal, never into a file or a pipe.
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(io::stderr)
-        .with_ansi(io::stderr().is_terminal())
-        .try_init();
 }
 
 /// A fresh random secret of `bytes` bytes, hex-encoded (for generated API keys).
@@ -120,7 +120,7 @@ pub async fn serve_until_interrupted(
 
 /// Serves `server` to one client over stdin and stdout, as `caller`, until
 /// the client closes stdin or Ctrl-C (or SIGTERM). Nothing but the protocol
-/// goes to stdout; logs go to stderr (see [`init_logging`]).
+/// goes to stdout; logs go to stderr (see [`ServeArgs::init_logging`]).
 pub async fn serve_stdio(server: Server, caller: Caller) -> io::Result<()> {
     tracing::info!(caller = caller.id(), "serving one client over stdio");
     let transport = StdioTransport::new(server)

@@ -240,7 +240,9 @@ impl Tasks {
             version,
             shape,
         };
-        tokio::spawn(worker.run(run(cx, started_tx), progress_rx, done_tx));
+        // The worker carries the request's span: its logs and time belong to it.
+        let work = worker.run(run(cx, started_tx), progress_rx, done_tx);
+        tokio::spawn(tracing::Instrument::in_current_span(work));
 
         // Refusals (permission, rate, arguments, confirmation) and dry runs
         // answer in the request, exactly as a direct call: no task for them.

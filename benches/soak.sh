@@ -16,6 +16,9 @@
 #   NICE=0          run server and load at this nice level (19 on a shared machine)
 #   BUILD=1         0 skips `cargo build --release --example reply`
 #   OUT=target/soak-results.md
+#   WRAP=""        a command the server runs under, for heap profiling, e.g.
+#                  WRAP="valgrind --tool=massif --massif-out-file=/tmp/soak.massif"
+#                  (the RSS samples are then valgrind's, and the rates far lower)
 # Needs wrk (installed from Debian's packages when missing, as benches/load.sh does).
 set -euo pipefail
 
@@ -29,6 +32,7 @@ SAMPLE=${SAMPLE:-10}
 PORT=${PORT:-39210}
 NICE=${NICE:-0}
 BUILD=${BUILD:-1}
+read -r -a WRAP <<<"${WRAP:-}"
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 OUT=${OUT:-$TARGET_DIR/soak-results.md}
 KEY=soak-key-0123456789abcdef
@@ -91,11 +95,11 @@ cat >"$work/mix" <<'MIX'
 MIX
 
 note "starting the Reply example on 127.0.0.1:$PORT"
-nice -n "$NICE" "$BIN" --listen "127.0.0.1:$PORT" --api-key "$KEY" --rate-limit 4000000000 \
+nice -n "$NICE" ${WRAP[@]+"${WRAP[@]}"} "$BIN" --listen "127.0.0.1:$PORT" --api-key "$KEY" --rate-limit 4000000000 \
     >"$work/server.log" 2>&1 &
 server_pid=$!
 URL="http://127.0.0.1:$PORT/"
-for _ in $(seq 1 200); do
+for _ in $(seq 1 600); do
     curl -s -o /dev/null "$URL" && break
     kill -0 "$server_pid" 2>/dev/null || die "the server exited: $(cat "$work/server.log")"
     sleep 0.1
@@ -176,12 +180,15 @@ errors=$(($(value answer_errors) + $(value socket_errors) + $(value non_2xx)))
 
 # Graceful stop: SIGTERM, and the server must exit on its own.
 kill -TERM "$server_pid"
-for _ in $(seq 1 150); do
+# Under a profiler the stop takes longer than the 15 s allowed otherwise.
+stop_bound=15
+((${#WRAP[@]} == 0)) || stop_bound=60
+for _ in $(seq 1 $((stop_bound * 10))); do
     kill -0 "$server_pid" 2>/dev/null || break
     sleep 0.1
 done
 if kill -0 "$server_pid" 2>/dev/null; then
-    stopped="did NOT exit within 15 s of SIGTERM"
+    stopped="did NOT exit within $stop_bound s of SIGTERM"
 else
     wait "$server_pid" && stopped="exited 0 after SIGTERM" || stopped="exited $? after SIGTERM"
 fi

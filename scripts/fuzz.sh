@@ -8,6 +8,7 @@
 #
 #   scripts/fuzz.sh --seconds 25                 # the CI run: every target, 25 s each
 #   scripts/fuzz.sh --seconds 3600 --runs 10000000 --nice json_rpc   # a long run of one target
+#   scripts/fuzz.sh --fork 2 --seconds 3600 --runs 10000000 http       # the same on two cores
 #
 # Options:
 #   --seconds N    stop each target after N seconds (default 25)
@@ -16,6 +17,10 @@
 #   --sanitizer S  none (default: our crates forbid unsafe code, and without
 #                  a sanitizer a run gets several times more executions),
 #                  address, or another cargo-fuzz sanitizer
+#   --fork N       run N fuzzing processes at once (libFuzzer's -fork=N): the
+#                  parent hands short jobs to N children and merges what they
+#                  find; --runs and the reported executions are the sum over
+#                  all children. For slow targets on a machine with N cores.
 #   TARGET...      the targets to run (default: all of them)
 #
 # New inputs a run finds go to ${MCP_TOOLS_FUZZ_WORK:-fuzz/work}/corpus/<target>
@@ -29,6 +34,7 @@ seconds=25
 runs=""
 nice_cmd=()
 sanitizer="none"
+fork=""
 targets=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -36,11 +42,16 @@ while [ $# -gt 0 ]; do
         --runs) runs="$2"; shift 2 ;;
         --nice) nice_cmd=(nice -n 19); shift ;;
         --sanitizer) sanitizer="$2"; shift 2 ;;
-        -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+        --fork) fork="$2"; shift 2 ;;
+        -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
         -*) echo "fuzz.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
         *) targets+=("$1"); shift ;;
     esac
 done
+if [ -n "$fork" ] && ! [[ $fork =~ ^[1-9][0-9]*$ ]]; then
+    echo "fuzz.sh: --fork takes a number of processes (1 or more), not '$fork'" >&2
+    exit 2
+fi
 if [ ${#targets[@]} -eq 0 ]; then
     targets=(json_rpc arguments confirmation request_state http)
 fi
@@ -62,11 +73,23 @@ for target in "${targets[@]}"; do
     if [ -n "$runs" ]; then
         limits+=(-runs="$runs")
     fi
+    if [ -n "$fork" ]; then
+        limits+=(-fork="$fork")
+    fi
     status=0
     "${nice_cmd[@]}" cargo fuzz run --sanitizer "$sanitizer" --debug-assertions "$target" \
         "$work/corpus/$target" "corpus/$target" -- "${limits[@]}" >"$log" 2>&1 || status=$?
-    executions="$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -n 1)"
+    if [ -n "$fork" ]; then
+        # The parent's status lines (`#N: cov: … time: Ss job: J`) count the
+        # executions of every child; the children's own stats are per job.
+        executions="$(grep -o '^#[0-9]*: cov:' "$log" | grep -o '[0-9]*' | tail -n 1 || true)"
+    else
+        executions="$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -n 1)"
+    fi
     took="$(grep -o 'stat::total_time_s\?: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -n 1 || true)"
+    if [ -n "$fork" ]; then
+        took="$(grep -o '^#[0-9]*: cov: .* time: [0-9]*s' "$log" | grep -o '[0-9]*s$' | tr -d s | tail -n 1 || true)"
+    fi
     crashes="$(grep -c -E '^(==[0-9]+== ?ERROR|SUMMARY: libFuzzer|thread .* panicked)' "$log" || true)"
     if [ "$status" -ne 0 ]; then
         failed=1

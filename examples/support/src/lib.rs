@@ -14,10 +14,10 @@ pub mod app;
 pub mod cli;
 pub mod contract;
 pub mod iso8601;
-pub mod replicas;
 pub mod logging;
 #[cfg(feature = "otel")]
 pub mod otel;
+pub mod replicas;
 pub mod seed;
 
 /// The workspace README's code, compiled with the doc tests so it cannot rot.

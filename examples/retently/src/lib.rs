@@ -143,6 +143,7 @@ async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
     let mut settings = Settings::new(tokens, resource, options.audit_log.clone());
     settings.oauth = Some(oauth.clone());
     settings.confirmation_lifetime = options.confirmation_lifetime();
+    settings.writes_per_hour = options.writes_per_hour;
     settings.replicas = replicas;
     if let (Some(issuer), Some(secret)) = (&options.jwt_issuer, &options.jwt_secret) {
         if secret.len() < MIN_JWT_SECRET_LEN {
@@ -228,6 +229,7 @@ async fn serve_stdio(
         options.audit_log.clone(),
     );
     settings.confirmation_lifetime = options.confirmation_lifetime();
+    settings.writes_per_hour = options.writes_per_hour;
     settings.replicas = replicas;
     let account = Account::sandbox();
     account.set_b2b_feature(!options.no_b2b);

@@ -55,6 +55,12 @@ pub struct Options {
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub confirm_secs: u64,
 
+    /// Confirmed writes per account and hour (the vendor's budget is 60).
+    /// With --redis the budget is shared by every replica.
+    #[arg(long, value_name = "N", default_value_t = crate::service::WRITES_PER_HOUR,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub writes_per_hour: u32,
+
     /// Turn the B2B Account-CX feature off, so the company tools refuse.
     #[arg(long)]
     pub no_b2b: bool,
@@ -91,6 +97,7 @@ mod tests {
         assert_eq!(o.serve.listen.to_string(), "127.0.0.1:8080");
         assert_eq!(o.confirmation_lifetime(), Duration::from_secs(300));
         assert!(o.issue_token.is_none());
+        assert_eq!(o.writes_per_hour, 60);
         let o = parse(&["--issue-token", "viewer"]).unwrap();
         assert_eq!(o.issue_token.as_deref(), Some("viewer"));
     }

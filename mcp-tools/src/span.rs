@@ -32,7 +32,7 @@ impl RequestContext {
 pub(crate) fn request_span(request: &Request, cx: &RequestContext) -> Span {
     let params = request.params.as_ref();
     let meta = params.and_then(|p| p.get("_meta"));
-    let span = tracing::info_span!(
+    let span = tracing::debug_span!(
         REQUEST_SPAN,
         method = request.method.as_str(),
         id = %request.id,

@@ -5,7 +5,9 @@
 //! optionally `tracestate`; reserved there by the 2026-07-28 specification,
 //! SEP-414), or, over HTTP, in the `traceparent` and `tracestate` headers.
 //! The server opens one `tracing` span per JSON-RPC request, named
-//! [`REQUEST_SPAN`], with these fields:
+//! [`REQUEST_SPAN`], at `DEBUG` level (as tower-http's request spans are: a
+//! server logging at `info` does not pay for it; `RUST_LOG=info,mcp_tools=debug`
+//! turns it on), with these fields:
 //!
 //! | field | what it holds |
 //! |---|---|

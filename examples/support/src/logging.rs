@@ -77,12 +77,15 @@ impl LogArgs {
     /// (tests calling a main twice) leaves the first in place.
     pub fn init(&self) -> io::Result<Logging> {
         let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-        let mut layers: Vec<Box<dyn Layer<Registry> + Send + Sync>> = vec![self.lines_layer()];
+        // Each layer has its own filter: the exporter wants the request spans
+        // (`debug`) whatever level the lines are printed at.
+        let mut layers: Vec<Box<dyn Layer<Registry> + Send + Sync>> =
+            vec![self.lines_layer().with_filter(filter).boxed()];
         let logging = match &self.otlp_endpoint {
             None => Logging::default(),
             Some(endpoint) => otlp(endpoint, &mut layers)?,
         };
-        let _ = Registry::default().with(layers).with(filter).try_init();
+        let _ = Registry::default().with(layers).try_init();
         Ok(logging)
     }
 
@@ -144,7 +147,8 @@ fn otlp(
     layers: &mut Vec<Box<dyn Layer<Registry> + Send + Sync>>,
 ) -> io::Result<Logging> {
     let provider = crate::otel::otlp_provider(endpoint)?;
-    layers.push(crate::otel::layer(&provider).boxed());
+    let spans = EnvFilter::new("info,mcp_tools=debug");
+    layers.push(crate::otel::layer(&provider).with_filter(spans).boxed());
     crate::otel::join_client_traces();
     Ok(Logging {
         provider: Some(provider),

@@ -301,7 +301,12 @@ impl Dispatcher {
         // read when a state is signed.
         let caller = cx.caller.clone();
         if as_task {
-            let start = (name, args, task_cancellation.unwrap_or_default());
+            let start = (
+                name,
+                args,
+                task_cancellation.unwrap_or_default(),
+                registered.shape,
+            );
             return Some(Box::pin(self.call_as_task(id, start, round, caller, cx)).await);
         }
         let call = ToolCall {
@@ -363,7 +368,7 @@ impl Dispatcher {
     async fn call_as_task(
         &self,
         id: RequestId,
-        (name, args, cancellation): (String, Value, Cancellation),
+        (name, args, cancellation, shape): (String, Value, Cancellation, ResultShape),
         round: Option<(Arc<InputRound>, CallDigest)>,
         caller: Option<Caller>,
         cx: RequestContext,
@@ -376,10 +381,6 @@ impl Dispatcher {
         };
         let request_id = id.clone();
         let tool = name.clone();
-        let shape = self
-            .registry
-            .get(&name)
-            .map_or(ResultShape::Envelope, |r| r.shape);
         let run: RunCall = Box::new(move |cx, started| {
             async move {
                 let registered = this.registry.get(&name)?;

@@ -260,7 +260,7 @@ impl hyper::service::Service<Request<Incoming>> for Tagged {
             .insert(Connection(self.connection.clone()));
         // One box per request: the endpoint's future is awaited here directly
         // rather than through the service's own boxed future.
-        let endpoint = self.service.endpoint_arc();
+        let endpoint = self.service.endpoint().clone();
         ResponseFuture::new(
             async move {
                 let answer = endpoint.route(request).await;

@@ -75,12 +75,8 @@ impl McpService {
         &self.endpoint.server
     }
 
-    pub(crate) fn endpoint(&self) -> &Endpoint {
+    pub(crate) fn endpoint(&self) -> &Arc<Endpoint> {
         &self.endpoint
-    }
-
-    pub(crate) fn endpoint_arc(&self) -> Arc<Endpoint> {
-        self.endpoint.clone()
     }
 
     /// Ends every session and closes the server-to-client streams (used at shutdown).

@@ -161,9 +161,12 @@ impl Session {
     }
 }
 
+/// Live sessions by id.
+type SessionMap = HashMap<Arc<str>, Arc<Session>>;
+
 /// The live sessions.
 pub(crate) struct Sessions {
-    map: Mutex<HashMap<Arc<str>, Arc<Session>>>,
+    map: Mutex<SessionMap>,
     idle: Duration,
     epoch: Instant,
 }
@@ -211,11 +214,8 @@ impl Sessions {
             session.log_level.set(record.log_level);
             return session.clone();
         }
-        if map.len() >= 64 && map.len().is_power_of_two() {
-            map.retain(|_, s| !self.expired(s, now));
-        }
         let session = Arc::new(Session::restore(record, now));
-        map.insert(session.id.clone(), session.clone());
+        self.prune_and_insert(&mut map, session.clone(), now);
         session
     }
 
@@ -245,6 +245,12 @@ impl Sessions {
     pub(crate) fn insert(&self, session: Arc<Session>) {
         let now = self.now();
         let mut map = self.map.lock().unwrap_or_else(PoisonError::into_inner);
+        self.prune_and_insert(&mut map, session, now);
+    }
+
+    /// Inserts `session`, first dropping expired sessions whenever the map
+    /// has doubled, so that pruning costs amortised constant time.
+    fn prune_and_insert(&self, map: &mut SessionMap, session: Arc<Session>, now: u64) {
         if map.len() >= 64 && map.len().is_power_of_two() {
             map.retain(|_, s| !self.expired(s, now));
         }

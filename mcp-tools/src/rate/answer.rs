@@ -8,6 +8,8 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use futures::future::{self, BoxFuture, Either, Ready};
+
 use super::{RateExceeded, RateStatus};
 use crate::error::ToolError;
 
@@ -28,54 +30,38 @@ use crate::error::ToolError;
 /// ```
 #[must_use = "a rate answer does nothing unless awaited"]
 pub struct RateFuture<'a, T> {
-    inner: Inner<'a, T>,
-}
-
-enum Inner<'a, T> {
-    /// `None` once taken.
-    Ready(Option<T>),
-    Boxed(Pin<Box<dyn Future<Output = T> + Send + 'a>>),
+    inner: Either<Ready<T>, BoxFuture<'a, T>>,
 }
 
 impl<'a, T> RateFuture<'a, T> {
     /// An answer known at once.
     pub fn ready(value: T) -> Self {
         Self {
-            inner: Inner::Ready(Some(value)),
+            inner: Either::Left(future::ready(value)),
         }
     }
 
     /// An answer that needs waiting for, such as a round trip to a store.
     pub fn boxed(future: impl Future<Output = T> + Send + 'a) -> Self {
         Self {
-            inner: Inner::Boxed(Box::pin(future)),
+            inner: Either::Right(Box::pin(future)),
         }
     }
 }
 
-// The value is moved out, never pinned in place; the boxed future is pinned
-// on the heap.
-impl<T> Unpin for RateFuture<'_, T> {}
-
 impl<T> Future for RateFuture<'_, T> {
     type Output = T;
 
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
-        match &mut self.get_mut().inner {
-            Inner::Ready(value) => match value.take() {
-                Some(value) => Poll::Ready(value),
-                None => panic!("a RateFuture was polled after it completed"),
-            },
-            Inner::Boxed(future) => future.as_mut().poll(cx),
-        }
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+        Pin::new(&mut self.inner).poll(cx)
     }
 }
 
 impl<T> fmt::Debug for RateFuture<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self.inner {
-            Inner::Ready(_) => "RateFuture::Ready",
-            Inner::Boxed(_) => "RateFuture::Boxed",
+            Either::Left(_) => "RateFuture::Ready",
+            Either::Right(_) => "RateFuture::Boxed",
         })
     }
 }

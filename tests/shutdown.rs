@@ -247,12 +247,8 @@ fn retently_carries_out_the_write_in_flight_and_audits_it_on_sigterm() {
     .with_credential("Authorization", format!("Bearer {TOKEN}"));
 
     let listed = retently.call(1, "list_feedback", &json!({}));
-    let feedback = listed
-        .as_array()
-        .or_else(|| listed.as_object()?.values().find_map(Value::as_array))
-        .and_then(|items| items.first())
-        .and_then(|f| f.get("id").or_else(|| f.get("Id")).cloned())
-        .unwrap_or_else(|| panic!("no feedback to star in {listed}"));
+    let feedback = listed["Items"][0]["id"].clone();
+    assert!(feedback.is_u64(), "no feedback to star in {listed}");
     let arguments = json!({"feedbackId": feedback, "starred": true});
     let dry = retently.call(2, "star_feedback", &arguments);
     let mut confirmed = arguments.clone();

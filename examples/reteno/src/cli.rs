@@ -96,7 +96,10 @@ fn origin_of(public: Option<&str>, listen: SocketAddr) -> String {
 pub fn main() -> ExitCode {
     let args = Cli::parse();
     if let Some(user) = &args.issue_token {
-        return match issue_token(&origin_of(args.public_url.as_deref(), args.serve.listen), user) {
+        return match issue_token(
+            &origin_of(args.public_url.as_deref(), args.serve.listen),
+            user,
+        ) {
             Ok(token) => {
                 println!("{token}");
                 ExitCode::SUCCESS
@@ -299,8 +302,16 @@ mod tests {
         let oauth = access::authorization_server(&replica, &http::mcp_url(&replica)).unwrap();
         assert!(oauth.resource_server().validate(&token).is_ok());
         let text = banner("127.0.0.1:8081".parse().unwrap(), Some(&public));
-        assert!(text.contains("--public-url http://127.0.0.1:9000 --issue-token owner"), "{text}");
-        for bad in ["127.0.0.1:9000", "ftp://x.example", "https://x.example/mcp", "https://"] {
+        assert!(
+            text.contains("--public-url http://127.0.0.1:9000 --issue-token owner"),
+            "{text}"
+        );
+        for bad in [
+            "127.0.0.1:9000",
+            "ftp://x.example",
+            "https://x.example/mcp",
+            "https://",
+        ] {
             assert!(public_url(bad).is_err(), "{bad}");
         }
     }

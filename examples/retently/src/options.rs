@@ -107,7 +107,10 @@ mod tests {
         assert_eq!(o.writes_per_hour, 60);
         assert_eq!(o.calls_per_hour, 3600);
         assert!(parse(&["--calls-per-hour", "0"]).is_err());
-        assert_eq!(parse(&["--calls-per-hour", "20"]).unwrap().calls_per_hour, 20);
+        assert_eq!(
+            parse(&["--calls-per-hour", "20"]).unwrap().calls_per_hour,
+            20
+        );
         let o = parse(&["--issue-token", "viewer"]).unwrap();
         assert_eq!(o.issue_token.as_deref(), Some("viewer"));
     }

@@ -167,14 +167,14 @@ async fn run(args: Cli) -> io::Result<()> {
     let account = Account::new(Clock::system(), settings);
     let oauth =
         access::authorization_server(&origin, &http::mcp_url(&origin)).map_err(io::Error::other)?;
-    let app = http::router_with(account, &oauth, !addr.ip().is_loopback(), &replicas)
+    let service = http::service_with(account, &oauth, !addr.ip().is_loopback(), &replicas)
         .map_err(io::Error::other)?;
     tracing::info!(
         brandkit_seconds = args.brandkit_seconds,
         "built the sandbox account and its 82 tools"
     );
     let public = args.public_url;
-    mcp_examples_support::app::serve_app_until_interrupted(app, listener, move |addr| {
+    support::serve_until_interrupted(service, listener, move |addr| {
         banner(addr, public.as_deref())
     })
     .await

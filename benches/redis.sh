@@ -42,11 +42,8 @@ SECRET=a-benchmark-secret-of-at-least-32-bytes-0123456789
 VERSION=2026-07-28
 META='"_meta":{"io.modelcontextprotocol/protocolVersion":"'$VERSION'","io.modelcontextprotocol/clientInfo":{"name":"bench","version":"1"},"io.modelcontextprotocol/clientCapabilities":{}}'
 
-die() {
-    echo "redis.sh: $*" >&2
-    exit 1
-}
-note() { echo "redis.sh: $*" >&2; }
+# shellcheck source=benches/common.sh
+source "$ROOT/benches/common.sh"
 
 for setting in ROUNDS DURATION WARMUP CONNECTIONS SERVER_CORE LOAD_CORE; do
     [[ ${!setting} =~ ^[0-9]+$ ]] || die "$setting must be a whole number, not '${!setting}'"
@@ -75,19 +72,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-accepting() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-free_port() {
-    local port
-    for _ in $(seq 50); do
-        port=$((20000 + RANDOM % 40000))
-        accepting "$port" || {
-            echo "$port"
-            return
-        }
-    done
-    die "found no free port"
-}
 
 # wait_for PID PORT LOG: until PORT accepts, or the process exits (10 s at most).
 wait_for() {
@@ -99,14 +83,6 @@ wait_for() {
     die "nothing accepted on port $2 within 10 s:"$'\n'"$(tail -20 "$3")"
 }
 
-# utime + stime of a process so far, in clock ticks (fields 14 and 15 of /proc/PID/stat; the
-# command name in parentheses may hold spaces, so count from after it).
-cpu_ticks() {
-    local stat
-    stat=$(<"/proc/$1/stat")
-    read -r -a fields <<<"${stat##*) }"
-    echo $((fields[11] + fields[12]))
-}
 
 # Every command Redis has run so far.
 redis_commands() {
@@ -295,11 +271,6 @@ for store in memory redis; do
     wait "$PID" 2>/dev/null || true
 done
 
-median() {
-    awk -v s="$1" -v w="$2" -v c="$3" '$1 == s && $2 == w { print $c }' "$ROUNDS_FILE" | sort -g |
-        awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f×", a / b; else print "n/a" }'; }
 
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 git diff --quiet HEAD 2>/dev/null || commit="$commit (with uncommitted changes)"

@@ -20,7 +20,9 @@ use mcp_test_client::Response;
 use serde_json::{Value, json};
 
 use crate::nginx::Nginx;
-use crate::replicas::{Client, Outcome, Replica, example_binary, outcome, star, with_token};
+use crate::replicas::{
+    Client, Outcome, Replica, example_binary, outcome, scratch_dir, star, with_token,
+};
 use crate::server::redis_or_skip;
 
 const WRITES: usize = 4;
@@ -93,8 +95,7 @@ impl Steps {
 async fn one_rate_budget_for_three_replicas_behind_nginx() {
     let redis = redis_or_skip!();
     let binary = example_binary("retently");
-    let dir = std::env::temp_dir().join(format!("mcp-tools-replica-rate-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch_dir("replica-rate");
     let writes = WRITES.to_string();
     let calls = CALLS.to_string();
     let replicas: Vec<Replica> = (0..3)

@@ -26,7 +26,7 @@ use mcp_test_client::send;
 use serde_json::{Value, json};
 
 use crate::nginx::Nginx;
-use crate::replicas::{Replica, example_binary};
+use crate::replicas::{Replica, example_binary, scratch_dir};
 use crate::server::{free_port, redis_or_skip};
 
 const MODERN: &str = "2026-07-28";
@@ -131,8 +131,7 @@ impl Counter {
 async fn a_task_runs_on_one_replica_and_is_polled_cancelled_and_read_on_the_others() {
     let redis = redis_or_skip!();
     let binary = example_binary("reteno");
-    let dir = std::env::temp_dir().join(format!("mcp-tools-replica-tasks-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch_dir("replica-tasks");
     // The replicas name the balancer's origin, so that a token issued for it
     // is accepted by each of them.
     let port = free_port();

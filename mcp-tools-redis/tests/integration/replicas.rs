@@ -39,6 +39,14 @@ const START_WITHIN: Duration = Duration::from_secs(60);
 
 /// The example binary, built by cargo for this test (with the workspace's
 /// target directory).
+/// A directory of this test process for a test's logs and audit files,
+/// `<tmp>/mcp-tools-<name>-<pid>`.
+pub(crate) fn scratch_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("mcp-tools-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 pub(crate) fn example_binary(name: &str) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
@@ -293,8 +301,7 @@ fn replicas_with(replicas: &[Replica], tool: &str, outcome: &str) -> usize {
 async fn three_replicas_behind_nginx_share_sessions_and_confirmations_and_survive_a_kill() {
     let redis = redis_or_skip!();
     let binary = example_binary("retently");
-    let dir = std::env::temp_dir().join(format!("mcp-tools-replicas-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch_dir("replicas");
     let mut replicas: Vec<Replica> = (0..3)
         .map(|n| Replica::start(&binary, &redis.url(), &dir, n))
         .collect();

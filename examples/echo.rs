@@ -82,10 +82,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .first()
         .map(|key| vec![("API key".to_owned(), format!("x-api-key: {key}"))])
         .unwrap_or_default();
-    serve_until_interrupted(http.build(), args.serve.bind().await?, |addr| Banner {
-        name: "echo".into(),
-        url: endpoint_url(addr, "/mcp"),
-        credentials,
+    serve_until_interrupted(http.build(), args.serve.bind().await?, |addr| {
+        Banner {
+            name: "echo".into(),
+            url: endpoint_url(addr, "/mcp"),
+            credentials,
+        }
+        .render()
     })
     .await?;
     Ok(())

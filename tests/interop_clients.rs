@@ -84,22 +84,7 @@ struct Example {
     url: String,
     headers: Value,
     call: Value,
-    _serving: Running,
-}
-
-/// The server behind an [`Example`]: a `Serving` handle, or the task serving
-/// an axum router.
-struct Running {
-    _serving: Option<Serving>,
-    task: Option<tokio::task::JoinHandle<()>>,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(task) = &self.task {
-            task.abort();
-        }
-    }
+    _serving: Serving,
 }
 
 async fn reply_example() -> Example {
@@ -115,10 +100,7 @@ async fn reply_example() -> Example {
         url: format!("http://{addr}{}", reply::ENDPOINT_PATH),
         headers: json!({ "x-api-key": KEY }),
         call: json!({ "name": "reply_list_playbooks", "arguments": {} }),
-        _serving: Running {
-            _serving: Some(serving),
-            task: None,
-        },
+        _serving: serving,
     }
 }
 
@@ -144,10 +126,7 @@ async fn retently_example() -> Example {
         url: format!("http://{addr}{RETENTLY_PATH}"),
         headers: json!({ "authorization": format!("Bearer {}", token.token()) }),
         call: json!({ "name": "list_statuses", "arguments": {} }),
-        _serving: Running {
-            _serving: Some(serving),
-            task: None,
-        },
+        _serving: serving,
     }
 }
 
@@ -172,20 +151,14 @@ async fn reteno_example() -> Example {
         .unwrap()
         .access_token()
         .to_owned();
-    let app = http::router(account, &oauth, false).unwrap();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app).await.unwrap();
-    });
+    let serving = serve_listener(http::service(account, &oauth, false).unwrap(), listener).unwrap();
     Example {
         name: "reteno",
         server_name: mcp_example_reteno::server::SERVER_NAME,
         url,
         headers: json!({ "authorization": format!("Bearer {token}") }),
         call: json!({ "name": "get_account_info", "arguments": {} }),
-        _serving: Running {
-            _serving: None,
-            task: Some(task),
-        },
+        _serving: serving,
     }
 }
 
@@ -568,18 +541,14 @@ async fn reply_signing_in() -> Example {
     config.oauth =
         Some(mcp_example_reply::sign_in::authorization_server(&config.public_origin).unwrap());
     let server = reply::server(Workspace::sandbox(), config.rate_limit_per_hour).unwrap();
-    let app = reply::app(server, &config);
-    let task = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let serving = serve_listener(reply::service(server, &config), listener).unwrap();
     Example {
         name: "reply",
         server_name: reply::SERVER_NAME,
         url: format!("http://{addr}{}", reply::ENDPOINT_PATH),
         headers: json!({}),
         call: json!({ "name": "reply_list_playbooks", "arguments": {} }),
-        _serving: Running {
-            _serving: None,
-            task: Some(task),
-        },
+        _serving: serving,
     }
 }
 
@@ -596,18 +565,14 @@ async fn retently_signing_in() -> Example {
     let mut settings = retently::Settings::new(AccessTokens::new(), url.clone(), audit_log);
     settings.oauth = Some(mcp_example_retently::sign_in::authorization_server(&url).unwrap());
     let server = retently::server(RetentlyAccount::sandbox(), &settings).unwrap();
-    let app = retently::app(server, &settings);
-    let task = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let serving = serve_listener(retently::http(server, &settings), listener).unwrap();
     Example {
         name: "retently",
         server_name: retently::SERVER_NAME,
         url,
         headers: json!({}),
         call: json!({ "name": "list_statuses", "arguments": {} }),
-        _serving: Running {
-            _serving: None,
-            task: Some(task),
-        },
+        _serving: serving,
     }
 }
 

@@ -7,15 +7,21 @@ use std::task::{Context, Poll};
 
 use bytes::{BufMut, Bytes, BytesMut};
 use http_body::{Body, Frame, SizeHint};
+use http_body_util::BodyExt;
+use http_body_util::combinators::UnsyncBoxBody;
 use mcp_tools::transport::Cancellation;
 use tokio::sync::mpsc;
+
+use crate::fallback::BoxError;
 
 /// A future producing the final SSE event of a stream (or nothing).
 pub(crate) type CallFuture = Pin<Box<dyn Future<Output = Option<Bytes>> + Send>>;
 
 /// The body of every response this transport sends.
 ///
-/// `Data = Bytes`, `Error = Infallible`. For an SSE answer the body owns the
+/// `Data = Bytes`. Only the answer of a
+/// [fallback](crate::McpServiceBuilder::fallback) service can fail (with that
+/// service's body error); the transport's own bodies never do. For an SSE answer the body owns the
 /// running call: it is polled as the client reads, so no task is spawned per
 /// request.
 pub struct McpBody {
@@ -26,6 +32,8 @@ enum Kind {
     Empty,
     Full(Option<Bytes>),
     Stream(Box<SseStream>),
+    /// The answer of a fallback service.
+    Other(UnsyncBoxBody<Bytes, BoxError>),
 }
 
 impl fmt::Debug for McpBody {
@@ -34,6 +42,7 @@ impl fmt::Debug for McpBody {
             Kind::Empty => f.write_str("McpBody::Empty"),
             Kind::Full(b) => f.debug_tuple("McpBody::Full").field(b).finish(),
             Kind::Stream(_) => f.write_str("McpBody::Stream"),
+            Kind::Other(_) => f.write_str("McpBody::Other"),
         }
     }
 }
@@ -52,6 +61,17 @@ impl McpBody {
         }
         Self {
             kind: Kind::Full(Some(bytes)),
+        }
+    }
+
+    /// The body of a [fallback](crate::McpServiceBuilder::fallback) service's answer.
+    pub(crate) fn other<B>(body: B) -> Self
+    where
+        B: Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<BoxError>,
+    {
+        Self {
+            kind: Kind::Other(body.map_err(Into::into).boxed_unsync()),
         }
     }
 
@@ -187,7 +207,7 @@ impl Drop for SseStream {
 
 impl Body for McpBody {
     type Data = Bytes;
-    type Error = std::convert::Infallible;
+    type Error = BoxError;
 
     fn poll_frame(
         mut self: Pin<&mut Self>,
@@ -197,6 +217,7 @@ impl Body for McpBody {
             Kind::Empty => Poll::Ready(None),
             Kind::Full(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
             Kind::Stream(stream) => stream.poll_next(cx).map(|e| e.map(|b| Ok(Frame::data(b)))),
+            Kind::Other(body) => Pin::new(body).poll_frame(cx),
         }
     }
 
@@ -205,6 +226,7 @@ impl Body for McpBody {
             Kind::Empty => true,
             Kind::Full(bytes) => bytes.is_none(),
             Kind::Stream(_) => false,
+            Kind::Other(body) => body.is_end_stream(),
         }
     }
 
@@ -214,6 +236,7 @@ impl Body for McpBody {
             Kind::Full(Some(bytes)) => SizeHint::with_exact(bytes.len() as u64),
             Kind::Full(None) => SizeHint::with_exact(0),
             Kind::Stream(_) => SizeHint::default(),
+            Kind::Other(body) => body.size_hint(),
         }
     }
 }

@@ -7,6 +7,7 @@ use std::time::Duration;
 use mcp_tools::Server;
 
 use crate::auth::{Authenticator, ProtectedResource};
+use crate::fallback::{BoxError, Fallback, FallbackBody};
 use crate::rate_headers::RateHeaders;
 
 /// The largest request body accepted unless configured: 4 MiB.
@@ -160,6 +161,7 @@ pub struct McpServiceBuilder {
     pub(crate) sse_retry: Duration,
     pub(crate) sse_close_after: Option<Duration>,
     pub(crate) session_store: Option<Arc<dyn crate::session_store::SessionStore>>,
+    pub(crate) fallback: Option<Fallback>,
 }
 
 impl fmt::Debug for McpServiceBuilder {
@@ -202,6 +204,7 @@ impl McpServiceBuilder {
             sse_retry: DEFAULT_SSE_RETRY,
             sse_close_after: None,
             session_store: None,
+            fallback: None,
         }
     }
 
@@ -322,6 +325,44 @@ impl McpServiceBuilder {
     /// `Retry-After` at once rather than waiting.
     pub fn max_in_flight(mut self, limit: usize) -> Self {
         self.max_in_flight = limit.max(1);
+        self
+    }
+
+    /// Serves requests for every other path with `service` (an axum `Router`
+    /// with an authorization server's pages, file downloads), instead of
+    /// answering them 404.
+    ///
+    /// The endpoint and its protected-resource metadata keep their paths;
+    /// everything else goes to `service`, with the request's body streamed as
+    /// it arrives. Served with [`serve`](crate::serve), the whole port then
+    /// shares one set of limits: connections, requests in flight, header-read
+    /// and idle timeouts, and graceful shutdown. Rate-limit headers are added to
+    /// the service's answers as to the endpoint's, when it has not set them.
+    ///
+    /// ```
+    /// use axum::{Router, routing::get};
+    /// use mcp_transport_http::McpService;
+    /// # let server = mcp_tools::Server::builder("demo", "1.0.0").build().unwrap();
+    ///
+    /// let pages = Router::new().route("/health", get(|| async { "ok" }));
+    /// let service = McpService::builder(server).fallback(pages).build();
+    /// # let _ = service;
+    /// ```
+    pub fn fallback<S, B>(mut self, service: S) -> Self
+    where
+        S: tower_service::Service<
+                http::Request<FallbackBody>,
+                Response = http::Response<B>,
+                Error = std::convert::Infallible,
+            > + Clone
+            + Send
+            + Sync
+            + 'static,
+        S::Future: Send + 'static,
+        B: http_body::Body<Data = bytes::Bytes> + Send + 'static,
+        B::Error: Into<BoxError>,
+    {
+        self.fallback = Some(Fallback::new(service));
         self
     }
 

@@ -10,6 +10,7 @@ use mcp_tools::Server;
 
 use crate::auth::Authenticator;
 use crate::config::{AllowList, McpServiceBuilder, ResponseMode};
+use crate::fallback::Fallback;
 use crate::rate_headers::RateHeaders;
 use crate::resume::Resumption;
 use crate::session::{Pending, Sessions};
@@ -40,6 +41,8 @@ pub(crate) struct Endpoint {
     pub(crate) pending: Arc<Pending>,
     /// Resumable streams and their event store (with sessions only).
     pub(crate) resumption: Option<Arc<Resumption>>,
+    /// Where requests for other paths go, if anywhere.
+    pub(crate) fallback: Option<Fallback>,
 }
 
 /// The protected-resource metadata, serialised once.
@@ -88,6 +91,7 @@ impl Endpoint {
             metadata,
             pending: Arc::default(),
             resumption,
+            fallback: b.fallback,
         }
     }
 }

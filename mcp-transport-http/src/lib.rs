@@ -155,6 +155,7 @@ mod body;
 mod config;
 mod context;
 mod endpoint;
+mod fallback;
 mod future;
 mod fuzzing;
 mod guard;
@@ -180,6 +181,7 @@ pub use config::{
     DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_IN_FLIGHT, DEFAULT_SESSION_IDLE,
     DEFAULT_SSE_RETRY, McpServiceBuilder, ResponseMode,
 };
+pub use fallback::{BoxError, FallbackBody};
 pub use future::ResponseFuture;
 pub use serve::{LOCALHOST, Serving, serve, serve_listener};
 pub use service::McpService;

@@ -150,8 +150,13 @@ impl Endpoint {
         let response = if parts.uri.path() == self.path {
             parts.extensions.insert(authenticated);
             self.clone().serve_endpoint(parts, body).await
+        } else if let Some(metadata) = self.well_known(&parts) {
+            metadata
+        } else if let Some(fallback) = &self.fallback {
+            // Boxed: the application's future stays out of every MCP request's.
+            Box::pin(fallback.call(Request::from_parts(parts, body))).await
         } else {
-            self.well_known(&parts)
+            plain(StatusCode::NOT_FOUND, "not found\n")
         };
         if self.rate_headers.written(response.headers()) {
             return response;
@@ -210,7 +215,8 @@ impl Endpoint {
         }
     }
 
-    fn well_known(&self, parts: &Parts) -> Response<McpBody> {
+    /// The protected-resource metadata, when `parts` asks for it.
+    fn well_known(&self, parts: &Parts) -> Option<Response<McpBody>> {
         // Each metadata path is also served with one trailing slash, as some
         // servers publish (and clients follow) `…/oauth-protected-resource/`.
         let path = parts.uri.path();
@@ -223,16 +229,16 @@ impl Endpoint {
                 response
                     .headers_mut()
                     .insert(ALLOW, HeaderValue::from_static("GET"));
-                return response;
+                return Some(response);
             }
             let mut response = json_response(StatusCode::OK, metadata.document.clone());
             response.headers_mut().insert(
                 http::header::ACCESS_CONTROL_ALLOW_ORIGIN,
                 HeaderValue::from_static("*"),
             );
-            return response;
+            return Some(response);
         }
-        plain(StatusCode::NOT_FOUND, "not found\n")
+        None
     }
 
     async fn post<B>(self: Arc<Self>, parts: Parts, body: B) -> Response<McpBody>

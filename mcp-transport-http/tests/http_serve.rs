@@ -197,3 +197,124 @@ async fn mounts_in_axum_with_nest_service() {
     assert_eq!(reply.body, "ok");
     task.abort();
 }
+
+/// A fallback router whose `/wait` answers only when released, and tells
+/// when a request has reached it.
+fn waiting_routes() -> (
+    axum::Router,
+    std::sync::Arc<std::sync::atomic::AtomicBool>,
+    std::sync::Arc<tokio::sync::Notify>,
+) {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use tokio::sync::Notify;
+
+    let entered = Arc::new(AtomicBool::new(false));
+    let release = Arc::new(Notify::new());
+    let wait = {
+        let (entered, release) = (entered.clone(), release.clone());
+        move || async move {
+            entered.store(true, Ordering::SeqCst);
+            release.notified().await;
+            "done"
+        }
+    };
+    let routes = axum::Router::new()
+        .route("/health", axum::routing::get(|| async { "ok" }))
+        .route(
+            "/echo",
+            axum::routing::post(|body: String| async move { body }),
+        )
+        .route("/wait", axum::routing::get(wait));
+    (routes, entered, release)
+}
+
+#[tokio::test]
+async fn other_paths_go_to_the_fallback_and_share_the_servers_limits() {
+    use mcp_transport_http::auth::ProtectedResource;
+    use std::sync::atomic::Ordering;
+
+    let (routes, entered, release) = waiting_routes();
+    let s = start(
+        McpService::builder(server(&Flags::default()))
+            .protected_resource(ProtectedResource::new("http://127.0.0.1/mcp"))
+            .max_in_flight(1)
+            .fallback(routes),
+    )
+    .await;
+    let addr = s.local_addr();
+
+    let health = send(addr, "GET", "/health", &mcp_headers(None), "").await;
+    assert_eq!(
+        (health.status, health.body.as_str()),
+        (StatusCode::OK, "ok")
+    );
+    // The body reaches the fallback whole.
+    let echoed = send(addr, "POST", "/echo", &mcp_headers(None), "hello, fallback").await;
+    assert_eq!(echoed.body, "hello, fallback");
+    // The router's own 404, not the endpoint's.
+    let missing = send(addr, "GET", "/nowhere", &mcp_headers(None), "").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.body, "");
+    // The endpoint keeps its path and its metadata.
+    let metadata = send(
+        addr,
+        "GET",
+        "/.well-known/oauth-protected-resource/mcp",
+        &mcp_headers(None),
+        "",
+    )
+    .await;
+    assert_eq!(metadata.json()["resource"], "http://127.0.0.1/mcp");
+    let reply = post(
+        addr,
+        &mcp_headers(Some("2025-06-18")),
+        &call(1, "echo", json!({"text": "hi"})),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+
+    // A fallback request holds a slot of the in-flight limit like any other.
+    let waiting =
+        tokio::spawn(async move { send(addr, "GET", "/wait", &mcp_headers(None), "").await });
+    eventually(|| entered.load(Ordering::SeqCst)).await;
+    let busy = post(
+        addr,
+        &mcp_headers(Some("2025-06-18")),
+        &call(2, "echo", json!({"text": "hi"})),
+    )
+    .await;
+    assert_eq!(busy.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(busy.header("retry-after"), Some("1"));
+    release.notify_one();
+    assert_eq!(waiting.await.unwrap().body, "done");
+    let after = post(
+        addr,
+        &mcp_headers(Some("2025-06-18")),
+        &call(3, "echo", json!({"text": "hi"})),
+    )
+    .await;
+    assert_eq!(after.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn shutdown_lets_a_fallback_request_in_flight_finish() {
+    use std::sync::atomic::Ordering;
+
+    let (routes, entered, release) = waiting_routes();
+    let s = start(McpService::builder(server(&Flags::default())).fallback(routes)).await;
+    let addr = s.local_addr();
+    let waiting =
+        tokio::spawn(async move { send(addr, "GET", "/wait", &mcp_headers(None), "").await });
+    eventually(|| entered.load(Ordering::SeqCst)).await;
+    let stopping = tokio::spawn(s.shutdown(Duration::from_secs(5)));
+    // Shutdown has begun: no new connection is taken.
+    eventually(|| std::net::TcpStream::connect(addr).is_err()).await;
+    release.notify_one();
+    let answer = waiting.await.unwrap();
+    assert_eq!(
+        (answer.status, answer.body.as_str()),
+        (StatusCode::OK, "done")
+    );
+    stopping.await.unwrap();
+}

@@ -72,20 +72,19 @@
 //!             .handler(|_: NoArguments, _: ToolContext| async { ToolResult::Ok("hello") }),
 //!     )
 //!     .build()?;
+//! // The authorization server's pages on the endpoint's port.
 //! let mcp = McpService::builder(server)
 //!     .path("/mcp")
 //!     .authenticator(oauth.resource_server())
 //!     .protected_resource(oauth.protected_resource())
+//!     .fallback(oauth.router())
 //!     .build();
 //!
-//! let app = oauth.router().fallback_service(mcp);
-//!
 //! // Serve it:
-//! async fn serve(app: axum::Router) -> std::io::Result<()> {
-//!     let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
-//!     axum::serve(listener, app).await
+//! async fn serve(mcp: McpService) -> std::io::Result<mcp_transport_http::Serving> {
+//!     mcp_transport_http::serve(mcp, "127.0.0.1:8080").await
 //! }
-//! # let _ = (app, serve);
+//! # let _ = (mcp, serve);
 //!
 //! // And a token for scripts, as an example's `--issue-token USER` would print:
 //! let token = oauth.issue_token("vera", ["contacts:read"])?;

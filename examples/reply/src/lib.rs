@@ -43,8 +43,7 @@ pub mod workspace;
 use std::process::ExitCode;
 
 use clap::Parser;
-use mcp_examples_support::app::serve_app_until_interrupted;
-use mcp_examples_support::cli::{self, Banner, ServeArgs};
+use mcp_examples_support::cli::{self, Banner, ServeArgs, serve_until_interrupted};
 
 /// Serve the Reply.io MCP surface over a sandbox workspace.
 #[derive(Debug, Parser)]
@@ -163,8 +162,7 @@ async fn run(args: Cli) -> std::io::Result<()> {
     let service = replicas
         .service(server::service_builder(server, &config))
         .build();
-    let app = server::router(service, &config);
-    serve_app_until_interrupted(app, listener, move |bound| {
+    serve_until_interrupted(service, listener, move |bound| {
         let url = cli::endpoint_url(bound, server::ENDPOINT_PATH);
         let mut text = Banner {
             name: "reply".to_owned(),

@@ -5,14 +5,13 @@
 //! behaves: path `/`, SSE responses, API keys as `x-api-key` or
 //! `Authorization: Bearer` (and, with [`crate::sign_in`], OAuth tokens), a 401
 //! challenge pointing at protected-resource metadata, and an hourly request
-//! budget reported in `X-Rate-Limit-*` headers. [`app`] adds the sandbox
-//! authorization server's routes.
+//! budget reported in `X-Rate-Limit-*` headers. [`service`] serves the sandbox
+//! authorization server's routes on the same port.
 //! Tests build both in-process and serve them on an ephemeral port.
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use axum::Router;
 use mcp_sandbox_oauth::SandboxOAuth;
 use mcp_tools::rate::{RateKey, WindowRateLimiter};
 use mcp_tools::{BuildError, Caller, Server, ServerBuilder};
@@ -65,7 +64,7 @@ pub struct Config {
     /// Accept any `Host` header, for a server listening beyond loopback.
     pub any_host: bool,
     /// The sandbox authorization server served beside the endpoint (see
-    /// [`app`] and [`crate::sign_in`]), if any: its tokens are accepted, and
+    /// [`service`] and [`crate::sign_in`]), if any: its tokens are accepted, and
     /// the metadata names it. Without one, the metadata names no
     /// authorization server and only API keys sign in.
     pub oauth: Option<SandboxOAuth>,
@@ -142,7 +141,8 @@ pub fn stdio_caller() -> Caller {
 }
 
 /// The HTTP endpoint in front of `server`: API keys first, then tokens of
-/// the sandbox authorization server when `config` has one.
+/// the sandbox authorization server when `config` has one, whose pages are
+/// served on the same port.
 pub fn service(server: Server, config: &Config) -> McpService {
     service_builder(server, config).build()
 }
@@ -170,29 +170,15 @@ pub fn service_builder(server: Server, config: &Config) -> McpServiceBuilder {
         .response_mode(ResponseMode::Sse)
         .authenticator(auth)
         .protected_resource(resource);
+    // The sign-in pages share the port, its limits and its shutdown.
+    if let Some(oauth) = &config.oauth {
+        http = http.fallback(oauth.router());
+    }
     http = http.rate_headers(vendor_rate_headers());
     if config.any_host {
         http = http.any_host();
     }
     http
-}
-
-/// The whole application: the endpoint ([`service`]), and the sandbox
-/// authorization server's routes beside it when `config` has one. The MCP
-/// service is the router's fallback: it answers `/` and its metadata, and 404
-/// elsewhere.
-pub fn app(server: Server, config: &Config) -> Router {
-    router(service(server, config), config)
-}
-
-/// The application around an endpoint already built (for replicas, whose
-/// endpoint carries the shared stores): the sandbox authorization server's
-/// routes when `config` has one, and `mcp` as the fallback.
-pub fn router(mcp: McpService, config: &Config) -> Router {
-    match &config.oauth {
-        Some(oauth) => oauth.router().fallback_service(mcp),
-        None => Router::new().fallback_service(mcp),
-    }
 }
 
 /// The rate headers in the vendor's format: `X-Rate-Limit-Limit: 1h` (the

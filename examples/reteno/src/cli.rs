@@ -134,13 +134,13 @@ async fn run(args: Cli) -> io::Result<()> {
     let account = Account::new(Clock::system(), settings);
     let oauth =
         access::authorization_server(&origin, &http::mcp_url(&origin)).map_err(io::Error::other)?;
-    let app = http::router_with(account, &oauth, !addr.ip().is_loopback(), &replicas)
+    let service = http::service_with(account, &oauth, !addr.ip().is_loopback(), &replicas)
         .map_err(io::Error::other)?;
     tracing::info!(
         brandkit_seconds = args.brandkit_seconds,
         "built the sandbox account and its 82 tools"
     );
-    mcp_examples_support::app::serve_app_until_interrupted(app, listener, banner).await
+    support::serve_until_interrupted(service, listener, banner).await
 }
 
 /// Serves one client over stdio as the sandbox owner. Upload and download

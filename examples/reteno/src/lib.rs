@@ -28,8 +28,8 @@
 //! # });
 //! ```
 //!
-//! The running server is [`main`] (`cargo run --example reteno`): [`http::router`]
-//! mounts the MCP endpoint behind the sandbox OAuth sign-in of [`access`], the
+//! The running server is [`main`] (`cargo run --example reteno`): [`http::service`]
+//! serves the MCP endpoint behind the sandbox OAuth sign-in of [`access`], the
 //! authorization server itself, and the file routes: upload URLs
 //! (`{public_url}/uploads/{id}/{file}`, fed to
 //! [`UploadSessions::receive`](uploads::UploadSessions::receive)), download

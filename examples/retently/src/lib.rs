@@ -56,8 +56,7 @@ mod triage;
 use std::process::ExitCode;
 
 use clap::Parser;
-use mcp_examples_support::app::serve_app_until_interrupted;
-use mcp_examples_support::cli::{Banner, endpoint_url};
+use mcp_examples_support::cli::{Banner, endpoint_url, serve_until_interrupted};
 use mcp_examples_support::replicas::Replicas;
 
 use account::Account;
@@ -162,7 +161,7 @@ async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
     let account = Account::sandbox();
     account.set_b2b_feature(!options.no_b2b);
     let server = service::server(account, &settings)?;
-    let app = service::app(server, &settings);
+    let service = service::http(server, &settings);
 
     let audit = std::path::absolute(&settings.audit_log)?;
     println!(
@@ -186,7 +185,7 @@ async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
         Some(resource) => format!("--resource {resource}"),
         None => format!("--listen {bound}"),
     };
-    serve_app_until_interrupted(app, listener, move |bound| {
+    serve_until_interrupted(service, listener, move |bound| {
         let url = endpoint_url(bound, MCP_PATH);
         let mut text = Banner {
             name: SERVER_NAME.into(),

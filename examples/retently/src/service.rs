@@ -5,7 +5,6 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use axum::Router;
 use futures::future::{BoxFuture, FutureExt};
 use mcp_examples_support::replicas::Replicas;
 use mcp_examples_support::replicas::mcp_tools_redis::RedisRateLimiter;
@@ -74,7 +73,7 @@ pub struct Settings {
     /// The accepted OAuth issuer, if any.
     pub jwt: Option<JwtIssuer>,
     /// The sandbox authorization server the example serves beside the
-    /// endpoint (see [`app`]), if any: its tokens are accepted, and the
+    /// endpoint (see [`http()`]), if any: its tokens are accepted, and the
     /// metadata names it.
     pub oauth: Option<SandboxOAuth>,
     /// The endpoint's canonical URL: the audience JWTs must name, and the
@@ -150,7 +149,9 @@ pub fn server(account: Account, settings: &Settings) -> Result<Server, Box<dyn s
 /// the configured issuer, then tokens of the sandbox authorization server;
 /// protected-resource metadata naming those issuers in that order (a client
 /// signs in with the first: an issuer configured on purpose wins); anonymous
-/// discovery so that a client without credentials can still reach `ping`.
+/// discovery so that a client without credentials can still reach `ping`;
+/// and the sandbox authorization server's pages on the same port, when
+/// `settings` has one.
 pub fn http(server: Server, settings: &Settings) -> McpService {
     let mut resource = ProtectedResource::new(&settings.resource)
         .name("Retently (sandbox)")
@@ -173,23 +174,15 @@ pub fn http(server: Server, settings: &Settings) -> McpService {
         resource = resource.authorization_server(oauth.issuer());
         auth = auth.with(oauth.resource_server());
     }
-    let builder = McpService::builder(server)
+    let mut builder = McpService::builder(server)
         .path(MCP_PATH)
         .authenticator(auth)
         .protected_resource(resource);
-    settings.replicas.service(builder).build()
-}
-
-/// The whole application: the endpoint ([`http()`]), and the sandbox
-/// authorization server's routes beside it when `settings` has one. The MCP
-/// service is the router's fallback: it answers its endpoint and metadata,
-/// and 404 elsewhere.
-pub fn app(server: Server, settings: &Settings) -> Router {
-    let mcp = http(server, settings);
-    match &settings.oauth {
-        Some(oauth) => oauth.router().fallback_service(mcp),
-        None => Router::new().fallback_service(mcp),
+    // The sign-in pages share the port, its limits and its shutdown.
+    if let Some(oauth) = &settings.oauth {
+        builder = builder.fallback(oauth.router());
     }
+    settings.replicas.service(builder).build()
 }
 
 /// Bearer JWTs of the configured issuer. The sandbox has one account, so every

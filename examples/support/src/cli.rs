@@ -100,17 +100,21 @@ pub fn endpoint_url(addr: SocketAddr, path: &str) -> String {
     format!("http://{addr}{path}")
 }
 
-/// Serves `service` on `listener` (see [`ServeArgs::bind`]), prints the
-/// banner made from the bound address, and runs until Ctrl-C (or SIGTERM),
-/// then lets in-flight calls finish within [`SHUTDOWN_GRACE`].
+/// Serves `service` on `listener` (see [`ServeArgs::bind`]) with the
+/// transport's `serve` (its connection limits, timeouts and graceful
+/// shutdown cover every route of the service, its
+/// [fallback](mcp_transport_http::McpServiceBuilder::fallback) included),
+/// prints the banner text made from the bound address (a [`Banner`],
+/// rendered, and whatever the example adds), and runs until Ctrl-C (or
+/// SIGTERM); then in-flight calls have [`SHUTDOWN_GRACE`] to finish.
 pub async fn serve_until_interrupted(
     service: McpService,
     listener: TcpListener,
-    banner: impl FnOnce(SocketAddr) -> Banner,
+    banner: impl FnOnce(SocketAddr) -> String,
 ) -> io::Result<()> {
     let serving = serve_listener(service, listener)?;
     let bound = serving.local_addr();
-    print!("{}", banner(bound).render());
+    print!("{}", banner(bound));
     tracing::info!(%bound, "serving; press Ctrl-C to stop");
     shutdown_signal().await;
     tracing::info!("shutting down");

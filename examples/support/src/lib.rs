@@ -10,7 +10,6 @@
 //! |---------|---------|--------------|
 //! | `otel`  | no      | `--otlp-endpoint URL`: spans exported over OTLP/HTTP, each request's span a child of the client's (module `otel`) |
 
-pub mod app;
 pub mod cli;
 pub mod contract;
 pub mod iso8601;

@@ -11,7 +11,7 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::rt::TokioIo;
 use mcp_sandbox_oauth::{Lifetimes, SandboxOAuth, SandboxUser};
 use mcp_tools::{Caller, NoArguments, Server, Tool, ToolContext, ToolResult};
-use mcp_transport_http::McpService;
+use mcp_transport_http::{McpService, Serving, serve_listener};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use tokio::net::{TcpListener, TcpStream};
@@ -96,13 +96,7 @@ pub(crate) struct Sandbox {
     pub(crate) origin: String,
     pub(crate) resource: String,
     addr: std::net::SocketAddr,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
+    _serving: Serving,
 }
 
 fn whoami(caller: Option<&Caller>) -> String {
@@ -169,17 +163,15 @@ impl Sandbox {
             .path("/mcp")
             .authenticator(oauth.resource_server())
             .protected_resource(oauth.protected_resource())
+            .fallback(oauth.router())
             .build();
-        let app = oauth.router().fallback_service(mcp);
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app).await.unwrap();
-        });
+        let serving = serve_listener(mcp, listener).unwrap();
         Self {
             oauth,
             origin,
             resource,
             addr,
-            task,
+            _serving: serving,
         }
     }
 

@@ -4,8 +4,8 @@ use std::net::SocketAddr;
 
 use mcp_examples_support::contract::check_output;
 use mcp_tools::serde_json::{self, Value, json};
+use mcp_transport_http::{Serving, serve_listener};
 use tokio::net::TcpListener;
-use tokio::task::JoinHandle;
 
 use mcp_example_reply::server::{self, Config};
 use mcp_example_reply::sign_in;
@@ -19,19 +19,14 @@ pub(crate) const OTHER_KEY: &str = "test-key-2";
 /// The protocol version the vendor documents.
 pub(crate) const VERSION: &str = "2025-06-18";
 
-/// One running sandbox server: the whole application as the example serves
-/// it, the endpoint with the sandbox authorization server beside it.
+/// One running sandbox server, served as the example serves it: the
+/// endpoint with the sandbox authorization server beside it, through the
+/// transport's `serve`.
 pub(crate) struct Sandbox {
     pub(crate) addr: SocketAddr,
     /// The server behind the socket, for the tools' published schemas.
     mcp: mcp_tools::Server,
-    task: JoinHandle<()>,
-}
-
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
+    _serving: Serving,
 }
 
 impl Sandbox {
@@ -49,9 +44,12 @@ impl Sandbox {
         config.rate_limit_per_hour = per_hour;
         config.oauth = Some(sign_in::authorization_server(&config.public_origin).unwrap());
         let mcp = server::server(Workspace::sandbox(), config.rate_limit_per_hour).unwrap();
-        let app = server::app(mcp.clone(), &config);
-        let task = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        Self { addr, mcp, task }
+        let serving = serve_listener(server::service(mcp.clone(), &config), listener).unwrap();
+        Self {
+            addr,
+            mcp,
+            _serving: serving,
+        }
     }
 
     /// The origin clients use, `http://127.0.0.1:PORT`.

@@ -1,4 +1,4 @@
-//! The example's HTTP side: one axum router serving the MCP endpoint, the
+//! The example's HTTP side: one service answering the MCP endpoint, the
 //! sandbox authorization server, and the file routes the tools hand out URLs
 //! for.
 //!
@@ -11,14 +11,14 @@
 //! | `GET /downloads/{id}` | a short-lived download link |
 //! | `GET /files/{id}/{name}` | a stored image |
 //!
-//! The MCP service is mounted as the router's fallback: it answers its own
-//! endpoint and metadata and 404 for anything else, so the other routes are
-//! plain axum routes beside it, the way an MCP server lives inside a larger
-//! HTTP application.
+//! The MCP service answers its own endpoint and metadata and hands every other
+//! path to an axum router ([`McpServiceBuilder::fallback`](mcp_transport_http::McpServiceBuilder::fallback)),
+//! the way an MCP server lives inside a larger HTTP application; the
+//! transport's `serve` then covers the whole port with one set of connection
+//! limits, timeouts and graceful shutdown.
 
 pub mod files;
 
-use axum::Router;
 use mcp_examples_support::replicas::Replicas;
 use mcp_sandbox_oauth::SandboxOAuth;
 use mcp_tools::BuildError;
@@ -46,27 +46,27 @@ pub fn mcp_url(origin: &str) -> String {
 /// # Errors
 ///
 /// When the MCP server does not build (a tool that fails its checks).
-pub fn router(
+pub fn service(
     account: Account,
     oauth: &SandboxOAuth,
     any_host: bool,
-) -> Result<Router, BuildError> {
-    router_with(account, oauth, any_host, &Replicas::none())
+) -> Result<McpService, BuildError> {
+    service_with(account, oauth, any_host, &Replicas::none())
 }
 
-/// [`router`], sharing with other replicas what `replicas` says (`--redis`,
+/// [`service`], sharing with other replicas what `replicas` says (`--redis`,
 /// `--shared-secret`): confirmations, tasks and stream events in Redis, and
 /// the secrets that sign tokens and request states.
 ///
 /// # Errors
 ///
 /// When the MCP server does not build.
-pub fn router_with(
+pub fn service_with(
     account: Account,
     oauth: &SandboxOAuth,
     any_host: bool,
     replicas: &Replicas,
-) -> Result<Router, BuildError> {
+) -> Result<McpService, BuildError> {
     // Every call needs a token, also in the dispatcher, so that no path to a
     // tool skips the scopes it declares.
     let server = replicas
@@ -75,13 +75,10 @@ pub fn router_with(
     let mut mcp = McpService::builder(server)
         .path(MCP_PATH)
         .authenticator(oauth.resource_server())
-        .protected_resource(oauth.protected_resource());
+        .protected_resource(oauth.protected_resource())
+        .fallback(oauth.router().merge(files::routes(account)));
     if any_host {
         mcp = mcp.any_host();
     }
-    let mcp = replicas.service(mcp);
-    Ok(oauth
-        .router()
-        .merge(files::routes(account))
-        .fallback_service(mcp.build()))
+    Ok(replicas.service(mcp).build())
 }

@@ -8,8 +8,8 @@ use mcp_example_reteno::{Account, Settings, access, http};
 use mcp_sandbox_oauth::SandboxOAuth;
 pub(crate) use mcp_test_client::Response;
 use mcp_tools::serde_json::{self, Value, json};
+use mcp_transport_http::{Serving, serve_listener};
 use tokio::net::TcpListener;
-use tokio::task::JoinHandle;
 
 /// The protocol version the tests speak.
 pub(crate) const VERSION: &str = "2025-06-18";
@@ -19,18 +19,12 @@ pub(crate) const VERSION: &str = "2025-06-18";
 pub(crate) const BRANDKIT_DURATION: Duration = Duration::from_millis(600);
 
 /// One running sandbox: the account (for its clock), the authorization
-/// server (for tokens) and the served router.
+/// server (for tokens) and the service, served as the binary serves it.
 pub(crate) struct Sandbox {
     pub(crate) addr: SocketAddr,
     pub(crate) account: Account,
     pub(crate) oauth: SandboxOAuth,
-    task: JoinHandle<()>,
-}
-
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
+    _serving: Serving,
 }
 
 impl Sandbox {
@@ -47,15 +41,13 @@ impl Sandbox {
             },
         );
         let oauth = access::authorization_server(&origin, &http::mcp_url(&origin)).unwrap();
-        let app = http::router(account.clone(), &oauth, false).unwrap();
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app).await.unwrap();
-        });
+        let service = http::service(account.clone(), &oauth, false).unwrap();
+        let serving = serve_listener(service, listener).unwrap();
         Self {
             addr,
             account,
             oauth,
-            task,
+            _serving: serving,
         }
     }
 

@@ -1,6 +1,6 @@
 //! The Reteno example served over real sockets, as its binary serves it.
 //!
-//! Every test starts the example's own router (`http::router`) on an
+//! Every test starts the example's own service (`http::service`) on an
 //! ephemeral 127.0.0.1 port with a fresh sandbox account on a manual clock,
 //! and talks to it with the workspace's HTTP/1.1 test client.
 //!

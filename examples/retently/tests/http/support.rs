@@ -54,8 +54,6 @@ pub struct Sandbox {
     /// A token with all scopes that expired yesterday.
     pub expired: String,
     serving: Option<Serving>,
-    /// The task serving the whole application, for a sandbox with sign-in.
-    app: Option<tokio::task::JoinHandle<()>>,
 }
 
 static NEXT: AtomicU32 = AtomicU32::new(0);
@@ -120,14 +118,7 @@ impl Sandbox {
         configure(&mut settings);
         let account = Account::sandbox();
         let server = service::server(account.clone(), &settings).unwrap();
-        let (serving, app) = if sign_in {
-            let app = service::app(server, &settings);
-            let task = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-            (None, Some(task))
-        } else {
-            let serving = serve_listener(service::http(server, &settings), listener).unwrap();
-            (Some(serving), None)
-        };
+        let serving = serve_listener(service::http(server, &settings), listener).unwrap();
         Self {
             account,
             addr,
@@ -137,8 +128,7 @@ impl Sandbox {
             other: other.token(),
             reader: reader.token(),
             expired: expired.token(),
-            serving,
-            app,
+            serving: Some(serving),
         }
     }
 
@@ -223,9 +213,6 @@ impl Sandbox {
 impl Drop for Sandbox {
     fn drop(&mut self) {
         drop(self.serving.take());
-        if let Some(app) = &self.app {
-            app.abort();
-        }
         let _ = std::fs::remove_file(&self.audit_log);
     }
 }

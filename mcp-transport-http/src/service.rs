@@ -383,10 +383,11 @@ mod tests {
         // Unoptimised builds lay futures out with room for every temporary:
         // these bounds hold there, and a release build's futures are smaller.
         // Before the rare branches were boxed, the core's future and the
-        // resumable stream's were part of these. Measured at 8,296 bytes
-        // once the shared session store and the asynchronous rate limiter
-        // were in.
-        assert!(route <= 8704, "the request future is {route} bytes");
+        // resumable stream's were part of these. The route's future was
+        // 8,296 bytes once the shared session store and the asynchronous
+        // rate limiter were in; with the endpoint's work boxed below it, 896:
+        // that is what the boxes around it (the service's, `serve`'s) copy.
+        assert!(route <= 1536, "the request future is {route} bytes");
         assert!(post <= 7168, "the POST future is {post} bytes");
     }
 }

@@ -169,15 +169,7 @@ impl RateHeaders {
     /// Writes the headers for `status`, and `Retry-After` when nothing is left.
     pub(crate) fn apply(&self, headers: &mut HeaderMap, status: &RateStatus, refused: bool) {
         for (name, value) in &self.headers {
-            // Counts are written as numbers: no formatting, no check of the
-            // text, on every response.
-            let value = match value {
-                RateValue::Limit => Some(HeaderValue::from(status.limit)),
-                RateValue::Remaining => Some(HeaderValue::from(status.remaining)),
-                RateValue::ResetSeconds => Some(HeaderValue::from(status.reset_after_secs())),
-                other => HeaderValue::try_from(other.render(status)).ok(),
-            };
-            if let Some(value) = value {
+            if let Ok(value) = HeaderValue::try_from(value.render(status)) {
                 headers.insert(name.clone(), value);
             }
         }

@@ -52,11 +52,8 @@ PROTOCOL_VERSION=2025-06-18
 # A keep-alive reply slower than this looks like a Nagle / delayed-ACK stall (about 40 ms).
 STALL_SECONDS=0.030
 
-die() {
-    echo "load.sh: $*" >&2
-    exit 1
-}
-note() { echo "load.sh: $*" >&2; }
+# shellcheck source=benches/common.sh
+source "$ROOT/benches/common.sh"
 
 for setting in ROUNDS DURATION WARMUP CONNECTIONS SERVER_CORE LOAD_CORE; do
     [[ ${!setting} =~ ^[0-9]+$ ]] || die "$setting must be a whole number, not '${!setting}'"
@@ -72,13 +69,7 @@ cores=$(nproc --all)
 # --- tools -------------------------------------------------------------------------------------
 
 command -v taskset >/dev/null || die "taskset (util-linux) is needed to pin the processes"
-if ! command -v wrk >/dev/null; then
-    note "installing wrk from Debian's packages"
-    sudo=()
-    (($(id -u) == 0)) || sudo=(sudo)
-    "${sudo[@]}" apt-get update
-    "${sudo[@]}" apt-get install -y wrk
-fi
+ensure_wrk
 CLK_TCK=$(getconf CLK_TCK)
 HAVE_CURL=0
 command -v curl >/dev/null && HAVE_CURL=1
@@ -140,20 +131,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Whether something accepts connections on 127.0.0.1:$1.
-accepting() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-free_port() {
-    local port
-    for _ in $(seq 50); do
-        port=$((20000 + RANDOM % 40000))
-        accepting "$port" || {
-            echo "$port"
-            return
-        }
-    done
-    die "found no free port"
-}
 
 # start_server NAME LOG: starts it pinned to SERVER_CORE and waits until it accepts; sets PORT.
 start_server() {
@@ -172,15 +149,6 @@ start_server() {
     die "$name did not accept connections within 10 s:"$'\n'"$(tail -20 "$log")"
 }
 
-# Server CPU time so far, in clock ticks: utime + stime of all its threads (fields 14 and 15 of
-# /proc/PID/stat, counted after the command name, which may hold spaces, in parentheses).
-cpu_ticks() {
-    local stat rest
-    stat=$(<"/proc/$1/stat")
-    rest=${stat##*) }
-    read -r -a fields <<<"$rest"
-    echo $((fields[11] + fields[12]))
-}
 
 # Busy and total clock ticks of one core so far, from its line in /proc/stat (busy = all but idle
 # and iowait). Tells whether something else ran on a core during a round.
@@ -325,14 +293,9 @@ done
 
 # --- report --------------------------------------------------------------------------------------
 
-# median SERVER MODE COLUMN: the median over rounds of one column of the rounds file.
-median() {
-    awk -v s="$1" -v m="$2" -v c="$3" '$1 == s && $2 == m { print $c }' "$ROUNDS_FILE" | sort -g |
-        awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
+# median SERVER MODE COLUMN (common.sh): the median over rounds of one column of the rounds file.
 
 ms() { awk -v us="$1" 'BEGIN { printf "%.2f ms", us / 1000 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f×", a / b; else print "n/a" }'; }
 
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 git diff --quiet HEAD 2>/dev/null || commit="$commit (with uncommitted changes)"

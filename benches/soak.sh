@@ -38,11 +38,8 @@ OUT=${OUT:-$TARGET_DIR/soak-results.md}
 KEY=soak-key-0123456789abcdef
 PROTOCOL_VERSION=2025-06-18
 
-die() {
-    echo "soak.sh: $*" >&2
-    exit 1
-}
-note() { echo "soak.sh: $*" >&2; }
+# shellcheck source=benches/common.sh
+source "$ROOT/benches/common.sh"
 
 for setting in DURATION CONNECTIONS THREADS SAMPLE PORT NICE; do
     [[ ${!setting} =~ ^[0-9]+$ ]] || die "$setting must be a whole number, not '${!setting}'"
@@ -50,13 +47,7 @@ done
 ((DURATION >= 1 && DURATION <= 86400)) || die "DURATION must be between 1 and 86400 seconds"
 ((CONNECTIONS >= 1 && CONNECTIONS <= 1024)) || die "CONNECTIONS must be between 1 and 1024"
 
-if ! command -v wrk >/dev/null; then
-    note "installing wrk from Debian's packages"
-    sudo=()
-    (($(id -u) == 0)) || sudo=(sudo)
-    "${sudo[@]}" apt-get update -qq
-    "${sudo[@]}" apt-get install -y -qq wrk >/dev/null
-fi
+ensure_wrk
 command -v curl >/dev/null || die "curl is needed for the first check of each call"
 
 if ((BUILD)); then

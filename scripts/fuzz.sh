@@ -86,7 +86,8 @@ for target in "${targets[@]}"; do
     else
         executions="$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -n 1)"
     fi
-    took="$(grep -o 'stat::total_time_s\?: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -n 1 || true)"
+    # libFuzzer ends a run with `Done N runs in S second(s)`.
+    took="$(grep -ao 'Done [0-9]* runs in [0-9]* second' "$log" | grep -o '[0-9]* second' | grep -o '[0-9]*' | tail -n 1 || true)"
     if [ -n "$fork" ]; then
         took="$(grep -o '^#[0-9]*: cov: .* time: [0-9]*s' "$log" | grep -o '[0-9]*s$' | tr -d s | tail -n 1 || true)"
     fi

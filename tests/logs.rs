@@ -5,46 +5,17 @@
 //! `_meta` one ignored and logged at debug).
 #![allow(clippy::unwrap_used)]
 
-use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+mod support;
+
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use serde_json::{Value, json};
-
-/// Kills the server when the test ends, whichever way.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// The echo example's binary, built into this test's own target directory.
-fn echo_binary() -> PathBuf {
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "--quiet", "--example", "echo"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .status()
-        .expect("cargo runs");
-    assert!(status.success(), "cargo build --example echo failed");
-    // target/<profile>/deps/logs-… → target/<profile>/examples/echo
-    let exe = std::env::current_exe().expect("the test's path");
-    let profile = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("target/<profile>");
-    profile
-        .join("examples")
-        .join(format!("echo{}", std::env::consts::EXE_SUFFIX))
-}
+use support::{Running, bound_address, example_binary};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn json_log_lines_carry_the_request_span() {
-    let binary = echo_binary();
+    let binary = example_binary("echo");
     let dir = std::env::temp_dir().join(format!("mcp-tools-logs-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let stderr_path = dir.join("stderr.log");
@@ -60,23 +31,13 @@ async fn json_log_lines_carry_the_request_span() {
         .spawn()
         .unwrap_or_else(|e| panic!("could not start {}: {e}", binary.display()));
     let stdout = child.stdout.take().expect("piped stdout");
-    let server = Server(child);
+    let server = Running(child);
     // The banner's first line names the bound address.
-    let first = tokio::task::spawn_blocking(move || {
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).map(|_| line)
-    });
-    let first = tokio::time::timeout(Duration::from_secs(60), first)
+    let addr = tokio::task::spawn_blocking(move || bound_address(stdout));
+    let addr = tokio::time::timeout(Duration::from_secs(60), addr)
         .await
         .expect("the banner within a minute")
-        .unwrap()
         .unwrap();
-    let url = first
-        .trim()
-        .strip_prefix("MCP endpoint: http://")
-        .and_then(|rest| rest.strip_suffix("/mcp"))
-        .unwrap_or_else(|| panic!("unexpected banner line {first:?}"));
-    let addr: SocketAddr = url.parse().unwrap();
 
     let body = json!({
         "jsonrpc": "2.0", "id": 1, "method": "tools/call",

@@ -12,16 +12,17 @@ use http_body_util::combinators::UnsyncBoxBody;
 use mcp_tools::transport::Cancellation;
 use tokio::sync::mpsc;
 
-use crate::fallback::BoxError;
+/// An error of a body that is not the transport's own.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// A future producing the final SSE event of a stream (or nothing).
 pub(crate) type CallFuture = Pin<Box<dyn Future<Output = Option<Bytes>> + Send>>;
 
 /// The body of every response this transport sends.
 ///
-/// `Data = Bytes`. Only the answer of a
-/// [fallback](crate::McpServiceBuilder::fallback) service can fail (with that
-/// service's body error); the transport's own bodies never do. For an SSE answer the body owns the
+/// `Data = Bytes`. Only the answer of a fallback service (see
+/// `McpServiceBuilder::fallback`) can fail, with that service's body error;
+/// the transport's own bodies never do. For an SSE answer the body owns the
 /// running call: it is polled as the client reads, so no task is spawned per
 /// request.
 pub struct McpBody {
@@ -64,7 +65,7 @@ impl McpBody {
         }
     }
 
-    /// The body of a [fallback](crate::McpServiceBuilder::fallback) service's answer.
+    /// The body of a fallback service's answer.
     pub(crate) fn other<B>(body: B) -> Self
     where
         B: Body<Data = Bytes> + Send + 'static,

@@ -7,7 +7,8 @@ use std::time::Duration;
 use mcp_tools::Server;
 
 use crate::auth::{Authenticator, ProtectedResource};
-use crate::fallback::{BoxError, Fallback, FallbackBody};
+use crate::body::BoxError;
+use crate::fallback::{Fallback, FallbackBody};
 use crate::rate_headers::RateHeaders;
 
 /// The largest request body accepted unless configured: 4 MiB.
@@ -334,7 +335,7 @@ impl McpServiceBuilder {
     ///
     /// The endpoint and its protected-resource metadata keep their paths;
     /// everything else goes to `service`, with the request's body streamed as
-    /// it arrives. Served with [`serve`](crate::serve), the whole port then
+    /// it arrives. Served with `serve()`, the whole port then
     /// shares one set of limits: connections, requests in flight, header-read
     /// and idle timeouts, and graceful shutdown. Rate-limit headers are added to
     /// the service's answers as to the endpoint's, when it has not set them.

@@ -1,10 +1,9 @@
 //! Routes beside the endpoint: requests for paths the endpoint does not own
 //! (an authorization server, file downloads) go to a service the application
-//! gives, so that one [`serve`](crate::serve) with its limits and timeouts
-//! covers the whole port.
+//! gives, so that one `serve` with its limits and timeouts covers the whole
+//! port.
 
 use std::convert::Infallible;
-use std::error::Error;
 
 use bytes::{Buf, Bytes};
 use http::{Request, Response};
@@ -14,12 +13,9 @@ use http_body_util::combinators::UnsyncBoxBody;
 use tower::ServiceExt as _;
 use tower::util::BoxCloneSyncService;
 
-use crate::body::McpBody;
+use crate::body::{BoxError, McpBody};
 
-/// An error of a body that is not the transport's own.
-pub type BoxError = Box<dyn Error + Send + Sync>;
-
-/// The request body a [fallback](crate::McpServiceBuilder::fallback) service receives.
+/// The request body a fallback service (`McpServiceBuilder::fallback`) receives.
 pub type FallbackBody = UnsyncBoxBody<Bytes, BoxError>;
 
 /// The application's service, type-erased once at build.

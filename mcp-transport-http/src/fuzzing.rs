@@ -6,8 +6,14 @@
 //! header lines `Name: value`, an empty line, then the body. `$SESSION` in a
 //! header value stands for the `Mcp-Session-Id` the server handed out last,
 //! so that a conversation can initialize a session and then use it. Each
-//! conversation runs against a fresh server (stateless, or with sessions)
-//! with a read-only tool, a tool with a schema and a confirm tool.
+//! conversation runs against a fresh endpoint (stateless, or with sessions:
+//! no session, stream or pending request of an earlier conversation is
+//! known to it) in front of one server, built once per process, with a
+//! read-only tool, a tool with a schema and a confirm tool. Building the
+//! server (its schemas and validators) for every input cost most of a run's
+//! time; what a conversation can leave in the server itself is nothing an
+//! input can name again (confirmation tokens are signed and short-lived, and
+//! the server has no rate budget, tasks or bus).
 
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -94,11 +100,12 @@ fn server() -> Server {
 }
 
 fn service(with_sessions: bool) -> McpService {
+    static SERVER: OnceLock<Server> = OnceLock::new();
     let keys = ApiKeys::new().key(
         "fuzz-key",
         mcp_tools::Caller::new("user-1").with_account("acme"),
     );
-    McpService::builder(server())
+    McpService::builder(SERVER.get_or_init(server).clone())
         .sessions(with_sessions)
         .authenticator(keys)
         .build()

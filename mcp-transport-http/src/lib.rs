@@ -175,13 +175,13 @@ pub mod header;
 pub mod rate_headers;
 pub mod session_store;
 
-pub use body::McpBody;
+pub use body::{BoxError, McpBody};
 pub use config::{
     DEFAULT_BODY_LIMIT, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT,
     DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_IN_FLIGHT, DEFAULT_SESSION_IDLE,
     DEFAULT_SSE_RETRY, McpServiceBuilder, ResponseMode,
 };
-pub use fallback::{BoxError, FallbackBody};
+pub use fallback::FallbackBody;
 pub use future::ResponseFuture;
 pub use serve::{LOCALHOST, Serving, serve, serve_listener};
 pub use service::McpService;

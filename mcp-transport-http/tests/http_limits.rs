@@ -118,21 +118,11 @@ async fn requests_beyond_the_in_flight_limit_get_503_with_retry_after() {
         .await
     });
     tokio::time::sleep(Duration::from_millis(150)).await;
-    let busy = post(
-        addr,
-        &mcp_headers(Some("2025-06-18")),
-        &call(2, "echo", json!({"text": "hi"})),
-    )
-    .await;
+    let busy = echo_hi(addr, 2).await;
     assert_eq!(busy.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(busy.header("retry-after"), Some("1"));
     assert_eq!(slow.await.unwrap().status, StatusCode::OK);
     // The slot is free again.
-    let after = post(
-        addr,
-        &mcp_headers(Some("2025-06-18")),
-        &call(3, "echo", json!({"text": "hi"})),
-    )
-    .await;
+    let after = echo_hi(addr, 3).await;
     assert_eq!(after.status, StatusCode::OK);
 }

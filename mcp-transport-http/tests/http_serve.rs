@@ -266,34 +266,19 @@ async fn other_paths_go_to_the_fallback_and_share_the_servers_limits() {
     )
     .await;
     assert_eq!(metadata.json()["resource"], "http://127.0.0.1/mcp");
-    let reply = post(
-        addr,
-        &mcp_headers(Some("2025-06-18")),
-        &call(1, "echo", json!({"text": "hi"})),
-    )
-    .await;
+    let reply = echo_hi(addr, 1).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
 
     // A fallback request holds a slot of the in-flight limit like any other.
     let waiting =
         tokio::spawn(async move { send(addr, "GET", "/wait", &mcp_headers(None), "").await });
     eventually(|| entered.load(Ordering::SeqCst)).await;
-    let busy = post(
-        addr,
-        &mcp_headers(Some("2025-06-18")),
-        &call(2, "echo", json!({"text": "hi"})),
-    )
-    .await;
+    let busy = echo_hi(addr, 2).await;
     assert_eq!(busy.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(busy.header("retry-after"), Some("1"));
     release.notify_one();
     assert_eq!(waiting.await.unwrap().body, "done");
-    let after = post(
-        addr,
-        &mcp_headers(Some("2025-06-18")),
-        &call(3, "echo", json!({"text": "hi"})),
-    )
-    .await;
+    let after = echo_hi(addr, 3).await;
     assert_eq!(after.status, StatusCode::OK);
 }
 

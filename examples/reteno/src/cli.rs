@@ -37,6 +37,14 @@ struct Cli {
         value_parser = brandkit_seconds,
     )]
     brandkit_seconds: f64,
+    /// The origin clients reach this server at when it is not the --listen
+    /// address, such as a load balancer's https://mcp.example.com in front of
+    /// several replicas. The OAuth issuer, the resource tokens are issued for
+    /// (URL/mcp) and the upload and download links name it, so a token issued
+    /// through one replica is accepted by every replica started with the same
+    /// URL. Default: http:// and the --listen address.
+    #[arg(long = "public-url", value_name = "URL", value_parser = public_url)]
+    public_url: Option<String>,
     /// Print an access token for this sandbox user (owner, editor or analyst)
     /// carrying all their scopes, then exit. It is valid for an hour against
     /// a server started with the same --listen address.
@@ -60,12 +68,38 @@ fn brandkit_seconds(text: &str) -> Result<f64, String> {
     Ok(seconds)
 }
 
+/// Checks a `--public-url`: an http(s) origin, without path, query or
+/// fragment (the endpoint is its `/mcp`).
+fn public_url(text: &str) -> Result<String, String> {
+    let origin = text.trim_end_matches('/');
+    let rest = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+        .ok_or_else(|| format!("{text:?} is not an http:// or https:// URL"))?;
+    if rest.is_empty() || rest.contains(['/', '?', '#', '@']) {
+        return Err(format!(
+            "{text:?} must be an origin only (scheme, host and port, such as \
+             https://mcp.example.com): the endpoint is its /mcp"
+        ));
+    }
+    Ok(origin.to_owned())
+}
+
+/// The origin the server names in tokens and links: `--public-url`, else the
+/// address it listens on.
+fn origin_of(public: Option<&str>, listen: SocketAddr) -> String {
+    public.map_or_else(|| support::endpoint_url(listen, ""), str::to_owned)
+}
+
 /// Runs the example from the process's command line: the `reteno` example's
 /// whole program.
 pub fn main() -> ExitCode {
     let args = Cli::parse();
     if let Some(user) = &args.issue_token {
-        return match issue_token(args.serve.listen, user) {
+        return match issue_token(
+            &origin_of(args.public_url.as_deref(), args.serve.listen),
+            user,
+        ) {
             Ok(token) => {
                 println!("{token}");
                 ExitCode::SUCCESS
@@ -103,10 +137,9 @@ pub fn main() -> ExitCode {
 }
 
 /// A token for `user` with every scope they may grant, for the endpoint a
-/// server listening on `listen` serves.
-fn issue_token(listen: SocketAddr, user: &str) -> Result<String, mcp_sandbox_oauth::Error> {
-    let origin = support::endpoint_url(listen, "");
-    let oauth = access::authorization_server(&origin, &http::mcp_url(&origin))?;
+/// server at `origin` serves.
+fn issue_token(origin: &str, user: &str) -> Result<String, mcp_sandbox_oauth::Error> {
+    let oauth = access::authorization_server(origin, &http::mcp_url(origin))?;
     Ok(oauth.issue_user_token(user)?.access_token().to_owned())
 }
 
@@ -126,7 +159,7 @@ async fn run(args: Cli) -> io::Result<()> {
     // and download links) name the port really served, also for port 0.
     let listener = args.serve.bind().await?;
     let addr = listener.local_addr()?;
-    let origin = support::endpoint_url(addr, "");
+    let origin = origin_of(args.public_url.as_deref(), addr);
     let settings = Settings {
         public_url: origin.clone(),
         brandkit_duration: Duration::from_secs_f64(args.brandkit_seconds),
@@ -140,7 +173,11 @@ async fn run(args: Cli) -> io::Result<()> {
         brandkit_seconds = args.brandkit_seconds,
         "built the sandbox account and its 82 tools"
     );
-    support::serve_until_interrupted(service, listener, banner).await
+    let public = args.public_url;
+    support::serve_until_interrupted(service, listener, move |addr| {
+        banner(addr, public.as_deref())
+    })
+    .await
 }
 
 /// Serves one client over stdio as the sandbox owner. Upload and download
@@ -173,8 +210,12 @@ async fn serve_stdio(args: &Cli, replicas: &Replicas) -> io::Result<()> {
 /// What the server prints at start: the endpoint, a ready `claude mcp add`
 /// line (no header: the client signs in with OAuth), the sandbox users, and
 /// how to get a token for curl.
-fn banner(addr: SocketAddr) -> String {
-    let origin = support::endpoint_url(addr, "");
+fn banner(addr: SocketAddr, public: Option<&str>) -> String {
+    let origin = origin_of(public, addr);
+    let target = match public {
+        Some(public) => format!("--public-url {public}"),
+        None => format!("--listen {addr}"),
+    };
     let mut text = Banner {
         name: "reteno".to_owned(),
         url: http::mcp_url(&origin),
@@ -187,7 +228,7 @@ fn banner(addr: SocketAddr) -> String {
         .collect();
     text.push_str(&format!(
         "Sign in with /mcp in Claude Code and pick a sandbox user: {}.\n\
-         For curl: TOKEN=$(cargo run -q --example reteno -- --listen {addr} --issue-token owner)\n",
+         For curl: TOKEN=$(cargo run -q --example reteno -- {target} --issue-token owner)\n",
         users.join(", ")
     ));
     text
@@ -200,7 +241,7 @@ mod tests {
     #[test]
     fn issued_tokens_carry_the_users_scopes_for_the_listen_address() {
         let listen: SocketAddr = "127.0.0.1:8080".parse().unwrap();
-        let token = issue_token(listen, access::ANALYST).unwrap();
+        let token = issue_token(&origin_of(None, listen), access::ANALYST).unwrap();
         let origin = "http://127.0.0.1:8080";
         // Another process with the same --listen verifies it: the key is fixed.
         let oauth = access::authorization_server(origin, &http::mcp_url(origin)).unwrap();
@@ -225,7 +266,9 @@ mod tests {
     #[test]
     fn an_unknown_user_is_told_who_there_is() {
         let listen: SocketAddr = "127.0.0.1:8080".parse().unwrap();
-        let error = issue_token(listen, "mallory").unwrap_err().to_string();
+        let error = issue_token(&origin_of(None, listen), "mallory")
+            .unwrap_err()
+            .to_string();
         for user in [access::OWNER, access::EDITOR, access::ANALYST] {
             assert!(error.contains(user), "{error}");
         }
@@ -233,7 +276,7 @@ mod tests {
 
     #[test]
     fn the_banner_has_a_ready_claude_line_without_a_header() {
-        let text = banner("127.0.0.1:8123".parse().unwrap());
+        let text = banner("127.0.0.1:8123".parse().unwrap(), None);
         assert!(
             text.contains("MCP endpoint: http://127.0.0.1:8123/mcp\n"),
             "{text}"
@@ -247,6 +290,30 @@ mod tests {
             text.contains("--listen 127.0.0.1:8123 --issue-token owner"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn replicas_behind_one_public_url_accept_each_others_tokens() {
+        let public = public_url("http://127.0.0.1:9000/").unwrap();
+        assert_eq!(public, "http://127.0.0.1:9000");
+        // Issued for the public URL; checked by a replica listening elsewhere.
+        let token = issue_token(&public, access::OWNER).unwrap();
+        let replica = origin_of(Some(&public), "127.0.0.1:8081".parse().unwrap());
+        let oauth = access::authorization_server(&replica, &http::mcp_url(&replica)).unwrap();
+        assert!(oauth.resource_server().validate(&token).is_ok());
+        let text = banner("127.0.0.1:8081".parse().unwrap(), Some(&public));
+        assert!(
+            text.contains("--public-url http://127.0.0.1:9000 --issue-token owner"),
+            "{text}"
+        );
+        for bad in [
+            "127.0.0.1:9000",
+            "ftp://x.example",
+            "https://x.example/mcp",
+            "https://",
+        ] {
+            assert!(public_url(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -143,6 +143,7 @@ async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
     settings.oauth = Some(oauth.clone());
     settings.confirmation_lifetime = options.confirmation_lifetime();
     settings.writes_per_hour = options.writes_per_hour;
+    settings.calls_per_hour = options.calls_per_hour;
     settings.replicas = replicas;
     if let (Some(issuer), Some(secret)) = (&options.jwt_issuer, &options.jwt_secret) {
         if secret.len() < MIN_JWT_SECRET_LEN {
@@ -229,6 +230,7 @@ async fn serve_stdio(
     );
     settings.confirmation_lifetime = options.confirmation_lifetime();
     settings.writes_per_hour = options.writes_per_hour;
+    settings.calls_per_hour = options.calls_per_hour;
     settings.replicas = replicas;
     let account = Account::sandbox();
     account.set_b2b_feature(!options.no_b2b);

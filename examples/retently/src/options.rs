@@ -61,6 +61,13 @@ pub struct Options {
           value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub writes_per_hour: u32,
 
+    /// Calls of any tool, and other requests, per account and hour (the
+    /// vendor's budget is 3600). With --redis the budget is shared by every
+    /// replica.
+    #[arg(long, value_name = "N", default_value_t = crate::service::CALLS_PER_HOUR,
+          value_parser = clap::value_parser!(u32).range(1..=100_000_000))]
+    pub calls_per_hour: u32,
+
     /// Turn the B2B Account-CX feature off, so the company tools refuse.
     #[arg(long)]
     pub no_b2b: bool,
@@ -98,6 +105,12 @@ mod tests {
         assert_eq!(o.confirmation_lifetime(), Duration::from_secs(300));
         assert!(o.issue_token.is_none());
         assert_eq!(o.writes_per_hour, 60);
+        assert_eq!(o.calls_per_hour, 3600);
+        assert!(parse(&["--calls-per-hour", "0"]).is_err());
+        assert_eq!(
+            parse(&["--calls-per-hour", "20"]).unwrap().calls_per_hour,
+            20
+        );
         let o = parse(&["--issue-token", "viewer"]).unwrap();
         assert_eq!(o.issue_token.as_deref(), Some("viewer"));
     }

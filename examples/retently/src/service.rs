@@ -85,6 +85,8 @@ pub struct Settings {
     pub confirmation_lifetime: Duration,
     /// Confirmed writes per account and hour.
     pub writes_per_hour: u32,
+    /// Calls and other requests per account and hour.
+    pub calls_per_hour: u32,
     /// What this process shares with other replicas (`--redis`,
     /// `--shared-secret`); nothing by default.
     pub replicas: Replicas,
@@ -101,6 +103,7 @@ impl Settings {
             audit_log,
             confirmation_lifetime: DEFAULT_CONFIRMATION_LIFETIME,
             writes_per_hour: WRITES_PER_HOUR,
+            calls_per_hour: CALLS_PER_HOUR,
             replicas: Replicas::none(),
         }
     }
@@ -128,14 +131,14 @@ pub fn server(account: Account, settings: &Settings) -> Result<Server, Box<dyn s
         .confirmation_lifetime(settings.confirmation_lifetime)
         .audit_sink(audit)
         .rate_limiter(
-            WindowRateLimiter::new(CALLS_PER_HOUR, HOUR)
+            WindowRateLimiter::new(settings.calls_per_hour, HOUR)
                 .destructive_budget(settings.writes_per_hour, HOUR)
                 .key_by(RateKey::AccountOrCaller),
         );
     // With --redis, the same budgets shared by every replica.
     let builder = match settings.replicas.redis() {
         Some(redis) => builder.rate_limiter(
-            RedisRateLimiter::new(redis, CALLS_PER_HOUR, HOUR)
+            RedisRateLimiter::new(redis, settings.calls_per_hour, HOUR)
                 .destructive_budget(settings.writes_per_hour, HOUR)
                 .key_by(RateKey::AccountOrCaller),
         ),

@@ -18,6 +18,10 @@ mod plugged;
 mod rate;
 mod replay;
 #[cfg(feature = "http")]
+mod replica_rate;
+#[cfg(feature = "http")]
+mod replica_tasks;
+#[cfg(feature = "http")]
 mod replicas;
 mod server;
 #[cfg(feature = "http")]

@@ -42,6 +42,12 @@ pub(crate) struct Nginx {
 
 impl Nginx {
     pub(crate) fn start(upstreams: &[SocketAddr]) -> Option<Self> {
+        Self::start_on(free_port(), upstreams)
+    }
+
+    /// An nginx on `port`, for replicas that must be told the balancer's
+    /// address before it starts.
+    pub(crate) fn start_on(port: u16, upstreams: &[SocketAddr]) -> Option<Self> {
         if std::env::var(SKIP_VAR).is_ok_and(|v| v == "1") {
             let _ = writeln!(
                 std::io::stderr(),
@@ -50,7 +56,6 @@ impl Nginx {
             return None;
         }
         let binary = find_nginx();
-        let port = free_port();
         let dir =
             std::env::temp_dir().join(format!("mcp-tools-nginx-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
@@ -62,7 +67,8 @@ impl Nginx {
         let config = format!(
             "daemon off;\nmaster_process off;\nworker_processes 1;\npid {d}/nginx.pid;\n\
              error_log {d}/error.log warn;\nevents {{ worker_connections 64; }}\nhttp {{\n\
-             \x20   access_log off;\n    client_body_temp_path {d}/body;\n    proxy_temp_path {d}/proxy;\n\
+             \x20   log_format steps '$http_x_test_step $upstream_addr $status';\n\
+             \x20   access_log {d}/access.log steps;\n    client_body_temp_path {d}/body;\n    proxy_temp_path {d}/proxy;\n\
              \x20   fastcgi_temp_path {d}/fastcgi;\n    uwsgi_temp_path {d}/uwsgi;\n    scgi_temp_path {d}/scgi;\n\
              \x20   upstream replicas {{\n{servers}    }}\n    server {{\n\
              \x20       listen 127.0.0.1:{port};\n        location / {{\n\
@@ -101,6 +107,39 @@ impl Nginx {
 
     pub(crate) fn addr(&self) -> SocketAddr {
         (Ipv4Addr::LOCALHOST, self.port).into()
+    }
+
+    /// The upstream that answered each request sent with an `x-test-step`
+    /// header, by step (nginx writes a line when a request ends). A request
+    /// retried on another upstream names every upstream it tried.
+    pub(crate) fn upstreams(&self) -> std::collections::HashMap<String, String> {
+        std::fs::read_to_string(self.dir.join("access.log"))
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|line| {
+                let mut fields = line.split(' ');
+                let step = fields.next().filter(|s| *s != "-")?;
+                Some((step.to_owned(), fields.next()?.to_owned()))
+            })
+            .collect()
+    }
+
+    /// The upstream that answered the request of `step`, once nginx logged
+    /// it (the line may follow the response by a moment).
+    pub(crate) fn upstream(&self, step: impl std::fmt::Display) -> String {
+        let step = step.to_string();
+        let deadline = Instant::now() + HANG_GUARD;
+        loop {
+            if let Some(upstream) = self.upstreams().remove(&step) {
+                return upstream;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "nginx logged no request {step}: {:?}",
+                self.upstreams()
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
     }
 
     pub(crate) fn log(&self) -> String {

@@ -39,7 +39,7 @@ const START_WITHIN: Duration = Duration::from_secs(60);
 
 /// The example binary, built by cargo for this test (with the workspace's
 /// target directory).
-fn example_binary(name: &str) -> PathBuf {
+pub(crate) fn example_binary(name: &str) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     // The target directory this test was built in: `<target>/debug/deps/<test>`.
@@ -67,30 +67,56 @@ fn example_binary(name: &str) -> PathBuf {
 }
 
 /// One replica process, killed (SIGKILL) on drop.
-struct Replica {
+pub(crate) struct Replica {
     child: Child,
-    addr: SocketAddr,
+    pub(crate) addr: SocketAddr,
     audit: PathBuf,
     log: PathBuf,
 }
 
 impl Replica {
     fn start(binary: &Path, redis: &str, dir: &Path, n: usize) -> Self {
+        // The write budget is one budget for the three replicas; the load
+        // must not be cut short by it.
+        Self::retently(binary, redis, dir, n, &["--writes-per-hour", "1000"])
+    }
+
+    /// A Retently replica sharing `redis`, with its own audit log, and `extra`
+    /// arguments.
+    pub(crate) fn retently(
+        binary: &Path,
+        redis: &str,
+        dir: &Path,
+        n: usize,
+        extra: &[&str],
+    ) -> Self {
+        let audit = dir.join(format!("audit-{n}.jsonl"));
+        let mut args: Vec<std::ffi::OsString> = vec![
+            "--pat".into(),
+            format!("{TOKEN}={SCOPES}").into(),
+            "--audit-log".into(),
+            audit.clone().into(),
+            "--redis".into(),
+            redis.into(),
+            "--shared-secret".into(),
+            SHARED_SECRET.into(),
+        ];
+        args.extend(extra.iter().map(Into::into));
+        let mut replica = Self::spawn(binary, dir, n, &args);
+        replica.audit = audit;
+        replica
+    }
+
+    /// Runs `binary --listen <a free port> args…` (the replica's stderr goes
+    /// to a file in `dir`) and waits until it listens.
+    pub(crate) fn spawn(binary: &Path, dir: &Path, n: usize, args: &[std::ffi::OsString]) -> Self {
         let port = free_port();
         let addr: SocketAddr = (Ipv4Addr::LOCALHOST, port).into();
-        let audit = dir.join(format!("audit-{n}.jsonl"));
         let log = dir.join(format!("replica-{n}.log"));
         let child = Command::new(binary)
             .arg("--listen")
             .arg(addr.to_string())
-            .arg("--pat")
-            .arg(format!("{TOKEN}={SCOPES}"))
-            .arg("--audit-log")
-            .arg(&audit)
-            .args(["--redis", redis, "--shared-secret", SHARED_SECRET])
-            // The write budget is one budget for the three replicas; the
-            // load must not be cut short by it.
-            .args(["--writes-per-hour", "1000"])
+            .args(args)
             .env_remove("MCP_REDIS_URL")
             .env_remove("MCP_SHARED_SECRET")
             .stdin(Stdio::null())
@@ -101,7 +127,7 @@ impl Replica {
         let mut replica = Self {
             child,
             addr,
-            audit,
+            audit: PathBuf::new(),
             log,
         };
         let deadline = Instant::now() + START_WITHIN;
@@ -118,12 +144,12 @@ impl Replica {
         replica
     }
 
-    fn stderr(&self) -> String {
+    pub(crate) fn stderr(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
     /// The audit records of `tool`: `(outcome, error code)`, oldest first.
-    fn audited(&self, tool: &str) -> Vec<(String, Option<String>)> {
+    pub(crate) fn audited(&self, tool: &str) -> Vec<(String, Option<String>)> {
         std::fs::read_to_string(&self.audit)
             .unwrap_or_default()
             .lines()
@@ -151,7 +177,7 @@ impl Drop for Replica {
 }
 
 /// A client of the balancer, speaking 2025-11-25 with a session.
-struct Client {
+pub(crate) struct Client {
     balancer: SocketAddr,
     session: Option<String>,
 }
@@ -173,7 +199,7 @@ impl Client {
         headers
     }
 
-    async fn initialize(balancer: SocketAddr) -> Self {
+    pub(crate) async fn initialize(balancer: SocketAddr) -> Self {
         let mut client = Self {
             balancer,
             session: None,
@@ -189,19 +215,18 @@ impl Client {
         client
     }
 
-    async fn post(&self, body: &Value) -> Response {
-        send(
-            self.balancer,
-            "POST",
-            "/mcp",
-            &self.headers(),
-            &body.to_string(),
-        )
-        .await
+    /// Posts `body`; its id goes in `x-test-step` too, which the balancer
+    /// logs with the replica that answered (see [`Nginx::upstreams`]).
+    pub(crate) async fn post(&self, body: &Value) -> Response {
+        let mut headers = self.headers();
+        if let Some(id) = body.get("id") {
+            headers.push(("x-test-step".to_owned(), id.to_string()));
+        }
+        send(self.balancer, "POST", "/mcp", &headers, &body.to_string()).await
     }
 
     /// One `tools/call`, with the HTTP response it got.
-    async fn call(&self, id: u64, tool: &str, arguments: Value) -> Response {
+    pub(crate) async fn call(&self, id: u64, tool: &str, arguments: Value) -> Response {
         let body = json!({"jsonrpc": "2.0", "id": id, "method": "tools/call",
             "params": {"name": tool, "arguments": arguments}});
         self.post(&body).await
@@ -216,7 +241,7 @@ impl Client {
 
 /// What one answered call says.
 #[derive(Debug)]
-enum Outcome {
+pub(crate) enum Outcome {
     /// The envelope's `Data`.
     Done(Value),
     /// A tool error: the envelope's `ErrorCode`.
@@ -228,7 +253,7 @@ enum Outcome {
 /// Reads the answer to call `id`, failing the test on any answer that is
 /// not a correct one: another call's id, a malformed envelope, an HTTP
 /// status other than a retryable "no answer".
-fn outcome(reply: &Response, id: u64) -> Outcome {
+pub(crate) fn outcome(reply: &Response, id: u64) -> Outcome {
     if matches!(reply.status.as_u16(), 502 | 503) {
         return Outcome::Unanswered;
     }
@@ -246,11 +271,11 @@ fn outcome(reply: &Response, id: u64) -> Outcome {
     }
 }
 
-fn star(feedback: &Value, starred: bool) -> Value {
+pub(crate) fn star(feedback: &Value, starred: bool) -> Value {
     json!({"feedbackId": feedback, "starred": starred})
 }
 
-fn with_token(arguments: &Value, token: &str) -> Value {
+pub(crate) fn with_token(arguments: &Value, token: &str) -> Value {
     let mut arguments = arguments.clone();
     arguments["confirmationToken"] = json!(token);
     arguments

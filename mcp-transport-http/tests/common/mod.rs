@@ -207,6 +207,16 @@ pub async fn post(addr: SocketAddr, headers: &[(String, String)], body: &Value) 
     send(addr, "POST", "/mcp", headers, &body.to_string()).await
 }
 
+/// A stateless 2025-06-18 call of the `echo` tool with `{"text": "hi"}`.
+pub async fn echo_hi(addr: SocketAddr, id: i64) -> Response {
+    post(
+        addr,
+        &mcp_headers(Some("2025-06-18")),
+        &call(id, "echo", json!({"text": "hi"})),
+    )
+    .await
+}
+
 pub fn call(id: i64, tool: &str, arguments: Value) -> Value {
     json!({"jsonrpc": "2.0", "id": id, "method": "tools/call",
            "params": {"name": tool, "arguments": arguments}})

@@ -1,0 +1,313 @@
+#!/usr/bin/env bash
+# Redis against memory: one Retently replica (the release example binary) served twice in the same
+# run, once with everything in its own memory and once with `--redis` (a redis-server this script
+# starts on a free loopback port), under the same bounded wrk load:
+#
+#   writes  confirmed writes as a client makes them: a dry run of star_feedback, then the same call
+#           with the ConfirmationToken it returned (replay store, write budget, audit)
+#   reads   get_feedback, a read-only call that touches no shared state but the rate budget
+#
+# For each, the replica's calls/s and CPU per call (utime+stime of the process from /proc/PID/stat,
+# before and after each round, over the calls wrk completed) and, with Redis, the Redis commands
+# per call (INFO commandstats before and after, the commands scripts run included) and the round
+# trips per call (MONITOR over 20 sequential calls of each kind). Then the ratio Redis / memory. Requests speak
+# 2026-07-28 (no session), so the only difference between the two is the shared state.
+#
+#   bash benches/redis.sh                  # 2 s warm-up, 3 rounds of 5 s, 16 connections
+#   ROUNDS=5 DURATION=10 bash benches/redis.sh
+#
+# Settings (environment):
+#   ROUNDS=3 DURATION=5 WARMUP=2 CONNECTIONS=16   rounds, seconds per round, warm-up, connections
+#   SERVER_CORE=0 LOAD_CORE=1   the replica's core; wrk and redis-server share the other
+#   BUILD=1                     0 skips `cargo build --release --example retently`
+#   OUT=target/redis-results.md
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-5}
+WARMUP=${WARMUP:-2}
+CONNECTIONS=${CONNECTIONS:-16}
+SERVER_CORE=${SERVER_CORE:-0}
+LOAD_CORE=${LOAD_CORE:-1}
+BUILD=${BUILD:-1}
+OUT=${OUT:-target/redis-results.md}
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+BINARY=$TARGET_DIR/release/examples/retently
+
+TOKEN=rtly_mcp_pat_bench_0123456789abcdef0123456789abcdef
+SECRET=a-benchmark-secret-of-at-least-32-bytes-0123456789
+VERSION=2026-07-28
+META='"_meta":{"io.modelcontextprotocol/protocolVersion":"'$VERSION'","io.modelcontextprotocol/clientInfo":{"name":"bench","version":"1"},"io.modelcontextprotocol/clientCapabilities":{}}'
+
+# shellcheck source=benches/common.sh
+source "$ROOT/benches/common.sh"
+
+for setting in ROUNDS DURATION WARMUP CONNECTIONS SERVER_CORE LOAD_CORE; do
+    [[ ${!setting} =~ ^[0-9]+$ ]] || die "$setting must be a whole number, not '${!setting}'"
+done
+((ROUNDS >= 1 && DURATION >= 1 && CONNECTIONS >= 1)) || die "ROUNDS, DURATION and CONNECTIONS must be at least 1"
+((ROUNDS <= 20 && DURATION <= 60 && WARMUP <= 60)) || die "at most 20 rounds of 60 s (this is a bounded benchmark)"
+((SERVER_CORE != LOAD_CORE)) || die "SERVER_CORE and LOAD_CORE must differ"
+for tool in taskset wrk curl redis-server redis-cli; do
+    command -v "$tool" >/dev/null || die "$tool is needed (Debian: util-linux, wrk, curl, redis-server; scripts/install-redis.sh)"
+done
+CLK_TCK=$(getconf CLK_TCK)
+
+if ((BUILD)); then
+    nice -n 5 cargo build --release --example retently
+fi
+[[ -x $BINARY ]] || die "$BINARY is missing; run without BUILD=0"
+
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() {
+    local pid
+    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+
+# wait_for PID PORT LOG: until PORT accepts, or the process exits (10 s at most).
+wait_for() {
+    for _ in $(seq 100); do
+        kill -0 "$1" 2>/dev/null || die "exited at start:"$'\n'"$(tail -20 "$3")"
+        accepting "$2" && return 0
+        sleep 0.1
+    done
+    die "nothing accepted on port $2 within 10 s:"$'\n'"$(tail -20 "$3")"
+}
+
+
+# Every command Redis has run so far.
+redis_commands() {
+    redis-cli -p "$REDIS_PORT" info commandstats |
+        awk -F'[:=,]' '/^cmdstat_/ { total += $3 } END { print total + 0 }'
+}
+
+REDIS_PORT=$(free_port)
+taskset -c "$LOAD_CORE" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+    --maxmemory-policy noeviction >"$WORK/redis.log" 2>&1 &
+PIDS+=($!)
+wait_for "${PIDS[-1]}" "$REDIS_PORT" "$WORK/redis.log"
+REDIS_VERSION=$(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/\1/p')
+
+# start_replica NAME [ARGS…]: the replica pinned to SERVER_CORE; sets PORT and PID.
+start_replica() {
+    local name=$1
+    shift
+    PORT=$(free_port)
+    taskset -c "$SERVER_CORE" "$BINARY" --listen "127.0.0.1:$PORT" \
+        --pat "$TOKEN=feedback:read,feedback:curate" --audit-log "$WORK/audit-$name.jsonl" \
+        --writes-per-hour 1000000 --calls-per-hour 100000000 "$@" >"$WORK/$name.log" 2>&1 &
+    PID=$!
+    PIDS+=("$PID")
+    wait_for "$PID" "$PORT" "$WORK/$name.log"
+}
+
+# call PORT TOOL ARGUMENTS: one tools/call, its JSON-RPC answer.
+call() {
+    curl -sS --max-time 5 -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
+        -H "MCP-Protocol-Version: $VERSION" -H 'Mcp-Method: tools/call' -H "Mcp-Name: $2" \
+        -H "Authorization: Bearer $TOKEN" \
+        --data-binary '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"'"$2"'","arguments":'"$3"','"$META"'}}' \
+        "http://127.0.0.1:$1/mcp"
+}
+
+# The wrk script: reads send one body; writes send a dry run, keep the token it returns and send
+# the confirmation with it on the next request. Counts what came back by its shape.
+LUA=$WORK/load.lua
+cat >"$LUA" <<'EOF'
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+
+function init(args)
+  mode = args[1]
+  dry, confirm, read = args[2], args[3], args[4]
+  tokens, writes, dries, reads, failed = {}, 0, 0, 0, 0
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/json"
+  wrk.headers["Accept"] = "application/json, text/event-stream"
+  wrk.headers["MCP-Protocol-Version"] = os.getenv("BENCH_VERSION")
+  wrk.headers["Mcp-Method"] = "tools/call"
+  wrk.headers["Mcp-Name"] = os.getenv("BENCH_TOOL")
+  wrk.headers["Authorization"] = "Bearer " .. os.getenv("BENCH_TOKEN")
+end
+
+function request()
+  if mode == "reads" then return wrk.format(nil, nil, nil, read) end
+  local token = table.remove(tokens)
+  if token then return wrk.format(nil, nil, nil, string.format(confirm, token)) end
+  return wrk.format(nil, nil, nil, dry)
+end
+
+function response(status, headers, body)
+  if status ~= 200 or not body:find('"Success":true', 1, true) then
+    failed = failed + 1
+    return
+  end
+  local token = body:match('"ConfirmationToken":"([^"]+)"')
+  if token then
+    dries = dries + 1
+    table.insert(tokens, token)
+  elseif mode == "writes" then
+    writes = writes + 1
+  else
+    reads = reads + 1
+  end
+end
+
+function done(summary, latency, requests)
+  local w, d, r, f = 0, 0, 0, 0
+  for _, t in ipairs(threads) do
+    w, d, r, f = w + t:get("writes"), d + t:get("dries"), r + t:get("reads"), f + t:get("failed")
+  end
+  local e = summary.errors
+  io.write(string.format(
+    "LOAD requests=%d duration_us=%d writes=%d dry=%d reads=%d failed=%d p50_us=%.0f errors=%d\n",
+    summary.requests, summary.duration, w, d, r, f, latency:percentile(50),
+    e.connect + e.read + e.write + e.status + e.timeout))
+end
+EOF
+
+field() { [[ $2 =~ (^| )$1=([0-9]+) ]] && echo "${BASH_REMATCH[2]}"; }
+
+# run_wrk SECONDS WORKLOAD: one wrk run on LOAD_CORE; prints its LOAD line.
+run_wrk() {
+    local output line tool=get_feedback
+    [[ $2 == writes ]] && tool=star_feedback
+    output=$(BENCH_VERSION=$VERSION BENCH_TOOL=$tool BENCH_TOKEN=$TOKEN timeout $(($1 + 30)) \
+        taskset -c "$LOAD_CORE" wrk -t1 -c"$CONNECTIONS" -d"$1s" --timeout 5s --latency -s "$LUA" \
+        "http://127.0.0.1:$PORT/mcp" -- "$2" "$DRY" "$CONFIRM" "$READ") || die "wrk failed:"$'\n'"$output"
+    line=$(grep '^LOAD ' <<<"$output") || die "wrk printed no result line:"$'\n'"$output"
+    (($(field failed "$line") == 0 && $(field errors "$line") == 0)) ||
+        die "calls failed under load: $line"$'\n'"$(call "$PORT" star_feedback "$STAR")"
+    echo "$line"
+}
+
+# Round trips to Redis per write and per read: the commands the replica sends (not those its
+# scripts run), seen by MONITOR over 20 sequential calls of each.
+count_round_trips() {
+    local monitor=$WORK/monitor.txt pid token n=20
+    redis-cli -p "$REDIS_PORT" monitor >"$monitor" &
+    pid=$!
+    for _ in $(seq 100); do
+        redis-cli -p "$REDIS_PORT" echo rt-writes >/dev/null
+        grep -q rt-writes "$monitor" && break
+        sleep 0.05
+    done
+    grep -q rt-writes "$monitor" || die "redis-cli monitor saw nothing"
+    for _ in $(seq $n); do
+        token=$(call "$PORT" star_feedback "$STAR" | grep -o '"ConfirmationToken":"[^"]*"' | head -1 | cut -d'"' -f4)
+        call "$PORT" star_feedback '{"feedbackId":'$feedback',"starred":true,"confirmationToken":"'$token'"}' |
+            grep -q '"changed"' || die "a confirmation failed"
+    done
+    redis-cli -p "$REDIS_PORT" echo rt-reads >/dev/null
+    for _ in $(seq $n); do call "$PORT" get_feedback '{"feedbackId":'$feedback'}' >/dev/null; done
+    redis-cli -p "$REDIS_PORT" echo rt-end >/dev/null
+    for _ in $(seq 100); do
+        grep -q rt-end "$monitor" && break
+        sleep 0.05
+    done
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    read -r WRITE_TRIPS READ_TRIPS < <(awk -v n=$n '
+        /"rt-writes"/ { part = "w"; next }
+        /"rt-reads"/ { part = "r"; next }
+        /"rt-end"/ { part = ""; next }
+        part != "" && !/\[[0-9]+ lua\]/ { count[part]++ }
+        END { printf "%.1f %.1f\n", count["w"] / n, count["r"] / n }' "$monitor")
+    grep -v ' lua\] ' "$monitor" | awk '/"rt-writes"/ { on = 1; next } on && /"rt-reads"/ { exit } on' |
+        head -9 | sed 's/^[^"]*//; s/" "/ /g; s/"//g' | cut -c1-90 >"$WORK/one-write.txt"
+    note "round trips to Redis: $WRITE_TRIPS per write (dry run + confirmation), $READ_TRIPS per read"
+}
+
+ROUNDS_FILE=$WORK/rounds
+: >"$ROUNDS_FILE"
+LOAD_AVERAGE=$(cut -d' ' -f1-3 /proc/loadavg)
+
+for store in memory redis; do
+    args=()
+    [[ $store == redis ]] && args=(--redis "redis://127.0.0.1:$REDIS_PORT/" --shared-secret "$SECRET")
+    start_replica "$store" "${args[@]}"
+    note "$store: pid $PID on core $SERVER_CORE, port $PORT"
+    # A feedback to star, and the bodies of the load.
+    feedback=$(call "$PORT" list_feedback '{}' | grep -o '"Items":\[{"id":[0-9]*' | head -1 | grep -o '[0-9]*$' || true)
+    [[ -n $feedback ]] || die "$store: list_feedback named no feedback: $(call "$PORT" list_feedback '{}')"
+    STAR='{"feedbackId":'$feedback',"starred":true}'
+    body() { echo '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"'"$1"'","arguments":'"$2"','"$META"'}}'; }
+    DRY=$(body star_feedback "$STAR")
+    CONFIRM=$(body star_feedback '{"feedbackId":'$feedback',"starred":true,"confirmationToken":"%s"}')
+    READ=$(body get_feedback '{"feedbackId":'$feedback'}')
+    call "$PORT" get_feedback '{"feedbackId":'$feedback'}' | grep -q '"Success":true' ||
+        die "$store: get_feedback failed: $(call "$PORT" get_feedback '{"feedbackId":'$feedback'}')"
+    [[ $store == redis ]] && count_round_trips
+    for workload in writes reads; do
+        ((WARMUP > 0)) && run_wrk "$WARMUP" "$workload" >/dev/null
+        for round in $(seq "$ROUNDS"); do
+            before=$(cpu_ticks "$PID")
+            commands_before=$(redis_commands)
+            line=$(run_wrk "$DURATION" "$workload")
+            after=$(cpu_ticks "$PID")
+            commands=$(($(redis_commands) - commands_before))
+            [[ $workload == writes ]] && calls=$(field writes "$line") || calls=$(field reads "$line")
+            ((calls > 0)) || die "no $workload completed: $line"
+            awk -v store="$store" -v w="$workload" -v round="$round" -v calls="$calls" \
+                -v requests="$(field requests "$line")" -v us="$(field duration_us "$line")" \
+                -v p50="$(field p50_us "$line")" -v ticks=$((after - before)) -v hz="$CLK_TCK" \
+                -v commands="$commands" 'BEGIN {
+                    printf("%s %s %d %.1f %.1f %.1f %.2f %d\n", store, w, round, calls / (us / 1e6),
+                        1e6 * ticks / hz / calls, 100 * ticks / hz / (us / 1e6), commands / requests, p50)
+                }' >>"$ROUNDS_FILE"
+            tail -1 "$ROUNDS_FILE" | awk '{ printf "redis.sh: %s %s round %d: %.0f calls/s, %.1f us CPU/call, replica at %.0f%% of its core, %.2f Redis commands/request, p50 %d us\n", $1, $2, $3, $4, $5, $6, $7, $8 }' >&2
+        done
+    done
+    kill -TERM "$PID"
+    wait "$PID" 2>/dev/null || true
+done
+
+
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+git diff --quiet HEAD 2>/dev/null || commit="$commit (with uncommitted changes)"
+
+report() {
+    echo "# Redis against memory: one Retently replica"
+    echo
+    echo "$(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit; $(nproc --all) cores, load average $LOAD_AVERAGE at"
+    echo "the start; redis-server $REDIS_VERSION on loopback. Replica on core $SERVER_CORE; wrk"
+    echo "(\`-t1 -c$CONNECTIONS\`) and redis-server on core $LOAD_CORE. ${WARMUP}s warm-up, $ROUNDS rounds of"
+    echo "${DURATION}s, medians. A write is a dry run and its confirmation; CPU per call is the replica's"
+    echo "utime+stime over the calls completed."
+    echo
+    echo "| workload | store | calls/s | CPU µs/call | replica CPU | Redis commands/request (scripts' included) | p50 µs |"
+    echo "|---|---|---:|---:|---:|---:|---:|"
+    local w s
+    for w in writes reads; do
+        for s in memory redis; do
+            printf '| %s | %s | %.0f | %.1f | %.0f%% | %.2f | %.0f |\n' "$w" "$s" "$(median "$s" "$w" 4)" \
+                "$(median "$s" "$w" 5)" "$(median "$s" "$w" 6)" "$(median "$s" "$w" 7)" "$(median "$s" "$w" 8)"
+        done
+    done
+    echo
+    echo "| workload | CPU per call, Redis ÷ memory | calls/s, Redis ÷ memory | Redis round trips per call |"
+    echo "|---|---:|---:|---:|"
+    echo "| writes | $(ratio "$(median redis writes 5)" "$(median memory writes 5)") |" \
+        "$(ratio "$(median redis writes 4)" "$(median memory writes 4)") | $WRITE_TRIPS |"
+    echo "| reads | $(ratio "$(median redis reads 5)" "$(median memory reads 5)") |" \
+        "$(ratio "$(median redis reads 4)" "$(median memory reads 4)") | $READ_TRIPS |"
+    echo
+    echo "The round trips of one write (MONITOR; the scripts are the rate limiter's):"
+    echo
+    echo '```'
+    cat "$WORK/one-write.txt"
+    echo '```'
+}
+
+mkdir -p "$(dirname "$OUT")"
+report | tee "$OUT"
+note "written to $OUT"

@@ -16,7 +16,8 @@ use crate::context::{Caller, Cancellation, LogLevelHandle, RequestContext};
 use crate::envelope::{ResultShape, call_result};
 use crate::input::{InputPeer, InputRound, StateSigner, call_digest};
 use crate::jsonrpc::{
-    ErrorObject, Message, Notification, Request, RequestId, Response, code, raw_json,
+    ErrorObject, Message, Notification, Request, RequestId, Response, code, map_member, member,
+    raw_json,
 };
 use crate::listing::Listing;
 use crate::meta::{ServerStamp, check_request_meta, requested_log_level};
@@ -100,8 +101,8 @@ impl Dispatcher {
         let Request { id, method, params } = request;
         if let Some(version) = params
             .as_ref()
-            .and_then(|p| p.get("_meta"))
-            .and_then(|m| m.get(META_PROTOCOL_VERSION))
+            .and_then(|p| member(p, "_meta"))
+            .and_then(|m| member(m, META_PROTOCOL_VERSION))
             .and_then(Value::as_str)
         {
             match version.parse() {
@@ -292,9 +293,8 @@ impl Dispatcher {
             Ok(args) => args,
             Err(detail) => return refuse(detail.to_string()),
         };
-        let progress_token = params
-            .get("_meta")
-            .and_then(|m| m.get("progressToken"))
+        let progress_token = map_member(&params, "_meta")
+            .and_then(|m| member(m, "progressToken"))
             .filter(|t| t.is_string() || t.is_number())
             .cloned();
         // A clone of the caller is a few reference counts; its id is only
@@ -321,7 +321,13 @@ impl Dispatcher {
         match call.run(args).await {
             Some(outcome) => Some(Response::result(
                 id,
-                call_result(version, registered.shape, outcome),
+                call_result(
+                    version,
+                    registered.shape,
+                    outcome,
+                    // Serialised in place: `handle_request` leaves it as it is.
+                    version.is_stateless().then(|| self.stamp.object()),
+                ),
             )),
             None => {
                 let (round, digest) = round?;
@@ -441,10 +447,19 @@ impl Dispatcher {
         params: &mut Map<String, Value>,
         caller: Option<&str>,
     ) -> Result<(Map<String, Value>, CallDigest), ErrorObject> {
-        let (mut answers, digest) = match params.remove("requestState") {
-            None => (Map::new(), CallDigest::of(name, params.get("arguments"))),
+        // Most requests bring neither member: looking for them key by key
+        // spares hashing their names.
+        let state = map_member(params, "requestState")
+            .is_some()
+            .then(|| params.remove("requestState"))
+            .flatten();
+        let (mut answers, digest) = match state {
+            None => (
+                Map::new(),
+                CallDigest::of(name, map_member(params, "arguments")),
+            ),
             Some(Value::String(state)) => {
-                let digest = call_digest(name, params.get("arguments"));
+                let digest = call_digest(name, map_member(params, "arguments"));
                 let answers = self
                     .request_state
                     .verify(&state, caller, request_method, &digest)?;
@@ -452,7 +467,11 @@ impl Dispatcher {
             }
             Some(_) => return Err(ErrorObject::invalid_params("requestState must be a string")),
         };
-        match params.remove("inputResponses") {
+        let responses = map_member(params, "inputResponses")
+            .is_some()
+            .then(|| params.remove("inputResponses"))
+            .flatten();
+        match responses {
             None => {}
             Some(Value::Object(responses)) => answers.extend(responses),
             Some(_) => {

@@ -126,6 +126,10 @@ struct TextBlock<'a> {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct CallResult<'a, C: Serialize> {
+    /// The server's identity on 2026-07-28 (`ServerStamp`), first, as the
+    /// stamp would splice it: the result is serialised once.
+    #[serde(rename = "_meta", skip_serializing_if = "Option::is_none")]
+    meta: Option<&'a RawValue>,
     content: C,
     #[serde(skip_serializing_if = "Option::is_none")]
     structured_content: Option<&'a RawValue>,
@@ -136,28 +140,31 @@ struct CallResult<'a, C: Serialize> {
 
 /// Wraps a tool outcome in the `tools/call` result: data and errors in the
 /// envelope (as text, and as `structuredContent` where the version has it),
-/// content blocks as they are.
+/// content blocks as they are. `meta`, when given, is the result's `_meta`
+/// (the server's identity on 2026-07-28, see `ServerStamp::member`).
 pub(crate) fn call_result(
     version: ProtocolVersion,
     shape: ResultShape,
     outcome: Result<Output, ToolError>,
+    meta: Option<&RawValue>,
 ) -> Box<RawValue> {
     let is_error = outcome.is_err();
     let result_type = version.is_stateless().then_some("complete");
     let serialised = match outcome {
         Ok(Output::Content(blocks)) => serde_json::value::to_raw_value(&CallResult {
+            meta,
             content: &blocks,
             structured_content: None,
             is_error,
             result_type,
         }),
         Ok(Output::Data(data)) => match shape {
-            ResultShape::Envelope => enveloped(version, &Ok(data), result_type),
-            ResultShape::Plain { wrap } => plain_data(version, data, wrap, result_type),
+            ResultShape::Envelope => enveloped(version, &Ok(data), result_type, meta),
+            ResultShape::Plain { wrap } => plain_data(version, data, wrap, result_type, meta),
         },
         Err(error) => match shape {
-            ResultShape::Envelope => enveloped(version, &Err(error), result_type),
-            ResultShape::Plain { .. } => plain_error(&error, result_type),
+            ResultShape::Envelope => enveloped(version, &Err(error), result_type, meta),
+            ResultShape::Plain { .. } => plain_error(&error, result_type, meta),
         },
     };
     serialised.unwrap_or_else(|e| {
@@ -171,9 +178,11 @@ fn enveloped(
     version: ProtocolVersion,
     outcome: &Result<Box<RawValue>, ToolError>,
     result_type: Option<&'static str>,
+    meta: Option<&RawValue>,
 ) -> serde_json::Result<Box<RawValue>> {
     let envelope = serde_json::value::to_raw_value(&Envelope::of(outcome))?;
     serde_json::value::to_raw_value(&CallResult {
+        meta,
         content: [TextBlock {
             r#type: "text",
             text: envelope.get(),
@@ -189,6 +198,7 @@ fn plain_data(
     data: Box<RawValue>,
     wrap: bool,
     result_type: Option<&'static str>,
+    meta: Option<&RawValue>,
 ) -> serde_json::Result<Box<RawValue>> {
     #[derive(Serialize)]
     struct Wrapped<'a> {
@@ -200,6 +210,7 @@ fn plain_data(
         data
     };
     serde_json::value::to_raw_value(&CallResult {
+        meta,
         content: [TextBlock {
             r#type: "text",
             text: structured.get(),
@@ -213,9 +224,11 @@ fn plain_data(
 fn plain_error(
     error: &ToolError,
     result_type: Option<&'static str>,
+    meta: Option<&RawValue>,
 ) -> serde_json::Result<Box<RawValue>> {
     let text = format!("{}: {}", error.code().as_str(), error.message());
     serde_json::value::to_raw_value(&CallResult {
+        meta,
         content: [TextBlock {
             r#type: "text",
             text: &text,

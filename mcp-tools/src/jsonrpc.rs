@@ -462,6 +462,27 @@ fn interpret(frame: Frame) -> Result<Message, Response> {
     }
 }
 
+/// The member `key` of `value` when it is an object. Small objects (a
+/// request's `params`, its `_meta`) are searched key by key, which is cheaper
+/// than hashing `key` the way a map lookup does; large ones are looked up.
+pub(crate) fn member<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
+    match value {
+        Value::Object(map) => map_member(map, key),
+        _ => None,
+    }
+}
+
+/// [`member`] of a map.
+pub(crate) fn map_member<'a>(
+    map: &'a serde_json::Map<String, Value>,
+    key: &str,
+) -> Option<&'a Value> {
+    if map.len() > 8 {
+        return map.get(key);
+    }
+    map.iter().find_map(|(k, v)| (k == key).then_some(v))
+}
+
 /// Wraps JSON the SDK assembled itself.
 pub(crate) fn raw_json(json: String) -> Box<RawValue> {
     RawValue::from_string(json).unwrap_or_else(|_| {

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use crate::jsonrpc::{ErrorObject, raw_json};
+use crate::jsonrpc::{ErrorObject, map_member, member, raw_json};
 use crate::protocol::{
     LogLevel, META_CLIENT_CAPABILITIES, META_LOG_LEVEL, META_PROTOCOL_VERSION, ServerInfo,
 };
@@ -40,24 +40,18 @@ pub fn check_request_meta(params: Option<&Value>) -> Result<(), ErrorObject> {
              {{}} when the client declares none)"
         ))
     };
-    let Some(meta) = params.and_then(|p| p.get("_meta")) else {
+    let Some(meta) = params.and_then(|p| member(p, "_meta")) else {
         return Err(refuse("the request has no _meta"));
     };
     let Value::Object(meta) = meta else {
         return Err(refuse("_meta is not an object"));
     };
-    if !meta
-        .get(META_PROTOCOL_VERSION)
-        .is_some_and(Value::is_string)
-    {
+    if !map_member(meta, META_PROTOCOL_VERSION).is_some_and(Value::is_string) {
         return Err(refuse(&format!(
             "_meta has no {META_PROTOCOL_VERSION} string"
         )));
     }
-    if !meta
-        .get(META_CLIENT_CAPABILITIES)
-        .is_some_and(Value::is_object)
-    {
+    if !map_member(meta, META_CLIENT_CAPABILITIES).is_some_and(Value::is_object) {
         return Err(refuse(&format!(
             "_meta has no {META_CLIENT_CAPABILITIES} object"
         )));
@@ -69,8 +63,8 @@ pub fn check_request_meta(params: Option<&Value>) -> Result<(), ErrorObject> {
 /// request that names none gets no log notifications.
 pub(crate) fn requested_log_level(params: Option<&Value>) -> Option<LogLevel> {
     params
-        .and_then(|p| p.get("_meta"))
-        .and_then(|m| m.get(META_LOG_LEVEL))
+        .and_then(|p| member(p, "_meta"))
+        .and_then(|m| member(m, META_LOG_LEVEL))
         .and_then(|l| LogLevel::deserialize(l).ok())
 }
 
@@ -78,6 +72,11 @@ pub(crate) fn requested_log_level(params: Option<&Value>) -> Option<LogLevel> {
 pub(crate) struct ServerStamp {
     /// `"io.modelcontextprotocol/serverInfo":{…}`, ready to splice.
     member: String,
+    /// `{"io.modelcontextprotocol/serverInfo":{…}}`: a result's whole `_meta`,
+    /// for results serialised with it in place (`tools/call`).
+    object: Box<RawValue>,
+    /// How a result that already names the server first begins.
+    stamped: String,
     info: Value,
 }
 
@@ -85,13 +84,30 @@ impl ServerStamp {
     pub(crate) fn new(info: &ServerInfo) -> Self {
         let info = serde_json::to_value(info).unwrap_or(Value::Null);
         let member = format!("{}:{}", Value::from(META_SERVER_INFO), info);
-        Self { member, info }
+        let object = raw_json(format!("{{{member}}}"));
+        let stamped = format!("{{\"_meta\":{{{}:", Value::from(META_SERVER_INFO));
+        Self {
+            member,
+            object,
+            stamped,
+            info,
+        }
+    }
+
+    /// The `_meta` of a result that names the server, to serialise in place:
+    /// [`stamp`](Self::stamp) leaves such a result as it is.
+    pub(crate) fn object(&self) -> &RawValue {
+        &self.object
     }
 
     /// `result` with the server named in its `_meta`. A result without
-    /// `_meta` (the common case) gets it spliced in without re-parsing.
+    /// `_meta` (the common case) gets it spliced in without re-parsing; one
+    /// serialised with [`object`](Self::object) first is returned as it is.
     pub(crate) fn stamp(&self, result: Box<RawValue>) -> Box<RawValue> {
         let text = result.get();
+        if text.starts_with(&self.stamped) {
+            return result;
+        }
         if !text.contains("\"_meta\"") {
             if let Some(rest) = text.strip_prefix('{') {
                 let rest = rest.trim_start();
@@ -139,6 +155,13 @@ mod tests {
     #[test]
     fn every_result_shape_is_stamped() {
         let info = json!({"name": "s", "version": "1"});
+        // A result serialised with the stamp's object first is kept as it is.
+        let first = format!(r#"{{"_meta":{},"a":1}}"#, stamp().object().get());
+        assert_eq!(stamp().stamp(raw_json(first.clone())).get(), first);
+        assert_eq!(
+            stamped(&first),
+            json!({"_meta": {META_SERVER_INFO: info}, "a": 1})
+        );
         assert_eq!(stamped("{}"), json!({"_meta": {META_SERVER_INFO: info}}));
         assert_eq!(
             stamped(r#"{"resultType":"complete"}"#),

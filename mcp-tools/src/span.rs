@@ -31,7 +31,7 @@ impl RequestContext {
 /// and handed to the remote-parent hook before the span is entered.
 pub(crate) fn request_span(request: &Request, cx: &RequestContext) -> Span {
     let params = request.params.as_ref();
-    let meta = params.and_then(|p| p.get("_meta"));
+    let meta = params.and_then(|p| crate::jsonrpc::member(p, "_meta"));
     let span = tracing::debug_span!(
         REQUEST_SPAN,
         method = request.method.as_str(),

@@ -21,7 +21,7 @@ use crate::config::ResponseMode;
 use crate::context::{TraceHeaders, request_context};
 use crate::endpoint::Endpoint;
 use crate::header::{Accepts, MCP_SESSION_ID};
-use crate::peer::StreamPeer;
+use crate::peer::{Outbox, StreamPeer};
 use crate::response::{
     answer_status, json_outcome, json_response, rpc_error, sse_response, status_only,
 };
@@ -57,18 +57,13 @@ impl Endpoint {
             cx = cx.with_session_peer(Arc::new(SessionPeer(Arc::downgrade(session), bus.cloned())));
         }
         let streaming = accept.sse;
-        let (tx, mut rx) = if streaming {
-            let (tx, rx) = mpsc::unbounded_channel();
-            (Some(tx), Some(rx))
-        } else {
-            (None, None)
-        };
-        if streaming {
+        let outbox = streaming.then(|| Arc::new(Outbox::default()));
+        if let Some(outbox) = &outbox {
             let pending = session
                 .as_ref()
                 .map_or_else(|| self.pending.clone(), |s| s.pending.clone());
             cx = cx.with_peer(Arc::new(StreamPeer {
-                events: tx,
+                events: Some(outbox.clone()),
                 pending,
                 owner: identity.owner(),
             }));
@@ -91,7 +86,7 @@ impl Endpoint {
         // transport's own futures stay small.
         if sse
             && !resumable
-            && let Some(rx) = rx.take()
+            && let Some(rx) = outbox.as_ref().and_then(|o| o.open())
         {
             let call = boxed_call(
                 self.server.clone(),
@@ -115,18 +110,18 @@ impl Endpoint {
         let on_disconnect = disconnect_rule(version);
         if let Some(resumption) = &self.resumption
             && let Some(session) = &session
-            && let Some(rx) = rx.take()
+            && let Some(rx) = outbox.as_ref().and_then(|o| o.open())
         {
             return Box::pin(resumption.answer(session, version, rx, call, sse)).await;
         }
-        match rx {
-            Some(mut rx) => {
+        match outbox {
+            Some(outbox) => {
                 let mut call = call;
                 tokio::select! {
                     biased;
-                    out = &mut call => match rx.try_recv() {
+                    out = &mut call => match outbox.take().map(|mut rx| (rx.try_recv(), rx)) {
                         // Messages sent in the same poll as the result still go first.
-                        Ok(first) => {
+                        Some((Ok(first), rx)) => {
                             let last = out.map(|(_, bytes)| sse_event(&bytes));
                             let call: CallFuture = futures::future::ready(last).boxed();
                             sse_response(
@@ -134,15 +129,18 @@ impl Endpoint {
                                     .with_head(first),
                             )
                         }
-                        Err(_) => json_outcome(out),
+                        _ => json_outcome(out),
                     },
-                    Some(first) = rx.recv() => {
+                    () = outbox.opened() => {
+                        // The channel opens as its first message is sent: the
+                        // stream starts with it.
+                        let Some(rx) = outbox.take() else {
+                            return json_outcome(call.await);
+                        };
                         let call: CallFuture = call
                             .map(|out| out.map(|(_, bytes)| sse_event(&bytes)))
                             .boxed();
-                        let stream = SseStream::request(rx, call, cancellation, on_disconnect)
-                            .with_head(first);
-                        sse_response(stream)
+                        sse_response(SseStream::request(rx, call, cancellation, on_disconnect))
                     }
                 }
             }

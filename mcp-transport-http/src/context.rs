@@ -29,7 +29,7 @@ pub(crate) fn request_context(
     if let Some(caller) = identity.caller() {
         cx = cx.with_caller(caller.clone());
     }
-    let meta = params.and_then(|p| p.get("_meta"));
+    let meta = params.and_then(|p| member(p, "_meta"));
     let capabilities = match session {
         Some(session) if !version.is_stateless() => {
             cx = cx
@@ -44,13 +44,25 @@ pub(crate) fn request_context(
             // Without a session, 2025 clients declared their capabilities at an
             // `initialize` this server did not keep; a client may still state
             // them per request, in the 2026-07-28 `_meta` key.
-            meta.and_then(|m| m.get(META_CLIENT_CAPABILITIES)).cloned()
+            meta.and_then(|m| member(m, META_CLIENT_CAPABILITIES))
+                .cloned()
         }
     };
     if let Some(capabilities) = capabilities {
         cx = cx.with_client_capabilities(capabilities);
     }
     cx
+}
+
+/// The member `key` of `value` when it is an object. The small objects of a
+/// request (`params`, `_meta`) are searched key by key: cheaper than hashing
+/// `key` for a map lookup, on every request.
+pub(crate) fn member<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
+    match value {
+        Value::Object(map) if map.len() > 8 => map.get(key),
+        Value::Object(map) => map.iter().find_map(|(k, v)| (k == key).then_some(v)),
+        _ => None,
+    }
 }
 
 /// A request's W3C `traceparent` and `tracestate` headers, handed to the core

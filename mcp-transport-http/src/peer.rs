@@ -1,22 +1,65 @@
 //! The client as one request sees it: where its notifications and
 //! server-to-client requests go.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use bytes::Bytes;
 use futures::future::{BoxFuture, FutureExt};
 use mcp_tools::transport::Peer;
 use mcp_tools::transport::jsonrpc::{ErrorObject, Notification, Request, code};
 use serde_json::Value;
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
 
 use crate::body::sse_event;
 use crate::session::Pending;
 
+/// Where the messages a request sends before its answer go: a channel opened
+/// by the first of them. Most calls send none and are answered with one JSON
+/// body, so they never pay for the channel.
+#[derive(Default)]
+pub(crate) struct Outbox {
+    sender: OnceLock<mpsc::UnboundedSender<Bytes>>,
+    /// The receiving end once opened, until the answer takes it.
+    receiver: Mutex<Option<mpsc::UnboundedReceiver<Bytes>>>,
+    /// Told when the channel opens.
+    opened: Notify,
+}
+
+impl Outbox {
+    fn sender(&self) -> &mpsc::UnboundedSender<Bytes> {
+        self.sender.get_or_init(|| {
+            let (sender, receiver) = mpsc::unbounded_channel();
+            *self.receiver.lock().unwrap_or_else(PoisonError::into_inner) = Some(receiver);
+            self.opened.notify_one();
+            sender
+        })
+    }
+
+    /// The receiving end, opening the channel now (an answer streamed from
+    /// the start).
+    pub(crate) fn open(&self) -> Option<mpsc::UnboundedReceiver<Bytes>> {
+        self.sender();
+        self.take()
+    }
+
+    /// The receiving end, if a message was sent.
+    pub(crate) fn take(&self) -> Option<mpsc::UnboundedReceiver<Bytes>> {
+        self.receiver
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+    }
+
+    /// Completes once the first message is on its way.
+    pub(crate) async fn opened(&self) {
+        self.opened.notified().await;
+    }
+}
+
 /// The peer of one request: its SSE stream (when the client accepts one), the
 /// table where answers to our requests arrive.
 pub(crate) struct StreamPeer {
-    pub(crate) events: Option<mpsc::UnboundedSender<Bytes>>,
+    pub(crate) events: Option<Arc<Outbox>>,
     pub(crate) pending: Arc<Pending>,
     pub(crate) owner: Option<Arc<str>>,
 }
@@ -26,7 +69,7 @@ impl Peer for StreamPeer {
         if let Some(events) = &self.events
             && let Ok(json) = serde_json::to_vec(&notification)
         {
-            let _ = events.send(sse_event(&json));
+            let _ = events.sender().send(sse_event(&json));
         }
     }
 
@@ -35,7 +78,7 @@ impl Peer for StreamPeer {
         method: &str,
         params: Value,
     ) -> BoxFuture<'static, Result<Value, ErrorObject>> {
-        let Some(events) = self.events.clone() else {
+        let Some(events) = self.events.as_ref().map(|e| e.sender().clone()) else {
             let method = method.to_owned();
             return async move {
                 Err(ErrorObject::new(

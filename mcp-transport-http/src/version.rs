@@ -14,6 +14,7 @@ use mcp_tools::transport::{META_PROTOCOL_VERSION, check_request_meta, method};
 use mcp_tools::{ProtocolVersion, Server};
 
 use crate::body::McpBody;
+use crate::context::member;
 use crate::header::{MCP_METHOD, MCP_NAME, MCP_PROTOCOL_VERSION, decode_header_value, header_str};
 use crate::response::{header_mismatch, rpc_error, unsupported_version};
 
@@ -77,7 +78,7 @@ fn body_name(request: &Request) -> Option<&str> {
     } else {
         "name"
     };
-    request.params.as_ref()?.get(field)?.as_str()
+    member(request.params.as_ref()?, field)?.as_str()
 }
 
 fn is_task_method(name: &str) -> bool {
@@ -100,8 +101,8 @@ pub(crate) fn check_headers(
     let body_version = request
         .params
         .as_ref()
-        .and_then(|p| p.get("_meta"))
-        .and_then(|m| m.get(META_PROTOCOL_VERSION))
+        .and_then(|p| member(p, "_meta"))
+        .and_then(|m| member(m, META_PROTOCOL_VERSION))
         .map(|v| v.as_str().unwrap_or(""));
     if let Some(body_version) = body_version
         && announced.map(ProtocolVersion::as_str) != Some(body_version)
@@ -194,7 +195,7 @@ pub(crate) fn check_param_headers(
                 .map(|suffix| (suffix, value.as_bytes()))
         })
         .collect();
-    let arguments = request.params.as_ref().and_then(|p| p.get("arguments"));
+    let arguments = request.params.as_ref().and_then(|p| member(p, "arguments"));
     server
         .check_param_headers(name, arguments, &headers)
         .map_err(|error| rpc_error(StatusCode::BAD_REQUEST, Some(request.id.clone()), error))

@@ -436,7 +436,7 @@ impl Worker {
             })),
             _ => None,
         };
-        let result = call_result(self.version, self.shape, outcome);
+        let result = call_result(self.version, self.shape, outcome, None);
         let update = match failure {
             Some(error) => TaskUpdate::Finish {
                 status: TaskStatus::Failed,

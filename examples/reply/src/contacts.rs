@@ -871,6 +871,22 @@ mod tests {
     }
 
     #[test]
+    fn an_update_that_changes_nothing_logs_no_activity() {
+        let ws = Workspace::sandbox();
+        let history = |ws: &Workspace| ws.read().activities.len();
+        let update = json!({"contactId": 5, "title": "Chief Revenue Officer", "listIds": [6]});
+        ws.update_contact(args(update.clone())).expect("update");
+        let logged = history(&ws);
+        // An agent retrying the same update: the same answer, no second entry.
+        let again = ws.update_contact(args(update)).expect("update again");
+        assert_eq!(again.title.as_deref(), Some("Chief Revenue Officer"));
+        assert_eq!(history(&ws), logged);
+        ws.update_contact(args(json!({"contactId": 5, "title": "CRO"})))
+            .expect("a real change");
+        assert_eq!(history(&ws), logged + 1);
+    }
+
+    #[test]
     fn domain_blacklist_blocks_existing_and_future_contacts() {
         let ws = Workspace::sandbox();
         // Contact 1 works at Acme Robotics (acmerobotics.com).

@@ -17,11 +17,12 @@ use std::collections::HashSet;
 use std::net::SocketAddr;
 
 use mcp_test_client::Response;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::nginx::Nginx;
 use crate::replicas::{
-    Client, Outcome, Replica, example_binary, outcome, scratch_dir, star, with_token,
+    Client, Outcome, Replica, example_binary, first_feedback, outcome, scratch_dir, star,
+    with_token,
 };
 use crate::server::redis_or_skip;
 
@@ -121,12 +122,7 @@ async fn one_rate_budget_for_three_replicas_behind_nginx() {
     let Outcome::Done(listed) = outcome(&reply, 1) else {
         panic!("list_feedback: {}", reply.body)
     };
-    let feedback = listed
-        .as_array()
-        .or_else(|| listed.as_object()?.values().find_map(Value::as_array))
-        .and_then(|items| items.first())
-        .and_then(|f| f.get("id").or_else(|| f.get("Id")).cloned())
-        .unwrap_or_else(|| panic!("no feedback to star in {listed}"));
+    let feedback = first_feedback(&listed);
 
     // Writes: a dry run and its confirmation each, round-robin over the
     // replicas. The first WRITES run; the rest are refused, nothing done.

@@ -279,6 +279,13 @@ pub(crate) fn outcome(reply: &Response, id: u64) -> Outcome {
     }
 }
 
+/// The id of the first item of `list_feedback`'s page, as Retently publishes it.
+pub(crate) fn first_feedback(listed: &Value) -> Value {
+    let id = listed["Items"][0]["id"].clone();
+    assert!(id.is_u64(), "no feedback to star in {listed}");
+    id
+}
+
 pub(crate) fn star(feedback: &Value, starred: bool) -> Value {
     json!({"feedbackId": feedback, "starred": starred})
 }
@@ -317,12 +324,7 @@ async fn three_replicas_behind_nginx_share_sessions_and_confirmations_and_surviv
     let Outcome::Done(listed) = listed else {
         panic!("list_feedback: {listed:?}")
     };
-    let feedback = listed
-        .as_array()
-        .or_else(|| listed.as_object()?.values().find_map(Value::as_array))
-        .and_then(|items| items.first())
-        .and_then(|f| f.get("id").or_else(|| f.get("Id")).cloned())
-        .unwrap_or_else(|| panic!("no feedback to star in {listed}"));
+    let feedback = first_feedback(&listed);
     let arguments = star(&feedback, true);
     for id in 2..5 {
         let dry = outcome(

@@ -1,5 +1,6 @@
 //! The command line every example server starts from.
 
+use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -112,11 +113,13 @@ pub async fn serve_until_interrupted(
     listener: TcpListener,
     banner: impl FnOnce(SocketAddr) -> String,
 ) -> io::Result<()> {
+    // Listening for signals before anything is announced: see shutdown_signal.
+    let stop = shutdown_signal();
     let serving = serve_listener(service, listener)?;
     let bound = serving.local_addr();
     print!("{}", banner(bound));
     tracing::info!(%bound, "serving; press Ctrl-C to stop");
-    shutdown_signal().await;
+    stop.await;
     tracing::info!("shutting down");
     serving.shutdown(SHUTDOWN_GRACE).await;
     Ok(())
@@ -126,39 +129,54 @@ pub async fn serve_until_interrupted(
 /// the client closes stdin or Ctrl-C (or SIGTERM). Nothing but the protocol
 /// goes to stdout; logs go to stderr (see [`ServeArgs::init_logging`]).
 pub async fn serve_stdio(server: Server, caller: Caller) -> io::Result<()> {
+    let stop = shutdown_signal();
     tracing::info!(caller = caller.id(), "serving one client over stdio");
     let transport = StdioTransport::new(server)
         .caller(caller)
         .shutdown_grace(SHUTDOWN_GRACE);
     tokio::select! {
         served = transport.serve() => served,
-        () = shutdown_signal() => {
+        () = stop => {
             tracing::info!("interrupted; stopping");
             Ok(())
         }
     }
 }
 
-/// Completes at Ctrl-C or, on Unix, SIGTERM.
-pub async fn shutdown_signal() {
+/// Listens for Ctrl-C and, on Unix, SIGTERM from the moment it is called,
+/// and completes at the first of them.
+///
+/// The handlers are installed by this call, not when the future is first
+/// polled: a signal that arrives before then (a supervisor stopping a server
+/// that has just printed its banner) is caught, not left to the default
+/// action that ends the process on the spot. Call it before announcing
+/// anything.
+pub fn shutdown_signal() -> impl Future<Output = ()> + Send {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
+        let terminate = signal(SignalKind::terminate());
+        let interrupt = signal(SignalKind::interrupt());
+        async move {
+            match (terminate, interrupt) {
+                (Ok(mut terminate), Ok(mut interrupt)) => {
+                    tokio::select! {
+                        _ = terminate.recv() => {}
+                        _ = interrupt.recv() => {}
+                    }
                 }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+                // No handler could be installed: Ctrl-C alone, as tokio offers it.
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 

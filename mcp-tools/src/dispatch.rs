@@ -17,7 +17,7 @@ use crate::envelope::{ResultShape, call_result};
 use crate::input::{InputPeer, InputRound, StateSigner, call_digest};
 use crate::jsonrpc::{
     ErrorObject, Message, Notification, Request, RequestId, Response, code, map_member, member,
-    raw_json,
+    raw_json, take_member,
 };
 use crate::listing::Listing;
 use crate::meta::{ServerStamp, check_request_meta, requested_log_level};
@@ -447,13 +447,7 @@ impl Dispatcher {
         params: &mut Map<String, Value>,
         caller: Option<&str>,
     ) -> Result<(Map<String, Value>, CallDigest), ErrorObject> {
-        // Most requests bring neither member: looking for them key by key
-        // spares hashing their names.
-        let state = map_member(params, "requestState")
-            .is_some()
-            .then(|| params.remove("requestState"))
-            .flatten();
-        let (mut answers, digest) = match state {
+        let (mut answers, digest) = match take_member(params, "requestState") {
             None => (
                 Map::new(),
                 CallDigest::of(name, map_member(params, "arguments")),
@@ -467,11 +461,7 @@ impl Dispatcher {
             }
             Some(_) => return Err(ErrorObject::invalid_params("requestState must be a string")),
         };
-        let responses = map_member(params, "inputResponses")
-            .is_some()
-            .then(|| params.remove("inputResponses"))
-            .flatten();
-        match responses {
+        match take_member(params, "inputResponses") {
             None => {}
             Some(Value::Object(responses)) => answers.extend(responses),
             Some(_) => {

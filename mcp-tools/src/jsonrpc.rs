@@ -465,7 +465,17 @@ fn interpret(frame: Frame) -> Result<Message, Response> {
 /// The member `key` of `value` when it is an object. Small objects (a
 /// request's `params`, its `_meta`) are searched key by key, which is cheaper
 /// than hashing `key` the way a map lookup does; large ones are looked up.
-pub(crate) fn member<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
+///
+/// ```
+/// use mcp_tools::transport::jsonrpc::member;
+/// use serde_json::json;
+///
+/// let params = json!({"name": "echo", "_meta": {"progressToken": 7}});
+/// let meta = member(&params, "_meta").unwrap();
+/// assert_eq!(member(meta, "progressToken"), Some(&json!(7)));
+/// assert_eq!(member(&json!([1]), "name"), None);
+/// ```
+pub fn member<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
     match value {
         Value::Object(map) => map_member(map, key),
         _ => None,
@@ -481,6 +491,13 @@ pub(crate) fn map_member<'a>(
         return map.get(key);
     }
     map.iter().find_map(|(k, v)| (k == key).then_some(v))
+}
+
+/// Removes the member `key` from `map`, hashing `key` only when it is there
+/// (most requests bring none of the members taken this way).
+pub(crate) fn take_member(map: &mut serde_json::Map<String, Value>, key: &str) -> Option<Value> {
+    map_member(map, key)?;
+    map.remove(key)
 }
 
 /// Wraps JSON the SDK assembled itself.

@@ -12,8 +12,8 @@ use http_body_util::combinators::UnsyncBoxBody;
 use mcp_tools::transport::Cancellation;
 use tokio::sync::mpsc;
 
-/// An error of a body that is not the transport's own.
-pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+/// An error of a body that is not the transport's own (tower's alias).
+pub use tower::BoxError;
 
 /// A future producing the final SSE event of a stream (or nothing).
 pub(crate) type CallFuture = Pin<Box<dyn Future<Output = Option<Bytes>> + Send>>;

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use http::{HeaderMap, HeaderValue};
 use mcp_tools::ProtocolVersion;
 use mcp_tools::trace::{TRACEPARENT, TRACESTATE};
+use mcp_tools::transport::jsonrpc::member;
 use mcp_tools::transport::{Cancellation, META_CLIENT_CAPABILITIES, RequestContext};
 use serde_json::Value;
 
@@ -52,17 +53,6 @@ pub(crate) fn request_context(
         cx = cx.with_client_capabilities(capabilities);
     }
     cx
-}
-
-/// The member `key` of `value` when it is an object. The small objects of a
-/// request (`params`, `_meta`) are searched key by key: cheaper than hashing
-/// `key` for a map lookup, on every request.
-pub(crate) fn member<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
-    match value {
-        Value::Object(map) if map.len() > 8 => map.get(key),
-        Value::Object(map) => map.iter().find_map(|(k, v)| (k == key).then_some(v)),
-        _ => None,
-    }
 }
 
 /// A request's W3C `traceparent` and `tracestate` headers, handed to the core

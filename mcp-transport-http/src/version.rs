@@ -9,12 +9,11 @@
 
 use http::request::Parts;
 use http::{Response, StatusCode};
-use mcp_tools::transport::jsonrpc::{ErrorObject, Incoming, Message, Request};
+use mcp_tools::transport::jsonrpc::{ErrorObject, Incoming, Message, Request, member};
 use mcp_tools::transport::{META_PROTOCOL_VERSION, check_request_meta, method};
 use mcp_tools::{ProtocolVersion, Server};
 
 use crate::body::McpBody;
-use crate::context::member;
 use crate::header::{MCP_METHOD, MCP_NAME, MCP_PROTOCOL_VERSION, decode_header_value, header_str};
 use crate::response::{header_mismatch, rpc_error, unsupported_version};
 

@@ -5,16 +5,19 @@
 //! a transport only maps a [`Refusal`] to its wire (401/403/429 over HTTP).
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::context::Caller;
+use crate::call::{carries_token, rate_class};
+use crate::confirm::CONFIRMATION_TOKEN_ARGUMENT;
+use crate::context::{Caller, RequestContext};
 use crate::error::ErrorCode;
-use crate::jsonrpc::{Message, Request};
+use crate::jsonrpc::{Message, Request, member};
 use crate::policy::{Denial, Policy};
 use crate::protocol::method;
-use crate::rate::{RateClass, RateRefusal, RateStatus};
+use crate::rate::{RateClass, RateLedger, RateRefusal, RateStatus};
 use crate::registry::{RegisteredTool, Registry};
 
 /// What the transport learned of a request's credentials.
@@ -138,11 +141,16 @@ impl fmt::Display for Refusal {
 impl std::error::Error for Refusal {}
 
 /// An admitted request: the caller to serve it as, and its rate budget.
+///
+/// Hand it to the request's context with [`RequestContext::with_admitted`]:
+/// for a body holding one `tools/call`, admission has already taken the
+/// call from the budget.
 #[derive(Debug, Clone)]
 pub struct Admitted {
     caller: Option<Caller>,
     rate: Option<RateStatus>,
     calls_tools: bool,
+    ledger: Option<Arc<RateLedger>>,
 }
 
 impl Admitted {
@@ -154,6 +162,38 @@ impl Admitted {
     /// The rate budget as admission left it.
     pub fn rate(&self) -> Option<&RateStatus> {
         self.rate.as_ref()
+    }
+}
+
+impl RequestContext {
+    /// Serves the request as admission decided: as its caller, and drawing
+    /// on the rate budget admission already took for it.
+    ///
+    /// A transport that asked [`crate::Server::admit`] passes what it
+    /// admitted here, rather than only the caller: for a body holding one
+    /// `tools/call`, admission takes the call from the budget itself, and the
+    /// call must not be counted a second time.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use mcp_tools::transport::jsonrpc;
+    /// use mcp_tools::transport::{Carriage, Credentials, RequestContext};
+    /// use mcp_tools::{Caller, Server};
+    ///
+    /// let server = Server::builder("demo", "1.0.0").build().unwrap();
+    /// let ping = serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "ping"});
+    /// let ping = jsonrpc::from_value(ping).unwrap();
+    /// let credentials = Credentials::Valid { caller: Caller::new("alice"), step_up: false };
+    /// let admitted = server.admit(&[&ping], credentials, Carriage::sessionless()).await.unwrap();
+    /// let cx = RequestContext::new().with_admitted(&admitted);
+    /// assert_eq!(cx.caller().map(Caller::id), Some("alice"));
+    /// assert!(server.handle(ping, cx).await.is_some());
+    /// # });
+    /// ```
+    pub fn with_admitted(mut self, admitted: &Admitted) -> Self {
+        self.caller = admitted.caller().cloned();
+        self.rate_ledger = admitted.ledger.clone();
+        self
     }
 }
 
@@ -200,7 +240,12 @@ impl Admission<'_> {
                 return Err(self.refuse(messages, None, refusal));
             }
         };
-        let rate = self.rate(messages, caller.as_ref()).await?;
+        let (rate, ledger) = match messages {
+            [Message::Request(request)] if request.method == method::TOOLS_CALL => {
+                self.prepay(messages, request, caller.as_ref()).await?
+            }
+            _ => (self.rate(messages, caller.as_ref()).await?, None),
+        };
         let calls_tools = messages
             .iter()
             .any(|m| matches!(m, Message::Request(r) if r.method == method::TOOLS_CALL));
@@ -208,6 +253,7 @@ impl Admission<'_> {
             caller,
             rate,
             calls_tools,
+            ledger,
         })
     }
 
@@ -227,13 +273,15 @@ impl Admission<'_> {
             caller,
             rate,
             calls_tools: false,
+            ledger: None,
         })
     }
 
-    /// The rate budget to report with the answer: read again after tool calls,
-    /// which the dispatcher counts. When the answer leaves while a call may
-    /// still run (`still_running`, a streamed answer), the call is reported as
-    /// counted.
+    /// The rate budget to report with the answer. A lone tool call reports
+    /// the status its latest take returned. Otherwise the budget is read
+    /// again after tool calls, which the dispatcher counted; when the answer
+    /// leaves while a call may still run (`still_running`, a streamed
+    /// answer), the call is reported as counted.
     pub(crate) async fn rate_after(
         &self,
         admitted: &Admitted,
@@ -241,6 +289,9 @@ impl Admission<'_> {
     ) -> Option<RateStatus> {
         if !admitted.calls_tools {
             return admitted.rate;
+        }
+        if let Some(latest) = admitted.ledger.as_ref().and_then(|l| l.latest()) {
+            return Some(latest);
         }
         let mut after = self.policy.rate_status(admitted.caller.as_ref()).await?;
         if still_running && let Some(before) = admitted.rate {
@@ -309,6 +360,63 @@ impl Admission<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Admits a body holding one `tools/call` against the caller's budget by
+    /// taking the call's budget now, with the class the call pipeline would
+    /// take: one question to the limiter instead of a reading here, a take in
+    /// the pipeline and a reading for the answer's headers. The answer waits
+    /// in the returned ledger for the pipeline.
+    ///
+    /// A spent general budget refuses the request here (HTTP 429), as a
+    /// reading would. Other refusals (the destructive or refused-token
+    /// budget, a store that cannot answer) are left for the pipeline to
+    /// report as the call's `RateLimited` or `ServiceUnavailable` result, at
+    /// the point where it checks the budget. A call the pipeline refuses
+    /// before its budget (no permission, a malformed token) is not taken
+    /// from; it is only refused here when the budget is spent.
+    async fn prepay(
+        &self,
+        messages: &[&Message],
+        request: &Request,
+        caller: Option<&Caller>,
+    ) -> Result<(Option<RateStatus>, Option<Arc<RateLedger>>), Refusal> {
+        let Some(limiter) = &self.policy.rate_limiter else {
+            return Ok((None, None));
+        };
+        let Some(class) = self.class_of(request, caller) else {
+            return Ok((self.rate(messages, caller).await?, None));
+        };
+        let acquired = limiter.acquire(caller, class).await;
+        let status = match &acquired {
+            Ok(status) => *status,
+            Err(RateRefusal::Exceeded(exceeded)) if exceeded.class == RateClass::Call => {
+                let refusal = Refusal::RateLimited(exceeded.status);
+                return Err(self.refuse(messages, caller, refusal));
+            }
+            // Nothing was taken from the general budget: report it as it is.
+            Err(_) => limiter.status(caller).await,
+        };
+        let ledger = RateLedger::prepaid(class, acquired, status);
+        Ok((status, Some(Arc::new(ledger))))
+    }
+
+    /// The class the call pipeline will take a `tools/call` with, when it
+    /// will reach its budget: the tool exists, the caller may call it, and
+    /// a confirmation token, if any, has a token's shape.
+    fn class_of(&self, request: &Request, caller: Option<&Caller>) -> Option<RateClass> {
+        let registered = self.registry.get(called_tool(request)?)?;
+        let tool = &registered.tool;
+        self.policy.permission(tool, caller).ok()?;
+        let token = match tool.confirm {
+            true => request
+                .params
+                .as_ref()
+                .and_then(|params| member(params, "arguments"))
+                .and_then(|arguments| member(arguments, CONFIRMATION_TOKEN_ARGUMENT)),
+            false => None,
+        };
+        Some(rate_class(tool, carries_token(token)?))
     }
 
     /// Admits the messages against the caller's budget, in order. Requests

@@ -25,7 +25,7 @@ use crate::policy::Policy;
 use crate::rate::RateClass;
 use crate::registry::RegisteredTool;
 use crate::signing;
-use crate::tool::{Effect, Output};
+use crate::tool::{Effect, Output, Tool};
 
 /// The calls that are waiting on something, by channel and request id, so
 /// that `notifications/cancelled` can reach them.
@@ -115,30 +115,30 @@ impl<'a> ToolCall<'a> {
         self.policy
             .permission(tool, caller)
             .map_err(|denial| denial.to_tool_error(&tool.name))?;
+        let Some(has_token) = carries_token(token.as_ref()) else {
+            return Err(ToolError::invalid_arguments(format!(
+                "Tool '{}': {CONFIRMATION_TOKEN_ARGUMENT} must be the ConfirmationToken string a dry run \
+                 returned; leave it out to get a dry run and a token",
+                tool.name
+            )));
+        };
         let token = match token {
-            None | Some(Value::Null) => None,
-            Some(Value::String(token)) if !token.trim().is_empty() => Some(token),
-            Some(_) => {
-                return Err(ToolError::invalid_arguments(format!(
-                    "Tool '{}': {CONFIRMATION_TOKEN_ARGUMENT} must be the ConfirmationToken string a dry run \
-                     returned; leave it out to get a dry run and a token",
-                    tool.name
-                )));
-            }
+            Some(Value::String(token)) if has_token => Some(token),
+            _ => None,
         };
         let destructive = tool.effect == Some(Effect::Destructive);
+        let ledger = self.cx.rate_ledger.as_deref();
         if let Some(limiter) = &self.policy.rate_limiter {
-            // A confirm tool's write is charged to the destructive budget
-            // only once its token verified (below, after `verify`).
-            let class = match (tool.confirm, token.is_some()) {
-                (true, true) => RateClass::Confirmation,
-                (false, _) if destructive => RateClass::Destructive,
-                _ => RateClass::Call,
+            let class = rate_class(tool, has_token);
+            // Admission took a lone call's budget already: claim its answer.
+            let acquired = match ledger.and_then(|ledger| ledger.claim(class)) {
+                Some(prepaid) => prepaid,
+                None => limiter.acquire(caller, class).await,
             };
-            limiter
-                .acquire(caller, class)
-                .await
-                .map_err(|refusal| refusal.to_tool_error())?;
+            if let Some(ledger) = ledger {
+                ledger.record(&acquired);
+            }
+            acquired.map_err(|refusal| refusal.to_tool_error())?;
         }
         self.registered.contract.check(args)?;
         let pii_clear = self.policy.pii_clear(caller);
@@ -168,10 +168,11 @@ impl<'a> ToolCall<'a> {
                     Err(_) => Some(RateClass::FailedConfirmation),
                 };
                 if let (Some(limiter), Some(class)) = (&self.policy.rate_limiter, class) {
-                    limiter
-                        .acquire(caller, class)
-                        .await
-                        .map_err(|refusal| refusal.to_tool_error())?;
+                    let acquired = limiter.acquire(caller, class).await;
+                    if let Some(ledger) = ledger {
+                        ledger.record(&acquired);
+                    }
+                    acquired.map_err(|refusal| refusal.to_tool_error())?;
                 }
                 Stage::Confirmed(verified?)
             }
@@ -282,6 +283,29 @@ impl<'a> ToolCall<'a> {
             (finished, _) => finished,
         };
         Executed { outcome, cancelled }
+    }
+}
+
+/// Whether a confirm tool's call carries a confirmation token: `Some(false)`
+/// without one (absent or `null`), `Some(true)` with a non-blank string,
+/// `None` when the value cannot be a token (the call is refused before its
+/// budget is touched).
+pub(crate) fn carries_token(token: Option<&Value>) -> Option<bool> {
+    match token {
+        None | Some(Value::Null) => Some(false),
+        Some(Value::String(token)) if !token.trim().is_empty() => Some(true),
+        Some(_) => None,
+    }
+}
+
+/// The budget a call of `tool` draws on. A confirm tool's write is charged
+/// to the destructive budget only once its token verified
+/// ([`RateClass::Confirmed`], in [`ToolCall::clear`]).
+pub(crate) fn rate_class(tool: &Tool, has_token: bool) -> RateClass {
+    match (tool.confirm, has_token) {
+        (true, true) => RateClass::Confirmation,
+        (false, _) if tool.effect == Some(Effect::Destructive) => RateClass::Destructive,
+        _ => RateClass::Call,
     }
 }
 

@@ -1,7 +1,6 @@
 //! Who is calling, and the per-request and per-call context a tool can use.
 
 use std::any::{Any, TypeId, type_name};
-use std::collections::BTreeSet;
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
@@ -11,97 +10,15 @@ use futures::future::BoxFuture;
 use serde_json::{Value, json};
 use tokio::sync::Notify;
 
+pub(crate) use crate::caller::Caller;
 use crate::error::ToolError;
 use crate::jsonrpc::{ErrorObject, Notification, RequestId};
 use crate::protocol::{LogLevel, ProtocolVersion, method};
-
-/// The authenticated caller of a request: identity, account (tenant) and scopes.
-///
-/// Transports build it from credentials; tools read it through [`ToolContext::caller`].
-///
-/// ```
-/// use mcp_tools::Caller;
-///
-/// let caller = Caller::new("user-17").with_account("acme").with_scopes(["feedback:read"]);
-/// assert!(caller.has_scope("feedback:read"));
-/// assert!(!caller.has_scope("pii:read"));
-/// ```
-#[derive(Clone, PartialEq, Eq)]
-pub struct Caller {
-    id: Arc<str>,
-    account: Option<Arc<str>>,
-    scopes: Arc<BTreeSet<String>>,
-}
-
-impl Caller {
-    /// A caller with an identity and no scopes.
-    pub fn new(id: impl Into<Arc<str>>) -> Self {
-        Self {
-            id: id.into(),
-            account: None,
-            scopes: Arc::default(),
-        }
-    }
-
-    /// Sets the account (tenant) the caller acts in.
-    pub fn with_account(mut self, account: impl Into<Arc<str>>) -> Self {
-        self.account = Some(account.into());
-        self
-    }
-
-    /// Sets the caller's scopes.
-    pub fn with_scopes<I, S>(mut self, scopes: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.scopes = Arc::new(scopes.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// The caller's identity.
-    pub fn id(&self) -> &str {
-        &self.id
-    }
-
-    /// The account the caller acts in, if the server has accounts.
-    pub fn account(&self) -> Option<&str> {
-        self.account.as_deref()
-    }
-
-    /// The caller's scopes.
-    pub fn scopes(&self) -> impl Iterator<Item = &str> {
-        self.scopes.iter().map(String::as_str)
-    }
-
-    /// Whether the caller holds `scope`.
-    pub fn has_scope(&self, scope: &str) -> bool {
-        self.scopes.contains(scope)
-    }
-
-    pub(crate) fn id_arc(&self) -> &Arc<str> {
-        &self.id
-    }
-
-    pub(crate) fn account_arc(&self) -> Option<&Arc<str>> {
-        self.account.as_ref()
-    }
-}
 
 /// The scope that lets a caller write personal data, kept in the server's
 /// state map (so reading it costs nothing per call).
 #[derive(Clone)]
 pub(crate) struct PiiWriteScope(pub(crate) Arc<str>);
-
-impl fmt::Debug for Caller {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Caller")
-            .field("id", &self.id)
-            .field("account", &self.account)
-            .field("scopes", &self.scopes)
-            .finish()
-    }
-}
 
 /// The client side of a connection, as the server sees it: where notifications
 /// go, and where server-to-client requests (elicitation, sampling) are sent.
@@ -333,6 +250,9 @@ pub struct RequestContext {
     pub(crate) client_capabilities: Option<Arc<Value>>,
     pub(crate) session_peer: Option<Arc<dyn Peer>>,
     pub(crate) trace_headers: Option<Box<crate::trace::TraceHeaders>>,
+    /// What admission learned of the request's rate budget (its take for a
+    /// lone tool call), for the call pipeline.
+    pub(crate) rate_ledger: Option<Arc<crate::rate::RateLedger>>,
 }
 
 impl Default for RequestContext {
@@ -367,6 +287,7 @@ impl RequestContext {
             client_capabilities: None,
             session_peer: None,
             trace_headers: None,
+            rate_ledger: None,
         }
     }
 
@@ -439,7 +360,7 @@ impl RequestContext {
     pub(crate) fn channel_key(&self) -> Arc<str> {
         match (&self.channel, &self.caller) {
             (Some(channel), _) => channel.clone(),
-            (None, Some(caller)) => caller.id.clone(),
+            (None, Some(caller)) => caller.id_arc().clone(),
             (None, None) => Arc::from(""),
         }
     }

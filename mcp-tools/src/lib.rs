@@ -357,6 +357,7 @@ mod batch;
 mod builder;
 mod cache;
 mod call;
+mod caller;
 mod catalog;
 mod client;
 mod completion;
@@ -411,11 +412,12 @@ pub use builder::{
     DEFAULT_TOOL_TIMEOUT, ServerBuilder,
 };
 pub use cache::{CacheHints, CacheScope};
+pub use caller::Caller;
 pub use client::{CallOutcome, Client};
 pub use completion::{Completer, Completion, CompletionRequest, MAX_COMPLETION_VALUES};
 pub use confirm::Confirmation;
 pub use content::{Content, IntoContent};
-pub use context::{Caller, FromToolContext, State, ToolContext};
+pub use context::{FromToolContext, State, ToolContext};
 pub use envelope::{ResultStyle, envelope};
 pub use error::{BuildError, BuildErrorKind, ErrorCode, ToolError, ToolResult};
 pub use output_schema::{PLAIN_RESULT_KEY, any_json_schema, schema_findings};

@@ -56,13 +56,15 @@ use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::context::Caller;
+use crate::caller::Caller;
 use crate::error::ToolError;
 use crate::timestamp::{self, human_duration};
 
 mod answer;
+mod ledger;
 
 pub use answer::{Acquired, RateFuture, RateRefusal};
+pub(crate) use ledger::RateLedger;
 
 /// Which budget a call draws on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -27,9 +27,7 @@ pub(crate) fn request_context(
     let mut cx = RequestContext::new()
         .with_protocol_version(version)
         .with_cancellation(cancellation);
-    if let Some(caller) = identity.caller() {
-        cx = cx.with_caller(caller.clone());
-    }
+    cx = cx.with_admitted(&identity.admitted);
     let meta = params.and_then(|p| member(p, "_meta"));
     let capabilities = match session {
         Some(session) if !version.is_stateless() => {

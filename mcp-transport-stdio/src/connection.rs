@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use futures::future::join_all;
 use mcp_tools::transport::jsonrpc::{self, ErrorObject, Incoming, Message, Response};
 use mcp_tools::transport::{
-    Cancellation, Carriage, Credentials, LogLevelHandle, RequestContext, method,
+    Admitted, Cancellation, Carriage, Credentials, LogLevelHandle, RequestContext, method,
 };
 use mcp_tools::{ProtocolVersion, Server};
 use serde_json::Value;
@@ -158,16 +158,16 @@ impl Connection {
             Ok(Incoming::Batch(entries)) => entries,
         };
         let batch = messages.len() > 1 || bytes.trim_ascii_start().starts_with(b"[");
-        let admitted: Vec<&Message> = messages.iter().filter_map(|m| m.as_ref().ok()).collect();
+        let to_admit: Vec<&Message> = messages.iter().filter_map(|m| m.as_ref().ok()).collect();
         let admission = self
             .server
-            .admit(&admitted, self.credentials.clone(), Carriage::in_session())
+            .admit(&to_admit, self.credentials.clone(), Carriage::in_session())
             .await;
-        let caller = match admission {
-            Ok(admitted) => admitted.caller().cloned(),
+        let admitted = match admission {
+            Ok(admitted) => admitted,
             Err(refusal) => {
                 let error = ErrorObject::invalid_request(refusal.message());
-                let answers: Vec<Response> = admitted
+                let answers: Vec<Response> = to_admit
                     .iter()
                     .filter_map(|m| match m {
                         Message::Request(request) => {
@@ -182,11 +182,11 @@ impl Connection {
         tasks.spawn(async move {
             let answers = join_all(messages.into_iter().map(|message| {
                 let this = &self;
-                let caller = caller.clone();
+                let admitted = &admitted;
                 async move {
                     match message {
                         Err(refusal) => Some(*refusal),
-                        Ok(message) => this.handle(message, caller).await,
+                        Ok(message) => this.handle(message, admitted).await,
                     }
                 }
             }))
@@ -243,11 +243,7 @@ impl Connection {
         }
     }
 
-    async fn handle(
-        &self,
-        message: Message,
-        caller: Option<mcp_tools::Caller>,
-    ) -> Option<Response> {
+    async fn handle(&self, message: Message, admitted: &Admitted) -> Option<Response> {
         match message {
             Message::Response(answer) => {
                 self.peer.pending.resolve(answer);
@@ -260,7 +256,7 @@ impl Connection {
                 let key = self.next_request.fetch_add(1, Ordering::Relaxed);
                 let cancellation = Cancellation::new();
                 self.lock_running().insert(key, cancellation.clone());
-                let cx = self.context(caller, cancellation);
+                let cx = self.context(admitted, cancellation);
                 let answer = self.server.handle(message, cx).await;
                 self.lock_running().remove(&key);
                 answer
@@ -268,11 +264,7 @@ impl Connection {
         }
     }
 
-    fn context(
-        &self,
-        caller: Option<mcp_tools::Caller>,
-        cancellation: Cancellation,
-    ) -> RequestContext {
+    fn context(&self, admitted: &Admitted, cancellation: Cancellation) -> RequestContext {
         let negotiated = self.lock_negotiated();
         let mut cx = RequestContext::new()
             .with_peer(self.peer.clone())
@@ -285,10 +277,7 @@ impl Connection {
         if let Some(capabilities) = &negotiated.client_capabilities {
             cx = cx.with_client_capabilities(capabilities.clone());
         }
-        if let Some(caller) = caller {
-            cx = cx.with_caller(caller);
-        }
-        cx
+        cx.with_admitted(admitted)
     }
 
     fn cancel_running(&self) {

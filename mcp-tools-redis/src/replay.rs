@@ -132,6 +132,26 @@ impl RedisReplayStore {
             })
     }
 
+    /// Deletes a marker this replica wrote for a call that never reached its
+    /// write. Unconditional: the marker was written with `NX`, so until it
+    /// expires it can only be this call's own (and a token past its expiry
+    /// is refused whatever the store says).
+    async fn release(&self, nonce: &[u8]) -> Result<(), ToolError> {
+        let mut delete = redis::cmd("DEL");
+        delete.arg(self.key(nonce));
+        self.redis
+            .query::<u32>(&delete)
+            .await
+            .map(drop)
+            .map_err(|failure| {
+                unavailable(
+                    "The confirmationToken could not be given back",
+                    &failure,
+                    "It stays used: call again without confirmationToken for a new preview and token",
+                )
+            })
+    }
+
     /// Deletes the marker `attempt` may have written, retrying with back-off
     /// while Redis stays unreachable, for a bounded time. Without it, a write
     /// that reached Redis although its answer was lost would leave the token
@@ -196,6 +216,10 @@ impl ReplayStore for RedisReplayStore {
         expires_at: SystemTime,
     ) -> BoxFuture<'a, Result<bool, ToolError>> {
         Box::pin(self.mark(nonce, expires_at))
+    }
+
+    fn release<'a>(&'a self, nonce: &'a [u8]) -> BoxFuture<'a, Result<(), ToolError>> {
+        Box::pin(self.release(nonce))
     }
 }
 

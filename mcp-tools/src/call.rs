@@ -172,12 +172,18 @@ impl<'a> ToolCall<'a> {
                     if let Some(ledger) = ledger {
                         ledger.record(&acquired);
                     }
-                    acquired.map_err(|refusal| refusal.to_tool_error())?;
+                    if let Err(refusal) = acquired {
+                        // Refused before planning: the token stays usable.
+                        if let Ok(claims) = &verified {
+                            confirmer.release(claims).await;
+                        }
+                        return Err(refusal.to_tool_error());
+                    }
                 }
                 Stage::Confirmed(verified?)
             }
         };
-        let handle = Confirmation::new(stage, pii_clear, confirmer.replay.clone());
+        let handle = Confirmation::new(stage, pii_clear);
         Ok(Cleared {
             pii_clear,
             confirmation: Some((handle, tags, confirmer)),
@@ -227,14 +233,21 @@ impl<'a> ToolCall<'a> {
         };
         let started =
             std::panic::catch_unwind(AssertUnwindSafe(|| tool.handler.call(args, tool_cx)));
-        let future = match started {
-            Ok(Ok(future)) => future,
-            Ok(Err(error)) => return Executed::answered(Err(error)),
-            Err(panic) => return Executed::answered(Err(panicked(&tool.name, &*panic))),
+        let early = match started {
+            Ok(Ok(future)) if !cancellation.is_cancelled() => Ok(future),
+            Ok(Ok(_)) => Err(Executed::CANCELLED_BEFORE_START),
+            Ok(Err(error)) => Err(Executed::answered(Err(error))),
+            Err(panic) => Err(Executed::answered(Err(panicked(&tool.name, &*panic)))),
         };
-        if cancellation.is_cancelled() {
-            return Executed::CANCELLED_BEFORE_START;
-        }
+        let future = match early {
+            Ok(future) => future,
+            Err(executed) => {
+                if let Some((handle, _, confirmer)) = &cleared.confirmation {
+                    give_back(confirmer, handle).await;
+                }
+                return executed;
+            }
+        };
         let mut cancelled = false;
         // Most tools finish on their first poll. Only a tool that has to wait
         // pays for the in-flight entry, the timer and the cancellation watch.
@@ -280,7 +293,11 @@ impl<'a> ToolCall<'a> {
             (Some(result), Some((handle, tags, confirmer))) => {
                 Some(settle(confirmer, &handle, &tags.subject(&tool.name), result).await)
             }
-            (finished, _) => finished,
+            (None, Some((handle, _, confirmer))) => {
+                give_back(confirmer, &handle).await;
+                None
+            }
+            (finished, None) => finished,
         };
         Executed { outcome, cancelled }
     }
@@ -350,20 +367,21 @@ impl SubjectTags {
     }
 }
 
-/// Verifies a token and checks it was not used yet.
+/// Verifies a token and marks it used, or refuses it.
 async fn verify(
     confirmer: &Confirmer,
     token: &str,
     subject: &Subject<'_>,
 ) -> Result<confirm::Claims, ToolError> {
     let claims = confirmer.verify(token, subject, SystemTime::now())?;
-    confirmer.check_unused(&claims).await?;
+    confirmer.claim(&claims).await?;
     Ok(claims)
 }
 
 /// Turns the end of a confirm tool's call into its outcome: a dry run's preview
-/// becomes the dry-run result with a fresh token; an execution that never
-/// called `preview` still uses up its token.
+/// becomes the dry-run result with a fresh token. An execution that failed
+/// before its preview gives its token back; one that succeeded keeps it used,
+/// also when it never called `preview`.
 async fn settle(
     confirmer: &Confirmer,
     handle: &Confirmation,
@@ -394,17 +412,18 @@ async fn settle(
             }
         };
     }
-    if result.is_ok() {
-        match handle.consume_if_unused().await {
-            Ok(true) => {}
-            Ok(false) => tracing::warn!(
-                tool,
-                "a confirmation token was used twice by a tool that never called Confirmation::preview"
-            ),
-            Err(error) => tracing::warn!(tool, %error, "could not mark a confirmation token used"),
-        }
+    if result.is_err() {
+        give_back(confirmer, handle).await;
     }
     result
+}
+
+/// Gives back the token of a confirmed call whose tool never passed its
+/// preview, so never began its write: the client may use it again.
+async fn give_back(confirmer: &Confirmer, handle: &Confirmation) {
+    if let Some(claims) = handle.unexecuted() {
+        confirmer.release(&claims).await;
+    }
 }
 
 fn panicked(tool: &str, panic: &(dyn std::any::Any + Send)) -> ToolError {

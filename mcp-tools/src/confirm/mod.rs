@@ -69,7 +69,7 @@
 //!             tags.len() - 1
 //!         };
 //!         // Without a token this returns early with the preview; with a valid
-//!         // token it marks the token used and lets execution go on.
+//!         // token it lets execution go on.
 //!         confirm.preview(&json!({"WouldDelete": args.tag, "TagsLeft": remaining})).await?;
 //!         tags.0.lock().unwrap().retain(|t| *t != args.tag);
 //!         ToolResult::Ok(Deleted { tag: args.tag, remaining })
@@ -130,9 +130,12 @@
 //! | [`ConfirmationArgumentsChanged`](ErrorCode::CONFIRMATION_ARGUMENTS_CHANGED) | the arguments differ from the previewed ones |
 //! | [`ConfirmationAlreadyUsed`](ErrorCode::CONFIRMATION_ALREADY_USED) | the token already confirmed an execution |
 //!
-//! A token is marked used when execution starts, that is when
-//! [`Confirmation::preview`] returns `Ok(())`; a refused call, or a tool that
-//! fails before that point, leaves it usable. Used tokens are remembered in a
+//! A token is marked used as soon as it verifies, before the tool runs, so a
+//! replay is refused at once, even while the first call is still running. A
+//! call that goes no further than planning gives the mark back: one refused
+//! by the write budget, or whose tool fails (or is stopped) before
+//! [`Confirmation::preview`] returns `Ok(())`, leaves its token usable. Used
+//! tokens are remembered in a
 //! [`ReplayStore`] until they expire; the default, [`MemoryReplayStore`], is
 //! per process. Replicas behind a load balancer share the secret
 //! ([`crate::ServerBuilder::confirmation_secret`]) and a shared store
@@ -188,9 +191,9 @@ pub struct Confirmation {
 struct CallConfirmation {
     stage: Stage,
     pii_clear: bool,
-    replay: Arc<dyn ReplayStore>,
     preview: Mutex<Option<Box<RawValue>>>,
-    consumed: AtomicBool,
+    /// A confirmed call passed its preview: its write may have begun.
+    previewed: AtomicBool,
 }
 
 #[derive(Clone, Copy)]
@@ -210,14 +213,13 @@ impl fmt::Debug for Confirmation {
 }
 
 impl Confirmation {
-    pub(crate) fn new(stage: Stage, pii_clear: bool, replay: Arc<dyn ReplayStore>) -> Self {
+    pub(crate) fn new(stage: Stage, pii_clear: bool) -> Self {
         Self {
             inner: Arc::new(CallConfirmation {
                 stage,
                 pii_clear,
-                replay,
                 preview: Mutex::new(None),
-                consumed: AtomicBool::new(false),
+                previewed: AtomicBool::new(false),
             }),
         }
     }
@@ -240,23 +242,22 @@ impl Confirmation {
     ///   success envelope carrying the preview, a `ConfirmationToken` and its
     ///   expiry. Do not swallow this error: a tool that goes on after a dry-run
     ///   preview gets an `InternalError` instead of its result.
-    /// - **Confirmed** (a valid token): marks the token used and returns
-    ///   `Ok(())`; execution goes on. If a concurrent call with the same token
-    ///   got there first, returns `ConfirmationAlreadyUsed`.
+    /// - **Confirmed** (a valid token, already marked used when it
+    ///   verified): returns `Ok(())`; execution goes on, and from here on
+    ///   the token stays used whatever the tool does next.
     ///
     /// The returned future does not borrow `preview`.
     pub fn preview<P: Serialize + ?Sized>(
         &self,
         preview: &P,
     ) -> impl Future<Output = Result<(), ToolError>> + Send + 'static {
-        let step = match self.inner.stage {
+        std::future::ready(match self.inner.stage {
             Stage::DryRun => Err(self.stash(preview)),
-            Stage::Confirmed(claims) => Ok((self.inner.clone(), claims)),
-        };
-        async move {
-            let (inner, claims) = step?;
-            inner.consume(&claims).await
-        }
+            Stage::Confirmed(_) => {
+                self.inner.previewed.store(true, Ordering::Release);
+                Ok(())
+            }
+        })
     }
 
     fn stash<P: Serialize + ?Sized>(&self, preview: &P) -> ToolError {
@@ -287,38 +288,14 @@ impl Confirmation {
             .take()
     }
 
-    /// Marks the token used if [`preview`](Self::preview) did not already; for
-    /// confirmed tools that never called `preview`. `false` if another call used it.
-    pub(crate) async fn consume_if_unused(&self) -> Result<bool, ToolError> {
+    /// The claims of a confirmed call whose tool never passed its preview,
+    /// so never began its write: its token's mark is to be given back.
+    pub(crate) fn unexecuted(&self) -> Option<Claims> {
         match self.inner.stage {
-            Stage::DryRun => Ok(true),
-            Stage::Confirmed(claims) => {
-                if self.inner.consumed.swap(true, Ordering::AcqRel) {
-                    return Ok(true);
-                }
-                self.inner
-                    .replay
-                    .mark_used(&claims.nonce, claims.expires_at)
-                    .await
+            Stage::Confirmed(claims) if !self.inner.previewed.load(Ordering::Acquire) => {
+                Some(claims)
             }
-        }
-    }
-}
-
-impl CallConfirmation {
-    async fn consume(&self, claims: &Claims) -> Result<(), ToolError> {
-        if self.consumed.swap(true, Ordering::AcqRel) {
-            // `preview` called twice in one execution: the token is already ours.
-            return Ok(());
-        }
-        if self
-            .replay
-            .mark_used(&claims.nonce, claims.expires_at)
-            .await?
-        {
-            Ok(())
-        } else {
-            Err(token::already_used())
+            _ => None,
         }
     }
 }

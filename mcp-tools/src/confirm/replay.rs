@@ -17,9 +17,17 @@ use crate::error::ToolError;
 /// anyway. Implement it over a shared database when several replicas serve the
 /// same clients; a store that cannot answer should fail closed with an error
 /// such as [`ToolError::service_unavailable`].
+///
+/// The server marks a token's nonce ([`mark_used`](Self::mark_used)) as soon
+/// as the token verifies, before the tool runs: one question to the store
+/// per confirmed call, and a replay is refused at once. When the call then
+/// goes no further than planning (its write budget is spent, or the tool
+/// fails or is stopped before [`Confirmation::preview`](super::Confirmation::preview)
+/// returns), the server gives the mark back with [`release`](Self::release),
+/// so that the token stays usable.
 pub trait ReplayStore: Send + Sync + 'static {
-    /// Whether the nonce was already used. Checked before the tool runs, so an
-    /// obvious replay is refused without planning again.
+    /// Whether the nonce was already used, without marking it. The server
+    /// does not ask it (it marks at once); it is for inspection and tests.
     fn is_used<'a>(&'a self, nonce: &'a [u8]) -> BoxFuture<'a, Result<bool, ToolError>>;
 
     /// Marks the nonce used, atomically: `Ok(true)` if this call marked it,
@@ -29,6 +37,15 @@ pub trait ReplayStore: Send + Sync + 'static {
         nonce: &'a [u8],
         expires_at: SystemTime,
     ) -> BoxFuture<'a, Result<bool, ToolError>>;
+
+    /// Forgets the mark of a nonce this server marked for a call that never
+    /// reached its write, so that its token can be used again. The default
+    /// keeps the mark: the token stays used, which is safe, and the client
+    /// asks for a fresh one with a dry run.
+    fn release<'a>(&'a self, nonce: &'a [u8]) -> BoxFuture<'a, Result<(), ToolError>> {
+        let _ = nonce;
+        Box::pin(std::future::ready(Ok(())))
+    }
 }
 
 /// The default [`ReplayStore`]: used nonces in memory, forgotten once expired.
@@ -44,6 +61,8 @@ pub trait ReplayStore: Send + Sync + 'static {
 /// assert!(store.mark_used(b"nonce-1", expires).await.unwrap());
 /// assert!(!store.mark_used(b"nonce-1", expires).await.unwrap());
 /// assert!(store.is_used(b"nonce-1").await.unwrap());
+/// store.release(b"nonce-1").await.unwrap();
+/// assert!(!store.is_used(b"nonce-1").await.unwrap());
 /// # });
 /// ```
 #[derive(Default)]
@@ -122,6 +141,11 @@ impl ReplayStore for MemoryReplayStore {
     ) -> BoxFuture<'a, Result<bool, ToolError>> {
         let marked = self.mark(nonce, expires_at, SystemTime::now());
         Box::pin(std::future::ready(Ok(marked)))
+    }
+
+    fn release<'a>(&'a self, nonce: &'a [u8]) -> BoxFuture<'a, Result<(), ToolError>> {
+        self.lock().used.remove(nonce);
+        Box::pin(std::future::ready(Ok(())))
     }
 }
 

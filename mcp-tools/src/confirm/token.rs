@@ -230,12 +230,31 @@ impl Confirmer {
         Ok(claims)
     }
 
-    /// Refuses a token that was already used.
-    pub(crate) async fn check_unused(&self, claims: &Claims) -> Result<(), ToolError> {
-        if self.replay.is_used(&claims.nonce).await? {
-            Err(already_used())
-        } else {
+    /// Marks a verified token used, atomically, or refuses it as already
+    /// used. Done before the tool runs, so that a replay is refused at once,
+    /// also while the first call is still running; a call that then goes no
+    /// further than planning gives the mark back ([`Confirmation`]'s
+    /// settlement), so its token stays usable.
+    ///
+    /// [`Confirmation`]: super::Confirmation
+    pub(crate) async fn claim(&self, claims: &Claims) -> Result<(), ToolError> {
+        if self
+            .replay
+            .mark_used(&claims.nonce, claims.expires_at)
+            .await?
+        {
             Ok(())
+        } else {
+            Err(already_used())
+        }
+    }
+
+    /// Takes back the mark of a claimed token whose call never reached its
+    /// write. A store that cannot answer leaves the token used: safe, the
+    /// client gets a fresh token with a dry run.
+    pub(crate) async fn release(&self, claims: &Claims) {
+        if let Err(error) = self.replay.release(&claims.nonce).await {
+            tracing::warn!(%error, "could not give back a confirmation token; it stays used");
         }
     }
 }

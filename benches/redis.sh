@@ -6,6 +6,8 @@
 #   writes  confirmed writes as a client makes them: a dry run of star_feedback, then the same call
 #           with the ConfirmationToken it returned (replay store, write budget, audit)
 #   reads   get_feedback, a read-only call that touches no shared state but the rate budget
+#   plain   get_account_info on a Reteno replica (the release example `reteno`, which has no rate
+#           budget), served the same two ways: a read-only call that touches no shared state at all
 #
 # For each, the replica's calls/s and CPU per call (utime+stime of the process from /proc/PID/stat,
 # before and after each round, over the calls wrk completed) and, with Redis, the Redis commands
@@ -19,7 +21,7 @@
 # Settings (environment):
 #   ROUNDS=3 DURATION=5 WARMUP=2 CONNECTIONS=16   rounds, seconds per round, warm-up, connections
 #   SERVER_CORE=0 LOAD_CORE=1   the replica's core; wrk and redis-server share the other
-#   BUILD=1                     0 skips `cargo build --release --example retently`
+#   BUILD=1                     0 skips `cargo build --release --example retently --example reteno`
 #   OUT=target/redis-results.md
 set -euo pipefail
 
@@ -36,6 +38,7 @@ BUILD=${BUILD:-1}
 OUT=${OUT:-target/redis-results.md}
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 BINARY=$TARGET_DIR/release/examples/retently
+RETENO=$TARGET_DIR/release/examples/reteno
 
 TOKEN=rtly_mcp_pat_bench_0123456789abcdef0123456789abcdef
 SECRET=a-benchmark-secret-of-at-least-32-bytes-0123456789
@@ -57,9 +60,10 @@ done
 CLK_TCK=$(getconf CLK_TCK)
 
 if ((BUILD)); then
-    nice -n 5 cargo build --release --example retently
+    nice -n 5 cargo build --release --example retently --example reteno
 fi
 [[ -x $BINARY ]] || die "$BINARY is missing; run without BUILD=0"
+[[ -x $RETENO ]] || die "$RETENO is missing; run without BUILD=0"
 
 WORK=$(mktemp -d)
 PIDS=()
@@ -110,14 +114,21 @@ start_replica() {
     wait_for "$PID" "$PORT" "$WORK/$name.log"
 }
 
+# The bearer token of the replica under test, and the read tool of the reads.
+AUTH=$TOKEN
+READ_TOOL=get_feedback
+
 # call PORT TOOL ARGUMENTS: one tools/call, its JSON-RPC answer.
 call() {
     curl -sS --max-time 5 -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
         -H "MCP-Protocol-Version: $VERSION" -H 'Mcp-Method: tools/call' -H "Mcp-Name: $2" \
-        -H "Authorization: Bearer $TOKEN" \
+        -H "Authorization: Bearer $AUTH" \
         --data-binary '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"'"$2"'","arguments":'"$3"','"$META"'}}' \
         "http://127.0.0.1:$1/mcp"
 }
+
+# body TOOL ARGUMENTS: the JSON-RPC body of one tools/call.
+body() { echo '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"'"$1"'","arguments":'"$2"','"$META"'}}'; }
 
 # The wrk script: reads send one body; writes send a dry run, keep the token it returns and send
 # the confirmation with it on the next request. Counts what came back by its shape.
@@ -179,14 +190,15 @@ field() { [[ $2 =~ (^| )$1=([0-9]+) ]] && echo "${BASH_REMATCH[2]}"; }
 
 # run_wrk SECONDS WORKLOAD: one wrk run on LOAD_CORE; prints its LOAD line.
 run_wrk() {
-    local output line tool=get_feedback
+    local output line tool=$READ_TOOL mode=$2
     [[ $2 == writes ]] && tool=star_feedback
-    output=$(BENCH_VERSION=$VERSION BENCH_TOOL=$tool BENCH_TOKEN=$TOKEN timeout $(($1 + 30)) \
+    [[ $2 == plain ]] && mode=reads
+    output=$(BENCH_VERSION=$VERSION BENCH_TOOL=$tool BENCH_TOKEN=$AUTH timeout $(($1 + 30)) \
         taskset -c "$LOAD_CORE" wrk -t1 -c"$CONNECTIONS" -d"$1s" --timeout 5s --latency -s "$LUA" \
-        "http://127.0.0.1:$PORT/mcp" -- "$2" "$DRY" "$CONFIRM" "$READ") || die "wrk failed:"$'\n'"$output"
+        "http://127.0.0.1:$PORT/mcp" -- "$mode" "$DRY" "$CONFIRM" "$READ") || die "wrk failed:"$'\n'"$output"
     line=$(grep '^LOAD ' <<<"$output") || die "wrk printed no result line:"$'\n'"$output"
     (($(field failed "$line") == 0 && $(field errors "$line") == 0)) ||
-        die "calls failed under load: $line"$'\n'"$(call "$PORT" star_feedback "$STAR")"
+        die "calls failed under load: $line"$'\n'"$(call "$PORT" "$tool" "$([[ $2 == writes ]] && echo "$STAR" || echo "$READ_ARGS")")"
     echo "$line"
 }
 
@@ -227,6 +239,56 @@ count_round_trips() {
     note "round trips to Redis: $WRITE_TRIPS per write (dry run + confirmation), $READ_TRIPS per read"
 }
 
+# measure WORKLOAD: a warm-up, then ROUNDS rounds against the replica PID of $store, each a line
+# of ROUNDS_FILE: store, workload, round, calls/s, CPU µs per call, the replica's share of its
+# core, Redis commands per request, p50 µs.
+measure() {
+    local workload=$1 round before after commands_before commands line calls
+    ((WARMUP > 0)) && run_wrk "$WARMUP" "$workload" >/dev/null
+    for round in $(seq "$ROUNDS"); do
+        before=$(cpu_ticks "$PID")
+        commands_before=$(redis_commands)
+        line=$(run_wrk "$DURATION" "$workload")
+        after=$(cpu_ticks "$PID")
+        commands=$(($(redis_commands) - commands_before))
+        [[ $workload == writes ]] && calls=$(field writes "$line") || calls=$(field reads "$line")
+        ((calls > 0)) || die "no $workload completed: $line"
+        awk -v store="$store" -v w="$workload" -v round="$round" -v calls="$calls" \
+            -v requests="$(field requests "$line")" -v us="$(field duration_us "$line")" \
+            -v p50="$(field p50_us "$line")" -v ticks=$((after - before)) -v hz="$CLK_TCK" \
+            -v commands="$commands" 'BEGIN {
+                printf("%s %s %d %.1f %.1f %.1f %.2f %d\n", store, w, round, calls / (us / 1e6),
+                    1e6 * ticks / hz / calls, 100 * ticks / hz / (us / 1e6), commands / requests, p50)
+            }' >>"$ROUNDS_FILE"
+        tail -1 "$ROUNDS_FILE" | awk '{ printf "redis.sh: %s %s round %d: %.0f calls/s, %.1f us CPU/call, replica at %.0f%% of its core, %.2f Redis commands/request, p50 %d us\n", $1, $2, $3, $4, $5, $6, $7, $8 }' >&2
+    done
+}
+
+# Round trips to Redis per read that touches no shared state: everything the replica sends over
+# 20 sequential calls.
+count_plain_round_trips() {
+    local monitor=$WORK/monitor-plain.txt pid n=20
+    redis-cli -p "$REDIS_PORT" monitor >"$monitor" &
+    pid=$!
+    for _ in $(seq 100); do
+        redis-cli -p "$REDIS_PORT" echo rt-plain >/dev/null
+        grep -q rt-plain "$monitor" && break
+        sleep 0.05
+    done
+    grep -q rt-plain "$monitor" || die "redis-cli monitor saw nothing"
+    for _ in $(seq $n); do call "$PORT" "$READ_TOOL" "$READ_ARGS" >/dev/null; done
+    redis-cli -p "$REDIS_PORT" echo rt-end >/dev/null
+    for _ in $(seq 100); do
+        grep -q rt-end "$monitor" && break
+        sleep 0.05
+    done
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    PLAIN_TRIPS=$(awk -v n=$n '/"rt-plain"/ { on = 1; next } /"rt-end"/ { on = 0 }
+        on && !/\[[0-9]+ lua\]/ { count++ } END { printf "%.1f\n", count / n }' "$monitor")
+    note "round trips to Redis: $PLAIN_TRIPS per read that touches no shared state"
+}
+
 ROUNDS_FILE=$WORK/rounds
 : >"$ROUNDS_FILE"
 LOAD_AVERAGE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -240,37 +302,42 @@ for store in memory redis; do
     feedback=$(call "$PORT" list_feedback '{}' | grep -o '"Items":\[{"id":[0-9]*' | head -1 | grep -o '[0-9]*$' || true)
     [[ -n $feedback ]] || die "$store: list_feedback named no feedback: $(call "$PORT" list_feedback '{}')"
     STAR='{"feedbackId":'$feedback',"starred":true}'
-    body() { echo '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"'"$1"'","arguments":'"$2"','"$META"'}}'; }
     DRY=$(body star_feedback "$STAR")
     CONFIRM=$(body star_feedback '{"feedbackId":'$feedback',"starred":true,"confirmationToken":"%s"}')
-    READ=$(body get_feedback '{"feedbackId":'$feedback'}')
+    READ_ARGS='{"feedbackId":'$feedback'}'
+    READ=$(body get_feedback "$READ_ARGS")
     call "$PORT" get_feedback '{"feedbackId":'$feedback'}' | grep -q '"Success":true' ||
         die "$store: get_feedback failed: $(call "$PORT" get_feedback '{"feedbackId":'$feedback'}')"
     [[ $store == redis ]] && count_round_trips
-    for workload in writes reads; do
-        ((WARMUP > 0)) && run_wrk "$WARMUP" "$workload" >/dev/null
-        for round in $(seq "$ROUNDS"); do
-            before=$(cpu_ticks "$PID")
-            commands_before=$(redis_commands)
-            line=$(run_wrk "$DURATION" "$workload")
-            after=$(cpu_ticks "$PID")
-            commands=$(($(redis_commands) - commands_before))
-            [[ $workload == writes ]] && calls=$(field writes "$line") || calls=$(field reads "$line")
-            ((calls > 0)) || die "no $workload completed: $line"
-            awk -v store="$store" -v w="$workload" -v round="$round" -v calls="$calls" \
-                -v requests="$(field requests "$line")" -v us="$(field duration_us "$line")" \
-                -v p50="$(field p50_us "$line")" -v ticks=$((after - before)) -v hz="$CLK_TCK" \
-                -v commands="$commands" 'BEGIN {
-                    printf("%s %s %d %.1f %.1f %.1f %.2f %d\n", store, w, round, calls / (us / 1e6),
-                        1e6 * ticks / hz / calls, 100 * ticks / hz / (us / 1e6), commands / requests, p50)
-                }' >>"$ROUNDS_FILE"
-            tail -1 "$ROUNDS_FILE" | awk '{ printf "redis.sh: %s %s round %d: %.0f calls/s, %.1f us CPU/call, replica at %.0f%% of its core, %.2f Redis commands/request, p50 %d us\n", $1, $2, $3, $4, $5, $6, $7, $8 }' >&2
-        done
-    done
+    measure writes
+    measure reads
     kill -TERM "$PID"
     wait "$PID" 2>/dev/null || true
 done
 
+# Reads that touch no shared state: a Reteno replica (no rate budget; its sessions, tasks and
+# events are in Redis with --redis, but a 2026-07-28 read uses none of them).
+READ_TOOL=get_account_info
+READ_ARGS='{}'
+READ=$(body "$READ_TOOL" "$READ_ARGS")
+for store in memory redis; do
+    args=(--shared-secret "$SECRET")
+    [[ $store == redis ]] && args+=(--redis "redis://127.0.0.1:$REDIS_PORT/")
+    PORT=$(free_port)
+    taskset -c "$SERVER_CORE" "$RETENO" --listen "127.0.0.1:$PORT" "${args[@]}" >"$WORK/reteno-$store.log" 2>&1 &
+    PID=$!
+    PIDS+=("$PID")
+    wait_for "$PID" "$PORT" "$WORK/reteno-$store.log"
+    AUTH=$("$RETENO" --listen "127.0.0.1:$PORT" "${args[@]}" --issue-token owner) ||
+        die "reteno --issue-token failed"
+    note "reteno $store: pid $PID on core $SERVER_CORE, port $PORT"
+    call "$PORT" "$READ_TOOL" "$READ_ARGS" | grep -q '"Success":true' ||
+        die "reteno $store: $READ_TOOL failed: $(call "$PORT" "$READ_TOOL" "$READ_ARGS")"
+    [[ $store == redis ]] && count_plain_round_trips
+    measure plain
+    kill -TERM "$PID"
+    wait "$PID" 2>/dev/null || true
+done
 
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 git diff --quiet HEAD 2>/dev/null || commit="$commit (with uncommitted changes)"
@@ -287,7 +354,7 @@ report() {
     echo "| workload | store | calls/s | CPU µs/call | replica CPU | Redis commands/request (scripts' included) | p50 µs |"
     echo "|---|---|---:|---:|---:|---:|---:|"
     local w s
-    for w in writes reads; do
+    for w in writes reads plain; do
         for s in memory redis; do
             printf '| %s | %s | %.0f | %.1f | %.0f%% | %.2f | %.0f |\n' "$w" "$s" "$(median "$s" "$w" 4)" \
                 "$(median "$s" "$w" 5)" "$(median "$s" "$w" 6)" "$(median "$s" "$w" 7)" "$(median "$s" "$w" 8)"
@@ -300,6 +367,8 @@ report() {
         "$(ratio "$(median redis writes 4)" "$(median memory writes 4)") | $WRITE_TRIPS |"
     echo "| reads | $(ratio "$(median redis reads 5)" "$(median memory reads 5)") |" \
         "$(ratio "$(median redis reads 4)" "$(median memory reads 4)") | $READ_TRIPS |"
+    echo "| plain reads (Reteno) | $(ratio "$(median redis plain 5)" "$(median memory plain 5)") |" \
+        "$(ratio "$(median redis plain 4)" "$(median memory plain 4)") | $PLAIN_TRIPS |"
     echo
     echo "The round trips of one write (MONITOR; the scripts are the rate limiter's):"
     echo

@@ -374,7 +374,9 @@ impl Admission<'_> {
     /// report as the call's `RateLimited` or `ServiceUnavailable` result, at
     /// the point where it checks the budget. A call the pipeline refuses
     /// before its budget (no permission, a malformed token) is not taken
-    /// from; it is only refused here when the budget is spent.
+    /// from; it is only refused here when the budget is spent. A call
+    /// carrying a confirmation token is charged by the pipeline once the
+    /// token is checked, with its write, in one question.
     async fn prepay(
         &self,
         messages: &[&Message],
@@ -384,8 +386,14 @@ impl Admission<'_> {
         let Some(limiter) = &self.policy.rate_limiter else {
             return Ok((None, None));
         };
-        let Some(class) = self.class_of(request, caller) else {
-            return Ok((self.rate(messages, caller).await?, None));
+        let class = match self.class_of(request, caller) {
+            None => return Ok((self.rate(messages, caller).await?, None)),
+            // Charged with its write once its token is checked: nothing to
+            // take or read here; the headers report the pipeline's take.
+            Some(RateClass::Confirmation) => {
+                return Ok((None, Some(Arc::new(RateLedger::default()))));
+            }
+            Some(class) => class,
         };
         let acquired = limiter.acquire(caller, class).await;
         let status = match &acquired {

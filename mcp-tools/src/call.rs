@@ -103,7 +103,8 @@ impl<'a> ToolCall<'a> {
     }
 
     /// Permission → token shape → rate budget → argument contract →
-    /// confirmation token.
+    /// confirmation token. A call carrying a token is charged after the
+    /// token is checked (and marked used), in one question to the limiter.
     async fn clear(
         &self,
         args: &mut Value,
@@ -128,8 +129,11 @@ impl<'a> ToolCall<'a> {
         };
         let destructive = tool.effect == Some(Effect::Destructive);
         let ledger = self.cx.rate_ledger.as_deref();
-        if let Some(limiter) = &self.policy.rate_limiter {
-            let class = rate_class(tool, has_token);
+        let class = rate_class(tool, has_token);
+        // A call carrying a token is charged once the token is checked, below.
+        if let Some(limiter) = &self.policy.rate_limiter
+            && class != RateClass::Confirmation
+        {
             // Admission took a lone call's budget already: claim its answer.
             let acquired = match ledger.and_then(|ledger| ledger.claim(class)) {
                 Some(prepaid) => prepaid,
@@ -162,13 +166,14 @@ impl<'a> ToolCall<'a> {
             None => Stage::DryRun,
             Some(token) => {
                 let verified = verify(confirmer, &token, &tags.subject(&tool.name)).await;
-                let class = match &verified {
-                    Ok(_) if destructive => Some(RateClass::Confirmed),
-                    Ok(_) => None,
-                    Err(_) => Some(RateClass::FailedConfirmation),
-                };
-                if let (Some(limiter), Some(class)) = (&self.policy.rate_limiter, class) {
-                    let acquired = limiter.acquire(caller, class).await;
+                if let Some(limiter) = &self.policy.rate_limiter {
+                    // One question for a verified token: the call and its
+                    // write. A refused token spends only its own budget.
+                    let acquired = match &verified {
+                        Ok(_) if destructive => limiter.acquire_confirmed(caller).await,
+                        Ok(_) => limiter.acquire(caller, RateClass::Confirmation).await,
+                        Err(_) => limiter.acquire(caller, RateClass::FailedConfirmation).await,
+                    };
                     if let Some(ledger) = ledger {
                         ledger.record(&acquired);
                     }
@@ -315,9 +320,11 @@ pub(crate) fn carries_token(token: Option<&Value>) -> Option<bool> {
     }
 }
 
-/// The budget a call of `tool` draws on. A confirm tool's write is charged
-/// to the destructive budget only once its token verified
-/// ([`RateClass::Confirmed`], in [`ToolCall::clear`]).
+/// The budget a call of `tool` draws on. A call carrying a confirmation token
+/// ([`RateClass::Confirmation`]) is charged only once its token is checked,
+/// with its write ([`RateLimiter::acquire_confirmed`]), in [`ToolCall::clear`].
+///
+/// [`RateLimiter::acquire_confirmed`]: crate::rate::RateLimiter::acquire_confirmed
 pub(crate) fn rate_class(tool: &Tool, has_token: bool) -> RateClass {
     match (tool.confirm, has_token) {
         (true, true) => RateClass::Confirmation,

@@ -457,7 +457,8 @@ pub use serde_json;
 /// 1. asks [`Server::admit`] with the [`Credentials`](crate::transport::Credentials) it found and how the
 ///    request is carried ([`Carriage`](crate::transport::Carriage)), and maps a [`Refusal`](crate::transport::Refusal) to its wire
 ///    (over HTTP: 401 with a challenge, 403 `insufficient_scope`, 429);
-/// 2. builds a [`RequestContext`](crate::transport::RequestContext) (caller, protocol version, the [`Peer`](crate::transport::Peer) that
+/// 2. builds a [`RequestContext`](crate::transport::RequestContext) (what admission decided, with
+///    [`with_admitted`](crate::transport::RequestContext::with_admitted); protocol version, the [`Peer`](crate::transport::Peer) that
 ///    carries notifications, a [`Cancellation`](crate::transport::Cancellation)) and calls [`Server::handle`];
 /// 3. reports [`Server::rate_after`] with the answer.
 ///

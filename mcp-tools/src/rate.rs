@@ -16,11 +16,15 @@
 //!
 //! The limiter is the only rate policy of a server: transports read and
 //! consume it through [`crate::Server::admit`] and
-//! [`crate::Server::rate_after`]. The HTTP transport
-//! counts every other protocol request (`tools/list`, `initialize`, `ping`, …)
-//! as [`RateClass::Request`] against the same general budget, leaves tool calls
-//! to the dispatcher so that each is counted once, and reports
-//! [`crate::Server::rate_status`] in `X-Rate-Limit-*` headers.
+//! [`crate::Server::rate_after`]. Admission counts every other protocol
+//! request (`tools/list`, `initialize`, `ping`, …) as [`RateClass::Request`]
+//! against the same general budget. A body holding one `tools/call` is taken
+//! from at admission, with the class the call pipeline would use, and the
+//! pipeline uses that answer instead of asking again; tool calls in a batch
+//! are counted by the pipeline. Either way each call is counted once, and the
+//! HTTP transport reports the status the latest take returned in
+//! `X-Rate-Limit-*` headers. A limiter over a shared store is thus asked once
+//! per call, twice for a confirmed write's confirmation.
 //!
 //! ```
 //! # tokio::runtime::Runtime::new().unwrap().block_on(async {
@@ -79,15 +83,15 @@ pub enum RateClass {
     /// `ping`, …), counted by transports that budget every request: the
     /// general budget only. The dispatcher never uses it.
     Request,
-    /// A call of a confirm tool (always destructive) carrying a confirmation
-    /// token, before the token is verified: the general budget, and refused
-    /// while the destructive budget or the failed-confirmation budget is
-    /// spent, so that guessing tokens stays bounded.
+    /// A call of a confirm tool carrying a confirmation token that verified:
+    /// the general budget, and refused while the destructive budget or the
+    /// failed-confirmation budget is spent, so that a caller whose refused
+    /// tokens spent their budget gets no token accepted, right or wrong.
     Confirmation,
-    /// A confirmation token that verified, so the write is about to run: the
-    /// destructive budget only (its call was counted as
-    /// [`Confirmation`](Self::Confirmation) when it arrived). Refused
-    /// confirmations never reach this, so they cannot spend the write budget.
+    /// The write of a confirmation token that verified, after
+    /// [`Confirmation`](Self::Confirmation): the destructive budget only.
+    /// Refused confirmations never reach this, so they cannot spend the
+    /// write budget. [`RateLimiter::acquire_confirmed`] takes both.
     Confirmed,
     /// A confirmation token that was refused: the failed-confirmation budget
     /// only. Refused once that budget is spent.
@@ -197,15 +201,17 @@ impl RateExceeded {
 
 /// Decides whether a call fits its caller's budget.
 ///
-/// The dispatcher calls [`acquire`](Self::acquire) once per `tools/call`
-/// before the tool runs ([`RateClass::Call`], [`RateClass::Destructive`] or,
-/// for a call carrying a confirmation token, [`RateClass::Confirmation`]),
-/// and once more when a token was checked ([`RateClass::Confirmed`] or
-/// [`RateClass::FailedConfirmation`]). Admission calls it with
-/// [`RateClass::Request`] for the other requests of transports that budget
-/// every request, and calls [`status`](Self::status) to refuse a tool call
-/// early and (through [`crate::Server::rate_status`]) to report the budget in
-/// response headers. Implementations choose their key (caller, account).
+/// [`acquire`](Self::acquire) is called once per `tools/call` before the
+/// tool runs ([`RateClass::Call`], [`RateClass::Destructive`] or, for a call
+/// carrying a confirmation token, [`RateClass::Confirmation`]): by admission
+/// for a request body holding that one call, by the call pipeline for calls
+/// in a batch or served without admission (the in-process client). The
+/// pipeline calls it once more when a token was checked
+/// ([`RateClass::Confirmed`] or [`RateClass::FailedConfirmation`]).
+/// Admission calls it with [`RateClass::Request`] for the other requests, and
+/// [`status`](Self::status) only where nothing was taken: for batches, and
+/// (through [`crate::Server::rate_status`]) for answers of requests that
+/// carried no message. Implementations choose their key (caller, account).
 ///
 /// Both methods answer with a [`RateFuture`]: a limiter that decides in
 /// memory, such as [`WindowRateLimiter`], answers with
@@ -246,6 +252,18 @@ pub trait RateLimiter: Send + Sync + 'static {
     /// The general budget's status for the caller, without taking anything;
     /// `None` when there is none or it cannot be read.
     fn status<'a>(&'a self, caller: Option<&'a Caller>) -> RateFuture<'a, Option<RateStatus>>;
+
+    /// Takes a confirmed write from the caller's budgets once its token
+    /// verified: [`RateClass::Confirmation`], then [`RateClass::Confirmed`].
+    /// The default asks [`acquire`](Self::acquire) twice; a limiter over a
+    /// shared store answers both in one round trip.
+    fn acquire_confirmed<'a>(&'a self, caller: Option<&'a Caller>) -> RateFuture<'a, Acquired> {
+        RateFuture::boxed(async move {
+            let call = self.acquire(caller, RateClass::Confirmation).await?;
+            let write = self.acquire(caller, RateClass::Confirmed).await?;
+            Ok(write.or(call))
+        })
+    }
 }
 
 impl<L: RateLimiter + ?Sized> RateLimiter for Arc<L> {
@@ -259,6 +277,10 @@ impl<L: RateLimiter + ?Sized> RateLimiter for Arc<L> {
 
     fn status<'a>(&'a self, caller: Option<&'a Caller>) -> RateFuture<'a, Option<RateStatus>> {
         (**self).status(caller)
+    }
+
+    fn acquire_confirmed<'a>(&'a self, caller: Option<&'a Caller>) -> RateFuture<'a, Acquired> {
+        (**self).acquire_confirmed(caller)
     }
 }
 
@@ -375,9 +397,9 @@ impl WindowRateLimiter {
 
     /// At most `limit` refused confirmation tokens per `window` for each
     /// caller, whatever the key (default: 50 per hour). Once spent, the
-    /// caller's calls carrying a token are refused before the token is looked
-    /// at, so a token cannot be guessed by trying; dry runs, other tools and
-    /// other callers of the account still work.
+    /// caller's calls carrying a token are refused whatever the token, right
+    /// or wrong, so a token cannot be guessed by trying; dry runs, other
+    /// tools and other callers of the account still work.
     pub fn failed_confirmation_budget(mut self, limit: u32, window: Duration) -> Self {
         self.failed_confirmations = Budget { limit, window };
         self
@@ -572,6 +594,16 @@ impl RateLimiter for WindowRateLimiter {
             Instant::now(),
             SystemTime::now(),
         )))
+    }
+
+    fn acquire_confirmed<'a>(&'a self, caller: Option<&'a Caller>) -> RateFuture<'a, Acquired> {
+        let (now, wall) = (Instant::now(), SystemTime::now());
+        RateFuture::ready(
+            self.acquire_at(caller, RateClass::Confirmation, now, wall)
+                .and_then(|_| self.acquire_at(caller, RateClass::Confirmed, now, wall))
+                .map(Some)
+                .map_err(RateRefusal::Exceeded),
+        )
     }
 }
 

@@ -249,6 +249,11 @@ impl Server {
     /// Decides whether to serve a request body (one message, or a batch) with
     /// the credentials it came with; see [`crate::transport`] for the steps.
     ///
+    /// A body holding one `tools/call` is taken from the rate budget here,
+    /// for the call pipeline: pass the result to the request's context with
+    /// [`RequestContext::with_admitted`](crate::transport::RequestContext::with_admitted)
+    /// so that the call is not counted twice.
+    ///
     /// Refusals of calls to audited tools are written to the audit log here.
     /// Asynchronous because the rate limiter may ask a shared store; with a
     /// limiter in memory it completes without waiting.
@@ -272,10 +277,12 @@ impl Server {
         self.inner.admission().admit_stream(credentials).await
     }
 
-    /// The rate budget to report with the answer to admitted messages: read
-    /// again after tool calls, which the dispatcher counts. Pass
-    /// `still_running` when the answer leaves while a call may still run (a
-    /// streamed answer), so that it reports the call as counted.
+    /// The rate budget to report with the answer to admitted messages. For
+    /// a lone tool call, the status its latest take returned, without asking
+    /// the limiter again. After tool calls of a batch, which the dispatcher
+    /// counted, the budget is read again; pass `still_running` when the
+    /// answer leaves while a call may still run (a streamed answer), so that
+    /// it reports the call as counted.
     pub async fn rate_after(&self, admitted: &Admitted, still_running: bool) -> Option<RateStatus> {
         self.inner
             .admission()

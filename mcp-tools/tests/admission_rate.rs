@@ -7,15 +7,20 @@
 #![allow(clippy::unwrap_used)]
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
+
+use futures::future::BoxFuture;
+use mcp_tools::confirm::{MemoryReplayStore, ReplayStore};
 
 use mcp_tools::rate::{
-    Acquired, RateClass, RateFuture, RateKey, RateLimiter, RateStatus, WindowRateLimiter,
+    Acquired, RateClass, RateExceeded, RateFuture, RateKey, RateLimiter, RateRefusal, RateStatus,
+    WindowRateLimiter,
 };
 use mcp_tools::transport::jsonrpc::{self, Message, Response};
 use mcp_tools::transport::{Carriage, Credentials, Refusal, RequestContext};
 use mcp_tools::{
-    Caller, Confirmation, FromToolContext, NoArguments, Server, Tool, ToolContext, ToolResult,
+    Caller, Confirmation, FromToolContext, NoArguments, Server, Tool, ToolContext, ToolError,
+    ToolResult,
 };
 use serde_json::{Value, json};
 
@@ -32,6 +37,9 @@ enum Asked {
 struct Counting {
     inner: Arc<WindowRateLimiter>,
     asked: Arc<Mutex<Vec<Asked>>>,
+    /// A class refused whatever the budget: a write budget spent by another
+    /// replica between a call's admission and its verified token.
+    refused: Option<RateClass>,
 }
 
 impl Counting {
@@ -39,7 +47,13 @@ impl Counting {
         Self {
             inner: Arc::new(limiter),
             asked: Arc::default(),
+            refused: None,
         }
+    }
+
+    fn refusing(mut self, class: RateClass) -> Self {
+        self.refused = Some(class);
+        self
     }
 
     fn drain(&self) -> Vec<Asked> {
@@ -54,6 +68,11 @@ impl RateLimiter for Counting {
         class: RateClass,
     ) -> RateFuture<'a, Acquired> {
         self.asked.lock().unwrap().push(Asked::Take(class));
+        if self.refused == Some(class) {
+            let spent = RateStatus::new(1, 0, Duration::from_secs(60));
+            let exceeded = RateExceeded::new(class, spent, Duration::from_secs(3600));
+            return RateFuture::ready(Err(RateRefusal::Exceeded(exceeded)));
+        }
         self.inner.acquire(caller, class)
     }
 
@@ -63,9 +82,62 @@ impl RateLimiter for Counting {
     }
 }
 
+/// What the server asked the replay store, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Replay {
+    IsUsed,
+    Mark,
+    Release,
+}
+
+/// A [`MemoryReplayStore`] that records every question, as a shared store
+/// would count round trips.
+#[derive(Clone, Default)]
+struct CountingReplay {
+    inner: Arc<MemoryReplayStore>,
+    asked: Arc<Mutex<Vec<Replay>>>,
+}
+
+impl CountingReplay {
+    fn drain(&self) -> Vec<Replay> {
+        std::mem::take(&mut *self.asked.lock().unwrap())
+    }
+}
+
+impl ReplayStore for CountingReplay {
+    fn is_used<'a>(&'a self, nonce: &'a [u8]) -> BoxFuture<'a, Result<bool, ToolError>> {
+        self.asked.lock().unwrap().push(Replay::IsUsed);
+        self.inner.is_used(nonce)
+    }
+
+    fn mark_used<'a>(
+        &'a self,
+        nonce: &'a [u8],
+        expires_at: SystemTime,
+    ) -> BoxFuture<'a, Result<bool, ToolError>> {
+        self.asked.lock().unwrap().push(Replay::Mark);
+        self.inner.mark_used(nonce, expires_at)
+    }
+
+    fn release<'a>(&'a self, nonce: &'a [u8]) -> BoxFuture<'a, Result<(), ToolError>> {
+        self.asked.lock().unwrap().push(Replay::Release);
+        self.inner.release(nonce)
+    }
+}
+
 fn server(limiter: &Counting) -> Server {
+    server_with(limiter, &CountingReplay::default())
+}
+
+/// `wipe` fails before its preview while `fail` holds true.
+fn server_with(limiter: &Counting, replay: &CountingReplay) -> Server {
+    server_failing(limiter, replay, Arc::default())
+}
+
+fn server_failing(limiter: &Counting, replay: &CountingReplay, fail: Arc<Mutex<bool>>) -> Server {
     Server::builder("rate", "1.0.0")
         .rate_limiter(limiter.clone())
+        .replay_store(replay.clone())
         .confirmation_secret([7u8; 32])
         .tool(
             Tool::builder("look")
@@ -78,10 +150,16 @@ fn server(limiter: &Counting) -> Server {
                 .description("Wipes nothing, after a dry run.")
                 .destructive()
                 .confirm()
-                .handler(|_: NoArguments, cx: ToolContext| async move {
-                    let confirmation = Confirmation::from_tool_context(&cx)?;
-                    confirmation.preview(&json!({"wipes": "nothing"})).await?;
-                    ToolResult::Ok(())
+                .handler(move |_: NoArguments, cx: ToolContext| {
+                    let fail = *fail.lock().unwrap();
+                    async move {
+                        if fail {
+                            return Err(ToolError::service_unavailable("the backend is away"));
+                        }
+                        let confirmation = Confirmation::from_tool_context(&cx)?;
+                        confirmation.preview(&json!({"wipes": "nothing"})).await?;
+                        ToolResult::Ok(())
+                    }
                 }),
         )
         .build()
@@ -250,4 +328,81 @@ async fn a_context_without_admission_takes_in_the_pipeline() {
         .await
         .unwrap();
     assert_eq!(status.remaining, 9);
+}
+
+#[tokio::test]
+async fn a_confirmed_write_marks_its_token_in_one_store_operation() {
+    let limiter = Counting::new(WindowRateLimiter::new(10, Duration::from_secs(3600)));
+    let replay = CountingReplay::default();
+    let server = server_with(&limiter, &replay);
+    let (dry_run, _) = serve(&server, call(1, "wipe", json!({}))).await.unwrap();
+    assert_eq!(replay.drain(), []);
+    let token = dry_run["Data"]["ConfirmationToken"].clone();
+    let confirm = || call(2, "wipe", json!({"confirmationToken": token}));
+    let (done, _) = serve(&server, confirm()).await.unwrap();
+    assert_eq!(done["Success"], true);
+    assert_eq!(replay.drain(), [Replay::Mark]);
+    // A replay is refused by that same one operation.
+    let (again, _) = serve(&server, confirm()).await.unwrap();
+    assert_eq!(again["ErrorCode"], "ConfirmationAlreadyUsed");
+    assert_eq!(replay.drain(), [Replay::Mark]);
+}
+
+#[tokio::test]
+async fn a_write_refused_by_its_budget_gives_its_token_back() {
+    let limiter = Counting::new(
+        WindowRateLimiter::new(10, Duration::from_secs(3600))
+            .destructive_budget(5, Duration::from_secs(3600)),
+    )
+    .refusing(RateClass::Confirmed);
+    let replay = CountingReplay::default();
+    let server = server_with(&limiter, &replay);
+    let (dry_run, _) = serve(&server, call(1, "wipe", json!({}))).await.unwrap();
+    let token = dry_run["Data"]["ConfirmationToken"].clone();
+    let (refused, _) = serve(
+        &server,
+        call(2, "wipe", json!({"confirmationToken": token})),
+    )
+    .await
+    .unwrap();
+    assert_eq!(refused["ErrorCode"], "RateLimited");
+    assert_eq!(replay.drain(), [Replay::Mark, Replay::Release]);
+    assert_eq!(
+        limiter.drain(),
+        [
+            Asked::Take(RateClass::Call),
+            Asked::Take(RateClass::Confirmation),
+            Asked::Take(RateClass::Confirmed),
+            // A refusal reports the write budget: the headers read the general one.
+            Asked::Status,
+        ]
+    );
+    // The token is usable again: refused now by the same budget, not as used.
+    let (again, _) = serve(
+        &server,
+        call(3, "wipe", json!({"confirmationToken": token})),
+    )
+    .await
+    .unwrap();
+    assert_eq!(again["ErrorCode"], "RateLimited");
+}
+
+#[tokio::test]
+async fn a_tool_that_fails_before_its_preview_gives_its_token_back() {
+    let limiter = Counting::new(WindowRateLimiter::new(10, Duration::from_secs(3600)));
+    let replay = CountingReplay::default();
+    let fail = Arc::new(Mutex::new(false));
+    let server = server_failing(&limiter, &replay, fail.clone());
+    let (dry_run, _) = serve(&server, call(1, "wipe", json!({}))).await.unwrap();
+    let token = dry_run["Data"]["ConfirmationToken"].clone();
+    let confirm = || call(2, "wipe", json!({"confirmationToken": token}));
+    *fail.lock().unwrap() = true;
+    let (failed, _) = serve(&server, confirm()).await.unwrap();
+    assert_eq!(failed["ErrorCode"], "ServiceUnavailable");
+    assert_eq!(replay.drain(), [Replay::Mark, Replay::Release]);
+    // The same token works once the tool does.
+    *fail.lock().unwrap() = false;
+    let (done, _) = serve(&server, confirm()).await.unwrap();
+    assert_eq!(done["Success"], true, "{done}");
+    assert_eq!(replay.drain(), [Replay::Mark]);
 }

@@ -10,7 +10,8 @@
 -- ARGV[5]  refused-confirmation limit   ARGV[6]  its window, ms
 -- ARGV[7]  the class: 'c' a call or request, 'd' a destructive call,
 --          'n' a call carrying a confirmation token, 'y' a token that
---          verified, 'f' a token that was refused
+--          verified, 'f' a token that was refused, 'v' a call carrying a
+--          token that verified and its write ('n' then 'y', at once)
 --
 -- Returns {taken, budget, used, left_ms}: taken is 1 or 0; budget is the one
 -- reported (1 general, 2 destructive, 3 refused confirmations, 4 destructive
@@ -54,7 +55,7 @@ end
 
 -- Refused tokens, counted per caller: a spent budget refuses a token before
 -- it is looked at; a refused token takes one.
-if class == 'n' or class == 'f' then
+if class == 'n' or class == 'f' or class == 'v' then
     local failed_used, failed_left = window(KEYS[3], failed_ms)
     if failed_used >= failed_limit then
         return {0, 3, failed_used, failed_left}
@@ -80,21 +81,22 @@ end
 -- As in memory, a key seen for the first time starts both of its windows.
 local fresh = has_destructive and redis.call('EXISTS', KEYS[1], KEYS[2]) == 0
 
+local writes = class == 'd' or class == 'n' or class == 'v'
 local general_used, general_left = window(KEYS[1], general_ms)
 local destructive_used, destructive_left
-if (has_destructive and (class == 'd' or class == 'n')) or fresh then
+if (has_destructive and writes) or fresh then
     destructive_used, destructive_left = window(KEYS[2], destructive_ms)
 end
 
 if general_used >= general_limit then
     return {0, 1, general_used, general_left}
 end
-if has_destructive and (class == 'd' or class == 'n') then
+if has_destructive and writes then
     if destructive_used >= destructive_limit then
         return {0, 2, destructive_used, destructive_left}
     end
-    -- A token's write is charged once the token verified ('y').
-    if class == 'd' then
+    -- A token's write is charged once the token verified ('y', 'v').
+    if class == 'd' or class == 'v' then
         redis.call('INCR', KEYS[2])
     end
 end

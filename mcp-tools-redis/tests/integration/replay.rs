@@ -17,6 +17,21 @@ async fn replica(url: &str) -> RedisReplayStore {
     RedisReplayStore::new(&mcp_tools_redis::connect(url).await.unwrap())
 }
 
+/// A call that never reached its write gives its token back: the marker is
+/// gone for every replica, and the token can confirm once more.
+#[tokio::test]
+async fn a_released_token_can_be_used_again_on_any_replica() {
+    let server = redis_or_skip!();
+    let (a, b) = (replica(&server.url()).await, replica(&server.url()).await);
+    let nonce = *b"released-0123456";
+    assert!(a.mark_used(&nonce, in_minutes(5)).await.unwrap());
+    assert!(!b.mark_used(&nonce, in_minutes(5)).await.unwrap());
+    a.release(&nonce).await.unwrap();
+    assert!(!b.is_used(&nonce).await.unwrap());
+    assert!(b.mark_used(&nonce, in_minutes(5)).await.unwrap());
+    assert!(!a.mark_used(&nonce, in_minutes(5)).await.unwrap());
+}
+
 #[tokio::test]
 async fn a_token_used_on_one_replica_is_used_on_the_other() {
     let server = redis_or_skip!();

@@ -188,25 +188,44 @@ impl RedisRateLimiter {
     /// The hash tag of a key's counters: both live in one slot, so a script
     /// may touch both on a Redis Cluster too. An account and a caller id with
     /// the same text stay apart by their `a:`/`c:` mark.
+    ///
+    /// Built by appending, not formatted: one key per check is on every
+    /// call's path.
     fn bucket(&self, caller: Option<&Caller>) -> String {
-        let id = match (caller, self.key) {
-            (None, _) => return self.redis.key("rate:{-}"),
+        let (mark, id) = match (caller, self.key) {
+            (None, _) => ("", "-"),
             (Some(caller), RateKey::AccountOrCaller) => match caller.account() {
-                Some(account) => format!("a:{account}"),
-                None => format!("c:{}", caller.id()),
+                Some(account) => ("a:", account),
+                None => ("c:", caller.id()),
             },
-            (Some(caller), _) => format!("c:{}", caller.id()),
+            (Some(caller), _) => ("c:", caller.id()),
         };
-        self.redis.key(format_args!("rate:{{{id}}}"))
+        let prefix = self.redis.key_prefix();
+        let mut bucket = String::with_capacity(prefix.len() + 10 + mark.len() + id.len());
+        for part in [prefix, "rate:{", mark, id, "}"] {
+            bucket.push_str(part);
+        }
+        bucket
+    }
+
+    /// One of a bucket's keys: the bucket, then `parts`.
+    fn counter(bucket: &str, parts: &[&str]) -> String {
+        let mut key =
+            String::with_capacity(bucket.len() + parts.iter().map(|p| p.len()).sum::<usize>());
+        key.push_str(bucket);
+        for part in parts {
+            key.push_str(part);
+        }
+        key
     }
 
     /// The counter of refused tokens of `caller`: per caller whatever the
     /// key, under the hash tag of the caller's bucket so that one script
     /// touches one slot.
-    fn failed_counter(&self, bucket: &str, caller: Option<&Caller>) -> String {
+    fn failed_counter(bucket: &str, caller: Option<&Caller>) -> String {
         match caller {
-            Some(caller) => format!("{bucket}:f:{}", caller.id()),
-            None => format!("{bucket}:f"),
+            Some(caller) => Self::counter(bucket, &[":f:", caller.id()]),
+            None => Self::counter(bucket, &[":f"]),
         }
     }
 
@@ -231,10 +250,10 @@ impl RedisRateLimiter {
         let (d_limit, d_window_ms) = self
             .destructive
             .map_or((-1, 1), |d| (i64::from(d.limit), d.window_ms));
-        let mut invocation = self.acquire.key(format!("{bucket}:c"));
+        let mut invocation = self.acquire.key(Self::counter(&bucket, &[":c"]));
         invocation
-            .key(format!("{bucket}:d"))
-            .key(self.failed_counter(&bucket, caller))
+            .key(Self::counter(&bucket, &[":d"]))
+            .key(Self::failed_counter(&bucket, caller))
             .arg(self.calls.limit)
             .arg(self.calls.window_ms)
             .arg(d_limit)
@@ -302,7 +321,9 @@ impl RedisRateLimiter {
     }
 
     async fn read(&self, caller: Option<&Caller>) -> Option<RateStatus> {
-        let mut invocation = self.status.key(format!("{}:c", self.bucket(caller)));
+        let mut invocation = self
+            .status
+            .key(Self::counter(&self.bucket(caller), &[":c"]));
         invocation.arg(self.calls.window_ms);
         match self
             .bounded(self.redis.invoke::<(u64, u64)>(&invocation))

@@ -17,7 +17,7 @@ use crate::envelope::{ResultShape, call_result};
 use crate::input::{InputPeer, InputRound, StateSigner, call_digest};
 use crate::jsonrpc::{
     ErrorObject, Message, Notification, Request, RequestId, Response, code, map_member, member,
-    raw_json, take_member,
+    member_mut, raw_json, take_member,
 };
 use crate::listing::Listing;
 use crate::meta::{ServerStamp, check_request_meta, requested_log_level};
@@ -259,7 +259,9 @@ impl Dispatcher {
         let Some(Value::Object(mut params)) = params else {
             return refuse("tools/call needs params {\"name\": …, \"arguments\": {…}}".into());
         };
-        let Some(Value::String(name)) = params.remove("name") else {
+        // Taken without hashing: a slot is left behind (an empty name, a null
+        // `arguments`) in a map nothing reads those members from again.
+        let Some(Value::String(name)) = member_mut(&mut params, "name").map(Value::take) else {
             return refuse(
                 "tools/call needs \"name\", a string naming a tool from tools/list".into(),
             );
@@ -289,7 +291,7 @@ impl Dispatcher {
         } else {
             None
         };
-        let args = match arguments_object(params.remove("arguments")) {
+        let args = match arguments_object(member_mut(&mut params, "arguments").map(Value::take)) {
             Ok(args) => args,
             Err(detail) => return refuse(detail.to_string()),
         };

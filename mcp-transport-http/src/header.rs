@@ -63,6 +63,13 @@ impl Accepts {
         };
         let mut any = false;
         for value in headers.get_all(ACCEPT) {
+            // What the specification tells clients to send, recognised whole.
+            if value.as_bytes() == b"application/json, text/event-stream" {
+                out.json = true;
+                out.sse = true;
+                any = true;
+                continue;
+            }
             let Ok(value) = value.to_str() else { continue };
             any = true;
             // Byte by byte: the items of a header this short are found faster

@@ -78,6 +78,7 @@ impl Endpoint {
             ));
         }
         if let Some(content_type) = parts.headers.get(CONTENT_TYPE)
+            && content_type.as_bytes() != b"application/json"
             && !content_type.to_str().is_ok_and(|c| {
                 c.split(';')
                     .next()
@@ -152,7 +153,11 @@ async fn whole<B: Body>(body: B) -> Result<Bytes, B::Error> {
     let mut body = std::pin::pin!(body);
     let mut first: Option<Bytes> = None;
     let mut joined: Option<BytesMut> = None;
-    while let Some(frame) = body.as_mut().frame().await {
+    // A body that knows it has ended (its length was declared and has
+    // arrived) is not polled once more to say so.
+    while !body.is_end_stream()
+        && let Some(frame) = body.as_mut().frame().await
+    {
         // Trailers carry nothing a JSON-RPC body needs.
         let Ok(mut data) = frame?.into_data() else {
             continue;

@@ -415,7 +415,9 @@ fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, 
 }
 
 /// A member that is there, `null` included.
-fn some<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
+fn some<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
     T::deserialize(deserializer).map(Some)
 }
 
@@ -507,7 +509,9 @@ impl<'de> Deserialize<'de> for Scalar<'de> {
 
 impl<'de> Deserialize<'de> for Version {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(Self(matches!(Scalar::deserialize(deserializer)?, Scalar::Str(v) if v == "2.0")))
+        Ok(Self(
+            matches!(Scalar::deserialize(deserializer)?, Scalar::Str(v) if v == "2.0"),
+        ))
     }
 }
 

@@ -27,8 +27,8 @@ mod identity;
 mod secrets;
 
 use identity::escape;
-use secrets::Secrets;
 pub use identity::{Authentication, CredentialKind};
+use secrets::Secrets;
 
 /// Credentials were sent but are not valid.
 ///

@@ -198,7 +198,10 @@ mod tests {
 
     use super::*;
 
-    fn framed(frames: Vec<Frame<Bytes>>) -> StreamBody<futures::stream::Iter<std::vec::IntoIter<Result<Frame<Bytes>, Infallible>>>> {
+    /// The frames of a body that arrives in pieces.
+    type Frames = futures::stream::Iter<std::vec::IntoIter<Result<Frame<Bytes>, Infallible>>>;
+
+    fn framed(frames: Vec<Frame<Bytes>>) -> StreamBody<Frames> {
         StreamBody::new(futures::stream::iter(
             frames.into_iter().map(Ok).collect::<Vec<_>>(),
         ))
@@ -206,7 +209,9 @@ mod tests {
 
     #[tokio::test]
     async fn a_body_is_read_whole_in_one_frame_or_many() {
-        let one = whole(Full::new(Bytes::from_static(b"{\"a\":1}"))).await.unwrap();
+        let one = whole(Full::new(Bytes::from_static(b"{\"a\":1}")))
+            .await
+            .unwrap();
         assert_eq!(one, Bytes::from_static(b"{\"a\":1}"));
         assert!(whole(Empty::<Bytes>::new()).await.unwrap().is_empty());
         let mut trailers = http::HeaderMap::new();

@@ -82,7 +82,12 @@ mod tests {
         assert_eq!(secrets.find(b"k-live-123"), Some(&"bot"));
         assert_eq!(secrets.find(b"k-live-1234"), Some(&"other"));
         assert_eq!(secrets.find(b""), Some(&"empty"));
-        for wrong in [&b"k-live-12"[..], b"k-live-124", b"K-LIVE-123", b"k-live-123 "] {
+        for wrong in [
+            &b"k-live-12"[..],
+            b"k-live-124",
+            b"K-LIVE-123",
+            b"k-live-123 ",
+        ] {
             assert_eq!(secrets.find(wrong), None, "{wrong:?}");
         }
         assert_eq!(secrets.len(), 3);

@@ -14,10 +14,12 @@ use crate::call::{InFlightCalls, ToolCall};
 use crate::catalog::Catalog;
 use crate::context::{Caller, Cancellation, LogLevelHandle, RequestContext};
 use crate::envelope::{ResultShape, call_result};
-use crate::input::{InputPeer, InputRound, StateSigner, call_digest};
+use crate::input::{
+    InputPeer, InputRound, StateSigner, call_digest, call_digest_of_canonical, canonical_arguments,
+};
 use crate::jsonrpc::{
     ErrorObject, Message, Notification, Request, RequestId, Response, code, map_member, member,
-    raw_json, take_member,
+    member_mut, raw_json, take_member,
 };
 use crate::listing::Listing;
 use crate::meta::{ServerStamp, check_request_meta, requested_log_level};
@@ -236,7 +238,7 @@ impl Dispatcher {
             id,
             method::PROMPTS_GET,
             caller.as_deref(),
-            &digest.get(),
+            &digest.get(&name),
             &round,
             asked,
         ))
@@ -259,7 +261,9 @@ impl Dispatcher {
         let Some(Value::Object(mut params)) = params else {
             return refuse("tools/call needs params {\"name\": …, \"arguments\": {…}}".into());
         };
-        let Some(Value::String(name)) = params.remove("name") else {
+        // Taken without hashing: a slot is left behind (an empty name, a null
+        // `arguments`) in a map nothing reads those members from again.
+        let Some(Value::String(name)) = member_mut(&mut params, "name").map(Value::take) else {
             return refuse(
                 "tools/call needs \"name\", a string naming a tool from tools/list".into(),
             );
@@ -289,7 +293,7 @@ impl Dispatcher {
         } else {
             None
         };
-        let args = match arguments_object(params.remove("arguments")) {
+        let args = match arguments_object(member_mut(&mut params, "arguments").map(Value::take)) {
             Ok(args) => args,
             Err(detail) => return refuse(detail.to_string()),
         };
@@ -339,7 +343,7 @@ impl Dispatcher {
                     id,
                     method::TOOLS_CALL,
                     caller.as_ref().map(Caller::id),
-                    &digest.get(),
+                    &digest.get(&name),
                     &round,
                     asked,
                 ))
@@ -387,6 +391,8 @@ impl Dispatcher {
         };
         let request_id = id.clone();
         let tool = name.clone();
+        // The name a new `requestState` is bound to, should the task ask.
+        let digest_name = round.as_ref().map(|_| name.clone()).unwrap_or_default();
         let run: RunCall = Box::new(move |cx, started| {
             async move {
                 let registered = this.registry.get(&name)?;
@@ -422,7 +428,7 @@ impl Dispatcher {
                     id,
                     method::TOOLS_CALL,
                     caller.as_ref().map(Caller::id),
-                    &digest.get(),
+                    &digest.get(&digest_name),
                     round,
                     asked,
                 ),
@@ -448,10 +454,7 @@ impl Dispatcher {
         caller: Option<&str>,
     ) -> Result<(Map<String, Value>, CallDigest), ErrorObject> {
         let (mut answers, digest) = match take_member(params, "requestState") {
-            None => (
-                Map::new(),
-                CallDigest::of(name, map_member(params, "arguments")),
-            ),
+            None => (Map::new(), CallDigest::of(map_member(params, "arguments"))),
             Some(Value::String(state)) => {
                 let digest = call_digest(name, map_member(params, "arguments"));
                 let answers = self
@@ -539,31 +542,26 @@ fn set_level(params: Option<&Value>, cx: &RequestContext) -> Result<Box<RawValue
 
 /// The digest of a call's name and arguments that a 2026-07-28
 /// `requestState` is bound to. Most calls never sign or verify a state, so
-/// it is computed only when one is: hashing costs far more than keeping a copy
-/// of the arguments as they arrived.
+/// it is computed only when one is: hashing costs far more than keeping the
+/// arguments' canonical JSON, which costs less than a copy of them.
 enum CallDigest {
     /// Computed, to verify the state the request brought.
     Known(String),
-    /// The name and the arguments as they arrived, before the call changed
-    /// them (defaults, the confirmation token).
-    Deferred {
-        name: String,
-        arguments: Option<Value>,
-    },
+    /// The canonical JSON of the arguments as they arrived, before the call
+    /// changed them (defaults, the confirmation token).
+    Deferred(Vec<u8>),
 }
 
 impl CallDigest {
-    fn of(name: &str, arguments: Option<&Value>) -> Self {
-        Self::Deferred {
-            name: name.to_owned(),
-            arguments: arguments.cloned(),
-        }
+    fn of(arguments: Option<&Value>) -> Self {
+        Self::Deferred(canonical_arguments(arguments))
     }
 
-    fn get(&self) -> std::borrow::Cow<'_, str> {
+    /// The digest, for the call of `name` this digest was made for.
+    fn get(&self, name: &str) -> std::borrow::Cow<'_, str> {
         match self {
             Self::Known(digest) => digest.into(),
-            Self::Deferred { name, arguments } => call_digest(name, arguments.as_ref()).into(),
+            Self::Deferred(arguments) => call_digest_of_canonical(name, arguments).into(),
         }
     }
 }

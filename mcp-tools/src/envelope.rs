@@ -125,14 +125,14 @@ struct TextBlock<'a> {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct CallResult<'a, C: Serialize> {
+struct CallResult<'a, C: Serialize, S: Serialize = &'a RawValue> {
     /// The server's identity on 2026-07-28 (`ServerStamp`), first, as the
     /// stamp would splice it: the result is serialised once.
     #[serde(rename = "_meta", skip_serializing_if = "Option::is_none")]
     meta: Option<&'a RawValue>,
     content: C,
     #[serde(skip_serializing_if = "Option::is_none")]
-    structured_content: Option<&'a RawValue>,
+    structured_content: Option<S>,
     is_error: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     result_type: Option<&'static str>,
@@ -154,7 +154,7 @@ pub(crate) fn call_result(
         Ok(Output::Content(blocks)) => serde_json::value::to_raw_value(&CallResult {
             meta,
             content: &blocks,
-            structured_content: None,
+            structured_content: None::<&RawValue>,
             is_error,
             result_type,
         }),
@@ -180,18 +180,35 @@ fn enveloped(
     result_type: Option<&'static str>,
     meta: Option<&RawValue>,
 ) -> serde_json::Result<Box<RawValue>> {
-    let envelope = serde_json::value::to_raw_value(&Envelope::of(outcome))?;
+    // The envelope's text is written once, at its exact length; the
+    // structured copy is serialised from the same pieces straight into the
+    // result, so the result is the only `RawValue` built.
+    let envelope = Envelope::of(outcome);
+    let text = match outcome {
+        Ok(data) => {
+            let data = data.get();
+            let mut text = String::with_capacity(SUCCESS_OPEN.len() + data.len() + 1);
+            text.push_str(SUCCESS_OPEN);
+            text.push_str(data);
+            text.push('}');
+            text
+        }
+        Err(_) => serde_json::to_string(&envelope)?,
+    };
     serde_json::value::to_raw_value(&CallResult {
         meta,
         content: [TextBlock {
             r#type: "text",
-            text: envelope.get(),
+            text: &text,
         }],
-        structured_content: version.has_structured_output().then_some(&*envelope),
+        structured_content: version.has_structured_output().then_some(envelope),
         is_error: outcome.is_err(),
         result_type,
     })
 }
+
+/// How a success envelope begins, as `Envelope::Success` serialises it.
+const SUCCESS_OPEN: &str = r#"{"Success":true,"Data":"#;
 
 fn plain_data(
     version: ProtocolVersion,
@@ -233,7 +250,7 @@ fn plain_error(
             r#type: "text",
             text: &text,
         }],
-        structured_content: None,
+        structured_content: None::<&RawValue>,
         is_error: true,
         result_type,
     })
@@ -281,4 +298,53 @@ pub fn envelope(outcome: Result<Box<RawValue>, ToolError>) -> String {
         r#"{"Success":false,"ErrorCode":"InternalError","ErrorMessage":"the result could not be serialised"}"#
             .to_owned()
     })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+    use serde_json::{Value, json};
+
+    fn result(outcome: Result<Output, ToolError>, version: ProtocolVersion) -> Value {
+        let raw = call_result(version, ResultShape::Envelope, outcome, None);
+        serde_json::from_str(raw.get()).unwrap()
+    }
+
+    #[test]
+    fn the_success_text_is_the_envelope_serialised() {
+        let data = serde_json::value::to_raw_value(&json!({"text": "a \"quoted\"\nline"})).unwrap();
+        let ok = Ok(data.clone());
+        assert_eq!(
+            envelope(Ok(data.clone())),
+            serde_json::to_string(&Envelope::of(&ok)).unwrap()
+        );
+        let value = result(Ok(Output::Data(data)), ProtocolVersion::V2025_06_18);
+        let text = value["content"][0]["text"].as_str().unwrap();
+        assert_eq!(text, envelope(ok));
+        assert_eq!(
+            serde_json::from_str::<Value>(text).unwrap(),
+            value["structuredContent"]
+        );
+        assert_eq!(value["isError"], json!(false));
+    }
+
+    #[test]
+    fn an_error_is_the_same_envelope_in_text_and_structure() {
+        let error = ToolError::new(ErrorCode::NOT_FOUND, "no \"such\" thread");
+        let value = result(Err(error.clone()), ProtocolVersion::V2025_06_18);
+        let text = value["content"][0]["text"].as_str().unwrap();
+        assert_eq!(text, envelope(Err(error)));
+        assert_eq!(
+            serde_json::from_str::<Value>(text).unwrap(),
+            value["structuredContent"]
+        );
+        assert_eq!(value["isError"], json!(true));
+        let old = result(
+            Err(ToolError::not_found("gone")),
+            ProtocolVersion::V2025_03_26,
+        );
+        assert!(old.get("structuredContent").is_none());
+    }
 }

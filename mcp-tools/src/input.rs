@@ -312,10 +312,37 @@ pub(crate) fn call_digest(name: &str, arguments: Option<&Value>) -> String {
     signing::hex(&signing::tag(&[name.as_bytes(), &arguments]))
 }
 
+/// The arguments [`call_digest`] reads, as canonical JSON: kept when the
+/// digest may be needed later, after the call has consumed the arguments.
+pub(crate) fn canonical_arguments(arguments: Option<&Value>) -> Vec<u8> {
+    signing::canonical(arguments.unwrap_or(&Value::Null))
+}
+
+/// [`call_digest`] of arguments kept by [`canonical_arguments`].
+pub(crate) fn call_digest_of_canonical(name: &str, canonical: &[u8]) -> String {
+    let arguments: [u8; 32] = <sha2::Sha256 as sha2::Digest>::digest(canonical).into();
+    signing::hex(&signing::tag(&[name.as_bytes(), &arguments]))
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_digest_from_canonical_arguments_is_the_same() {
+        for arguments in [
+            None,
+            Some(json!({"b": 1.5, "a": [1, {"y": "\"q\"\n", "x": null}], "c": -7})),
+            Some(json!({})),
+        ] {
+            let canonical = canonical_arguments(arguments.as_ref());
+            assert_eq!(
+                call_digest_of_canonical("t", &canonical),
+                call_digest("t", arguments.as_ref())
+            );
+        }
+    }
 
     #[test]
     fn states_round_trip_and_refuse_tampering() {

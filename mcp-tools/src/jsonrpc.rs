@@ -265,6 +265,25 @@ impl Response {
     pub fn to_bytes(&self) -> Vec<u8> {
         let body = self.outcome.as_ref().map_or(128, |raw| raw.get().len());
         let mut out = Vec::with_capacity(body + 48);
+        // A result is already JSON: written around it as `Serialize` would,
+        // without going through the serializer's map.
+        if let Ok(result) = &self.outcome {
+            out.extend_from_slice(br#"{"jsonrpc":"2.0","id":"#);
+            let id = match &self.id {
+                None => {
+                    out.extend_from_slice(b"null");
+                    Ok(())
+                }
+                Some(id) => serde_json::to_writer(&mut out, id),
+            };
+            if id.is_ok() {
+                out.extend_from_slice(br#","result":"#);
+                out.extend_from_slice(result.get().as_bytes());
+                out.push(b'}');
+                return out;
+            }
+            out.clear();
+        }
         // Serialising a response cannot fail: every part is already valid JSON.
         if serde_json::to_writer(&mut out, self).is_err() {
             out.clear();
@@ -369,16 +388,20 @@ pub fn from_value(value: Value) -> Result<Message, Box<Response>> {
     interpret(frame).map_err(Box::new)
 }
 
-/// The members of a JSON-RPC message. A member given as `null` is `Some(Null)`,
-/// so that `"id": null` is told apart from a missing id.
+/// The members of a JSON-RPC message. A member given as `null` is present
+/// (`Some`), so that `"id": null` is told apart from a missing id.
+///
+/// `jsonrpc`, `id` and `method` are read straight into what they stand for,
+/// without a `Value` in between; a member of the wrong type is kept as such,
+/// so that [`interpret`] refuses it with the same message whatever it holds.
 #[derive(Deserialize)]
 struct Frame {
-    #[serde(default, deserialize_with = "present")]
-    jsonrpc: Option<Value>,
-    #[serde(default, deserialize_with = "present")]
-    id: Option<Value>,
-    #[serde(default, deserialize_with = "present")]
-    method: Option<Value>,
+    #[serde(default, deserialize_with = "some")]
+    jsonrpc: Option<Version>,
+    #[serde(default, deserialize_with = "some")]
+    id: Option<IdMember>,
+    #[serde(default, deserialize_with = "some")]
+    method: Option<MethodMember>,
     #[serde(default, deserialize_with = "present")]
     params: Option<Value>,
     #[serde(default, deserialize_with = "present")]
@@ -391,6 +414,130 @@ fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, 
     Value::deserialize(deserializer).map(Some)
 }
 
+/// A member that is there, `null` included.
+fn some<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(deserializer).map(Some)
+}
+
+/// Whether the `jsonrpc` member is the string `"2.0"`.
+struct Version(bool);
+
+/// The `id` member: `null`, an id, or a value that cannot be one.
+enum IdMember {
+    Null,
+    Id(RequestId),
+    Invalid,
+}
+
+/// The `method` member: a string, or a value of another type.
+enum MethodMember {
+    Name(String),
+    NotAString,
+}
+
+/// What a member of any type reads as, for [`Version`], [`IdMember`] and
+/// [`MethodMember`]: strings and integers as they are, anything else only
+/// as its kind, its contents skipped.
+enum Scalar<'a> {
+    Str(Cow<'a, str>),
+    Int(Option<i64>),
+    Null,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Scalar<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Scalar<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Scalar::Str(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Scalar::Str(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Scalar::Str(Cow::Owned(v)))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(Scalar::Int(Some(v)))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(Scalar::Int(i64::try_from(v).ok()))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(Scalar::Other)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(Scalar::Other)
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(Scalar::Null)
+            }
+            fn visit_none<E>(self) -> Result<Self::Value, E> {
+                Ok(Scalar::Null)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                Scalar::deserialize(d)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Scalar::Other)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                while map
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(Scalar::Other)
+            }
+        }
+        deserializer.deserialize_any(Visit)
+    }
+}
+
+impl<'de> Deserialize<'de> for Version {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Self(
+            matches!(Scalar::deserialize(deserializer)?, Scalar::Str(v) if v == "2.0"),
+        ))
+    }
+}
+
+impl<'de> Deserialize<'de> for IdMember {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(match Scalar::deserialize(deserializer)? {
+            Scalar::Null => Self::Null,
+            Scalar::Str(id) => Self::Id(RequestId::String(id.into())),
+            Scalar::Int(Some(id)) => Self::Id(RequestId::Number(id)),
+            Scalar::Int(None) | Scalar::Other => Self::Invalid,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for MethodMember {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(match Scalar::deserialize(deserializer)? {
+            Scalar::Str(name) => Self::Name(name.into_owned()),
+            _ => Self::NotAString,
+        })
+    }
+}
+
+/// The message a request id of the wrong type is refused with.
+const ID_TYPE: &str = "a request id must be a string or an integer";
+
 #[expect(
     clippy::result_large_err,
     reason = "boxed once at the public boundary; inside, the many early returns read better unboxed"
@@ -398,19 +545,19 @@ fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, 
 fn interpret(frame: Frame) -> Result<Message, Response> {
     let id = match frame.id {
         None => None,
-        Some(Value::Null) => {
+        Some(IdMember::Null) => {
             return Err(Response::error(
                 None,
                 ErrorObject::invalid_request("the id must be a string or an integer, not null"),
             ));
         }
-        Some(raw) => Some(
-            serde_json::from_value::<RequestId>(raw)
-                .map_err(|e| Response::error(None, ErrorObject::invalid_request(e)))?,
-        ),
+        Some(IdMember::Invalid) => {
+            return Err(Response::error(None, ErrorObject::invalid_request(ID_TYPE)));
+        }
+        Some(IdMember::Id(id)) => Some(id),
     };
     let fail = |detail: &str| Response::error(id.clone(), ErrorObject::invalid_request(detail));
-    if frame.jsonrpc.as_ref().and_then(Value::as_str) != Some("2.0") {
+    if !frame.jsonrpc.is_some_and(|Version(ok)| ok) {
         return Err(fail("the \"jsonrpc\" member must be \"2.0\""));
     }
     let params = match frame.params {
@@ -419,14 +566,14 @@ fn interpret(frame: Frame) -> Result<Message, Response> {
         Some(_) => return Err(fail("\"params\" must be an object or an array")),
     };
     match (frame.method, id) {
-        (Some(Value::String(method)), Some(id)) => {
+        (Some(MethodMember::Name(method)), Some(id)) => {
             Ok(Message::Request(Request { id, method, params }))
         }
-        (Some(Value::String(method)), None) => Ok(Message::Notification(Notification {
+        (Some(MethodMember::Name(method)), None) => Ok(Message::Notification(Notification {
             method: method.into(),
             params,
         })),
-        (Some(_), id) => Err(Response::error(
+        (Some(MethodMember::NotAString), id) => Err(Response::error(
             id,
             ErrorObject::invalid_request("\"method\" must be a string"),
         )),
@@ -491,6 +638,17 @@ pub(crate) fn map_member<'a>(
         return map.get(key);
     }
     map.iter().find_map(|(k, v)| (k == key).then_some(v))
+}
+
+/// The member `key` of `map`, to change in place; found like [`map_member`].
+pub(crate) fn member_mut<'a>(
+    map: &'a mut serde_json::Map<String, Value>,
+    key: &str,
+) -> Option<&'a mut Value> {
+    if map.len() > 8 {
+        return map.get_mut(key);
+    }
+    map.iter_mut().find_map(|(k, v)| (k == key).then_some(v))
 }
 
 /// Removes the member `key` from `map`, hashing `key` only when it is there

@@ -76,45 +76,70 @@ pub(crate) fn digest(value: &Value) -> [u8; 32] {
     hasher.finalize().into()
 }
 
-fn write(hasher: &mut Sha256, value: &Value) {
+/// `value`'s canonical JSON: the bytes [`digest`] hashes, for a digest that
+/// may never be needed (hashing them later gives the same digest).
+pub(crate) fn canonical(value: &Value) -> Vec<u8> {
+    let mut out = Vec::with_capacity(64);
+    write(&mut out, value);
+    out
+}
+
+/// Where canonical JSON goes: a hash, or a buffer.
+trait Sink {
+    fn put(&mut self, bytes: &[u8]);
+}
+
+impl Sink for Sha256 {
+    fn put(&mut self, bytes: &[u8]) {
+        self.update(bytes);
+    }
+}
+
+impl Sink for Vec<u8> {
+    fn put(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+}
+
+fn write(hasher: &mut impl Sink, value: &Value) {
     match value {
-        Value::Null => hasher.update(b"null"),
-        Value::Bool(true) => hasher.update(b"true"),
-        Value::Bool(false) => hasher.update(b"false"),
-        Value::Number(n) => hasher.update(n.to_string().as_bytes()),
+        Value::Null => hasher.put(b"null"),
+        Value::Bool(true) => hasher.put(b"true"),
+        Value::Bool(false) => hasher.put(b"false"),
+        Value::Number(n) => hasher.put(n.to_string().as_bytes()),
         Value::String(s) => write_string(hasher, s),
         Value::Array(items) => {
-            hasher.update(b"[");
+            hasher.put(b"[");
             for (n, item) in items.iter().enumerate() {
                 if n > 0 {
-                    hasher.update(b",");
+                    hasher.put(b",");
                 }
                 write(hasher, item);
             }
-            hasher.update(b"]");
+            hasher.put(b"]");
         }
         Value::Object(map) => {
             let mut entries: Vec<(&String, &Value)> = map.iter().collect();
             entries.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-            hasher.update(b"{");
+            hasher.put(b"{");
             for (n, (key, item)) in entries.into_iter().enumerate() {
                 if n > 0 {
-                    hasher.update(b",");
+                    hasher.put(b",");
                 }
                 write_string(hasher, key);
-                hasher.update(b":");
+                hasher.put(b":");
                 write(hasher, item);
             }
-            hasher.update(b"}");
+            hasher.put(b"}");
         }
     }
 }
 
-fn write_string(hasher: &mut Sha256, s: &str) {
-    struct Feed<'a>(&'a mut Sha256);
-    impl io::Write for Feed<'_> {
+fn write_string(hasher: &mut impl Sink, s: &str) {
+    struct Feed<'a, S>(&'a mut S);
+    impl<S: Sink> io::Write for Feed<'_, S> {
         fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-            self.0.update(buf);
+            self.0.put(buf);
             Ok(buf.len())
         }
         fn flush(&mut self) -> io::Result<()> {

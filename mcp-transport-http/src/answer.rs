@@ -2,6 +2,7 @@
 //! notifications or server-to-client requests go out before the result.
 
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
 use futures::FutureExt;
@@ -23,7 +24,7 @@ use crate::endpoint::Endpoint;
 use crate::header::{Accepts, MCP_SESSION_ID};
 use crate::peer::{Outbox, StreamPeer};
 use crate::response::{
-    answer_status, json_outcome, json_response, rpc_error, sse_response, status_only,
+    answer_status, json_outcome, json_response, rpc_error, sse_response, sse_whole, status_only,
 };
 use crate::session::Session;
 use crate::session_peer::SessionPeer;
@@ -86,9 +87,9 @@ impl Endpoint {
         // transport's own futures stay small.
         if sse
             && !resumable
-            && let Some(rx) = outbox.as_ref().and_then(|o| o.open())
+            && let Some(outbox) = &outbox
         {
-            let call = boxed_call(
+            let mut call = boxed_call(
                 self.server.clone(),
                 request,
                 cx,
@@ -97,7 +98,27 @@ impl Endpoint {
                 |_, bytes| sse_event(&bytes),
             );
             let on_disconnect = disconnect_rule(version);
-            return sse_response(SseStream::request(rx, call, cancellation, on_disconnect));
+            // Most calls are answered in their first poll. Such an answer is
+            // sent whole, as the events it is made of, without opening the
+            // channel a streamed answer needs.
+            if let Poll::Ready(last) = futures::poll!(&mut call) {
+                return match outbox.take() {
+                    Some(rx) => {
+                        let call: CallFuture = futures::future::ready(last).boxed();
+                        sse_response(SseStream::request(rx, call, cancellation, on_disconnect))
+                    }
+                    None => sse_whole(last.unwrap_or_default()),
+                };
+            }
+            if let Some(rx) = outbox.open() {
+                return sse_response(SseStream::request(rx, call, cancellation, on_disconnect));
+            }
+            return sse_response(SseStream::request(
+                mpsc::unbounded_channel().1,
+                call,
+                cancellation,
+                on_disconnect,
+            ));
         }
         let call = boxed_call(
             self.server.clone(),

@@ -17,7 +17,6 @@ use http::header::AUTHORIZATION;
 use http::request::Parts;
 use mcp_tools::Caller;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 pub use jsonwebtoken::{Algorithm, DecodingKey};
@@ -25,9 +24,11 @@ pub use jsonwebtoken::{Algorithm, DecodingKey};
 use crate::header::X_API_KEY;
 
 mod identity;
+mod secrets;
 
 use identity::escape;
 pub use identity::{Authentication, CredentialKind};
+use secrets::Secrets;
 
 /// Credentials were sent but are not valid.
 ///
@@ -147,26 +148,12 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     bool::from(a.ct_eq(b))
 }
 
-fn digest(secret: &[u8]) -> [u8; 32] {
-    Sha256::digest(secret).into()
-}
-
-/// Finds the entry whose secret digest equals `presented`, comparing every
-/// entry in constant time.
-fn find_constant_time<'a, T>(entries: &'a [([u8; 32], T)], presented: &[u8]) -> Option<&'a T> {
-    let presented = digest(presented);
-    let mut found = None;
-    for (secret, value) in entries {
-        if constant_time_eq(secret, &presented) {
-            found = Some(value);
-        }
-    }
-    found
-}
-
 /// Static API keys, sent as `x-api-key: KEY` or `Authorization: Bearer KEY`.
 ///
-/// Keys are kept as SHA-256 digests and compared in constant time.
+/// Keys are kept as keyed 128-bit tags, never as they are, and a presented
+/// key is compared with every one in constant time. The caller each key names
+/// is put in its namespace (`key:`, see [`Authentication`]) once, when the
+/// key is added.
 ///
 /// ```
 /// use mcp_tools::Caller;
@@ -178,7 +165,7 @@ fn find_constant_time<'a, T>(entries: &'a [([u8; 32], T)], presented: &[u8]) -> 
 /// ```
 #[derive(Clone, Default)]
 pub struct ApiKeys {
-    keys: Vec<([u8; 32], Caller)>,
+    keys: Secrets<Authentication>,
 }
 
 impl fmt::Debug for ApiKeys {
@@ -197,7 +184,10 @@ impl ApiKeys {
 
     /// Accepts `key` as `caller`.
     pub fn key(mut self, key: impl AsRef<[u8]>, caller: Caller) -> Self {
-        self.keys.push((digest(key.as_ref()), caller));
+        self.keys.insert(
+            key.as_ref(),
+            Authentication::new(caller, CredentialKind::ApiKey),
+        );
         self
     }
 }
@@ -211,11 +201,8 @@ impl Authenticator for ApiKeys {
             .or_else(|| bearer_token(parts).map(str::as_bytes));
         let result = match presented {
             None => Ok(None),
-            Some(key) => match find_constant_time(&self.keys, key) {
-                Some(caller) => Ok(Some(Authentication::new(
-                    caller.clone(),
-                    CredentialKind::ApiKey,
-                ))),
+            Some(key) => match self.keys.find(key) {
+                Some(authentication) => Ok(Some(authentication.clone())),
                 None => Err(AuthError::invalid("unknown API key")),
             },
         };
@@ -228,7 +215,7 @@ impl Authenticator for ApiKeys {
 /// Compared in constant time; only use over TLS.
 #[derive(Clone, Default)]
 pub struct BasicAuth {
-    users: Vec<([u8; 32], Caller)>,
+    users: Secrets<Authentication>,
 }
 
 impl fmt::Debug for BasicAuth {
@@ -247,8 +234,10 @@ impl BasicAuth {
 
     /// Accepts `user` with `password` as `caller`.
     pub fn user(mut self, user: &str, password: &str, caller: Caller) -> Self {
-        self.users
-            .push((digest(format!("{user}:{password}").as_bytes()), caller));
+        self.users.insert(
+            format!("{user}:{password}").as_bytes(),
+            Authentication::new(caller, CredentialKind::Basic),
+        );
         self
     }
 }
@@ -266,11 +255,8 @@ impl Authenticator for BasicAuth {
             None => Ok(None),
             Some(encoded) => match STANDARD.decode(encoded) {
                 Err(_) => Err(AuthError::invalid("malformed Basic credentials")),
-                Ok(decoded) => match find_constant_time(&self.users, &decoded) {
-                    Some(caller) => Ok(Some(Authentication::new(
-                        caller.clone(),
-                        CredentialKind::Basic,
-                    ))),
+                Ok(decoded) => match self.users.find(&decoded) {
+                    Some(authentication) => Ok(Some(authentication.clone())),
                     None => Err(AuthError::invalid("unknown user or wrong password")),
                 },
             },

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use http::{HeaderMap, HeaderValue};
+use http::{HeaderMap, HeaderName, HeaderValue};
 use mcp_tools::ProtocolVersion;
 use mcp_tools::trace::{TRACEPARENT, TRACESTATE};
 use mcp_tools::transport::jsonrpc::member;
@@ -61,11 +61,15 @@ pub(crate) struct TraceHeaders {
     tracestate: Option<HeaderValue>,
 }
 
+/// The two names, parsed once rather than on every request.
+const TRACEPARENT_HEADER: HeaderName = HeaderName::from_static(TRACEPARENT);
+const TRACESTATE_HEADER: HeaderName = HeaderName::from_static(TRACESTATE);
+
 impl TraceHeaders {
     pub(crate) fn of(headers: &HeaderMap) -> Self {
         Self {
-            traceparent: headers.get(TRACEPARENT).cloned(),
-            tracestate: headers.get(TRACESTATE).cloned(),
+            traceparent: headers.get(&TRACEPARENT_HEADER).cloned(),
+            tracestate: headers.get(&TRACESTATE_HEADER).cloned(),
         }
     }
 

@@ -6,7 +6,7 @@
     reason = "the error is the refusal response itself, sent as it is; boxing it buys nothing"
 )]
 
-use bytes::Bytes;
+use bytes::{Buf, Bytes, BytesMut};
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HOST, ORIGIN};
 use http::request::Parts;
 use http::{Response, StatusCode};
@@ -78,6 +78,7 @@ impl Endpoint {
             ));
         }
         if let Some(content_type) = parts.headers.get(CONTENT_TYPE)
+            && content_type.as_bytes() != b"application/json"
             && !content_type.to_str().is_ok_and(|c| {
                 c.split(';')
                     .next()
@@ -113,7 +114,7 @@ impl Endpoint {
         if too_large {
             return Err(self.payload_too_large());
         }
-        let read = Limited::new(body, self.body_limit).collect();
+        let read = whole(Limited::new(body, self.body_limit));
         let Ok(read) = tokio::time::timeout(self.body_read_timeout, read).await else {
             return Err(rpc_error(
                 StatusCode::REQUEST_TIMEOUT,
@@ -125,7 +126,7 @@ impl Endpoint {
             ));
         };
         match read {
-            Ok(collected) => Ok(collected.to_bytes()),
+            Ok(bytes) => Ok(bytes),
             Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(self.payload_too_large()),
             Err(_) => Err(plain(
                 StatusCode::BAD_REQUEST,
@@ -146,6 +147,39 @@ impl Endpoint {
     }
 }
 
+/// The whole body. A body that arrives in one frame, as most do, is that
+/// frame's bytes as they are; later frames are joined to it in one buffer.
+async fn whole<B: Body>(body: B) -> Result<Bytes, B::Error> {
+    let mut body = std::pin::pin!(body);
+    let mut first: Option<Bytes> = None;
+    let mut joined: Option<BytesMut> = None;
+    // A body that knows it has ended (its length was declared and has
+    // arrived) is not polled once more to say so.
+    while !body.is_end_stream()
+        && let Some(frame) = body.as_mut().frame().await
+    {
+        // Trailers carry nothing a JSON-RPC body needs.
+        let Ok(mut data) = frame?.into_data() else {
+            continue;
+        };
+        let data = data.copy_to_bytes(data.remaining());
+        if let Some(joined) = joined.as_mut() {
+            joined.extend_from_slice(&data);
+        } else if let Some(earlier) = first.take() {
+            let mut buffer = BytesMut::with_capacity(earlier.len() + data.len());
+            buffer.extend_from_slice(&earlier);
+            buffer.extend_from_slice(&data);
+            joined = Some(buffer);
+        } else {
+            first = Some(data);
+        }
+    }
+    Ok(match joined {
+        Some(joined) => joined.freeze(),
+        None => first.unwrap_or_default(),
+    })
+}
+
 /// 400 for a request that does not name its host unambiguously.
 fn bad_host(message: &str) -> Response<McpBody> {
     rpc_error(
@@ -153,4 +187,51 @@ fn bad_host(message: &str) -> Response<McpBody> {
         None,
         ErrorObject::invalid_request(message),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::convert::Infallible;
+
+    use http_body::Frame;
+    use http_body_util::{Empty, Full, StreamBody};
+
+    use super::*;
+
+    /// The frames of a body that arrives in pieces.
+    type Frames = futures::stream::Iter<std::vec::IntoIter<Result<Frame<Bytes>, Infallible>>>;
+
+    fn framed(frames: Vec<Frame<Bytes>>) -> StreamBody<Frames> {
+        StreamBody::new(futures::stream::iter(
+            frames.into_iter().map(Ok).collect::<Vec<_>>(),
+        ))
+    }
+
+    #[tokio::test]
+    async fn a_body_is_read_whole_in_one_frame_or_many() {
+        let one = whole(Full::new(Bytes::from_static(b"{\"a\":1}")))
+            .await
+            .unwrap();
+        assert_eq!(one, Bytes::from_static(b"{\"a\":1}"));
+        assert!(whole(Empty::<Bytes>::new()).await.unwrap().is_empty());
+        let mut trailers = http::HeaderMap::new();
+        trailers.insert("x-t", http::HeaderValue::from_static("1"));
+        let many = framed(vec![
+            Frame::data(Bytes::from_static(b"{\"a\"")),
+            Frame::data(Bytes::from_static(b":")),
+            Frame::trailers(trailers),
+            Frame::data(Bytes::from_static(b"1}")),
+        ]);
+        assert_eq!(whole(many).await.unwrap(), Bytes::from_static(b"{\"a\":1}"));
+    }
+
+    #[tokio::test]
+    async fn the_limit_still_applies_to_a_body_in_frames() {
+        let body = framed(vec![
+            Frame::data(Bytes::from_static(b"0123")),
+            Frame::data(Bytes::from_static(b"4567")),
+        ]);
+        let error = whole(Limited::new(body, 6)).await.unwrap_err();
+        assert!(error.is::<http_body_util::LengthLimitError>());
+    }
 }

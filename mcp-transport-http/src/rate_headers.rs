@@ -42,7 +42,7 @@
 //! ```
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use http::{HeaderMap, HeaderName, HeaderValue};
@@ -84,14 +84,29 @@ impl RateValue {
             Self::Remaining => status.remaining.to_string(),
             Self::ResetSeconds => status.reset_after_secs().to_string(),
             Self::ResetAt => status.reset_at_rfc3339(),
-            Self::ResetUnix => status
-                .reset_at
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs() + u64::from(d.subsec_nanos() > 0))
-                .to_string(),
+            Self::ResetUnix => reset_unix(status).to_string(),
             Self::Custom(format) => format(status),
         }
     }
+
+    /// The number a value that stays the same from call to call (the limit,
+    /// the time to the reset) is rendered from, to reuse its last rendering.
+    fn steady_number(&self, status: &RateStatus) -> Option<u64> {
+        match self {
+            Self::Limit => Some(u64::from(status.limit)),
+            Self::ResetSeconds => Some(status.reset_after_secs()),
+            Self::ResetUnix => Some(reset_unix(status)),
+            _ => None,
+        }
+    }
+}
+
+/// Seconds since the Unix epoch when the budget is whole again, rounded up.
+fn reset_unix(status: &RateStatus) -> u64 {
+    status
+        .reset_at
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() + u64::from(d.subsec_nanos() > 0))
 }
 
 impl fmt::Debug for RateValue {
@@ -127,7 +142,34 @@ fn compact_duration(d: Duration) -> String {
 /// header value is left out.
 #[derive(Debug, Clone)]
 pub struct RateHeaders {
-    headers: Vec<(HeaderName, RateValue)>,
+    headers: Vec<RateHeader>,
+}
+
+/// One header, with its last value when that value is a steady number: a
+/// response usually carries the same limit and reset as the one before, and
+/// the value is then shared instead of formatted and allocated again.
+#[derive(Debug, Clone)]
+struct RateHeader {
+    name: HeaderName,
+    value: RateValue,
+    last: Arc<Mutex<Option<(u64, HeaderValue)>>>,
+}
+
+impl RateHeader {
+    fn value(&self, status: &RateStatus) -> Option<HeaderValue> {
+        let Some(number) = self.value.steady_number(status) else {
+            return HeaderValue::try_from(self.value.render(status)).ok();
+        };
+        let mut last = self.last.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((rendered, value)) = &*last
+            && *rendered == number
+        {
+            return Some(value.clone());
+        }
+        let value = HeaderValue::try_from(number.to_string()).ok()?;
+        *last = Some((number, value.clone()));
+        Some(value)
+    }
 }
 
 impl Default for RateHeaders {
@@ -155,7 +197,11 @@ impl RateHeaders {
     pub fn header(mut self, name: &str, value: RateValue) -> Self {
         let name = HeaderName::try_from(name)
             .unwrap_or_else(|_| panic!("{name:?} is not a valid header name"));
-        self.headers.push((name, value));
+        self.headers.push(RateHeader {
+            name,
+            value,
+            last: Arc::default(),
+        });
         self
     }
 
@@ -163,14 +209,14 @@ impl RateHeaders {
     pub(crate) fn written(&self, headers: &HeaderMap) -> bool {
         self.headers
             .first()
-            .is_none_or(|(name, _)| headers.contains_key(name))
+            .is_none_or(|header| headers.contains_key(&header.name))
     }
 
     /// Writes the headers for `status`, and `Retry-After` when nothing is left.
     pub(crate) fn apply(&self, headers: &mut HeaderMap, status: &RateStatus, refused: bool) {
-        for (name, value) in &self.headers {
-            if let Ok(value) = HeaderValue::try_from(value.render(status)) {
-                headers.insert(name.clone(), value);
+        for header in &self.headers {
+            if let Some(value) = header.value(status) {
+                headers.insert(header.name.clone(), value);
             }
         }
         if refused {
@@ -214,6 +260,17 @@ mod tests {
         );
         assert_eq!(get("f"), "2997/3000");
         assert_eq!(get("retry-after"), "1801");
+        // A steady value is rendered again when its number changes.
+        let headers_of = RateHeaders::new()
+            .header("a", RateValue::Limit)
+            .header("d", RateValue::ResetSeconds);
+        for (limit, reset) in [(10, 5), (10, 5), (20, 5), (20, 4)] {
+            let mut out = HeaderMap::new();
+            let status = RateStatus::new(limit, 1, Duration::from_secs(reset));
+            headers_of.apply(&mut out, &status, false);
+            assert_eq!(out.get("a").unwrap(), limit.to_string().as_str());
+            assert_eq!(out.get("d").unwrap(), reset.to_string().as_str());
+        }
         assert_eq!(compact_duration(Duration::from_secs(86_400)), "1d");
         assert_eq!(compact_duration(Duration::from_secs(900)), "15m");
         assert_eq!(compact_duration(Duration::from_secs(90)), "90s");

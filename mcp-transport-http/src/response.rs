@@ -44,7 +44,15 @@ pub(crate) fn status_only(status: StatusCode) -> Response<McpBody> {
 }
 
 pub(crate) fn sse_response(stream: SseStream) -> Response<McpBody> {
-    let mut response = Response::new(McpBody::stream(stream));
+    sse_headers(Response::new(McpBody::stream(stream)))
+}
+
+/// An SSE answer known whole: its events, in one body.
+pub(crate) fn sse_whole(events: Bytes) -> Response<McpBody> {
+    sse_headers(Response::new(McpBody::full(events)))
+}
+
+fn sse_headers(mut response: Response<McpBody>) -> Response<McpBody> {
     let headers = response.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));

@@ -202,18 +202,35 @@ run_wrk() {
     echo "$line"
 }
 
+# monitor_start FILE MARK: `redis-cli monitor` into FILE (its pid in MONITOR_PID), once it has
+# seen the command `echo MARK`.
+monitor_start() {
+    redis-cli -p "$REDIS_PORT" monitor >"$1" &
+    MONITOR_PID=$!
+    for _ in $(seq 100); do
+        redis-cli -p "$REDIS_PORT" echo "$2" >/dev/null
+        grep -q "$2" "$1" && break
+        sleep 0.05
+    done
+    grep -q "$2" "$1" || die "redis-cli monitor saw nothing"
+}
+
+# monitor_stop FILE: marks the end with `echo rt-end`, waits until FILE shows it, stops monitoring.
+monitor_stop() {
+    redis-cli -p "$REDIS_PORT" echo rt-end >/dev/null
+    for _ in $(seq 100); do
+        grep -q rt-end "$1" && break
+        sleep 0.05
+    done
+    kill "$MONITOR_PID" 2>/dev/null || true
+    wait "$MONITOR_PID" 2>/dev/null || true
+}
+
 # Round trips to Redis per write and per read: the commands the replica sends (not those its
 # scripts run), seen by MONITOR over 20 sequential calls of each.
 count_round_trips() {
-    local monitor=$WORK/monitor.txt pid token n=20
-    redis-cli -p "$REDIS_PORT" monitor >"$monitor" &
-    pid=$!
-    for _ in $(seq 100); do
-        redis-cli -p "$REDIS_PORT" echo rt-writes >/dev/null
-        grep -q rt-writes "$monitor" && break
-        sleep 0.05
-    done
-    grep -q rt-writes "$monitor" || die "redis-cli monitor saw nothing"
+    local monitor=$WORK/monitor.txt token n=20
+    monitor_start "$monitor" rt-writes
     for _ in $(seq $n); do
         token=$(call "$PORT" star_feedback "$STAR" | grep -o '"ConfirmationToken":"[^"]*"' | head -1 | cut -d'"' -f4)
         call "$PORT" star_feedback '{"feedbackId":'$feedback',"starred":true,"confirmationToken":"'$token'"}' |
@@ -221,13 +238,7 @@ count_round_trips() {
     done
     redis-cli -p "$REDIS_PORT" echo rt-reads >/dev/null
     for _ in $(seq $n); do call "$PORT" get_feedback '{"feedbackId":'$feedback'}' >/dev/null; done
-    redis-cli -p "$REDIS_PORT" echo rt-end >/dev/null
-    for _ in $(seq 100); do
-        grep -q rt-end "$monitor" && break
-        sleep 0.05
-    done
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
+    monitor_stop "$monitor"
     read -r WRITE_TRIPS READ_TRIPS < <(awk -v n=$n '
         /"rt-writes"/ { part = "w"; next }
         /"rt-reads"/ { part = "r"; next }
@@ -267,23 +278,10 @@ measure() {
 # Round trips to Redis per read that touches no shared state: everything the replica sends over
 # 20 sequential calls.
 count_plain_round_trips() {
-    local monitor=$WORK/monitor-plain.txt pid n=20
-    redis-cli -p "$REDIS_PORT" monitor >"$monitor" &
-    pid=$!
-    for _ in $(seq 100); do
-        redis-cli -p "$REDIS_PORT" echo rt-plain >/dev/null
-        grep -q rt-plain "$monitor" && break
-        sleep 0.05
-    done
-    grep -q rt-plain "$monitor" || die "redis-cli monitor saw nothing"
+    local monitor=$WORK/monitor-plain.txt n=20
+    monitor_start "$monitor" rt-plain
     for _ in $(seq $n); do call "$PORT" "$READ_TOOL" "$READ_ARGS" >/dev/null; done
-    redis-cli -p "$REDIS_PORT" echo rt-end >/dev/null
-    for _ in $(seq 100); do
-        grep -q rt-end "$monitor" && break
-        sleep 0.05
-    done
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
+    monitor_stop "$monitor"
     PLAIN_TRIPS=$(awk -v n=$n '/"rt-plain"/ { on = 1; next } /"rt-end"/ { on = 0 }
         on && !/\[[0-9]+ lua\]/ { count++ } END { printf "%.1f\n", count / n }' "$monitor")
     note "round trips to Redis: $PLAIN_TRIPS per read that touches no shared state"

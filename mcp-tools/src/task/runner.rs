@@ -259,10 +259,15 @@ impl Tasks {
             return self.answer_in_request(&id, done_rx.await.ok()).await;
         }
         if !self.config.immediate_window.is_zero() {
+            // Biased, the window first: when this request is polled late
+            // (a starved runtime) and finds both the window over and the call
+            // done, the call ran past the window, so it is a task, as it
+            // would have been on time; an unbiased pick made that a coin toss.
             tokio::select! {
-                finished = &mut done_rx => return self.answer_in_request(&id, finished.ok()).await,
-                () = parked.notified() => {}
+                biased;
                 () = tokio::time::sleep(self.config.immediate_window) => {}
+                () = parked.notified() => {}
+                finished = &mut done_rx => return self.answer_in_request(&id, finished.ok()).await,
                 () = request_cancelled.cancelled() => {
                     cancellation.cancel();
                     return self.answer_in_request(&id, done_rx.await.ok()).await;

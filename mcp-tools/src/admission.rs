@@ -202,7 +202,7 @@ pub(crate) fn called_tool(request: &Request) -> Option<&str> {
     if request.method != method::TOOLS_CALL {
         return None;
     }
-    request.params.as_ref()?.get("name")?.as_str()
+    member(request.params.as_ref()?, "name")?.as_str()
 }
 
 pub(crate) struct Admission<'a> {

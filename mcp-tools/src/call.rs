@@ -134,14 +134,18 @@ impl<'a> ToolCall<'a> {
         if let Some(limiter) = &self.policy.rate_limiter
             && class != RateClass::Confirmation
         {
-            // Admission took a lone call's budget already: claim its answer.
+            // Admission took a lone call's budget already, and its ledger
+            // holds the answer: claim it rather than ask again.
             let acquired = match ledger.and_then(|ledger| ledger.claim(class)) {
                 Some(prepaid) => prepaid,
-                None => limiter.acquire(caller, class).await,
+                None => {
+                    let acquired = limiter.acquire(caller, class).await;
+                    if let Some(ledger) = ledger {
+                        ledger.record(&acquired);
+                    }
+                    acquired
+                }
             };
-            if let Some(ledger) = ledger {
-                ledger.record(&acquired);
-            }
             acquired.map_err(|refusal| refusal.to_tool_error())?;
         }
         self.registered.contract.check(args)?;

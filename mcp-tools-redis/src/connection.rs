@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use redis::aio::ConnectionManager;
-use redis::{Cmd, FromRedisValue, RedisError, ScriptInvocation};
+use redis::{Cmd, FromRedisValue, RedisError, Script, ScriptInvocation, ToRedisArgs};
 
 /// A connection to Redis shared by the stores of one replica.
 ///
@@ -118,6 +118,11 @@ impl Redis {
         self.inner.command_timeout
     }
 
+    /// Whether `other` is this connection (a clone of the same handle).
+    pub(crate) fn is(&self, other: &Redis) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+
     pub(crate) fn key(&self, name: impl fmt::Display) -> String {
         format!("{}{name}", self.inner.prefix)
     }
@@ -137,6 +142,25 @@ impl Redis {
             .await
     }
 
+    /// Runs a script call built with [`ScriptCall`], loading the script
+    /// first if Redis does not know it yet (after a restart or a
+    /// `SCRIPT FLUSH`).
+    pub(crate) async fn run<T: FromRedisValue>(&self, call: &ScriptCall<'_>) -> Result<T, Failure> {
+        let mut conn = self.inner.manager.clone();
+        self.bounded(async move {
+            match call.command.query_async(&mut conn).await {
+                Err(e)
+                    if e.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::NoScript) =>
+                {
+                    call.script.prepare_invoke().load_async(&mut conn).await?;
+                    call.command.query_async(&mut conn).await
+                }
+                answer => answer,
+            }
+        })
+        .await
+    }
+
     async fn bounded<T>(
         &self,
         command: impl Future<Output = Result<T, RedisError>>,
@@ -149,6 +173,30 @@ impl Redis {
             Ok(Err(e)) => Err(Failure::Redis(e)),
             Err(_) => Err(Failure::Timeout(limit)),
         }
+    }
+}
+
+/// One run of a script, its keys and arguments written straight into the
+/// `EVALSHA` command: for the scripts on every call's path, where
+/// [`ScriptInvocation`] would keep each argument in a buffer of its own and
+/// copy them all into the command at every run.
+pub(crate) struct ScriptCall<'a> {
+    script: &'a Script,
+    command: Cmd,
+}
+
+impl<'a> ScriptCall<'a> {
+    /// A run of `script` with `keys` keys: add them with
+    /// [`arg`](Self::arg), then its other arguments.
+    pub(crate) fn new(script: &'a Script, keys: usize) -> Self {
+        let mut command = redis::cmd("EVALSHA");
+        command.arg(script.get_hash()).arg(keys);
+        Self { script, command }
+    }
+
+    pub(crate) fn arg(&mut self, arg: impl ToRedisArgs) -> &mut Self {
+        self.command.arg(arg);
+        self
     }
 }
 

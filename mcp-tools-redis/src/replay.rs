@@ -1,14 +1,17 @@
 //! Single use of confirmation tokens across replicas.
 
+use std::any::Any;
 use std::fmt::{self, Write as _};
 use std::time::{Duration, SystemTime};
 
 use futures::future::BoxFuture;
-use mcp_tools::ToolError;
-use mcp_tools::confirm::ReplayStore;
+use mcp_tools::confirm::{ReplayStore, TokenCharge, VerifiedToken};
+use mcp_tools::rate::RateLimiter;
+use mcp_tools::{Caller, ToolError};
 use redis::Script;
 
 use crate::connection::{Failure, Redis};
+use crate::rate::{Marker, RedisRateLimiter};
 
 /// How much longer than its token a marker lives when not set.
 pub const DEFAULT_CLOCK_SKEW_ALLOWANCE: Duration = Duration::from_secs(60);
@@ -92,22 +95,56 @@ impl RedisReplayStore {
             .arg(marker_ttl_ms(expires_at, SystemTime::now(), self.allowance));
         match self.redis.query::<Option<String>>(&set).await {
             Ok(written) => Ok(written.is_some()),
-            Err(failure) => {
-                tracing::warn!(
-                    redis = self.redis.address(),
-                    error = %failure,
-                    "cannot mark a confirmation token used; the call is refused"
-                );
-                if failure.is_ambiguous() {
-                    self.withdraw_later(key, attempt, expires_at);
-                }
-                Err(unavailable(
-                    "The confirmation could not be recorded",
-                    &failure,
-                    "The confirmationToken normally stays valid until it expires: retry the \
-                     same call with it in a few seconds",
-                ))
-            }
+            Err(failure) => Err(self.not_recorded(key, attempt, expires_at, &failure)),
+        }
+    }
+
+    /// The error of a marker write that failed, after arranging for the
+    /// marker to be withdrawn if it may have been written anyway.
+    fn not_recorded(
+        &self,
+        key: String,
+        attempt: String,
+        expires_at: SystemTime,
+        failure: &Failure,
+    ) -> ToolError {
+        tracing::warn!(
+            redis = self.redis.address(),
+            error = %failure,
+            "cannot mark a confirmation token used; the call is refused"
+        );
+        if failure.is_ambiguous() {
+            self.withdraw_later(key, attempt, expires_at);
+        }
+        unavailable(
+            "The confirmation could not be recorded",
+            failure,
+            "The confirmationToken normally stays valid until it expires: retry the \
+             same call with it in a few seconds",
+        )
+    }
+
+    /// Marks a verified token and charges its call in `limiter`'s one
+    /// script run; see [`ReplayStore::mark_used_charging`].
+    async fn mark_charging(
+        &self,
+        token: VerifiedToken<'_>,
+        caller: Option<&Caller>,
+        limiter: &RedisRateLimiter,
+    ) -> Result<TokenCharge, ToolError> {
+        let key = self.key(token.nonce);
+        let attempt = attempt_id()?;
+        let marker = Marker {
+            key: &key,
+            attempt: &attempt,
+            ttl_ms: marker_ttl_ms(token.expires_at, SystemTime::now(), self.allowance),
+        };
+        match limiter
+            .take_marking(caller, token.destructive, marker)
+            .await
+        {
+            Ok(charge) => Ok(charge),
+            Err(failure) => Err(self.not_recorded(key, attempt, token.expires_at, &failure)),
         }
     }
 
@@ -220,6 +257,22 @@ impl ReplayStore for RedisReplayStore {
 
     fn release<'a>(&'a self, nonce: &'a [u8]) -> BoxFuture<'a, Result<(), ToolError>> {
         Box::pin(self.release(nonce))
+    }
+
+    /// One script run when the server's limiter is a [`RedisRateLimiter`]
+    /// on this store's connection: the marker is written by the script that
+    /// charges the call, so a confirmation asks Redis once.
+    fn mark_used_charging<'a>(
+        &'a self,
+        token: VerifiedToken<'a>,
+        caller: Option<&'a Caller>,
+        limiter: &'a dyn RateLimiter,
+    ) -> Option<BoxFuture<'a, Result<TokenCharge, ToolError>>> {
+        let limiter: &dyn Any = limiter;
+        let limiter = limiter
+            .downcast_ref::<RedisRateLimiter>()
+            .filter(|limiter| limiter.writes_through(&self.redis))?;
+        Some(Box::pin(self.mark_charging(token, caller, limiter)))
     }
 }
 

@@ -27,6 +27,8 @@ use crate::registry::RegisteredTool;
 use crate::signing;
 use crate::tool::{Effect, Output, Tool};
 
+mod claim;
+
 /// The calls that are waiting on something, by channel and request id, so
 /// that `notifications/cancelled` can reach them.
 #[derive(Default)]
@@ -169,27 +171,12 @@ impl<'a> ToolCall<'a> {
         let stage = match token {
             None => Stage::DryRun,
             Some(token) => {
-                let verified = verify(confirmer, &token, &tags.subject(&tool.name)).await;
-                if let Some(limiter) = &self.policy.rate_limiter {
-                    // One question for a verified token: the call and its
-                    // write. A refused token spends only its own budget.
-                    let acquired = match &verified {
-                        Ok(_) if destructive => limiter.acquire_confirmed(caller).await,
-                        Ok(_) => limiter.acquire(caller, RateClass::Confirmation).await,
-                        Err(_) => limiter.acquire(caller, RateClass::FailedConfirmation).await,
-                    };
-                    if let Some(ledger) = ledger {
-                        ledger.record(&acquired);
-                    }
-                    if let Err(refusal) = acquired {
-                        // Refused before planning: the token stays usable.
-                        if let Ok(claims) = &verified {
-                            confirmer.release(claims).await;
-                        }
-                        return Err(refusal.to_tool_error());
-                    }
-                }
-                Stage::Confirmed(verified?)
+                let checked =
+                    confirmer.verify(&token, &tags.subject(&tool.name), SystemTime::now());
+                let limiter = self.policy.rate_limiter.as_deref();
+                let claims =
+                    claim::claim(confirmer, limiter, ledger, caller, checked, destructive).await?;
+                Stage::Confirmed(claims)
             }
         };
         let handle = Confirmation::new(stage, pii_clear);
@@ -376,17 +363,6 @@ impl SubjectTags {
             arguments_tag: self.arguments,
         }
     }
-}
-
-/// Verifies a token and marks it used, or refuses it.
-async fn verify(
-    confirmer: &Confirmer,
-    token: &str,
-    subject: &Subject<'_>,
-) -> Result<confirm::Claims, ToolError> {
-    let claims = confirmer.verify(token, subject, SystemTime::now())?;
-    confirmer.claim(&claims).await?;
-    Ok(claims)
 }
 
 /// Turns the end of a confirm tool's call into its outcome: a dry run's preview

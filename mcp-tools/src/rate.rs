@@ -239,7 +239,12 @@ impl RateExceeded {
 /// }
 /// # let _ = mcp_tools::Server::builder("s", "1").rate_limiter(Unlimited);
 /// ```
-pub trait RateLimiter: Send + Sync + 'static {
+///
+/// A limiter is [`Any`](std::any::Any), so that a replay store keeping its
+/// marks in the same place can recognise it and charge a confirmation in the
+/// step that marks its token
+/// ([`ReplayStore::mark_used_charging`](crate::confirm::ReplayStore::mark_used_charging)).
+pub trait RateLimiter: std::any::Any + Send + Sync {
     /// Takes one call of `class` from the caller's budget(s), or refuses it.
     /// On success, the general budget's status after this call, if it could
     /// be read.

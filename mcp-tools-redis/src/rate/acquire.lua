@@ -13,10 +13,19 @@
 --          verified, 'f' a token that was refused, 'v' a call carrying a
 --          token that verified and its write ('n' then 'y', at once)
 --
--- Returns {taken, budget, used, left_ms}: taken is 1 or 0; budget is the one
--- reported (1 general, 2 destructive, 3 refused confirmations, 4 destructive
--- for a verified token); used its count after the call; left_ms the time
--- until its window ends.
+-- With classes 'n' and 'v', the verified token's replay marker may come too,
+-- so that marking the token and charging its call are one step:
+-- KEYS[4]  the token's replay marker
+-- ARGV[8]  the value to write in it (this attempt's id)
+-- ARGV[9]  its time to live, ms
+-- A token whose marker exists is a refused token (as 'f'); the marker is
+-- written only when the call is taken.
+--
+-- Returns {taken, budget, used, left_ms}: taken is 1 or 0, or 2 for a token
+-- found used (refused, and counted as such); budget is the one reported (1
+-- general, 2 destructive, 3 refused confirmations, 4 destructive for a
+-- verified token); used its count after the call; left_ms the time until its
+-- window ends.
 
 local general_limit, general_ms = tonumber(ARGV[1]), tonumber(ARGV[2])
 local destructive_limit, destructive_ms = tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -65,6 +74,13 @@ if class == 'n' or class == 'f' or class == 'v' then
     end
 end
 
+local marker = KEYS[4]
+if marker and redis.call('EXISTS', marker) == 1 then
+    redis.call('INCR', KEYS[3])
+    local general_used, general_left = peek(KEYS[1], general_ms)
+    return {2, 1, general_used, general_left}
+end
+
 -- A checked token: its call was counted when it arrived ('n').
 if class == 'y' or class == 'f' then
     if class == 'y' and has_destructive then
@@ -99,5 +115,8 @@ if has_destructive and writes then
     if class == 'd' or class == 'v' then
         redis.call('INCR', KEYS[2])
     end
+end
+if marker then
+    redis.call('SET', marker, ARGV[8], 'PX', ARGV[9])
 end
 return {1, 1, redis.call('INCR', KEYS[1]), general_left}

@@ -11,4 +11,5 @@
 mod window;
 
 pub use mcp_tools::rate::RateRefusal;
+pub(crate) use window::Marker;
 pub use window::{Outage, RETRY_AFTER_OUTAGE, RedisRateLimiter};

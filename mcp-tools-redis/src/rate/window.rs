@@ -3,13 +3,14 @@
 use std::fmt;
 use std::time::Duration;
 
+use mcp_tools::confirm::TokenCharge;
 use mcp_tools::rate::{
     Acquired, RateClass, RateExceeded, RateFuture, RateKey, RateLimiter, RateRefusal, RateStatus,
 };
 use mcp_tools::{Caller, ToolError};
 use redis::Script;
 
-use crate::connection::{Failure, Redis};
+use crate::connection::{Failure, Redis, ScriptCall};
 
 const ACQUIRE: &str = include_str!("acquire.lua");
 const STATUS: &str = include_str!("status.lua");
@@ -21,6 +22,15 @@ pub const RETRY_AFTER_OUTAGE: Duration = Duration::from_secs(2);
 /// Refused confirmation tokens allowed per caller unless configured, as in
 /// memory.
 const DEFAULT_FAILED_CONFIRMATIONS: (u32, Duration) = (50, Duration::from_secs(3600));
+
+/// A verified token's replay marker, for the take that charges the token to
+/// write: its key, this attempt's id as its value, and its time to live.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Marker<'a> {
+    pub(crate) key: &'a str,
+    pub(crate) attempt: &'a str,
+    pub(crate) ttl_ms: u64,
+}
 
 /// Lua numbers are doubles: windows stay below 2^53 ms (285,000 years).
 const MAX_WINDOW_MS: u64 = 1 << 53;
@@ -246,28 +256,72 @@ impl RedisRateLimiter {
     /// verified token's call and write at once, and fails as
     /// [`RateClass::Confirmed`] would when Redis cannot answer).
     async fn take(&self, caller: Option<&Caller>, class: RateClass, code: &str) -> Acquired {
+        match self.run(caller, code, None).await {
+            Ok(answer) => self.acquired(answer),
+            Err(failure) => self.unavailable(class, &failure),
+        }
+    }
+
+    /// Charges the call of a verified token (and its write, for a
+    /// destructive tool) and writes its replay marker, in one script run:
+    /// what the server would otherwise ask the replay store and this limiter
+    /// in turn. A token whose marker exists is refused and counted as such.
+    /// `Err` when Redis did not answer: the marker may have been written.
+    pub(crate) async fn take_marking(
+        &self,
+        caller: Option<&Caller>,
+        destructive: bool,
+        marker: Marker<'_>,
+    ) -> Result<TokenCharge, Failure> {
+        let code = if destructive { "v" } else { "n" };
+        let answer = self.run(caller, code, Some(marker)).await?;
+        Ok(match answer {
+            (2, _, used, left_ms) => {
+                TokenCharge::AlreadyUsed(Some(self.calls.status(used, left_ms)))
+            }
+            answer => TokenCharge::Charged(self.acquired(answer)),
+        })
+    }
+
+    /// Whether this limiter writes through `redis`'s connection, so that one
+    /// script may keep a replay store's markers with its counters.
+    pub(crate) fn writes_through(&self, redis: &Redis) -> bool {
+        self.redis.is(redis)
+    }
+
+    /// One run of the take script: `{taken, budget, used, left_ms}`.
+    async fn run(
+        &self,
+        caller: Option<&Caller>,
+        code: &str,
+        marker: Option<Marker<'_>>,
+    ) -> Result<(u8, u8, u64, u64), Failure> {
         let bucket = self.bucket(caller);
         let (d_limit, d_window_ms) = self
             .destructive
             .map_or((-1, 1), |d| (i64::from(d.limit), d.window_ms));
-        let mut invocation = self.acquire.key(Self::counter(&bucket, &[":c"]));
-        invocation
-            .key(Self::counter(&bucket, &[":d"]))
-            .key(Self::failed_counter(&bucket, caller))
-            .arg(self.calls.limit)
+        let mut call = ScriptCall::new(&self.acquire, if marker.is_some() { 4 } else { 3 });
+        call.arg(Self::counter(&bucket, &[":c"]))
+            .arg(Self::counter(&bucket, &[":d"]))
+            .arg(Self::failed_counter(&bucket, caller));
+        if let Some(marker) = marker {
+            call.arg(marker.key);
+        }
+        call.arg(self.calls.limit)
             .arg(self.calls.window_ms)
             .arg(d_limit)
             .arg(d_window_ms)
             .arg(self.failed_confirmations.limit)
             .arg(self.failed_confirmations.window_ms)
             .arg(code);
-        let answer = self
-            .bounded(self.redis.invoke::<(u8, u8, u64, u64)>(&invocation))
-            .await;
-        let (taken, which, used, left_ms) = match answer {
-            Ok(answer) => answer,
-            Err(failure) => return self.unavailable(class, &failure),
-        };
+        if let Some(marker) = marker {
+            call.arg(marker.attempt).arg(marker.ttl_ms);
+        }
+        self.bounded(self.redis.run(&call)).await
+    }
+
+    /// What a run of the take script says, as a limiter's answer.
+    fn acquired(&self, (taken, which, used, left_ms): (u8, u8, u64, u64)) -> Acquired {
         let refused = |class: RateClass, budget: Budget| {
             Err(RateRefusal::Exceeded(RateExceeded::new(
                 class,
@@ -321,14 +375,10 @@ impl RedisRateLimiter {
     }
 
     async fn read(&self, caller: Option<&Caller>) -> Option<RateStatus> {
-        let mut invocation = self
-            .status
-            .key(Self::counter(&self.bucket(caller), &[":c"]));
-        invocation.arg(self.calls.window_ms);
-        match self
-            .bounded(self.redis.invoke::<(u64, u64)>(&invocation))
-            .await
-        {
+        let mut call = ScriptCall::new(&self.status, 1);
+        call.arg(Self::counter(&self.bucket(caller), &[":c"]))
+            .arg(self.calls.window_ms);
+        match self.bounded(self.redis.run::<(u64, u64)>(&call)).await {
             Ok((used, left_ms)) => Some(self.calls.status(used, left_ms)),
             Err(failure) => {
                 tracing::warn!(

@@ -10,6 +10,7 @@ mod connect;
 mod events;
 #[cfg(feature = "http")]
 mod http;
+mod marking;
 #[cfg(feature = "http")]
 mod nginx;
 mod outage;

@@ -158,8 +158,10 @@ use crate::context::{FromToolContext, ToolContext};
 use crate::error::{ErrorCode, ToolError};
 
 pub(crate) use dry_run::{dry_run_data, union_with_dry_run};
-pub use replay::{MemoryReplayStore, ReplayStore};
-pub(crate) use token::{Claims, Confirmer, Subject, Tag, arguments_tag, caller_tag, tool_tag};
+pub use replay::{MemoryReplayStore, ReplayStore, TokenCharge, VerifiedToken};
+pub(crate) use token::{
+    Claims, Confirmer, Subject, Tag, already_used, arguments_tag, caller_tag, tool_tag,
+};
 
 /// The name of the argument that carries a confirmation token.
 pub const CONFIRMATION_TOKEN_ARGUMENT: &str = "confirmationToken";

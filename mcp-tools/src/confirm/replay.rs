@@ -1,5 +1,6 @@
 //! Which confirmation tokens were already used.
 
+use std::any::Any;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Mutex, PoisonError};
@@ -7,7 +8,9 @@ use std::time::SystemTime;
 
 use futures::future::BoxFuture;
 
+use crate::caller::Caller;
 use crate::error::ToolError;
+use crate::rate::{Acquired, RateLimiter, RateStatus};
 
 /// Remembers which confirmation tokens were used, so that each confirms one
 /// execution only.
@@ -25,7 +28,12 @@ use crate::error::ToolError;
 /// fails or is stopped before [`Confirmation::preview`](super::Confirmation::preview)
 /// returns), the server gives the mark back with [`release`](Self::release),
 /// so that the token stays usable.
-pub trait ReplayStore: Send + Sync + 'static {
+///
+/// With a rate limiter, the server then asks the limiter for the call's
+/// budget: two questions per confirmation. A store that keeps its marks where
+/// the limiter keeps its budgets can answer both at once
+/// ([`mark_used_charging`](Self::mark_used_charging)).
+pub trait ReplayStore: Any + Send + Sync {
     /// Whether the nonce was already used, without marking it. The server
     /// does not ask it (it marks at once); it is for inspection and tests.
     fn is_used<'a>(&'a self, nonce: &'a [u8]) -> BoxFuture<'a, Result<bool, ToolError>>;
@@ -46,6 +54,74 @@ pub trait ReplayStore: Send + Sync + 'static {
         let _ = nonce;
         Box::pin(std::future::ready(Ok(())))
     }
+
+    /// Marks a verified token used and charges its call to `limiter`, as
+    /// one atomic step, when this store can: it and the limiter keep their
+    /// state in one place (`mcp_tools_redis` does it in one script when its
+    /// replay store and rate limiter share a connection). The limiter is
+    /// the server's; a store recognises one it can charge by downcasting it
+    /// (`RateLimiter` is [`Any`]).
+    ///
+    /// It must do what the two separate steps do: refuse a used token, taking
+    /// one from the caller's refused-token budget; charge an unused one as
+    /// [`RateLimiter::acquire_confirmed`] does (a destructive tool) or as
+    /// [`RateLimiter::acquire`] with [`RateClass::Confirmation`] does (any
+    /// other confirm tool); and mark it only when the charge was taken.
+    /// An `Err` is the store's own failure, for the model to read: nothing
+    /// was done.
+    ///
+    /// `None`, the default: the server marks the token with
+    /// [`mark_used`](Self::mark_used), then asks the limiter.
+    ///
+    /// [`RateClass::Confirmation`]: crate::rate::RateClass::Confirmation
+    fn mark_used_charging<'a>(
+        &'a self,
+        token: VerifiedToken<'a>,
+        caller: Option<&'a Caller>,
+        limiter: &'a dyn RateLimiter,
+    ) -> Option<BoxFuture<'a, Result<TokenCharge, ToolError>>> {
+        let _ = (token, caller, limiter);
+        None
+    }
+}
+
+/// A confirmation token whose signature, subject and expiry checked out,
+/// as [`ReplayStore::mark_used_charging`] is given it.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct VerifiedToken<'a> {
+    /// The token's random nonce: what the store remembers.
+    pub nonce: &'a [u8],
+    /// When the token expires: the store may forget the nonce after it.
+    pub expires_at: SystemTime,
+    /// Whether the confirmed tool is destructive: its call and its write are
+    /// charged together ([`RateLimiter::acquire_confirmed`]).
+    pub destructive: bool,
+}
+
+impl<'a> VerifiedToken<'a> {
+    /// The token with nonce `nonce`, expiring at `expires_at`, confirming a
+    /// call of a destructive tool or not.
+    pub fn new(nonce: &'a [u8], expires_at: SystemTime, destructive: bool) -> Self {
+        Self {
+            nonce,
+            expires_at,
+            destructive,
+        }
+    }
+}
+
+/// What [`ReplayStore::mark_used_charging`] found.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum TokenCharge {
+    /// The token was not found used, and the budgets answered: `Ok`, its
+    /// call was charged and the token is now marked used; `Err`, a budget
+    /// refused the call, and nothing was taken or marked.
+    Charged(Acquired),
+    /// The token was used already, and is refused: one was taken from the
+    /// caller's refused-token budget. The general budget's status, if read.
+    AlreadyUsed(Option<RateStatus>),
 }
 
 /// The default [`ReplayStore`]: used nonces in memory, forgotten once expired.

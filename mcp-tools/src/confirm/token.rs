@@ -3,12 +3,15 @@
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime};
 
+use futures::future::BoxFuture;
+
 use crate::context::Caller;
 use crate::error::{ErrorCode, ToolError};
+use crate::rate::RateLimiter;
 use crate::signing::{self, SigningKey};
 use crate::timestamp::{self, human_duration};
 
-use super::{MIN_SECRET_LEN, ReplayStore};
+use super::{MIN_SECRET_LEN, ReplayStore, TokenCharge, VerifiedToken};
 
 /// What a verified token says.
 #[derive(Debug, Clone, Copy)]
@@ -249,6 +252,20 @@ impl Confirmer {
         }
     }
 
+    /// Marks a verified token used and charges its call to `limiter` in one
+    /// step, when the replay store can
+    /// ([`ReplayStore::mark_used_charging`]); `None` when it cannot.
+    pub(crate) fn claim_charging<'a>(
+        &'a self,
+        claims: &'a Claims,
+        destructive: bool,
+        caller: Option<&'a Caller>,
+        limiter: &'a dyn RateLimiter,
+    ) -> Option<BoxFuture<'a, Result<TokenCharge, ToolError>>> {
+        let token = VerifiedToken::new(&claims.nonce, claims.expires_at, destructive);
+        self.replay.mark_used_charging(token, caller, limiter)
+    }
+
     /// Takes back the mark of a claimed token whose call never reached its
     /// write. A store that cannot answer leaves the token used: safe, the
     /// client gets a fresh token with a dry run.
@@ -270,7 +287,7 @@ fn invalid(tool: &str) -> ToolError {
     )
 }
 
-pub(super) fn already_used() -> ToolError {
+pub(crate) fn already_used() -> ToolError {
     ToolError::new(
         ErrorCode::CONFIRMATION_ALREADY_USED,
         "This confirmationToken was already used: the action it confirmed was executed once and was not \

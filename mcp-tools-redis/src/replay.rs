@@ -37,6 +37,10 @@ return 0
 /// succeeds. The key expires with the token plus a
 /// [clock-skew allowance](Self::clock_skew_allowance).
 ///
+/// With a [`RedisRateLimiter`] on the same connection as the server's rate
+/// limiter, the marker is written by the limiter's script that charges the
+/// confirmation ([`ReplayStore::mark_used_charging`]): one round trip.
+///
 /// When Redis cannot answer, both checks fail closed with a retryable
 /// [`ToolError::service_unavailable`]: the tool does not run. If the marker
 /// may have been written although no answer came (a timeout, a dropped

@@ -24,7 +24,9 @@
 //! are counted by the pipeline. Either way each call is counted once, and the
 //! HTTP transport reports the status the latest take returned in
 //! `X-Rate-Limit-*` headers. A limiter over a shared store is thus asked once
-//! per call, twice for a confirmed write's confirmation.
+//! per call. A confirmation is charged once its token verified, after the
+//! replay store marked the token, or in the same step when the store can
+//! ([`ReplayStore::mark_used_charging`](crate::confirm::ReplayStore::mark_used_charging)).
 //!
 //! ```
 //! # tokio::runtime::Runtime::new().unwrap().block_on(async {

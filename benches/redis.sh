@@ -22,6 +22,9 @@
 #   ROUNDS=3 DURATION=5 WARMUP=2 CONNECTIONS=16   rounds, seconds per round, warm-up, connections
 #   SERVER_CORE=0 LOAD_CORE=1   the replica's core; wrk and redis-server share the other
 #   BUILD=1                     0 skips `cargo build --release --example retently --example reteno`
+#   INSTRUCTIONS=0              1 also counts the replica's instructions per write and per read
+#                               under callgrind (memory, then Redis), INSTRUCTION_SECONDS=10 of
+#                               load each after a warm-up: a ratio the machine's load cannot move
 #   OUT=target/redis-results.md
 set -euo pipefail
 
@@ -35,6 +38,8 @@ CONNECTIONS=${CONNECTIONS:-16}
 SERVER_CORE=${SERVER_CORE:-0}
 LOAD_CORE=${LOAD_CORE:-1}
 BUILD=${BUILD:-1}
+INSTRUCTIONS=${INSTRUCTIONS:-0}
+INSTRUCTION_SECONDS=${INSTRUCTION_SECONDS:-10}
 OUT=${OUT:-target/redis-results.md}
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 BINARY=$TARGET_DIR/release/examples/retently
@@ -48,16 +53,22 @@ META='"_meta":{"io.modelcontextprotocol/protocolVersion":"'$VERSION'","io.modelc
 # shellcheck source=benches/common.sh
 source "$ROOT/benches/common.sh"
 
-for setting in ROUNDS DURATION WARMUP CONNECTIONS SERVER_CORE LOAD_CORE; do
+for setting in ROUNDS DURATION WARMUP CONNECTIONS SERVER_CORE LOAD_CORE INSTRUCTIONS INSTRUCTION_SECONDS; do
     [[ ${!setting} =~ ^[0-9]+$ ]] || die "$setting must be a whole number, not '${!setting}'"
 done
 ((ROUNDS >= 1 && DURATION >= 1 && CONNECTIONS >= 1)) || die "ROUNDS, DURATION and CONNECTIONS must be at least 1"
 ((ROUNDS <= 20 && DURATION <= 60 && WARMUP <= 60)) || die "at most 20 rounds of 60 s (this is a bounded benchmark)"
+((INSTRUCTION_SECONDS >= 1 && INSTRUCTION_SECONDS <= 120)) || die "INSTRUCTION_SECONDS must be 1 to 120"
 ((SERVER_CORE != LOAD_CORE)) || die "SERVER_CORE and LOAD_CORE must differ"
 for tool in taskset wrk curl redis-server redis-cli; do
     command -v "$tool" >/dev/null || die "$tool is needed (Debian: util-linux, wrk, curl, redis-server; scripts/install-redis.sh)"
 done
 CLK_TCK=$(getconf CLK_TCK)
+
+if ((INSTRUCTIONS)); then
+    command -v valgrind >/dev/null && command -v callgrind_control >/dev/null ||
+        die "INSTRUCTIONS=1 needs valgrind (Debian: valgrind; benches/callgrind.sh installs it)"
+fi
 
 if ((BUILD)); then
     nice -n 5 cargo build --release --example retently --example reteno
@@ -77,9 +88,10 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 
-# wait_for PID PORT LOG: until PORT accepts, or the process exits (10 s at most).
+# wait_for PID PORT LOG [TENTHS]: until PORT accepts, or the process exits (10 s at most, or
+# TENTHS tenths of a second).
 wait_for() {
-    for _ in $(seq 100); do
+    for _ in $(seq "${4:-100}"); do
         kill -0 "$1" 2>/dev/null || die "exited at start:"$'\n'"$(tail -20 "$3")"
         accepting "$2" && return 0
         sleep 0.1
@@ -101,17 +113,38 @@ PIDS+=($!)
 wait_for "${PIDS[-1]}" "$REDIS_PORT" "$WORK/redis.log"
 REDIS_VERSION=$(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/\1/p')
 
-# start_replica NAME [ARGS…]: the replica pinned to SERVER_CORE; sets PORT and PID.
+# start_replica NAME [ARGS…]: the replica pinned to SERVER_CORE; sets PORT and PID. With
+# UNDER=(valgrind …) set, the replica runs under that command (which must exec in place).
+UNDER=()
 start_replica() {
     local name=$1
     shift
     PORT=$(free_port)
-    taskset -c "$SERVER_CORE" "$BINARY" --listen "127.0.0.1:$PORT" \
+    taskset -c "$SERVER_CORE" "${UNDER[@]}" "$BINARY" --listen "127.0.0.1:$PORT" \
         --pat "$TOKEN=feedback:read,feedback:curate" --audit-log "$WORK/audit-$name.jsonl" \
         --writes-per-hour 1000000 --calls-per-hour 100000000 "$@" >"$WORK/$name.log" 2>&1 &
     PID=$!
     PIDS+=("$PID")
-    wait_for "$PID" "$PORT" "$WORK/$name.log"
+    wait_for "$PID" "$PORT" "$WORK/$name.log" 600
+}
+
+# store_arguments STORE: the replica's arguments for `memory` or `redis`.
+store_arguments() {
+    [[ $1 == redis ]] && printf '%s\n' --redis "redis://127.0.0.1:$REDIS_PORT/" --shared-secret "$SECRET"
+    return 0
+}
+
+# prepare_bodies: a feedback to star on the replica at PORT, and the bodies of the load.
+prepare_bodies() {
+    feedback=$(call "$PORT" list_feedback '{}' | grep -o '"Items":\[{"id":[0-9]*' | head -1 | grep -o '[0-9]*$' || true)
+    [[ -n $feedback ]] || die "$store: list_feedback named no feedback: $(call "$PORT" list_feedback '{}')"
+    STAR='{"feedbackId":'$feedback',"starred":true}'
+    DRY=$(body star_feedback "$STAR")
+    CONFIRM=$(body star_feedback '{"feedbackId":'$feedback',"starred":true,"confirmationToken":"%s"}')
+    READ_ARGS='{"feedbackId":'$feedback'}'
+    READ=$(body get_feedback "$READ_ARGS")
+    call "$PORT" get_feedback "$READ_ARGS" | grep -q '"Success":true' ||
+        die "$store: get_feedback failed: $(call "$PORT" get_feedback "$READ_ARGS")"
 }
 
 # The bearer token of the replica under test, and the read tool of the reads.
@@ -292,20 +325,10 @@ ROUNDS_FILE=$WORK/rounds
 LOAD_AVERAGE=$(cut -d' ' -f1-3 /proc/loadavg)
 
 for store in memory redis; do
-    args=()
-    [[ $store == redis ]] && args=(--redis "redis://127.0.0.1:$REDIS_PORT/" --shared-secret "$SECRET")
+    mapfile -t args < <(store_arguments "$store")
     start_replica "$store" "${args[@]}"
     note "$store: pid $PID on core $SERVER_CORE, port $PORT"
-    # A feedback to star, and the bodies of the load.
-    feedback=$(call "$PORT" list_feedback '{}' | grep -o '"Items":\[{"id":[0-9]*' | head -1 | grep -o '[0-9]*$' || true)
-    [[ -n $feedback ]] || die "$store: list_feedback named no feedback: $(call "$PORT" list_feedback '{}')"
-    STAR='{"feedbackId":'$feedback',"starred":true}'
-    DRY=$(body star_feedback "$STAR")
-    CONFIRM=$(body star_feedback '{"feedbackId":'$feedback',"starred":true,"confirmationToken":"%s"}')
-    READ_ARGS='{"feedbackId":'$feedback'}'
-    READ=$(body get_feedback "$READ_ARGS")
-    call "$PORT" get_feedback '{"feedbackId":'$feedback'}' | grep -q '"Success":true' ||
-        die "$store: get_feedback failed: $(call "$PORT" get_feedback '{"feedbackId":'$feedback'}')"
+    prepare_bodies
     [[ $store == redis ]] && count_round_trips
     measure writes
     measure reads
@@ -336,6 +359,46 @@ for store in memory redis; do
     kill -TERM "$PID"
     wait "$PID" 2>/dev/null || true
 done
+
+# Instructions per write and per read, in memory and with Redis: each replica under callgrind, a
+# warm-up, its counters zeroed, INSTRUCTION_SECONDS of load, its counters dumped; the dump's
+# instruction count over the calls wrk completed. Lines of INSTRUCTIONS_FILE: store, workload,
+# instructions per call.
+INSTRUCTIONS_FILE=$WORK/instructions
+: >"$INSTRUCTIONS_FILE"
+count_instructions() {
+    local workload line calls dump total
+    # Back to the Retently replica's token and read after the Reteno part.
+    AUTH=$TOKEN
+    READ_TOOL=get_feedback
+    for store in memory redis; do
+        mapfile -t args < <(store_arguments "$store")
+        UNDER=(valgrind --tool=callgrind --callgrind-out-file="$WORK/callgrind-$store.%p")
+        start_replica "callgrind-$store" "${args[@]}"
+        UNDER=()
+        note "$store under callgrind: pid $PID, port $PORT"
+        prepare_bodies
+        for workload in writes reads; do
+            run_wrk 3 "$workload" >/dev/null
+            callgrind_control --zero "$PID" >/dev/null
+            line=$(run_wrk "$INSTRUCTION_SECONDS" "$workload")
+            callgrind_control --dump="measured-$workload" "$PID" >/dev/null
+            [[ $workload == writes ]] && calls=$(field writes "$line") || calls=$(field reads "$line")
+            ((calls > 0)) || die "no $workload completed under callgrind: $line"
+            dump=$(grep -l "^desc: Trigger: .*measured-$workload" "$WORK/callgrind-$store".* | head -1) ||
+                die "callgrind wrote no dump for $store $workload"
+            total=$(awk '$1 == "summary:" || $1 == "totals:" { print $2; exit }' "$dump")
+            echo "$store $workload $((total / calls))" >>"$INSTRUCTIONS_FILE"
+            note "$store $workload: $((total / calls)) instructions per call over $calls calls"
+        done
+        kill -TERM "$PID"
+        wait "$PID" 2>/dev/null || true
+    done
+}
+((INSTRUCTIONS)) && count_instructions
+
+# instructions STORE WORKLOAD: the count per call measured for them.
+instructions() { awk -v s="$1" -v w="$2" '$1 == s && $2 == w { print $3 }' "$INSTRUCTIONS_FILE"; }
 
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 git diff --quiet HEAD 2>/dev/null || commit="$commit (with uncommitted changes)"
@@ -368,6 +431,17 @@ report() {
     echo "| plain reads (Reteno) | $(ratio "$(median redis plain 5)" "$(median memory plain 5)") |" \
         "$(ratio "$(median redis plain 4)" "$(median memory plain 4)") | $PLAIN_TRIPS |"
     echo
+    if ((INSTRUCTIONS)); then
+        echo "Instructions per call (callgrind, user space, ${INSTRUCTION_SECONDS}s of the same load after a warm-up):"
+        echo
+        echo "| workload | in memory | with Redis | Redis ÷ memory |"
+        echo "|---|---:|---:|---:|"
+        for w in writes reads; do
+            echo "| $w | $(instructions memory "$w") | $(instructions redis "$w") |" \
+                "$(ratio "$(instructions redis "$w")" "$(instructions memory "$w")") |"
+        done
+        echo
+    fi
     echo "The round trips of one write (MONITOR; the scripts are the rate limiter's):"
     echo
     echo '```'

@@ -26,7 +26,7 @@
 //! `X-Rate-Limit-*` headers. A limiter over a shared store is thus asked once
 //! per call. A confirmation is charged once its token verified, after the
 //! replay store marked the token, or in the same step when the store can
-//! ([`ReplayStore::mark_used_charging`](crate::confirm::ReplayStore::mark_used_charging)).
+//! (`ReplayStore::mark_used_charging`, in the `confirm` module).
 //!
 //! ```
 //! # tokio::runtime::Runtime::new().unwrap().block_on(async {
@@ -245,7 +245,7 @@ impl RateExceeded {
 /// A limiter is [`Any`](std::any::Any), so that a replay store keeping its
 /// marks in the same place can recognise it and charge a confirmation in the
 /// step that marks its token
-/// ([`ReplayStore::mark_used_charging`](crate::confirm::ReplayStore::mark_used_charging)).
+/// (`ReplayStore::mark_used_charging`, in the `confirm` module).
 pub trait RateLimiter: std::any::Any + Send + Sync {
     /// Takes one call of `class` from the caller's budget(s), or refuses it.
     /// On success, the general budget's status after this call, if it could

@@ -107,12 +107,17 @@ impl ReplayStore for OneStep {
     }
 }
 
-fn server(store: OneStep, writes: u32) -> (Server, Arc<Mutex<u32>>) {
+/// A server with one destructive confirm tool, `archive`, that counts its
+/// runs; with a limiter allowing `writes` writes, or none.
+fn server(store: OneStep, writes: Option<u32>) -> (Server, Arc<Mutex<u32>>) {
     let archived = Arc::new(Mutex::new(0));
     let count = archived.clone();
-    let server = Server::builder("crm", "1.0.0")
-        .replay_store(store)
-        .rate_limiter(WindowRateLimiter::new(100, HOUR).destructive_budget(writes, HOUR))
+    let mut builder = Server::builder("crm", "1.0.0").replay_store(store);
+    if let Some(writes) = writes {
+        builder = builder
+            .rate_limiter(WindowRateLimiter::new(100, HOUR).destructive_budget(writes, HOUR));
+    }
+    let server = builder
         .tool(
             Tool::builder("archive")
                 .description("Archives the workspace. Dry run first; confirm with the token.")
@@ -145,7 +150,7 @@ async fn dry_run(client: &Client) -> String {
 #[tokio::test]
 async fn the_pipeline_asks_a_one_step_store_once_per_confirmation() {
     let store = OneStep::default();
-    let (server, archived) = server(store.clone(), 1);
+    let (server, archived) = server(store.clone(), Some(1));
     let client = Client::new(server).with_caller(Caller::new("u1"));
 
     let token = dry_run(&client).await;
@@ -184,7 +189,7 @@ async fn a_one_step_store_that_fails_refuses_the_call_with_its_error() {
         down: true,
         ..OneStep::default()
     };
-    let (server, archived) = server(store.clone(), 10);
+    let (server, archived) = server(store.clone(), Some(10));
     let client = Client::new(server).with_caller(Caller::new("u1"));
     let token = dry_run(&client).await;
     let refused = client
@@ -207,22 +212,7 @@ async fn a_one_step_store_that_fails_refuses_the_call_with_its_error() {
 #[tokio::test]
 async fn without_a_limiter_the_token_is_only_marked() {
     let store = OneStep::default();
-    let server = Server::builder("crm", "1.0.0")
-        .replay_store(store.clone())
-        .tool(
-            Tool::builder("archive")
-                .description("Archives the workspace.")
-                .destructive()
-                .confirm()
-                .uses::<Confirmation>()
-                .handler(|_: NoArguments, cx: ToolContext| async move {
-                    let confirm = Confirmation::from_tool_context(&cx)?;
-                    confirm.preview(&json!({"archive": true})).await?;
-                    ToolResult::Ok("archived")
-                }),
-        )
-        .build()
-        .unwrap();
+    let (server, archived) = server(store.clone(), None);
     let client = Client::new(server);
     let token = dry_run(&client).await;
     let done = client
@@ -231,4 +221,5 @@ async fn without_a_limiter_the_token_is_only_marked() {
         .unwrap();
     assert!(!done.is_error(), "{:?}", done.envelope());
     assert_eq!(store.asked(), ["mark_used"]);
+    assert_eq!(*archived.lock().unwrap(), 1);
 }

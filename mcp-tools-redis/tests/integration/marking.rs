@@ -9,13 +9,11 @@ use std::time::{Duration, SystemTime};
 
 use mcp_tools::confirm::{MemoryReplayStore, ReplayStore, TokenCharge, VerifiedToken};
 use mcp_tools::rate::{RateClass, RateLimiter, RateRefusal, WindowRateLimiter};
-use mcp_tools::{
-    Caller, Client, Confirmation, FromToolContext, NoArguments, Server, Tool, ToolContext,
-    ToolResult,
-};
+use mcp_tools::{Caller, Client};
 use mcp_tools_redis::{RedisRateLimiter, RedisReplayStore};
 use serde_json::json;
 
+use crate::app::writer;
 use crate::server::{RedisServer, redis_or_skip};
 
 const HOUR: Duration = Duration::from_secs(3600);
@@ -197,24 +195,8 @@ impl Monitor {
 async fn a_confirmed_write_asks_redis_once_per_request() {
     let server = redis_or_skip!();
     let redis = mcp_tools_redis::connect(&server.url()).await.unwrap();
-    let app = Server::builder("crm", "1.0.0")
-        .confirmation_secret(*b"a secret every replica shares 32")
-        .replay_store(RedisReplayStore::new(&redis))
-        .rate_limiter(RedisRateLimiter::new(&redis, 100, HOUR).destructive_budget(10, HOUR))
-        .tool(
-            Tool::builder("archive")
-                .description("Archives the workspace. Dry run first; confirm with the token.")
-                .destructive()
-                .confirm()
-                .uses::<Confirmation>()
-                .handler(|_: NoArguments, cx: ToolContext| async move {
-                    let confirm = Confirmation::from_tool_context(&cx)?;
-                    confirm.preview(&json!({"archive": true})).await?;
-                    ToolResult::Ok("archived")
-                }),
-        )
-        .build()
-        .unwrap();
+    let limiter = RedisRateLimiter::new(&redis, 100, HOUR).destructive_budget(10, HOUR);
+    let app = writer(limiter, RedisReplayStore::new(&redis));
     let client = Client::new(app).with_caller(acme("u1"));
     let write = || async {
         let dry = client.call("archive", json!({})).await.unwrap();

@@ -8,14 +8,12 @@ use std::time::Duration;
 
 use mcp_test_client::send;
 use mcp_tools::rate::{RateClass, RateKey, RateLimiter, RateRefusal, WindowRateLimiter};
-use mcp_tools::{
-    Caller, Client, Confirmation, FromToolContext, NoArguments, Server, Tool, ToolContext,
-    ToolResult,
-};
+use mcp_tools::{Caller, Client};
 use mcp_tools_redis::{Outage, RedisRateLimiter, RedisReplayStore};
 use mcp_transport_http::{McpService, serve};
 use serde_json::json;
 
+use crate::app::writer;
 use crate::server::redis_or_skip;
 
 const HOUR: Duration = Duration::from_secs(3600);
@@ -158,33 +156,6 @@ async fn confirmation_classes_answer_as_in_memory() {
         }
     }
     let _ = redis;
-}
-
-fn writer(limiter: impl RateLimiter, replay: RedisReplayStore) -> Server {
-    Server::builder("crm", "1.0.0")
-        .confirmation_secret(*b"a secret every replica shares 32")
-        .replay_store(replay)
-        .rate_limiter(limiter)
-        .tool(
-            Tool::builder("archive")
-                .description("Archives the workspace. Dry run first; confirm with the token.")
-                .destructive()
-                .confirm()
-                .uses::<Confirmation>()
-                .handler(|_: NoArguments, cx: ToolContext| async move {
-                    let confirm = Confirmation::from_tool_context(&cx)?;
-                    confirm.preview(&json!({"archive": true})).await?;
-                    ToolResult::Ok("archived")
-                }),
-        )
-        .tool(
-            Tool::builder("read")
-                .description("Reads the workspace.")
-                .read_only()
-                .handler(|_: NoArguments, _: ToolContext| async { ToolResult::Ok("read") }),
-        )
-        .build()
-        .unwrap()
 }
 
 #[tokio::test]

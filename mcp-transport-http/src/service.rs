@@ -4,10 +4,10 @@
 
 use std::convert::Infallible;
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use futures::FutureExt;
 use futures::future::BoxFuture;
 use http::header::ALLOW;
 use http::request::Parts;
@@ -114,8 +114,7 @@ where
     }
 
     fn call(&mut self, request: Request<B>) -> ResponseFuture {
-        let endpoint = self.endpoint.clone();
-        ResponseFuture::new(async move { Ok(endpoint.route(request).await) }.boxed())
+        ResponseFuture::new(Box::pin(self.endpoint.clone().route(request)))
     }
 }
 
@@ -130,89 +129,100 @@ where
     type Future = ResponseFuture;
 
     fn call(&self, request: Request<B>) -> ResponseFuture {
-        let endpoint = self.endpoint.clone();
-        ResponseFuture::new(async move { Ok(endpoint.route(request).await) }.boxed())
+        ResponseFuture::new(Box::pin(self.endpoint.clone().route(request)))
     }
 }
 
 impl Endpoint {
-    pub(crate) async fn route<B>(self: Arc<Self>, request: Request<B>) -> Response<McpBody>
+    /// Answers one request, whatever its path.
+    ///
+    /// The request is taken apart before the future is made, and the future
+    /// is an `async` block over those parts: an `async fn` would keep the
+    /// request it was given beside the parts it splits it into.
+    pub(crate) fn route<B>(
+        self: Arc<Self>,
+        request: Request<B>,
+    ) -> impl Future<Output = Response<McpBody>> + Send + 'static
     where
         B: Body + Send + 'static,
         B::Data: Send,
         B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
-        let (mut parts, body) = request.into_parts();
-        // Every answer, the metadata document and refusals included, reports
-        // the budget of whoever asked.
-        let authenticated = self.authenticate(&parts).await;
-        let reported = authenticated.reported().cloned();
-        let response = if parts.uri.path() == self.path {
-            parts.extensions.insert(authenticated);
-            self.clone().serve_endpoint(parts, body).await
-        } else if let Some(metadata) = self.well_known(&parts) {
-            metadata
-        } else if let Some(fallback) = &self.fallback {
-            // Boxed: the application's future stays out of every MCP request's.
-            Box::pin(fallback.call(Request::from_parts(parts, body))).await
-        } else {
-            plain(StatusCode::NOT_FOUND, "not found\n")
-        };
-        if self.rate_headers.written(response.headers()) {
-            return response;
+        let (parts, body) = request.into_parts();
+        async move {
+            // Every answer, the metadata document and refusals included,
+            // reports the budget of whoever asked.
+            let authenticated = self.authenticate(&parts).await;
+            let reported = authenticated.reported().cloned();
+            let response = if parts.uri.path() == self.path {
+                self.clone().serve_endpoint(parts, body, authenticated).await
+            } else if let Some(metadata) = self.well_known(&parts) {
+                metadata
+            } else if let Some(fallback) = &self.fallback {
+                // Boxed: the application's future stays out of every MCP request's.
+                Box::pin(fallback.call(Request::from_parts(parts, body))).await
+            } else {
+                plain(StatusCode::NOT_FOUND, "not found\n")
+            };
+            if self.rate_headers.written(response.headers()) {
+                return response;
+            }
+            // Boxed: only answers without their rate headers yet get here.
+            let status = Box::pin(self.server.rate_status(reported.as_ref())).await;
+            self.with_rate(response, status)
         }
-        let status = self.server.rate_status(reported.as_ref()).await;
-        self.with_rate(response, status)
     }
 
     /// Serves the MCP endpoint: the security checks, then the method.
     ///
     /// Boxed here, once: the future of a whole request is then a few
-    /// pointers, and the boxes around it (the service's, the server's) copy
+    /// pointers, and the box around it (the service's, `serve`'s) holds
     /// those instead of the kilobytes of state a POST carries (measured:
     /// two copies of about 4 KB per request before).
     fn serve_endpoint<B>(
         self: Arc<Self>,
-        parts: Parts,
+        mut parts: Parts,
         body: B,
+        authenticated: Authenticated,
     ) -> BoxFuture<'static, Response<McpBody>>
     where
         B: Body + Send + 'static,
         B::Data: Send,
         B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
-        Box::pin(self.serve_endpoint_boxed(parts, body))
-    }
-
-    async fn serve_endpoint_boxed<B>(self: Arc<Self>, parts: Parts, body: B) -> Response<McpBody>
-    where
-        B: Body + Send + 'static,
-        B::Data: Send,
-        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-    {
-        if let Err(refused) = self.check_host_and_origin(&parts) {
-            return refused;
-        }
-        let sessions = self.sessions_on && !version::is_stateless(&parts);
-        // The session routes are boxed: inline, their state would be part of
-        // every POST's future, which is moved several times per request.
-        match parts.method {
-            Method::POST => self.post(parts, body).await,
-            Method::GET if sessions => Box::pin(self.open_stream(parts)).await,
-            Method::DELETE if sessions => Box::pin(self.end_session(parts)).await,
-            _ => {
-                let mut response = plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
-                let allow = if sessions {
-                    "GET, POST, DELETE"
-                } else {
-                    "POST"
-                };
-                response
-                    .headers_mut()
-                    .insert(ALLOW, HeaderValue::from_static(allow));
-                response
+        Box::pin(async move {
+            if let Err(refused) = self.check_host_and_origin(&parts) {
+                return refused;
             }
-        }
+            let sessions = self.sessions_on && !version::is_stateless(&parts);
+            // The session routes are boxed: inline, their state would be part
+            // of every POST's future. They find the authentication in the
+            // request's extensions; a POST is handed it.
+            match parts.method {
+                Method::POST => self.post(parts, body, authenticated).await,
+                Method::GET if sessions => {
+                    parts.extensions.insert(authenticated);
+                    Box::pin(self.open_stream(parts)).await
+                }
+                Method::DELETE if sessions => {
+                    parts.extensions.insert(authenticated);
+                    Box::pin(self.end_session(parts)).await
+                }
+                _ => {
+                    let mut response =
+                        plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
+                    let allow = if sessions {
+                        "GET, POST, DELETE"
+                    } else {
+                        "POST"
+                    };
+                    response
+                        .headers_mut()
+                        .insert(ALLOW, HeaderValue::from_static(allow));
+                    response
+                }
+            }
+        })
     }
 
     /// The protected-resource metadata, when `parts` asks for it.
@@ -241,7 +251,12 @@ impl Endpoint {
         None
     }
 
-    async fn post<B>(self: Arc<Self>, parts: Parts, body: B) -> Response<McpBody>
+    async fn post<B>(
+        self: Arc<Self>,
+        parts: Parts,
+        body: B,
+        authenticated: Authenticated,
+    ) -> Response<McpBody>
     where
         B: Body + Send + 'static,
         B::Data: Send,
@@ -263,10 +278,6 @@ impl Endpoint {
         let announced = match announced {
             Ok(announced) => announced,
             Err(requested) => return version::refuse_version(&incoming, &requested),
-        };
-        let authenticated = match parts.extensions.get::<Authenticated>() {
-            Some(done) => done.clone(),
-            None => self.authenticate(&parts).await,
         };
         match incoming {
             Incoming::Single(message) => {
@@ -379,7 +390,8 @@ mod tests {
         let endpoint = service.endpoint.clone();
         let route = std::mem::size_of_val(&endpoint.clone().route(request()));
         let (parts, body) = request().into_parts();
-        let post = std::mem::size_of_val(&endpoint.clone().post(parts, body));
+        let authenticated = futures::executor::block_on(endpoint.authenticate(&parts));
+        let post = std::mem::size_of_val(&endpoint.clone().post(parts, body, authenticated));
         // Unoptimised builds lay futures out with room for every temporary:
         // these bounds hold there, and a release build's futures are smaller.
         // Before the rare branches were boxed, the core's future and the

@@ -167,8 +167,7 @@ impl Endpoint {
             if self.rate_headers.written(response.headers()) {
                 return response;
             }
-            // Boxed: only answers without their rate headers yet get here.
-            let status = Box::pin(self.server.rate_status(reported.as_ref())).await;
+            let status = self.server.rate_status(reported.as_ref()).await;
             self.with_rate(response, status)
         }
     }
@@ -353,9 +352,13 @@ impl Endpoint {
                     None,
                     Cancellation::new(),
                 );
-                self.server
-                    .handle(Message::Notification(notification), cx)
-                    .await;
+                // Boxed: the core's whole dispatcher future would otherwise
+                // be part of every POST's, for the rare notification.
+                Box::pin(
+                    self.server
+                        .handle(Message::Notification(notification), cx),
+                )
+                .await;
                 accepted()
             }
             Message::Response(answer) => {

@@ -802,6 +802,9 @@ mod tests {
         };
         let bytes = none.to_bytes();
         assert_eq!(bytes.len(), bytes.capacity());
-        assert_eq!(bytes, br#"{"jsonrpc":"2.0","id":null,"result":{"a":[1,"x"]}}"#);
+        assert_eq!(
+            bytes,
+            br#"{"jsonrpc":"2.0","id":null,"result":{"a":[1,"x"]}}"#
+        );
     }
 }

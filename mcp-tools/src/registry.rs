@@ -310,7 +310,9 @@ mod tests {
 
     #[test]
     fn every_tool_is_found_by_its_name_and_no_other() {
-        let names = ["zeta", "alpha", "m.id", "alpha2", "Alpha", "a-b", "a_b", "b"];
+        let names = [
+            "zeta", "alpha", "m.id", "alpha2", "Alpha", "a-b", "a_b", "b",
+        ];
         let registry = Registry::build(
             names.iter().map(|n| tool(n)).collect(),
             &StateMap::default(),
@@ -327,8 +329,13 @@ mod tests {
         // Registration order is kept for `tools/list`.
         let order: Vec<&str> = registry.all().iter().map(|t| &*t.name).collect();
         assert_eq!(order, names);
-        let empty =
-            Registry::build(Vec::new(), &StateMap::default(), "s", ResultStyle::default()).unwrap();
+        let empty = Registry::build(
+            Vec::new(),
+            &StateMap::default(),
+            "s",
+            ResultStyle::default(),
+        )
+        .unwrap();
         assert!(empty.get("alpha").is_none());
     }
 }

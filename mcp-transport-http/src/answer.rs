@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use futures::FutureExt;
 use futures::future::BoxFuture;
-use http::{HeaderValue, Response, StatusCode};
+use http::{HeaderMap, HeaderValue, Response, StatusCode};
 use mcp_tools::transport::RequestContext;
 use mcp_tools::transport::jsonrpc::{
     ErrorObject, Message, PeerResponse, Request, Response as RpcResponse, code,
@@ -24,7 +24,8 @@ use crate::endpoint::Endpoint;
 use crate::header::{Accepts, MCP_SESSION_ID};
 use crate::peer::{Outbox, StreamPeer};
 use crate::response::{
-    answer_status, json_outcome, json_response, rpc_error, sse_response, sse_whole, status_only,
+    answer_status, json_outcome_in, json_response, rpc_error, sse_response, sse_whole_in,
+    status_only,
 };
 use crate::session::Session;
 use crate::session_peer::SessionPeer;
@@ -39,7 +40,7 @@ impl Endpoint {
         version: ProtocolVersion,
         identity: Identity,
         session: Option<Arc<Session>>,
-        trace: TraceHeaders,
+        headers: HeaderMap,
     ) -> Response<McpBody> {
         if request.method == method::INITIALIZE {
             return self.initialize(&request, accept, identity.owner()).await;
@@ -52,7 +53,7 @@ impl Endpoint {
             request.params.as_ref(),
             cancellation.clone(),
         );
-        cx = trace.apply(cx);
+        cx = TraceHeaders::of(&headers).apply(cx);
         if let Some(session) = session.as_ref().filter(|_| !version.is_stateless()) {
             let bus = Some(&self.server).filter(|s| s.has_notification_bus());
             cx = cx.with_session_peer(Arc::new(SessionPeer(Arc::downgrade(session), bus.cloned())));
@@ -107,7 +108,7 @@ impl Endpoint {
                         let call: CallFuture = futures::future::ready(last).boxed();
                         sse_response(SseStream::request(rx, call, cancellation, on_disconnect))
                     }
-                    None => sse_whole(last.unwrap_or_default()),
+                    None => sse_whole_in(headers, last.unwrap_or_default()),
                 };
             }
             if let Some(rx) = outbox.open() {
@@ -150,13 +151,13 @@ impl Endpoint {
                                     .with_head(first),
                             )
                         }
-                        _ => json_outcome(out),
+                        _ => json_outcome_in(headers, out),
                     },
                     () = outbox.opened() => {
                         // The channel opens as its first message is sent: the
                         // stream starts with it.
                         let Some(rx) = outbox.take() else {
-                            return json_outcome(call.await);
+                            return json_outcome_in(headers, call.await);
                         };
                         let call: CallFuture = call
                             .map(|out| out.map(|(_, bytes)| sse_event(&bytes)))
@@ -165,7 +166,7 @@ impl Endpoint {
                     }
                 }
             }
-            None => json_outcome(call.await),
+            None => json_outcome_in(headers, call.await),
         }
     }
 

@@ -21,7 +21,7 @@ use crate::admit::Authenticated;
 use crate::answer::accepted;
 use crate::body::McpBody;
 use crate::config::McpServiceBuilder;
-use crate::context::{TraceHeaders, request_context};
+use crate::context::request_context;
 use crate::endpoint::Endpoint;
 use crate::future::ResponseFuture;
 use crate::header::Accepts;
@@ -155,7 +155,9 @@ impl Endpoint {
             let authenticated = self.authenticate(&parts).await;
             let reported = authenticated.reported().cloned();
             let response = if parts.uri.path() == self.path {
-                self.clone().serve_endpoint(parts, body, authenticated).await
+                self.clone()
+                    .serve_endpoint(parts, body, authenticated)
+                    .await
             } else if let Some(metadata) = self.well_known(&parts) {
                 metadata
             } else if let Some(fallback) = &self.fallback {
@@ -291,7 +293,7 @@ impl Endpoint {
 
     async fn single(
         self: Arc<Self>,
-        parts: Parts,
+        mut parts: Parts,
         authenticated: Authenticated,
         accept: Accepts,
         announced: Option<ProtocolVersion>,
@@ -332,10 +334,11 @@ impl Endpoint {
             .unwrap_or(ProtocolVersion::DEFAULT_UNANNOUNCED);
         let response = match message {
             Message::Request(request) => {
-                let trace = TraceHeaders::of(&parts.headers);
+                // The request's header map goes on to be the answer's.
+                let headers = std::mem::take(&mut parts.headers);
                 let response = self
                     .clone()
-                    .answer_request(request, accept, version, identity.clone(), session, trace)
+                    .answer_request(request, accept, version, identity.clone(), session, headers)
                     .await;
                 let streamed = response
                     .headers()
@@ -354,11 +357,7 @@ impl Endpoint {
                 );
                 // Boxed: the core's whole dispatcher future would otherwise
                 // be part of every POST's, for the rare notification.
-                Box::pin(
-                    self.server
-                        .handle(Message::Notification(notification), cx),
-                )
-                .await;
+                Box::pin(self.server.handle(Message::Notification(notification), cx)).await;
                 accepted()
             }
             Message::Response(answer) => {

@@ -301,7 +301,7 @@ mod tests {
     use super::*;
     use crate::{NoArguments, ToolContext, ToolResult};
 
-    fn tool(name: &str) -> Tool {
+    fn tool(name: &'static str) -> Tool {
         Tool::builder(name)
             .description("A tool.")
             .read_only()

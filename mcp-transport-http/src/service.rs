@@ -252,120 +252,148 @@ impl Endpoint {
         None
     }
 
-    async fn post<B>(
+    /// A POST's message, read, parsed and answered.
+    ///
+    /// This and [`single`](Self::single) are `async` blocks rather than
+    /// `async fn`s: an `async fn`'s future holds its arguments twice (as
+    /// given, and as the locals its body moves them into), and these futures
+    /// are part of every POST's box.
+    #[allow(
+        clippy::manual_async_fn,
+        reason = "an async fn would keep its arguments twice in its future"
+    )]
+    fn post<B>(
         self: Arc<Self>,
         parts: Parts,
         body: B,
         authenticated: Authenticated,
-    ) -> Response<McpBody>
+    ) -> impl Future<Output = Response<McpBody>>
     where
         B: Body + Send + 'static,
         B::Data: Send,
         B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
-        let accept = match self.check_post_headers(&parts) {
-            Ok(accept) => accept,
-            Err(refused) => return refused,
-        };
-        let announced = version::announced(&parts);
-        let bytes = match self.read_body(&parts, body).await {
-            Ok(bytes) => bytes,
-            Err(refused) => return refused,
-        };
-        let incoming = match jsonrpc::parse(&bytes) {
-            Ok(incoming) => incoming,
-            Err(response) => return json_response(StatusCode::BAD_REQUEST, response.to_bytes()),
-        };
-        let announced = match announced {
-            Ok(announced) => announced,
-            Err(requested) => return version::refuse_version(&incoming, &requested),
-        };
-        match incoming {
-            Incoming::Single(message) => {
-                self.single(parts, authenticated, accept, announced, message)
-                    .await
-            }
-            Incoming::Batch(items) => {
-                Box::pin(self.batch(parts, authenticated, announced, items)).await
+        async move {
+            let accept = match self.check_post_headers(&parts) {
+                Ok(accept) => accept,
+                Err(refused) => return refused,
+            };
+            let announced = version::announced(&parts);
+            let bytes = match self.read_body(&parts, body).await {
+                Ok(bytes) => bytes,
+                Err(refused) => return refused,
+            };
+            let incoming = match jsonrpc::parse(&bytes) {
+                Ok(incoming) => incoming,
+                Err(response) => {
+                    return json_response(StatusCode::BAD_REQUEST, response.to_bytes());
+                }
+            };
+            let announced = match announced {
+                Ok(announced) => announced,
+                Err(requested) => return version::refuse_version(&incoming, &requested),
+            };
+            match incoming {
+                Incoming::Single(message) => {
+                    self.single(parts, authenticated, accept, announced, message)
+                        .await
+                }
+                Incoming::Batch(items) => {
+                    Box::pin(self.batch(parts, authenticated, announced, items)).await
+                }
             }
         }
     }
 
-    async fn single(
+    /// One message (not a batch): its headers checked, admitted, answered.
+    #[allow(
+        clippy::manual_async_fn,
+        reason = "an async fn would keep its arguments twice in its future"
+    )]
+    fn single(
         self: Arc<Self>,
         mut parts: Parts,
         authenticated: Authenticated,
         accept: Accepts,
         announced: Option<ProtocolVersion>,
         message: Message,
-    ) -> Response<McpBody> {
-        let id: Option<RequestId> = match &message {
-            Message::Request(r) => Some(r.id.clone()),
-            _ => None,
-        };
-        if let Err(refused) = version::check_headers(&parts, announced, &message) {
-            return refused;
+    ) -> impl Future<Output = Response<McpBody>> {
+        async move {
+            let id: Option<RequestId> = match &message {
+                Message::Request(r) => Some(r.id.clone()),
+                _ => None,
+            };
+            if let Err(refused) = version::check_headers(&parts, announced, &message) {
+                return refused;
+            }
+            let stateless = announced.is_some_and(ProtocolVersion::is_stateless);
+            let identity = match self.admit(&[&message], &authenticated, stateless, id).await {
+                Ok(identity) => identity,
+                Err(refused) => return *refused,
+            };
+            let rate = identity.admitted.rate().copied();
+            // After admission: which tools mirror which arguments is not for
+            // callers who may not call them.
+            if stateless
+                && let Err(refused) = version::check_param_headers(&self.server, &parts, &message)
+            {
+                return self.with_rate(refused, rate);
+            }
+            let is_initialize =
+                matches!(&message, Message::Request(r) if r.method == method::INITIALIZE);
+            let session = if self.sessions_on && !stateless && !is_initialize {
+                match self.session_for(&parts, &identity).await {
+                    Ok(session) => Some(session),
+                    Err(response) => return self.with_rate(*response, rate),
+                }
+            } else {
+                None
+            };
+            let version = announced
+                .or(session.as_ref().map(|s| s.version))
+                .unwrap_or(ProtocolVersion::DEFAULT_UNANNOUNCED);
+            let response = match message {
+                Message::Request(request) => {
+                    // The request's header map goes on to be the answer's.
+                    let headers = std::mem::take(&mut parts.headers);
+                    let response = self
+                        .clone()
+                        .answer_request(
+                            request,
+                            accept,
+                            version,
+                            identity.clone(),
+                            session,
+                            headers,
+                        )
+                        .await;
+                    let streamed = response
+                        .headers()
+                        .get(http::header::CONTENT_TYPE)
+                        .is_some_and(|c| c.as_bytes().starts_with(b"text/event-stream"));
+                    let rate = self.server.rate_after(&identity.admitted, streamed).await;
+                    return self.with_rate(response, rate);
+                }
+                Message::Notification(notification) => {
+                    let cx = request_context(
+                        version,
+                        &identity,
+                        session.as_deref(),
+                        None,
+                        Cancellation::new(),
+                    );
+                    // Boxed: the core's whole dispatcher future would otherwise
+                    // be part of every POST's, for the rare notification.
+                    Box::pin(self.server.handle(Message::Notification(notification), cx)).await;
+                    accepted()
+                }
+                Message::Response(answer) => {
+                    self.route_answer(answer, session.as_deref(), identity.id());
+                    accepted()
+                }
+            };
+            self.with_rate(response, rate)
         }
-        let stateless = announced.is_some_and(ProtocolVersion::is_stateless);
-        let identity = match self.admit(&[&message], &authenticated, stateless, id).await {
-            Ok(identity) => identity,
-            Err(refused) => return *refused,
-        };
-        let rate = identity.admitted.rate().copied();
-        // After admission: which tools mirror which arguments is not for
-        // callers who may not call them.
-        if stateless
-            && let Err(refused) = version::check_param_headers(&self.server, &parts, &message)
-        {
-            return self.with_rate(refused, rate);
-        }
-        let is_initialize =
-            matches!(&message, Message::Request(r) if r.method == method::INITIALIZE);
-        let session = if self.sessions_on && !stateless && !is_initialize {
-            match self.session_for(&parts, &identity).await {
-                Ok(session) => Some(session),
-                Err(response) => return self.with_rate(*response, rate),
-            }
-        } else {
-            None
-        };
-        let version = announced
-            .or(session.as_ref().map(|s| s.version))
-            .unwrap_or(ProtocolVersion::DEFAULT_UNANNOUNCED);
-        let response = match message {
-            Message::Request(request) => {
-                // The request's header map goes on to be the answer's.
-                let headers = std::mem::take(&mut parts.headers);
-                let response = self
-                    .clone()
-                    .answer_request(request, accept, version, identity.clone(), session, headers)
-                    .await;
-                let streamed = response
-                    .headers()
-                    .get(http::header::CONTENT_TYPE)
-                    .is_some_and(|c| c.as_bytes().starts_with(b"text/event-stream"));
-                let rate = self.server.rate_after(&identity.admitted, streamed).await;
-                return self.with_rate(response, rate);
-            }
-            Message::Notification(notification) => {
-                let cx = request_context(
-                    version,
-                    &identity,
-                    session.as_deref(),
-                    None,
-                    Cancellation::new(),
-                );
-                // Boxed: the core's whole dispatcher future would otherwise
-                // be part of every POST's, for the rare notification.
-                Box::pin(self.server.handle(Message::Notification(notification), cx)).await;
-                accepted()
-            }
-            Message::Response(answer) => {
-                self.route_answer(answer, session.as_deref(), identity.id());
-                accepted()
-            }
-        };
-        self.with_rate(response, rate)
     }
 }
 

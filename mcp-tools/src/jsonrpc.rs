@@ -263,10 +263,18 @@ impl Response {
 
     /// The serialised response.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let body = self.outcome.as_ref().map_or(128, |raw| raw.get().len());
-        let mut out = Vec::with_capacity(body + 48);
         // A result is already JSON: written around it as `Serialize` would,
-        // without going through the serializer's map.
+        // without going through the serializer's map, into a buffer of its
+        // exact length (a `Vec` whose length is its capacity becomes `Bytes`
+        // without another allocation).
+        let mut out = match &self.outcome {
+            Ok(result) => Vec::with_capacity(
+                br#"{"jsonrpc":"2.0","id":,"result":}"#.len()
+                    + id_length(self.id.as_ref())
+                    + result.get().len(),
+            ),
+            Err(_) => Vec::with_capacity(176),
+        };
         if let Ok(result) = &self.outcome {
             out.extend_from_slice(br#"{"jsonrpc":"2.0","id":"#);
             let id = match &self.id {
@@ -292,6 +300,27 @@ impl Response {
             );
         }
         out
+    }
+}
+
+/// The length of `id` written as JSON (`null` when absent), counted without
+/// writing it anywhere.
+fn id_length(id: Option<&RequestId>) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let Some(id) = id else { return 4 };
+    let mut count = Count(0);
+    match serde_json::to_writer(&mut count, id) {
+        Ok(()) => count.0,
+        Err(_) => 0,
     }
 }
 
@@ -749,6 +778,33 @@ mod tests {
         assert_eq!(
             String::from_utf8(err.to_bytes()).unwrap(),
             r#"{"jsonrpc":"2.0","id":null,"error":{"code":-32601,"message":"method not found: x"}}"#
+        );
+    }
+
+    #[test]
+    fn a_result_is_written_into_a_buffer_of_its_exact_length() {
+        let result = || RawValue::from_string(r#"{"a":[1,"x"]}"#.into()).unwrap();
+        for id in [
+            RequestId::from(7_i64),
+            RequestId::from(-12_345_678_901_i64),
+            RequestId::from("abc"),
+            RequestId::from("quote \" and \u{e9} and \n"),
+        ] {
+            let bytes = Response::result(id.clone(), result()).to_bytes();
+            assert_eq!(bytes.len(), bytes.capacity(), "id {id:?}");
+            let back: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            assert_eq!(back["id"], serde_json::to_value(&id).unwrap());
+            assert_eq!(back["result"], serde_json::json!({"a": [1, "x"]}));
+        }
+        let none = Response {
+            id: None,
+            outcome: Ok(result()),
+        };
+        let bytes = none.to_bytes();
+        assert_eq!(bytes.len(), bytes.capacity());
+        assert_eq!(
+            bytes,
+            br#"{"jsonrpc":"2.0","id":null,"result":{"a":[1,"x"]}}"#
         );
     }
 }

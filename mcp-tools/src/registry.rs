@@ -2,8 +2,7 @@
 //! effect, state, schemas) and kept with its compiled argument contract and
 //! its serialised `tools/list` entries.
 
-use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
 
@@ -54,7 +53,10 @@ pub fn validate_tool_name(name: &str) -> Result<(), String> {
 /// The checked tools of a server, by registration order and by name.
 pub(crate) struct Registry {
     tools: Vec<RegisteredTool>,
-    by_name: HashMap<Cow<'static, str>, usize>,
+    /// Indices into `tools`, ordered by name: a call's tool is found by a
+    /// binary search that compares names, with no hash of the name per call
+    /// (SipHash of a short name cost more than the few comparisons).
+    by_name: Box<[usize]>,
 }
 
 impl Registry {
@@ -65,14 +67,11 @@ impl Registry {
         server: &str,
         style: ResultStyle,
     ) -> Result<Self, BuildError> {
-        let mut registered = Vec::with_capacity(tools.len());
-        let mut by_name = HashMap::with_capacity(tools.len());
+        let mut registered: Vec<RegisteredTool> = Vec::with_capacity(tools.len());
+        let mut seen = HashSet::with_capacity(tools.len());
         for tool in tools {
             let tool = register(tool, state, server, style)?;
-            if by_name
-                .insert(tool.tool.name.clone(), registered.len())
-                .is_some()
-            {
+            if !seen.insert(tool.tool.name.clone()) {
                 return Err(BuildError::new(
                     BuildErrorKind::DuplicateName,
                     format!(
@@ -83,15 +82,20 @@ impl Registry {
             }
             registered.push(tool);
         }
+        let mut by_name: Vec<usize> = (0..registered.len()).collect();
+        by_name.sort_unstable_by(|&a, &b| registered[a].tool.name.cmp(&registered[b].tool.name));
         Ok(Self {
             tools: registered,
-            by_name,
+            by_name: by_name.into_boxed_slice(),
         })
     }
 
     /// The tool registered under `name`.
     pub(crate) fn get(&self, name: &str) -> Option<&RegisteredTool> {
-        self.by_name.get(name).map(|&i| &self.tools[i])
+        self.by_name
+            .binary_search_by(|&i| self.tools[i].tool.name.as_ref().cmp(name))
+            .ok()
+            .map(|at| &self.tools[self.by_name[at]])
     }
 
     /// Every tool, in registration order.
@@ -289,5 +293,49 @@ impl<'a> ToolInfo<'a> {
     /// return content blocks, which publish none.
     pub fn output_schema(&self) -> &'a Value {
         &self.registered.output_schema
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{NoArguments, ToolContext, ToolResult};
+
+    fn tool(name: &'static str) -> Tool {
+        Tool::builder(name)
+            .description("A tool.")
+            .read_only()
+            .handler(|_: NoArguments, _: ToolContext| async { ToolResult::Ok(()) })
+    }
+
+    #[test]
+    fn every_tool_is_found_by_its_name_and_no_other() {
+        let names = [
+            "zeta", "alpha", "m.id", "alpha2", "Alpha", "a-b", "a_b", "b",
+        ];
+        let registry = Registry::build(
+            names.iter().map(|n| tool(n)).collect(),
+            &StateMap::default(),
+            "s",
+            ResultStyle::default(),
+        )
+        .unwrap();
+        for name in names {
+            assert_eq!(registry.get(name).map(|t| &*t.name), Some(name));
+        }
+        for absent in ["", "alph", "alpha3", "ALPHA", "zz", "a"] {
+            assert!(registry.get(absent).is_none(), "{absent:?} was found");
+        }
+        // Registration order is kept for `tools/list`.
+        let order: Vec<&str> = registry.all().iter().map(|t| &*t.name).collect();
+        assert_eq!(order, names);
+        let empty = Registry::build(
+            Vec::new(),
+            &StateMap::default(),
+            "s",
+            ResultStyle::default(),
+        )
+        .unwrap();
+        assert!(empty.get("alpha").is_none());
     }
 }

@@ -1,13 +1,14 @@
 //! Answering one request: as one JSON body, or as an SSE stream when
 //! notifications or server-to-client requests go out before the result.
 
+use std::future::Future;
 use std::sync::Arc;
 use std::task::Poll;
 use std::time::Duration;
 
 use futures::FutureExt;
 use futures::future::BoxFuture;
-use http::{HeaderValue, Response, StatusCode};
+use http::{HeaderMap, HeaderValue, Response, StatusCode};
 use mcp_tools::transport::RequestContext;
 use mcp_tools::transport::jsonrpc::{
     ErrorObject, Message, PeerResponse, Request, Response as RpcResponse, code,
@@ -24,7 +25,8 @@ use crate::endpoint::Endpoint;
 use crate::header::{Accepts, MCP_SESSION_ID};
 use crate::peer::{Outbox, StreamPeer};
 use crate::response::{
-    answer_status, json_outcome, json_response, rpc_error, sse_response, sse_whole, status_only,
+    answer_status, json_outcome_in, json_response, rpc_error, sse_response, sse_whole_in,
+    status_only,
 };
 use crate::session::Session;
 use crate::session_peer::SessionPeer;
@@ -32,140 +34,152 @@ use crate::session_store::SessionStore;
 
 impl Endpoint {
     /// Answers one request of an admitted caller.
-    pub(crate) async fn answer_request(
+    ///
+    /// An `async` block, not an `async fn`, so that its future holds its
+    /// arguments once (see `Endpoint::post`).
+    #[allow(
+        clippy::manual_async_fn,
+        reason = "an async fn would keep its arguments twice in its future"
+    )]
+    pub(crate) fn answer_request(
         self: Arc<Self>,
         request: Request,
         accept: Accepts,
         version: ProtocolVersion,
         identity: Identity,
         session: Option<Arc<Session>>,
-        trace: TraceHeaders,
-    ) -> Response<McpBody> {
-        if request.method == method::INITIALIZE {
-            return self.initialize(&request, accept, identity.owner()).await;
-        }
-        let cancellation = Cancellation::new();
-        let mut cx = request_context(
-            version,
-            &identity,
-            session.as_deref(),
-            request.params.as_ref(),
-            cancellation.clone(),
-        );
-        cx = trace.apply(cx);
-        if let Some(session) = session.as_ref().filter(|_| !version.is_stateless()) {
-            let bus = Some(&self.server).filter(|s| s.has_notification_bus());
-            cx = cx.with_session_peer(Arc::new(SessionPeer(Arc::downgrade(session), bus.cloned())));
-        }
-        let streaming = accept.sse;
-        let outbox = streaming.then(|| Arc::new(Outbox::default()));
-        if let Some(outbox) = &outbox {
-            let pending = session
-                .as_ref()
-                .map_or_else(|| self.pending.clone(), |s| s.pending.clone());
-            cx = cx.with_peer(Arc::new(StreamPeer {
-                events: Some(outbox.clone()),
-                pending,
-                owner: identity.owner(),
-            }));
-        }
-        // Another replica must see the level `logging/setLevel` sets.
-        let share_level = match (&self.session_store, &session) {
-            (Some(store), Some(session)) if request.method == method::SET_LEVEL => {
-                Some(LevelWrite {
-                    store: store.clone(),
-                    session: session.clone(),
-                    idle: self.session_idle,
-                })
+        headers: HeaderMap,
+    ) -> impl Future<Output = Response<McpBody>> {
+        async move {
+            if request.method == method::INITIALIZE {
+                return self.initialize(&request, accept, identity.owner()).await;
             }
-            _ => None,
-        };
-        let sse = self.mode == ResponseMode::Sse || !accept.json;
-        let resumable = self.resumption.is_some() && session.is_some() && streaming;
-        // The core's future is boxed once, here, in the shape the answer needs:
-        // it is polled from this box and never moved again, and the
-        // transport's own futures stay small.
-        if sse
-            && !resumable
-            && let Some(outbox) = &outbox
-        {
-            let mut call = boxed_call(
+            let cancellation = Cancellation::new();
+            let mut cx = request_context(
+                version,
+                &identity,
+                session.as_deref(),
+                request.params.as_ref(),
+                cancellation.clone(),
+            );
+            cx = TraceHeaders::of(&headers).apply(cx);
+            if let Some(session) = session.as_ref().filter(|_| !version.is_stateless()) {
+                let bus = Some(&self.server).filter(|s| s.has_notification_bus());
+                cx = cx.with_session_peer(Arc::new(SessionPeer(
+                    Arc::downgrade(session),
+                    bus.cloned(),
+                )));
+            }
+            let streaming = accept.sse;
+            let outbox = streaming.then(|| Arc::new(Outbox::default()));
+            if let Some(outbox) = &outbox {
+                let pending = session
+                    .as_ref()
+                    .map_or_else(|| self.pending.clone(), |s| s.pending.clone());
+                cx = cx.with_peer(Arc::new(StreamPeer {
+                    events: Some(outbox.clone()),
+                    pending,
+                    owner: identity.owner(),
+                }));
+            }
+            // Another replica must see the level `logging/setLevel` sets.
+            let share_level = match (&self.session_store, &session) {
+                (Some(store), Some(session)) if request.method == method::SET_LEVEL => {
+                    Some(LevelWrite {
+                        store: store.clone(),
+                        session: session.clone(),
+                        idle: self.session_idle,
+                    })
+                }
+                _ => None,
+            };
+            let sse = self.mode == ResponseMode::Sse || !accept.json;
+            let resumable = self.resumption.is_some() && session.is_some() && streaming;
+            // The core's future is boxed once, here, in the shape the answer needs:
+            // it is polled from this box and never moved again, and the
+            // transport's own futures stay small.
+            if sse
+                && !resumable
+                && let Some(outbox) = &outbox
+            {
+                let mut call = boxed_call(
+                    self.server.clone(),
+                    request,
+                    cx,
+                    version,
+                    share_level,
+                    |_, bytes| sse_event(&bytes),
+                );
+                let on_disconnect = disconnect_rule(version);
+                // Most calls are answered in their first poll. Such an answer is
+                // sent whole, as the events it is made of, without opening the
+                // channel a streamed answer needs.
+                if let Poll::Ready(last) = futures::poll!(&mut call) {
+                    return match outbox.take() {
+                        Some(rx) => {
+                            let call: CallFuture = futures::future::ready(last).boxed();
+                            sse_response(SseStream::request(rx, call, cancellation, on_disconnect))
+                        }
+                        None => sse_whole_in(headers, last.unwrap_or_default()),
+                    };
+                }
+                if let Some(rx) = outbox.open() {
+                    return sse_response(SseStream::request(rx, call, cancellation, on_disconnect));
+                }
+                return sse_response(SseStream::request(
+                    mpsc::unbounded_channel().1,
+                    call,
+                    cancellation,
+                    on_disconnect,
+                ));
+            }
+            let call = boxed_call(
                 self.server.clone(),
                 request,
                 cx,
                 version,
                 share_level,
-                |_, bytes| sse_event(&bytes),
+                |status, bytes| (status, bytes),
             );
             let on_disconnect = disconnect_rule(version);
-            // Most calls are answered in their first poll. Such an answer is
-            // sent whole, as the events it is made of, without opening the
-            // channel a streamed answer needs.
-            if let Poll::Ready(last) = futures::poll!(&mut call) {
-                return match outbox.take() {
-                    Some(rx) => {
-                        let call: CallFuture = futures::future::ready(last).boxed();
-                        sse_response(SseStream::request(rx, call, cancellation, on_disconnect))
-                    }
-                    None => sse_whole(last.unwrap_or_default()),
-                };
+            if let Some(resumption) = &self.resumption
+                && let Some(session) = &session
+                && let Some(rx) = outbox.as_ref().and_then(|o| o.open())
+            {
+                return Box::pin(resumption.answer(session, version, rx, call, sse)).await;
             }
-            if let Some(rx) = outbox.open() {
-                return sse_response(SseStream::request(rx, call, cancellation, on_disconnect));
-            }
-            return sse_response(SseStream::request(
-                mpsc::unbounded_channel().1,
-                call,
-                cancellation,
-                on_disconnect,
-            ));
-        }
-        let call = boxed_call(
-            self.server.clone(),
-            request,
-            cx,
-            version,
-            share_level,
-            |status, bytes| (status, bytes),
-        );
-        let on_disconnect = disconnect_rule(version);
-        if let Some(resumption) = &self.resumption
-            && let Some(session) = &session
-            && let Some(rx) = outbox.as_ref().and_then(|o| o.open())
-        {
-            return Box::pin(resumption.answer(session, version, rx, call, sse)).await;
-        }
-        match outbox {
-            Some(outbox) => {
-                let mut call = call;
-                tokio::select! {
-                    biased;
-                    out = &mut call => match outbox.take().map(|mut rx| (rx.try_recv(), rx)) {
-                        // Messages sent in the same poll as the result still go first.
-                        Some((Ok(first), rx)) => {
-                            let last = out.map(|(_, bytes)| sse_event(&bytes));
-                            let call: CallFuture = futures::future::ready(last).boxed();
-                            sse_response(
-                                SseStream::request(rx, call, cancellation, on_disconnect)
-                                    .with_head(first),
-                            )
+            match outbox {
+                Some(outbox) => {
+                    let mut call = call;
+                    tokio::select! {
+                        biased;
+                        out = &mut call => match outbox.take().map(|mut rx| (rx.try_recv(), rx)) {
+                            // Messages sent in the same poll as the result still go first.
+                            Some((Ok(first), rx)) => {
+                                let last = out.map(|(_, bytes)| sse_event(&bytes));
+                                let call: CallFuture = futures::future::ready(last).boxed();
+                                sse_response(
+                                    SseStream::request(rx, call, cancellation, on_disconnect)
+                                        .with_head(first),
+                                )
+                            }
+                            _ => json_outcome_in(headers, out),
+                        },
+                        () = outbox.opened() => {
+                            // The channel opens as its first message is sent: the
+                            // stream starts with it.
+                            let Some(rx) = outbox.take() else {
+                                return json_outcome_in(headers, call.await);
+                            };
+                            let call: CallFuture = call
+                                .map(|out| out.map(|(_, bytes)| sse_event(&bytes)))
+                                .boxed();
+                            sse_response(SseStream::request(rx, call, cancellation, on_disconnect))
                         }
-                        _ => json_outcome(out),
-                    },
-                    () = outbox.opened() => {
-                        // The channel opens as its first message is sent: the
-                        // stream starts with it.
-                        let Some(rx) = outbox.take() else {
-                            return json_outcome(call.await);
-                        };
-                        let call: CallFuture = call
-                            .map(|out| out.map(|(_, bytes)| sse_event(&bytes)))
-                            .boxed();
-                        sse_response(SseStream::request(rx, call, cancellation, on_disconnect))
                     }
                 }
+                None => json_outcome_in(headers, call.await),
             }
-            None => json_outcome(call.await),
         }
     }
 

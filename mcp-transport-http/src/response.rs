@@ -2,7 +2,7 @@
 
 use bytes::Bytes;
 use http::header::{CACHE_CONTROL, CONTENT_TYPE};
-use http::{HeaderValue, Response, StatusCode};
+use http::{HeaderMap, HeaderValue, Response, StatusCode};
 use mcp_tools::ProtocolVersion;
 use mcp_tools::transport::jsonrpc::{ErrorObject, RequestId, Response as RpcResponse, code};
 use serde_json::json;
@@ -29,6 +29,32 @@ pub(crate) fn json_response(status: StatusCode, body: impl Into<Bytes>) -> Respo
     response
 }
 
+/// A JSON response written into `recycled`, the request's own header map,
+/// cleared. hyper parses a connection's next request into the header map of
+/// the response before it: the request's map already has room for a request
+/// like this one, so no map is allocated for the response, nor grown for the
+/// next request when requests carry more headers than a new map holds.
+pub(crate) fn json_response_in(
+    recycled: HeaderMap,
+    status: StatusCode,
+    body: impl Into<Bytes>,
+) -> Response<McpBody> {
+    let mut response = with_headers(recycled, McpBody::full(body));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}
+
+/// A response with `body` and `recycled`, cleared, as its header map.
+fn with_headers(mut recycled: HeaderMap, body: McpBody) -> Response<McpBody> {
+    recycled.clear();
+    let mut response = Response::new(body);
+    *response.headers_mut() = recycled;
+    response
+}
+
 pub(crate) fn rpc_error(
     status: StatusCode,
     id: Option<RequestId>,
@@ -47,9 +73,10 @@ pub(crate) fn sse_response(stream: SseStream) -> Response<McpBody> {
     sse_headers(Response::new(McpBody::stream(stream)))
 }
 
-/// An SSE answer known whole: its events, in one body.
-pub(crate) fn sse_whole(events: Bytes) -> Response<McpBody> {
-    sse_headers(Response::new(McpBody::full(events)))
+/// An SSE answer known whole: its events, in one body, with `recycled`
+/// (the request's header map, see [`json_response_in`]) as its headers.
+pub(crate) fn sse_whole_in(recycled: HeaderMap, events: Bytes) -> Response<McpBody> {
+    sse_headers(with_headers(recycled, McpBody::full(events)))
 }
 
 fn sse_headers(mut response: Response<McpBody>) -> Response<McpBody> {
@@ -92,6 +119,18 @@ pub(crate) fn unsupported_version(id: Option<RequestId>, requested: &str) -> Res
 pub(crate) fn json_outcome(outcome: Option<(StatusCode, Vec<u8>)>) -> Response<McpBody> {
     match outcome {
         Some((status, bytes)) => json_response(status, bytes),
+        None => status_only(StatusCode::ACCEPTED),
+    }
+}
+
+/// [`json_outcome`] with the request's header map recycled (see
+/// [`json_response_in`]).
+pub(crate) fn json_outcome_in(
+    recycled: HeaderMap,
+    outcome: Option<(StatusCode, Vec<u8>)>,
+) -> Response<McpBody> {
+    match outcome {
+        Some((status, bytes)) => json_response_in(recycled, status, bytes),
         None => status_only(StatusCode::ACCEPTED),
     }
 }

@@ -25,7 +25,6 @@ use crate::endpoint::Connection;
 use crate::future::ResponseFuture;
 use crate::response::rpc_error;
 use crate::service::McpService;
-use futures::FutureExt;
 use http::{HeaderValue, StatusCode};
 use mcp_tools::transport::jsonrpc::ErrorObject;
 
@@ -253,22 +252,17 @@ impl hyper::service::Service<Request<Incoming>> for Tagged {
 
     fn call(&self, mut request: Request<Incoming>) -> ResponseFuture {
         let Ok(slot) = self.in_flight.clone().try_acquire_owned() else {
-            return ResponseFuture::new(async { Ok(busy()) }.boxed());
+            return ResponseFuture::new(Box::pin(std::future::ready(busy())));
         };
         request
             .extensions_mut()
             .insert(Connection(self.connection.clone()));
-        // One box per request: the endpoint's future is awaited here directly
-        // rather than through the service's own boxed future.
+        // One box per request, the endpoint's own future: the slot is held
+        // beside it rather than in an `async` block around it, which would
+        // be a second copy of the request and a larger box (past the
+        // allocator's per-thread cache) moved at every poll's setup.
         let endpoint = self.service.endpoint().clone();
-        ResponseFuture::new(
-            async move {
-                let answer = endpoint.route(request).await;
-                drop(slot);
-                Ok(answer)
-            }
-            .boxed(),
-        )
+        ResponseFuture::holding(Box::pin(endpoint.route(request)), slot)
     }
 }
 

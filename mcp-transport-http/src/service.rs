@@ -4,10 +4,10 @@
 
 use std::convert::Infallible;
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use futures::FutureExt;
 use futures::future::BoxFuture;
 use http::header::ALLOW;
 use http::request::Parts;
@@ -21,7 +21,7 @@ use crate::admit::Authenticated;
 use crate::answer::accepted;
 use crate::body::McpBody;
 use crate::config::McpServiceBuilder;
-use crate::context::{TraceHeaders, request_context};
+use crate::context::request_context;
 use crate::endpoint::Endpoint;
 use crate::future::ResponseFuture;
 use crate::header::Accepts;
@@ -114,8 +114,7 @@ where
     }
 
     fn call(&mut self, request: Request<B>) -> ResponseFuture {
-        let endpoint = self.endpoint.clone();
-        ResponseFuture::new(async move { Ok(endpoint.route(request).await) }.boxed())
+        ResponseFuture::new(Box::pin(self.endpoint.clone().route(request)))
     }
 }
 
@@ -130,89 +129,101 @@ where
     type Future = ResponseFuture;
 
     fn call(&self, request: Request<B>) -> ResponseFuture {
-        let endpoint = self.endpoint.clone();
-        ResponseFuture::new(async move { Ok(endpoint.route(request).await) }.boxed())
+        ResponseFuture::new(Box::pin(self.endpoint.clone().route(request)))
     }
 }
 
 impl Endpoint {
-    pub(crate) async fn route<B>(self: Arc<Self>, request: Request<B>) -> Response<McpBody>
+    /// Answers one request, whatever its path.
+    ///
+    /// The request is taken apart before the future is made, and the future
+    /// is an `async` block over those parts: an `async fn` would keep the
+    /// request it was given beside the parts it splits it into.
+    pub(crate) fn route<B>(
+        self: Arc<Self>,
+        request: Request<B>,
+    ) -> impl Future<Output = Response<McpBody>> + Send + 'static
     where
         B: Body + Send + 'static,
         B::Data: Send,
         B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
-        let (mut parts, body) = request.into_parts();
-        // Every answer, the metadata document and refusals included, reports
-        // the budget of whoever asked.
-        let authenticated = self.authenticate(&parts).await;
-        let reported = authenticated.reported().cloned();
-        let response = if parts.uri.path() == self.path {
-            parts.extensions.insert(authenticated);
-            self.clone().serve_endpoint(parts, body).await
-        } else if let Some(metadata) = self.well_known(&parts) {
-            metadata
-        } else if let Some(fallback) = &self.fallback {
-            // Boxed: the application's future stays out of every MCP request's.
-            Box::pin(fallback.call(Request::from_parts(parts, body))).await
-        } else {
-            plain(StatusCode::NOT_FOUND, "not found\n")
-        };
-        if self.rate_headers.written(response.headers()) {
-            return response;
+        let (parts, body) = request.into_parts();
+        async move {
+            // Every answer, the metadata document and refusals included,
+            // reports the budget of whoever asked.
+            let authenticated = self.authenticate(&parts).await;
+            let reported = authenticated.reported().cloned();
+            let response = if parts.uri.path() == self.path {
+                self.clone()
+                    .serve_endpoint(parts, body, authenticated)
+                    .await
+            } else if let Some(metadata) = self.well_known(&parts) {
+                metadata
+            } else if let Some(fallback) = &self.fallback {
+                // Boxed: the application's future stays out of every MCP request's.
+                Box::pin(fallback.call(Request::from_parts(parts, body))).await
+            } else {
+                plain(StatusCode::NOT_FOUND, "not found\n")
+            };
+            if self.rate_headers.written(response.headers()) {
+                return response;
+            }
+            let status = self.server.rate_status(reported.as_ref()).await;
+            self.with_rate(response, status)
         }
-        let status = self.server.rate_status(reported.as_ref()).await;
-        self.with_rate(response, status)
     }
 
     /// Serves the MCP endpoint: the security checks, then the method.
     ///
     /// Boxed here, once: the future of a whole request is then a few
-    /// pointers, and the boxes around it (the service's, the server's) copy
+    /// pointers, and the box around it (the service's, `serve`'s) holds
     /// those instead of the kilobytes of state a POST carries (measured:
     /// two copies of about 4 KB per request before).
     fn serve_endpoint<B>(
         self: Arc<Self>,
-        parts: Parts,
+        mut parts: Parts,
         body: B,
+        authenticated: Authenticated,
     ) -> BoxFuture<'static, Response<McpBody>>
     where
         B: Body + Send + 'static,
         B::Data: Send,
         B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
-        Box::pin(self.serve_endpoint_boxed(parts, body))
-    }
-
-    async fn serve_endpoint_boxed<B>(self: Arc<Self>, parts: Parts, body: B) -> Response<McpBody>
-    where
-        B: Body + Send + 'static,
-        B::Data: Send,
-        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-    {
-        if let Err(refused) = self.check_host_and_origin(&parts) {
-            return refused;
-        }
-        let sessions = self.sessions_on && !version::is_stateless(&parts);
-        // The session routes are boxed: inline, their state would be part of
-        // every POST's future, which is moved several times per request.
-        match parts.method {
-            Method::POST => self.post(parts, body).await,
-            Method::GET if sessions => Box::pin(self.open_stream(parts)).await,
-            Method::DELETE if sessions => Box::pin(self.end_session(parts)).await,
-            _ => {
-                let mut response = plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
-                let allow = if sessions {
-                    "GET, POST, DELETE"
-                } else {
-                    "POST"
-                };
-                response
-                    .headers_mut()
-                    .insert(ALLOW, HeaderValue::from_static(allow));
-                response
+        Box::pin(async move {
+            if let Err(refused) = self.check_host_and_origin(&parts) {
+                return refused;
             }
-        }
+            let sessions = self.sessions_on && !version::is_stateless(&parts);
+            // The session routes are boxed: inline, their state would be part
+            // of every POST's future. They find the authentication in the
+            // request's extensions; a POST is handed it.
+            match parts.method {
+                Method::POST => self.post(parts, body, authenticated).await,
+                Method::GET if sessions => {
+                    parts.extensions.insert(authenticated);
+                    Box::pin(self.open_stream(parts)).await
+                }
+                Method::DELETE if sessions => {
+                    parts.extensions.insert(authenticated);
+                    Box::pin(self.end_session(parts)).await
+                }
+                _ => {
+                    let mut response =
+                        plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
+                    let allow = if sessions {
+                        "GET, POST, DELETE"
+                    } else {
+                        "POST"
+                    };
+                    response
+                        .headers_mut()
+                        .insert(ALLOW, HeaderValue::from_static(allow));
+                    response
+                }
+            }
+        })
     }
 
     /// The protected-resource metadata, when `parts` asks for it.
@@ -241,118 +252,148 @@ impl Endpoint {
         None
     }
 
-    async fn post<B>(self: Arc<Self>, parts: Parts, body: B) -> Response<McpBody>
+    /// A POST's message, read, parsed and answered.
+    ///
+    /// This and [`single`](Self::single) are `async` blocks rather than
+    /// `async fn`s: an `async fn`'s future holds its arguments twice (as
+    /// given, and as the locals its body moves them into), and these futures
+    /// are part of every POST's box.
+    #[allow(
+        clippy::manual_async_fn,
+        reason = "an async fn would keep its arguments twice in its future"
+    )]
+    fn post<B>(
+        self: Arc<Self>,
+        parts: Parts,
+        body: B,
+        authenticated: Authenticated,
+    ) -> impl Future<Output = Response<McpBody>>
     where
         B: Body + Send + 'static,
         B::Data: Send,
         B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
-        let accept = match self.check_post_headers(&parts) {
-            Ok(accept) => accept,
-            Err(refused) => return refused,
-        };
-        let announced = version::announced(&parts);
-        let bytes = match self.read_body(&parts, body).await {
-            Ok(bytes) => bytes,
-            Err(refused) => return refused,
-        };
-        let incoming = match jsonrpc::parse(&bytes) {
-            Ok(incoming) => incoming,
-            Err(response) => return json_response(StatusCode::BAD_REQUEST, response.to_bytes()),
-        };
-        let announced = match announced {
-            Ok(announced) => announced,
-            Err(requested) => return version::refuse_version(&incoming, &requested),
-        };
-        let authenticated = match parts.extensions.get::<Authenticated>() {
-            Some(done) => done.clone(),
-            None => self.authenticate(&parts).await,
-        };
-        match incoming {
-            Incoming::Single(message) => {
-                self.single(parts, authenticated, accept, announced, message)
-                    .await
-            }
-            Incoming::Batch(items) => {
-                Box::pin(self.batch(parts, authenticated, announced, items)).await
+        async move {
+            let accept = match self.check_post_headers(&parts) {
+                Ok(accept) => accept,
+                Err(refused) => return refused,
+            };
+            let announced = version::announced(&parts);
+            let bytes = match self.read_body(&parts, body).await {
+                Ok(bytes) => bytes,
+                Err(refused) => return refused,
+            };
+            let incoming = match jsonrpc::parse(&bytes) {
+                Ok(incoming) => incoming,
+                Err(response) => {
+                    return json_response(StatusCode::BAD_REQUEST, response.to_bytes());
+                }
+            };
+            let announced = match announced {
+                Ok(announced) => announced,
+                Err(requested) => return version::refuse_version(&incoming, &requested),
+            };
+            match incoming {
+                Incoming::Single(message) => {
+                    self.single(parts, authenticated, accept, announced, message)
+                        .await
+                }
+                Incoming::Batch(items) => {
+                    Box::pin(self.batch(parts, authenticated, announced, items)).await
+                }
             }
         }
     }
 
-    async fn single(
+    /// One message (not a batch): its headers checked, admitted, answered.
+    #[allow(
+        clippy::manual_async_fn,
+        reason = "an async fn would keep its arguments twice in its future"
+    )]
+    fn single(
         self: Arc<Self>,
-        parts: Parts,
+        mut parts: Parts,
         authenticated: Authenticated,
         accept: Accepts,
         announced: Option<ProtocolVersion>,
         message: Message,
-    ) -> Response<McpBody> {
-        let id: Option<RequestId> = match &message {
-            Message::Request(r) => Some(r.id.clone()),
-            _ => None,
-        };
-        if let Err(refused) = version::check_headers(&parts, announced, &message) {
-            return refused;
+    ) -> impl Future<Output = Response<McpBody>> {
+        async move {
+            let id: Option<RequestId> = match &message {
+                Message::Request(r) => Some(r.id.clone()),
+                _ => None,
+            };
+            if let Err(refused) = version::check_headers(&parts, announced, &message) {
+                return refused;
+            }
+            let stateless = announced.is_some_and(ProtocolVersion::is_stateless);
+            let identity = match self.admit(&[&message], &authenticated, stateless, id).await {
+                Ok(identity) => identity,
+                Err(refused) => return *refused,
+            };
+            let rate = identity.admitted.rate().copied();
+            // After admission: which tools mirror which arguments is not for
+            // callers who may not call them.
+            if stateless
+                && let Err(refused) = version::check_param_headers(&self.server, &parts, &message)
+            {
+                return self.with_rate(refused, rate);
+            }
+            let is_initialize =
+                matches!(&message, Message::Request(r) if r.method == method::INITIALIZE);
+            let session = if self.sessions_on && !stateless && !is_initialize {
+                match self.session_for(&parts, &identity).await {
+                    Ok(session) => Some(session),
+                    Err(response) => return self.with_rate(*response, rate),
+                }
+            } else {
+                None
+            };
+            let version = announced
+                .or(session.as_ref().map(|s| s.version))
+                .unwrap_or(ProtocolVersion::DEFAULT_UNANNOUNCED);
+            let response = match message {
+                Message::Request(request) => {
+                    // The request's header map goes on to be the answer's.
+                    let headers = std::mem::take(&mut parts.headers);
+                    let response = self
+                        .clone()
+                        .answer_request(
+                            request,
+                            accept,
+                            version,
+                            identity.clone(),
+                            session,
+                            headers,
+                        )
+                        .await;
+                    let streamed = response
+                        .headers()
+                        .get(http::header::CONTENT_TYPE)
+                        .is_some_and(|c| c.as_bytes().starts_with(b"text/event-stream"));
+                    let rate = self.server.rate_after(&identity.admitted, streamed).await;
+                    return self.with_rate(response, rate);
+                }
+                Message::Notification(notification) => {
+                    let cx = request_context(
+                        version,
+                        &identity,
+                        session.as_deref(),
+                        None,
+                        Cancellation::new(),
+                    );
+                    // Boxed: the core's whole dispatcher future would otherwise
+                    // be part of every POST's, for the rare notification.
+                    Box::pin(self.server.handle(Message::Notification(notification), cx)).await;
+                    accepted()
+                }
+                Message::Response(answer) => {
+                    self.route_answer(answer, session.as_deref(), identity.id());
+                    accepted()
+                }
+            };
+            self.with_rate(response, rate)
         }
-        let stateless = announced.is_some_and(ProtocolVersion::is_stateless);
-        let identity = match self.admit(&[&message], &authenticated, stateless, id).await {
-            Ok(identity) => identity,
-            Err(refused) => return *refused,
-        };
-        let rate = identity.admitted.rate().copied();
-        // After admission: which tools mirror which arguments is not for
-        // callers who may not call them.
-        if stateless
-            && let Err(refused) = version::check_param_headers(&self.server, &parts, &message)
-        {
-            return self.with_rate(refused, rate);
-        }
-        let is_initialize =
-            matches!(&message, Message::Request(r) if r.method == method::INITIALIZE);
-        let session = if self.sessions_on && !stateless && !is_initialize {
-            match self.session_for(&parts, &identity).await {
-                Ok(session) => Some(session),
-                Err(response) => return self.with_rate(*response, rate),
-            }
-        } else {
-            None
-        };
-        let version = announced
-            .or(session.as_ref().map(|s| s.version))
-            .unwrap_or(ProtocolVersion::DEFAULT_UNANNOUNCED);
-        let response = match message {
-            Message::Request(request) => {
-                let trace = TraceHeaders::of(&parts.headers);
-                let response = self
-                    .clone()
-                    .answer_request(request, accept, version, identity.clone(), session, trace)
-                    .await;
-                let streamed = response
-                    .headers()
-                    .get(http::header::CONTENT_TYPE)
-                    .is_some_and(|c| c.as_bytes().starts_with(b"text/event-stream"));
-                let rate = self.server.rate_after(&identity.admitted, streamed).await;
-                return self.with_rate(response, rate);
-            }
-            Message::Notification(notification) => {
-                let cx = request_context(
-                    version,
-                    &identity,
-                    session.as_deref(),
-                    None,
-                    Cancellation::new(),
-                );
-                self.server
-                    .handle(Message::Notification(notification), cx)
-                    .await;
-                accepted()
-            }
-            Message::Response(answer) => {
-                self.route_answer(answer, session.as_deref(), identity.id());
-                accepted()
-            }
-        };
-        self.with_rate(response, rate)
     }
 }
 
@@ -379,7 +420,8 @@ mod tests {
         let endpoint = service.endpoint.clone();
         let route = std::mem::size_of_val(&endpoint.clone().route(request()));
         let (parts, body) = request().into_parts();
-        let post = std::mem::size_of_val(&endpoint.clone().post(parts, body));
+        let authenticated = futures::executor::block_on(endpoint.authenticate(&parts));
+        let post = std::mem::size_of_val(&endpoint.clone().post(parts, body, authenticated));
         // Unoptimised builds lay futures out with room for every temporary:
         // these bounds hold there, and a release build's futures are smaller.
         // Before the rare branches were boxed, the core's future and the

@@ -20,10 +20,14 @@ use crate::response::{header_mismatch, rpc_error, unsupported_version};
 /// The version in the `MCP-Protocol-Version` header, if any; `Err` carries
 /// the unsupported value, refused with 400 once the body's id is known.
 pub(crate) fn announced(parts: &Parts) -> Result<Option<ProtocolVersion>, String> {
-    match header_str(&parts.headers, &MCP_PROTOCOL_VERSION) {
-        None if parts.headers.contains_key(MCP_PROTOCOL_VERSION) => Err("(not ASCII)".into()),
-        None => Ok(None),
-        Some(v) => v
+    // One lookup: a value that is there but not visible ASCII is told
+    // apart from a missing header without asking the map again.
+    let Some(value) = parts.headers.get(MCP_PROTOCOL_VERSION) else {
+        return Ok(None);
+    };
+    match value.to_str() {
+        Err(_) => Err("(not ASCII)".into()),
+        Ok(v) => v
             .parse::<ProtocolVersion>()
             .map(Some)
             .map_err(|_| v.to_owned()),

@@ -73,35 +73,44 @@ impl<'a> ToolCall<'a> {
     ///
     /// Calls of destructive and confirm tools are audited whichever way they
     /// end, also when this future is dropped.
-    pub(crate) async fn run(self, mut args: Value) -> Option<Result<Output, ToolError>> {
-        let tool = &self.registered.tool;
-        let token = take_confirmation_token(tool, &mut args);
-        let mut audit =
-            self.policy
-                .audit(self.registered, self.cx.caller.as_ref(), &self.id, || {
-                    signing::digest(&args)
-                });
-        let cleared = match self.clear(&mut args, token).await {
-            Ok(cleared) => cleared,
-            Err(refusal) => {
-                if let Some(guard) = &mut audit {
-                    guard.finish(Err(&refusal), false);
+    #[allow(
+        clippy::manual_async_fn,
+        reason = "an async fn would keep its arguments twice in its future"
+    )]
+    pub(crate) fn run(
+        self,
+        mut args: Value,
+    ) -> impl Future<Output = Option<Result<Output, ToolError>>> {
+        async move {
+            let tool = &self.registered.tool;
+            let token = take_confirmation_token(tool, &mut args);
+            let mut audit =
+                self.policy
+                    .audit(self.registered, self.cx.caller.as_ref(), &self.id, || {
+                        signing::digest(&args)
+                    });
+            let cleared = match self.clear(&mut args, token).await {
+                Ok(cleared) => cleared,
+                Err(refusal) => {
+                    if let Some(guard) = &mut audit {
+                        guard.finish(Err(&refusal), false);
+                    }
+                    return Some(Err(refusal));
                 }
-                return Some(Err(refusal));
+            };
+            if let Some(guard) = &mut audit {
+                guard.set_digest(signing::digest(&args));
             }
-        };
-        if let Some(guard) = &mut audit {
-            guard.set_digest(signing::digest(&args));
+            let dry_run = cleared
+                .confirmation
+                .as_ref()
+                .is_some_and(|(handle, _, _)| handle.is_dry_run());
+            let Executed { outcome, cancelled } = self.execute(args, cleared).await;
+            if let (Some(guard), Some(outcome)) = (&mut audit, &outcome) {
+                guard.finish(outcome.as_ref().map(|_| ()), dry_run);
+            }
+            if cancelled { None } else { outcome }
         }
-        let dry_run = cleared
-            .confirmation
-            .as_ref()
-            .is_some_and(|(handle, _, _)| handle.is_dry_run());
-        let Executed { outcome, cancelled } = self.execute(args, cleared).await;
-        if let (Some(guard), Some(outcome)) = (&mut audit, &outcome) {
-            guard.finish(outcome.as_ref().map(|_| ()), dry_run);
-        }
-        if cancelled { None } else { outcome }
     }
 
     /// Permission → token shape → rate budget → argument contract →

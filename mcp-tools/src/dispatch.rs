@@ -71,17 +71,28 @@ impl Dispatcher {
         }
     }
 
-    pub(crate) async fn handle(&self, message: Message, cx: RequestContext) -> Option<Response> {
-        match message {
-            Message::Request(request) => {
-                let span = request_span(&request, &cx);
-                self.handle_request(request, cx).instrument(span).await
+    #[allow(
+        clippy::manual_async_fn,
+        reason = "an async fn would keep its arguments twice in its future"
+    )]
+
+    pub(crate) fn handle(
+        &self,
+        message: Message,
+        cx: RequestContext,
+    ) -> impl Future<Output = Option<Response>> {
+        async move {
+            match message {
+                Message::Request(request) => {
+                    let span = request_span(&request, &cx);
+                    self.handle_request(request, cx).instrument(span).await
+                }
+                Message::Notification(notification) => {
+                    self.handle_notification(&notification, &cx);
+                    None
+                }
+                Message::Response(_) => None,
             }
-            Message::Notification(notification) => {
-                self.handle_notification(&notification, &cx);
-                None
-            }
-            Message::Response(_) => None,
         }
     }
 
@@ -99,94 +110,114 @@ impl Dispatcher {
         }
     }
 
-    async fn handle_request(&self, request: Request, mut cx: RequestContext) -> Option<Response> {
-        let Request { id, method, params } = request;
-        if let Some(version) = params
-            .as_ref()
-            .and_then(|p| member(p, "_meta"))
-            .and_then(|m| member(m, META_PROTOCOL_VERSION))
-            .and_then(Value::as_str)
-        {
-            match version.parse() {
-                Ok(version) => cx.protocol_version = version,
-                Err(e) => {
-                    return Some(Response::error(
+    #[allow(
+        clippy::manual_async_fn,
+        reason = "an async fn would keep its arguments twice in its future"
+    )]
+
+    fn handle_request(
+        &self,
+        request: Request,
+        mut cx: RequestContext,
+    ) -> impl Future<Output = Option<Response>> {
+        async move {
+            let Request { id, method, params } = request;
+            if let Some(version) = params
+                .as_ref()
+                .and_then(|p| member(p, "_meta"))
+                .and_then(|m| member(m, META_PROTOCOL_VERSION))
+                .and_then(Value::as_str)
+            {
+                match version.parse() {
+                    Ok(version) => cx.protocol_version = version,
+                    Err(e) => {
+                        return Some(Response::error(
                         Some(id),
                         ErrorObject::new(code::UNSUPPORTED_PROTOCOL_VERSION, e.to_string())
                             .with_data(
                                 json!({"supported": ProtocolVersion::ALL.map(ProtocolVersion::as_str)}),
                             ),
                     ));
+                    }
                 }
             }
-        }
-        let version = cx.protocol_version;
-        if version.is_stateless() {
-            if let Err(error) = check_request_meta(params.as_ref()) {
-                return Some(Response::error(Some(id), error));
+            let version = cx.protocol_version;
+            if version.is_stateless() {
+                if let Err(error) = check_request_meta(params.as_ref()) {
+                    return Some(Response::error(Some(id), error));
+                }
+                cx.log_level = requested_log_level(params.as_ref())
+                    .map_or_else(LogLevelHandle::silent, LogLevelHandle::new);
+                let response = self.answer_request(id, method, params, cx).await?;
+                return Some(match response.outcome {
+                    Ok(result) => Response::result(response.id?, self.stamp.stamp(result)),
+                    Err(_) => response,
+                });
             }
-            cx.log_level = requested_log_level(params.as_ref())
-                .map_or_else(LogLevelHandle::silent, LogLevelHandle::new);
-            let response = self.answer_request(id, method, params, cx).await?;
-            return Some(match response.outcome {
-                Ok(result) => Response::result(response.id?, self.stamp.stamp(result)),
-                Err(_) => response,
-            });
+            self.answer_request(id, method, params, cx).await
         }
-        self.answer_request(id, method, params, cx).await
     }
 
-    async fn answer_request(
+    #[allow(
+        clippy::manual_async_fn,
+        reason = "an async fn would keep its arguments twice in its future"
+    )]
+
+    fn answer_request(
         &self,
         id: RequestId,
         method: String,
         params: Option<Value>,
         cx: RequestContext,
-    ) -> Option<Response> {
-        let version = cx.protocol_version;
-        // The rarer, larger futures are boxed: inline, their state would sit
-        // in every request's future, which the transport moves several times
-        // per request (memcpy of kilobytes on the hot path of `tools/call`).
-        let outcome = match method.as_str() {
-            method::TOOLS_CALL => return self.call_tool(id, params, cx).await,
-            method::SUBSCRIPTIONS_LISTEN if version.is_stateless() => {
-                return match Box::pin(self.catalog.listen(&id, params.as_ref(), &cx)).await {
-                    Ok(()) => None,
-                    Err(error) => Some(Response::error(Some(id), error)),
-                };
-            }
-            method::TOOLS_LIST => {
-                self.listing
-                    .list(&self.registry, &self.policy, params.as_ref(), &cx)
-            }
-            method::INITIALIZE if !version.is_stateless() => {
-                self.initialize(params.as_ref()).map(|(result, _)| result)
-            }
-            method::PING if !version.is_stateless() => Ok(raw_json("{}".into())),
-            method::DISCOVER => Ok(self.discover()),
-            method::TASKS_GET | method::TASKS_UPDATE | method::TASKS_CANCEL => {
-                Box::pin(self.tasks.handle(&method, params.as_ref(), &cx)).await
-            }
-            method::SET_LEVEL if !version.is_stateless() => set_level(params.as_ref(), &cx),
-            method::PROMPTS_GET if version.is_stateless() => {
-                return Box::pin(self.get_prompt_in_rounds(id, params, cx)).await;
-            }
-            other => {
-                match Box::pin(
-                    self.catalog
-                        .handle(other, params.as_ref(), &cx, &self.policy.state),
-                )
-                .await
-                {
-                    Some(outcome) => outcome,
-                    None => Err(ErrorObject::method_not_found(other)),
+    ) -> impl Future<Output = Option<Response>> {
+        async move {
+            let version = cx.protocol_version;
+            // The rarer, larger futures are boxed: inline, their state would sit
+            // in every request's future, which the transport moves several times
+            // per request (memcpy of kilobytes on the hot path of `tools/call`).
+            let outcome = match method.as_str() {
+                method::TOOLS_CALL => return self.call_tool(id, params, cx).await,
+                method::SUBSCRIPTIONS_LISTEN if version.is_stateless() => {
+                    return match Box::pin(self.catalog.listen(&id, params.as_ref(), &cx)).await {
+                        Ok(()) => None,
+                        Err(error) => Some(Response::error(Some(id), error)),
+                    };
                 }
-            }
-        };
-        Some(match outcome {
-            Ok(result) => Response::result(id, result),
-            Err(error) => Response::error(Some(id), error),
-        })
+                method::TOOLS_LIST => {
+                    self.listing
+                        .list(&self.registry, &self.policy, params.as_ref(), &cx)
+                }
+                method::INITIALIZE if !version.is_stateless() => {
+                    self.initialize(params.as_ref()).map(|(result, _)| result)
+                }
+                method::PING if !version.is_stateless() => Ok(raw_json("{}".into())),
+                method::DISCOVER => Ok(self.discover()),
+                method::TASKS_GET | method::TASKS_UPDATE | method::TASKS_CANCEL => {
+                    Box::pin(self.tasks.handle(&method, params.as_ref(), &cx)).await
+                }
+                method::SET_LEVEL if !version.is_stateless() => set_level(params.as_ref(), &cx),
+                method::PROMPTS_GET if version.is_stateless() => {
+                    return Box::pin(self.get_prompt_in_rounds(id, params, cx)).await;
+                }
+                other => {
+                    match Box::pin(self.catalog.handle(
+                        other,
+                        params.as_ref(),
+                        &cx,
+                        &self.policy.state,
+                    ))
+                    .await
+                    {
+                        Some(outcome) => outcome,
+                        None => Err(ErrorObject::method_not_found(other)),
+                    }
+                }
+            };
+            Some(match outcome {
+                Ok(result) => Response::result(id, result),
+                Err(error) => Response::error(Some(id), error),
+            })
+        }
     }
 
     /// `prompts/get` on 2026-07-28: a prompt that asks the client something
@@ -246,107 +277,114 @@ impl Dispatcher {
 
     /// Parses `tools/call` params and runs the call; on 2026-07-28, with the
     /// answers of earlier rounds, and `input_required` when the tool asks for more.
-    async fn call_tool(
+    #[allow(
+        clippy::manual_async_fn,
+        reason = "an async fn would keep its arguments twice in its future"
+    )]
+    fn call_tool(
         &self,
         id: RequestId,
         params: Option<Value>,
         mut cx: RequestContext,
-    ) -> Option<Response> {
-        let refuse = |detail: String| {
-            Some(Response::error(
-                Some(id.clone()),
-                ErrorObject::invalid_params(detail),
-            ))
-        };
-        let Some(Value::Object(mut params)) = params else {
-            return refuse("tools/call needs params {\"name\": …, \"arguments\": {…}}".into());
-        };
-        // Taken without hashing: a slot is left behind (an empty name, a null
-        // `arguments`) in a map nothing reads those members from again.
-        let Some(Value::String(name)) = member_mut(&mut params, "name").map(Value::take) else {
-            return refuse(
-                "tools/call needs \"name\", a string naming a tool from tools/list".into(),
-            );
-        };
-        let Some(registered) = self.registry.get(&name) else {
-            return refuse(format!(
-                "unknown tool {name:?}; call tools/list for the available tools"
-            ));
-        };
-        let task_mode = Tasks::mode(registered.tool.task, &cx);
-        if let TaskMode::Refuse(error) = task_mode {
-            return Some(Response::error(Some(id), error));
-        }
-        let as_task = matches!(task_mode, TaskMode::Task);
-        // Only a call run as a task has a signal of its own.
-        let task_cancellation = as_task.then(Cancellation::new);
-        let version = cx.protocol_version;
-        let round = if version.is_stateless() {
-            let caller = cx.caller.as_ref().map(Caller::id);
-            let (answers, digest) =
-                match self.prior_answers(method::TOOLS_CALL, &name, &mut params, caller) {
-                    Ok(found) => found,
-                    Err(error) => return Some(Response::error(Some(id), error)),
-                };
-            let round = enter_round(&mut cx, answers, task_cancellation.clone());
-            Some((round, digest))
-        } else {
-            None
-        };
-        let args = match arguments_object(member_mut(&mut params, "arguments").map(Value::take)) {
-            Ok(args) => args,
-            Err(detail) => return refuse(detail.to_string()),
-        };
-        let progress_token = map_member(&params, "_meta")
-            .and_then(|m| member(m, "progressToken"))
-            .filter(|t| t.is_string() || t.is_number())
-            .cloned();
-        // A clone of the caller is a few reference counts; its id is only
-        // read when a state is signed.
-        let caller = cx.caller.clone();
-        if as_task {
-            let start = (
-                name,
-                args,
-                task_cancellation.unwrap_or_default(),
-                registered.shape,
-            );
-            return Some(Box::pin(self.call_as_task(id, start, round, caller, cx)).await);
-        }
-        let call = ToolCall {
-            policy: &self.policy,
-            in_flight: &self.in_flight,
-            registered,
-            id: id.clone(),
-            progress_token,
-            cx,
-            started: None,
-        };
-        match call.run(args).await {
-            Some(outcome) => Some(Response::result(
-                id,
-                call_result(
-                    version,
-                    registered.shape,
-                    outcome,
-                    // Serialised in place: `handle_request` leaves it as it is.
-                    version.is_stateless().then(|| self.stamp.object()),
-                ),
-            )),
-            None => {
-                let (round, digest) = round?;
-                if let Some(refusal) = round.take_refusal() {
-                    return Some(Response::error(Some(id), refusal));
-                }
-                let asked = round.take_asked()?;
-                Some(self.input_required(
-                    id,
-                    method::TOOLS_CALL,
-                    caller.as_ref().map(Caller::id),
-                    &digest.get(&name),
-                    &round,
-                    asked,
+    ) -> impl Future<Output = Option<Response>> {
+        async move {
+            let refuse = |detail: String| {
+                Some(Response::error(
+                    Some(id.clone()),
+                    ErrorObject::invalid_params(detail),
                 ))
+            };
+            let Some(Value::Object(mut params)) = params else {
+                return refuse("tools/call needs params {\"name\": …, \"arguments\": {…}}".into());
+            };
+            // Taken without hashing: a slot is left behind (an empty name, a null
+            // `arguments`) in a map nothing reads those members from again.
+            let Some(Value::String(name)) = member_mut(&mut params, "name").map(Value::take) else {
+                return refuse(
+                    "tools/call needs \"name\", a string naming a tool from tools/list".into(),
+                );
+            };
+            let Some(registered) = self.registry.get(&name) else {
+                return refuse(format!(
+                    "unknown tool {name:?}; call tools/list for the available tools"
+                ));
+            };
+            let task_mode = Tasks::mode(registered.tool.task, &cx);
+            if let TaskMode::Refuse(error) = task_mode {
+                return Some(Response::error(Some(id), error));
+            }
+            let as_task = matches!(task_mode, TaskMode::Task);
+            // Only a call run as a task has a signal of its own.
+            let task_cancellation = as_task.then(Cancellation::new);
+            let version = cx.protocol_version;
+            let round = if version.is_stateless() {
+                let caller = cx.caller.as_ref().map(Caller::id);
+                let (answers, digest) =
+                    match self.prior_answers(method::TOOLS_CALL, &name, &mut params, caller) {
+                        Ok(found) => found,
+                        Err(error) => return Some(Response::error(Some(id), error)),
+                    };
+                let round = enter_round(&mut cx, answers, task_cancellation.clone());
+                Some((round, digest))
+            } else {
+                None
+            };
+            let args = match arguments_object(member_mut(&mut params, "arguments").map(Value::take))
+            {
+                Ok(args) => args,
+                Err(detail) => return refuse(detail.to_string()),
+            };
+            let progress_token = map_member(&params, "_meta")
+                .and_then(|m| member(m, "progressToken"))
+                .filter(|t| t.is_string() || t.is_number())
+                .cloned();
+            // A clone of the caller is a few reference counts; its id is only
+            // read when a state is signed.
+            let caller = cx.caller.clone();
+            if as_task {
+                let start = (
+                    name,
+                    args,
+                    task_cancellation.unwrap_or_default(),
+                    registered.shape,
+                );
+                return Some(Box::pin(self.call_as_task(id, start, round, caller, cx)).await);
+            }
+            let call = ToolCall {
+                policy: &self.policy,
+                in_flight: &self.in_flight,
+                registered,
+                id: id.clone(),
+                progress_token,
+                cx,
+                started: None,
+            };
+            match call.run(args).await {
+                Some(outcome) => Some(Response::result(
+                    id,
+                    call_result(
+                        version,
+                        registered.shape,
+                        outcome,
+                        // Serialised in place: `handle_request` leaves it as it is.
+                        version.is_stateless().then(|| self.stamp.object()),
+                    ),
+                )),
+                None => {
+                    let (round, digest) = round?;
+                    if let Some(refusal) = round.take_refusal() {
+                        return Some(Response::error(Some(id), refusal));
+                    }
+                    let asked = round.take_asked()?;
+                    Some(self.input_required(
+                        id,
+                        method::TOOLS_CALL,
+                        caller.as_ref().map(Caller::id),
+                        &digest.get(&name),
+                        &round,
+                        asked,
+                    ))
+                }
             }
         }
     }

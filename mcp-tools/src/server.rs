@@ -156,8 +156,14 @@ impl Server {
     /// Returns the response to a request; `None` for notifications, for responses
     /// (transports route those to the waiting tool) and for requests cancelled
     /// before they finished.
-    pub async fn handle(&self, message: Message, cx: RequestContext) -> Option<Response> {
-        self.inner.handle(message, cx).await
+    pub fn handle(
+        &self,
+        message: Message,
+        cx: RequestContext,
+    ) -> impl Future<Output = Option<Response>> + Send {
+        // The dispatcher's own future, not one wrapped around it that would
+        // hold the message and context a second time.
+        self.inner.handle(message, cx)
     }
 
     /// Checks the `Mcp-Param-{Name}` headers of a 2026-07-28 `tools/call`

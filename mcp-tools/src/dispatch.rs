@@ -75,7 +75,6 @@ impl Dispatcher {
         clippy::manual_async_fn,
         reason = "an async fn would keep its arguments twice in its future"
     )]
-
     pub(crate) fn handle(
         &self,
         message: Message,
@@ -114,7 +113,6 @@ impl Dispatcher {
         clippy::manual_async_fn,
         reason = "an async fn would keep its arguments twice in its future"
     )]
-
     fn handle_request(
         &self,
         request: Request,
@@ -162,7 +160,6 @@ impl Dispatcher {
         clippy::manual_async_fn,
         reason = "an async fn would keep its arguments twice in its future"
     )]
-
     fn answer_request(
         &self,
         id: RequestId,

@@ -10,7 +10,7 @@
 #           budget), served the same two ways: a read-only call that touches no shared state at all
 #
 # For each, the replica's calls/s and CPU per call (utime+stime of the process from /proc/PID/stat,
-# before and after each round, over the calls wrk completed) and, with Redis, the Redis commands
+# before and after each round, over the calls wrk completed; and the stime part alone) and, with Redis, the Redis commands
 # per call (INFO commandstats before and after, the commands scripts run included) and the round
 # trips per call (MONITOR over 20 sequential calls of each kind). Then the ratio Redis / memory. Requests speak
 # 2026-07-28 (no session), so the only difference between the two is the shared state.
@@ -283,28 +283,39 @@ count_round_trips() {
     note "round trips to Redis: $WRITE_TRIPS per write (dry run + confirmation), $READ_TRIPS per read"
 }
 
+# system_ticks PID: the stime part of cpu_ticks (field 15 of /proc/PID/stat).
+system_ticks() {
+    local stat fields
+    stat=$(<"/proc/$1/stat")
+    read -r -a fields <<<"${stat##*) }"
+    echo "${fields[12]}"
+}
+
 # measure WORKLOAD: a warm-up, then ROUNDS rounds against the replica PID of $store, each a line
 # of ROUNDS_FILE: store, workload, round, calls/s, CPU µs per call, the replica's share of its
-# core, Redis commands per request, p50 µs.
+# core, Redis commands per request, p50 µs, and of the CPU µs per call the system (kernel) part.
 measure() {
-    local workload=$1 round before after commands_before commands line calls
+    local workload=$1 round before after system_before system commands_before commands line calls
     ((WARMUP > 0)) && run_wrk "$WARMUP" "$workload" >/dev/null
     for round in $(seq "$ROUNDS"); do
         before=$(cpu_ticks "$PID")
+        system_before=$(system_ticks "$PID")
         commands_before=$(redis_commands)
         line=$(run_wrk "$DURATION" "$workload")
         after=$(cpu_ticks "$PID")
+        system=$(($(system_ticks "$PID") - system_before))
         commands=$(($(redis_commands) - commands_before))
         [[ $workload == writes ]] && calls=$(field writes "$line") || calls=$(field reads "$line")
         ((calls > 0)) || die "no $workload completed: $line"
         awk -v store="$store" -v w="$workload" -v round="$round" -v calls="$calls" \
             -v requests="$(field requests "$line")" -v us="$(field duration_us "$line")" \
             -v p50="$(field p50_us "$line")" -v ticks=$((after - before)) -v hz="$CLK_TCK" \
-            -v commands="$commands" 'BEGIN {
-                printf("%s %s %d %.1f %.1f %.1f %.2f %d\n", store, w, round, calls / (us / 1e6),
-                    1e6 * ticks / hz / calls, 100 * ticks / hz / (us / 1e6), commands / requests, p50)
+            -v commands="$commands" -v kernel="$system" 'BEGIN {
+                printf("%s %s %d %.1f %.1f %.1f %.2f %d %.1f\n", store, w, round, calls / (us / 1e6),
+                    1e6 * ticks / hz / calls, 100 * ticks / hz / (us / 1e6), commands / requests, p50,
+                    1e6 * kernel / hz / calls)
             }' >>"$ROUNDS_FILE"
-        tail -1 "$ROUNDS_FILE" | awk '{ printf "redis.sh: %s %s round %d: %.0f calls/s, %.1f us CPU/call, replica at %.0f%% of its core, %.2f Redis commands/request, p50 %d us\n", $1, $2, $3, $4, $5, $6, $7, $8 }' >&2
+        tail -1 "$ROUNDS_FILE" | awk '{ printf "redis.sh: %s %s round %d: %.0f calls/s, %.1f us CPU/call (%.1f of it system), replica at %.0f%% of its core, %.2f Redis commands/request, p50 %d us\n", $1, $2, $3, $4, $5, $9, $6, $7, $8 }' >&2
     done
 }
 
@@ -410,15 +421,16 @@ report() {
     echo "the start; redis-server $REDIS_VERSION on loopback. Replica on core $SERVER_CORE; wrk"
     echo "(\`-t1 -c$CONNECTIONS\`) and redis-server on core $LOAD_CORE. ${WARMUP}s warm-up, $ROUNDS rounds of"
     echo "${DURATION}s, medians. A write is a dry run and its confirmation; CPU per call is the replica's"
-    echo "utime+stime over the calls completed."
+    echo "utime+stime over the calls completed; its system part is the stime alone."
     echo
-    echo "| workload | store | calls/s | CPU µs/call | replica CPU | Redis commands/request (scripts' included) | p50 µs |"
-    echo "|---|---|---:|---:|---:|---:|---:|"
+    echo "| workload | store | calls/s | CPU µs/call | of which system | replica CPU | Redis commands/request (scripts' included) | p50 µs |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|"
     local w s
     for w in writes reads plain; do
         for s in memory redis; do
-            printf '| %s | %s | %.0f | %.1f | %.0f%% | %.2f | %.0f |\n' "$w" "$s" "$(median "$s" "$w" 4)" \
-                "$(median "$s" "$w" 5)" "$(median "$s" "$w" 6)" "$(median "$s" "$w" 7)" "$(median "$s" "$w" 8)"
+            printf '| %s | %s | %.0f | %.1f | %.1f | %.0f%% | %.2f | %.0f |\n' "$w" "$s" "$(median "$s" "$w" 4)" \
+                "$(median "$s" "$w" 5)" "$(median "$s" "$w" 9)" "$(median "$s" "$w" 6)" "$(median "$s" "$w" 7)" \
+                "$(median "$s" "$w" 8)"
         done
     done
     echo

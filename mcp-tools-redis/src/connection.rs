@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use redis::aio::ConnectionManager;
-use redis::{Cmd, FromRedisValue, RedisError, Script, ScriptInvocation, ToRedisArgs};
+use redis::{Cmd, FromRedisValue, RedisError, Script, ToRedisArgs};
 
 /// A connection to Redis shared by the stores of one replica.
 ///
@@ -133,15 +133,6 @@ impl Redis {
             .await
     }
 
-    pub(crate) async fn invoke<T: FromRedisValue>(
-        &self,
-        script: &ScriptInvocation<'_>,
-    ) -> Result<T, Failure> {
-        let mut conn = self.inner.manager.clone();
-        self.bounded(async move { script.invoke_async(&mut conn).await })
-            .await
-    }
-
     /// Runs a script call built with [`ScriptCall`], loading the script
     /// first if Redis does not know it yet (after a restart or a
     /// `SCRIPT FLUSH`).
@@ -177,9 +168,9 @@ impl Redis {
 }
 
 /// One run of a script, its keys and arguments written straight into the
-/// `EVALSHA` command: for the scripts on every call's path, where
-/// [`ScriptInvocation`] would keep each argument in a buffer of its own and
-/// copy them all into the command at every run.
+/// `EVALSHA` command, where `redis-rs`'s `ScriptInvocation` would keep each
+/// argument in a buffer of its own and copy them all into the command at
+/// every run.
 pub(crate) struct ScriptCall<'a> {
     script: &'a Script,
     command: Cmd,

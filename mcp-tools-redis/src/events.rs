@@ -11,7 +11,7 @@ use mcp_transport_http::event_store::{
 };
 use redis::Script;
 
-use crate::connection::{Failure, Redis};
+use crate::connection::{Failure, Redis, ScriptCall};
 
 /// Stores the next event of a stream.
 ///
@@ -166,18 +166,18 @@ impl RedisEventStore {
         message: Bytes,
     ) -> Result<EventId, EventStoreError> {
         let base = format!("{}{}", self.stream_prefix(&key.session), key.stream);
-        let mut append = self.scripts.append.prepare_invoke();
+        let mut append = ScriptCall::new(&self.scripts.append, 3);
         append
-            .key(format!("{base}:n"))
-            .key(format!("{base}:e"))
-            .key(self.session_key(&key.session))
+            .arg(format!("{base}:n"))
+            .arg(format!("{base}:e"))
+            .arg(self.session_key(&key.session))
             .arg(&*key.stream)
             .arg(message.as_ref())
             .arg(self.per_stream)
             .arg(self.ttl_ms());
         let seq: u64 = self
             .redis
-            .invoke(&append)
+            .run(&append)
             .await
             .map_err(|f| self.failed("store an event", &f))?;
         Ok(EventId {
@@ -192,16 +192,16 @@ impl RedisEventStore {
         after: &EventId,
     ) -> Result<Option<Vec<StoredEvent>>, EventStoreError> {
         let base = format!("{}{}", self.stream_prefix(session), after.stream);
-        let mut replay = self.scripts.replay.prepare_invoke();
+        let mut replay = ScriptCall::new(&self.scripts.replay, 3);
         replay
-            .key(format!("{base}:n"))
-            .key(format!("{base}:e"))
-            .key(self.session_key(session))
+            .arg(format!("{base}:n"))
+            .arg(format!("{base}:e"))
+            .arg(self.session_key(session))
             .arg(after.seq)
             .arg(self.ttl_ms());
         let members: Option<Vec<Vec<u8>>> = self
             .redis
-            .invoke(&replay)
+            .run(&replay)
             .await
             .map_err(|f| self.failed("replay a stream", &f))?;
         let Some(members) = members else {
@@ -215,12 +215,12 @@ impl RedisEventStore {
     }
 
     async fn forget(&self, session: &str) -> Result<(), EventStoreError> {
-        let mut remove = self.scripts.remove_session.prepare_invoke();
+        let mut remove = ScriptCall::new(&self.scripts.remove_session, 1);
         remove
-            .key(self.session_key(session))
+            .arg(self.session_key(session))
             .arg(self.stream_prefix(session));
         self.redis
-            .invoke::<u64>(&remove)
+            .run::<u64>(&remove)
             .await
             .map(|_| ())
             .map_err(|f| self.failed("forget a session's streams", &f))

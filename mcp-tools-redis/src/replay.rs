@@ -10,7 +10,7 @@ use mcp_tools::rate::RateLimiter;
 use mcp_tools::{Caller, ToolError};
 use redis::Script;
 
-use crate::connection::{Failure, Redis};
+use crate::connection::{Failure, Redis, ScriptCall};
 use crate::rate::{Marker, RedisRateLimiter};
 
 /// How much longer than its token a marker lives when not set.
@@ -88,37 +88,40 @@ impl RedisReplayStore {
         self.redis.key(format_args!("replay:{}", nonce_hex(nonce)))
     }
 
+    /// The marker this attempt writes for the token `nonce` expiring at
+    /// `expires_at`.
+    fn marker(&self, nonce: &[u8], expires_at: SystemTime) -> Result<Marker, ToolError> {
+        Ok(Marker {
+            key: self.key(nonce),
+            attempt: attempt_id()?,
+            ttl_ms: marker_ttl_ms(expires_at, SystemTime::now(), self.allowance),
+        })
+    }
+
     async fn mark(&self, nonce: &[u8], expires_at: SystemTime) -> Result<bool, ToolError> {
-        let key = self.key(nonce);
-        let attempt = attempt_id()?;
+        let marker = self.marker(nonce, expires_at)?;
         let mut set = redis::cmd("SET");
-        set.arg(&key)
-            .arg(&attempt)
+        set.arg(&marker.key)
+            .arg(&marker.attempt)
             .arg("NX")
             .arg("PX")
-            .arg(marker_ttl_ms(expires_at, SystemTime::now(), self.allowance));
+            .arg(marker.ttl_ms);
         match self.redis.query::<Option<String>>(&set).await {
             Ok(written) => Ok(written.is_some()),
-            Err(failure) => Err(self.not_recorded(key, attempt, expires_at, &failure)),
+            Err(failure) => Err(self.not_recorded(marker, expires_at, &failure)),
         }
     }
 
     /// The error of a marker write that failed, after arranging for the
     /// marker to be withdrawn if it may have been written anyway.
-    fn not_recorded(
-        &self,
-        key: String,
-        attempt: String,
-        expires_at: SystemTime,
-        failure: &Failure,
-    ) -> ToolError {
+    fn not_recorded(&self, marker: Marker, expires_at: SystemTime, failure: &Failure) -> ToolError {
         tracing::warn!(
             redis = self.redis.address(),
             error = %failure,
             "cannot mark a confirmation token used; the call is refused"
         );
         if failure.is_ambiguous() {
-            self.withdraw_later(key, attempt, expires_at);
+            self.withdraw_later(marker.key, marker.attempt, expires_at);
         }
         unavailable(
             "The confirmation could not be recorded",
@@ -136,19 +139,13 @@ impl RedisReplayStore {
         caller: Option<&Caller>,
         limiter: &RedisRateLimiter,
     ) -> Result<TokenCharge, ToolError> {
-        let key = self.key(token.nonce);
-        let attempt = attempt_id()?;
-        let marker = Marker {
-            key: &key,
-            attempt: &attempt,
-            ttl_ms: marker_ttl_ms(token.expires_at, SystemTime::now(), self.allowance),
-        };
+        let marker = self.marker(token.nonce, token.expires_at)?;
         match limiter
-            .take_marking(caller, token.destructive, marker)
+            .take_marking(caller, token.destructive, &marker)
             .await
         {
             Ok(charge) => Ok(charge),
-            Err(failure) => Err(self.not_recorded(key, attempt, token.expires_at, &failure)),
+            Err(failure) => Err(self.not_recorded(marker, token.expires_at, &failure)),
         }
     }
 
@@ -214,9 +211,9 @@ impl RedisReplayStore {
             loop {
                 // Sent after the write on the same connection, so Redis sees
                 // the write first when both arrive.
-                let mut withdraw = script.key(&key);
-                withdraw.arg(&attempt);
-                match redis.invoke::<u32>(&withdraw).await {
+                let mut withdraw = ScriptCall::new(&script, 1);
+                withdraw.arg(&key).arg(&attempt);
+                match redis.run::<u32>(&withdraw).await {
                     Ok(_) => return,
                     Err(failure) if tokio::time::Instant::now() + delay < give_up_at => {
                         tracing::debug!(error = %failure, "retrying to withdraw a replay marker");

@@ -8,7 +8,7 @@ use futures::future::BoxFuture;
 use mcp_transport_http::session_store::{SessionRecord, SessionStore, SessionStoreError};
 use redis::Script;
 
-use crate::connection::{Failure, Redis};
+use crate::connection::{Failure, Redis, ScriptCall};
 
 /// Reads a session and starts its idle time again, in one step.
 ///
@@ -107,11 +107,11 @@ impl RedisSessionStore {
         id: &str,
         idle: Duration,
     ) -> Result<Option<SessionRecord>, SessionStoreError> {
-        let mut load = self.load.prepare_invoke();
-        load.key(self.key(id)).arg(millis(idle));
+        let mut load = ScriptCall::new(&self.load, 1);
+        load.arg(self.key(id)).arg(millis(idle));
         let record: Option<Vec<u8>> = self
             .redis
-            .invoke(&load)
+            .run(&load)
             .await
             .map_err(|f| self.failed("look up a session", &f))?;
         record

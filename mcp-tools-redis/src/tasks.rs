@@ -9,7 +9,7 @@ use futures::future::BoxFuture;
 use mcp_tools::task::{TaskRecord, TaskStore, TaskStoreError, TaskUpdate};
 use redis::Script;
 
-use crate::connection::{Failure, Redis};
+use crate::connection::{Failure, Redis, ScriptCall};
 
 /// How many times `update` retries when other writers keep changing the task
 /// between its read and its write, before it gives up.
@@ -104,13 +104,13 @@ impl RedisTaskStore {
 
     async fn put(&self, record: TaskRecord) -> Result<(), TaskStoreError> {
         let json = encode(&record)?;
-        let mut create = self.scripts.create.prepare_invoke();
+        let mut create = ScriptCall::new(&self.scripts.create, 1);
         create
-            .key(self.key(&record.id))
+            .arg(self.key(&record.id))
             .arg(json)
             .arg(record.expires_at_ms().map_or(0, |at| at.max(1)));
         self.redis
-            .invoke::<u32>(&create)
+            .run::<u32>(&create)
             .await
             .map(|_| ())
             .map_err(|f| self.failed("create the task", &f))
@@ -150,11 +150,11 @@ impl RedisTaskStore {
                 return Ok(None);
             };
             record.apply(update.clone(), now_ms());
-            let mut cas = self.scripts.compare_and_set.prepare_invoke();
-            cas.key(self.key(id)).arg(&version).arg(encode(&record)?);
+            let mut cas = ScriptCall::new(&self.scripts.compare_and_set, 1);
+            cas.arg(self.key(id)).arg(&version).arg(encode(&record)?);
             let written: i32 = self
                 .redis
-                .invoke(&cas)
+                .run(&cas)
                 .await
                 .map_err(|f| self.failed("update the task", &f))?;
             match written {

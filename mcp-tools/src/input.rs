@@ -308,8 +308,7 @@ impl StateSigner {
 
 /// A digest of a tool name and its arguments, independent of key order.
 pub(crate) fn call_digest(name: &str, arguments: Option<&Value>) -> String {
-    let arguments = signing::digest(arguments.unwrap_or(&Value::Null));
-    signing::hex(&signing::tag(&[name.as_bytes(), &arguments]))
+    named_digest(name, &signing::digest(arguments.unwrap_or(&Value::Null)))
 }
 
 /// The arguments [`call_digest`] reads, as canonical JSON: kept when the
@@ -320,8 +319,12 @@ pub(crate) fn canonical_arguments(arguments: Option<&Value>) -> Vec<u8> {
 
 /// [`call_digest`] of arguments kept by [`canonical_arguments`].
 pub(crate) fn call_digest_of_canonical(name: &str, canonical: &[u8]) -> String {
-    let arguments: [u8; 32] = <sha2::Sha256 as sha2::Digest>::digest(canonical).into();
-    signing::hex(&signing::tag(&[name.as_bytes(), &arguments]))
+    named_digest(name, &signing::digest_of_canonical(canonical))
+}
+
+/// The tool name and the arguments' digest, tagged together.
+fn named_digest(name: &str, arguments: &[u8; 32]) -> String {
+    signing::hex(&signing::tag(&[name.as_bytes(), arguments]))
 }
 
 #[cfg(test)]

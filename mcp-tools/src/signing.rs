@@ -84,6 +84,12 @@ pub(crate) fn canonical(value: &Value) -> Vec<u8> {
     out
 }
 
+/// The digest of canonical JSON kept by [`canonical`]: [`digest`] of the
+/// value it was made from.
+pub(crate) fn digest_of_canonical(canonical: &[u8]) -> [u8; 32] {
+    Sha256::digest(canonical).into()
+}
+
 /// Where canonical JSON goes: a hash, or a buffer.
 trait Sink {
     fn put(&mut self, bytes: &[u8]);

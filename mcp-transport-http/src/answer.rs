@@ -123,15 +123,9 @@ impl Endpoint {
                         None => sse_whole_in(headers, last.unwrap_or_default()),
                     };
                 }
-                if let Some(rx) = outbox.open() {
-                    return sse_response(SseStream::request(rx, call, cancellation, on_disconnect));
-                }
-                return sse_response(SseStream::request(
-                    mpsc::unbounded_channel().1,
-                    call,
-                    cancellation,
-                    on_disconnect,
-                ));
+                // Nothing took the receiver yet: `open` always hands it over.
+                let rx = outbox.open().unwrap_or_else(|| mpsc::unbounded_channel().1);
+                return sse_response(SseStream::request(rx, call, cancellation, on_disconnect));
             }
             let call = boxed_call(
                 self.server.clone(),

@@ -21,12 +21,7 @@ pub(crate) fn plain(status: StatusCode, body: &'static str) -> Response<McpBody>
 }
 
 pub(crate) fn json_response(status: StatusCode, body: impl Into<Bytes>) -> Response<McpBody> {
-    let mut response = Response::new(McpBody::full(body));
-    *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    response
+    json_response_in(HeaderMap::new(), status, body)
 }
 
 /// A JSON response written into `recycled`, the request's own header map,
@@ -117,10 +112,7 @@ pub(crate) fn unsupported_version(id: Option<RequestId>, requested: &str) -> Res
 
 /// A serialised JSON-RPC answer, or 202 when there is none.
 pub(crate) fn json_outcome(outcome: Option<(StatusCode, Vec<u8>)>) -> Response<McpBody> {
-    match outcome {
-        Some((status, bytes)) => json_response(status, bytes),
-        None => status_only(StatusCode::ACCEPTED),
-    }
+    json_outcome_in(HeaderMap::new(), outcome)
 }
 
 /// [`json_outcome`] with the request's header map recycled (see

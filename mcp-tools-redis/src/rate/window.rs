@@ -23,12 +23,13 @@ pub const RETRY_AFTER_OUTAGE: Duration = Duration::from_secs(2);
 /// memory.
 const DEFAULT_FAILED_CONFIRMATIONS: (u32, Duration) = (50, Duration::from_secs(3600));
 
-/// A verified token's replay marker, for the take that charges the token to
-/// write: its key, this attempt's id as its value, and its time to live.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Marker<'a> {
-    pub(crate) key: &'a str,
-    pub(crate) attempt: &'a str,
+/// A verified token's replay marker, as `RedisReplayStore` writes it
+/// (itself, or through the take that charges the token): its key, this
+/// attempt's id as its value, and its time to live.
+#[derive(Debug)]
+pub(crate) struct Marker {
+    pub(crate) key: String,
+    pub(crate) attempt: String,
     pub(crate) ttl_ms: u64,
 }
 
@@ -271,7 +272,7 @@ impl RedisRateLimiter {
         &self,
         caller: Option<&Caller>,
         destructive: bool,
-        marker: Marker<'_>,
+        marker: &Marker,
     ) -> Result<TokenCharge, Failure> {
         let code = if destructive { "v" } else { "n" };
         let answer = self.run(caller, code, Some(marker)).await?;
@@ -294,7 +295,7 @@ impl RedisRateLimiter {
         &self,
         caller: Option<&Caller>,
         code: &str,
-        marker: Option<Marker<'_>>,
+        marker: Option<&Marker>,
     ) -> Result<(u8, u8, u64, u64), Failure> {
         let bucket = self.bucket(caller);
         let (d_limit, d_window_ms) = self
@@ -305,7 +306,7 @@ impl RedisRateLimiter {
             .arg(Self::counter(&bucket, &[":d"]))
             .arg(Self::failed_counter(&bucket, caller));
         if let Some(marker) = marker {
-            call.arg(marker.key);
+            call.arg(&marker.key);
         }
         call.arg(self.calls.limit)
             .arg(self.calls.window_ms)
@@ -315,7 +316,7 @@ impl RedisRateLimiter {
             .arg(self.failed_confirmations.window_ms)
             .arg(code);
         if let Some(marker) = marker {
-            call.arg(marker.attempt).arg(marker.ttl_ms);
+            call.arg(&marker.attempt).arg(marker.ttl_ms);
         }
         self.bounded(self.redis.run(&call)).await
     }

@@ -181,7 +181,6 @@ impl WindowRateLimiter {
         }
         // Refused tokens are counted per caller whatever the key, so that one
         // caller's garbage cannot lock the rest of its account out of writing.
-        let guesser = Self::caller_key(caller);
         if matches!(
             class,
             RateClass::Confirmation | RateClass::FailedConfirmation
@@ -189,7 +188,7 @@ impl WindowRateLimiter {
             let budget = self.failed_confirmations;
             let failed = &mut buckets
                 .by_key
-                .entry(guesser)
+                .entry(Self::caller_key(caller))
                 .or_insert_with(|| Self::fresh(now))
                 .failed_confirmations;
             if class == RateClass::FailedConfirmation {

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Redis against memory: one Retently replica (the release example binary) served twice in the same
 # run, once with everything in its own memory and once with `--redis` (a redis-server this script
-# starts on a free loopback port), under the same bounded wrk load:
+# starts on a free loopback port), under the same bounded wrk load. Both replicas are up at once
+# and their rounds alternate, so that the load of neighbours on a shared machine, which comes and
+# goes, weighs on both alike; each round's ratio compares two measurements seconds apart:
 #
 #   writes  confirmed writes as a client makes them: a dry run of star_feedback, then the same call
 #           with the ConfirmationToken it returned (replay store, write budget, audit)
@@ -291,32 +293,73 @@ system_ticks() {
     echo "${fields[12]}"
 }
 
-# measure WORKLOAD: a warm-up, then ROUNDS rounds against the replica PID of $store, each a line
-# of ROUNDS_FILE: store, workload, round, calls/s, CPU µs per call, the replica's share of its
-# core, Redis commands per request, p50 µs, and of the CPU µs per call the system (kernel) part.
+# measure_round WORKLOAD ROUND: one round against the replica of $store (PID, PORT), a line of
+# ROUNDS_FILE: store, workload, round, calls/s, CPU µs per call, the replica's share of its core,
+# Redis commands per request, p50 µs, and of the CPU µs per call the system (kernel) part.
+measure_round() {
+    local workload=$1 round=$2 before after system_before system commands_before commands line calls
+    before=$(cpu_ticks "$PID")
+    system_before=$(system_ticks "$PID")
+    commands_before=$(redis_commands)
+    line=$(run_wrk "$DURATION" "$workload")
+    after=$(cpu_ticks "$PID")
+    system=$(($(system_ticks "$PID") - system_before))
+    commands=$(($(redis_commands) - commands_before))
+    [[ $workload == writes ]] && calls=$(field writes "$line") || calls=$(field reads "$line")
+    ((calls > 0)) || die "no $workload completed: $line"
+    awk -v store="$store" -v w="$workload" -v round="$round" -v calls="$calls" \
+        -v requests="$(field requests "$line")" -v us="$(field duration_us "$line")" \
+        -v p50="$(field p50_us "$line")" -v ticks=$((after - before)) -v hz="$CLK_TCK" \
+        -v commands="$commands" -v kernel="$system" 'BEGIN {
+            printf("%s %s %d %.1f %.1f %.1f %.2f %d %.1f\n", store, w, round, calls / (us / 1e6),
+                1e6 * ticks / hz / calls, 100 * ticks / hz / (us / 1e6), commands / requests, p50,
+                1e6 * kernel / hz / calls)
+        }' >>"$ROUNDS_FILE"
+    tail -1 "$ROUNDS_FILE" | awk '{ printf "redis.sh: %s %s round %d: %.0f calls/s, %.1f us CPU/call (%.1f of it system), replica at %.0f%% of its core, %.2f Redis commands/request, p50 %d us\n", $1, $2, $3, $4, $5, $9, $6, $7, $8 }' >&2
+}
+
+# Both replicas of a workload are up at once, and their rounds alternate (memory, Redis; then
+# Redis, memory; …), so that a neighbour's load that comes and goes on this shared machine
+# weighs on both alike. Each round's ratio compares two measurements seconds apart.
+#
+# use_store STORE: makes the replica of STORE the one measured (store, PID, PORT, AUTH, bodies).
+declare -A PID_OF PORT_OF AUTH_OF DRY_OF CONFIRM_OF READ_OF STAR_OF FEEDBACK_OF
+use_store() {
+    store=$1
+    PID=${PID_OF[$1]} PORT=${PORT_OF[$1]} AUTH=${AUTH_OF[$1]}
+    DRY=${DRY_OF[$1]:-} CONFIRM=${CONFIRM_OF[$1]:-} READ=${READ_OF[$1]:-}
+    STAR=${STAR_OF[$1]:-} feedback=${FEEDBACK_OF[$1]:-}
+}
+
+# keep_store STORE: remembers the replica just started (PID, PORT, AUTH) and its bodies as STORE's.
+keep_store() {
+    PID_OF[$1]=$PID PORT_OF[$1]=$PORT AUTH_OF[$1]=$AUTH
+    DRY_OF[$1]=${DRY:-} CONFIRM_OF[$1]=${CONFIRM:-} READ_OF[$1]=${READ:-}
+    STAR_OF[$1]=${STAR:-} FEEDBACK_OF[$1]=${feedback:-}
+}
+
+# measure WORKLOAD: a warm-up of each replica, then ROUNDS rounds of each, alternating.
 measure() {
-    local workload=$1 round before after system_before system commands_before commands line calls
-    ((WARMUP > 0)) && run_wrk "$WARMUP" "$workload" >/dev/null
-    for round in $(seq "$ROUNDS"); do
-        before=$(cpu_ticks "$PID")
-        system_before=$(system_ticks "$PID")
-        commands_before=$(redis_commands)
-        line=$(run_wrk "$DURATION" "$workload")
-        after=$(cpu_ticks "$PID")
-        system=$(($(system_ticks "$PID") - system_before))
-        commands=$(($(redis_commands) - commands_before))
-        [[ $workload == writes ]] && calls=$(field writes "$line") || calls=$(field reads "$line")
-        ((calls > 0)) || die "no $workload completed: $line"
-        awk -v store="$store" -v w="$workload" -v round="$round" -v calls="$calls" \
-            -v requests="$(field requests "$line")" -v us="$(field duration_us "$line")" \
-            -v p50="$(field p50_us "$line")" -v ticks=$((after - before)) -v hz="$CLK_TCK" \
-            -v commands="$commands" -v kernel="$system" 'BEGIN {
-                printf("%s %s %d %.1f %.1f %.1f %.2f %d %.1f\n", store, w, round, calls / (us / 1e6),
-                    1e6 * ticks / hz / calls, 100 * ticks / hz / (us / 1e6), commands / requests, p50,
-                    1e6 * kernel / hz / calls)
-            }' >>"$ROUNDS_FILE"
-        tail -1 "$ROUNDS_FILE" | awk '{ printf "redis.sh: %s %s round %d: %.0f calls/s, %.1f us CPU/call (%.1f of it system), replica at %.0f%% of its core, %.2f Redis commands/request, p50 %d us\n", $1, $2, $3, $4, $5, $9, $6, $7, $8 }' >&2
+    local workload=$1 round first second
+    for first in memory redis; do
+        use_store "$first"
+        ((WARMUP > 0)) && run_wrk "$WARMUP" "$workload" >/dev/null
     done
+    for round in $(seq "$ROUNDS"); do
+        read -r first second <<<"memory redis"
+        ((round % 2 == 0)) && read -r first second <<<"redis memory"
+        use_store "$first"
+        measure_round "$workload" "$round"
+        use_store "$second"
+        measure_round "$workload" "$round"
+    done
+}
+
+# stop_replicas: ends both replicas of the part just measured.
+stop_replicas() {
+    local s
+    for s in memory redis; do kill -TERM "${PID_OF[$s]}" 2>/dev/null || true; done
+    for s in memory redis; do wait "${PID_OF[$s]}" 2>/dev/null || true; done
 }
 
 # Round trips to Redis per read that touches no shared state: everything the replica sends over
@@ -335,24 +378,27 @@ ROUNDS_FILE=$WORK/rounds
 : >"$ROUNDS_FILE"
 LOAD_AVERAGE=$(cut -d' ' -f1-3 /proc/loadavg)
 
-for store in memory redis; do
+for s in memory redis; do
+    store=$s
     mapfile -t args < <(store_arguments "$store")
     start_replica "$store" "${args[@]}"
     note "$store: pid $PID on core $SERVER_CORE, port $PORT"
     prepare_bodies
     [[ $store == redis ]] && count_round_trips
-    measure writes
-    measure reads
-    kill -TERM "$PID"
-    wait "$PID" 2>/dev/null || true
+    keep_store "$store"
 done
+measure writes
+measure reads
+stop_replicas
 
 # Reads that touch no shared state: a Reteno replica (no rate budget; its sessions, tasks and
 # events are in Redis with --redis, but a 2026-07-28 read uses none of them).
 READ_TOOL=get_account_info
 READ_ARGS='{}'
 READ=$(body "$READ_TOOL" "$READ_ARGS")
-for store in memory redis; do
+DRY='' CONFIRM='' STAR='' feedback=''
+for s in memory redis; do
+    store=$s
     args=(--shared-secret "$SECRET")
     [[ $store == redis ]] && args+=(--redis "redis://127.0.0.1:$REDIS_PORT/")
     PORT=$(free_port)
@@ -366,10 +412,10 @@ for store in memory redis; do
     call "$PORT" "$READ_TOOL" "$READ_ARGS" | grep -q '"Success":true' ||
         die "reteno $store: $READ_TOOL failed: $(call "$PORT" "$READ_TOOL" "$READ_ARGS")"
     [[ $store == redis ]] && count_plain_round_trips
-    measure plain
-    kill -TERM "$PID"
-    wait "$PID" 2>/dev/null || true
+    keep_store "$store"
 done
+measure plain
+stop_replicas
 
 # Instructions per write and per read, in memory and with Redis: each replica under callgrind, a
 # warm-up, its counters zeroed, INSTRUCTION_SECONDS of load, its counters dumped; the dump's
@@ -411,6 +457,18 @@ count_instructions() {
 # instructions STORE WORKLOAD: the count per call measured for them.
 instructions() { awk -v s="$1" -v w="$2" '$1 == s && $2 == w { print $3 }' "$INSTRUCTIONS_FILE"; }
 
+# round_ratios WORKLOAD COLUMN median|range: Redis ÷ memory of COLUMN in each round of WORKLOAD,
+# as their median (`1.23×`) or their range (`1.10–1.40×`).
+round_ratios() {
+    awk -v w="$1" -v c="$2" '$2 == w { value[$1, $3] = $c; rounds[$3] = 1 }
+        END { for (r in rounds) if (value["memory", r] > 0) print value["redis", r] / value["memory", r] }' \
+        "$ROUNDS_FILE" | sort -g | awk -v how="$3" '{ v[NR] = $1 } END {
+            if (NR == 0) { print "n/a"; exit }
+            if (how == "range") printf "%.2f–%.2f×", v[1], v[NR]
+            else printf "%.2f×", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+        }'
+}
+
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 git diff --quiet HEAD 2>/dev/null || commit="$commit (with uncommitted changes)"
 
@@ -420,7 +478,8 @@ report() {
     echo "$(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit; $(nproc --all) cores, load average $LOAD_AVERAGE at"
     echo "the start; redis-server $REDIS_VERSION on loopback. Replica on core $SERVER_CORE; wrk"
     echo "(\`-t1 -c$CONNECTIONS\`) and redis-server on core $LOAD_CORE. ${WARMUP}s warm-up, $ROUNDS rounds of"
-    echo "${DURATION}s, medians. A write is a dry run and its confirmation; CPU per call is the replica's"
+    echo "${DURATION}s per replica, the two replicas' rounds alternating, medians. A write is a dry run"
+    echo "and its confirmation; CPU per call is the replica's"
     echo "utime+stime over the calls completed; its system part is the stime alone."
     echo
     echo "| workload | store | calls/s | CPU µs/call | of which system | replica CPU | Redis commands/request (scripts' included) | p50 µs |"
@@ -434,14 +493,22 @@ report() {
         done
     done
     echo
-    echo "| workload | CPU per call, Redis ÷ memory | calls/s, Redis ÷ memory | Redis round trips per call |"
-    echo "|---|---:|---:|---:|"
-    echo "| writes | $(ratio "$(median redis writes 5)" "$(median memory writes 5)") |" \
-        "$(ratio "$(median redis writes 4)" "$(median memory writes 4)") | $WRITE_TRIPS |"
-    echo "| reads | $(ratio "$(median redis reads 5)" "$(median memory reads 5)") |" \
-        "$(ratio "$(median redis reads 4)" "$(median memory reads 4)") | $READ_TRIPS |"
-    echo "| plain reads (Reteno) | $(ratio "$(median redis plain 5)" "$(median memory plain 5)") |" \
-        "$(ratio "$(median redis plain 4)" "$(median memory plain 4)") | $PLAIN_TRIPS |"
+    echo "CPU per call, Redis ÷ memory: each round's ratio (the two replicas measured one after the"
+    echo "other), their median and range; beside it, the ratio of the two medians above."
+    echo
+    echo "| workload | CPU per call, Redis ÷ memory (median of rounds) | range over rounds | ratio of medians | calls/s, Redis ÷ memory | Redis round trips per call |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    local label trips
+    for w in writes reads plain; do
+        case $w in
+            writes) label=writes trips=$WRITE_TRIPS ;;
+            reads) label=reads trips=$READ_TRIPS ;;
+            plain) label="plain reads (Reteno)" trips=$PLAIN_TRIPS ;;
+        esac
+        echo "| $label | **$(round_ratios "$w" 5 median)** | $(round_ratios "$w" 5 range) |" \
+            "$(ratio "$(median redis "$w" 5)" "$(median memory "$w" 5)") |" \
+            "$(ratio "$(median redis "$w" 4)" "$(median memory "$w" 4)") | $trips |"
+    done
     echo
     if ((INSTRUCTIONS)); then
         echo "Instructions per call (callgrind, user space, ${INSTRUCTION_SECONDS}s of the same load after a warm-up):"

@@ -10,6 +10,12 @@
 //! The server is the `mcp-example-retently` crate (`examples/retently/`); see
 //! its README.
 
+/// A server that serves many calls at once, some of them waiting on Redis,
+/// interleaves their allocations; mimalloc keeps that cheap where glibc's
+/// allocator slows down (`docs/deployment.md`, "The allocator").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     mcp_example_retently::main()
 }

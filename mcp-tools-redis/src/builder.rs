@@ -123,7 +123,12 @@ impl RedisBuilder {
         let address = client.get_connection_info().addr().to_string();
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(self.connect_timeout))
-            .set_response_timeout(Some(self.command_timeout))
+            // Every command is bounded by the command timeout in `Redis`,
+            // waiting for a reconnection included; a second timer inside
+            // redis-rs would bound it again at the price of one more timer
+            // per command, and would reconnect no sooner (a timeout is not a
+            // dropped connection to it either).
+            .set_response_timeout(None)
             // Reconnection is retried on the next command anyway; a short
             // series keeps a command from waiting on a long back-off.
             .set_number_of_retries(2)

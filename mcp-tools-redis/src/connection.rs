@@ -2,11 +2,12 @@
 //! each command.
 
 use std::fmt;
+use std::io::Write as _;
 use std::sync::Arc;
 use std::time::Duration;
 
 use redis::aio::ConnectionManager;
-use redis::{Cmd, FromRedisValue, RedisError, Script, ToRedisArgs};
+use redis::{Cmd, FromRedisValue, RedisError, RedisWrite as _, Script, ToRedisArgs};
 
 /// A connection to Redis shared by the stores of one replica.
 ///
@@ -180,14 +181,39 @@ impl<'a> ScriptCall<'a> {
     /// A run of `script` with `keys` keys: add them with
     /// [`arg`](Self::arg), then its other arguments.
     pub(crate) fn new(script: &'a Script, keys: usize) -> Self {
-        let mut command = redis::cmd("EVALSHA");
-        command.arg(script.get_hash()).arg(keys);
+        // Room for every script's usual keys and arguments, so that building
+        // the command does not regrow its buffers argument by argument.
+        let mut command = Cmd::with_capacity(keys + 12, 320);
+        command.arg("EVALSHA").arg(script.get_hash()).arg(keys);
         Self { script, command }
     }
 
     pub(crate) fn arg(&mut self, arg: impl ToRedisArgs) -> &mut Self {
         self.command.arg(arg);
         self
+    }
+
+    /// One argument made of `parts` one after another (a key from its
+    /// prefix, names and suffixes), written into the command with no string
+    /// of its own.
+    pub(crate) fn joined_arg<'p>(&mut self, parts: impl IntoIterator<Item = &'p str>) -> &mut Self {
+        let mut arg = self.command.writer_for_next_arg();
+        for part in parts {
+            // Writing into the command's own buffer cannot fail.
+            let _ = arg.write_all(part.as_bytes());
+        }
+        drop(arg);
+        self
+    }
+}
+
+/// `bytes` in lowercase hexadecimal, appended to `out`.
+pub(crate) fn push_hex(out: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(bytes.len() * 2);
+    for byte in bytes {
+        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
     }
 }
 
@@ -198,5 +224,45 @@ impl fmt::Debug for Redis {
             .field("key_prefix", &self.inner.prefix)
             .field("command_timeout", &self.inner.command_timeout)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_become_lowercase_hex() {
+        let mut out = String::from("replay:");
+        push_hex(&mut out, &[0x00, 0x0f, 0xa0, 0xff]);
+        assert_eq!(out, "replay:000fa0ff");
+        let mut empty = String::new();
+        push_hex(&mut empty, &[]);
+        assert_eq!(empty, "");
+    }
+
+    #[test]
+    fn a_joined_argument_is_one_argument() {
+        let script = Script::new("return 1");
+        let mut call = ScriptCall::new(&script, 2);
+        call.joined_arg(["mcp:", "rate:{a:x}", ":c"]).arg("plain");
+        let args: Vec<Vec<u8>> = call
+            .command
+            .args_iter()
+            .map(|arg| match arg {
+                redis::Arg::Simple(bytes) => bytes.to_vec(),
+                _ => b"(not a plain argument)".to_vec(),
+            })
+            .collect();
+        assert_eq!(
+            args,
+            [
+                b"EVALSHA".to_vec(),
+                script.get_hash().as_bytes().to_vec(),
+                b"2".to_vec(),
+                b"mcp:rate:{a:x}:c".to_vec(),
+                b"plain".to_vec(),
+            ]
+        );
     }
 }

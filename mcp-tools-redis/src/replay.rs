@@ -1,7 +1,7 @@
 //! Single use of confirmation tokens across replicas.
 
 use std::any::Any;
-use std::fmt::{self, Write as _};
+use std::fmt;
 use std::time::{Duration, SystemTime};
 
 use futures::future::BoxFuture;
@@ -10,7 +10,7 @@ use mcp_tools::rate::RateLimiter;
 use mcp_tools::{Caller, ToolError};
 use redis::Script;
 
-use crate::connection::{Failure, Redis, ScriptCall};
+use crate::connection::{Failure, Redis, ScriptCall, push_hex};
 use crate::rate::{Marker, RedisRateLimiter};
 
 /// How much longer than its token a marker lives when not set.
@@ -85,7 +85,13 @@ impl RedisReplayStore {
     }
 
     fn key(&self, nonce: &[u8]) -> String {
-        self.redis.key(format_args!("replay:{}", nonce_hex(nonce)))
+        // Appended, not formatted: a confirmation builds one on its path.
+        let prefix = self.redis.key_prefix();
+        let mut key = String::with_capacity(prefix.len() + 7 + 2 * nonce.len());
+        key.push_str(prefix);
+        key.push_str("replay:");
+        push_hex(&mut key, nonce);
+        key
     }
 
     /// The marker this attempt writes for the token `nonce` expiring at
@@ -277,15 +283,6 @@ impl ReplayStore for RedisReplayStore {
     }
 }
 
-fn nonce_hex(nonce: &[u8]) -> String {
-    let mut hex = String::with_capacity(nonce.len() * 2);
-    for byte in nonce {
-        // Writing to a String cannot fail.
-        let _ = write!(hex, "{byte:02x}");
-    }
-    hex
-}
-
 /// How long the marker of a token expiring at `expires_at` lives, in
 /// milliseconds: at least 1, as Redis refuses a zero expiry.
 fn marker_ttl_ms(expires_at: SystemTime, now: SystemTime, allowance: Duration) -> u64 {
@@ -306,7 +303,9 @@ fn attempt_id() -> Result<String, ToolError> {
              Nothing was done. Retry in a few seconds",
         )
     })?;
-    Ok(format!("{:016x}", u64::from_be_bytes(bytes)))
+    let mut id = String::with_capacity(2 * bytes.len());
+    push_hex(&mut id, &bytes);
+    Ok(id)
 }
 
 fn unavailable(what: &str, failure: &Failure, next: &str) -> ToolError {
@@ -329,11 +328,5 @@ mod tests {
         assert_eq!(marker_ttl_ms(now - minute, now, minute), 60_000);
         // Redis refuses a zero expiry.
         assert_eq!(marker_ttl_ms(now, now, Duration::ZERO), 1);
-    }
-
-    #[test]
-    fn nonces_become_lowercase_hex() {
-        assert_eq!(nonce_hex(&[0x00, 0x0f, 0xa0, 0xff]), "000fa0ff");
-        assert_eq!(nonce_hex(&[]), "");
     }
 }

@@ -21,7 +21,7 @@
 -- A token whose marker exists is a refused token (as 'f'); the marker is
 -- written only when the call is taken.
 --
--- Returns {taken, budget, used, left_ms}: taken is 1 or 0, or 2 for a token
+-- Returns "taken budget used left_ms", one string: taken is 1 or 0, or 2 for a token
 -- found used (refused, and counted as such); budget is the one reported (1
 -- general, 2 destructive, 3 refused confirmations, 4 destructive for a
 -- verified token); used its count after the call; left_ms the time until its
@@ -32,6 +32,12 @@ local destructive_limit, destructive_ms = tonumber(ARGV[3]), tonumber(ARGV[4])
 local failed_limit, failed_ms = tonumber(ARGV[5]), tonumber(ARGV[6])
 local class = ARGV[7]
 local has_destructive = destructive_limit >= 0
+
+-- One bulk string rather than an array of four integers: every call waits
+-- for this answer, and the client parses one value faster than five.
+local function answer(taken, budget, used, left_ms)
+    return string.format('%d %d %d %d', taken, budget, used, left_ms)
+end
 
 -- A window starts with the first call that finds its counter gone.
 local function window(key, ms)
@@ -67,7 +73,7 @@ end
 if class == 'n' or class == 'f' or class == 'v' then
     local failed_used, failed_left = window(KEYS[3], failed_ms)
     if failed_used >= failed_limit then
-        return {0, 3, failed_used, failed_left}
+        return answer(0, 3, failed_used, failed_left)
     end
     if class == 'f' then
         redis.call('INCR', KEYS[3])
@@ -78,7 +84,7 @@ local marker = KEYS[4]
 if marker and redis.call('EXISTS', marker) == 1 then
     redis.call('INCR', KEYS[3])
     local general_used, general_left = peek(KEYS[1], general_ms)
-    return {2, 1, general_used, general_left}
+    return answer(2, 1, general_used, general_left)
 end
 
 -- A checked token: its call was counted when it arrived ('n').
@@ -86,12 +92,12 @@ if class == 'y' or class == 'f' then
     if class == 'y' and has_destructive then
         local destructive_used, destructive_left = window(KEYS[2], destructive_ms)
         if destructive_used >= destructive_limit then
-            return {0, 4, destructive_used, destructive_left}
+            return answer(0, 4, destructive_used, destructive_left)
         end
         redis.call('INCR', KEYS[2])
     end
     local general_used, general_left = peek(KEYS[1], general_ms)
-    return {1, 1, general_used, general_left}
+    return answer(1, 1, general_used, general_left)
 end
 
 -- As in memory, a key seen for the first time starts both of its windows.
@@ -105,11 +111,11 @@ if (has_destructive and writes) or fresh then
 end
 
 if general_used >= general_limit then
-    return {0, 1, general_used, general_left}
+    return answer(0, 1, general_used, general_left)
 end
 if has_destructive and writes then
     if destructive_used >= destructive_limit then
-        return {0, 2, destructive_used, destructive_left}
+        return answer(0, 2, destructive_used, destructive_left)
     end
     -- A token's write is charged once the token verified ('y', 'v').
     if class == 'd' or class == 'v' then
@@ -119,4 +125,4 @@ end
 if marker then
     redis.call('SET', marker, ARGV[8], 'PX', ARGV[9])
 end
-return {1, 1, redis.call('INCR', KEYS[1]), general_left}
+return answer(1, 1, redis.call('INCR', KEYS[1]), general_left)

@@ -8,7 +8,7 @@ use mcp_tools::rate::{
     Acquired, RateClass, RateExceeded, RateFuture, RateKey, RateLimiter, RateRefusal, RateStatus,
 };
 use mcp_tools::{Caller, ToolError};
-use redis::Script;
+use redis::{FromRedisValue, ParsingError, Script, Value};
 
 use crate::connection::{Failure, Redis, ScriptCall};
 
@@ -31,6 +31,38 @@ pub(crate) struct Marker {
     pub(crate) key: String,
     pub(crate) attempt: String,
     pub(crate) ttl_ms: u64,
+}
+
+/// What the take script answers: whether it took the call (1), refused it
+/// (0) or found the token used (2); the budget it reports (1 general, 2
+/// destructive, 3 refused confirmations, 4 destructive for a verified token);
+/// that budget's count after the call; the milliseconds left in its window.
+#[derive(Debug, PartialEq, Eq)]
+struct TakeAnswer(u8, u8, u64, u64);
+
+impl FromRedisValue for TakeAnswer {
+    /// From the script's one string, `"taken budget used left_ms"`.
+    fn from_redis_value(value: Value) -> Result<Self, ParsingError> {
+        let text = String::from_redis_value(value)?;
+        let mut fields = text.split(' ').map(str::parse::<u64>);
+        let mut small = |max: u64| {
+            fields
+                .next()
+                .and_then(Result::ok)
+                .filter(|n| *n <= max)
+                .and_then(|n| u8::try_from(n).ok())
+        };
+        let (taken, budget) = (small(2), small(4));
+        let mut large = || fields.next().and_then(Result::ok);
+        match (taken, budget, large(), large(), fields.next()) {
+            (Some(taken), Some(budget), Some(used), Some(left_ms), None) => {
+                Ok(Self(taken, budget, used, left_ms))
+            }
+            _ => Err(ParsingError::from(format!(
+                "the rate limiter's script answered {text:?}, not \"taken budget used left_ms\""
+            ))),
+        }
+    }
 }
 
 /// Lua numbers are doubles: windows stay below 2^53 ms (285,000 years).
@@ -196,13 +228,13 @@ impl RedisRateLimiter {
         self
     }
 
-    /// The hash tag of a key's counters: both live in one slot, so a script
-    /// may touch both on a Redis Cluster too. An account and a caller id with
-    /// the same text stay apart by their `a:`/`c:` mark.
+    /// The hash tag of a key's counters, in parts: both live in one slot, so
+    /// a script may touch both on a Redis Cluster too. An account and a
+    /// caller id with the same text stay apart by their `a:`/`c:` mark.
     ///
-    /// Built by appending, not formatted: one key per check is on every
-    /// call's path.
-    fn bucket(&self, caller: Option<&Caller>) -> String {
+    /// Parts rather than a string: every call's check writes its keys
+    /// straight into the command ([`ScriptCall::joined_arg`]).
+    fn bucket<'a>(&'a self, caller: Option<&'a Caller>) -> [&'a str; 5] {
         let (mark, id) = match (caller, self.key) {
             (None, _) => ("", "-"),
             (Some(caller), RateKey::AccountOrCaller) => match caller.account() {
@@ -211,33 +243,7 @@ impl RedisRateLimiter {
             },
             (Some(caller), _) => ("c:", caller.id()),
         };
-        let prefix = self.redis.key_prefix();
-        let mut bucket = String::with_capacity(prefix.len() + 10 + mark.len() + id.len());
-        for part in [prefix, "rate:{", mark, id, "}"] {
-            bucket.push_str(part);
-        }
-        bucket
-    }
-
-    /// One of a bucket's keys: the bucket, then `parts`.
-    fn counter(bucket: &str, parts: &[&str]) -> String {
-        let mut key =
-            String::with_capacity(bucket.len() + parts.iter().map(|p| p.len()).sum::<usize>());
-        key.push_str(bucket);
-        for part in parts {
-            key.push_str(part);
-        }
-        key
-    }
-
-    /// The counter of refused tokens of `caller`: per caller whatever the
-    /// key, under the hash tag of the caller's bucket so that one script
-    /// touches one slot.
-    fn failed_counter(bucket: &str, caller: Option<&Caller>) -> String {
-        match caller {
-            Some(caller) => Self::counter(bucket, &[":f:", caller.id()]),
-            None => Self::counter(bucket, &[":f"]),
-        }
+        [self.redis.key_prefix(), "rate:{", mark, id, "}"]
     }
 
     /// Runs a command within this limiter's own bound, if it has one.
@@ -277,7 +283,7 @@ impl RedisRateLimiter {
         let code = if destructive { "v" } else { "n" };
         let answer = self.run(caller, code, Some(marker)).await?;
         Ok(match answer {
-            (2, _, used, left_ms) => {
+            TakeAnswer(2, _, used, left_ms) => {
                 TokenCharge::AlreadyUsed(Some(self.calls.status(used, left_ms)))
             }
             answer => TokenCharge::Charged(self.acquired(answer)),
@@ -290,21 +296,26 @@ impl RedisRateLimiter {
         self.redis.is(redis)
     }
 
-    /// One run of the take script: `{taken, budget, used, left_ms}`.
+    /// One run of the take script.
     async fn run(
         &self,
         caller: Option<&Caller>,
         code: &str,
         marker: Option<&Marker>,
-    ) -> Result<(u8, u8, u64, u64), Failure> {
+    ) -> Result<TakeAnswer, Failure> {
         let bucket = self.bucket(caller);
         let (d_limit, d_window_ms) = self
             .destructive
             .map_or((-1, 1), |d| (i64::from(d.limit), d.window_ms));
         let mut call = ScriptCall::new(&self.acquire, if marker.is_some() { 4 } else { 3 });
-        call.arg(Self::counter(&bucket, &[":c"]))
-            .arg(Self::counter(&bucket, &[":d"]))
-            .arg(Self::failed_counter(&bucket, caller));
+        call.joined_arg(bucket.into_iter().chain([":c"]))
+            .joined_arg(bucket.into_iter().chain([":d"]));
+        // Refused tokens count per caller whatever the key, under the hash
+        // tag of the caller's bucket so that the script touches one slot.
+        match caller {
+            Some(caller) => call.joined_arg(bucket.into_iter().chain([":f:", caller.id()])),
+            None => call.joined_arg(bucket.into_iter().chain([":f"])),
+        };
         if let Some(marker) = marker {
             call.arg(&marker.key);
         }
@@ -322,7 +333,7 @@ impl RedisRateLimiter {
     }
 
     /// What a run of the take script says, as a limiter's answer.
-    fn acquired(&self, (taken, which, used, left_ms): (u8, u8, u64, u64)) -> Acquired {
+    fn acquired(&self, TakeAnswer(taken, which, used, left_ms): TakeAnswer) -> Acquired {
         let refused = |class: RateClass, budget: Budget| {
             Err(RateRefusal::Exceeded(RateExceeded::new(
                 class,
@@ -377,7 +388,7 @@ impl RedisRateLimiter {
 
     async fn read(&self, caller: Option<&Caller>) -> Option<RateStatus> {
         let mut call = ScriptCall::new(&self.status, 1);
-        call.arg(Self::counter(&self.bucket(caller), &[":c"]))
+        call.joined_arg(self.bucket(caller).into_iter().chain([":c"]))
             .arg(self.calls.window_ms);
         match self.bounded(self.redis.run::<(u64, u64)>(&call)).await {
             Ok((used, left_ms)) => Some(self.calls.status(used, left_ms)),
@@ -447,6 +458,34 @@ mod tests {
             3_600_000
         );
         assert_eq!(Budget::new(1, Duration::MAX).window_ms, MAX_WINDOW_MS);
+    }
+
+    #[test]
+    fn the_take_script_answers_four_numbers_in_one_string() {
+        let answer = |text: &str| TakeAnswer::from_redis_value(Value::BulkString(text.into()));
+        assert_eq!(
+            answer("1 1 7 3600000").unwrap(),
+            TakeAnswer(1, 1, 7, 3_600_000)
+        );
+        assert_eq!(
+            answer("2 1 0 9007199254740992").unwrap(),
+            TakeAnswer(2, 1, 0, 1 << 53)
+        );
+        for wrong in [
+            "",
+            "1 1 7",
+            "1 1 7 5 9",
+            "3 1 0 0",
+            "1 5 0 0",
+            "1 1 -1 0",
+            "a b c d",
+        ] {
+            let error = answer(wrong).unwrap_err().to_string();
+            assert!(
+                error.contains("taken budget used left_ms"),
+                "{wrong:?}: {error}"
+            );
+        }
     }
 
     #[test]

@@ -2,6 +2,8 @@
 
 use std::any::Any;
 use std::fmt;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use futures::future::BoxFuture;
@@ -293,18 +295,30 @@ fn marker_ttl_ms(expires_at: SystemTime, now: SystemTime, allowance: Duration) -
 }
 
 /// A value only this attempt writes, so that withdrawing it never deletes
-/// another replica's marker.
+/// another replica's marker: this process's random start, counted up by one
+/// per attempt. Distinct within a process by the count, across processes by
+/// their random starts, and without asking the OS for randomness on every
+/// confirmation.
 fn attempt_id() -> Result<String, ToolError> {
-    let mut bytes = [0u8; 8];
-    getrandom::fill(&mut bytes).map_err(|e| {
-        tracing::error!(error = %e, "no OS randomness for a replay marker");
-        ToolError::service_unavailable(
-            "The confirmation could not be recorded: the server has no randomness right now. \
-             Nothing was done. Retry in a few seconds",
-        )
-    })?;
-    let mut id = String::with_capacity(2 * bytes.len());
-    push_hex(&mut id, &bytes);
+    static START: OnceLock<u64> = OnceLock::new();
+    static COUNT: AtomicU64 = AtomicU64::new(0);
+    let start = match START.get() {
+        Some(start) => *start,
+        None => {
+            let mut bytes = [0u8; 8];
+            getrandom::fill(&mut bytes).map_err(|e| {
+                tracing::error!(error = %e, "no OS randomness for a replay marker");
+                ToolError::service_unavailable(
+                    "The confirmation could not be recorded: the server has no randomness \
+                     right now. Nothing was done. Retry in a few seconds",
+                )
+            })?;
+            *START.get_or_init(|| u64::from_be_bytes(bytes))
+        }
+    };
+    let attempt = start.wrapping_add(COUNT.fetch_add(1, Ordering::Relaxed));
+    let mut id = String::with_capacity(16);
+    push_hex(&mut id, &attempt.to_be_bytes());
     Ok(id)
 }
 
@@ -318,6 +332,20 @@ fn unavailable(what: &str, failure: &Failure, next: &str) -> ToolError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attempts_differ_and_are_sixteen_hex_digits() {
+        let ids: std::collections::HashSet<String> =
+            (0..1000).map(|_| attempt_id().unwrap()).collect();
+        assert_eq!(ids.len(), 1000);
+        for id in &ids {
+            assert_eq!(id.len(), 16, "{id}");
+            assert!(
+                id.bytes()
+                    .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+            );
+        }
+    }
 
     #[test]
     fn marker_outlives_its_token_by_the_allowance() {

@@ -184,35 +184,70 @@ impl fmt::Debug for Cancellation {
 
 /// The minimum level of log notifications a client wants, shared by the requests
 /// of one session (`logging/setLevel` changes it).
+///
+/// A handle made with [`new`](Self::new), [`silent`](Self::silent) or
+/// `default` is shared by its clones: a level set through one is seen by all.
 #[derive(Clone)]
-pub struct LogLevelHandle(Arc<AtomicU8>);
+pub struct LogLevelHandle(Level);
+
+/// Where a handle keeps its level.
+enum Level {
+    /// Shared by every clone (a session's level).
+    Shared(Arc<AtomicU8>),
+    /// One request's own level, which nothing outside the request reads: a
+    /// 2026-07-28 request's, or one without a session. Kept in place, so that
+    /// such a request allocates nothing for it; a clone copies the level.
+    Own(AtomicU8),
+}
+
+impl Clone for Level {
+    fn clone(&self) -> Self {
+        match self {
+            Self::Shared(level) => Self::Shared(Arc::clone(level)),
+            Self::Own(level) => Self::Own(AtomicU8::new(level.load(Ordering::Relaxed))),
+        }
+    }
+}
 
 impl LogLevelHandle {
     /// A handle starting at `level`.
     pub fn new(level: LogLevel) -> Self {
-        Self(Arc::new(AtomicU8::new(level as u8)))
+        Self(Level::Shared(Arc::new(AtomicU8::new(level as u8))))
+    }
+
+    /// The level of one request, which no other request shares: nothing to
+    /// allocate. `u8::MAX` lets nothing through.
+    pub(crate) fn own(level: u8) -> Self {
+        Self(Level::Own(AtomicU8::new(level)))
+    }
+
+    fn cell(&self) -> &AtomicU8 {
+        match &self.0 {
+            Level::Shared(level) => level,
+            Level::Own(level) => level,
+        }
     }
 
     /// The current minimum level.
     pub fn get(&self) -> LogLevel {
-        LogLevel::from_u8(self.0.load(Ordering::Relaxed))
+        LogLevel::from_u8(self.cell().load(Ordering::Relaxed))
     }
 
     /// Changes the minimum level.
     pub fn set(&self, level: LogLevel) {
-        self.0.store(level as u8, Ordering::Relaxed);
+        self.cell().store(level as u8, Ordering::Relaxed);
     }
 
     /// A handle that lets no log notification through, until [`set`](Self::set)
     /// names a level: a 2026-07-28 request that asked for no level gets none.
     /// Its [`get`](Self::get) reports `Emergency`.
     pub fn silent() -> Self {
-        Self(Arc::new(AtomicU8::new(u8::MAX)))
+        Self(Level::Shared(Arc::new(AtomicU8::new(u8::MAX))))
     }
 
     /// Whether a notification of `level` goes out.
     pub(crate) fn allows(&self, level: LogLevel) -> bool {
-        level as u8 >= self.0.load(Ordering::Relaxed)
+        level as u8 >= self.cell().load(Ordering::Relaxed)
     }
 }
 
@@ -282,7 +317,8 @@ impl RequestContext {
             protocol_version: ProtocolVersion::DEFAULT_UNANNOUNCED,
             peer: None,
             cancellation: Cancellation::new(),
-            log_level: LogLevelHandle::default(),
+            // Replaced by a session's shared handle when there is one.
+            log_level: LogLevelHandle::own(LogLevel::Info as u8),
             channel: None,
             client_capabilities: None,
             session_peer: None,

@@ -40,6 +40,8 @@ pub(crate) struct InputRound {
     refusal: Mutex<Option<ErrorObject>>,
     capabilities: Option<Arc<Value>>,
     cancellation: Cancellation,
+    /// Where the call's notifications go: the transport's peer, if any.
+    transport: Option<Arc<dyn Peer>>,
 }
 
 impl InputRound {
@@ -55,7 +57,16 @@ impl InputRound {
             refusal: Mutex::default(),
             capabilities,
             cancellation,
+            transport: None,
         }
+    }
+
+    /// The round as the peer of its call: requests to the client are answered
+    /// by the round, notifications go to `transport`. One allocation serves
+    /// both (the round is the call's peer itself).
+    pub(crate) fn with_transport(mut self, transport: Option<Arc<dyn Peer>>) -> Self {
+        self.transport = transport;
+        self
     }
 
     /// Answers a question from the answers at hand, or records it and stops
@@ -184,14 +195,9 @@ fn check_answer(method_name: &str, answer: &Value) -> Result<(), String> {
     Ok(())
 }
 
-/// The peer a 2026-07-28 call sees: requests to the client are answered by
-/// the round; notifications go to the transport's peer.
-pub(crate) struct InputPeer {
-    pub(crate) round: Arc<InputRound>,
-    pub(crate) transport: Option<Arc<dyn Peer>>,
-}
-
-impl Peer for InputPeer {
+/// The peer a 2026-07-28 call sees (the round it is in): requests to the
+/// client are answered by the round; notifications go to the transport's peer.
+impl Peer for InputRound {
     fn notify(&self, notification: Notification) {
         if let Some(peer) = &self.transport {
             peer.notify(notification);
@@ -203,7 +209,7 @@ impl Peer for InputPeer {
         method: &str,
         params: Value,
     ) -> BoxFuture<'static, Result<Value, ErrorObject>> {
-        self.round.ask(None, method, params)
+        self.ask(None, method, params)
     }
 
     fn request_keyed(
@@ -212,7 +218,7 @@ impl Peer for InputPeer {
         method: &str,
         params: Value,
     ) -> BoxFuture<'static, Result<Value, ErrorObject>> {
-        self.round.ask(Some(key), method, params)
+        self.ask(Some(key), method, params)
     }
 }
 

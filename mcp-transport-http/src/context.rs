@@ -9,7 +9,7 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 use mcp_tools::ProtocolVersion;
 use mcp_tools::trace::{TRACEPARENT, TRACESTATE};
 use mcp_tools::transport::jsonrpc::member;
-use mcp_tools::transport::{Cancellation, META_CLIENT_CAPABILITIES, RequestContext};
+use mcp_tools::transport::{META_CLIENT_CAPABILITIES, RequestContext};
 use serde_json::Value;
 
 use crate::admit::Identity;
@@ -17,16 +17,16 @@ use crate::session::Session;
 
 /// A request's context. On 2026-07-28 the core reads the log level a
 /// request asks for from its `_meta` (and sends no logs without one).
+///
+/// The context's cancellation signal is its own, made with it: whoever fires
+/// it takes a clone (`RequestContext::cancellation`).
 pub(crate) fn request_context(
     version: ProtocolVersion,
     identity: &Identity,
     session: Option<&Session>,
     params: Option<&Value>,
-    cancellation: Cancellation,
 ) -> RequestContext {
-    let mut cx = RequestContext::new()
-        .with_protocol_version(version)
-        .with_cancellation(cancellation);
+    let mut cx = RequestContext::new().with_protocol_version(version);
     cx = cx.with_admitted(&identity.admitted);
     let meta = params.and_then(|p| member(p, "_meta"));
     let capabilities = match session {

@@ -311,20 +311,44 @@ impl fmt::Debug for RequestContext {
 
 impl RequestContext {
     /// An anonymous request speaking the version assumed when none is announced.
+    ///
+    /// Its log level is shared by its clones: a context cloned for each
+    /// request (as [`crate::Client`] does) keeps what `logging/setLevel` set.
     pub fn new() -> Self {
+        Self::with_level(LogLevelHandle::default())
+    }
+
+    fn with_level(log_level: LogLevelHandle) -> Self {
         Self {
             caller: None,
             protocol_version: ProtocolVersion::DEFAULT_UNANNOUNCED,
             peer: None,
             cancellation: Cancellation::new(),
-            // Replaced by a session's shared handle when there is one.
-            log_level: LogLevelHandle::own(LogLevel::Info as u8),
+            log_level,
             channel: None,
             client_capabilities: None,
             session_peer: None,
             trace_headers: None,
             rate_ledger: None,
         }
+    }
+
+    /// Like [`new`](Self::new), for a context that serves one request and is
+    /// not a template for others: its log level is its own, so that making it
+    /// allocates nothing for the level. A clone copies the level rather than
+    /// sharing it, and `logging/setLevel` answered with it reaches no other
+    /// request; a transport that keeps a session's level hands it over with
+    /// [`with_log_level`](Self::with_log_level).
+    ///
+    /// ```
+    /// use mcp_tools::transport::RequestContext;
+    /// use mcp_tools::ProtocolVersion;
+    ///
+    /// let cx = RequestContext::per_request().with_protocol_version(ProtocolVersion::V2025_06_18);
+    /// assert_eq!(cx.protocol_version(), ProtocolVersion::V2025_06_18);
+    /// ```
+    pub fn per_request() -> Self {
+        Self::with_level(LogLevelHandle::own(LogLevel::Info as u8))
     }
 
     /// Sets where notifications that outlive this request go (a session's

@@ -26,7 +26,9 @@ pub(crate) fn request_context(
     session: Option<&Session>,
     params: Option<&Value>,
 ) -> RequestContext {
-    let mut cx = RequestContext::new().with_protocol_version(version);
+    // One request's context: its log level is its own unless a session's is
+    // handed over below.
+    let mut cx = RequestContext::per_request().with_protocol_version(version);
     cx = cx.with_admitted(&identity.admitted);
     let meta = params.and_then(|p| member(p, "_meta"));
     let capabilities = match session {

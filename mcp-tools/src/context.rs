@@ -773,3 +773,6 @@ pub(crate) fn client_answer(
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -394,4 +394,58 @@ mod tests {
                 .is_err()
         );
     }
+
+    /// Counts the notifications it is sent; asked anything, it fails the test.
+    #[derive(Default)]
+    struct Transport(Mutex<Vec<String>>);
+
+    impl Peer for Transport {
+        fn notify(&self, notification: Notification) {
+            self.0
+                .lock()
+                .unwrap()
+                .push(notification.method.into_owned());
+        }
+
+        fn request(
+            &self,
+            method: &str,
+            _: Value,
+        ) -> BoxFuture<'static, Result<Value, ErrorObject>> {
+            panic!("the round answers {method} itself; the transport is never asked")
+        }
+    }
+
+    #[test]
+    fn the_round_is_its_calls_peer() {
+        let transport = Arc::new(Transport::default());
+        let cancellation = Cancellation::new();
+        let mut answers = Map::new();
+        answers.insert("k".into(), json!({"action": "decline"}));
+        let round = Arc::new(
+            InputRound::new(
+                answers,
+                Some(Arc::new(json!({"elicitation": {}}))),
+                cancellation.clone(),
+            )
+            .with_transport(Some(transport.clone() as Arc<dyn Peer>)),
+        );
+        let peer: Arc<dyn Peer> = round.clone();
+        // Notifications go on to the transport.
+        peer.notify(Notification::new(method::PROGRESS, json!({"progress": 1})));
+        assert_eq!(*transport.0.lock().unwrap(), [method::PROGRESS]);
+        // A question the request answered is answered by the round.
+        let answer =
+            futures::executor::block_on(peer.request_keyed("k", method::ELICIT, json!({})));
+        assert_eq!(answer.unwrap(), json!({"action": "decline"}));
+        assert!(!cancellation.is_cancelled());
+        // One it did not is recorded, and the call stopped.
+        drop(peer.request(method::ELICIT, json!({"message": "?"})));
+        assert!(cancellation.is_stopped());
+        let asked = round.take_asked().unwrap();
+        assert_eq!(asked["input-0"]["method"], method::ELICIT);
+        // Without a transport, notifications go nowhere, and nothing fails.
+        let alone = InputRound::new(Map::new(), None, Cancellation::new());
+        alone.notify(Notification::new(method::PROGRESS, json!({})));
+    }
 }

@@ -69,10 +69,18 @@ const TRACESTATE_HEADER: HeaderName = HeaderName::from_static(TRACESTATE);
 
 impl TraceHeaders {
     pub(crate) fn of(headers: &HeaderMap) -> Self {
-        Self {
-            traceparent: headers.get(&TRACEPARENT_HEADER).cloned(),
-            tracestate: headers.get(&TRACESTATE_HEADER).cloned(),
+        // One pass over the request's headers rather than two look-ups: a
+        // request carries a handful, and comparing their names costs less than
+        // hashing two. The first value of each name is kept, as `get` would.
+        let mut found = Self::default();
+        for (name, value) in headers {
+            if *name == TRACEPARENT_HEADER {
+                found.traceparent.get_or_insert_with(|| value.clone());
+            } else if *name == TRACESTATE_HEADER {
+                found.tracestate.get_or_insert_with(|| value.clone());
+            }
         }
+        found
     }
 
     /// `cx` with the headers; a header that is not visible ASCII is left out.
@@ -84,5 +92,27 @@ impl TraceHeaders {
             }
             None => cx,
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trace_headers_keep_the_first_value_of_each() {
+        let mut headers = HeaderMap::new();
+        headers.append("x-other", HeaderValue::from_static("1"));
+        headers.append(TRACESTATE, HeaderValue::from_static("a=1"));
+        headers.append(TRACEPARENT, HeaderValue::from_static("first"));
+        headers.append(TRACEPARENT, HeaderValue::from_static("second"));
+        headers.append(TRACESTATE, HeaderValue::from_static("b=2"));
+        let found = TraceHeaders::of(&headers);
+        assert_eq!(found.traceparent, headers.get(TRACEPARENT).cloned());
+        assert_eq!(found.traceparent.unwrap(), "first");
+        assert_eq!(found.tracestate.unwrap(), "a=1");
+        let none = TraceHeaders::of(&HeaderMap::new());
+        assert!(none.traceparent.is_none() && none.tracestate.is_none());
     }
 }

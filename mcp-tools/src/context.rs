@@ -184,35 +184,70 @@ impl fmt::Debug for Cancellation {
 
 /// The minimum level of log notifications a client wants, shared by the requests
 /// of one session (`logging/setLevel` changes it).
+///
+/// A handle made with [`new`](Self::new), [`silent`](Self::silent) or
+/// `default` is shared by its clones: a level set through one is seen by all.
 #[derive(Clone)]
-pub struct LogLevelHandle(Arc<AtomicU8>);
+pub struct LogLevelHandle(Level);
+
+/// Where a handle keeps its level.
+enum Level {
+    /// Shared by every clone (a session's level).
+    Shared(Arc<AtomicU8>),
+    /// One request's own level, which nothing outside the request reads: a
+    /// 2026-07-28 request's, or one without a session. Kept in place, so that
+    /// such a request allocates nothing for it; a clone copies the level.
+    Own(AtomicU8),
+}
+
+impl Clone for Level {
+    fn clone(&self) -> Self {
+        match self {
+            Self::Shared(level) => Self::Shared(Arc::clone(level)),
+            Self::Own(level) => Self::Own(AtomicU8::new(level.load(Ordering::Relaxed))),
+        }
+    }
+}
 
 impl LogLevelHandle {
     /// A handle starting at `level`.
     pub fn new(level: LogLevel) -> Self {
-        Self(Arc::new(AtomicU8::new(level as u8)))
+        Self(Level::Shared(Arc::new(AtomicU8::new(level as u8))))
+    }
+
+    /// The level of one request, which no other request shares: nothing to
+    /// allocate. `u8::MAX` lets nothing through.
+    pub(crate) fn own(level: u8) -> Self {
+        Self(Level::Own(AtomicU8::new(level)))
+    }
+
+    fn cell(&self) -> &AtomicU8 {
+        match &self.0 {
+            Level::Shared(level) => level,
+            Level::Own(level) => level,
+        }
     }
 
     /// The current minimum level.
     pub fn get(&self) -> LogLevel {
-        LogLevel::from_u8(self.0.load(Ordering::Relaxed))
+        LogLevel::from_u8(self.cell().load(Ordering::Relaxed))
     }
 
     /// Changes the minimum level.
     pub fn set(&self, level: LogLevel) {
-        self.0.store(level as u8, Ordering::Relaxed);
+        self.cell().store(level as u8, Ordering::Relaxed);
     }
 
     /// A handle that lets no log notification through, until [`set`](Self::set)
     /// names a level: a 2026-07-28 request that asked for no level gets none.
     /// Its [`get`](Self::get) reports `Emergency`.
     pub fn silent() -> Self {
-        Self(Arc::new(AtomicU8::new(u8::MAX)))
+        Self(Level::Shared(Arc::new(AtomicU8::new(u8::MAX))))
     }
 
     /// Whether a notification of `level` goes out.
     pub(crate) fn allows(&self, level: LogLevel) -> bool {
-        level as u8 >= self.0.load(Ordering::Relaxed)
+        level as u8 >= self.cell().load(Ordering::Relaxed)
     }
 }
 
@@ -276,19 +311,44 @@ impl fmt::Debug for RequestContext {
 
 impl RequestContext {
     /// An anonymous request speaking the version assumed when none is announced.
+    ///
+    /// Its log level is shared by its clones: a context cloned for each
+    /// request (as [`crate::Client`] does) keeps what `logging/setLevel` set.
     pub fn new() -> Self {
+        Self::with_level(LogLevelHandle::default())
+    }
+
+    fn with_level(log_level: LogLevelHandle) -> Self {
         Self {
             caller: None,
             protocol_version: ProtocolVersion::DEFAULT_UNANNOUNCED,
             peer: None,
             cancellation: Cancellation::new(),
-            log_level: LogLevelHandle::default(),
+            log_level,
             channel: None,
             client_capabilities: None,
             session_peer: None,
             trace_headers: None,
             rate_ledger: None,
         }
+    }
+
+    /// Like [`new`](Self::new), for a context that serves one request and is
+    /// not a template for others: its log level is its own, so that making it
+    /// allocates nothing for the level. A clone copies the level rather than
+    /// sharing it, and `logging/setLevel` answered with it reaches no other
+    /// request; a transport that keeps a session's level hands it over with
+    /// [`with_log_level`](Self::with_log_level).
+    ///
+    /// ```
+    /// use mcp_tools::transport::RequestContext;
+    /// use mcp_tools::ProtocolVersion;
+    ///
+    /// let cx = RequestContext::per_request().with_protocol_version(ProtocolVersion::V2025_06_18);
+    /// assert_eq!(cx.protocol_version(), ProtocolVersion::V2025_06_18);
+    /// ```
+    pub fn per_request() -> Self {
+        Self::with_level(LogLevelHandle::own(LogLevel::Info as u8))
     }
 
     /// Sets where notifications that outlive this request go (a session's
@@ -713,3 +773,6 @@ pub(crate) fn client_answer(
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -15,7 +15,7 @@ use crate::catalog::Catalog;
 use crate::context::{Caller, Cancellation, LogLevelHandle, RequestContext};
 use crate::envelope::{ResultShape, call_result};
 use crate::input::{
-    InputPeer, InputRound, StateSigner, call_digest, call_digest_of_canonical, canonical_arguments,
+    InputRound, StateSigner, call_digest, call_digest_of_canonical, canonical_arguments,
 };
 use crate::jsonrpc::{
     ErrorObject, Message, Notification, Request, RequestId, Response, code, map_member, member,
@@ -144,8 +144,10 @@ impl Dispatcher {
                 if let Err(error) = check_request_meta(params.as_ref()) {
                     return Some(Response::error(Some(id), error));
                 }
-                cx.log_level = requested_log_level(params.as_ref())
-                    .map_or_else(LogLevelHandle::silent, LogLevelHandle::new);
+                // The request's own level: no allocation (`u8::MAX` lets nothing through).
+                cx.log_level = LogLevelHandle::own(
+                    requested_log_level(params.as_ref()).map_or(u8::MAX, |level| level as u8),
+                );
                 let response = self.answer_request(id, method, params, cx).await?;
                 return Some(match response.outcome {
                     Ok(result) => Response::result(response.id?, self.stamp.stamp(result)),
@@ -611,14 +613,14 @@ fn enter_round(
     stops: Option<Cancellation>,
 ) -> Arc<InputRound> {
     cx.cancellation = cx.cancellation.child();
-    let round = Arc::new(InputRound::new(
-        answers,
-        cx.client_capabilities.clone(),
-        stops.unwrap_or_else(|| cx.cancellation.clone()),
-    ));
-    cx.peer = Some(Arc::new(InputPeer {
-        round: round.clone(),
-        transport: cx.peer.take(),
-    }));
+    let round = Arc::new(
+        InputRound::new(
+            answers,
+            cx.client_capabilities.clone(),
+            stops.unwrap_or_else(|| cx.cancellation.clone()),
+        )
+        .with_transport(cx.peer.take()),
+    );
+    cx.peer = Some(round.clone());
     round
 }

@@ -40,6 +40,8 @@ pub(crate) struct InputRound {
     refusal: Mutex<Option<ErrorObject>>,
     capabilities: Option<Arc<Value>>,
     cancellation: Cancellation,
+    /// Where the call's notifications go: the transport's peer, if any.
+    transport: Option<Arc<dyn Peer>>,
 }
 
 impl InputRound {
@@ -55,7 +57,16 @@ impl InputRound {
             refusal: Mutex::default(),
             capabilities,
             cancellation,
+            transport: None,
         }
+    }
+
+    /// The round as the peer of its call: requests to the client are answered
+    /// by the round, notifications go to `transport`. One allocation serves
+    /// both (the round is the call's peer itself).
+    pub(crate) fn with_transport(mut self, transport: Option<Arc<dyn Peer>>) -> Self {
+        self.transport = transport;
+        self
     }
 
     /// Answers a question from the answers at hand, or records it and stops
@@ -184,14 +195,9 @@ fn check_answer(method_name: &str, answer: &Value) -> Result<(), String> {
     Ok(())
 }
 
-/// The peer a 2026-07-28 call sees: requests to the client are answered by
-/// the round; notifications go to the transport's peer.
-pub(crate) struct InputPeer {
-    pub(crate) round: Arc<InputRound>,
-    pub(crate) transport: Option<Arc<dyn Peer>>,
-}
-
-impl Peer for InputPeer {
+/// The peer a 2026-07-28 call sees (the round it is in): requests to the
+/// client are answered by the round; notifications go to the transport's peer.
+impl Peer for InputRound {
     fn notify(&self, notification: Notification) {
         if let Some(peer) = &self.transport {
             peer.notify(notification);
@@ -203,7 +209,7 @@ impl Peer for InputPeer {
         method: &str,
         params: Value,
     ) -> BoxFuture<'static, Result<Value, ErrorObject>> {
-        self.round.ask(None, method, params)
+        self.ask(None, method, params)
     }
 
     fn request_keyed(
@@ -212,7 +218,7 @@ impl Peer for InputPeer {
         method: &str,
         params: Value,
     ) -> BoxFuture<'static, Result<Value, ErrorObject>> {
-        self.round.ask(Some(key), method, params)
+        self.ask(Some(key), method, params)
     }
 }
 
@@ -387,5 +393,59 @@ mod tests {
                 .verify(&state, Some("u"), "tools/call", &digest)
                 .is_err()
         );
+    }
+
+    /// Counts the notifications it is sent; asked anything, it fails the test.
+    #[derive(Default)]
+    struct Transport(Mutex<Vec<String>>);
+
+    impl Peer for Transport {
+        fn notify(&self, notification: Notification) {
+            self.0
+                .lock()
+                .unwrap()
+                .push(notification.method.into_owned());
+        }
+
+        fn request(
+            &self,
+            method: &str,
+            _: Value,
+        ) -> BoxFuture<'static, Result<Value, ErrorObject>> {
+            panic!("the round answers {method} itself; the transport is never asked")
+        }
+    }
+
+    #[test]
+    fn the_round_is_its_calls_peer() {
+        let transport = Arc::new(Transport::default());
+        let cancellation = Cancellation::new();
+        let mut answers = Map::new();
+        answers.insert("k".into(), json!({"action": "decline"}));
+        let round = Arc::new(
+            InputRound::new(
+                answers,
+                Some(Arc::new(json!({"elicitation": {}}))),
+                cancellation.clone(),
+            )
+            .with_transport(Some(transport.clone() as Arc<dyn Peer>)),
+        );
+        let peer: Arc<dyn Peer> = round.clone();
+        // Notifications go on to the transport.
+        peer.notify(Notification::new(method::PROGRESS, json!({"progress": 1})));
+        assert_eq!(*transport.0.lock().unwrap(), [method::PROGRESS]);
+        // A question the request answered is answered by the round.
+        let answer =
+            futures::executor::block_on(peer.request_keyed("k", method::ELICIT, json!({})));
+        assert_eq!(answer.unwrap(), json!({"action": "decline"}));
+        assert!(!cancellation.is_cancelled());
+        // One it did not is recorded, and the call stopped.
+        drop(peer.request(method::ELICIT, json!({"message": "?"})));
+        assert!(cancellation.is_stopped());
+        let asked = round.take_asked().unwrap();
+        assert_eq!(asked["input-0"]["method"], method::ELICIT);
+        // Without a transport, notifications go nowhere, and nothing fails.
+        let alone = InputRound::new(Map::new(), None, Cancellation::new());
+        alone.notify(Notification::new(method::PROGRESS, json!({})));
     }
 }

@@ -166,6 +166,32 @@ impl Server {
         self.inner.handle(message, cx)
     }
 
+    /// Whether `tool` mirrors any of its arguments into `Mcp-Param-*`
+    /// headers (`x-mcp-header` in its input schema). A transport that
+    /// gathers the headers for [`check_param_headers`](Self::check_param_headers)
+    /// can skip that for a tool that mirrors none, which nothing then checks.
+    ///
+    /// ```
+    /// use mcp_tools::{Server, Tool, ToolContext, ToolResult};
+    /// use serde_json::json;
+    ///
+    /// let tool = Tool::builder("run")
+    ///     .description("Runs in one region.")
+    ///     .read_only()
+    ///     .input_schema(json!({"type": "object", "properties": {
+    ///         "region": {"type": "string", "x-mcp-header": "Region"}}}))
+    ///     .handler(|_: serde_json::Value, _: ToolContext| async { ToolResult::Ok(()) });
+    /// let server = Server::builder("demo", "1.0.0").tool(tool).build().unwrap();
+    /// assert!(server.mirrors_param_headers("run"));
+    /// assert!(!server.mirrors_param_headers("no such tool"));
+    /// ```
+    pub fn mirrors_param_headers(&self, tool: &str) -> bool {
+        self.inner
+            .registry
+            .get(tool)
+            .is_some_and(|registered| !registered.header_mirrors.is_empty())
+    }
+
     /// Checks the `Mcp-Param-{Name}` headers of a 2026-07-28 `tools/call`
     /// against its arguments (SEP-2243): every argument the tool mirrors into
     /// a header must be sent in it when it has a value, and the header,

@@ -125,20 +125,47 @@ fn write(hasher: &mut impl Sink, value: &Value) {
             hasher.put(b"]");
         }
         Value::Object(map) => {
-            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            entries.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-            hasher.put(b"{");
-            for (n, (key, item)) in entries.into_iter().enumerate() {
-                if n > 0 {
-                    hasher.put(b",");
+            // Members in the order of their keys' bytes. A small object (the
+            // arguments of most calls) is sorted in place, without a `Vec`.
+            let mut small = [None; SMALL_OBJECT];
+            if map.len() <= SMALL_OBJECT {
+                for (slot, entry) in small.iter_mut().zip(map.iter()) {
+                    *slot = Some(entry);
                 }
-                write_string(hasher, key);
-                hasher.put(b":");
-                write(hasher, item);
+                let entries = &mut small[..map.len()];
+                entries.sort_unstable_by(|a, b| key_bytes(*a).cmp(&key_bytes(*b)));
+                write_members(hasher, entries.iter().flatten().copied());
+            } else {
+                let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+                entries.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+                write_members(hasher, entries.into_iter());
             }
-            hasher.put(b"}");
         }
     }
+}
+
+/// The most members an object may have to be sorted without allocating.
+const SMALL_OBJECT: usize = 8;
+
+fn key_bytes<'a>(entry: Option<(&'a String, &Value)>) -> Option<&'a [u8]> {
+    entry.map(|(key, _)| key.as_bytes())
+}
+
+/// `{"key":value,…}` of members already in order.
+fn write_members<'a>(
+    hasher: &mut impl Sink,
+    members: impl Iterator<Item = (&'a String, &'a Value)>,
+) {
+    hasher.put(b"{");
+    for (n, (key, item)) in members.enumerate() {
+        if n > 0 {
+            hasher.put(b",");
+        }
+        write_string(hasher, key);
+        hasher.put(b":");
+        write(hasher, item);
+    }
+    hasher.put(b"}");
 }
 
 fn write_string(hasher: &mut impl Sink, s: &str) {
@@ -209,6 +236,24 @@ mod tests {
             digest(&value),
             <[u8; 32]>::from(Sha256::digest(canonical.as_bytes()))
         );
+    }
+
+    #[test]
+    fn objects_of_any_size_are_written_in_key_order() {
+        // Up to eight members are sorted in place, more in a `Vec`: both in
+        // the order of their keys' bytes.
+        for size in [0, 1, 2, 8, 9, 20] {
+            let mut object = serde_json::Map::new();
+            for n in (0..size).rev() {
+                object.insert(format!("k{n:02}"), json!(n));
+            }
+            let expected: Vec<String> = (0..size).map(|n| format!("\"k{n:02}\":{n}")).collect();
+            let expected = format!("{{{}}}", expected.join(","));
+            assert_eq!(
+                String::from_utf8(canonical(&Value::Object(object))).unwrap(),
+                expected
+            );
+        }
     }
 
     #[test]

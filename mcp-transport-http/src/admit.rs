@@ -69,8 +69,14 @@ impl Identity {
 }
 
 impl Endpoint {
-    /// Authenticates a request, once.
-    pub(crate) async fn authenticate(&self, parts: &Parts) -> Authenticated {
+    /// Authenticates a request, once. `connection`: the connection it came
+    /// on, when `serve` accepted it (requests without a caller or session are
+    /// scoped to it); without one, the request is a channel of its own.
+    pub(crate) async fn authenticate(
+        &self,
+        parts: &Parts,
+        connection: Option<&Connection>,
+    ) -> Authenticated {
         if let Some(done) = parts.extensions.get::<Authenticated>() {
             return done.clone();
         }
@@ -90,7 +96,7 @@ impl Endpoint {
                 },
             },
         };
-        let anonymous_channel = match parts.extensions.get::<Connection>() {
+        let anonymous_channel = match connection {
             Some(Connection(id)) => id.clone(),
             None => Arc::from(format!("request-{}", crate::random_token(12))),
         };

@@ -54,14 +54,14 @@ impl Endpoint {
             if request.method == method::INITIALIZE {
                 return self.initialize(&request, accept, identity.owner()).await;
             }
-            let cancellation = Cancellation::new();
             let mut cx = request_context(
                 version,
                 &identity,
                 session.as_deref(),
                 request.params.as_ref(),
-                cancellation.clone(),
             );
+            // The signal the transport fires when the client goes away.
+            let cancellation = cx.cancellation().clone();
             cx = TraceHeaders::of(&headers).apply(cx);
             if let Some(session) = session.as_ref().filter(|_| !version.is_stateless()) {
                 let bus = Some(&self.server).filter(|s| s.has_notification_bus());

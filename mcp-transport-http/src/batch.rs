@@ -7,7 +7,7 @@ use http::request::Parts;
 use http::{Response, StatusCode};
 use mcp_tools::ProtocolVersion;
 use mcp_tools::transport::jsonrpc::{ErrorObject, Message, Response as RpcResponse};
-use mcp_tools::transport::{Cancellation, method};
+use mcp_tools::transport::method;
 
 use crate::admit::Authenticated;
 use crate::answer::accepted;
@@ -62,13 +62,7 @@ impl Endpoint {
         };
         let trace = TraceHeaders::of(&parts.headers);
         let futures = items.into_iter().map(|item| {
-            let cx = request_context(
-                version,
-                &identity,
-                session.as_deref(),
-                None,
-                Cancellation::new(),
-            );
+            let cx = request_context(version, &identity, session.as_deref(), None);
             let cx = trace.apply(cx);
             let server = self.server.clone();
             let session = session.clone();

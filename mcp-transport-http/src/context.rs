@@ -9,7 +9,7 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 use mcp_tools::ProtocolVersion;
 use mcp_tools::trace::{TRACEPARENT, TRACESTATE};
 use mcp_tools::transport::jsonrpc::member;
-use mcp_tools::transport::{Cancellation, META_CLIENT_CAPABILITIES, RequestContext};
+use mcp_tools::transport::{META_CLIENT_CAPABILITIES, RequestContext};
 use serde_json::Value;
 
 use crate::admit::Identity;
@@ -17,16 +17,18 @@ use crate::session::Session;
 
 /// A request's context. On 2026-07-28 the core reads the log level a
 /// request asks for from its `_meta` (and sends no logs without one).
+///
+/// The context's cancellation signal is its own, made with it: whoever fires
+/// it takes a clone (`RequestContext::cancellation`).
 pub(crate) fn request_context(
     version: ProtocolVersion,
     identity: &Identity,
     session: Option<&Session>,
     params: Option<&Value>,
-    cancellation: Cancellation,
 ) -> RequestContext {
-    let mut cx = RequestContext::new()
-        .with_protocol_version(version)
-        .with_cancellation(cancellation);
+    // One request's context: its log level is its own unless a session's is
+    // handed over below.
+    let mut cx = RequestContext::per_request().with_protocol_version(version);
     cx = cx.with_admitted(&identity.admitted);
     let meta = params.and_then(|p| member(p, "_meta"));
     let capabilities = match session {
@@ -67,10 +69,18 @@ const TRACESTATE_HEADER: HeaderName = HeaderName::from_static(TRACESTATE);
 
 impl TraceHeaders {
     pub(crate) fn of(headers: &HeaderMap) -> Self {
-        Self {
-            traceparent: headers.get(&TRACEPARENT_HEADER).cloned(),
-            tracestate: headers.get(&TRACESTATE_HEADER).cloned(),
+        // One pass over the request's headers rather than two look-ups: a
+        // request carries a handful, and comparing their names costs less than
+        // hashing two. The first value of each name is kept, as `get` would.
+        let mut found = Self::default();
+        for (name, value) in headers {
+            if *name == TRACEPARENT_HEADER {
+                found.traceparent.get_or_insert_with(|| value.clone());
+            } else if *name == TRACESTATE_HEADER {
+                found.tracestate.get_or_insert_with(|| value.clone());
+            }
         }
+        found
     }
 
     /// `cx` with the headers; a header that is not visible ASCII is left out.
@@ -82,5 +92,27 @@ impl TraceHeaders {
             }
             None => cx,
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trace_headers_keep_the_first_value_of_each() {
+        let mut headers = HeaderMap::new();
+        headers.append("x-other", HeaderValue::from_static("1"));
+        headers.append(TRACESTATE, HeaderValue::from_static("a=1"));
+        headers.append(TRACEPARENT, HeaderValue::from_static("first"));
+        headers.append(TRACEPARENT, HeaderValue::from_static("second"));
+        headers.append(TRACESTATE, HeaderValue::from_static("b=2"));
+        let found = TraceHeaders::of(&headers);
+        assert_eq!(found.traceparent, headers.get(TRACEPARENT).cloned());
+        assert_eq!(found.traceparent.unwrap(), "first");
+        assert_eq!(found.tracestate.unwrap(), "a=1");
+        let none = TraceHeaders::of(&HeaderMap::new());
+        assert!(none.traceparent.is_none() && none.tracestate.is_none());
     }
 }

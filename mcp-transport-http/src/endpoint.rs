@@ -53,7 +53,7 @@ pub(crate) struct Metadata {
     pub(crate) scopes: String,
 }
 
-/// The connection a request arrived on, set by `serve()`.
+/// The connection a request arrived on, handed to the endpoint by `serve()`.
 #[derive(Clone)]
 pub(crate) struct Connection(pub(crate) Arc<str>);
 

@@ -250,19 +250,20 @@ impl hyper::service::Service<Request<Incoming>> for Tagged {
     type Error = Infallible;
     type Future = ResponseFuture;
 
-    fn call(&self, mut request: Request<Incoming>) -> ResponseFuture {
+    fn call(&self, request: Request<Incoming>) -> ResponseFuture {
         let Ok(slot) = self.in_flight.clone().try_acquire_owned() else {
             return ResponseFuture::new(Box::pin(std::future::ready(busy())));
         };
-        request
-            .extensions_mut()
-            .insert(Connection(self.connection.clone()));
+        // The connection is handed to the endpoint beside the request, not in
+        // its extensions: an extension costs the request a map, its table and
+        // a box.
+        let connection = Connection(self.connection.clone());
         // One box per request, the endpoint's own future: the slot is held
         // beside it rather than in an `async` block around it, which would
         // be a second copy of the request and a larger box (past the
         // allocator's per-thread cache) moved at every poll's setup.
         let endpoint = self.service.endpoint().clone();
-        ResponseFuture::holding(Box::pin(endpoint.route(request)), slot)
+        ResponseFuture::holding(Box::pin(endpoint.route_on(request, Some(connection))), slot)
     }
 }
 

@@ -14,7 +14,7 @@ use http::request::Parts;
 use http::{HeaderValue, Method, Request, Response, StatusCode};
 use http_body::Body;
 use mcp_tools::transport::jsonrpc::{self, Incoming, Message, RequestId};
-use mcp_tools::transport::{Cancellation, method};
+use mcp_tools::transport::method;
 use mcp_tools::{ProtocolVersion, Server};
 
 use crate::admit::Authenticated;
@@ -22,7 +22,7 @@ use crate::answer::accepted;
 use crate::body::McpBody;
 use crate::config::McpServiceBuilder;
 use crate::context::request_context;
-use crate::endpoint::Endpoint;
+use crate::endpoint::{Connection, Endpoint};
 use crate::future::ResponseFuture;
 use crate::header::Accepts;
 use crate::response::{json_response, plain};
@@ -148,11 +148,25 @@ impl Endpoint {
         B::Data: Send,
         B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
+        self.route_on(request, None)
+    }
+
+    /// [`route`](Self::route) for a request that came on `connection` (`serve`).
+    pub(crate) fn route_on<B>(
+        self: Arc<Self>,
+        request: Request<B>,
+        connection: Option<Connection>,
+    ) -> impl Future<Output = Response<McpBody>> + Send + 'static
+    where
+        B: Body + Send + 'static,
+        B::Data: Send,
+        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
         let (parts, body) = request.into_parts();
         async move {
             // Every answer, the metadata document and refusals included,
             // reports the budget of whoever asked.
-            let authenticated = self.authenticate(&parts).await;
+            let authenticated = self.authenticate(&parts, connection.as_ref()).await;
             let reported = authenticated.reported().cloned();
             let response = if parts.uri.path() == self.path {
                 self.clone()
@@ -375,13 +389,7 @@ impl Endpoint {
                     return self.with_rate(response, rate);
                 }
                 Message::Notification(notification) => {
-                    let cx = request_context(
-                        version,
-                        &identity,
-                        session.as_deref(),
-                        None,
-                        Cancellation::new(),
-                    );
+                    let cx = request_context(version, &identity, session.as_deref(), None);
                     // Boxed: the core's whole dispatcher future would otherwise
                     // be part of every POST's, for the rare notification.
                     Box::pin(self.server.handle(Message::Notification(notification), cx)).await;
@@ -420,7 +428,7 @@ mod tests {
         let endpoint = service.endpoint.clone();
         let route = std::mem::size_of_val(&endpoint.clone().route(request()));
         let (parts, body) = request().into_parts();
-        let authenticated = futures::executor::block_on(endpoint.authenticate(&parts));
+        let authenticated = futures::executor::block_on(endpoint.authenticate(&parts, None));
         let post = std::mem::size_of_val(&endpoint.clone().post(parts, body, authenticated));
         // Unoptimised builds lay futures out with room for every temporary:
         // these bounds hold there, and a release build's futures are smaller.

@@ -59,7 +59,9 @@ impl Endpoint {
 
     /// The identity of a request without a message, or its refusal.
     async fn stream_identity(&self, parts: &Parts) -> Result<Identity, Box<Response<McpBody>>> {
-        let authenticated = self.authenticate(parts).await;
+        // `serve_endpoint` put the request's authentication in its extensions,
+        // with the connection's channel: found there, not done again.
+        let authenticated = self.authenticate(parts, None).await;
         match self
             .server
             .admit_stream(authenticated.credentials.clone())

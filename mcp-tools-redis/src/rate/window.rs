@@ -45,18 +45,12 @@ impl FromRedisValue for TakeAnswer {
     fn from_redis_value(value: Value) -> Result<Self, ParsingError> {
         let text = String::from_redis_value(value)?;
         let mut fields = text.split(' ').map(str::parse::<u64>);
-        let mut small = |max: u64| {
-            fields
-                .next()
-                .and_then(Result::ok)
-                .filter(|n| *n <= max)
-                .and_then(|n| u8::try_from(n).ok())
-        };
-        let (taken, budget) = (small(2), small(4));
-        let mut large = || fields.next().and_then(Result::ok);
-        match (taken, budget, large(), large(), fields.next()) {
-            (Some(taken), Some(budget), Some(used), Some(left_ms), None) => {
-                Ok(Self(taken, budget, used, left_ms))
+        let mut next = || fields.next().and_then(Result::ok);
+        let answer = (next(), next(), next(), next());
+        match (answer, fields.next()) {
+            // The ranges make the narrowing casts exact.
+            ((Some(taken @ 0..=2), Some(budget @ 0..=4), Some(used), Some(left_ms)), None) => {
+                Ok(Self(taken as u8, budget as u8, used, left_ms))
             }
             _ => Err(ParsingError::from(format!(
                 "the rate limiter's script answered {text:?}, not \"taken budget used left_ms\""

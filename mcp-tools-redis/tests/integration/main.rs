@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod app;
+mod batching;
 mod confirm;
 mod connect;
 #[cfg(feature = "http")]

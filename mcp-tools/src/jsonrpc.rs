@@ -337,7 +337,18 @@ fn id_length(id: Option<&RequestId>) -> usize {
             Ok(())
         }
     }
-    let Some(id) = id else { return 4 };
+    let id = match id {
+        None => return 4,
+        // Counted digit by digit: the common case, without the serializer.
+        Some(RequestId::Number(n)) => {
+            let sign = usize::from(*n < 0);
+            return sign
+                + n.unsigned_abs()
+                    .checked_ilog10()
+                    .map_or(1, |d| d as usize + 1);
+        }
+        Some(id) => id,
+    };
     let mut count = Count(0);
     match serde_json::to_writer(&mut count, id) {
         Ok(()) => count.0,

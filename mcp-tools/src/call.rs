@@ -183,8 +183,17 @@ impl<'a> ToolCall<'a> {
                 let checked =
                     confirmer.verify(&token, &tags.subject(&tool.name), SystemTime::now());
                 let limiter = self.policy.rate_limiter.as_deref();
-                let claims =
-                    claim::claim(confirmer, limiter, ledger, caller, checked, destructive).await?;
+                // Boxed: only a confirmed call claims, and inline its state
+                // would be part of every call's future.
+                let claims = Box::pin(claim::claim(
+                    confirmer,
+                    limiter,
+                    ledger,
+                    caller,
+                    checked,
+                    destructive,
+                ))
+                .await?;
                 Stage::Confirmed(claims)
             }
         };
@@ -248,64 +257,102 @@ impl<'a> ToolCall<'a> {
             Ok(future) => future,
             Err(executed) => {
                 if let Some((handle, _, confirmer)) = &cleared.confirmation {
-                    give_back(confirmer, handle).await;
+                    Box::pin(give_back(confirmer, handle)).await;
                 }
                 return executed;
             }
         };
-        let mut cancelled = false;
         // Most tools finish on their first poll. Only a tool that has to wait
-        // pays for the in-flight entry, the timer and the cancellation watch.
+        // pays for the in-flight entry, the timer and the cancellation watch,
+        // in a box of their own: inline, their state would make every call's
+        // future larger (it is moved and copied on every request).
         let mut guarded = std::pin::pin!(AssertUnwindSafe(future).catch_unwind());
-        let finished = match futures::poll!(guarded.as_mut()) {
-            Poll::Ready(done) => {
-                Some(done.unwrap_or_else(|panic| Err(panicked(&tool.name, &*panic))))
-            }
+        let (finished, cancelled) = match futures::poll!(guarded.as_mut()) {
+            Poll::Ready(done) => (
+                Some(done.unwrap_or_else(|panic| Err(panicked(&tool.name, &*panic)))),
+                false,
+            ),
             Poll::Pending => {
-                let _in_flight = InFlight::register(in_flight, key, cancellation.clone());
-                let limit = tool.timeout.unwrap_or(policy.default_timeout);
-                let run = tokio::time::timeout(limit, guarded.as_mut());
-                let finished = tokio::select! {
-                    biased;
-                    () = cancellation.cancelled() => {
-                        cancelled = true;
-                        let grace = if cancellation.is_stopped() {
-                            Duration::ZERO
-                        } else {
-                            policy.cancellation_grace
-                        };
-                        tokio::time::timeout(grace, guarded).await.ok()
-                    }
-                    finished = run => finished.ok(),
-                };
-                match finished {
-                    Some(Ok(result)) => Some(result),
-                    Some(Err(panic)) => Some(Err(panicked(&tool.name, &*panic))),
-                    None if cancelled => None,
-                    None => Some(Err(ToolError::new(
-                        ErrorCode::TIMEOUT,
-                        format!(
-                            "Tool '{}' did not finish within {} s and was stopped; it may have partly run, \
-                                 so verify with a read before retrying",
-                            tool.name,
-                            limit.as_secs_f64()
-                        ),
-                    ))),
-                }
+                Box::pin(wait_for(
+                    guarded,
+                    policy,
+                    in_flight,
+                    key,
+                    cancellation,
+                    tool,
+                ))
+                .await
             }
         };
         let outcome = match (finished, cleared.confirmation) {
-            (Some(result), Some((handle, tags, confirmer))) => {
-                Some(settle(confirmer, &handle, &tags.subject(&tool.name), result).await)
-            }
+            // Boxed, as below: only confirm tools get here.
+            (Some(result), Some((handle, tags, confirmer))) => Some(
+                Box::pin(settle(
+                    confirmer,
+                    &handle,
+                    &tags.subject(&tool.name),
+                    result,
+                ))
+                .await,
+            ),
             (None, Some((handle, _, confirmer))) => {
-                give_back(confirmer, &handle).await;
+                Box::pin(give_back(confirmer, &handle)).await;
                 None
             }
             (finished, None) => finished,
         };
         Executed { outcome, cancelled }
     }
+}
+
+/// A handler that did not finish on its first poll, run to its end: bounded
+/// by the tool's timeout and stopped by cancellation (with the policy's grace
+/// period), while it is listed among the calls in flight. Also says whether
+/// the client cancelled it.
+async fn wait_for<F>(
+    guarded: std::pin::Pin<&mut F>,
+    policy: &Policy,
+    in_flight: &InFlightCalls,
+    key: (Arc<str>, RequestId),
+    cancellation: Cancellation,
+    tool: &Tool,
+) -> (Option<Result<Output, ToolError>>, bool)
+where
+    F: Future<Output = std::thread::Result<Result<Output, ToolError>>>,
+{
+    let mut guarded = guarded;
+    let mut cancelled = false;
+    let _in_flight = InFlight::register(in_flight, key, cancellation.clone());
+    let limit = tool.timeout.unwrap_or(policy.default_timeout);
+    let run = tokio::time::timeout(limit, guarded.as_mut());
+    let finished = tokio::select! {
+        biased;
+        () = cancellation.cancelled() => {
+            cancelled = true;
+            let grace = if cancellation.is_stopped() {
+                Duration::ZERO
+            } else {
+                policy.cancellation_grace
+            };
+            tokio::time::timeout(grace, guarded).await.ok()
+        }
+        finished = run => finished.ok(),
+    };
+    let outcome = match finished {
+        Some(Ok(result)) => Some(result),
+        Some(Err(panic)) => Some(Err(panicked(&tool.name, &*panic))),
+        None if cancelled => None,
+        None => Some(Err(ToolError::new(
+            ErrorCode::TIMEOUT,
+            format!(
+                "Tool '{}' did not finish within {} s and was stopped; it may have partly run, \
+                     so verify with a read before retrying",
+                tool.name,
+                limit.as_secs_f64()
+            ),
+        ))),
+    };
+    (outcome, cancelled)
 }
 
 /// Whether a confirm tool's call carries a confirmation token: `Some(false)`

@@ -421,7 +421,11 @@ impl RequestContext {
         match (&self.channel, &self.caller) {
             (Some(channel), _) => channel.clone(),
             (None, Some(caller)) => caller.id_arc().clone(),
-            (None, None) => Arc::from(""),
+            // One shared empty key: an anonymous call made a new `Arc` here.
+            (None, None) => {
+                static ANONYMOUS: std::sync::OnceLock<Arc<str>> = std::sync::OnceLock::new();
+                ANONYMOUS.get_or_init(|| Arc::from("")).clone()
+            }
         }
     }
 }

@@ -263,18 +263,37 @@ impl Response {
 
     /// The serialised response.
     pub fn to_bytes(&self) -> Vec<u8> {
+        self.to_bytes_between(b"", b"")
+    }
+
+    /// The serialised response with `before` written ahead of it and `after`
+    /// behind it, in one buffer of the exact length: a transport that frames
+    /// a message (an SSE event's `data:` line) gets the frame without copying
+    /// the message into a second buffer.
+    ///
+    /// ```
+    /// use mcp_tools::transport::jsonrpc::{ErrorObject, Response};
+    ///
+    /// let response = Response::error(Some(7.into()), ErrorObject::new(-32601, "no such method"));
+    /// let framed = response.to_bytes_between(b"data: ", b"\n\n");
+    /// assert_eq!(framed, [b"data: ".as_slice(), &response.to_bytes(), b"\n\n"].concat());
+    /// ```
+    pub fn to_bytes_between(&self, before: &[u8], after: &[u8]) -> Vec<u8> {
         // A result is already JSON: written around it as `Serialize` would,
         // without going through the serializer's map, into a buffer of its
         // exact length (a `Vec` whose length is its capacity becomes `Bytes`
         // without another allocation).
+        let frame = before.len() + after.len();
         let mut out = match &self.outcome {
             Ok(result) => Vec::with_capacity(
                 br#"{"jsonrpc":"2.0","id":,"result":}"#.len()
                     + id_length(self.id.as_ref())
-                    + result.get().len(),
+                    + result.get().len()
+                    + frame,
             ),
-            Err(_) => Vec::with_capacity(176),
+            Err(_) => Vec::with_capacity(176 + frame),
         };
+        out.extend_from_slice(before);
         if let Ok(result) = &self.outcome {
             out.extend_from_slice(br#"{"jsonrpc":"2.0","id":"#);
             let id = match &self.id {
@@ -288,17 +307,19 @@ impl Response {
                 out.extend_from_slice(br#","result":"#);
                 out.extend_from_slice(result.get().as_bytes());
                 out.push(b'}');
+                out.extend_from_slice(after);
                 return out;
             }
-            out.clear();
+            out.truncate(before.len());
         }
         // Serialising a response cannot fail: every part is already valid JSON.
         if serde_json::to_writer(&mut out, self).is_err() {
-            out.clear();
+            out.truncate(before.len());
             out.extend_from_slice(
                 br#"{"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"internal error: response could not be serialised"}}"#,
             );
         }
+        out.extend_from_slice(after);
         out
     }
 }
@@ -316,7 +337,18 @@ fn id_length(id: Option<&RequestId>) -> usize {
             Ok(())
         }
     }
-    let Some(id) = id else { return 4 };
+    let id = match id {
+        None => return 4,
+        // Counted digit by digit: the common case, without the serializer.
+        Some(RequestId::Number(n)) => {
+            let sign = usize::from(*n < 0);
+            return sign
+                + n.unsigned_abs()
+                    .checked_ilog10()
+                    .map_or(1, |d| d as usize + 1);
+        }
+        Some(id) => id,
+    };
     let mut count = Count(0);
     match serde_json::to_writer(&mut count, id) {
         Ok(()) => count.0,

@@ -125,6 +125,14 @@ impl Server {
         self.inner.fanout.bus.is_some()
     }
 
+    /// Whether this server has a rate limiter
+    /// ([`ServerBuilder::rate_limiter`](crate::ServerBuilder::rate_limiter)):
+    /// without one, [`rate_status`](Self::rate_status) is always `None`, and a
+    /// transport has no rate headers to look for or write.
+    pub fn has_rate_limiter(&self) -> bool {
+        self.inner.policy.rate_limiter.is_some()
+    }
+
     /// For transports: hands `notification`, meant for `session`, to the
     /// other replicas, so that the one holding that session's event stream
     /// sends it (see [`on_session_notification`](Self::on_session_notification)).

@@ -623,8 +623,16 @@ where
     F: ToolFn<A, O>,
 {
     fn call(&self, args: Value, cx: ToolContext) -> Result<HandlerFuture, ToolError> {
-        let args = serde_path_to_error::deserialize::<_, A>(args)
-            .map_err(|e| unreadable_arguments(cx.tool_name(), &e))?;
+        // Read from the borrowed tree first, without tracking where the
+        // reader is: the contract has already checked the arguments, so this
+        // nearly always succeeds, and tracking the path (a key copied at each
+        // step) is paid only when it fails. Then the owned tree is read again
+        // the way it always was, so a refusal and its message are unchanged.
+        let args = match <A as serde::Deserialize>::deserialize(&args) {
+            Ok(read) => read,
+            Err(_) => serde_path_to_error::deserialize::<_, A>(args)
+                .map_err(|e| unreadable_arguments(cx.tool_name(), &e))?,
+        };
         if let Some(validate) = self.validate {
             validate(&args).map_err(|message| {
                 ToolError::invalid_arguments(format!(

@@ -18,7 +18,7 @@ use mcp_tools::{ProtocolVersion, Server};
 use tokio::sync::mpsc;
 
 use crate::admit::Identity;
-use crate::body::{CallFuture, McpBody, OnDisconnect, SseStream, sse_event};
+use crate::body::{CallFuture, McpBody, OnDisconnect, SseStream, sse_event, sse_event_of};
 use crate::config::ResponseMode;
 use crate::context::{TraceHeaders, request_context};
 use crate::endpoint::Endpoint;
@@ -108,7 +108,7 @@ impl Endpoint {
                     cx,
                     version,
                     share_level,
-                    |_, bytes| sse_event(&bytes),
+                    |_, answer| sse_event_of(answer),
                 );
                 let on_disconnect = disconnect_rule(version);
                 // Most calls are answered in their first poll. Such an answer is
@@ -133,7 +133,7 @@ impl Endpoint {
                 cx,
                 version,
                 share_level,
-                |status, bytes| (status, bytes),
+                |status, answer| (status, answer.to_bytes()),
             );
             let on_disconnect = disconnect_rule(version);
             if let Some(resumption) = &self.resumption
@@ -256,7 +256,7 @@ fn boxed_call<T: Send + 'static>(
     cx: RequestContext,
     version: ProtocolVersion,
     share_level: Option<LevelWrite>,
-    finish: fn(StatusCode, Vec<u8>) -> T,
+    finish: fn(StatusCode, &RpcResponse) -> T,
 ) -> BoxFuture<'static, Option<T>> {
     async move {
         let id = request.id.clone();
@@ -278,7 +278,7 @@ fn boxed_call<T: Send + 'static>(
                 ErrorObject::new(code::REQUEST_CANCELLED, "request cancelled"),
             ),
         };
-        Some(finish(answer_status(version, &answer), answer.to_bytes()))
+        Some(finish(answer_status(version, &answer), &answer))
     }
     .boxed()
 }

@@ -242,21 +242,33 @@ impl Body for McpBody {
     }
 }
 
+/// What an SSE `message` event writes before its JSON-RPC message.
+const EVENT_HEAD: &[u8] = b"event: message\ndata: ";
+
+/// What ends an SSE event.
+const EVENT_END: &[u8] = b"\n\n";
+
+/// The SSE `message` event of a response, written with its framing in one
+/// buffer (the same bytes as [`sse_event`] of the serialised response).
+pub(crate) fn sse_event_of(response: &mcp_tools::transport::jsonrpc::Response) -> Bytes {
+    Bytes::from(response.to_bytes_between(EVENT_HEAD, EVENT_END))
+}
+
 /// Formats one SSE `message` event carrying a JSON-RPC message.
 pub(crate) fn sse_event(json: &[u8]) -> Bytes {
     let mut out = BytesMut::with_capacity(json.len() + 24);
-    out.put_slice(b"event: message\ndata: ");
+    out.put_slice(EVENT_HEAD);
     // JSON from serde_json never contains raw newlines.
     out.put_slice(json);
-    out.put_slice(b"\n\n");
+    out.put_slice(EVENT_END);
     out.freeze()
 }
 
 /// The JSON message of an event formatted by [`sse_event`].
 pub(crate) fn sse_data(event: &Bytes) -> Bytes {
-    let start = b"event: message\ndata: ".len();
-    let end = event.len().saturating_sub(2).max(start);
-    if event.starts_with(b"event: message\ndata: ") && event.ends_with(b"\n\n") {
+    let start = EVENT_HEAD.len();
+    let end = event.len().saturating_sub(EVENT_END.len()).max(start);
+    if event.starts_with(EVENT_HEAD) && event.ends_with(EVENT_END) {
         event.slice(start..end)
     } else {
         event.clone()

@@ -114,8 +114,14 @@ impl Endpoint {
         if too_large {
             return Err(self.payload_too_large());
         }
-        let read = whole(Limited::new(body, self.body_limit));
-        let Ok(read) = tokio::time::timeout(self.body_read_timeout, read).await else {
+        let mut read = std::pin::pin!(whole(Limited::new(body, self.body_limit)));
+        // A small body usually arrives with the head: read then, it needs no
+        // timer. Only a body still on its way is bounded by the read timeout.
+        let read = match futures::poll!(read.as_mut()) {
+            std::task::Poll::Ready(read) => Ok(read),
+            std::task::Poll::Pending => tokio::time::timeout(self.body_read_timeout, read).await,
+        };
+        let Ok(read) = read else {
             return Err(rpc_error(
                 StatusCode::REQUEST_TIMEOUT,
                 None,

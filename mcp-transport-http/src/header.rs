@@ -64,11 +64,26 @@ impl Accepts {
         let mut any = false;
         for value in headers.get_all(ACCEPT) {
             // What the specification tells clients to send, recognised whole.
-            if value.as_bytes() == b"application/json, text/event-stream" {
-                out.json = true;
-                out.sse = true;
-                any = true;
-                continue;
+            match value.as_bytes() {
+                b"application/json, text/event-stream" => {
+                    out.json = true;
+                    out.sse = true;
+                    any = true;
+                    continue;
+                }
+                // A client that only takes a stream, or only JSON, often says so
+                // in exactly these words.
+                b"text/event-stream" => {
+                    out.sse = true;
+                    any = true;
+                    continue;
+                }
+                b"application/json" => {
+                    out.json = true;
+                    any = true;
+                    continue;
+                }
+                _ => {}
             }
             let Ok(value) = value.to_str() else { continue };
             any = true;

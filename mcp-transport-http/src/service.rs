@@ -180,7 +180,9 @@ impl Endpoint {
             } else {
                 plain(StatusCode::NOT_FOUND, "not found\n")
             };
-            if self.rate_headers.written(response.headers()) {
+            // Without a limiter there is no budget to report (and no header
+            // to look for).
+            if !self.server.has_rate_limiter() || self.rate_headers.written(response.headers()) {
                 return response;
             }
             let status = self.server.rate_status(reported.as_ref()).await;

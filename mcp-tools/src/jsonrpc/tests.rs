@@ -107,3 +107,40 @@ fn a_result_is_written_into_a_buffer_of_its_exact_length() {
         br#"{"jsonrpc":"2.0","id":null,"result":{"a":[1,"x"]}}"#
     );
 }
+
+#[test]
+fn an_id_is_counted_at_its_written_length() {
+    for id in [
+        RequestId::Number(0),
+        RequestId::Number(7),
+        RequestId::Number(10),
+        RequestId::Number(-1),
+        RequestId::Number(-10),
+        RequestId::Number(999_999),
+        RequestId::Number(i64::MAX),
+        RequestId::Number(i64::MIN),
+        RequestId::from("a \"quoted\" id"),
+    ] {
+        let written = serde_json::to_string(&id).unwrap();
+        assert_eq!(id_length(Some(&id)), written.len(), "{written}");
+    }
+    assert_eq!(id_length(None), "null".len());
+}
+
+#[test]
+fn a_framed_response_is_the_response_between_its_frame() {
+    let result = raw_json(r#"{"a":1}"#.to_owned());
+    for response in [
+        Response::result(RequestId::Number(-42), result.clone()),
+        Response::result(RequestId::from("x"), result),
+        Response::error(None, ErrorObject::invalid_request("no")),
+    ] {
+        let framed = response.to_bytes_between(b"data: ", b"\n\n");
+        let expected = [b"data: ".as_slice(), &response.to_bytes(), b"\n\n"].concat();
+        assert_eq!(framed, expected);
+        // A result is written into a buffer of its exact length.
+        if response.outcome.is_ok() {
+            assert_eq!(framed.len(), framed.capacity());
+        }
+    }
+}

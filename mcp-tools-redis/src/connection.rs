@@ -9,13 +9,10 @@ use std::time::Duration;
 use redis::aio::ConnectionManager;
 use redis::{Cmd, FromRedisValue, RedisError, RedisWrite as _, Script, ToRedisArgs};
 
-use crate::batch::Batcher;
-
 /// A connection to Redis shared by the stores of one replica.
 ///
 /// Cheap to clone: clones share one multiplexed connection, which reconnects
-/// by itself after Redis restarts or the network breaks, and the task that
-/// sends the commands of concurrent calls together. Every command is
+/// by itself after Redis restarts or the network breaks. Every command is
 /// bounded by the [command timeout](crate::RedisBuilder::command_timeout), waiting
 /// for a reconnection included, so a slow or lost Redis costs a call at most
 /// that long before it fails.
@@ -25,9 +22,7 @@ pub struct Redis {
 }
 
 struct Inner {
-    /// For the rare command outside a batch (loading a script).
     manager: ConnectionManager,
-    batcher: Batcher,
     prefix: String,
     command_timeout: Duration,
     /// `host:port` or a socket path: the URL without its credentials.
@@ -86,7 +81,6 @@ impl Redis {
     ) -> Self {
         Self {
             inner: Arc::new(Inner {
-                batcher: Batcher::start(manager.clone(), command_timeout),
                 manager,
                 prefix,
                 command_timeout,
@@ -134,8 +128,9 @@ impl Redis {
         format!("{}{name}", self.inner.prefix)
     }
 
-    pub(crate) async fn query<T: FromRedisValue>(&self, cmd: Cmd) -> Result<T, Failure> {
-        self.bounded(async move { parse(self.inner.batcher.send(cmd).await?) })
+    pub(crate) async fn query<T: FromRedisValue>(&self, cmd: &Cmd) -> Result<T, Failure> {
+        let mut conn = self.inner.manager.clone();
+        self.bounded(async move { cmd.query_async(&mut conn).await })
             .await
     }
 
@@ -143,21 +138,16 @@ impl Redis {
     /// first if Redis does not know it yet (after a restart or a
     /// `SCRIPT FLUSH`).
     pub(crate) async fn run<T: FromRedisValue>(&self, call: &ScriptCall<'_>) -> Result<T, Failure> {
+        let mut conn = self.inner.manager.clone();
         self.bounded(async move {
-            let batcher = &self.inner.batcher;
-            match batcher.send(call.command.clone()).await {
-                Err(Failure::Redis(e))
+            match call.command.query_async(&mut conn).await {
+                Err(e)
                     if e.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::NoScript) =>
                 {
-                    let mut conn = self.inner.manager.clone();
-                    call.script
-                        .prepare_invoke()
-                        .load_async(&mut conn)
-                        .await
-                        .map_err(Failure::Redis)?;
-                    parse(batcher.send(call.command.clone()).await?)
+                    call.script.prepare_invoke().load_async(&mut conn).await?;
+                    call.command.query_async(&mut conn).await
                 }
-                answer => parse(answer?),
+                answer => answer,
             }
         })
         .await
@@ -165,18 +155,17 @@ impl Redis {
 
     async fn bounded<T>(
         &self,
-        command: impl Future<Output = Result<T, Failure>>,
+        command: impl Future<Output = Result<T, RedisError>>,
     ) -> Result<T, Failure> {
         let limit = self.inner.command_timeout;
-        tokio::time::timeout(limit, command)
-            .await
-            .unwrap_or(Err(Failure::Timeout(limit)))
+        match tokio::time::timeout(limit, command).await {
+            Ok(Ok(value)) => Ok(value),
+            // The connection's own response timeout is the same limit.
+            Ok(Err(e)) if e.is_timeout() => Err(Failure::Timeout(limit)),
+            Ok(Err(e)) => Err(Failure::Redis(e)),
+            Err(_) => Err(Failure::Timeout(limit)),
+        }
     }
-}
-
-/// An answer as the type its command expects.
-fn parse<T: FromRedisValue>(answer: redis::Value) -> Result<T, Failure> {
-    redis::from_redis_value(answer).map_err(|e| Failure::Redis(e.into()))
 }
 
 /// One run of a script, its keys and arguments written straight into the

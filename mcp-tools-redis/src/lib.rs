@@ -1,6 +1,5 @@
 #![doc = include_str!("../README.md")]
 
-mod batch;
 mod builder;
 mod connection;
 mod error;

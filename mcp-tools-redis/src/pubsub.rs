@@ -188,7 +188,7 @@ async fn publish_all(redis: Redis, channel: String, mut pending: mpsc::Unbounded
     while let Some(payload) = pending.recv().await {
         let mut publish = redis::cmd("PUBLISH");
         publish.arg(&channel).arg(payload);
-        if let Err(e) = redis.query::<u64>(publish).await {
+        if let Err(e) = redis.query::<u64>(&publish).await {
             tracing::warn!(redis = redis.address(), error = %e, "a bus message was not published");
         }
     }

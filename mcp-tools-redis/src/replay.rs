@@ -114,7 +114,7 @@ impl RedisReplayStore {
             .arg("NX")
             .arg("PX")
             .arg(marker.ttl_ms);
-        match self.redis.query::<Option<String>>(set).await {
+        match self.redis.query::<Option<String>>(&set).await {
             Ok(written) => Ok(written.is_some()),
             Err(failure) => Err(self.not_recorded(marker, expires_at, &failure)),
         }
@@ -161,7 +161,7 @@ impl RedisReplayStore {
         let mut exists = redis::cmd("EXISTS");
         exists.arg(self.key(nonce));
         self.redis
-            .query::<u32>(exists)
+            .query::<u32>(&exists)
             .await
             .map(|n| n > 0)
             .map_err(|failure| {
@@ -186,7 +186,7 @@ impl RedisReplayStore {
         let mut delete = redis::cmd("DEL");
         delete.arg(self.key(nonce));
         self.redis
-            .query::<u32>(delete)
+            .query::<u32>(&delete)
             .await
             .map(drop)
             .map_err(|failure| {

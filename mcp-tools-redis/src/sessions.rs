@@ -96,7 +96,7 @@ impl RedisSessionStore {
             "store a session"
         };
         self.redis
-            .query::<Option<String>>(set)
+            .query::<Option<String>>(&set)
             .await
             .map(|_| ())
             .map_err(|f| self.failed(what, &f))
@@ -123,7 +123,7 @@ impl RedisSessionStore {
         let mut del = redis::cmd("DEL");
         del.arg(self.key(id));
         self.redis
-            .query::<u64>(del)
+            .query::<u64>(&del)
             .await
             .map(|n| n > 0)
             .map_err(|f| self.failed("end a session", &f))

@@ -122,7 +122,7 @@ impl RedisTaskStore {
         hmget.arg(self.key(id)).arg("v").arg("r");
         let (version, json): (Option<String>, Option<String>) = self
             .redis
-            .query(hmget)
+            .query(&hmget)
             .await
             .map_err(|f| self.failed("read the task", &f))?;
         let (Some(version), Some(json)) = (version, json) else {
@@ -174,7 +174,7 @@ impl RedisTaskStore {
         let mut del = redis::cmd("DEL");
         del.arg(self.key(id));
         self.redis
-            .query::<u32>(del)
+            .query::<u32>(&del)
             .await
             .map(|_| ())
             .map_err(|f| self.failed("remove the task", &f))

@@ -5,7 +5,6 @@
 #![allow(clippy::unwrap_used)]
 
 mod app;
-mod batching;
 mod confirm;
 mod connect;
 #[cfg(feature = "http")]

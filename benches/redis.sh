@@ -28,7 +28,7 @@
 #                               under callgrind (memory, then Redis), INSTRUCTION_SECONDS=10 of
 #                               load each after a warm-up: a ratio the machine's load cannot move
 #   OUT=target/redis-results.md
-set -euo pipefail
+set -Eeuo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -88,6 +88,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+trap 'echo "redis.sh: line $LINENO failed: $BASH_COMMAND" >&2' ERR
 
 
 # wait_for PID PORT LOG [TENTHS]: until PORT accepts, or the process exits (10 s at most, or
@@ -264,10 +265,12 @@ monitor_stop() {
 # Round trips to Redis per write and per read: the commands the replica sends (not those its
 # scripts run), seen by MONITOR over 20 sequential calls of each.
 count_round_trips() {
-    local monitor=$WORK/monitor.txt token n=20
+    local monitor=$WORK/monitor.txt answer token n=20
     monitor_start "$monitor" rt-writes
     for _ in $(seq $n); do
-        token=$(call "$PORT" star_feedback "$STAR" | grep -o '"ConfirmationToken":"[^"]*"' | head -1 | cut -d'"' -f4)
+        answer=$(call "$PORT" star_feedback "$STAR" || true)
+        token=$(grep -o '"ConfirmationToken":"[^"]*"' <<<"$answer" | head -1 | cut -d'"' -f4 || true)
+        [[ -n $token ]] || die "a dry run returned no confirmation token: $answer"
         call "$PORT" star_feedback '{"feedbackId":'$feedback',"starred":true,"confirmationToken":"'$token'"}' |
             grep -q '"changed"' || die "a confirmation failed"
     done

@@ -78,7 +78,7 @@ impl Endpoint {
                 Arc::new(StreamPeer {
                     outbox: Outbox::default(),
                     pending,
-                    owner: identity.owner(),
+                    owner: identity.caller().cloned(),
                 })
             });
             if let Some(peer) = &peer {

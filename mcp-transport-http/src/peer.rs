@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use bytes::Bytes;
 use futures::future::{BoxFuture, FutureExt};
+use mcp_tools::Caller;
 use mcp_tools::transport::Peer;
 use mcp_tools::transport::jsonrpc::{ErrorObject, Notification, Request};
 use serde_json::Value;
@@ -62,7 +63,9 @@ impl Outbox {
 pub(crate) struct StreamPeer {
     pub(crate) outbox: Outbox,
     pub(crate) pending: Arc<Pending>,
-    pub(crate) owner: Option<Arc<str>>,
+    /// Who may answer our requests: the caller, whose id is copied only
+    /// when a request goes out (most requests send none).
+    pub(crate) owner: Option<Caller>,
 }
 
 impl Peer for StreamPeer {
@@ -78,7 +81,9 @@ impl Peer for StreamPeer {
         params: Value,
     ) -> BoxFuture<'static, Result<Value, ErrorObject>> {
         let events = self.outbox.sender().clone();
-        let (id, answer, guard) = self.pending.register(self.owner.clone());
+        let (id, answer, guard) = self
+            .pending
+            .register(self.owner.as_ref().map(|caller| Arc::from(caller.id())));
         let request = Request {
             id,
             method: method.to_owned(),

@@ -2,7 +2,8 @@
 
 use std::collections::BTreeSet;
 use std::fmt;
-use std::sync::Arc;
+use std::hash::{BuildHasher, RandomState};
+use std::sync::{Arc, OnceLock};
 
 /// The authenticated caller of a request: identity, account (tenant) and scopes.
 ///
@@ -20,21 +21,38 @@ pub struct Caller {
     id: Arc<str>,
     account: Option<Arc<str>>,
     scopes: Arc<BTreeSet<String>>,
+    /// Keyed digests of `id` and of `account` (0 without one), made once with
+    /// the caller: the rate limiter's map looks a caller up by them, and a
+    /// caller authenticated by a static credential is made once and cloned
+    /// for each request.
+    digests: (u64, u64),
+}
+
+/// A keyed hash of a caller's id or account, under a key drawn at random
+/// once per process: as hard to aim collisions at as a `HashMap`'s own.
+fn digest(text: &str) -> u64 {
+    static KEY: OnceLock<RandomState> = OnceLock::new();
+    KEY.get_or_init(RandomState::new).hash_one(text)
 }
 
 impl Caller {
     /// A caller with an identity and no scopes.
     pub fn new(id: impl Into<Arc<str>>) -> Self {
+        let id = id.into();
+        let digests = (digest(&id), 0);
         Self {
-            id: id.into(),
+            id,
             account: None,
             scopes: Arc::default(),
+            digests,
         }
     }
 
     /// Sets the account (tenant) the caller acts in.
     pub fn with_account(mut self, account: impl Into<Arc<str>>) -> Self {
-        self.account = Some(account.into());
+        let account = account.into();
+        self.digests.1 = digest(&account);
+        self.account = Some(account);
         self
     }
 
@@ -75,6 +93,16 @@ impl Caller {
     pub(crate) fn account_arc(&self) -> Option<&Arc<str>> {
         self.account.as_ref()
     }
+
+    /// The keyed digest of [`id`](Self::id): equal ids, equal digests.
+    pub(crate) fn id_digest(&self) -> u64 {
+        self.digests.0
+    }
+
+    /// The keyed digest of [`account`](Self::account).
+    pub(crate) fn account_digest(&self) -> u64 {
+        self.digests.1
+    }
 }
 
 impl fmt::Debug for Caller {
@@ -84,5 +112,23 @@ impl fmt::Debug for Caller {
             .field("account", &self.account)
             .field("scopes", &self.scopes)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digests_follow_the_names() {
+        let alice = Caller::new("alice").with_account("acme");
+        let again = Caller::new(String::from("alice")).with_account(Arc::from("acme"));
+        assert_eq!(alice.id_digest(), again.id_digest());
+        assert_eq!(alice.account_digest(), again.account_digest());
+        assert_eq!(alice, again);
+        let bob = Caller::new("bob");
+        assert_ne!(alice.id_digest(), bob.id_digest());
+        assert_eq!(bob.account_digest(), 0);
+        assert_eq!(alice.account_digest(), Caller::new("acme").id_digest());
     }
 }

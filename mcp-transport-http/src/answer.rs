@@ -71,17 +71,20 @@ impl Endpoint {
                 )));
             }
             let streaming = accept.sse;
-            let outbox = streaming.then(|| Arc::new(Outbox::default()));
-            if let Some(outbox) = &outbox {
+            let peer = streaming.then(|| {
                 let pending = session
                     .as_ref()
                     .map_or_else(|| self.pending.clone(), |s| s.pending.clone());
-                cx = cx.with_peer(Arc::new(StreamPeer {
-                    events: Some(outbox.clone()),
+                Arc::new(StreamPeer {
+                    outbox: Outbox::default(),
                     pending,
-                    owner: identity.owner(),
-                }));
+                    owner: identity.caller().cloned(),
+                })
+            });
+            if let Some(peer) = &peer {
+                cx = cx.with_peer(peer.clone());
             }
+            let outbox = peer.as_deref().map(|peer| &peer.outbox);
             // Another replica must see the level `logging/setLevel` sets.
             let share_level = match (&self.session_store, &session) {
                 (Some(store), Some(session)) if request.method == method::SET_LEVEL => {
@@ -100,7 +103,7 @@ impl Endpoint {
             // transport's own futures stay small.
             if sse
                 && !resumable
-                && let Some(outbox) = &outbox
+                && let Some(outbox) = outbox
             {
                 let mut call = boxed_call(
                     self.server.clone(),
@@ -138,7 +141,7 @@ impl Endpoint {
             let on_disconnect = disconnect_rule(version);
             if let Some(resumption) = &self.resumption
                 && let Some(session) = &session
-                && let Some(rx) = outbox.as_ref().and_then(|o| o.open())
+                && let Some(rx) = outbox.and_then(Outbox::open)
             {
                 return Box::pin(resumption.answer(session, version, rx, call, sse)).await;
             }

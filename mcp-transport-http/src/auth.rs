@@ -89,17 +89,35 @@ pub type AuthResult = Result<Option<Authentication>, AuthError>;
 pub trait Authenticator: Send + Sync + 'static {
     /// Looks at the request's method, URI and headers.
     fn authenticate<'a>(&'a self, parts: &'a Parts) -> BoxFuture<'a, AuthResult>;
+
+    /// The same answer as [`authenticate`](Self::authenticate), when it can be
+    /// given without waiting for anything (static keys and passwords); `None`
+    /// (the default) when it cannot. The endpoint asks this first and awaits
+    /// `authenticate` only on `None`, so that a ready answer costs no boxed
+    /// future.
+    fn authenticate_now(&self, parts: &Parts) -> Option<AuthResult> {
+        let _ = parts;
+        None
+    }
 }
 
 impl<A: Authenticator + ?Sized> Authenticator for Arc<A> {
     fn authenticate<'a>(&'a self, parts: &'a Parts) -> BoxFuture<'a, AuthResult> {
         (**self).authenticate(parts)
     }
+
+    fn authenticate_now(&self, parts: &Parts) -> Option<AuthResult> {
+        (**self).authenticate_now(parts)
+    }
 }
 
 impl Authenticator for Box<dyn Authenticator> {
     fn authenticate<'a>(&'a self, parts: &'a Parts) -> BoxFuture<'a, AuthResult> {
         (**self).authenticate(parts)
+    }
+
+    fn authenticate_now(&self, parts: &Parts) -> Option<AuthResult> {
+        (**self).authenticate_now(parts)
     }
 }
 
@@ -194,19 +212,29 @@ impl ApiKeys {
 
 impl Authenticator for ApiKeys {
     fn authenticate<'a>(&'a self, parts: &'a Parts) -> BoxFuture<'a, AuthResult> {
+        let result = self.check(parts);
+        async move { result }.boxed()
+    }
+
+    fn authenticate_now(&self, parts: &Parts) -> Option<AuthResult> {
+        Some(self.check(parts))
+    }
+}
+
+impl ApiKeys {
+    fn check(&self, parts: &Parts) -> AuthResult {
         let presented = parts
             .headers
             .get(X_API_KEY)
             .map(|v| v.as_bytes())
             .or_else(|| bearer_token(parts).map(str::as_bytes));
-        let result = match presented {
+        match presented {
             None => Ok(None),
             Some(key) => match self.keys.find(key) {
                 Some(authentication) => Ok(Some(authentication.clone())),
                 None => Err(AuthError::invalid("unknown API key")),
             },
-        };
-        async move { result }.boxed()
+        }
     }
 }
 
@@ -244,6 +272,17 @@ impl BasicAuth {
 
 impl Authenticator for BasicAuth {
     fn authenticate<'a>(&'a self, parts: &'a Parts) -> BoxFuture<'a, AuthResult> {
+        let result = self.check(parts);
+        async move { result }.boxed()
+    }
+
+    fn authenticate_now(&self, parts: &Parts) -> Option<AuthResult> {
+        Some(self.check(parts))
+    }
+}
+
+impl BasicAuth {
+    fn check(&self, parts: &Parts) -> AuthResult {
         let encoded = parts
             .headers
             .get(AUTHORIZATION)
@@ -251,7 +290,7 @@ impl Authenticator for BasicAuth {
             .and_then(|v| v.split_once(' '))
             .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("basic"))
             .map(|(_, credentials)| credentials.trim());
-        let result = match encoded {
+        match encoded {
             None => Ok(None),
             Some(encoded) => match STANDARD.decode(encoded) {
                 Err(_) => Err(AuthError::invalid("malformed Basic credentials")),
@@ -260,8 +299,7 @@ impl Authenticator for BasicAuth {
                     None => Err(AuthError::invalid("unknown user or wrong password")),
                 },
             },
-        };
-        async move { result }.boxed()
+        }
     }
 }
 
@@ -476,6 +514,20 @@ impl Authenticator for FirstOf {
         }
         .boxed()
     }
+
+    /// Ready when every authenticator asked is: the first that knows the
+    /// request answers, as in `authenticate`.
+    fn authenticate_now(&self, parts: &Parts) -> Option<AuthResult> {
+        let mut refusal = None;
+        for authenticator in &self.inner {
+            match authenticator.authenticate_now(parts)? {
+                Ok(Some(found)) => return Some(Ok(Some(found))),
+                Ok(None) => {}
+                Err(e) => refusal = refusal.or(Some(e)),
+            }
+        }
+        Some(refusal.map_or(Ok(None), Err))
+    }
 }
 
 /// RFC 9728 protected-resource metadata, served at
@@ -595,145 +647,4 @@ impl ProtectedResource {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parts(headers: &[(&str, &str)]) -> Parts {
-        let mut builder = http::Request::builder();
-        for (k, v) in headers {
-            builder = builder.header(*k, *v);
-        }
-        builder.body(()).unwrap().into_parts().0
-    }
-
-    fn run(a: &dyn Authenticator, headers: &[(&str, &str)]) -> AuthResult {
-        futures::executor::block_on(a.authenticate(&parts(headers)))
-    }
-
-    #[test]
-    fn api_keys_by_header_or_bearer() {
-        let keys = ApiKeys::new()
-            .key("k1", Caller::new("one"))
-            .key("k2", Caller::new("two"));
-        let found = run(&keys, &[("x-api-key", "k2")]).unwrap().unwrap();
-        assert_eq!(found.caller().id(), "key:two");
-        assert_eq!(found.kind(), CredentialKind::ApiKey);
-        let found = run(&keys, &[("authorization", "Bearer k1")])
-            .unwrap()
-            .unwrap();
-        assert_eq!(found.caller().id(), "key:one");
-        assert!(run(&keys, &[]).unwrap().is_none());
-        assert!(run(&keys, &[("x-api-key", "k3")]).is_err());
-    }
-
-    #[test]
-    fn bearer_tokens_from_the_authorization_header() {
-        assert_eq!(
-            bearer_token(&parts(&[("authorization", "Bearer abc")])),
-            Some("abc")
-        );
-        assert_eq!(
-            bearer_token(&parts(&[("authorization", "BEARER  abc  ")])),
-            Some("abc")
-        );
-        assert_eq!(bearer_token(&parts(&[])), None);
-        assert_eq!(bearer_token(&parts(&[("authorization", "Bearer ")])), None);
-        assert_eq!(bearer_token(&parts(&[("authorization", "Bearer")])), None);
-        assert_eq!(
-            bearer_token(&parts(&[("authorization", "Basic YWRhOnB3")])),
-            None
-        );
-        // Only the Authorization header carries bearer tokens.
-        assert_eq!(bearer_token(&parts(&[("x-api-key", "abc")])), None);
-    }
-
-    #[test]
-    fn secrets_compare_by_content_and_length() {
-        assert!(constant_time_eq(b"abc", b"abc"));
-        assert!(constant_time_eq(b"", b""));
-        assert!(!constant_time_eq(b"abc", b"abd"));
-        assert!(!constant_time_eq(b"abc", b"abcd"));
-        assert!(!constant_time_eq(b"abcd", b"abc"));
-    }
-
-    #[test]
-    fn basic_credentials() {
-        let basic = BasicAuth::new().user("ada", "pw", Caller::new("ada"));
-        let ok = format!("Basic {}", STANDARD.encode("ada:pw"));
-        assert_eq!(
-            run(&basic, &[("authorization", &ok)])
-                .unwrap()
-                .unwrap()
-                .caller()
-                .id(),
-            "basic:ada"
-        );
-        let bad = format!("Basic {}", STANDARD.encode("ada:nope"));
-        assert!(run(&basic, &[("authorization", &bad)]).is_err());
-        assert!(
-            run(&basic, &[("authorization", "Bearer x")])
-                .unwrap()
-                .is_none()
-        );
-    }
-
-    #[test]
-    fn jwt_validation() {
-        use jsonwebtoken::{EncodingKey, Header, encode};
-        let secret = b"0123456789abcdef0123456789abcdef";
-        let oauth = OAuthResourceServer::new("https://mcp.test/mcp")
-            .issuer("https://as.test")
-            .account_claim("tenant")
-            .key(Algorithm::HS256, DecodingKey::from_secret(secret), None);
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_secs();
-        let token = |claims: serde_json::Value| {
-            encode(
-                &Header::new(Algorithm::HS256),
-                &claims,
-                &EncodingKey::from_secret(secret),
-            )
-            .unwrap()
-        };
-        let good = token(serde_json::json!({
-            "sub": "u1", "aud": "https://mcp.test/mcp", "iss": "https://as.test",
-            "exp": now + 60, "scope": "a b", "tenant": "acme"
-        }));
-        let auth = oauth.validate(&good).unwrap();
-        assert_eq!(auth.caller().id(), "oauth:https%3A//as.test#u1");
-        assert!(auth.caller().has_scope("b"));
-        assert_eq!(auth.caller().account(), Some("acme"));
-        assert_eq!(auth.kind(), CredentialKind::OAuth);
-        let expired = token(serde_json::json!({
-            "sub": "u1", "aud": "https://mcp.test/mcp", "iss": "https://as.test", "exp": now - 600
-        }));
-        assert_eq!(
-            oauth.validate(&expired).unwrap_err().message(),
-            "the token has expired"
-        );
-        let other = token(serde_json::json!({
-            "sub": "u1", "aud": "https://other.test", "iss": "https://as.test", "exp": now + 60
-        }));
-        assert!(oauth.validate(&other).is_err());
-        assert!(oauth.validate("not-a-jwt").is_err());
-    }
-
-    #[test]
-    fn metadata_urls() {
-        let r = ProtectedResource::new("https://h.test/mcp");
-        assert_eq!(
-            r.metadata_paths(),
-            [
-                "/.well-known/oauth-protected-resource".to_owned(),
-                "/.well-known/oauth-protected-resource/mcp".to_owned()
-            ]
-        );
-        let root = ProtectedResource::new("http://127.0.0.1:9");
-        assert_eq!(
-            root.metadata_url(),
-            "http://127.0.0.1:9/.well-known/oauth-protected-resource"
-        );
-    }
-}
+mod tests;

@@ -5,8 +5,9 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use bytes::Bytes;
 use futures::future::{BoxFuture, FutureExt};
+use mcp_tools::Caller;
 use mcp_tools::transport::Peer;
-use mcp_tools::transport::jsonrpc::{ErrorObject, Notification, Request, code};
+use mcp_tools::transport::jsonrpc::{ErrorObject, Notification, Request};
 use serde_json::Value;
 use tokio::sync::{Notify, mpsc};
 
@@ -56,20 +57,21 @@ impl Outbox {
     }
 }
 
-/// The peer of one request: its SSE stream (when the client accepts one), the
-/// table where answers to our requests arrive.
+/// The peer of one request whose client accepts an SSE stream: the stream's
+/// outbox (in the same allocation: most requests send nothing, and pay for
+/// one `Arc` only) and the table where answers to our requests arrive.
 pub(crate) struct StreamPeer {
-    pub(crate) events: Option<Arc<Outbox>>,
+    pub(crate) outbox: Outbox,
     pub(crate) pending: Arc<Pending>,
-    pub(crate) owner: Option<Arc<str>>,
+    /// Who may answer our requests: the caller, whose id is copied only
+    /// when a request goes out (most requests send none).
+    pub(crate) owner: Option<Caller>,
 }
 
 impl Peer for StreamPeer {
     fn notify(&self, notification: Notification) {
-        if let Some(events) = &self.events
-            && let Ok(json) = serde_json::to_vec(&notification)
-        {
-            let _ = events.sender().send(sse_event(&json));
+        if let Ok(json) = serde_json::to_vec(&notification) {
+            let _ = self.outbox.sender().send(sse_event(&json));
         }
     }
 
@@ -78,20 +80,10 @@ impl Peer for StreamPeer {
         method: &str,
         params: Value,
     ) -> BoxFuture<'static, Result<Value, ErrorObject>> {
-        let Some(events) = self.events.as_ref().map(|e| e.sender().clone()) else {
-            let method = method.to_owned();
-            return async move {
-                Err(ErrorObject::new(
-                    code::METHOD_NOT_FOUND,
-                    format!(
-                        "cannot send {method} to this client: it did not accept an event stream \
-                         (Accept: text/event-stream)"
-                    ),
-                ))
-            }
-            .boxed();
-        };
-        let (id, answer, guard) = self.pending.register(self.owner.clone());
+        let events = self.outbox.sender().clone();
+        let (id, answer, guard) = self
+            .pending
+            .register(self.owner.as_ref().map(|caller| Arc::from(caller.id())));
         let request = Request {
             id,
             method: method.to_owned(),

@@ -75,6 +75,15 @@ impl RateValue {
         Self::Custom(Arc::new(format))
     }
 
+    /// The header value for `status`, or `None` when the rendering is not a
+    /// valid header value.
+    fn value(&self, status: &RateStatus) -> Option<HeaderValue> {
+        match self {
+            Self::Remaining => number_value(u64::from(status.remaining)),
+            _ => HeaderValue::try_from(self.render(status)).ok(),
+        }
+    }
+
     fn render(&self, status: &RateStatus) -> String {
         match self {
             Self::Limit => status.limit.to_string(),
@@ -143,34 +152,27 @@ fn compact_duration(d: Duration) -> String {
 #[derive(Debug, Clone)]
 pub struct RateHeaders {
     headers: Vec<RateHeader>,
+    /// The last value of each header whose value is a steady number, by
+    /// position: a response usually carries the same limit and reset as the
+    /// one before, and the value is then shared instead of formatted and
+    /// allocated again. One lock for all of them, taken once per response.
+    steady: Arc<Mutex<Vec<Option<Rendered>>>>,
 }
 
-/// One header, with its last value when that value is a steady number: a
-/// response usually carries the same limit and reset as the one before, and
-/// the value is then shared instead of formatted and allocated again.
+/// A steady number and its header value.
+type Rendered = (u64, HeaderValue);
+
 #[derive(Debug, Clone)]
 struct RateHeader {
     name: HeaderName,
     value: RateValue,
-    last: Arc<Mutex<Option<(u64, HeaderValue)>>>,
 }
 
-impl RateHeader {
-    fn value(&self, status: &RateStatus) -> Option<HeaderValue> {
-        let Some(number) = self.value.steady_number(status) else {
-            return HeaderValue::try_from(self.value.render(status)).ok();
-        };
-        let mut last = self.last.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some((rendered, value)) = &*last
-            && *rendered == number
-        {
-            return Some(value.clone());
-        }
-        let value = HeaderValue::try_from(number.to_string()).ok()?;
-        *last = Some((number, value.clone()));
-        Some(value)
-    }
-}
+/// The default headers' names, made once: a name made at run time is
+/// reference-counted, and every response would count it up and down.
+const LIMIT: HeaderName = HeaderName::from_static("x-rate-limit-limit");
+const REMAINING: HeaderName = HeaderName::from_static("x-rate-limit-remaining");
+const RESET: HeaderName = HeaderName::from_static("x-rate-limit-reset");
 
 impl Default for RateHeaders {
     fn default() -> Self {
@@ -186,6 +188,7 @@ impl RateHeaders {
     pub fn new() -> Self {
         Self {
             headers: Vec::new(),
+            steady: Arc::default(),
         }
     }
 
@@ -195,13 +198,16 @@ impl RateHeaders {
     ///
     /// If `name` is not a valid header name (a configuration mistake).
     pub fn header(mut self, name: &str, value: RateValue) -> Self {
-        let name = HeaderName::try_from(name)
-            .unwrap_or_else(|_| panic!("{name:?} is not a valid header name"));
-        self.headers.push(RateHeader {
-            name,
-            value,
-            last: Arc::default(),
-        });
+        let name = [LIMIT, REMAINING, RESET]
+            .into_iter()
+            .find(|known| known.as_str().eq_ignore_ascii_case(name))
+            .unwrap_or_else(|| {
+                HeaderName::try_from(name)
+                    .unwrap_or_else(|_| panic!("{name:?} is not a valid header name"))
+            });
+        self.headers.push(RateHeader { name, value });
+        // Not shared yet with any response: a cache of the new length.
+        self.steady = Arc::new(Mutex::new(vec![None; self.headers.len()]));
         self
     }
 
@@ -214,11 +220,30 @@ impl RateHeaders {
 
     /// Writes the headers for `status`, and `Retry-After` when nothing is left.
     pub(crate) fn apply(&self, headers: &mut HeaderMap, status: &RateStatus, refused: bool) {
-        for header in &self.headers {
-            if let Some(value) = header.value(status) {
+        let mut steady = None;
+        for (at, header) in self.headers.iter().enumerate() {
+            let value = match header.value.steady_number(status) {
+                Some(number) => {
+                    let steady = steady.get_or_insert_with(|| {
+                        self.steady.lock().unwrap_or_else(PoisonError::into_inner)
+                    });
+                    match steady.get_mut(at) {
+                        Some(Some((last, value))) if *last == number => Some(value.clone()),
+                        Some(slot) => {
+                            let value = number_value(number);
+                            *slot = value.clone().map(|value| (number, value));
+                            value
+                        }
+                        None => number_value(number),
+                    }
+                }
+                None => header.value.value(status),
+            };
+            if let Some(value) = value {
                 headers.insert(header.name.clone(), value);
             }
         }
+        drop(steady);
         if refused {
             headers.insert(
                 http::header::RETRY_AFTER,
@@ -226,6 +251,22 @@ impl RateHeaders {
             );
         }
     }
+}
+
+/// A number as a header value, written into a buffer on the stack: the value
+/// is then the only allocation.
+fn number_value(mut number: u64) -> Option<HeaderValue> {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (number % 10) as u8;
+        number /= 10;
+        if number == 0 {
+            break;
+        }
+    }
+    HeaderValue::from_bytes(&digits[start..]).ok()
 }
 
 #[cfg(test)]
@@ -271,6 +312,12 @@ mod tests {
             assert_eq!(out.get("a").unwrap(), limit.to_string().as_str());
             assert_eq!(out.get("d").unwrap(), reset.to_string().as_str());
         }
+        for number in [0, 7, 10, 2997, 1_000_000, u64::MAX] {
+            assert_eq!(number_value(number).unwrap(), number.to_string().as_str());
+        }
+        // The default names, however they are spelled, are the constants.
+        let spelled = RateHeaders::new().header("X-Rate-Limit-Remaining", RateValue::Remaining);
+        assert_eq!(spelled.headers[0].name, REMAINING);
         assert_eq!(compact_duration(Duration::from_secs(86_400)), "1d");
         assert_eq!(compact_duration(Duration::from_secs(900)), "15m");
         assert_eq!(compact_duration(Duration::from_secs(90)), "90s");

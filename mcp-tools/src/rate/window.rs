@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -39,15 +40,64 @@ struct Budget {
 
 #[derive(Default)]
 struct Buckets {
-    by_key: HashMap<BucketKey, Bucket>,
+    by_key: HashMap<BucketKey, Bucket, BuildHasherDefault<DigestHasher>>,
     prune_at: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// Whose bucket: an account or a caller, with the keyed digest of its name
+/// the [`Caller`] carries (so a look-up hashes nothing), or the anonymous one.
+#[derive(Debug, Clone)]
 enum BucketKey {
-    Account(Arc<str>),
-    Caller(Arc<str>),
+    Account(Arc<str>, u64),
+    Caller(Arc<str>, u64),
     Anonymous,
+}
+
+impl PartialEq for BucketKey {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Self::Account(a, _), Self::Account(b, _))
+            | (Self::Caller(a, _), Self::Caller(b, _)) => a == b,
+            (Self::Anonymous, Self::Anonymous) => true,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for BucketKey {}
+
+impl Hash for BucketKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        // Equal names have equal digests; an account and a caller of the
+        // same name land apart.
+        state.write_u64(match self {
+            Self::Account(_, digest) => *digest,
+            Self::Caller(_, digest) => !*digest,
+            Self::Anonymous => 0,
+        });
+    }
+}
+
+/// The hasher of [`BucketKey`]s: their digest is already a keyed hash, so it
+/// is taken as it is.
+#[derive(Default)]
+struct DigestHasher(u64);
+
+impl Hasher for DigestHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Not called by `BucketKey`; mixes anything else in all the same.
+        for &byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
+        }
+    }
+
+    fn write_u64(&mut self, digest: u64) {
+        self.0 ^= digest;
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -130,14 +180,16 @@ impl WindowRateLimiter {
             return BucketKey::Anonymous;
         };
         match (self.key, caller.account_arc()) {
-            (RateKey::AccountOrCaller, Some(account)) => BucketKey::Account(account.clone()),
-            _ => BucketKey::Caller(caller.id_arc().clone()),
+            (RateKey::AccountOrCaller, Some(account)) => {
+                BucketKey::Account(account.clone(), caller.account_digest())
+            }
+            _ => BucketKey::Caller(caller.id_arc().clone(), caller.id_digest()),
         }
     }
 
     fn caller_key(caller: Option<&Caller>) -> BucketKey {
         caller.map_or(BucketKey::Anonymous, |c| {
-            BucketKey::Caller(c.id_arc().clone())
+            BucketKey::Caller(c.id_arc().clone(), c.id_digest())
         })
     }
 

@@ -1,15 +1,15 @@
 //! Static secrets (API keys, Basic credentials) and what each one names,
 //! found from a presented secret in constant time.
 
-use std::hash::{BuildHasher, RandomState};
+use std::hash::{BuildHasher, Hasher, RandomState};
 
 use subtle::ConstantTimeEq;
 
 /// Secrets kept as keyed tags, each with the value it stands for.
 ///
 /// A secret is never kept: only its tag, 128 bits of SipHash under a key
-/// drawn at random for this set (two hashes of the secret, each behind its
-/// own prefix byte). The tag exists to make every comparison one of fixed
+/// drawn at random for this set (two hashes of the secret, each followed by
+/// a byte of its own). The tag exists to make every comparison one of fixed
 /// length: a presented secret is tagged the same way and compared with every
 /// entry's tag in constant time, so that how long a refusal takes depends
 /// neither on how much of a secret was guessed right nor on any secret's
@@ -60,11 +60,16 @@ impl<T> Secrets<T> {
     }
 
     fn tag(&self, secret: &[u8]) -> Tag {
-        let first = self.key.hash_one((0u8, secret));
-        let second = self.key.hash_one((1u8, secret));
+        // The secret is absorbed once; the two halves are the hashes of it
+        // followed by a byte of their own, two hashes of different inputs.
+        let mut first = self.key.build_hasher();
+        first.write(secret);
+        let mut second = first.clone();
+        first.write_u8(0);
+        second.write_u8(1);
         let mut tag = [0; 16];
-        tag[..8].copy_from_slice(&first.to_le_bytes());
-        tag[8..].copy_from_slice(&second.to_le_bytes());
+        tag[..8].copy_from_slice(&first.finish().to_le_bytes());
+        tag[8..].copy_from_slice(&second.finish().to_le_bytes());
         tag
     }
 }

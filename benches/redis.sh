@@ -23,6 +23,8 @@
 # Settings (environment):
 #   ROUNDS=3 DURATION=5 WARMUP=2 CONNECTIONS=16   rounds, seconds per round, warm-up, connections
 #   SERVER_CORE=0 LOAD_CORE=1   the replica's core; wrk and redis-server share the other
+#   REDIS_CORE=LOAD_CORE        redis-server's core: SERVER_CORE runs it beside the replica,
+#                               so that wrk has a core to itself in both stores
 #   BUILD=1                     0 skips `cargo build --release --example retently --example reteno`
 #   INSTRUCTIONS=0              1 also counts the replica's instructions per write and per read
 #                               under callgrind (memory, then Redis), INSTRUCTION_SECONDS=10 of
@@ -39,6 +41,7 @@ WARMUP=${WARMUP:-2}
 CONNECTIONS=${CONNECTIONS:-16}
 SERVER_CORE=${SERVER_CORE:-0}
 LOAD_CORE=${LOAD_CORE:-1}
+REDIS_CORE=${REDIS_CORE:-$LOAD_CORE}
 BUILD=${BUILD:-1}
 INSTRUCTIONS=${INSTRUCTIONS:-0}
 INSTRUCTION_SECONDS=${INSTRUCTION_SECONDS:-10}
@@ -55,7 +58,7 @@ META='"_meta":{"io.modelcontextprotocol/protocolVersion":"'$VERSION'","io.modelc
 # shellcheck source=benches/common.sh
 source "$ROOT/benches/common.sh"
 
-for setting in ROUNDS DURATION WARMUP CONNECTIONS SERVER_CORE LOAD_CORE INSTRUCTIONS INSTRUCTION_SECONDS; do
+for setting in ROUNDS DURATION WARMUP CONNECTIONS SERVER_CORE LOAD_CORE REDIS_CORE INSTRUCTIONS INSTRUCTION_SECONDS; do
     [[ ${!setting} =~ ^[0-9]+$ ]] || die "$setting must be a whole number, not '${!setting}'"
 done
 ((ROUNDS >= 1 && DURATION >= 1 && CONNECTIONS >= 1)) || die "ROUNDS, DURATION and CONNECTIONS must be at least 1"
@@ -110,7 +113,7 @@ redis_commands() {
 }
 
 REDIS_PORT=$(free_port)
-taskset -c "$LOAD_CORE" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+taskset -c "$REDIS_CORE" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
     --maxmemory-policy noeviction >"$WORK/redis.log" 2>&1 &
 PIDS+=($!)
 wait_for "${PIDS[-1]}" "$REDIS_PORT" "$WORK/redis.log"
@@ -480,7 +483,7 @@ report() {
     echo
     echo "$(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit; $(nproc --all) cores, load average $LOAD_AVERAGE at"
     echo "the start; redis-server $REDIS_VERSION on loopback. Replica on core $SERVER_CORE; wrk"
-    echo "(\`-t1 -c$CONNECTIONS\`) and redis-server on core $LOAD_CORE. ${WARMUP}s warm-up, $ROUNDS rounds of"
+    echo "(\`-t1 -c$CONNECTIONS\`) on core $LOAD_CORE, redis-server on core $REDIS_CORE. ${WARMUP}s warm-up, $ROUNDS rounds of"
     echo "${DURATION}s per replica, the two replicas' rounds alternating, medians. A write is a dry run"
     echo "and its confirmation; CPU per call is the replica's"
     echo "utime+stime over the calls completed; its system part is the stime alone."

@@ -79,7 +79,7 @@ impl RateValue {
     /// valid header value.
     fn value(&self, status: &RateStatus) -> Option<HeaderValue> {
         match self {
-            Self::Remaining => number_value(u64::from(status.remaining)),
+            Self::Remaining => Some(HeaderValue::from(status.remaining)),
             _ => HeaderValue::try_from(self.render(status)).ok(),
         }
     }
@@ -230,11 +230,11 @@ impl RateHeaders {
                     match steady.get_mut(at) {
                         Some(Some((last, value))) if *last == number => Some(value.clone()),
                         Some(slot) => {
-                            let value = number_value(number);
-                            *slot = value.clone().map(|value| (number, value));
-                            value
+                            let value = HeaderValue::from(number);
+                            *slot = Some((number, value.clone()));
+                            Some(value)
                         }
-                        None => number_value(number),
+                        None => Some(HeaderValue::from(number)),
                     }
                 }
                 None => header.value.value(status),
@@ -251,22 +251,6 @@ impl RateHeaders {
             );
         }
     }
-}
-
-/// A number as a header value, written into a buffer on the stack: the value
-/// is then the only allocation.
-fn number_value(mut number: u64) -> Option<HeaderValue> {
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (number % 10) as u8;
-        number /= 10;
-        if number == 0 {
-            break;
-        }
-    }
-    HeaderValue::from_bytes(&digits[start..]).ok()
 }
 
 #[cfg(test)]
@@ -313,7 +297,7 @@ mod tests {
             assert_eq!(out.get("d").unwrap(), reset.to_string().as_str());
         }
         for number in [0, 7, 10, 2997, 1_000_000, u64::MAX] {
-            assert_eq!(number_value(number).unwrap(), number.to_string().as_str());
+            assert_eq!(HeaderValue::from(number), number.to_string().as_str());
         }
         // The default names, however they are spelled, are the constants.
         let spelled = RateHeaders::new().header("X-Rate-Limit-Remaining", RateValue::Remaining);

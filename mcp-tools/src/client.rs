@@ -162,6 +162,7 @@ impl Client {
             id,
             method: method.to_owned(),
             params: Some(params),
+            meta: None,
         });
         let response = self.server.handle(message, cx).await.ok_or_else(|| {
             ErrorObject::new(

@@ -18,14 +18,14 @@ use crate::input::{
     InputRound, StateSigner, call_digest, call_digest_of_canonical, canonical_arguments,
 };
 use crate::jsonrpc::{
-    ErrorObject, Message, Notification, Request, RequestId, Response, code, map_member, member,
-    member_mut, raw_json, take_member,
+    ErrorObject, Message, Notification, Request, RequestId, RequestMeta, Response, code,
+    map_member, member_mut, raw_json, take_member,
 };
 use crate::listing::Listing;
-use crate::meta::{ServerStamp, check_request_meta, requested_log_level};
+use crate::meta::{ServerStamp, check_request_meta};
 use crate::policy::Policy;
 use crate::protocol::ServerInfo;
-use crate::protocol::{LogLevel, META_PROTOCOL_VERSION, ProtocolVersion, method};
+use crate::protocol::{LogLevel, ProtocolVersion, UnsupportedVersion, method};
 use crate::registry::Registry;
 use crate::span::request_span;
 use crate::task::{RunCall, TASKS_EXTENSION, TaskAnswer, TaskMode, TaskStart, Tasks};
@@ -82,7 +82,9 @@ impl Dispatcher {
     ) -> impl Future<Output = Option<Response>> {
         async move {
             match message {
-                Message::Request(request) => {
+                Message::Request(mut request) => {
+                    // Parsed requests have it already; one built by hand may not.
+                    request.lift_meta();
                     let span = request_span(&request, &cx);
                     self.handle_request(request, cx).instrument(span).await
                 }
@@ -119,18 +121,13 @@ impl Dispatcher {
         mut cx: RequestContext,
     ) -> impl Future<Output = Option<Response>> {
         async move {
-            let Request { id, method, params } = request;
-            if let Some(version) = params
-                .as_ref()
-                .and_then(|p| member(p, "_meta"))
-                .and_then(|m| member(m, META_PROTOCOL_VERSION))
-                .and_then(Value::as_str)
-            {
-                match version.parse() {
+            if let Some(version) = request.meta.as_deref().and_then(RequestMeta::protocol_version) {
+                match version {
                     Ok(version) => cx.protocol_version = version,
-                    Err(e) => {
+                    Err(unsupported) => {
+                        let e = UnsupportedVersion(unsupported.to_owned());
                         return Some(Response::error(
-                        Some(id),
+                        Some(request.id),
                         ErrorObject::new(code::UNSUPPORTED_PROTOCOL_VERSION, e.to_string())
                             .with_data(
                                 json!({"supported": ProtocolVersion::ALL.map(ProtocolVersion::as_str)}),
@@ -141,20 +138,19 @@ impl Dispatcher {
             }
             let version = cx.protocol_version;
             if version.is_stateless() {
-                if let Err(error) = check_request_meta(params.as_ref()) {
-                    return Some(Response::error(Some(id), error));
+                if let Err(error) = check_request_meta(&request) {
+                    return Some(Response::error(Some(request.id), error));
                 }
                 // The request's own level: no allocation (`u8::MAX` lets nothing through).
-                cx.log_level = LogLevelHandle::own(
-                    requested_log_level(params.as_ref()).map_or(u8::MAX, |level| level as u8),
-                );
-                let response = self.answer_request(id, method, params, cx).await?;
+                let level = request.meta.as_deref().and_then(RequestMeta::log_level);
+                cx.log_level = LogLevelHandle::own(level.map_or(u8::MAX, |level| level as u8));
+                let response = self.answer_request(request, cx).await?;
                 return Some(match response.outcome {
                     Ok(result) => Response::result(response.id?, self.stamp.stamp(result)),
                     Err(_) => response,
                 });
             }
-            self.answer_request(id, method, params, cx).await
+            self.answer_request(request, cx).await
         }
     }
 
@@ -164,18 +160,25 @@ impl Dispatcher {
     )]
     fn answer_request(
         &self,
-        id: RequestId,
-        method: String,
-        params: Option<Value>,
+        request: Request,
         cx: RequestContext,
     ) -> impl Future<Output = Option<Response>> {
         async move {
+            let Request {
+                id,
+                method,
+                params,
+                meta,
+            } = request;
             let version = cx.protocol_version;
             // The rarer, larger futures are boxed: inline, their state would sit
             // in every request's future, which the transport moves several times
             // per request (memcpy of kilobytes on the hot path of `tools/call`).
             let outcome = match method.as_str() {
-                method::TOOLS_CALL => return self.call_tool(id, params, cx).await,
+                method::TOOLS_CALL => {
+                    let progress_token = meta.and_then(|meta| meta.progress_token().cloned());
+                    return self.call_tool(id, params, progress_token, cx).await;
+                }
                 method::SUBSCRIPTIONS_LISTEN if version.is_stateless() => {
                     return match Box::pin(self.catalog.listen(&id, params.as_ref(), &cx)).await {
                         Ok(()) => None,
@@ -284,6 +287,7 @@ impl Dispatcher {
         &self,
         id: RequestId,
         params: Option<Value>,
+        progress_token: Option<Value>,
         mut cx: RequestContext,
     ) -> impl Future<Output = Option<Response>> {
         async move {
@@ -333,10 +337,7 @@ impl Dispatcher {
                 Ok(args) => args,
                 Err(detail) => return refuse(detail.to_string()),
             };
-            let progress_token = map_member(&params, "_meta")
-                .and_then(|m| member(m, "progressToken"))
-                .filter(|t| t.is_string() || t.is_number())
-                .cloned();
+            let progress_token = progress_token.filter(|t| t.is_string() || t.is_number());
             // A clone of the caller is a few reference counts; its id is only
             // read when a state is signed.
             let caller = cx.caller.clone();

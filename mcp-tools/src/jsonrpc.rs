@@ -13,6 +13,11 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+mod request_meta;
+
+pub use request_meta::RequestMeta;
+use request_meta::{ParamsMember, WithMeta};
+
 /// The id of a JSON-RPC request: a string or an integer.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RequestId {
@@ -74,8 +79,13 @@ pub struct Request {
     pub id: RequestId,
     /// The method name, such as `tools/call`.
     pub method: String,
-    /// The parameters, if any.
+    /// The parameters, if any, without an object `_meta`: [`parse`] moves
+    /// that into [`meta`](Self::meta).
     pub params: Option<Value>,
+    /// The `_meta` of `params`, read once into its fields (see
+    /// [`RequestMeta`]); `None` when the request has none, or when it was
+    /// built by hand and [`lift_meta`](Self::lift_meta) was not called.
+    pub meta: Option<Box<RequestMeta>>,
 }
 
 /// A notification: a one-way message that gets no answer.
@@ -387,8 +397,12 @@ impl Serialize for Request {
         map.serialize_entry("jsonrpc", "2.0")?;
         map.serialize_entry("id", &self.id)?;
         map.serialize_entry("method", &self.method)?;
-        if let Some(params) = &self.params {
-            map.serialize_entry("params", params)?;
+        match (&self.params, &self.meta) {
+            (None | Some(Value::Object(_)), Some(meta)) => {
+                map.serialize_entry("params", &WithMeta(self.params.as_ref(), meta))?;
+            }
+            (Some(params), _) => map.serialize_entry("params", params)?,
+            (None, None) => {}
         }
         map.end()
     }
@@ -463,8 +477,8 @@ struct Frame {
     id: Option<IdMember>,
     #[serde(default, deserialize_with = "some")]
     method: Option<MethodMember>,
-    #[serde(default, deserialize_with = "present")]
-    params: Option<Value>,
+    #[serde(default, deserialize_with = "some")]
+    params: Option<ParamsMember>,
     #[serde(default, deserialize_with = "present")]
     result: Option<Value>,
     #[serde(default, deserialize_with = "present")]
@@ -621,19 +635,32 @@ fn interpret(frame: Frame) -> Result<Message, Response> {
     if !frame.jsonrpc.is_some_and(|Version(ok)| ok) {
         return Err(fail("the \"jsonrpc\" member must be \"2.0\""));
     }
-    let params = match frame.params {
-        None => None,
-        Some(p @ (Value::Object(_) | Value::Array(_))) => Some(p),
+    let (params, meta) = match frame.params {
+        None => (None, None),
+        Some(ParamsMember {
+            value: p @ (Value::Object(_) | Value::Array(_)),
+            meta,
+        }) => (Some(p), meta),
         Some(_) => return Err(fail("\"params\" must be an object or an array")),
     };
     match (frame.method, id) {
-        (Some(MethodMember::Name(method)), Some(id)) => {
-            Ok(Message::Request(Request { id, method, params }))
-        }
-        (Some(MethodMember::Name(method)), None) => Ok(Message::Notification(Notification {
-            method: method.into(),
+        (Some(MethodMember::Name(method)), Some(id)) => Ok(Message::Request(Request {
+            id,
+            method,
             params,
+            meta,
         })),
+        (Some(MethodMember::Name(method)), None) => {
+            // A notification keeps its `_meta` in `params`.
+            let mut params = params;
+            if let (Some(Value::Object(members)), Some(meta)) = (&mut params, meta) {
+                members.insert("_meta".to_owned(), meta.to_value());
+            }
+            Ok(Message::Notification(Notification {
+                method: method.into(),
+                params,
+            }))
+        }
         (Some(MethodMember::NotAString), id) => Err(Response::error(
             id,
             ErrorObject::invalid_request("\"method\" must be a string"),

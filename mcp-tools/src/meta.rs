@@ -2,14 +2,11 @@
 //! request must carry, the log level it may ask for, and the server's
 //! identity stamped on every result.
 
-use serde::Deserialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use crate::jsonrpc::{ErrorObject, map_member, member, raw_json};
-use crate::protocol::{
-    LogLevel, META_CLIENT_CAPABILITIES, META_LOG_LEVEL, META_PROTOCOL_VERSION, ServerInfo,
-};
+use crate::jsonrpc::{ErrorObject, Request, map_member, member, raw_json};
+use crate::protocol::{META_CLIENT_CAPABILITIES, META_PROTOCOL_VERSION, ServerInfo};
 
 /// The `_meta` key under which a 2026-07-28 result names the server.
 pub const META_SERVER_INFO: &str = "io.modelcontextprotocol/serverInfo";
@@ -19,53 +16,58 @@ pub const META_SERVER_INFO: &str = "io.modelcontextprotocol/serverInfo";
 /// object). A request without them is malformed: -32602 (Invalid params),
 /// which HTTP answers with 400.
 ///
+/// The fields are read from [`Request::meta`], where parsing put them; a
+/// request built by hand with `_meta` still in `params` is checked there.
+///
 /// ```
 /// use mcp_tools::transport::check_request_meta;
+/// use mcp_tools::transport::jsonrpc::Request;
 /// use serde_json::json;
 ///
-/// let good = json!({"_meta": {
+/// let good = Request::new(1.into(), "tools/list", Some(json!({"_meta": {
 ///     "io.modelcontextprotocol/protocolVersion": "2026-07-28",
 ///     "io.modelcontextprotocol/clientCapabilities": {}
-/// }});
-/// assert!(check_request_meta(Some(&good)).is_ok());
-/// assert_eq!(check_request_meta(Some(&json!({}))).unwrap_err().code, -32602);
+/// }})));
+/// assert!(check_request_meta(&good).is_ok());
+/// let bad = Request::new(2.into(), "tools/list", Some(json!({})));
+/// assert_eq!(check_request_meta(&bad).unwrap_err().code, -32602);
 /// ```
-pub fn check_request_meta(params: Option<&Value>) -> Result<(), ErrorObject> {
-    // Checked on every 2026-07-28 request: the message is only written for a
-    // request that fails.
-    let refuse = |what: &str| {
-        ErrorObject::invalid_params(format!(
-            "{what}; every 2026-07-28 request carries params._meta with \
-             {META_PROTOCOL_VERSION:?} (a string) and {META_CLIENT_CAPABILITIES:?} (an object, \
-             {{}} when the client declares none)"
-        ))
+pub fn check_request_meta(request: &Request) -> Result<(), ErrorObject> {
+    let (has_version, has_capabilities) = match (&request.meta, &request.params) {
+        (Some(meta), _) => (
+            meta.protocol_version().is_some(),
+            meta.client_capabilities().is_some_and(Value::is_object),
+        ),
+        (None, params) => match params.as_ref().and_then(|p| member(p, "_meta")) {
+            None => return Err(refuse_meta("the request has no _meta")),
+            Some(Value::Object(meta)) => (
+                map_member(meta, META_PROTOCOL_VERSION).is_some_and(Value::is_string),
+                map_member(meta, META_CLIENT_CAPABILITIES).is_some_and(Value::is_object),
+            ),
+            Some(_) => return Err(refuse_meta("_meta is not an object")),
+        },
     };
-    let Some(meta) = params.and_then(|p| member(p, "_meta")) else {
-        return Err(refuse("the request has no _meta"));
-    };
-    let Value::Object(meta) = meta else {
-        return Err(refuse("_meta is not an object"));
-    };
-    if !map_member(meta, META_PROTOCOL_VERSION).is_some_and(Value::is_string) {
-        return Err(refuse(&format!(
+    if !has_version {
+        return Err(refuse_meta(&format!(
             "_meta has no {META_PROTOCOL_VERSION} string"
         )));
     }
-    if !map_member(meta, META_CLIENT_CAPABILITIES).is_some_and(Value::is_object) {
-        return Err(refuse(&format!(
+    if !has_capabilities {
+        return Err(refuse_meta(&format!(
             "_meta has no {META_CLIENT_CAPABILITIES} object"
         )));
     }
     Ok(())
 }
 
-/// The log level a 2026-07-28 request asked for in its `_meta`, if any; a
-/// request that names none gets no log notifications.
-pub(crate) fn requested_log_level(params: Option<&Value>) -> Option<LogLevel> {
-    params
-        .and_then(|p| member(p, "_meta"))
-        .and_then(|m| member(m, META_LOG_LEVEL))
-        .and_then(|l| LogLevel::deserialize(l).ok())
+/// The refusal of a request whose `_meta` lacks what every 2026-07-28
+/// request carries; written only for a request that fails.
+fn refuse_meta(what: &str) -> ErrorObject {
+    ErrorObject::invalid_params(format!(
+        "{what}; every 2026-07-28 request carries params._meta with \
+         {META_PROTOCOL_VERSION:?} (a string) and {META_CLIENT_CAPABILITIES:?} (an object, \
+         {{}} when the client declares none)"
+    ))
 }
 
 /// The server's identity as it goes into a result's `_meta`, serialised once.
@@ -181,17 +183,31 @@ mod tests {
     fn requests_without_the_required_fields_are_invalid_params() {
         let v = META_PROTOCOL_VERSION;
         let c = META_CLIENT_CAPABILITIES;
+        let request = |params: Option<Value>| Request::new(1.into(), "tools/list", params);
+        let lifted = |params: Value| {
+            let mut request = request(Some(params));
+            request.lift_meta();
+            request
+        };
         for bad in [
             json!({}),
             json!({"_meta": []}),
             json!({"_meta": {c: {}}}),
             json!({"_meta": {v: "2026-07-28"}}),
             json!({"_meta": {v: "2026-07-28", c: []}}),
+            json!({"_meta": {v: 7, c: {}}}),
         ] {
-            let error = check_request_meta(Some(&bad)).unwrap_err();
-            assert_eq!(error.code, -32602, "{bad}");
+            // Read from params (built by hand) and from the typed `_meta`.
+            for request in [request(Some(bad.clone())), lifted(bad.clone())] {
+                let error = check_request_meta(&request).unwrap_err();
+                assert_eq!(error.code, -32602, "{bad}");
+            }
         }
-        assert!(check_request_meta(None).is_err());
-        assert!(check_request_meta(Some(&json!({"_meta": {v: "2026-07-28", c: {}}}))).is_ok());
+        assert!(check_request_meta(&request(None)).is_err());
+        let good = json!({"_meta": {v: "2026-07-28", c: {}}});
+        assert!(check_request_meta(&request(Some(good.clone()))).is_ok());
+        assert!(check_request_meta(&lifted(good)).is_ok());
+        // An unsupported version is still a string: refused elsewhere, with -32022.
+        assert!(check_request_meta(&lifted(json!({"_meta": {v: "1999-01-01", c: {}}}))).is_ok());
     }
 }

@@ -6,8 +6,8 @@ use tracing::Span;
 use tracing::field::{Empty, display};
 
 use crate::context::RequestContext;
-use crate::jsonrpc::Request;
-use crate::protocol::{META_PROTOCOL_VERSION, method};
+use crate::jsonrpc::{Request, RequestMeta};
+use crate::protocol::method;
 use crate::trace::{
     REQUEST_SPAN, TRACEPARENT, TRACESTATE, TraceContext, TraceHeaders, TraceparentError,
     remote_parent_hook,
@@ -30,8 +30,7 @@ impl RequestContext {
 /// interested in it; when one is, a valid client trace context is recorded
 /// and handed to the remote-parent hook before the span is entered.
 pub(crate) fn request_span(request: &Request, cx: &RequestContext) -> Span {
-    let params = request.params.as_ref();
-    let meta = params.and_then(|p| crate::jsonrpc::member(p, "_meta"));
+    let meta = request.meta.as_deref();
     let span = tracing::debug_span!(
         REQUEST_SPAN,
         method = request.method.as_str(),
@@ -39,9 +38,8 @@ pub(crate) fn request_span(request: &Request, cx: &RequestContext) -> Span {
         tool = request_tool(request),
         caller = cx.caller.as_ref().map(|c| c.id()),
         version = meta
-            .and_then(|m| m.get(META_PROTOCOL_VERSION))
-            .and_then(serde_json::Value::as_str)
-            .unwrap_or_else(|| cx.protocol_version.as_str()),
+            .and_then(RequestMeta::protocol_version)
+            .map_or_else(|| cx.protocol_version.as_str(), |v| v.map_or_else(|s| s, |v| v.as_str())),
         trace_id = Empty,
         parent_span_id = Empty,
     );
@@ -98,7 +96,7 @@ impl Ignored {
 /// The client's trace context: from `_meta` when valid there, else from the
 /// transport's headers. Malformed ones are put in `ignored`.
 fn client_trace(
-    meta: Option<&Value>,
+    meta: Option<&RequestMeta>,
     headers: Option<&TraceHeaders>,
     ignored: &mut Vec<Ignored>,
 ) -> Option<TraceContext> {

@@ -742,6 +742,7 @@ async fn cancelled_calls_stop_and_get_no_response() {
             id: RequestId::Number(41),
             method: "tools/call".into(),
             params: Some(json!({"name": "wait"})),
+            meta: None,
         }),
         cx.clone(),
     );
@@ -772,6 +773,7 @@ async fn cancelled_calls_stop_and_get_no_response() {
                 id: 1.into(),
                 method: "tools/call".into(),
                 params: Some(json!({"name": "wait"})),
+                meta: None,
             }),
             RequestContext::new().with_cancellation(signal),
         )
@@ -956,6 +958,7 @@ async fn a_2026_request_without_its_meta_fields_is_invalid_params() {
             id: RequestId::Number(7),
             method: "server/discover".into(),
             params: Some(params),
+            meta: None,
         });
         let response = server.handle(request, cx.clone()).await.unwrap();
         assert_eq!(response.id, Some(RequestId::Number(7)));

@@ -861,6 +861,7 @@ async fn refusals_before_the_dispatcher_are_audited_like_its_own() {
             id: RequestId::Number(id),
             method: "tools/call".into(),
             params: Some(params),
+            meta: None,
         })
     };
     let refused_credentials = || Credentials::Refused {

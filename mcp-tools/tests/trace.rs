@@ -244,6 +244,7 @@ fn call_request(meta: Value) -> Message {
         id: RequestId::Number(7),
         method: "tools/call".into(),
         params: Some(call_params(meta)),
+        meta: None,
     })
 }
 

@@ -8,9 +8,8 @@ use std::sync::Arc;
 use http::{HeaderMap, HeaderName, HeaderValue};
 use mcp_tools::ProtocolVersion;
 use mcp_tools::trace::{TRACEPARENT, TRACESTATE};
-use mcp_tools::transport::jsonrpc::member;
-use mcp_tools::transport::{META_CLIENT_CAPABILITIES, RequestContext};
-use serde_json::Value;
+use mcp_tools::transport::RequestContext;
+use mcp_tools::transport::jsonrpc::RequestMeta;
 
 use crate::admit::Identity;
 use crate::session::Session;
@@ -24,13 +23,12 @@ pub(crate) fn request_context(
     version: ProtocolVersion,
     identity: &Identity,
     session: Option<&Session>,
-    params: Option<&Value>,
+    meta: Option<&RequestMeta>,
 ) -> RequestContext {
     // One request's context: its log level is its own unless a session's is
     // handed over below.
     let mut cx = RequestContext::per_request().with_protocol_version(version);
     cx = cx.with_admitted(&identity.admitted);
-    let meta = params.and_then(|p| member(p, "_meta"));
     let capabilities = match session {
         Some(session) if !version.is_stateless() => {
             cx = cx
@@ -45,8 +43,7 @@ pub(crate) fn request_context(
             // Without a session, 2025 clients declared their capabilities at an
             // `initialize` this server did not keep; a client may still state
             // them per request, in the 2026-07-28 `_meta` key.
-            meta.and_then(|m| member(m, META_CLIENT_CAPABILITIES))
-                .cloned()
+            meta.and_then(RequestMeta::client_capabilities).cloned()
         }
     };
     if let Some(capabilities) = capabilities {

@@ -88,6 +88,7 @@ impl Peer for StreamPeer {
             id,
             method: method.to_owned(),
             params: Some(params),
+            meta: None,
         };
         let sent = serde_json::to_vec(&request)
             .ok()

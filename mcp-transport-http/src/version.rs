@@ -9,7 +9,7 @@
 
 use http::request::Parts;
 use http::{Response, StatusCode};
-use mcp_tools::transport::jsonrpc::{ErrorObject, Incoming, Message, Request, member};
+use mcp_tools::transport::jsonrpc::{ErrorObject, Incoming, Message, Request, RequestMeta, member};
 use mcp_tools::transport::{META_PROTOCOL_VERSION, check_request_meta, method};
 use mcp_tools::{ProtocolVersion, Server};
 
@@ -101,12 +101,11 @@ pub(crate) fn check_headers(
         return Ok(());
     };
     let id = Some(request.id.clone());
+    // Read from the typed `_meta` parsing filled in: no map is searched.
     let body_version = request
-        .params
-        .as_ref()
-        .and_then(|p| member(p, "_meta"))
-        .and_then(|m| member(m, META_PROTOCOL_VERSION))
-        .map(|v| v.as_str().unwrap_or(""));
+        .meta
+        .as_deref()
+        .and_then(RequestMeta::protocol_version_str);
     if let Some(body_version) = body_version
         && announced.map(ProtocolVersion::as_str) != Some(body_version)
     {
@@ -121,7 +120,7 @@ pub(crate) fn check_headers(
     if !announced.is_some_and(ProtocolVersion::is_stateless) {
         return Ok(());
     }
-    if let Err(error) = check_request_meta(request.params.as_ref()) {
+    if let Err(error) = check_request_meta(request) {
         return Err(rpc_error(StatusCode::BAD_REQUEST, id, error));
     }
     match header_str(&parts.headers, &MCP_METHOD) {

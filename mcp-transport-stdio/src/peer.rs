@@ -81,6 +81,7 @@ impl Peer for LinePeer {
             id,
             method: method.to_owned(),
             params: Some(params),
+            meta: None,
         };
         let sent = serde_json::to_vec(&request)
             .ok()

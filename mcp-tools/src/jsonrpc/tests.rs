@@ -144,3 +144,102 @@ fn a_framed_response_is_the_response_between_its_frame() {
         }
     }
 }
+
+fn request(body: &str) -> Request {
+    match single(body) {
+        Ok(Message::Request(request)) => request,
+        other => panic!("not a request: {other:?}"),
+    }
+}
+
+#[test]
+fn an_object_meta_is_read_into_its_fields_once() {
+    let r = request(
+        r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"e","_meta":{
+            "io.modelcontextprotocol/protocolVersion":"2026-07-28",
+            "io.modelcontextprotocol/clientCapabilities":{"elicitation":{}},
+            "io.modelcontextprotocol/logLevel":"info","progressToken":"p","traceparent":"t"}}}"#,
+    );
+    assert_eq!(r.params, Some(serde_json::json!({"name": "e"})));
+    let meta = r.meta.as_deref().unwrap();
+    assert_eq!(
+        meta.protocol_version(),
+        Some(Ok(crate::protocol::ProtocolVersion::V2026_07_28))
+    );
+    assert_eq!(meta.protocol_version_str(), Some("2026-07-28"));
+    assert_eq!(
+        meta.client_capabilities(),
+        Some(&serde_json::json!({"elicitation": {}}))
+    );
+    assert_eq!(meta.log_level(), Some(crate::protocol::LogLevel::Info));
+    assert_eq!(meta.progress_token(), Some(&Value::from("p")));
+    assert_eq!(meta.get("traceparent"), Some(&Value::from("t")));
+    // Written back into params, so the request reads the same after a round trip.
+    let again = request(&serde_json::to_string(&r).unwrap());
+    assert_eq!(again, r);
+    // A hand-built request with the same params lifts to the same fields.
+    let mut built = Request::new(1.into(), "tools/call", serde_json::to_value(&r).unwrap().get("params").cloned());
+    built.lift_meta();
+    assert_eq!(built, r);
+}
+
+#[test]
+fn other_versions_and_other_types_are_kept_as_sent() {
+    let r = request(
+        r#"{"jsonrpc":"2.0","id":1,"method":"m","params":{"_meta":{
+            "io.modelcontextprotocol/protocolVersion":"1999-01-01","io.modelcontextprotocol/logLevel":"loud"}}}"#,
+    );
+    let meta = r.meta.as_deref().unwrap();
+    assert_eq!(meta.protocol_version(), Some(Err("1999-01-01")));
+    assert_eq!(meta.log_level(), None);
+    assert_eq!(meta.client_capabilities(), None);
+    let r = request(
+        r#"{"jsonrpc":"2.0","id":1,"method":"m","params":{"_meta":{
+            "io.modelcontextprotocol/protocolVersion":[1,{"a":2}]}}}"#,
+    );
+    let meta = r.meta.as_deref().unwrap();
+    assert!(meta.has_protocol_version());
+    assert_eq!(meta.protocol_version(), None);
+    assert_eq!(meta.protocol_version_str(), Some(""));
+    assert_eq!(
+        serde_json::to_value(meta).unwrap(),
+        serde_json::json!({"io.modelcontextprotocol/protocolVersion": [1, {"a": 2}]})
+    );
+}
+
+#[test]
+fn a_meta_that_is_not_an_object_stays_in_params() {
+    for (body, params) in [
+        (r#"{"_meta":[1]}"#, serde_json::json!({"_meta": [1]})),
+        (r#"{"_meta":null}"#, serde_json::json!({"_meta": null})),
+        // The last of duplicate members wins, as in a map.
+        (r#"{"_meta":{},"_meta":7}"#, serde_json::json!({"_meta": 7})),
+        (r#"{"_meta":7,"_meta":{}}"#, serde_json::json!({})),
+    ] {
+        let r = request(&format!(
+            r#"{{"jsonrpc":"2.0","id":1,"method":"m","params":{body}}}"#
+        ));
+        assert_eq!(r.params, Some(params.clone()), "{body}");
+        assert_eq!(r.meta.is_some(), params.get("_meta").is_none(), "{body}");
+    }
+}
+
+#[test]
+fn notifications_and_batch_items_keep_or_lift_meta_as_single_messages_do() {
+    let Ok(Message::Notification(n)) = single(
+        r#"{"jsonrpc":"2.0","method":"notifications/progress","params":{"_meta":{"k":1},"progress":2}}"#,
+    ) else {
+        panic!()
+    };
+    assert_eq!(n.params, Some(serde_json::json!({"progress": 2, "_meta": {"k": 1}})));
+    let Ok(Incoming::Batch(items)) =
+        parse(br#"[{"jsonrpc":"2.0","id":1,"method":"m","params":{"_meta":{"progressToken":4}}}]"#)
+    else {
+        panic!()
+    };
+    let Ok(Message::Request(r)) = &items[0] else {
+        panic!()
+    };
+    assert_eq!(r.params, Some(serde_json::json!({})));
+    assert_eq!(r.meta.as_deref().unwrap().progress_token(), Some(&Value::from(4)));
+}

@@ -396,9 +396,11 @@ impl RequestContext {
         self
     }
 
-    /// Records the capabilities the client declared (`initialize` or `_meta`).
-    pub fn with_client_capabilities(mut self, capabilities: Value) -> Self {
-        self.client_capabilities = Some(Arc::new(capabilities));
+    /// Records the capabilities the client declared (`initialize` or `_meta`):
+    /// a `Value`, or one already shared
+    /// ([`RequestMeta::shared_client_capabilities`](crate::transport::jsonrpc::RequestMeta::shared_client_capabilities)).
+    pub fn with_client_capabilities(mut self, capabilities: impl Into<Arc<Value>>) -> Self {
+        self.client_capabilities = Some(capabilities.into());
         self
     }
 

@@ -15,7 +15,8 @@ use crate::catalog::Catalog;
 use crate::context::{Caller, Cancellation, LogLevelHandle, RequestContext};
 use crate::envelope::{ResultShape, call_result};
 use crate::input::{
-    InputRound, StateSigner, call_digest, call_digest_of_canonical, canonical_arguments,
+    InputRound, StateSigner, call_digest, call_digest_of_canonical, can_be_asked,
+    canonical_arguments,
 };
 use crate::jsonrpc::{
     ErrorObject, Message, Notification, Request, RequestId, RequestMeta, Response, code,
@@ -243,7 +244,7 @@ impl Dispatcher {
             .to_owned();
         let caller = cx.caller.as_ref().map(|c| c.id().to_owned());
         let (answers, digest) =
-            match self.prior_answers(method::PROMPTS_GET, &name, &mut params, caller.as_deref()) {
+            match self.prior_answers(method::PROMPTS_GET, &name, &mut params, caller.as_deref(), &cx) {
                 Ok(found) => found,
                 Err(error) => return Some(Response::error(Some(id), error)),
             };
@@ -323,7 +324,7 @@ impl Dispatcher {
             let round = if version.is_stateless() {
                 let caller = cx.caller.as_ref().map(Caller::id);
                 let (answers, digest) =
-                    match self.prior_answers(method::TOOLS_CALL, &name, &mut params, caller) {
+                    match self.prior_answers(method::TOOLS_CALL, &name, &mut params, caller, &cx) {
                         Ok(found) => found,
                         Err(error) => return Some(Response::error(Some(id), error)),
                     };
@@ -490,8 +491,14 @@ impl Dispatcher {
         name: &str,
         params: &mut Map<String, Value>,
         caller: Option<&str>,
+        cx: &RequestContext,
     ) -> Result<(Map<String, Value>, CallDigest), ErrorObject> {
         let (mut answers, digest) = match take_member(params, "requestState") {
+            // A client that declared none of the capabilities a question needs
+            // is never asked one: no `requestState` is signed for this call.
+            None if !can_be_asked(cx.client_capabilities.as_deref()) => {
+                (Map::new(), CallDigest::NeverAsked)
+            }
             None => (Map::new(), CallDigest::of(map_member(params, "arguments"))),
             Some(Value::String(state)) => {
                 let digest = call_digest(name, map_member(params, "arguments"));
@@ -588,6 +595,9 @@ enum CallDigest {
     /// The canonical JSON of the arguments as they arrived, before the call
     /// changed them (defaults, the confirmation token).
     Deferred(Vec<u8>),
+    /// For a client that cannot be asked anything (see [`can_be_asked`]):
+    /// its call never answers `input_required`, so no state is bound to it.
+    NeverAsked,
 }
 
 impl CallDigest {
@@ -600,6 +610,10 @@ impl CallDigest {
         match self {
             Self::Known(digest) => digest.into(),
             Self::Deferred(arguments) => call_digest_of_canonical(name, arguments).into(),
+            // Not reached (no question is recorded for such a client); the
+            // digest of no arguments binds a state no retry of this call
+            // verifies against, should it ever be.
+            Self::NeverAsked => call_digest_of_canonical(name, b"").into(),
         }
     }
 }

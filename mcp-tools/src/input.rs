@@ -84,9 +84,9 @@ impl InputRound {
             None => format!("input-{}", self.next.fetch_add(1, Ordering::Relaxed)),
         };
         let capability = match method_name {
-            method::ELICIT => Some("elicitation"),
-            method::SAMPLE => Some("sampling"),
-            method::ROOTS_LIST => Some("roots"),
+            method::ELICIT => Some(ASKING_CAPABILITIES[0]),
+            method::SAMPLE => Some(ASKING_CAPABILITIES[1]),
+            method::ROOTS_LIST => Some(ASKING_CAPABILITIES[2]),
             _ => None,
         };
         let Some(capability) = capability else {
@@ -317,6 +317,21 @@ pub(crate) fn call_digest(name: &str, arguments: Option<&Value>) -> String {
     named_digest(name, &signing::digest(arguments.unwrap_or(&Value::Null)))
 }
 
+/// The client capabilities a question to the client needs, one per method
+/// [`InputRound::ask`] accepts (elicitation, sampling, roots).
+const ASKING_CAPABILITIES: [&str; 3] = ["elicitation", "sampling", "roots"];
+
+/// Whether a client with these capabilities can be asked anything: without
+/// any of [`ASKING_CAPABILITIES`], every question is refused (-32021) and no
+/// call of it answers `input_required`.
+pub(crate) fn can_be_asked(capabilities: Option<&Value>) -> bool {
+    capabilities.is_some_and(|caps| {
+        ASKING_CAPABILITIES
+            .iter()
+            .any(|capability| crate::jsonrpc::member(caps, capability).is_some())
+    })
+}
+
 /// The arguments [`call_digest`] reads, as canonical JSON: kept when the
 /// digest may be needed later, after the call has consumed the arguments.
 pub(crate) fn canonical_arguments(arguments: Option<&Value>) -> Vec<u8> {
@@ -337,6 +352,17 @@ fn named_digest(name: &str, arguments: &[u8; 32]) -> String {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_client_with_a_capability_a_question_needs_can_be_asked() {
+        assert!(!can_be_asked(None));
+        assert!(!can_be_asked(Some(&json!({}))));
+        assert!(!can_be_asked(Some(&json!({"experimental": {}, "tasks": {}}))));
+        assert!(!can_be_asked(Some(&json!(["elicitation"]))));
+        for capability in ASKING_CAPABILITIES {
+            assert!(can_be_asked(Some(&json!({"x": 1, capability: {}}))));
+        }
+    }
 
     #[test]
     fn a_digest_from_canonical_arguments_is_the_same() {

@@ -34,7 +34,7 @@ pub(crate) fn request_context(
             cx = cx
                 .with_channel(session.id.clone())
                 .with_log_level(session.log_level.clone());
-            session.capabilities.clone()
+            session.capabilities.clone().map(Arc::new)
         }
         _ => {
             if let Some(channel) = &identity.channel {
@@ -43,7 +43,8 @@ pub(crate) fn request_context(
             // Without a session, 2025 clients declared their capabilities at an
             // `initialize` this server did not keep; a client may still state
             // them per request, in the 2026-07-28 `_meta` key.
-            meta.and_then(RequestMeta::client_capabilities).cloned()
+            meta.and_then(RequestMeta::shared_client_capabilities)
+                .cloned()
         }
     };
     if let Some(capabilities) = capabilities {

@@ -8,7 +8,7 @@
 )]
 
 use http::request::Parts;
-use http::{Response, StatusCode};
+use http::{HeaderMap, HeaderValue, Response, StatusCode};
 use mcp_tools::transport::jsonrpc::{ErrorObject, Incoming, Message, Request, RequestMeta, member};
 use mcp_tools::transport::{META_PROTOCOL_VERSION, check_request_meta, method};
 use mcp_tools::{ProtocolVersion, Server};
@@ -123,7 +123,8 @@ pub(crate) fn check_headers(
     if let Err(error) = check_request_meta(request) {
         return Err(rpc_error(StatusCode::BAD_REQUEST, id, error));
     }
-    match header_str(&parts.headers, &MCP_METHOD) {
+    let (method_header, name_header) = method_and_name(&parts.headers);
+    match method_header {
         Some(m) if m == request.method => {}
         Some(m) => {
             return Err(header_mismatch(
@@ -137,7 +138,7 @@ pub(crate) fn check_headers(
         None => return Err(header_mismatch(id, "the Mcp-Method header is missing")),
     }
     if request.method == method::TOOLS_CALL || is_task_method(&request.method) {
-        let header_name = header_str(&parts.headers, &MCP_NAME).and_then(decode_header_value);
+        let header_name = name_header.and_then(decode_header_value);
         match (header_name, body_name(request)) {
             (Some(h), Some(b)) if h == b => {}
             (None, _) => {
@@ -165,6 +166,26 @@ pub(crate) fn check_headers(
         ));
     }
     Ok(())
+}
+
+/// The first `Mcp-Method` and `Mcp-Name` values, when visible ASCII (as
+/// [`header_str`] reads them), found in one pass over the request's headers:
+/// a request carries a handful, and comparing their names costs less than
+/// hashing two custom names for two look-ups.
+fn method_and_name(headers: &HeaderMap) -> (Option<&str>, Option<&str>) {
+    let (mut method, mut name) = (None, None);
+    for (header, value) in headers {
+        if *header == MCP_METHOD {
+            method.get_or_insert(value);
+        } else if *header == MCP_NAME {
+            name.get_or_insert(value);
+        }
+    }
+    (text(method), text(name))
+}
+
+fn text(value: Option<&HeaderValue>) -> Option<&str> {
+    value.and_then(|v| v.to_str().ok())
 }
 
 /// The header prefix of tool parameters mirrored into headers (SEP-2243).
@@ -205,4 +226,29 @@ pub(crate) fn check_param_headers(
     server
         .check_param_headers(name, arguments, &headers)
         .map_err(|error| rpc_error(StatusCode::BAD_REQUEST, Some(request.id.clone()), error))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn method_and_name_are_the_first_visible_values_as_get_reads_them() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(method_and_name(&headers), (None, None));
+        headers.append("x-other", HeaderValue::from_static("1"));
+        headers.append(MCP_NAME, HeaderValue::from_static("echo"));
+        headers.append(MCP_METHOD, HeaderValue::from_static("tools/call"));
+        headers.append(MCP_NAME, HeaderValue::from_static("second"));
+        headers.append(MCP_METHOD, HeaderValue::from_static("tools/list"));
+        assert_eq!(method_and_name(&headers), (Some("tools/call"), Some("echo")));
+        assert_eq!(
+            method_and_name(&headers),
+            (header_str(&headers, &MCP_METHOD), header_str(&headers, &MCP_NAME))
+        );
+        let mut opaque = HeaderMap::new();
+        opaque.append(MCP_METHOD, HeaderValue::from_bytes(b"caf\xc3\xa9").unwrap());
+        assert_eq!(method_and_name(&opaque), (None, None));
+    }
 }

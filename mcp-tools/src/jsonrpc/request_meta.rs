@@ -3,6 +3,7 @@
 //! a map again.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
@@ -48,7 +49,8 @@ const PROGRESS_TOKEN: &str = "progressToken";
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RequestMeta {
     version: Option<VersionMember>,
-    capabilities: Option<Value>,
+    /// Shared: the request's context holds the same value.
+    capabilities: Option<Arc<Value>>,
     log_level: Option<Value>,
     progress_token: Option<Value>,
     other: Map<String, Value>,
@@ -87,7 +89,7 @@ impl RequestMeta {
                 let known = value.as_str().and_then(known_version);
                 self.version = Some(known.map_or(VersionMember::Other(value), VersionMember::Known));
             }
-            MetaKey::Capabilities => self.capabilities = Some(value),
+            MetaKey::Capabilities => self.capabilities = Some(Arc::new(value)),
             MetaKey::LogLevel => self.log_level = Some(value),
             MetaKey::ProgressToken => self.progress_token = Some(value),
             MetaKey::Other(key) => {
@@ -125,6 +127,14 @@ impl RequestMeta {
     /// The client capabilities the request declares
     /// (`io.modelcontextprotocol/clientCapabilities`), of whatever type was sent.
     pub fn client_capabilities(&self) -> Option<&Value> {
+        self.capabilities.as_deref()
+    }
+
+    /// [`client_capabilities`](Self::client_capabilities), shared: what a
+    /// transport hands to
+    /// [`RequestContext::with_client_capabilities`](crate::transport::RequestContext::with_client_capabilities)
+    /// without copying the value.
+    pub fn shared_client_capabilities(&self) -> Option<&Arc<Value>> {
         self.capabilities.as_ref()
     }
 
@@ -173,8 +183,10 @@ impl RequestMeta {
             }
             None => {}
         }
+        if let Some(capabilities) = &self.capabilities {
+            map.serialize_entry(META_CLIENT_CAPABILITIES, capabilities.as_ref())?;
+        }
         for (key, value) in [
-            (META_CLIENT_CAPABILITIES, &self.capabilities),
             (META_LOG_LEVEL, &self.log_level),
             (PROGRESS_TOKEN, &self.progress_token),
         ] {

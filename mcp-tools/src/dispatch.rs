@@ -122,7 +122,11 @@ impl Dispatcher {
         mut cx: RequestContext,
     ) -> impl Future<Output = Option<Response>> {
         async move {
-            if let Some(version) = request.meta.as_deref().and_then(RequestMeta::protocol_version) {
+            if let Some(version) = request
+                .meta
+                .as_deref()
+                .and_then(RequestMeta::protocol_version)
+            {
                 match version {
                     Ok(version) => cx.protocol_version = version,
                     Err(unsupported) => {
@@ -243,11 +247,16 @@ impl Dispatcher {
             .unwrap_or_default()
             .to_owned();
         let caller = cx.caller.as_ref().map(|c| c.id().to_owned());
-        let (answers, digest) =
-            match self.prior_answers(method::PROMPTS_GET, &name, &mut params, caller.as_deref(), &cx) {
-                Ok(found) => found,
-                Err(error) => return Some(Response::error(Some(id), error)),
-            };
+        let (answers, digest) = match self.prior_answers(
+            method::PROMPTS_GET,
+            &name,
+            &mut params,
+            caller.as_deref(),
+            &cx,
+        ) {
+            Ok(found) => found,
+            Err(error) => return Some(Response::error(Some(id), error)),
+        };
         let round = enter_round(&mut cx, answers, None);
         let stopped = cx.cancellation.clone();
         let params = Value::Object(params);

@@ -357,7 +357,9 @@ mod tests {
     fn only_a_client_with_a_capability_a_question_needs_can_be_asked() {
         assert!(!can_be_asked(None));
         assert!(!can_be_asked(Some(&json!({}))));
-        assert!(!can_be_asked(Some(&json!({"experimental": {}, "tasks": {}}))));
+        assert!(!can_be_asked(Some(
+            &json!({"experimental": {}, "tasks": {}})
+        )));
         assert!(!can_be_asked(Some(&json!(["elicitation"]))));
         for capability in ASKING_CAPABILITIES {
             assert!(can_be_asked(Some(&json!({"x": 1, capability: {}}))));

@@ -242,10 +242,16 @@ mod tests {
         headers.append(MCP_METHOD, HeaderValue::from_static("tools/call"));
         headers.append(MCP_NAME, HeaderValue::from_static("second"));
         headers.append(MCP_METHOD, HeaderValue::from_static("tools/list"));
-        assert_eq!(method_and_name(&headers), (Some("tools/call"), Some("echo")));
         assert_eq!(
             method_and_name(&headers),
-            (header_str(&headers, &MCP_METHOD), header_str(&headers, &MCP_NAME))
+            (Some("tools/call"), Some("echo"))
+        );
+        assert_eq!(
+            method_and_name(&headers),
+            (
+                header_str(&headers, &MCP_METHOD),
+                header_str(&headers, &MCP_NAME)
+            )
         );
         let mut opaque = HeaderMap::new();
         opaque.append(MCP_METHOD, HeaderValue::from_bytes(b"caf\xc3\xa9").unwrap());

@@ -87,7 +87,8 @@ impl RequestMeta {
         match key {
             MetaKey::Version => {
                 let known = value.as_str().and_then(known_version);
-                self.version = Some(known.map_or(VersionMember::Other(value), VersionMember::Known));
+                self.version =
+                    Some(known.map_or(VersionMember::Other(value), VersionMember::Known));
             }
             MetaKey::Capabilities => self.capabilities = Some(Arc::new(value)),
             MetaKey::LogLevel => self.log_level = Some(value),
@@ -260,7 +261,9 @@ impl Serialize for WithMeta<'_> {
 
 /// The version `text` names, if this SDK speaks it; no allocation either way.
 fn known_version(text: &str) -> Option<ProtocolVersion> {
-    ProtocolVersion::ALL.into_iter().find(|v| v.as_str() == text)
+    ProtocolVersion::ALL
+        .into_iter()
+        .find(|v| v.as_str() == text)
 }
 
 impl Serialize for RequestMeta {
@@ -368,7 +371,8 @@ impl<'de> Deserialize<'de> for VersionValue {
                 ))
             }
             fn visit_string<E>(self, v: String) -> Result<VersionMember, E> {
-                Ok(known_version(&v).map_or(VersionMember::Other(Value::String(v)), VersionMember::Known))
+                Ok(known_version(&v)
+                    .map_or(VersionMember::Other(Value::String(v)), VersionMember::Known))
             }
             fn visit_bool<E>(self, v: bool) -> Result<VersionMember, E> {
                 Ok(VersionMember::Other(Value::Bool(v)))

@@ -178,7 +178,11 @@ fn an_object_meta_is_read_into_its_fields_once() {
     let again = request(&serde_json::to_string(&r).unwrap());
     assert_eq!(again, r);
     // A hand-built request with the same params lifts to the same fields.
-    let mut built = Request::new(1.into(), "tools/call", serde_json::to_value(&r).unwrap().get("params").cloned());
+    let mut built = Request::new(
+        1.into(),
+        "tools/call",
+        serde_json::to_value(&r).unwrap().get("params").cloned(),
+    );
     built.lift_meta();
     assert_eq!(built, r);
 }
@@ -231,7 +235,10 @@ fn notifications_and_batch_items_keep_or_lift_meta_as_single_messages_do() {
     ) else {
         panic!()
     };
-    assert_eq!(n.params, Some(serde_json::json!({"progress": 2, "_meta": {"k": 1}})));
+    assert_eq!(
+        n.params,
+        Some(serde_json::json!({"progress": 2, "_meta": {"k": 1}}))
+    );
     let Ok(Incoming::Batch(items)) =
         parse(br#"[{"jsonrpc":"2.0","id":1,"method":"m","params":{"_meta":{"progressToken":4}}}]"#)
     else {
@@ -241,5 +248,8 @@ fn notifications_and_batch_items_keep_or_lift_meta_as_single_messages_do() {
         panic!()
     };
     assert_eq!(r.params, Some(serde_json::json!({})));
-    assert_eq!(r.meta.as_deref().unwrap().progress_token(), Some(&Value::from(4)));
+    assert_eq!(
+        r.meta.as_deref().unwrap().progress_token(),
+        Some(&Value::from(4))
+    );
 }

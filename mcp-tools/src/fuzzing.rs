@@ -46,6 +46,16 @@ fn message_invariants(message: &Message) {
     }
     .expect("an accepted message serialises");
     serde_json::from_str::<Value>(&text).expect("a serialised message is JSON");
+    // A request reads the same again: its typed `_meta` is written back into
+    // `params` and lifted out of it once more.
+    if let Message::Request(request) = message {
+        match jsonrpc::parse(text.as_bytes()) {
+            Ok(Incoming::Single(Message::Request(again))) => {
+                assert_eq!(&again, request, "a request changed in a round trip");
+            }
+            _ => panic!("a serialised request no longer parses as one: {text}"),
+        }
+    }
 }
 
 fn response_invariants(response: &jsonrpc::Response) {

@@ -214,7 +214,7 @@ impl Request {
     }
 
     /// Moves an object `_meta` out of `params` into [`meta`](Self::meta), as
-    /// [`parse`] does, for a request built by hand; nothing changes when
+    /// [`parse`](super::parse) does, for a request built by hand; nothing changes when
     /// `meta` is already set or `params` holds no object `_meta`.
     ///
     /// ```

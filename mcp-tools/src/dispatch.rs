@@ -124,7 +124,7 @@ impl Dispatcher {
         async move {
             if let Some(version) = request
                 .meta
-                .as_ref()
+                .as_deref()
                 .and_then(RequestMeta::protocol_version)
             {
                 match version {
@@ -147,7 +147,7 @@ impl Dispatcher {
                     return Some(Response::error(Some(request.id), error));
                 }
                 // The request's own level: no allocation (`u8::MAX` lets nothing through).
-                let level = request.meta.as_ref().and_then(RequestMeta::log_level);
+                let level = request.meta.as_deref().and_then(RequestMeta::log_level);
                 cx.log_level = LogLevelHandle::own(level.map_or(u8::MAX, |level| level as u8));
                 let response = self.answer_request(request, cx).await?;
                 return Some(match response.outcome {

@@ -85,7 +85,7 @@ pub struct Request {
     /// The `_meta` of `params`, read once into its fields (see
     /// [`RequestMeta`]); `None` when the request has none, or when it was
     /// built by hand and [`lift_meta`](Self::lift_meta) was not called.
-    pub meta: Option<RequestMeta>,
+    pub meta: Option<Box<RequestMeta>>,
 }
 
 /// A notification: a one-way message that gets no answer.

@@ -194,11 +194,10 @@ impl Server {
     /// assert!(!server.mirrors_param_headers("no such tool"));
     /// ```
     pub fn mirrors_param_headers(&self, tool: &str) -> bool {
-        let registry = &self.inner.registry;
-        registry.mirrors_any()
-            && registry
-                .get(tool)
-                .is_some_and(|registered| !registered.header_mirrors.is_empty())
+        self.inner
+            .registry
+            .get(tool)
+            .is_some_and(|registered| !registered.header_mirrors.is_empty())
     }
 
     /// Checks the `Mcp-Param-{Name}` headers of a 2026-07-28 `tools/call`

@@ -30,7 +30,7 @@ impl RequestContext {
 /// interested in it; when one is, a valid client trace context is recorded
 /// and handed to the remote-parent hook before the span is entered.
 pub(crate) fn request_span(request: &Request, cx: &RequestContext) -> Span {
-    let meta = request.meta.as_ref();
+    let meta = request.meta.as_deref();
     let span = tracing::debug_span!(
         REQUEST_SPAN,
         method = request.method.as_str(),

@@ -58,7 +58,7 @@ impl Endpoint {
                 version,
                 &identity,
                 session.as_deref(),
-                request.meta.as_ref(),
+                request.meta.as_deref(),
             );
             // The signal the transport fires when the client goes away.
             let cancellation = cx.cancellation().clone();

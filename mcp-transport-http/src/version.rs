@@ -104,7 +104,7 @@ pub(crate) fn check_headers(
     // Read from the typed `_meta` parsing filled in: no map is searched.
     let body_version = request
         .meta
-        .as_ref()
+        .as_deref()
         .and_then(RequestMeta::protocol_version_str);
     if let Some(body_version) = body_version
         && announced.map(ProtocolVersion::as_str) != Some(body_version)

@@ -37,7 +37,7 @@ const PROGRESS_TOKEN: &str = "progressToken";
 ///     "_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",
 ///              "io.modelcontextprotocol/clientCapabilities":{},"progressToken":7,"k":"v"}}}"#;
 /// let Ok(Incoming::Single(Message::Request(request))) = jsonrpc::parse(body) else { panic!() };
-/// let meta = request.meta.as_ref().unwrap();
+/// let meta = request.meta.as_deref().unwrap();
 /// assert_eq!(meta.protocol_version(), Some(Ok(ProtocolVersion::V2026_07_28)));
 /// assert_eq!(meta.client_capabilities(), Some(&json!({})));
 /// assert_eq!(meta.progress_token(), Some(&json!(7)));
@@ -48,14 +48,12 @@ const PROGRESS_TOKEN: &str = "progressToken";
 /// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RequestMeta {
-    // Small enough to sit in `Request` itself (no allocation for the common
-    // `_meta`): what most requests leave out is boxed when present.
     version: Option<VersionMember>,
     /// Shared: the request's context holds the same value.
     capabilities: Option<Arc<Value>>,
-    log_level: Option<Box<Value>>,
-    progress_token: Option<Box<Value>>,
-    other: Option<Box<Map<String, Value>>>,
+    log_level: Option<Value>,
+    progress_token: Option<Value>,
+    other: Map<String, Value>,
 }
 
 /// `io.modelcontextprotocol/protocolVersion`: a version this SDK speaks, read
@@ -63,7 +61,7 @@ pub struct RequestMeta {
 #[derive(Debug, Clone, PartialEq)]
 enum VersionMember {
     Known(ProtocolVersion),
-    Other(Box<Value>),
+    Other(Value),
 }
 
 impl RequestMeta {
@@ -89,16 +87,14 @@ impl RequestMeta {
         match key {
             MetaKey::Version => {
                 let known = value.as_str().and_then(known_version);
-                self.version = Some(known.map_or_else(
-                    || VersionMember::Other(Box::new(value)),
-                    VersionMember::Known,
-                ));
+                self.version =
+                    Some(known.map_or(VersionMember::Other(value), VersionMember::Known));
             }
             MetaKey::Capabilities => self.capabilities = Some(Arc::new(value)),
-            MetaKey::LogLevel => self.log_level = Some(Box::new(value)),
-            MetaKey::ProgressToken => self.progress_token = Some(Box::new(value)),
+            MetaKey::LogLevel => self.log_level = Some(value),
+            MetaKey::ProgressToken => self.progress_token = Some(value),
             MetaKey::Other(key) => {
-                self.other.get_or_insert_default().insert(key, value);
+                self.other.insert(key, value);
             }
         }
     }
@@ -110,7 +106,8 @@ impl RequestMeta {
     pub fn protocol_version(&self) -> Option<Result<ProtocolVersion, &str>> {
         match self.version.as_ref()? {
             VersionMember::Known(version) => Some(Ok(*version)),
-            VersionMember::Other(other) => other.as_str().map(Err),
+            VersionMember::Other(Value::String(other)) => Some(Err(other)),
+            VersionMember::Other(_) => None,
         }
     }
 
@@ -146,20 +143,20 @@ impl RequestMeta {
     /// when it names one of the eight levels.
     pub fn log_level(&self) -> Option<LogLevel> {
         self.log_level
-            .as_deref()
+            .as_ref()
             .and_then(|level| LogLevel::deserialize(level).ok())
     }
 
     /// The progress token, of whatever type was sent.
     pub fn progress_token(&self) -> Option<&Value> {
-        self.progress_token.as_deref()
+        self.progress_token.as_ref()
     }
 
     /// A member MCP gives no meaning to here (a W3C `traceparent`, an
     /// application's own key), by its key; the four members above are read
     /// through their own methods.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        map_member(self.other.as_deref()?, key)
+        map_member(&self.other, key)
     }
 
     /// The `_meta` object again, as JSON.
@@ -173,7 +170,7 @@ impl RequestMeta {
             + usize::from(self.capabilities.is_some())
             + usize::from(self.log_level.is_some())
             + usize::from(self.progress_token.is_some())
-            + self.other.as_deref().map_or(0, Map::len)
+            + self.other.len()
     }
 
     /// Writes the members into an open map.
@@ -198,7 +195,7 @@ impl RequestMeta {
                 map.serialize_entry(key, value)?;
             }
         }
-        for (key, value) in self.other.iter().flat_map(|other| other.iter()) {
+        for (key, value) in &self.other {
             map.serialize_entry(key, value)?;
         }
         Ok(())
@@ -241,7 +238,7 @@ impl Request {
             return;
         }
         if let Some(Value::Object(meta)) = params.remove("_meta") {
-            self.meta = Some(RequestMeta::from_map(meta));
+            self.meta = Some(Box::new(RequestMeta::from_map(meta)));
         }
     }
 }
@@ -369,44 +366,40 @@ impl<'de> Deserialize<'de> for VersionValue {
             }
             fn visit_str<E>(self, v: &str) -> Result<VersionMember, E> {
                 Ok(known_version(v).map_or_else(
-                    || VersionMember::Other(Box::new(Value::String(v.to_owned()))),
+                    || VersionMember::Other(Value::String(v.to_owned())),
                     VersionMember::Known,
                 ))
             }
             fn visit_string<E>(self, v: String) -> Result<VersionMember, E> {
-                Ok(known_version(&v).map_or_else(
-                    || VersionMember::Other(Box::new(Value::String(v))),
-                    VersionMember::Known,
-                ))
+                Ok(known_version(&v)
+                    .map_or(VersionMember::Other(Value::String(v)), VersionMember::Known))
             }
             fn visit_bool<E>(self, v: bool) -> Result<VersionMember, E> {
-                Ok(VersionMember::Other(Box::new(Value::Bool(v))))
+                Ok(VersionMember::Other(Value::Bool(v)))
             }
             fn visit_i64<E>(self, v: i64) -> Result<VersionMember, E> {
-                Ok(VersionMember::Other(Box::new(Value::from(v))))
+                Ok(VersionMember::Other(Value::from(v)))
             }
             fn visit_u64<E>(self, v: u64) -> Result<VersionMember, E> {
-                Ok(VersionMember::Other(Box::new(Value::from(v))))
+                Ok(VersionMember::Other(Value::from(v)))
             }
             fn visit_f64<E>(self, v: f64) -> Result<VersionMember, E> {
-                Ok(VersionMember::Other(Box::new(Value::from(v))))
+                Ok(VersionMember::Other(Value::from(v)))
             }
             fn visit_unit<E>(self) -> Result<VersionMember, E> {
-                Ok(VersionMember::Other(Box::new(Value::Null)))
+                Ok(VersionMember::Other(Value::Null))
             }
             fn visit_none<E>(self) -> Result<VersionMember, E> {
-                Ok(VersionMember::Other(Box::new(Value::Null)))
+                Ok(VersionMember::Other(Value::Null))
             }
             fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<VersionMember, D::Error> {
                 VersionValue::deserialize(d).map(|VersionValue(v)| v)
             }
             fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<VersionMember, A::Error> {
-                Value::deserialize(SeqAccessDeserializer::new(seq))
-                    .map(|v| VersionMember::Other(Box::new(v)))
+                Value::deserialize(SeqAccessDeserializer::new(seq)).map(VersionMember::Other)
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<VersionMember, A::Error> {
-                Value::deserialize(MapAccessDeserializer::new(map))
-                    .map(|v| VersionMember::Other(Box::new(v)))
+                Value::deserialize(MapAccessDeserializer::new(map)).map(VersionMember::Other)
             }
         }
         deserializer.deserialize_any(Visit).map(VersionValue)
@@ -417,7 +410,7 @@ impl<'de> Deserialize<'de> for VersionValue {
 /// value, with an object `_meta` taken out of it and read into its fields.
 pub(super) struct ParamsMember {
     pub(super) value: Value,
-    pub(super) meta: Option<RequestMeta>,
+    pub(super) meta: Option<Box<RequestMeta>>,
 }
 
 impl<'de> Deserialize<'de> for ParamsMember {
@@ -533,7 +526,7 @@ impl<'de> Deserialize<'de> for ParamsKey {
 
 /// A `_meta` member: an object, read into its fields, or any other value.
 enum MetaMember {
-    Object(RequestMeta),
+    Object(Box<RequestMeta>),
     Other(Value),
 }
 
@@ -546,7 +539,7 @@ impl<'de> Deserialize<'de> for MetaMember {
                 f.write_str("any JSON value")
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<MetaMember, A::Error> {
-                read_members(map).map(MetaMember::Object)
+                read_members(map).map(|meta| MetaMember::Object(Box::new(meta)))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<MetaMember, A::Error> {
                 Value::deserialize(SeqAccessDeserializer::new(seq)).map(MetaMember::Other)

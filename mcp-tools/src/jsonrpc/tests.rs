@@ -161,7 +161,7 @@ fn an_object_meta_is_read_into_its_fields_once() {
             "io.modelcontextprotocol/logLevel":"info","progressToken":"p","traceparent":"t"}}}"#,
     );
     assert_eq!(r.params, Some(serde_json::json!({"name": "e"})));
-    let meta = r.meta.as_ref().unwrap();
+    let meta = r.meta.as_deref().unwrap();
     assert_eq!(
         meta.protocol_version(),
         Some(Ok(crate::protocol::ProtocolVersion::V2026_07_28))
@@ -193,7 +193,7 @@ fn other_versions_and_other_types_are_kept_as_sent() {
         r#"{"jsonrpc":"2.0","id":1,"method":"m","params":{"_meta":{
             "io.modelcontextprotocol/protocolVersion":"1999-01-01","io.modelcontextprotocol/logLevel":"loud"}}}"#,
     );
-    let meta = r.meta.as_ref().unwrap();
+    let meta = r.meta.as_deref().unwrap();
     assert_eq!(meta.protocol_version(), Some(Err("1999-01-01")));
     assert_eq!(meta.log_level(), None);
     assert_eq!(meta.client_capabilities(), None);
@@ -201,7 +201,7 @@ fn other_versions_and_other_types_are_kept_as_sent() {
         r#"{"jsonrpc":"2.0","id":1,"method":"m","params":{"_meta":{
             "io.modelcontextprotocol/protocolVersion":[1,{"a":2}]}}}"#,
     );
-    let meta = r.meta.as_ref().unwrap();
+    let meta = r.meta.as_deref().unwrap();
     assert!(meta.has_protocol_version());
     assert_eq!(meta.protocol_version(), None);
     assert_eq!(meta.protocol_version_str(), Some(""));
@@ -249,7 +249,7 @@ fn notifications_and_batch_items_keep_or_lift_meta_as_single_messages_do() {
     };
     assert_eq!(r.params, Some(serde_json::json!({})));
     assert_eq!(
-        r.meta.as_ref().unwrap().progress_token(),
+        r.meta.as_deref().unwrap().progress_token(),
         Some(&Value::from(4))
     );
 }

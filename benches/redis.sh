@@ -25,6 +25,8 @@
 #   SERVER_CORE=0 LOAD_CORE=1   the replica's core; wrk and redis-server share the other
 #   REDIS_CORE=LOAD_CORE        redis-server's core: SERVER_CORE runs it beside the replica,
 #                               so that wrk has a core to itself in both stores
+#   REDIS_SOCKET=0              1: the replica reaches redis-server through a Unix socket
+#                               (redis+unix://) instead of TCP on 127.0.0.1
 #   BUILD=1                     0 skips `cargo build --release --example retently --example reteno`
 #   INSTRUCTIONS=0              1 also counts the replica's instructions per write and per read
 #                               under callgrind (memory, then Redis), INSTRUCTION_SECONDS=10 of
@@ -42,6 +44,7 @@ CONNECTIONS=${CONNECTIONS:-16}
 SERVER_CORE=${SERVER_CORE:-0}
 LOAD_CORE=${LOAD_CORE:-1}
 REDIS_CORE=${REDIS_CORE:-$LOAD_CORE}
+REDIS_SOCKET=${REDIS_SOCKET:-0}
 BUILD=${BUILD:-1}
 INSTRUCTIONS=${INSTRUCTIONS:-0}
 INSTRUCTION_SECONDS=${INSTRUCTION_SECONDS:-10}
@@ -58,7 +61,7 @@ META='"_meta":{"io.modelcontextprotocol/protocolVersion":"'$VERSION'","io.modelc
 # shellcheck source=benches/common.sh
 source "$ROOT/benches/common.sh"
 
-for setting in ROUNDS DURATION WARMUP CONNECTIONS SERVER_CORE LOAD_CORE REDIS_CORE INSTRUCTIONS INSTRUCTION_SECONDS; do
+for setting in ROUNDS DURATION WARMUP CONNECTIONS SERVER_CORE LOAD_CORE REDIS_CORE REDIS_SOCKET INSTRUCTIONS INSTRUCTION_SECONDS; do
     [[ ${!setting} =~ ^[0-9]+$ ]] || die "$setting must be a whole number, not '${!setting}'"
 done
 ((ROUNDS >= 1 && DURATION >= 1 && CONNECTIONS >= 1)) || die "ROUNDS, DURATION and CONNECTIONS must be at least 1"
@@ -113,8 +116,12 @@ redis_commands() {
 }
 
 REDIS_PORT=$(free_port)
+# The TCP port stays open with a socket too: redis-cli counts commands and watches MONITOR there.
+REDIS_SOCKET_PATH=$WORK/redis.sock
+socket_arguments=()
+((REDIS_SOCKET)) && socket_arguments=(--unixsocket "$REDIS_SOCKET_PATH" --unixsocketperm 700)
 taskset -c "$REDIS_CORE" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
-    --maxmemory-policy noeviction >"$WORK/redis.log" 2>&1 &
+    --maxmemory-policy noeviction "${socket_arguments[@]}" >"$WORK/redis.log" 2>&1 &
 PIDS+=($!)
 wait_for "${PIDS[-1]}" "$REDIS_PORT" "$WORK/redis.log"
 REDIS_VERSION=$(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/\1/p')
@@ -136,8 +143,12 @@ start_replica() {
 
 # store_arguments STORE: the replica's arguments for `memory` or `redis`.
 store_arguments() {
-    [[ $1 == redis ]] && printf '%s\n' --redis "redis://127.0.0.1:$REDIS_PORT/" --shared-secret "$SECRET"
-    return 0
+    [[ $1 == redis ]] || return 0
+    if ((REDIS_SOCKET)); then
+        printf '%s\n' --redis "redis+unix://$REDIS_SOCKET_PATH" --shared-secret "$SECRET"
+    else
+        printf '%s\n' --redis "redis://127.0.0.1:$REDIS_PORT/" --shared-secret "$SECRET"
+    fi
 }
 
 # prepare_bodies: a feedback to star on the replica at PORT, and the bodies of the load.
@@ -482,7 +493,9 @@ report() {
     echo "# Redis against memory: one Retently replica"
     echo
     echo "$(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit; $(nproc --all) cores, load average $LOAD_AVERAGE at"
-    echo "the start; redis-server $REDIS_VERSION on loopback. Replica on core $SERVER_CORE; wrk"
+    local reached_by="TCP on 127.0.0.1"
+    ((REDIS_SOCKET)) && reached_by="a Unix socket"
+    echo "the start; redis-server $REDIS_VERSION, reached by $reached_by. Replica on core $SERVER_CORE; wrk"
     echo "(\`-t1 -c$CONNECTIONS\`) on core $LOAD_CORE, redis-server on core $REDIS_CORE. ${WARMUP}s warm-up, $ROUNDS rounds of"
     echo "${DURATION}s per replica, the two replicas' rounds alternating, medians. A write is a dry run"
     echo "and its confirmation; CPU per call is the replica's"

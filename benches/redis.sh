@@ -31,6 +31,8 @@
 #   INSTRUCTIONS=0              1 also counts the replica's instructions per write and per read
 #                               under callgrind (memory, then Redis), INSTRUCTION_SECONDS=10 of
 #                               load each after a warm-up: a ratio the machine's load cannot move
+#   KEEP=                       with INSTRUCTIONS=1, a directory: each measured dump is copied
+#                               there as STORE-WORKLOAD.callgrind, for `callgrind_annotate`
 #   OUT=target/redis-results.md
 set -Eeuo pipefail
 
@@ -49,6 +51,7 @@ BUILD=${BUILD:-1}
 INSTRUCTIONS=${INSTRUCTIONS:-0}
 INSTRUCTION_SECONDS=${INSTRUCTION_SECONDS:-10}
 OUT=${OUT:-target/redis-results.md}
+KEEP=${KEEP:-}
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 BINARY=$TARGET_DIR/release/examples/retently
 RETENO=$TARGET_DIR/release/examples/reteno
@@ -73,6 +76,10 @@ for tool in taskset wrk curl redis-server redis-cli; do
 done
 CLK_TCK=$(getconf CLK_TCK)
 
+if [[ -n $KEEP ]]; then
+    mkdir -p "$KEEP" || die "cannot create KEEP=$KEEP"
+    KEEP=$(cd "$KEEP" && pwd)
+fi
 if ((INSTRUCTIONS)); then
     command -v valgrind >/dev/null && command -v callgrind_control >/dev/null ||
         die "INSTRUCTIONS=1 needs valgrind (Debian: valgrind; benches/callgrind.sh installs it)"
@@ -463,6 +470,7 @@ count_instructions() {
                 die "callgrind wrote no dump for $store $workload"
             total=$(awk '$1 == "summary:" || $1 == "totals:" { print $2; exit }' "$dump")
             echo "$store $workload $((total / calls))" >>"$INSTRUCTIONS_FILE"
+            [[ -z $KEEP ]] || cp "$dump" "$KEEP/$store-$workload.callgrind"
             note "$store $workload: $((total / calls)) instructions per call over $calls calls"
         done
         kill -TERM "$PID"

@@ -25,10 +25,14 @@
 #   SERVER_CORE=0 LOAD_CORE=1   the replica's core; wrk and redis-server share the other
 #   REDIS_CORE=LOAD_CORE        redis-server's core: SERVER_CORE runs it beside the replica,
 #                               so that wrk has a core to itself in both stores
+#   REDIS_SOCKET=0              1: the replica reaches redis-server through a Unix socket
+#                               (redis+unix://) instead of TCP on 127.0.0.1
 #   BUILD=1                     0 skips `cargo build --release --example retently --example reteno`
 #   INSTRUCTIONS=0              1 also counts the replica's instructions per write and per read
 #                               under callgrind (memory, then Redis), INSTRUCTION_SECONDS=10 of
 #                               load each after a warm-up: a ratio the machine's load cannot move
+#   KEEP=                       with INSTRUCTIONS=1, a directory: each measured dump is copied
+#                               there as STORE-WORKLOAD.callgrind, for `callgrind_annotate`
 #   OUT=target/redis-results.md
 set -Eeuo pipefail
 
@@ -42,10 +46,12 @@ CONNECTIONS=${CONNECTIONS:-16}
 SERVER_CORE=${SERVER_CORE:-0}
 LOAD_CORE=${LOAD_CORE:-1}
 REDIS_CORE=${REDIS_CORE:-$LOAD_CORE}
+REDIS_SOCKET=${REDIS_SOCKET:-0}
 BUILD=${BUILD:-1}
 INSTRUCTIONS=${INSTRUCTIONS:-0}
 INSTRUCTION_SECONDS=${INSTRUCTION_SECONDS:-10}
 OUT=${OUT:-target/redis-results.md}
+KEEP=${KEEP:-}
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 BINARY=$TARGET_DIR/release/examples/retently
 RETENO=$TARGET_DIR/release/examples/reteno
@@ -58,7 +64,7 @@ META='"_meta":{"io.modelcontextprotocol/protocolVersion":"'$VERSION'","io.modelc
 # shellcheck source=benches/common.sh
 source "$ROOT/benches/common.sh"
 
-for setting in ROUNDS DURATION WARMUP CONNECTIONS SERVER_CORE LOAD_CORE REDIS_CORE INSTRUCTIONS INSTRUCTION_SECONDS; do
+for setting in ROUNDS DURATION WARMUP CONNECTIONS SERVER_CORE LOAD_CORE REDIS_CORE REDIS_SOCKET INSTRUCTIONS INSTRUCTION_SECONDS; do
     [[ ${!setting} =~ ^[0-9]+$ ]] || die "$setting must be a whole number, not '${!setting}'"
 done
 ((ROUNDS >= 1 && DURATION >= 1 && CONNECTIONS >= 1)) || die "ROUNDS, DURATION and CONNECTIONS must be at least 1"
@@ -70,6 +76,10 @@ for tool in taskset wrk curl redis-server redis-cli; do
 done
 CLK_TCK=$(getconf CLK_TCK)
 
+if [[ -n $KEEP ]]; then
+    mkdir -p "$KEEP" || die "cannot create KEEP=$KEEP"
+    KEEP=$(cd "$KEEP" && pwd)
+fi
 if ((INSTRUCTIONS)); then
     command -v valgrind >/dev/null && command -v callgrind_control >/dev/null ||
         die "INSTRUCTIONS=1 needs valgrind (Debian: valgrind; benches/callgrind.sh installs it)"
@@ -113,8 +123,12 @@ redis_commands() {
 }
 
 REDIS_PORT=$(free_port)
+# The TCP port stays open with a socket too: redis-cli counts commands and watches MONITOR there.
+REDIS_SOCKET_PATH=$WORK/redis.sock
+socket_arguments=()
+((REDIS_SOCKET)) && socket_arguments=(--unixsocket "$REDIS_SOCKET_PATH" --unixsocketperm 700)
 taskset -c "$REDIS_CORE" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
-    --maxmemory-policy noeviction >"$WORK/redis.log" 2>&1 &
+    --maxmemory-policy noeviction "${socket_arguments[@]}" >"$WORK/redis.log" 2>&1 &
 PIDS+=($!)
 wait_for "${PIDS[-1]}" "$REDIS_PORT" "$WORK/redis.log"
 REDIS_VERSION=$(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/\1/p')
@@ -136,8 +150,12 @@ start_replica() {
 
 # store_arguments STORE: the replica's arguments for `memory` or `redis`.
 store_arguments() {
-    [[ $1 == redis ]] && printf '%s\n' --redis "redis://127.0.0.1:$REDIS_PORT/" --shared-secret "$SECRET"
-    return 0
+    [[ $1 == redis ]] || return 0
+    if ((REDIS_SOCKET)); then
+        printf '%s\n' --redis "redis+unix://$REDIS_SOCKET_PATH" --shared-secret "$SECRET"
+    else
+        printf '%s\n' --redis "redis://127.0.0.1:$REDIS_PORT/" --shared-secret "$SECRET"
+    fi
 }
 
 # prepare_bodies: a feedback to star on the replica at PORT, and the bodies of the load.
@@ -452,6 +470,7 @@ count_instructions() {
                 die "callgrind wrote no dump for $store $workload"
             total=$(awk '$1 == "summary:" || $1 == "totals:" { print $2; exit }' "$dump")
             echo "$store $workload $((total / calls))" >>"$INSTRUCTIONS_FILE"
+            [[ -z $KEEP ]] || cp "$dump" "$KEEP/$store-$workload.callgrind"
             note "$store $workload: $((total / calls)) instructions per call over $calls calls"
         done
         kill -TERM "$PID"
@@ -482,7 +501,9 @@ report() {
     echo "# Redis against memory: one Retently replica"
     echo
     echo "$(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit; $(nproc --all) cores, load average $LOAD_AVERAGE at"
-    echo "the start; redis-server $REDIS_VERSION on loopback. Replica on core $SERVER_CORE; wrk"
+    local reached_by="TCP on 127.0.0.1"
+    ((REDIS_SOCKET)) && reached_by="a Unix socket"
+    echo "the start; redis-server $REDIS_VERSION, reached by $reached_by. Replica on core $SERVER_CORE; wrk"
     echo "(\`-t1 -c$CONNECTIONS\`) on core $LOAD_CORE, redis-server on core $REDIS_CORE. ${WARMUP}s warm-up, $ROUNDS rounds of"
     echo "${DURATION}s per replica, the two replicas' rounds alternating, medians. A write is a dry run"
     echo "and its confirmation; CPU per call is the replica's"

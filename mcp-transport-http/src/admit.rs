@@ -156,6 +156,7 @@ impl Endpoint {
                 );
                 self.rate_headers
                     .apply(response.headers_mut(), status, true);
+                response.body_mut().mark_rate_reported();
                 response
             }
             Refusal::RateUnavailable { retry_after, .. } => {
@@ -264,6 +265,7 @@ impl Endpoint {
         if let Some(status) = status {
             self.rate_headers
                 .apply(response.headers_mut(), &status, false);
+            response.body_mut().mark_rate_reported();
         }
         response
     }

@@ -72,6 +72,11 @@ impl McpBody {
         self.rate_reported = true;
     }
 
+    /// Whether the body is a stream, whose call may still be running.
+    pub(crate) fn is_stream(&self) -> bool {
+        matches!(self.kind, Kind::Stream(_))
+    }
+
     /// Whether [`mark_rate_reported`](Self::mark_rate_reported) was called.
     pub(crate) fn rate_reported(&self) -> bool {
         self.rate_reported

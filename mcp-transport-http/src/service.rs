@@ -349,7 +349,7 @@ impl Endpoint {
                 return refused;
             }
             let stateless = announced.is_some_and(ProtocolVersion::is_stateless);
-            let identity = match self.admit(&[&message], &authenticated, stateless, id).await {
+            let identity = match self.admit(&[&message], authenticated, stateless, id).await {
                 Ok(identity) => identity,
                 Err(refused) => return *refused,
             };
@@ -393,10 +393,9 @@ impl Endpoint {
                     if !self.server.has_rate_limiter() {
                         return response;
                     }
-                    let streamed = response
-                        .headers()
-                        .get(http::header::CONTENT_TYPE)
-                        .is_some_and(|c| c.as_bytes().starts_with(b"text/event-stream"));
+                    // A stream's call may still be running; an answer sent
+                    // whole, SSE or JSON, comes from a call that has ended.
+                    let streamed = response.body().is_stream();
                     let rate = self.server.rate_after(&identity.admitted, streamed).await;
                     return self.with_rate(response, rate);
                 }

@@ -380,14 +380,7 @@ impl Endpoint {
                     let headers = std::mem::take(&mut parts.headers);
                     let response = self
                         .clone()
-                        .answer_request(
-                            request,
-                            accept,
-                            version,
-                            identity.clone(),
-                            session,
-                            headers,
-                        )
+                        .answer_request(request, accept, version, &identity, session, headers)
                         .await;
                     // Without a limiter there is no budget to report.
                     if !self.server.has_rate_limiter() {

@@ -280,6 +280,32 @@ mod tests {
         ))
     }
 
+    #[test]
+    fn one_pass_keeps_the_first_value_of_each_name_and_counts_hosts_and_accepts() {
+        let mut headers = HeaderMap::new();
+        let value = HeaderValue::from_static;
+        headers.append(HOST, value("a.example"));
+        headers.append(ACCEPT, value("text/event-stream"));
+        headers.append("x-other", value("1"));
+        headers.append(HOST, value("b.example"));
+        headers.append(CONTENT_TYPE, value("application/json"));
+        headers.append(CONTENT_TYPE, value("text/plain"));
+        headers.append(CONTENT_LENGTH, value("12"));
+        headers.append(ORIGIN, value("http://localhost"));
+        headers.append(ACCEPT, value("application/json"));
+        let seen = Seen::of(&headers);
+        assert_eq!((seen.hosts, seen.accepts), (2, 2));
+        assert_eq!(seen.host, headers.get(HOST));
+        assert_eq!(seen.accept, headers.get(ACCEPT));
+        assert_eq!(seen.content_type, headers.get(CONTENT_TYPE));
+        assert_eq!(seen.content_length, headers.get(CONTENT_LENGTH));
+        assert_eq!(seen.origin, headers.get(ORIGIN));
+        let empty = HeaderMap::new();
+        let none = Seen::of(&empty);
+        assert_eq!((none.hosts, none.accepts), (0, 0));
+        assert!(none.host.is_none() && none.origin.is_none() && none.content_type.is_none());
+    }
+
     #[tokio::test]
     async fn a_body_is_read_whole_in_one_frame_or_many() {
         let one = whole(Full::new(Bytes::from_static(b"{\"a\":1}")))

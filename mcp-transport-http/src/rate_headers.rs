@@ -347,6 +347,17 @@ mod tests {
         for number in [0, 7, 10, 2997, 1_000_000, u64::MAX] {
             assert_eq!(HeaderValue::from(number), number.to_string().as_str());
         }
+        // Calls left are written into shared buffers, each value a slice of
+        // one: the same digits as a value of its own, across buffer refills.
+        let mut rendering = Rendering::default();
+        let values: Vec<(u64, HeaderValue)> = (0..3 * DIGITS_BUFFER as u64)
+            .map(|n| n * 7919)
+            .chain([u64::MAX, 0])
+            .map(|n| (n, rendering.number(n)))
+            .collect();
+        for (number, value) in &values {
+            assert_eq!(value, number.to_string().as_str());
+        }
         // The default names, however they are spelled, are the constants.
         let spelled = RateHeaders::new().header("X-Rate-Limit-Remaining", RateValue::Remaining);
         assert_eq!(spelled.headers[0].name, REMAINING);

@@ -322,7 +322,11 @@ impl WindowRateLimiter {
                 let mut calls = bucket.calls;
                 calls.current(self.calls, now).status(self.calls, now, wall)
             }
-            None => Self::fresh(now).calls.status(self.calls, now, wall),
+            // A caller not seen yet: its window would start now, whole.
+            None => {
+                let mut calls = Window::ended(now);
+                calls.current(self.calls, now).status(self.calls, now, wall)
+            }
         }
     }
 }
@@ -406,6 +410,17 @@ mod tests {
             .acquire_at(Some(&alice), RateClass::Call, next, wall)
             .unwrap();
         assert_eq!(ok.remaining, 1);
+    }
+
+    #[test]
+    fn a_caller_not_seen_yet_has_a_whole_window() {
+        let limiter = WindowRateLimiter::new(5, HOUR);
+        let now = Instant::now();
+        let wall = SystemTime::now();
+        let status = limiter.status_at(Some(&Caller::new("new")), now, wall);
+        assert_eq!((status.limit, status.remaining), (5, 5));
+        assert_eq!(status.reset_after, HOUR);
+        assert_eq!(status.reset_at, wall + HOUR);
     }
 
     #[test]

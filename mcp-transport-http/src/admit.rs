@@ -48,10 +48,16 @@ pub(crate) struct Identity {
 
 impl Identity {
     pub(crate) fn new(admitted: Admitted, authenticated: &Authenticated) -> Self {
+        Self::on(admitted, &authenticated.anonymous_channel)
+    }
+
+    /// Served as `admitted`; `anonymous_channel` is its channel when it has
+    /// no caller.
+    fn on(admitted: Admitted, anonymous_channel: &Arc<str>) -> Self {
         let channel = admitted
             .caller()
             .is_none()
-            .then(|| authenticated.anonymous_channel.clone());
+            .then(|| anonymous_channel.clone());
         Self { admitted, channel }
     }
 
@@ -116,11 +122,12 @@ impl Endpoint {
 
     /// Asks the server to admit a request body; the identity to serve it as,
     /// or the HTTP answer to the refusal. `stateless`: a 2026-07-28 request,
-    /// which never belongs to a session.
+    /// which never belongs to a session. The credentials are handed over as
+    /// they are, not copied.
     pub(crate) async fn admit(
         &self,
         messages: &[&Message],
-        authenticated: &Authenticated,
+        authenticated: Authenticated,
         stateless: bool,
         id: Option<RequestId>,
     ) -> Result<Identity, Box<Response<McpBody>>> {
@@ -129,12 +136,12 @@ impl Endpoint {
         } else {
             Carriage::sessionless()
         };
-        match self
-            .server
-            .admit(messages, authenticated.credentials.clone(), carriage)
-            .await
-        {
-            Ok(admitted) => Ok(Identity::new(admitted, authenticated)),
+        let Authenticated {
+            credentials,
+            anonymous_channel,
+        } = authenticated;
+        match self.server.admit(messages, credentials, carriage).await {
+            Ok(admitted) => Ok(Identity::on(admitted, &anonymous_channel)),
             Err(refusal) => Err(Box::new(self.refused(id, &refusal))),
         }
     }
@@ -156,6 +163,7 @@ impl Endpoint {
                 );
                 self.rate_headers
                     .apply(response.headers_mut(), status, true);
+                response.body_mut().mark_rate_reported();
                 response
             }
             Refusal::RateUnavailable { retry_after, .. } => {
@@ -264,6 +272,7 @@ impl Endpoint {
         if let Some(status) = status {
             self.rate_headers
                 .apply(response.headers_mut(), &status, false);
+            response.body_mut().mark_rate_reported();
         }
         response
     }

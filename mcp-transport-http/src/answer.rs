@@ -46,7 +46,7 @@ impl Endpoint {
         request: Request,
         accept: Accepts,
         version: ProtocolVersion,
-        identity: Identity,
+        identity: &Identity,
         session: Option<Arc<Session>>,
         headers: HeaderMap,
     ) -> impl Future<Output = Response<McpBody>> {
@@ -56,7 +56,7 @@ impl Endpoint {
             }
             let mut cx = request_context(
                 version,
-                &identity,
+                identity,
                 session.as_deref(),
                 request.meta.as_deref(),
             );

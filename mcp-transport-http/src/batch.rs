@@ -45,7 +45,7 @@ impl Endpoint {
             );
         }
         let messages: Vec<&Message> = items.iter().flatten().collect();
-        let identity = match self.admit(&messages, &authenticated, false, None).await {
+        let identity = match self.admit(&messages, authenticated, false, None).await {
             Ok(identity) => identity,
             Err(refused) => return *refused,
         };

@@ -27,6 +27,9 @@ pub(crate) type CallFuture = Pin<Box<dyn Future<Output = Option<Bytes>> + Send>>
 /// request.
 pub struct McpBody {
     kind: Kind,
+    /// Whether the response's rate headers were written (see
+    /// [`mark_rate_reported`](Self::mark_rate_reported)).
+    rate_reported: bool,
 }
 
 enum Kind {
@@ -51,7 +54,32 @@ impl fmt::Debug for McpBody {
 impl McpBody {
     /// An empty body.
     pub fn empty() -> Self {
-        Self { kind: Kind::Empty }
+        Self::of(Kind::Empty)
+    }
+
+    fn of(kind: Kind) -> Self {
+        Self {
+            kind,
+            rate_reported: false,
+        }
+    }
+
+    /// Records that the response this body belongs to carries the rate
+    /// headers, so that the service does not look for them in its header map
+    /// (a hashed look-up of a custom name) to learn whether to read the
+    /// budget again.
+    pub(crate) fn mark_rate_reported(&mut self) {
+        self.rate_reported = true;
+    }
+
+    /// Whether the body is a stream, whose call may still be running.
+    pub(crate) fn is_stream(&self) -> bool {
+        matches!(self.kind, Kind::Stream(_))
+    }
+
+    /// Whether [`mark_rate_reported`](Self::mark_rate_reported) was called.
+    pub(crate) fn rate_reported(&self) -> bool {
+        self.rate_reported
     }
 
     /// A body of one buffer.
@@ -60,9 +88,7 @@ impl McpBody {
         if bytes.is_empty() {
             return Self::empty();
         }
-        Self {
-            kind: Kind::Full(Some(bytes)),
-        }
+        Self::of(Kind::Full(Some(bytes)))
     }
 
     /// The body of a fallback service's answer.
@@ -71,15 +97,11 @@ impl McpBody {
         B: Body<Data = Bytes> + Send + 'static,
         B::Error: Into<BoxError>,
     {
-        Self {
-            kind: Kind::Other(body.map_err(Into::into).boxed_unsync()),
-        }
+        Self::of(Kind::Other(body.map_err(Into::into).boxed_unsync()))
     }
 
     pub(crate) fn stream(stream: SseStream) -> Self {
-        Self {
-            kind: Kind::Stream(Box::new(stream)),
-        }
+        Self::of(Kind::Stream(Box::new(stream)))
     }
 }
 

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use base64::Engine as _;
 use http::header::ACCEPT;
-use http::{HeaderMap, HeaderName};
+use http::{HeaderMap, HeaderName, HeaderValue};
 
 /// `Mcp-Session-Id`.
 pub const MCP_SESSION_ID: HeaderName = HeaderName::from_static("mcp-session-id");
@@ -57,12 +57,17 @@ pub(crate) struct Accepts {
 impl Accepts {
     /// Reads `Accept`; a request without one accepts JSON.
     pub(crate) fn of(headers: &HeaderMap) -> Self {
+        Self::of_values(headers.get_all(ACCEPT))
+    }
+
+    /// Reads the values of the `Accept` lines; none accepts JSON.
+    pub(crate) fn of_values<'a>(values: impl IntoIterator<Item = &'a HeaderValue>) -> Self {
         let mut out = Self {
             json: false,
             sse: false,
         };
         let mut any = false;
-        for value in headers.get_all(ACCEPT) {
+        for value in values {
             // What the specification tells clients to send, recognised whole.
             match value.as_bytes() {
                 b"application/json, text/event-stream" => {

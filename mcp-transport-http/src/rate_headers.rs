@@ -45,6 +45,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use bytes::{BufMut, BytesMut};
 use http::{HeaderMap, HeaderName, HeaderValue};
 use mcp_tools::rate::RateStatus;
 
@@ -152,15 +153,61 @@ fn compact_duration(d: Duration) -> String {
 #[derive(Debug, Clone)]
 pub struct RateHeaders {
     headers: Vec<RateHeader>,
-    /// The last value of each header whose value is a steady number, by
-    /// position: a response usually carries the same limit and reset as the
-    /// one before, and the value is then shared instead of formatted and
-    /// allocated again. One lock for all of them, taken once per response.
-    steady: Arc<Mutex<Vec<Option<Rendered>>>>,
+    /// What responses share to render their values; one lock, taken once
+    /// per response.
+    rendering: Arc<Mutex<Rendering>>,
 }
 
 /// A steady number and its header value.
 type Rendered = (u64, HeaderValue);
+
+/// What the values of successive responses are rendered with.
+#[derive(Debug, Default)]
+struct Rendering {
+    /// The last value of each header whose value is a steady number, by
+    /// position: a response usually carries the same limit and reset as the
+    /// one before, and the value is then shared instead of formatted and
+    /// allocated again.
+    steady: Vec<Option<Rendered>>,
+    /// Where the calls left (a new number on nearly every response) are
+    /// written: each value is a slice of this buffer, which costs a
+    /// reference count instead of an allocation of its own.
+    digits: BytesMut,
+}
+
+/// The size of each buffer [`Rendering::digits`] takes: room for the
+/// values of a few hundred responses.
+const DIGITS_BUFFER: usize = 1024;
+
+/// The most digits a `u64` has.
+const MAX_DIGITS: usize = 20;
+
+impl Rendering {
+    /// The header value of the steady number `number` at position `at`.
+    fn steady(&mut self, at: usize, number: u64) -> HeaderValue {
+        match self.steady.get_mut(at) {
+            Some(Some((last, value))) if *last == number => value.clone(),
+            Some(slot) => {
+                let value = HeaderValue::from(number);
+                *slot = Some((number, value.clone()));
+                value
+            }
+            None => HeaderValue::from(number),
+        }
+    }
+
+    /// `number`'s header value, written into the shared buffer.
+    fn number(&mut self, number: u64) -> HeaderValue {
+        if self.digits.capacity() < MAX_DIGITS {
+            self.digits = BytesMut::with_capacity(DIGITS_BUFFER);
+        }
+        // serde_json writes an integer as its decimal digits (with `itoa`, as
+        // `HeaderValue::from` does); writing into a `BytesMut` cannot fail.
+        let _ = serde_json::to_writer((&mut self.digits).writer(), &number);
+        let digits = self.digits.split().freeze();
+        HeaderValue::from_maybe_shared(digits).unwrap_or_else(|_| HeaderValue::from(number))
+    }
+}
 
 #[derive(Debug, Clone)]
 struct RateHeader {
@@ -188,7 +235,7 @@ impl RateHeaders {
     pub fn new() -> Self {
         Self {
             headers: Vec::new(),
-            steady: Arc::default(),
+            rendering: Arc::default(),
         }
     }
 
@@ -207,7 +254,10 @@ impl RateHeaders {
             });
         self.headers.push(RateHeader { name, value });
         // Not shared yet with any response: a cache of the new length.
-        self.steady = Arc::new(Mutex::new(vec![None; self.headers.len()]));
+        self.rendering = Arc::new(Mutex::new(Rendering {
+            steady: vec![None; self.headers.len()],
+            digits: BytesMut::new(),
+        }));
         self
     }
 
@@ -220,30 +270,28 @@ impl RateHeaders {
 
     /// Writes the headers for `status`, and `Retry-After` when nothing is left.
     pub(crate) fn apply(&self, headers: &mut HeaderMap, status: &RateStatus, refused: bool) {
-        let mut steady = None;
+        // Locked at the first value that needs it, once for the response.
+        let mut rendering = None;
+        let lock = || {
+            self.rendering
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+        };
         for (at, header) in self.headers.iter().enumerate() {
-            let value = match header.value.steady_number(status) {
-                Some(number) => {
-                    let steady = steady.get_or_insert_with(|| {
-                        self.steady.lock().unwrap_or_else(PoisonError::into_inner)
-                    });
-                    match steady.get_mut(at) {
-                        Some(Some((last, value))) if *last == number => Some(value.clone()),
-                        Some(slot) => {
-                            let value = HeaderValue::from(number);
-                            *slot = Some((number, value.clone()));
-                            Some(value)
-                        }
-                        None => Some(HeaderValue::from(number)),
-                    }
-                }
-                None => header.value.value(status),
+            let value = match (&header.value, header.value.steady_number(status)) {
+                (_, Some(number)) => Some(rendering.get_or_insert_with(lock).steady(at, number)),
+                (RateValue::Remaining, None) => Some(
+                    rendering
+                        .get_or_insert_with(lock)
+                        .number(u64::from(status.remaining)),
+                ),
+                (value, None) => value.value(status),
             };
             if let Some(value) = value {
                 headers.insert(header.name.clone(), value);
             }
         }
-        drop(steady);
+        drop(rendering);
         if refused {
             headers.insert(
                 http::header::RETRY_AFTER,
@@ -298,6 +346,17 @@ mod tests {
         }
         for number in [0, 7, 10, 2997, 1_000_000, u64::MAX] {
             assert_eq!(HeaderValue::from(number), number.to_string().as_str());
+        }
+        // Calls left are written into shared buffers, each value a slice of
+        // one: the same digits as a value of its own, across buffer refills.
+        let mut rendering = Rendering::default();
+        let values: Vec<(u64, HeaderValue)> = (0..3 * DIGITS_BUFFER as u64)
+            .map(|n| n * 7919)
+            .chain([u64::MAX, 0])
+            .map(|n| (n, rendering.number(n)))
+            .collect();
+        for (number, value) in &values {
+            assert_eq!(value, number.to_string().as_str());
         }
         // The default names, however they are spelled, are the constants.
         let spelled = RateHeaders::new().header("X-Rate-Limit-Remaining", RateValue::Remaining);

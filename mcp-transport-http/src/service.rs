@@ -24,6 +24,7 @@ use crate::config::McpServiceBuilder;
 use crate::context::request_context;
 use crate::endpoint::{Connection, Endpoint};
 use crate::future::ResponseFuture;
+use crate::guard::Screened;
 use crate::header::Accepts;
 use crate::response::{json_response, plain};
 use crate::version;
@@ -182,7 +183,10 @@ impl Endpoint {
             };
             // Without a limiter there is no budget to report (and no header
             // to look for).
-            if !self.server.has_rate_limiter() || self.rate_headers.written(response.headers()) {
+            if !self.server.has_rate_limiter()
+                || response.body().rate_reported()
+                || self.rate_headers.written(response.headers())
+            {
                 return response;
             }
             let status = self.server.rate_status(reported.as_ref()).await;
@@ -208,15 +212,16 @@ impl Endpoint {
         B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
         Box::pin(async move {
-            if let Err(refused) = self.check_host_and_origin(&parts) {
-                return refused;
-            }
+            let screened = match self.screen(&parts) {
+                Ok(screened) => screened,
+                Err(refused) => return refused,
+            };
             let sessions = self.sessions_on && !version::is_stateless(&parts);
             // The session routes are boxed: inline, their state would be part
             // of every POST's future. They find the authentication in the
             // request's extensions; a POST is handed it.
             match parts.method {
-                Method::POST => self.post(parts, body, authenticated).await,
+                Method::POST => self.post(parts, screened, body, authenticated).await,
                 Method::GET if sessions => {
                     parts.extensions.insert(authenticated);
                     Box::pin(self.open_stream(parts)).await
@@ -281,6 +286,7 @@ impl Endpoint {
     fn post<B>(
         self: Arc<Self>,
         parts: Parts,
+        screened: Screened,
         body: B,
         authenticated: Authenticated,
     ) -> impl Future<Output = Response<McpBody>>
@@ -290,12 +296,12 @@ impl Endpoint {
         B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
         async move {
-            let accept = match self.check_post_headers(&parts) {
+            let accept = match self.check_post_headers(screened) {
                 Ok(accept) => accept,
                 Err(refused) => return refused,
             };
             let announced = version::announced(&parts);
-            let bytes = match self.read_body(&parts, body).await {
+            let bytes = match self.read_body(screened, body).await {
                 Ok(bytes) => bytes,
                 Err(refused) => return refused,
             };
@@ -343,7 +349,7 @@ impl Endpoint {
                 return refused;
             }
             let stateless = announced.is_some_and(ProtocolVersion::is_stateless);
-            let identity = match self.admit(&[&message], &authenticated, stateless, id).await {
+            let identity = match self.admit(&[&message], authenticated, stateless, id).await {
                 Ok(identity) => identity,
                 Err(refused) => return *refused,
             };
@@ -374,19 +380,15 @@ impl Endpoint {
                     let headers = std::mem::take(&mut parts.headers);
                     let response = self
                         .clone()
-                        .answer_request(
-                            request,
-                            accept,
-                            version,
-                            identity.clone(),
-                            session,
-                            headers,
-                        )
+                        .answer_request(request, accept, version, &identity, session, headers)
                         .await;
-                    let streamed = response
-                        .headers()
-                        .get(http::header::CONTENT_TYPE)
-                        .is_some_and(|c| c.as_bytes().starts_with(b"text/event-stream"));
+                    // Without a limiter there is no budget to report.
+                    if !self.server.has_rate_limiter() {
+                        return response;
+                    }
+                    // A stream's call may still be running; an answer sent
+                    // whole, SSE or JSON, comes from a call that has ended.
+                    let streamed = response.body().is_stream();
                     let rate = self.server.rate_after(&identity.admitted, streamed).await;
                     return self.with_rate(response, rate);
                 }
@@ -424,6 +426,7 @@ mod tests {
         let service = McpService::builder(server).build();
         let request = || {
             Request::post("/mcp")
+                .header(http::header::HOST, "localhost")
                 .body(Full::new(Bytes::from_static(b"{}")))
                 .unwrap()
         };
@@ -431,7 +434,9 @@ mod tests {
         let route = std::mem::size_of_val(&endpoint.clone().route(request()));
         let (parts, body) = request().into_parts();
         let authenticated = futures::executor::block_on(endpoint.authenticate(&parts, None));
-        let post = std::mem::size_of_val(&endpoint.clone().post(parts, body, authenticated));
+        let screened = endpoint.screen(&parts).unwrap();
+        let post =
+            std::mem::size_of_val(&endpoint.clone().post(parts, screened, body, authenticated));
         // Unoptimised builds lay futures out with room for every temporary:
         // these bounds hold there, and a release build's futures are smaller.
         // Before the rare branches were boxed, the core's future and the

@@ -100,29 +100,35 @@ impl Hasher for DigestHasher {
     }
 }
 
+/// One budget's window: when it ends, and what was used of it. Kept as its
+/// end rather than its start, so that telling whether it is over is a
+/// comparison rather than a subtraction.
 #[derive(Debug, Clone, Copy)]
 struct Window {
-    started: Instant,
+    ends: Instant,
     used: u32,
 }
 
 impl Window {
+    /// A window that is over: the first call after it starts a new one.
+    fn ended(now: Instant) -> Self {
+        Window { ends: now, used: 0 }
+    }
+
+    /// The window `now` falls in: this one, or a new one starting now.
     fn current(&mut self, budget: Budget, now: Instant) -> &mut Self {
-        if now.duration_since(self.started) >= budget.window {
+        if now >= self.ends {
             *self = Window {
-                started: now,
+                ends: now + budget.window,
                 used: 0,
             };
         }
         self
     }
 
-    fn ends(&self, budget: Budget) -> Instant {
-        self.started + budget.window
-    }
-
+    /// The status of the window [`current`](Self::current) returned.
     fn status(&self, budget: Budget, now: Instant, wall: SystemTime) -> RateStatus {
-        let reset_after = self.ends(budget).saturating_duration_since(now);
+        let reset_after = self.ends.saturating_duration_since(now);
         RateStatus {
             limit: budget.limit,
             remaining: budget.limit.saturating_sub(self.used),
@@ -194,10 +200,7 @@ impl WindowRateLimiter {
     }
 
     fn fresh(now: Instant) -> Bucket {
-        let window = Window {
-            started: now,
-            used: 0,
-        };
+        let window = Window::ended(now);
         Bucket {
             calls: window,
             destructive: window,
@@ -208,14 +211,9 @@ impl WindowRateLimiter {
     /// Whether a bucket holds nothing a new one would not: every window
     /// either ended or never used.
     fn idle(&self, bucket: &Bucket, now: Instant) -> bool {
-        let spent = |window: &Window, budget: Budget| {
-            window.used > 0 && now.duration_since(window.started) < budget.window
-        };
-        !(spent(&bucket.calls, self.calls)
-            || self
-                .destructive
-                .is_some_and(|budget| spent(&bucket.destructive, budget))
-            || spent(&bucket.failed_confirmations, self.failed_confirmations))
+        // A window of a budget the limiter does not have is never used.
+        let spent = |window: &Window| window.used > 0 && now < window.ends;
+        !(spent(&bucket.calls) || spent(&bucket.destructive) || spent(&bucket.failed_confirmations))
     }
 
     pub(crate) fn acquire_at(
@@ -324,7 +322,11 @@ impl WindowRateLimiter {
                 let mut calls = bucket.calls;
                 calls.current(self.calls, now).status(self.calls, now, wall)
             }
-            None => Self::fresh(now).calls.status(self.calls, now, wall),
+            // A caller not seen yet: its window would start now, whole.
+            None => {
+                let mut calls = Window::ended(now);
+                calls.current(self.calls, now).status(self.calls, now, wall)
+            }
         }
     }
 }
@@ -408,6 +410,17 @@ mod tests {
             .acquire_at(Some(&alice), RateClass::Call, next, wall)
             .unwrap();
         assert_eq!(ok.remaining, 1);
+    }
+
+    #[test]
+    fn a_caller_not_seen_yet_has_a_whole_window() {
+        let limiter = WindowRateLimiter::new(5, HOUR);
+        let now = Instant::now();
+        let wall = SystemTime::now();
+        let status = limiter.status_at(Some(&Caller::new("new")), now, wall);
+        assert_eq!((status.limit, status.remaining), (5, 5));
+        assert_eq!(status.reset_after, HOUR);
+        assert_eq!(status.reset_at, wall + HOUR);
     }
 
     #[test]

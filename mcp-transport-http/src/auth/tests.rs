@@ -202,3 +202,25 @@ fn metadata_urls() {
         "http://127.0.0.1:9/.well-known/oauth-protected-resource"
     );
 }
+
+#[test]
+fn the_first_value_of_a_name_is_found_as_get_finds_it() {
+    let mut headers = HeaderMap::new();
+    assert_eq!(first_value(&headers, &X_API_KEY), None);
+    headers.append("host", HeaderValue::from_static("localhost"));
+    headers.append("x-api-key-2", HeaderValue::from_static("no"));
+    headers.append(X_API_KEY, HeaderValue::from_static("first"));
+    headers.append(X_API_KEY, HeaderValue::from_static("second"));
+    assert_eq!(first_value(&headers, &X_API_KEY).unwrap(), "first");
+    assert_eq!(first_value(&headers, &AUTHORIZATION), None);
+    // A request with many headers is looked up, with the same answer.
+    for n in 0..FEW_HEADERS {
+        headers.append(
+            HeaderName::try_from(format!("x-filler-{n}")).unwrap(),
+            HeaderValue::from_static("1"),
+        );
+    }
+    assert!(headers.len() > FEW_HEADERS);
+    assert_eq!(first_value(&headers, &X_API_KEY), headers.get(X_API_KEY));
+    assert_eq!(first_value(&headers, &AUTHORIZATION), None);
+}

@@ -3,6 +3,7 @@
 //! a map again.
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
@@ -296,8 +297,7 @@ fn read_members<'de, A: MapAccess<'de>>(mut map: A) -> Result<RequestMeta, A::Er
     while let Some(key) = map.next_key::<MetaKey>()? {
         match key {
             MetaKey::Version => {
-                let VersionValue(version) = map.next_value()?;
-                meta.version = Some(version);
+                meta.version = Some(map.next_value::<VersionMember>()?);
             }
             key => {
                 let value = map.next_value::<Value>()?;
@@ -354,55 +354,23 @@ impl<'de> Deserialize<'de> for MetaKey {
 
 /// The protocol version member: a known version is read without allocating
 /// its string; anything else is kept as the value it is.
-struct VersionValue(VersionMember);
-
-impl<'de> Deserialize<'de> for VersionValue {
+impl<'de> Deserialize<'de> for VersionMember {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visit;
-        impl<'de> Visitor<'de> for Visit {
-            type Value = VersionMember;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_str<E>(self, v: &str) -> Result<VersionMember, E> {
-                Ok(known_version(v).map_or_else(
-                    || VersionMember::Other(Value::String(v.to_owned())),
-                    VersionMember::Known,
-                ))
-            }
-            fn visit_string<E>(self, v: String) -> Result<VersionMember, E> {
-                Ok(known_version(&v)
-                    .map_or(VersionMember::Other(Value::String(v)), VersionMember::Known))
-            }
-            fn visit_bool<E>(self, v: bool) -> Result<VersionMember, E> {
-                Ok(VersionMember::Other(Value::Bool(v)))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<VersionMember, E> {
-                Ok(VersionMember::Other(Value::from(v)))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<VersionMember, E> {
-                Ok(VersionMember::Other(Value::from(v)))
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<VersionMember, E> {
-                Ok(VersionMember::Other(Value::from(v)))
-            }
-            fn visit_unit<E>(self) -> Result<VersionMember, E> {
-                Ok(VersionMember::Other(Value::Null))
-            }
-            fn visit_none<E>(self) -> Result<VersionMember, E> {
-                Ok(VersionMember::Other(Value::Null))
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<VersionMember, D::Error> {
-                VersionValue::deserialize(d).map(|VersionValue(v)| v)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<VersionMember, A::Error> {
-                Value::deserialize(SeqAccessDeserializer::new(seq)).map(VersionMember::Other)
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<VersionMember, A::Error> {
-                Value::deserialize(MapAccessDeserializer::new(map)).map(VersionMember::Other)
-            }
-        }
-        deserializer.deserialize_any(Visit).map(VersionValue)
+        read_any(deserializer)
+    }
+}
+
+impl ReadValue<'_> for VersionMember {
+    fn from_value(value: Value) -> Self {
+        Self::Other(value)
+    }
+
+    fn from_str(text: &str) -> Self {
+        known_version(text).map_or_else(|| Self::Other(Value::String(text.to_owned())), Self::Known)
+    }
+
+    fn from_string(text: String) -> Self {
+        known_version(&text).map_or(Self::Other(Value::String(text)), Self::Known)
     }
 }
 
@@ -415,79 +383,46 @@ pub(super) struct ParamsMember {
 
 impl<'de> Deserialize<'de> for ParamsMember {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visit;
-        impl<'de> Visitor<'de> for Visit {
-            type Value = ParamsMember;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ParamsMember, A::Error> {
-                let mut members = Map::new();
-                let mut meta = None;
-                // Whether a `_meta` that is not an object sits in `members`.
-                let mut kept = false;
-                while let Some(key) = map.next_key::<ParamsKey>()? {
-                    match key {
-                        ParamsKey::Meta => match map.next_value::<MetaMember>()? {
-                            MetaMember::Object(object) => {
-                                // A later `_meta` replaces an earlier one, as in a map.
-                                if std::mem::take(&mut kept) {
-                                    members.remove("_meta");
-                                }
-                                meta = Some(object);
-                            }
-                            MetaMember::Other(other) => {
-                                meta = None;
-                                kept = true;
-                                members.insert("_meta".to_owned(), other);
-                            }
-                        },
-                        ParamsKey::Other(key) => {
-                            let value = map.next_value::<Value>()?;
-                            members.insert(key, value);
-                        }
-                    }
-                }
-                Ok(ParamsMember {
-                    value: Value::Object(members),
-                    meta,
-                })
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<ParamsMember, A::Error> {
-                Value::deserialize(SeqAccessDeserializer::new(seq)).map(ParamsMember::plain)
-            }
-            fn visit_str<E>(self, v: &str) -> Result<ParamsMember, E> {
-                Ok(ParamsMember::plain(Value::String(v.to_owned())))
-            }
-            fn visit_bool<E>(self, v: bool) -> Result<ParamsMember, E> {
-                Ok(ParamsMember::plain(Value::Bool(v)))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<ParamsMember, E> {
-                Ok(ParamsMember::plain(Value::from(v)))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<ParamsMember, E> {
-                Ok(ParamsMember::plain(Value::from(v)))
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<ParamsMember, E> {
-                Ok(ParamsMember::plain(Value::from(v)))
-            }
-            fn visit_unit<E>(self) -> Result<ParamsMember, E> {
-                Ok(ParamsMember::plain(Value::Null))
-            }
-            fn visit_none<E>(self) -> Result<ParamsMember, E> {
-                Ok(ParamsMember::plain(Value::Null))
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<ParamsMember, D::Error> {
-                ParamsMember::deserialize(d)
-            }
-        }
-        deserializer.deserialize_any(Visit)
+        read_any(deserializer)
     }
 }
 
-impl ParamsMember {
-    fn plain(value: Value) -> Self {
+impl<'de> ReadValue<'de> for ParamsMember {
+    fn from_value(value: Value) -> Self {
         Self { value, meta: None }
+    }
+
+    fn from_map<A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = Map::new();
+        let mut meta = None;
+        // Whether a `_meta` that is not an object sits in `members`.
+        let mut kept = false;
+        while let Some(key) = map.next_key::<ParamsKey>()? {
+            match key {
+                ParamsKey::Meta => match map.next_value::<MetaMember>()? {
+                    MetaMember::Object(object) => {
+                        // A later `_meta` replaces an earlier one, as in a map.
+                        if std::mem::take(&mut kept) {
+                            members.remove("_meta");
+                        }
+                        meta = Some(object);
+                    }
+                    MetaMember::Other(other) => {
+                        meta = None;
+                        kept = true;
+                        members.insert("_meta".to_owned(), other);
+                    }
+                },
+                ParamsKey::Other(key) => {
+                    let value = map.next_value::<Value>()?;
+                    members.insert(key, value);
+                }
+            }
+        }
+        Ok(Self {
+            value: Value::Object(members),
+            meta,
+        })
     }
 }
 
@@ -532,43 +467,94 @@ enum MetaMember {
 
 impl<'de> Deserialize<'de> for MetaMember {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visit;
-        impl<'de> Visitor<'de> for Visit {
-            type Value = MetaMember;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<MetaMember, A::Error> {
-                read_members(map).map(|meta| MetaMember::Object(Box::new(meta)))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<MetaMember, A::Error> {
-                Value::deserialize(SeqAccessDeserializer::new(seq)).map(MetaMember::Other)
-            }
-            fn visit_str<E>(self, v: &str) -> Result<MetaMember, E> {
-                Ok(MetaMember::Other(Value::String(v.to_owned())))
-            }
-            fn visit_bool<E>(self, v: bool) -> Result<MetaMember, E> {
-                Ok(MetaMember::Other(Value::Bool(v)))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<MetaMember, E> {
-                Ok(MetaMember::Other(Value::from(v)))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<MetaMember, E> {
-                Ok(MetaMember::Other(Value::from(v)))
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<MetaMember, E> {
-                Ok(MetaMember::Other(Value::from(v)))
-            }
-            fn visit_unit<E>(self) -> Result<MetaMember, E> {
-                Ok(MetaMember::Other(Value::Null))
-            }
-            fn visit_none<E>(self) -> Result<MetaMember, E> {
-                Ok(MetaMember::Other(Value::Null))
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<MetaMember, D::Error> {
-                MetaMember::deserialize(d)
-            }
-        }
-        deserializer.deserialize_any(Visit)
+        read_any(deserializer)
+    }
+}
+
+impl<'de> ReadValue<'de> for MetaMember {
+    fn from_value(value: Value) -> Self {
+        Self::Other(value)
+    }
+
+    fn from_map<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        read_members(map).map(|meta| Self::Object(Box::new(meta)))
+    }
+}
+
+/// How a member that may be any JSON value is read: most values become a
+/// [`Value`]; a reader takes objects (and strings) its own way where that
+/// spares building one.
+trait ReadValue<'de>: Sized {
+    fn from_value(value: Value) -> Self;
+
+    fn from_str(text: &str) -> Self {
+        Self::from_value(Value::String(text.to_owned()))
+    }
+
+    fn from_string(text: String) -> Self {
+        Self::from_value(Value::String(text))
+    }
+
+    fn from_map<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        Value::deserialize(MapAccessDeserializer::new(map)).map(Self::from_value)
+    }
+}
+
+/// Reads any JSON value as `T` through its [`ReadValue`].
+fn read_any<'de, D: Deserializer<'de>, T: ReadValue<'de>>(deserializer: D) -> Result<T, D::Error> {
+    deserializer.deserialize_any(AnyValue(PhantomData))
+}
+
+struct AnyValue<T>(PhantomData<T>);
+
+impl<'de, T: ReadValue<'de>> Visitor<'de> for AnyValue<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::from_map(map)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
+        Value::deserialize(SeqAccessDeserializer::new(seq)).map(T::from_value)
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<T, E> {
+        Ok(T::from_str(v))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<T, E> {
+        Ok(T::from_string(v))
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<T, E> {
+        Ok(T::from_value(Value::Bool(v)))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<T, E> {
+        Ok(T::from_value(Value::from(v)))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<T, E> {
+        Ok(T::from_value(Value::from(v)))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<T, E> {
+        Ok(T::from_value(Value::from(v)))
+    }
+
+    fn visit_unit<E>(self) -> Result<T, E> {
+        Ok(T::from_value(Value::Null))
+    }
+
+    fn visit_none<E>(self) -> Result<T, E> {
+        Ok(T::from_value(Value::Null))
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        d.deserialize_any(self)
     }
 }

@@ -13,8 +13,10 @@
 #   CASES="floor echo-json rmcp-json" bash benches/callgrind.sh
 #
 # Settings (environment):
-#   CASES="floor echo-json echo-sse echo-2026 echo-auth-rate rmcp-json"   what to measure; also
-#                          floor-sse (the floor answering SSE)
+#   CASES="floor floor-sse floor-2026 echo-json echo-sse echo-2026 echo-auth-rate rmcp-json"
+#                          what to measure, in order. floor-sse and floor-2026 are the floor given
+#                          echo-sse's and echo-2026's requests; each echo case is divided by the
+#                          JSON floor and by the floor of its own request
 #   CALLS=2000 WARMUP=200 CONNECTIONS=4   measured calls, warm-up calls, keep-alive connections
 #   SERVER_CORE=0 LOAD_CORE=1   cores for the server and for the driver
 #   CASE_TIMEOUT=600       seconds one case may take, start to stop
@@ -27,7 +29,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
-CASES=${CASES:-floor echo-json echo-sse echo-2026 echo-auth-rate rmcp-json}
+CASES=${CASES:-floor floor-sse floor-2026 echo-json echo-sse echo-2026 echo-auth-rate rmcp-json}
 CALLS=${CALLS:-2000}
 WARMUP=${WARMUP:-200}
 CONNECTIONS=${CONNECTIONS:-4}
@@ -62,10 +64,10 @@ cores=$(nproc --all)
 # What each case runs: its server binary, the server's arguments, and the driver's mode.
 binary_of() {
     case $1 in
-        floor | floor-sse) echo floor ;;
+        floor | floor-sse | floor-2026) echo floor ;;
         echo-json | echo-sse | echo-2026 | echo-auth-rate) echo echo ;;
         rmcp-json) echo rmcp-echo ;;
-        *) die "unknown case '$1' (floor, floor-sse, echo-json, echo-sse, echo-2026, echo-auth-rate, rmcp-json)" ;;
+        *) die "unknown case '$1' (floor, floor-sse, floor-2026, echo-json, echo-sse, echo-2026, echo-auth-rate, rmcp-json)" ;;
     esac
 }
 
@@ -73,7 +75,7 @@ mode_of() {
     case $1 in
         floor | echo-json | echo-auth-rate | rmcp-json) echo json ;;
         floor-sse | echo-sse) echo sse ;;
-        echo-2026) echo 2026 ;;
+        floor-2026 | echo-2026) echo 2026 ;;
     esac
 }
 
@@ -81,6 +83,7 @@ describe() {
     case $1 in
         floor) echo "bare hyper + serde_json, JSON answer" ;;
         floor-sse) echo "bare hyper + serde_json, SSE answer" ;;
+        floor-2026) echo "bare hyper + serde_json, 2026-07-28 request (resultType, server in _meta)" ;;
         echo-json) echo "our echo example, JSON answer" ;;
         echo-sse) echo "our echo example, SSE answer" ;;
         echo-2026) echo "our echo example, 2026-07-28 request, JSON answer" ;;
@@ -245,6 +248,15 @@ cpu_model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 floor=$(per_call floor)
 rmcp=$(per_call rmcp-json)
 
+# The floor measured on the same request as an echo case (JSON, SSE or 2026-07-28), if it was.
+same_request_floor() {
+    case $1 in
+        echo-json | echo-auth-rate) per_call floor ;;
+        echo-sse) per_call floor-sse ;;
+        echo-2026) per_call floor-2026 ;;
+    esac
+}
+
 report() {
     echo "# Callgrind benchmark results"
     echo
@@ -253,13 +265,14 @@ report() {
     echo "on $CONNECTIONS keep-alive connections; user-space instructions (callgrind's Ir) of the"
     echo "measured calls only, divided by $CALLS."
     echo
-    echo "| case | server | instructions per call | ÷ floor | ÷ rmcp |"
-    echo "|---|---|---:|---:|---:|"
+    echo "| case | server | instructions per call | ÷ floor | ÷ floor of the same request | ÷ rmcp |"
+    echo "|---|---|---:|---:|---:|---:|"
     local case_name value
     for case_name in $CASES; do
         value=$(per_call "$case_name")
-        printf '| %s | %s | %s | %s | %s |\n' "$case_name" "$(describe "$case_name")" \
-            "$(thousands "$value")" "$(ratio "$value" "$floor")" "$(ratio "$value" "$rmcp")"
+        printf '| %s | %s | %s | %s | %s | %s |\n' "$case_name" "$(describe "$case_name")" \
+            "$(thousands "$value")" "$(ratio "$value" "$floor")" \
+            "$(ratio "$value" "$(same_request_floor "$case_name")")" "$(ratio "$value" "$rmcp")"
     done
     if [[ -n $rmcp ]]; then
         local ours

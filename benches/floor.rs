@@ -11,6 +11,12 @@
 //!   "isError":false}}
 //! ```
 //!
+//! A 2026-07-28 request (its params' `_meta` names that protocol version, as such a client sends
+//! it) is answered as that protocol asks of every result: with `resultType: "complete"` and the
+//! server named in the result's `_meta` (`io.modelcontextprotocol/serverInfo`). The floor reads
+//! the request's `Mcp-Method` and `Mcp-Name` headers no further than hyper does for any header:
+//! checking them against the body is server work, which is what the benchmark measures.
+//!
 //! The answer is `application/json`, or one SSE event (`event: message`, `text/event-stream`) when
 //! the request's `Accept` lists `text/event-stream` but not `application/json`, or when `--sse` is
 //! given. Either way the whole response goes out in one write: hyper writes the head and a
@@ -67,6 +73,12 @@ const SSE_PREFIX: &[u8] = b"event: message\ndata: ";
 
 /// What ends an SSE event.
 const SSE_SUFFIX: &[u8] = b"\n\n";
+
+/// The `_meta` key a 2026-07-28 request names its protocol version under.
+const META_PROTOCOL_VERSION: &str = "io.modelcontextprotocol/protocolVersion";
+
+/// The protocol version whose results carry `resultType` and the server's identity.
+const STATELESS_VERSION: &str = "2026-07-28";
 
 /// A request the floor refuses: the HTTP status and the JSON-RPC error it answers with.
 #[derive(Clone, Copy)]
@@ -150,6 +162,29 @@ struct CallResult<'a> {
     structured_content: &'a Envelope<'a>,
     /// Always `false`: echo cannot fail.
     is_error: bool,
+    /// On 2026-07-28, the server's identity.
+    #[serde(rename = "_meta", skip_serializing_if = "Option::is_none")]
+    meta: Option<ResultMeta>,
+    /// On 2026-07-28, `"complete"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    result_type: Option<&'static str>,
+}
+
+/// The `_meta` of a 2026-07-28 result: who answered.
+#[derive(Serialize)]
+struct ResultMeta {
+    /// The server's name and version.
+    #[serde(rename = "io.modelcontextprotocol/serverInfo")]
+    server_info: ServerInfo,
+}
+
+/// The floor's name and version, as a 2026-07-28 result's `_meta` carries them.
+#[derive(Serialize)]
+struct ServerInfo {
+    /// Always `"floor"`.
+    name: &'static str,
+    /// This crate's version.
+    version: &'static str,
 }
 
 /// An MCP text content block.
@@ -310,6 +345,7 @@ fn answer(body: &[u8], sse: bool) -> Response<Full<Bytes>> {
     let Some(text) = params["arguments"]["text"].as_str() else {
         return refuse(sse, id, MISSING_TEXT);
     };
+    let stateless = params["_meta"][META_PROTOCOL_VERSION].as_str() == Some(STATELESS_VERSION);
     let envelope = Envelope {
         success: true,
         data: EchoOutput { text },
@@ -327,9 +363,22 @@ fn answer(body: &[u8], sse: bool) -> Response<Full<Bytes>> {
             }],
             structured_content: &envelope,
             is_error: false,
+            meta: stateless.then_some(ResultMeta {
+                server_info: ServerInfo {
+                    name: "floor",
+                    version: env!("CARGO_PKG_VERSION"),
+                },
+            }),
+            result_type: stateless.then_some("complete"),
         },
     };
-    respond(StatusCode::OK, sse, &reply, 2 * envelope_text.len() + 128)
+    let stateless_members = if stateless { 128 } else { 0 };
+    respond(
+        StatusCode::OK,
+        sse,
+        &reply,
+        2 * envelope_text.len() + 128 + stateless_members,
+    )
 }
 
 /// A JSON-RPC error response.

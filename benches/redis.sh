@@ -25,6 +25,10 @@
 #   SERVER_CORE=0 LOAD_CORE=1   the replica's core; wrk and redis-server share the other
 #   REDIS_CORE=LOAD_CORE        redis-server's core: SERVER_CORE runs it beside the replica,
 #                               so that wrk has a core to itself in both stores
+#   PAUSE_MS=0                  each connection waits this long after every answer before its
+#                               next request (wrk's `delay`), so both replicas serve the same paced
+#                               load below what they could: CPU per call at a given load, not at
+#                               saturation (16 connections and 2 ms: at most 8,000 requests/s)
 #   REDIS_SOCKET=0              1: the replica reaches redis-server through a Unix socket
 #                               (redis+unix://) instead of TCP on 127.0.0.1
 #   BUILD=1                     0 skips `cargo build --release --example retently --example reteno`
@@ -47,6 +51,7 @@ SERVER_CORE=${SERVER_CORE:-0}
 LOAD_CORE=${LOAD_CORE:-1}
 REDIS_CORE=${REDIS_CORE:-$LOAD_CORE}
 REDIS_SOCKET=${REDIS_SOCKET:-0}
+PAUSE_MS=${PAUSE_MS:-0}
 BUILD=${BUILD:-1}
 INSTRUCTIONS=${INSTRUCTIONS:-0}
 INSTRUCTION_SECONDS=${INSTRUCTION_SECONDS:-10}
@@ -64,12 +69,13 @@ META='"_meta":{"io.modelcontextprotocol/protocolVersion":"'$VERSION'","io.modelc
 # shellcheck source=benches/common.sh
 source "$ROOT/benches/common.sh"
 
-for setting in ROUNDS DURATION WARMUP CONNECTIONS SERVER_CORE LOAD_CORE REDIS_CORE REDIS_SOCKET INSTRUCTIONS INSTRUCTION_SECONDS; do
+for setting in ROUNDS DURATION WARMUP CONNECTIONS SERVER_CORE LOAD_CORE REDIS_CORE REDIS_SOCKET PAUSE_MS INSTRUCTIONS INSTRUCTION_SECONDS; do
     [[ ${!setting} =~ ^[0-9]+$ ]] || die "$setting must be a whole number, not '${!setting}'"
 done
 ((ROUNDS >= 1 && DURATION >= 1 && CONNECTIONS >= 1)) || die "ROUNDS, DURATION and CONNECTIONS must be at least 1"
 ((ROUNDS <= 20 && DURATION <= 60 && WARMUP <= 60)) || die "at most 20 rounds of 60 s (this is a bounded benchmark)"
 ((INSTRUCTION_SECONDS >= 1 && INSTRUCTION_SECONDS <= 120)) || die "INSTRUCTION_SECONDS must be 1 to 120"
+((PAUSE_MS <= 1000)) || die "PAUSE_MS must be 0 to 1000"
 ((SERVER_CORE != LOAD_CORE)) || die "SERVER_CORE and LOAD_CORE must differ"
 for tool in taskset wrk curl redis-server redis-cli; do
     command -v "$tool" >/dev/null || die "$tool is needed (Debian: util-linux, wrk, curl, redis-server; scripts/install-redis.sh)"
@@ -242,6 +248,11 @@ function done(summary, latency, requests)
     e.connect + e.read + e.write + e.status + e.timeout))
 end
 EOF
+
+# Pacing: wrk asks `delay` before each request of a connection once the script defines it.
+if ((PAUSE_MS)); then
+    printf 'function delay() return %d end\n' "$PAUSE_MS" >>"$LUA"
+fi
 
 field() { [[ $2 =~ (^| )$1=([0-9]+) ]] && echo "${BASH_REMATCH[2]}"; }
 
@@ -505,6 +516,7 @@ report() {
     ((REDIS_SOCKET)) && reached_by="a Unix socket"
     echo "the start; redis-server $REDIS_VERSION, reached by $reached_by. Replica on core $SERVER_CORE; wrk"
     echo "(\`-t1 -c$CONNECTIONS\`) on core $LOAD_CORE, redis-server on core $REDIS_CORE. ${WARMUP}s warm-up, $ROUNDS rounds of"
+    ((PAUSE_MS)) && echo "paced load: each connection waits ${PAUSE_MS} ms after every answer before its next request;"
     echo "${DURATION}s per replica, the two replicas' rounds alternating, medians. A write is a dry run"
     echo "and its confirmation; CPU per call is the replica's"
     echo "utime+stime over the calls completed; its system part is the stime alone."

@@ -315,8 +315,10 @@ count_round_trips() {
         /"rt-end"/ { part = ""; next }
         part != "" && !/\[[0-9]+ lua\]/ { count[part]++ }
         END { printf "%.1f %.1f\n", count["w"] / n, count["r"] / n }' "$monitor")
-    grep -v ' lua\] ' "$monitor" | awk '/"rt-writes"/ { on = 1; next } on && /"rt-reads"/ { exit } on' |
-        head -9 | sed 's/^[^"]*//; s/" "/ /g; s/"//g' | cut -c1-90 >"$WORK/one-write.txt"
+    # One reader of the file and no early exit upstream: under pipefail, a writer cut off by a
+    # reader that stopped early fails the pipeline now and then.
+    awk '/ lua\] / { next } /"rt-writes"/ { on = 1; next } /"rt-reads"/ { on = 0 } on && shown < 9 { print; shown++ }' \
+        "$monitor" | sed 's/^[^"]*//; s/" "/ /g; s/"//g' | cut -c1-90 >"$WORK/one-write.txt"
     note "round trips to Redis: $WRITE_TRIPS per write (dry run + confirmation), $READ_TRIPS per read"
 }
 
@@ -516,10 +518,10 @@ report() {
     ((REDIS_SOCKET)) && reached_by="a Unix socket"
     echo "the start; redis-server $REDIS_VERSION, reached by $reached_by. Replica on core $SERVER_CORE; wrk"
     echo "(\`-t1 -c$CONNECTIONS\`) on core $LOAD_CORE, redis-server on core $REDIS_CORE. ${WARMUP}s warm-up, $ROUNDS rounds of"
-    ((PAUSE_MS)) && echo "paced load: each connection waits ${PAUSE_MS} ms after every answer before its next request;"
     echo "${DURATION}s per replica, the two replicas' rounds alternating, medians. A write is a dry run"
     echo "and its confirmation; CPU per call is the replica's"
     echo "utime+stime over the calls completed; its system part is the stime alone."
+    ((PAUSE_MS)) && echo "Paced load: each connection waits ${PAUSE_MS} ms after every answer before its next request."
     echo
     echo "| workload | store | calls/s | CPU µs/call | of which system | replica CPU | Redis commands/request (scripts' included) | p50 µs |"
     echo "|---|---|---:|---:|---:|---:|---:|---:|"

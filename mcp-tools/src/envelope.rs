@@ -2,15 +2,16 @@
 //! `structuredContent`, or content blocks as they are; or, for a server built
 //! with [`ResultStyle::Plain`], the data itself and errors as text.
 //!
-//! Results are assembled from borrowed pieces and serialised once with
-//! `to_raw_value`, which neither re-parses the JSON nor escapes through
-//! `Display`: this is the hot path of every call.
+//! Results are assembled from borrowed pieces and serialised once
+//! (`jsonrpc::to_raw`: into the thread's buffer, then copied out at its exact
+//! length), which neither re-parses the JSON nor escapes through `Display`:
+//! this is the hot path of every call.
 
 use serde::Serialize;
 use serde_json::value::RawValue;
 
 use crate::error::ToolError;
-use crate::jsonrpc::raw_json;
+use crate::jsonrpc::{raw_json, to_raw};
 use crate::protocol::ProtocolVersion;
 use crate::tool::Output;
 
@@ -151,7 +152,7 @@ pub(crate) fn call_result(
     let is_error = outcome.is_err();
     let result_type = version.is_stateless().then_some("complete");
     let serialised = match outcome {
-        Ok(Output::Content(blocks)) => serde_json::value::to_raw_value(&CallResult {
+        Ok(Output::Content(blocks)) => to_raw(&CallResult {
             meta,
             content: &blocks,
             structured_content: None::<&RawValue>,
@@ -195,7 +196,7 @@ fn enveloped(
         }
         Err(_) => serde_json::to_string(&envelope)?,
     };
-    serde_json::value::to_raw_value(&CallResult {
+    to_raw(&CallResult {
         meta,
         content: [TextBlock {
             r#type: "text",
@@ -222,11 +223,11 @@ fn plain_data(
         result: &'a RawValue,
     }
     let structured = if wrap {
-        serde_json::value::to_raw_value(&Wrapped { result: &data })?
+        to_raw(&Wrapped { result: &data })?
     } else {
         data
     };
-    serde_json::value::to_raw_value(&CallResult {
+    to_raw(&CallResult {
         meta,
         content: [TextBlock {
             r#type: "text",
@@ -244,7 +245,7 @@ fn plain_error(
     meta: Option<&RawValue>,
 ) -> serde_json::Result<Box<RawValue>> {
     let text = format!("{}: {}", error.code().as_str(), error.message());
-    serde_json::value::to_raw_value(&CallResult {
+    to_raw(&CallResult {
         meta,
         content: [TextBlock {
             r#type: "text",

@@ -16,7 +16,7 @@ use serde_json::value::RawValue;
 mod raw;
 mod request_meta;
 
-pub(crate) use raw::to_raw;
+pub(crate) use raw::{to_raw, to_raw_object};
 pub use request_meta::RequestMeta;
 use request_meta::{ParamsMember, WithMeta};
 

@@ -29,24 +29,89 @@ const KEPT_CAPACITY: usize = 64 * 1024;
 /// `value` serialised as JSON, in a `Box<RawValue>` of its exact length: what
 /// `serde_json::value::to_raw_value` gives, without its buffer's growth.
 pub(crate) fn to_raw<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<Box<RawValue>> {
+    to_raw_object(value, "", "")
+}
+
+/// `value`, which serialises as a JSON object, with the members `head` (JSON
+/// text, such as `"a":1,"b":2`) written before its own and the members `tail`
+/// after them: the same bytes as serialising a struct with those members
+/// first and last, without serialising them on every call (a 2026-07-28
+/// result's `_meta` and `resultType` are the same for every result).
+///
+/// A `value` that is not an object is written as it is, without them.
+pub(crate) fn to_raw_object<T: Serialize + ?Sized>(
+    value: &T,
+    head: &str,
+    tail: &str,
+) -> serde_json::Result<Box<RawValue>> {
     SCRATCH.with(|scratch| {
         // Taken already only if a `Serialize` impl serialises again from
-        // inside: that inner value is written the ordinary way.
+        // inside: that inner value gets a buffer of its own.
         let Ok(mut buffer) = scratch.try_borrow_mut() else {
-            return serde_json::value::to_raw_value(value);
+            return write_raw(&mut Vec::new(), value, head, tail);
         };
-        buffer.clear();
-        let written = serde_json::to_writer(&mut *buffer, value).and_then(|()| {
-            // serde_json writes UTF-8 only; checking it is a pass over bytes,
-            // far cheaper than parsing them again.
-            let text = std::str::from_utf8(&buffer).map_err(serde::ser::Error::custom)?;
-            Ok(raw_of(text))
-        });
+        let written = write_raw(&mut buffer, value, head, tail);
         if buffer.capacity() > KEPT_CAPACITY {
             *buffer = Vec::new();
         }
         written
     })
+}
+
+/// [`to_raw_object`] with `buffer` as the place to serialise.
+fn write_raw<T: Serialize + ?Sized>(
+    buffer: &mut Vec<u8>,
+    value: &T,
+    head: &str,
+    tail: &str,
+) -> serde_json::Result<Box<RawValue>> {
+    buffer.clear();
+    write_object(buffer, value, head, tail)?;
+    // serde_json writes UTF-8 only; checking it is a pass over the bytes, far
+    // cheaper than parsing them again.
+    let text = std::str::from_utf8(buffer).map_err(serde::ser::Error::custom)?;
+    Ok(raw_of(text))
+}
+
+/// Serialises `value` into `buffer`, with the members `head` before its own
+/// and `tail` after them when it is an object. `head` is written first and
+/// the object's `{` overwritten with the `,` that follows it, so no byte
+/// already written is moved.
+fn write_object<T: Serialize + ?Sized>(
+    buffer: &mut Vec<u8>,
+    value: &T,
+    head: &str,
+    tail: &str,
+) -> serde_json::Result<()> {
+    if !head.is_empty() {
+        buffer.push(b'{');
+        buffer.extend_from_slice(head.as_bytes());
+    }
+    let start = buffer.len();
+    serde_json::to_writer(&mut *buffer, value)?;
+    let written = buffer.get(start..).unwrap_or_default();
+    if !(written.starts_with(b"{") && written.ends_with(b"}")) {
+        // Not an object: written as it is, without the members.
+        buffer.drain(..start);
+        return Ok(());
+    }
+    if !head.is_empty() {
+        if written == b"{}" {
+            buffer.truncate(start);
+            buffer.push(b'}');
+        } else if let Some(open) = buffer.get_mut(start) {
+            *open = b',';
+        }
+    }
+    if !tail.is_empty() {
+        buffer.pop();
+        if buffer.len() > 1 {
+            buffer.push(b',');
+        }
+        buffer.extend_from_slice(tail.as_bytes());
+        buffer.push(b'}');
+    }
+    Ok(())
 }
 
 /// `text`, JSON the SDK serialised itself, copied into a `Box<RawValue>`.
@@ -101,7 +166,7 @@ impl<'de> Deserializer<'de> for Handover<'_> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     #[test]
     fn the_json_is_handed_over_as_it_is() {
@@ -125,6 +190,38 @@ mod tests {
             let theirs = serde_json::value::to_raw_value(&value).unwrap();
             assert_eq!(ours.get(), theirs.get());
         }
+    }
+
+    #[test]
+    fn members_are_written_around_an_object() {
+        let framed = |value: Value, head: &str, tail: &str| {
+            let raw = to_raw_object(&value, head, tail).unwrap();
+            serde_json::from_str::<Value>(raw.get()).unwrap();
+            raw.get().to_owned()
+        };
+        let object = json!({"a": 1, "b": [2]});
+        assert_eq!(framed(object.clone(), "", ""), r#"{"a":1,"b":[2]}"#);
+        assert_eq!(
+            framed(object.clone(), r#""h":0"#, ""),
+            r#"{"h":0,"a":1,"b":[2]}"#
+        );
+        assert_eq!(
+            framed(object.clone(), "", r#""t":9"#),
+            r#"{"a":1,"b":[2],"t":9}"#
+        );
+        assert_eq!(
+            framed(object, r#""h":{"x":"}"}"#, r#""t":9"#),
+            r#"{"h":{"x":"}"},"a":1,"b":[2],"t":9}"#
+        );
+        assert_eq!(
+            framed(json!({}), r#""h":0"#, r#""t":9"#),
+            r#"{"h":0,"t":9}"#
+        );
+        assert_eq!(framed(json!({}), r#""h":0"#, ""), r#"{"h":0}"#);
+        assert_eq!(framed(json!({}), "", r#""t":9"#), r#"{"t":9}"#);
+        // Not an object: as it is.
+        assert_eq!(framed(json!([1]), r#""h":0"#, r#""t":9"#), "[1]");
+        assert_eq!(framed(json!("{}"), r#""h":0"#, r#""t":9"#), r#""{}""#);
     }
 
     #[test]

@@ -354,4 +354,62 @@ mod tests {
         );
         assert!(old.get("structuredContent").is_none());
     }
+
+    #[test]
+    fn every_2026_result_names_the_server_first_and_is_complete_last() {
+        use crate::content::Content;
+        use crate::meta::{META_SERVER_INFO, ServerStamp};
+        use crate::protocol::ServerInfo;
+
+        let stamp = ServerStamp::new(&ServerInfo {
+            name: "s".into(),
+            version: "1".into(),
+            title: None,
+        });
+        let data = || serde_json::value::to_raw_value(&json!({"text": "a \"q\""})).unwrap();
+        let outcomes = || -> Vec<(ResultShape, Result<Output, ToolError>)> {
+            vec![
+                (ResultShape::Envelope, Ok(Output::Data(data()))),
+                (ResultShape::Envelope, Err(ToolError::not_found("gone"))),
+                (ResultShape::Plain { wrap: false }, Ok(Output::Data(data()))),
+                (ResultShape::Plain { wrap: true }, Ok(Output::Data(data()))),
+                (
+                    ResultShape::Plain { wrap: false },
+                    Err(ToolError::not_found("gone")),
+                ),
+                (
+                    ResultShape::Envelope,
+                    Ok(Output::Content(vec![Content::text("t")])),
+                ),
+                (ResultShape::Envelope, Ok(Output::Content(vec![]))),
+            ]
+        };
+        let v2026 = ProtocolVersion::V2026_07_28;
+        for ((shape, outcome), (_, plain)) in outcomes().into_iter().zip(outcomes()) {
+            let framed = call_result(v2026, shape, outcome, Some(stamp.meta_member()));
+            let text = framed.get();
+            let value: Value = serde_json::from_str(text).unwrap();
+            assert!(
+                text.starts_with(&format!("{{{},", stamp.meta_member())),
+                "{text}"
+            );
+            assert!(text.ends_with(r#","resultType":"complete"}"#), "{text}");
+            assert_eq!(
+                value["_meta"][META_SERVER_INFO],
+                json!({"name": "s", "version": "1"})
+            );
+            // Stamping it again changes nothing; without the frame, the rest is the same.
+            assert_eq!(stamp.stamp(framed.clone()).get(), text);
+            let bare: Value =
+                serde_json::from_str(call_result(v2026, shape, plain, None).get()).unwrap();
+            let mut members = value.as_object().unwrap().clone();
+            members.remove("_meta");
+            assert_eq!(Value::Object(members), bare);
+        }
+        for (shape, outcome) in outcomes() {
+            let old = call_result(ProtocolVersion::V2025_06_18, shape, outcome, None);
+            let value: Value = serde_json::from_str(old.get()).unwrap();
+            assert!(value.get("_meta").is_none() && value.get("resultType").is_none());
+        }
+    }
 }

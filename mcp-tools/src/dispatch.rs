@@ -377,7 +377,7 @@ impl Dispatcher {
                         registered.shape,
                         outcome,
                         // Serialised in place: `handle_request` leaves it as it is.
-                        version.is_stateless().then(|| self.stamp.object()),
+                        version.is_stateless().then(|| self.stamp.meta_member()),
                     ),
                 )),
                 None => {

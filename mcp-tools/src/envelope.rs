@@ -2,15 +2,16 @@
 //! `structuredContent`, or content blocks as they are; or, for a server built
 //! with [`ResultStyle::Plain`], the data itself and errors as text.
 //!
-//! Results are assembled from borrowed pieces and serialised once with
-//! `to_raw_value`, which neither re-parses the JSON nor escapes through
-//! `Display`: this is the hot path of every call.
+//! Results are assembled from borrowed pieces and serialised once
+//! (`jsonrpc::to_raw_object`: into the thread's buffer, then copied out at its exact
+//! length), which neither re-parses the JSON nor escapes through `Display`:
+//! this is the hot path of every call.
 
 use serde::Serialize;
 use serde_json::value::RawValue;
 
 use crate::error::ToolError;
-use crate::jsonrpc::raw_json;
+use crate::jsonrpc::{raw_json, to_raw, to_raw_object};
 use crate::protocol::ProtocolVersion;
 use crate::tool::Output;
 
@@ -125,46 +126,64 @@ struct TextBlock<'a> {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct CallResult<'a, C: Serialize, S: Serialize = &'a RawValue> {
-    /// The server's identity on 2026-07-28 (`ServerStamp`), first, as the
-    /// stamp would splice it: the result is serialised once.
-    #[serde(rename = "_meta", skip_serializing_if = "Option::is_none")]
-    meta: Option<&'a RawValue>,
+struct CallResult<C: Serialize, S: Serialize> {
     content: C,
     #[serde(skip_serializing_if = "Option::is_none")]
     structured_content: Option<S>,
     is_error: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    result_type: Option<&'static str>,
 }
+
+/// The members a result gets around its own: on 2026-07-28 the server's
+/// `_meta` first (as `ServerStamp` would splice it, so the result is written
+/// once) and `resultType` last. Written as text around the serialised result
+/// (`jsonrpc::to_raw_object`), the same for every call.
+#[derive(Clone, Copy)]
+struct Frame<'a> {
+    head: &'a str,
+    tail: &'static str,
+}
+
+impl Frame<'_> {
+    fn write<C: Serialize, S: Serialize>(
+        self,
+        result: &CallResult<C, S>,
+    ) -> serde_json::Result<Box<RawValue>> {
+        to_raw_object(result, self.head, self.tail)
+    }
+}
+
+/// `resultType` of a 2026-07-28 call that ran to its end.
+const COMPLETE: &str = r#""resultType":"complete""#;
 
 /// Wraps a tool outcome in the `tools/call` result: data and errors in the
 /// envelope (as text, and as `structuredContent` where the version has it),
 /// content blocks as they are. `meta`, when given, is the result's `_meta`
-/// (the server's identity on 2026-07-28, see `ServerStamp::member`).
+/// member, `"_meta":{…}` (the server's identity on 2026-07-28, see
+/// `ServerStamp::meta_member`); on 2026-07-28 `resultType` is `complete`.
 pub(crate) fn call_result(
     version: ProtocolVersion,
     shape: ResultShape,
     outcome: Result<Output, ToolError>,
-    meta: Option<&RawValue>,
+    meta: Option<&str>,
 ) -> Box<RawValue> {
     let is_error = outcome.is_err();
-    let result_type = version.is_stateless().then_some("complete");
+    let frame = Frame {
+        head: meta.unwrap_or_default(),
+        tail: if version.is_stateless() { COMPLETE } else { "" },
+    };
     let serialised = match outcome {
-        Ok(Output::Content(blocks)) => serde_json::value::to_raw_value(&CallResult {
-            meta,
+        Ok(Output::Content(blocks)) => frame.write(&CallResult {
             content: &blocks,
             structured_content: None::<&RawValue>,
             is_error,
-            result_type,
         }),
         Ok(Output::Data(data)) => match shape {
-            ResultShape::Envelope => enveloped(version, &Ok(data), result_type, meta),
-            ResultShape::Plain { wrap } => plain_data(version, data, wrap, result_type, meta),
+            ResultShape::Envelope => enveloped(version, &Ok(data), frame),
+            ResultShape::Plain { wrap } => plain_data(version, data, wrap, frame),
         },
         Err(error) => match shape {
-            ResultShape::Envelope => enveloped(version, &Err(error), result_type, meta),
-            ResultShape::Plain { .. } => plain_error(&error, result_type, meta),
+            ResultShape::Envelope => enveloped(version, &Err(error), frame),
+            ResultShape::Plain { .. } => plain_error(&error, frame),
         },
     };
     serialised.unwrap_or_else(|e| {
@@ -177,8 +196,7 @@ pub(crate) fn call_result(
 fn enveloped(
     version: ProtocolVersion,
     outcome: &Result<Box<RawValue>, ToolError>,
-    result_type: Option<&'static str>,
-    meta: Option<&RawValue>,
+    frame: Frame<'_>,
 ) -> serde_json::Result<Box<RawValue>> {
     // The envelope's text is written once, at its exact length; the
     // structured copy is serialised from the same pieces straight into the
@@ -195,15 +213,13 @@ fn enveloped(
         }
         Err(_) => serde_json::to_string(&envelope)?,
     };
-    serde_json::value::to_raw_value(&CallResult {
-        meta,
+    frame.write(&CallResult {
         content: [TextBlock {
             r#type: "text",
             text: &text,
         }],
         structured_content: version.has_structured_output().then_some(envelope),
         is_error: outcome.is_err(),
-        result_type,
     })
 }
 
@@ -214,45 +230,36 @@ fn plain_data(
     version: ProtocolVersion,
     data: Box<RawValue>,
     wrap: bool,
-    result_type: Option<&'static str>,
-    meta: Option<&RawValue>,
+    frame: Frame<'_>,
 ) -> serde_json::Result<Box<RawValue>> {
     #[derive(Serialize)]
     struct Wrapped<'a> {
         result: &'a RawValue,
     }
     let structured = if wrap {
-        serde_json::value::to_raw_value(&Wrapped { result: &data })?
+        to_raw(&Wrapped { result: &data })?
     } else {
         data
     };
-    serde_json::value::to_raw_value(&CallResult {
-        meta,
+    frame.write(&CallResult {
         content: [TextBlock {
             r#type: "text",
             text: structured.get(),
         }],
         structured_content: version.has_structured_output().then_some(&*structured),
         is_error: false,
-        result_type,
     })
 }
 
-fn plain_error(
-    error: &ToolError,
-    result_type: Option<&'static str>,
-    meta: Option<&RawValue>,
-) -> serde_json::Result<Box<RawValue>> {
+fn plain_error(error: &ToolError, frame: Frame<'_>) -> serde_json::Result<Box<RawValue>> {
     let text = format!("{}: {}", error.code().as_str(), error.message());
-    serde_json::value::to_raw_value(&CallResult {
-        meta,
+    frame.write(&CallResult {
         content: [TextBlock {
             r#type: "text",
             text: &text,
         }],
         structured_content: None::<&RawValue>,
         is_error: true,
-        result_type,
     })
 }
 
@@ -346,5 +353,63 @@ mod tests {
             ProtocolVersion::V2025_03_26,
         );
         assert!(old.get("structuredContent").is_none());
+    }
+
+    #[test]
+    fn every_2026_result_names_the_server_first_and_is_complete_last() {
+        use crate::content::Content;
+        use crate::meta::{META_SERVER_INFO, ServerStamp};
+        use crate::protocol::ServerInfo;
+
+        let stamp = ServerStamp::new(&ServerInfo {
+            name: "s".into(),
+            version: "1".into(),
+            title: None,
+        });
+        let data = || serde_json::value::to_raw_value(&json!({"text": "a \"q\""})).unwrap();
+        let outcomes = || -> Vec<(ResultShape, Result<Output, ToolError>)> {
+            vec![
+                (ResultShape::Envelope, Ok(Output::Data(data()))),
+                (ResultShape::Envelope, Err(ToolError::not_found("gone"))),
+                (ResultShape::Plain { wrap: false }, Ok(Output::Data(data()))),
+                (ResultShape::Plain { wrap: true }, Ok(Output::Data(data()))),
+                (
+                    ResultShape::Plain { wrap: false },
+                    Err(ToolError::not_found("gone")),
+                ),
+                (
+                    ResultShape::Envelope,
+                    Ok(Output::Content(vec![Content::text("t")])),
+                ),
+                (ResultShape::Envelope, Ok(Output::Content(vec![]))),
+            ]
+        };
+        let v2026 = ProtocolVersion::V2026_07_28;
+        for ((shape, outcome), (_, plain)) in outcomes().into_iter().zip(outcomes()) {
+            let framed = call_result(v2026, shape, outcome, Some(stamp.meta_member()));
+            let text = framed.get();
+            let value: Value = serde_json::from_str(text).unwrap();
+            assert!(
+                text.starts_with(&format!("{{{},", stamp.meta_member())),
+                "{text}"
+            );
+            assert!(text.ends_with(r#","resultType":"complete"}"#), "{text}");
+            assert_eq!(
+                value["_meta"][META_SERVER_INFO],
+                json!({"name": "s", "version": "1"})
+            );
+            // Stamping it again changes nothing; without the frame, the rest is the same.
+            assert_eq!(stamp.stamp(framed.clone()).get(), text);
+            let bare: Value =
+                serde_json::from_str(call_result(v2026, shape, plain, None).get()).unwrap();
+            let mut members = value.as_object().unwrap().clone();
+            members.remove("_meta");
+            assert_eq!(Value::Object(members), bare);
+        }
+        for (shape, outcome) in outcomes() {
+            let old = call_result(ProtocolVersion::V2025_06_18, shape, outcome, None);
+            let value: Value = serde_json::from_str(old.get()).unwrap();
+            assert!(value.get("_meta").is_none() && value.get("resultType").is_none());
+        }
     }
 }

@@ -13,8 +13,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+mod raw;
 mod request_meta;
 
+pub(crate) use raw::{to_raw, to_raw_object};
 pub use request_meta::RequestMeta;
 use request_meta::{ParamsMember, WithMeta};
 

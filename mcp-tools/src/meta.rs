@@ -74,9 +74,10 @@ fn refuse_meta(what: &str) -> ErrorObject {
 pub(crate) struct ServerStamp {
     /// `"io.modelcontextprotocol/serverInfo":{…}`, ready to splice.
     member: String,
-    /// `{"io.modelcontextprotocol/serverInfo":{…}}`: a result's whole `_meta`,
-    /// for results serialised with it in place (`tools/call`).
-    object: Box<RawValue>,
+    /// `"_meta":{"io.modelcontextprotocol/serverInfo":{…}}`: a result's whole
+    /// `_meta` as a member, for results serialised with it in place
+    /// (`tools/call`).
+    meta_member: String,
     /// How a result that already names the server first begins.
     stamped: String,
     info: Value,
@@ -86,20 +87,20 @@ impl ServerStamp {
     pub(crate) fn new(info: &ServerInfo) -> Self {
         let info = serde_json::to_value(info).unwrap_or(Value::Null);
         let member = format!("{}:{}", Value::from(META_SERVER_INFO), info);
-        let object = raw_json(format!("{{{member}}}"));
+        let meta_member = format!("\"_meta\":{{{member}}}");
         let stamped = format!("{{\"_meta\":{{{}:", Value::from(META_SERVER_INFO));
         Self {
             member,
-            object,
+            meta_member,
             stamped,
             info,
         }
     }
 
-    /// The `_meta` of a result that names the server, to serialise in place:
-    /// [`stamp`](Self::stamp) leaves such a result as it is.
-    pub(crate) fn object(&self) -> &RawValue {
-        &self.object
+    /// The `_meta` member of a result that names the server, to write first
+    /// in place: [`stamp`](Self::stamp) leaves such a result as it is.
+    pub(crate) fn meta_member(&self) -> &str {
+        &self.meta_member
     }
 
     /// `result` with the server named in its `_meta`. A result without
@@ -157,8 +158,8 @@ mod tests {
     #[test]
     fn every_result_shape_is_stamped() {
         let info = json!({"name": "s", "version": "1"});
-        // A result serialised with the stamp's object first is kept as it is.
-        let first = format!(r#"{{"_meta":{},"a":1}}"#, stamp().object().get());
+        // A result serialised with the stamp's member first is kept as it is.
+        let first = format!(r#"{{{},"a":1}}"#, stamp().meta_member());
         assert_eq!(stamp().stamp(raw_json(first.clone())).get(), first);
         assert_eq!(
             stamped(&first),

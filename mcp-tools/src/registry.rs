@@ -57,6 +57,9 @@ pub(crate) struct Registry {
     /// binary search that compares names, with no hash of the name per call
     /// (SipHash of a short name cost more than the few comparisons).
     by_name: Box<[usize]>,
+    /// Whether any tool mirrors an argument into an `Mcp-Param-*` header:
+    /// when none does, a 2026-07-28 call's headers need no look-up of its tool.
+    mirrors_any: bool,
 }
 
 impl Registry {
@@ -84,10 +87,17 @@ impl Registry {
         }
         let mut by_name: Vec<usize> = (0..registered.len()).collect();
         by_name.sort_unstable_by(|&a, &b| registered[a].tool.name.cmp(&registered[b].tool.name));
+        let mirrors_any = registered.iter().any(|t| !t.header_mirrors.is_empty());
         Ok(Self {
             tools: registered,
             by_name: by_name.into_boxed_slice(),
+            mirrors_any,
         })
+    }
+
+    /// Whether any tool mirrors an argument into a header.
+    pub(crate) fn mirrors_any(&self) -> bool {
+        self.mirrors_any
     }
 
     /// The tool registered under `name`.

@@ -200,6 +200,34 @@ impl Server {
             .is_some_and(|registered| !registered.header_mirrors.is_empty())
     }
 
+    /// Whether any of the server's tools mirrors an argument into an
+    /// `Mcp-Param-{Name}` header: a transport serving a server where none
+    /// does skips the `Mcp-Param-*` check without looking the call's tool up.
+    ///
+    /// ```
+    /// use mcp_tools::{Server, Tool, ToolContext, ToolResult};
+    /// use serde_json::json;
+    ///
+    /// let plain = Tool::builder("ping")
+    ///     .description("Answers.")
+    ///     .read_only()
+    ///     .handler(|_: mcp_tools::NoArguments, _: ToolContext| async { ToolResult::Ok(()) });
+    /// let server = Server::builder("demo", "1.0.0").tool(plain).build().unwrap();
+    /// assert!(!server.mirrors_any_param_headers());
+    ///
+    /// let mirrored = Tool::builder("run")
+    ///     .description("Runs in one region.")
+    ///     .read_only()
+    ///     .input_schema(json!({"type": "object", "properties": {
+    ///         "region": {"type": "string", "x-mcp-header": "Region"}}}))
+    ///     .handler(|_: serde_json::Value, _: ToolContext| async { ToolResult::Ok(()) });
+    /// let server = Server::builder("demo", "1.0.0").tool(mirrored).build().unwrap();
+    /// assert!(server.mirrors_any_param_headers());
+    /// ```
+    pub fn mirrors_any_param_headers(&self) -> bool {
+        self.inner.registry.mirrors_any()
+    }
+
     /// Checks the `Mcp-Param-{Name}` headers of a 2026-07-28 `tools/call`
     /// against its arguments (SEP-2243): every argument the tool mirrors into
     /// a header must be sent in it when it has a value, and the header,

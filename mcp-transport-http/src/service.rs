@@ -27,7 +27,7 @@ use crate::future::ResponseFuture;
 use crate::guard::Screened;
 use crate::header::Accepts;
 use crate::response::{json_response, plain};
-use crate::version;
+use crate::version::{self, RoutingHeaders};
 
 /// The Streamable HTTP endpoint of one MCP [`Server`], as a tower
 /// [`Service`](tower_service::Service) with `Error = Infallible`.
@@ -296,12 +296,12 @@ impl Endpoint {
         B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
         async move {
-            let accept = match self.check_post_headers(screened) {
+            let accept = match self.check_post_headers(&screened) {
                 Ok(accept) => accept,
                 Err(refused) => return refused,
             };
-            let announced = version::announced(&parts);
-            let bytes = match self.read_body(screened, body).await {
+            let announced = screened.version.read(&parts);
+            let bytes = match self.read_body(&screened, body).await {
                 Ok(bytes) => bytes,
                 Err(refused) => return refused,
             };
@@ -317,7 +317,8 @@ impl Endpoint {
             };
             match incoming {
                 Incoming::Single(message) => {
-                    self.single(parts, authenticated, accept, announced, message)
+                    let routing = screened.routing;
+                    self.single(parts, authenticated, accept, (announced, routing), message)
                         .await
                 }
                 Incoming::Batch(items) => {
@@ -337,7 +338,7 @@ impl Endpoint {
         mut parts: Parts,
         authenticated: Authenticated,
         accept: Accepts,
-        announced: Option<ProtocolVersion>,
+        (announced, routing): (Option<ProtocolVersion>, RoutingHeaders),
         message: Message,
     ) -> impl Future<Output = Response<McpBody>> {
         async move {
@@ -345,9 +346,10 @@ impl Endpoint {
                 Message::Request(r) => Some(r.id.clone()),
                 _ => None,
             };
-            if let Err(refused) = version::check_headers(&parts, announced, &message) {
+            if let Err(refused) = version::check_headers(&routing, announced, &message) {
                 return refused;
             }
+            drop(routing);
             let stateless = announced.is_some_and(ProtocolVersion::is_stateless);
             let identity = match self.admit(&[&message], authenticated, stateless, id).await {
                 Ok(identity) => identity,

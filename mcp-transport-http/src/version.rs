@@ -8,14 +8,57 @@
 )]
 
 use http::request::Parts;
-use http::{HeaderMap, HeaderValue, Response, StatusCode};
+use http::{HeaderValue, Response, StatusCode};
 use mcp_tools::transport::jsonrpc::{ErrorObject, Incoming, Message, Request, RequestMeta, member};
 use mcp_tools::transport::{META_PROTOCOL_VERSION, check_request_meta, method};
 use mcp_tools::{ProtocolVersion, Server};
 
 use crate::body::McpBody;
-use crate::header::{MCP_METHOD, MCP_NAME, MCP_PROTOCOL_VERSION, decode_header_value, header_str};
+use crate::header::{MCP_PROTOCOL_VERSION, decode_header_value, header_str};
 use crate::response::{header_mismatch, rpc_error, unsupported_version};
+
+/// The `MCP-Protocol-Version` header as the guards' pass over the headers
+/// found it (`Endpoint::screen`): read there, so that no POST looks it up
+/// again by its custom name, which `http` hashes byte by byte.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Announced {
+    /// No such header.
+    Missing,
+    /// A version this SDK speaks.
+    Known(ProtocolVersion),
+    /// Any other value: [`announced`] reads it again for the refusal.
+    Other,
+}
+
+impl Announced {
+    pub(crate) fn of(value: Option<&HeaderValue>) -> Self {
+        match value.map(HeaderValue::as_bytes) {
+            None => Self::Missing,
+            Some(value) => ProtocolVersion::ALL
+                .into_iter()
+                .find(|v| v.as_str().as_bytes() == value)
+                .map_or(Self::Other, Self::Known),
+        }
+    }
+
+    /// The version, or the value that names none (read again from `parts`).
+    pub(crate) fn read(self, parts: &Parts) -> Result<Option<ProtocolVersion>, String> {
+        match self {
+            Self::Missing => Ok(None),
+            Self::Known(version) => Ok(Some(version)),
+            Self::Other => announced(parts),
+        }
+    }
+}
+
+/// The `Mcp-Method` and `Mcp-Name` headers' first values, kept from the
+/// guards' pass over the headers for [`check_headers`]; `None` when absent
+/// (every request but a 2026-07-28 one).
+#[derive(Clone, Default)]
+pub(crate) struct RoutingHeaders {
+    pub(crate) method: Option<HeaderValue>,
+    pub(crate) name: Option<HeaderValue>,
+}
 
 /// The version in the `MCP-Protocol-Version` header, if any; `Err` carries
 /// the unsupported value, refused with 400 once the body's id is known.
@@ -93,7 +136,7 @@ fn is_task_method(name: &str) -> bool {
 
 /// Checks that a single message's headers and body agree.
 pub(crate) fn check_headers(
-    parts: &Parts,
+    routing: &RoutingHeaders,
     announced: Option<ProtocolVersion>,
     message: &Message,
 ) -> Result<(), Response<McpBody>> {
@@ -123,7 +166,7 @@ pub(crate) fn check_headers(
     if let Err(error) = check_request_meta(request) {
         return Err(rpc_error(StatusCode::BAD_REQUEST, id, error));
     }
-    let (method_header, name_header) = method_and_name(&parts.headers);
+    let (method_header, name_header) = (text(routing.method.as_ref()), text(routing.name.as_ref()));
     match method_header {
         Some(m) if m == request.method => {}
         Some(m) => {
@@ -168,22 +211,7 @@ pub(crate) fn check_headers(
     Ok(())
 }
 
-/// The first `Mcp-Method` and `Mcp-Name` values, when visible ASCII (as
-/// [`header_str`] reads them), found in one pass over the request's headers:
-/// a request carries a handful, and comparing their names costs less than
-/// hashing two custom names for two look-ups.
-fn method_and_name(headers: &HeaderMap) -> (Option<&str>, Option<&str>) {
-    let (mut method, mut name) = (None, None);
-    for (header, value) in headers {
-        if *header == MCP_METHOD {
-            method.get_or_insert(value);
-        } else if *header == MCP_NAME {
-            name.get_or_insert(value);
-        }
-    }
-    (text(method), text(name))
-}
-
+/// A header's value when visible ASCII, as [`header_str`] reads it.
 fn text(value: Option<&HeaderValue>) -> Option<&str> {
     value.and_then(|v| v.to_str().ok())
 }
@@ -198,6 +226,10 @@ pub(crate) fn check_param_headers(
     parts: &Parts,
     message: &Message,
 ) -> Result<(), Response<McpBody>> {
+    // A server none of whose tools mirrors anything: no tool is looked up.
+    if !server.mirrors_any_param_headers() {
+        return Ok(());
+    }
     let Message::Request(request) = message else {
         return Ok(());
     };
@@ -226,35 +258,4 @@ pub(crate) fn check_param_headers(
     server
         .check_param_headers(name, arguments, &headers)
         .map_err(|error| rpc_error(StatusCode::BAD_REQUEST, Some(request.id.clone()), error))
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn method_and_name_are_the_first_visible_values_as_get_reads_them() {
-        let mut headers = HeaderMap::new();
-        assert_eq!(method_and_name(&headers), (None, None));
-        headers.append("x-other", HeaderValue::from_static("1"));
-        headers.append(MCP_NAME, HeaderValue::from_static("echo"));
-        headers.append(MCP_METHOD, HeaderValue::from_static("tools/call"));
-        headers.append(MCP_NAME, HeaderValue::from_static("second"));
-        headers.append(MCP_METHOD, HeaderValue::from_static("tools/list"));
-        assert_eq!(
-            method_and_name(&headers),
-            (Some("tools/call"), Some("echo"))
-        );
-        assert_eq!(
-            method_and_name(&headers),
-            (
-                header_str(&headers, &MCP_METHOD),
-                header_str(&headers, &MCP_NAME)
-            )
-        );
-        let mut opaque = HeaderMap::new();
-        opaque.append(MCP_METHOD, HeaderValue::from_bytes(b"caf\xc3\xa9").unwrap());
-        assert_eq!(method_and_name(&opaque), (None, None));
-    }
 }

@@ -4,7 +4,7 @@
 
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
@@ -91,7 +91,7 @@ impl RequestMeta {
                 self.version =
                     Some(known.map_or(VersionMember::Other(value), VersionMember::Known));
             }
-            MetaKey::Capabilities => self.capabilities = Some(Arc::new(value)),
+            MetaKey::Capabilities => self.capabilities = Some(Capabilities::from_value(value).0),
             MetaKey::LogLevel => self.log_level = Some(value),
             MetaKey::ProgressToken => self.progress_token = Some(value),
             MetaKey::Other(key) => {
@@ -299,6 +299,9 @@ fn read_members<'de, A: MapAccess<'de>>(mut map: A) -> Result<RequestMeta, A::Er
             MetaKey::Version => {
                 meta.version = Some(map.next_value::<VersionMember>()?);
             }
+            MetaKey::Capabilities => {
+                meta.capabilities = Some(map.next_value::<Capabilities>()?.0);
+            }
             key => {
                 let value = map.next_value::<Value>()?;
                 meta.insert(key, value);
@@ -371,6 +374,44 @@ impl ReadValue<'_> for VersionMember {
 
     fn from_string(text: String) -> Self {
         known_version(&text).map_or(Self::Other(Value::String(text)), Self::Known)
+    }
+}
+
+/// The client capabilities member. Most clients declare none: their `{}`
+/// is one value shared by every request, with no allocation to make or free.
+struct Capabilities(Arc<Value>);
+
+/// The `{}` of a client that declares no capabilities.
+fn no_capabilities() -> Arc<Value> {
+    static NONE: LazyLock<Arc<Value>> = LazyLock::new(|| Arc::new(Value::Object(Map::new())));
+    NONE.clone()
+}
+
+impl<'de> Deserialize<'de> for Capabilities {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        read_any(deserializer)
+    }
+}
+
+impl<'de> ReadValue<'de> for Capabilities {
+    fn from_value(value: Value) -> Self {
+        match value {
+            Value::Object(members) if members.is_empty() => Self(no_capabilities()),
+            value => Self(Arc::new(value)),
+        }
+    }
+
+    fn from_map<A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let Some(first) = map.next_key::<String>()? else {
+            return Ok(Self(no_capabilities()));
+        };
+        // As `Value` reads an object: a later duplicate key replaces the value.
+        let mut members = Map::new();
+        members.insert(first, map.next_value()?);
+        while let Some((key, value)) = map.next_entry::<String, Value>()? {
+            members.insert(key, value);
+        }
+        Ok(Self(Arc::new(Value::Object(members))))
     }
 }
 

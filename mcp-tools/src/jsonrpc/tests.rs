@@ -253,3 +253,41 @@ fn notifications_and_batch_items_keep_or_lift_meta_as_single_messages_do() {
         Some(&Value::from(4))
     );
 }
+
+#[test]
+fn no_capabilities_are_one_shared_value_and_others_are_read_as_sent() {
+    let with = |capabilities: &str| {
+        request(&format!(
+            r#"{{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{{"_meta":{{"io.modelcontextprotocol/clientCapabilities":{capabilities}}}}}}}"#
+        ))
+    };
+    let (a, b) = (with("{}"), with(" { } "));
+    let shared = |r: &Request| {
+        r.meta
+            .as_deref()
+            .unwrap()
+            .shared_client_capabilities()
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(*shared(&a), serde_json::json!({}));
+    assert!(std::sync::Arc::ptr_eq(&shared(&a), &shared(&b)));
+    let declared =
+        with(r#"{"elicitation":{},"roots":{"listChanged":true},"elicitation":{"form":{}}}"#);
+    assert_eq!(
+        *shared(&declared),
+        serde_json::json!({"elicitation": {"form": {}}, "roots": {"listChanged": true}})
+    );
+    for other in ["[]", "null", "\"x\"", "7"] {
+        let value: Value = serde_json::from_str(other).unwrap();
+        assert_eq!(*shared(&with(other)), value);
+    }
+    // Lifted from a request built by hand, as parsed.
+    let mut built = Request::new(
+        1.into(),
+        "tools/list",
+        Some(serde_json::json!({"_meta": {"io.modelcontextprotocol/clientCapabilities": {}}})),
+    );
+    built.lift_meta();
+    assert!(std::sync::Arc::ptr_eq(&shared(&built), &shared(&a)));
+}

@@ -49,6 +49,7 @@ use std::future::Future;
 use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::pin::pin;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -63,6 +64,7 @@ use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
 use serde::Serialize;
 use serde_json::Value;
+use serde_json::value::RawValue;
 use tokio::net::TcpListener;
 
 /// How long open connections may take to finish after a shutdown signal.
@@ -162,9 +164,9 @@ struct CallResult<'a> {
     structured_content: &'a Envelope<'a>,
     /// Always `false`: echo cannot fail.
     is_error: bool,
-    /// On 2026-07-28, the server's identity.
+    /// On 2026-07-28, the server's identity, serialised once ([`result_meta`]).
     #[serde(rename = "_meta", skip_serializing_if = "Option::is_none")]
-    meta: Option<ResultMeta>,
+    meta: Option<&'static RawValue>,
     /// On 2026-07-28, `"complete"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     result_type: Option<&'static str>,
@@ -346,6 +348,14 @@ fn answer(body: &[u8], sse: bool) -> Response<Full<Bytes>> {
         return refuse(sse, id, MISSING_TEXT);
     };
     let stateless = params["_meta"][META_PROTOCOL_VERSION].as_str() == Some(STATELESS_VERSION);
+    let meta = if stateless {
+        match result_meta() {
+            Some(meta) => Some(meta),
+            None => return empty(StatusCode::INTERNAL_SERVER_ERROR),
+        }
+    } else {
+        None
+    };
     let envelope = Envelope {
         success: true,
         data: EchoOutput { text },
@@ -363,12 +373,7 @@ fn answer(body: &[u8], sse: bool) -> Response<Full<Bytes>> {
             }],
             structured_content: &envelope,
             is_error: false,
-            meta: stateless.then_some(ResultMeta {
-                server_info: ServerInfo {
-                    name: "floor",
-                    version: env!("CARGO_PKG_VERSION"),
-                },
-            }),
+            meta,
             result_type: stateless.then_some("complete"),
         },
     };
@@ -379,6 +384,22 @@ fn answer(body: &[u8], sse: bool) -> Response<Full<Bytes>> {
         &reply,
         2 * envelope_text.len() + 128 + stateless_members,
     )
+}
+
+/// The `_meta` of every 2026-07-28 result, serialised on first use: the same for every call, so
+/// the least a server can do is write it as it is.
+fn result_meta() -> Option<&'static RawValue> {
+    static META: OnceLock<Option<Box<RawValue>>> = OnceLock::new();
+    META.get_or_init(|| {
+        serde_json::value::to_raw_value(&ResultMeta {
+            server_info: ServerInfo {
+                name: "floor",
+                version: env!("CARGO_PKG_VERSION"),
+            },
+        })
+        .ok()
+    })
+    .as_deref()
 }
 
 /// A JSON-RPC error response.

@@ -509,11 +509,13 @@ round_ratios() {
 
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 git diff --quiet HEAD 2>/dev/null || commit="$commit (with uncommitted changes)"
+# The ratios move with the processor as well as with the neighbours: the report names it.
+CPU_MODEL=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 
 report() {
     echo "# Redis against memory: one Retently replica"
     echo
-    echo "$(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit; $(nproc --all) cores, load average $LOAD_AVERAGE at"
+    echo "$(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit; $(nproc --all) cores (${CPU_MODEL:-unknown CPU}), load average $LOAD_AVERAGE at"
     local reached_by="TCP on 127.0.0.1"
     ((REDIS_SOCKET)) && reached_by="a Unix socket"
     echo "the start; redis-server $REDIS_VERSION, reached by $reached_by. Replica on core $SERVER_CORE; wrk"

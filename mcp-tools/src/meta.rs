@@ -72,11 +72,9 @@ fn refuse_meta(what: &str) -> ErrorObject {
 
 /// The server's identity as it goes into a result's `_meta`, serialised once.
 pub(crate) struct ServerStamp {
-    /// `"io.modelcontextprotocol/serverInfo":{…}`, ready to splice.
-    member: String,
     /// `"_meta":{"io.modelcontextprotocol/serverInfo":{…}}`: a result's whole
-    /// `_meta` as a member, for results serialised with it in place
-    /// (`tools/call`).
+    /// `_meta` as a member: written first by results serialised with it in
+    /// place (`tools/call`), spliced into others by [`stamp`](Self::stamp).
     meta_member: String,
     /// How a result that already names the server first begins.
     stamped: String,
@@ -90,7 +88,6 @@ impl ServerStamp {
         let meta_member = format!("\"_meta\":{{{member}}}");
         let stamped = format!("{{\"_meta\":{{{}:", Value::from(META_SERVER_INFO));
         Self {
-            member,
             meta_member,
             stamped,
             info,
@@ -105,7 +102,8 @@ impl ServerStamp {
 
     /// `result` with the server named in its `_meta`. A result without
     /// `_meta` (the common case) gets it spliced in without re-parsing; one
-    /// serialised with [`object`](Self::object) first is returned as it is.
+    /// serialised with [`meta_member`](Self::meta_member) first is returned as
+    /// it is.
     pub(crate) fn stamp(&self, result: Box<RawValue>) -> Box<RawValue> {
         let text = result.get();
         if text.starts_with(&self.stamped) {
@@ -115,7 +113,7 @@ impl ServerStamp {
             if let Some(rest) = text.strip_prefix('{') {
                 let rest = rest.trim_start();
                 let separator = if rest.starts_with('}') { "" } else { "," };
-                return raw_json(format!("{{\"_meta\":{{{}}}{separator}{rest}", self.member));
+                return raw_json(format!("{{{}{separator}{rest}", self.meta_member));
             }
             return result;
         }

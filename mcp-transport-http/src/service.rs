@@ -317,9 +317,15 @@ impl Endpoint {
             };
             match incoming {
                 Incoming::Single(message) => {
-                    let routing = screened.routing;
-                    self.single(parts, authenticated, accept, (announced, routing), message)
-                        .await
+                    self.single(
+                        parts,
+                        authenticated,
+                        accept,
+                        announced,
+                        screened.routing,
+                        message,
+                    )
+                    .await
                 }
                 Incoming::Batch(items) => {
                     Box::pin(self.batch(parts, authenticated, announced, items)).await
@@ -338,7 +344,8 @@ impl Endpoint {
         mut parts: Parts,
         authenticated: Authenticated,
         accept: Accepts,
-        (announced, routing): (Option<ProtocolVersion>, RoutingHeaders),
+        announced: Option<ProtocolVersion>,
+        routing: RoutingHeaders,
         message: Message,
     ) -> impl Future<Output = Response<McpBody>> {
         async move {
@@ -349,6 +356,7 @@ impl Endpoint {
             if let Err(refused) = version::check_headers(&routing, announced, &message) {
                 return refused;
             }
+            // Not kept across the awaits below, so not in the future's state.
             drop(routing);
             let stateless = announced.is_some_and(ProtocolVersion::is_stateless);
             let identity = match self.admit(&[&message], authenticated, stateless, id).await {

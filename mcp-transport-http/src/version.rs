@@ -54,7 +54,6 @@ impl Announced {
 /// The `Mcp-Method` and `Mcp-Name` headers' first values, kept from the
 /// guards' pass over the headers for [`check_headers`]; `None` when absent
 /// (every request but a 2026-07-28 one).
-#[derive(Clone, Default)]
 pub(crate) struct RoutingHeaders {
     pub(crate) method: Option<HeaderValue>,
     pub(crate) name: Option<HeaderValue>,

@@ -14,7 +14,8 @@
 # For each, the replica's calls/s and CPU per call (utime+stime of the process from /proc/PID/stat,
 # before and after each round, over the calls wrk completed; and the stime part alone) and, with Redis, the Redis commands
 # per call (INFO commandstats before and after, the commands scripts run included) and the round
-# trips per call (MONITOR over 20 sequential calls of each kind). Then the ratio Redis / memory. Requests speak
+# trips per call (MONITOR over 20 sequential calls of each kind), and how busy the load core was
+# (wrk's, and redis-server's unless REDIS_CORE moves it). Then the ratio Redis / memory. Requests speak
 # 2026-07-28 (no session), so the only difference between the two is the shared state.
 #
 #   bash benches/redis.sh                  # 2 s warm-up, 3 rounds of 5 s, 16 connections
@@ -29,12 +30,22 @@
 #                               next request (wrk's `delay`), so both replicas serve the same paced
 #                               load below what they could: CPU per call at a given load, not at
 #                               saturation (16 connections and 2 ms: at most 8,000 requests/s)
+#   FILL_LOAD_CORE=0            1: a busy loop at the lowest priority (nice 19) on LOAD_CORE for
+#                               the whole run, so that the replica's neighbour core is busy all
+#                               the time for both stores, and not more so with Redis (whose
+#                               server shares that core); on a host whose two vCPUs share one
+#                               physical core, a busier neighbour slows the replica's own
+#                               (wrk and redis-server still get nearly all of that core: nice 19
+#                               weighs 15 against their 1024 each)
 #   REDIS_SOCKET=0              1: the replica reaches redis-server through a Unix socket
 #                               (redis+unix://) instead of TCP on 127.0.0.1
 #   BUILD=1                     0 skips `cargo build --release --example retently --example reteno`
 #   INSTRUCTIONS=0              1 also counts the replica's instructions per write and per read
 #                               under callgrind (memory, then Redis), INSTRUCTION_SECONDS=10 of
 #                               load each after a warm-up: a ratio the machine's load cannot move
+#   CACHE_SIM=0                 1, with INSTRUCTIONS=1: callgrind also simulates the first-level
+#                               caches (--cache-sim=yes), and the report gives their misses per
+#                               call beside the instructions (slower: run it with few seconds)
 #   KEEP=                       with INSTRUCTIONS=1, a directory: each measured dump is copied
 #                               there as STORE-WORKLOAD.callgrind, for `callgrind_annotate`
 #   OUT=target/redis-results.md
@@ -51,10 +62,12 @@ SERVER_CORE=${SERVER_CORE:-0}
 LOAD_CORE=${LOAD_CORE:-1}
 REDIS_CORE=${REDIS_CORE:-$LOAD_CORE}
 REDIS_SOCKET=${REDIS_SOCKET:-0}
+FILL_LOAD_CORE=${FILL_LOAD_CORE:-0}
 PAUSE_MS=${PAUSE_MS:-0}
 BUILD=${BUILD:-1}
 INSTRUCTIONS=${INSTRUCTIONS:-0}
 INSTRUCTION_SECONDS=${INSTRUCTION_SECONDS:-10}
+CACHE_SIM=${CACHE_SIM:-0}
 OUT=${OUT:-target/redis-results.md}
 KEEP=${KEEP:-}
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
@@ -69,13 +82,14 @@ META='"_meta":{"io.modelcontextprotocol/protocolVersion":"'$VERSION'","io.modelc
 # shellcheck source=benches/common.sh
 source "$ROOT/benches/common.sh"
 
-for setting in ROUNDS DURATION WARMUP CONNECTIONS SERVER_CORE LOAD_CORE REDIS_CORE REDIS_SOCKET PAUSE_MS INSTRUCTIONS INSTRUCTION_SECONDS; do
+for setting in ROUNDS DURATION WARMUP CONNECTIONS SERVER_CORE LOAD_CORE REDIS_CORE REDIS_SOCKET FILL_LOAD_CORE PAUSE_MS INSTRUCTIONS INSTRUCTION_SECONDS CACHE_SIM; do
     [[ ${!setting} =~ ^[0-9]+$ ]] || die "$setting must be a whole number, not '${!setting}'"
 done
 ((ROUNDS >= 1 && DURATION >= 1 && CONNECTIONS >= 1)) || die "ROUNDS, DURATION and CONNECTIONS must be at least 1"
 ((ROUNDS <= 20 && DURATION <= 60 && WARMUP <= 60)) || die "at most 20 rounds of 60 s (this is a bounded benchmark)"
 ((INSTRUCTION_SECONDS >= 1 && INSTRUCTION_SECONDS <= 120)) || die "INSTRUCTION_SECONDS must be 1 to 120"
 ((PAUSE_MS <= 1000)) || die "PAUSE_MS must be 0 to 1000"
+((!CACHE_SIM || INSTRUCTIONS)) || die "CACHE_SIM=1 needs INSTRUCTIONS=1: the caches are simulated under callgrind"
 ((SERVER_CORE != LOAD_CORE)) || die "SERVER_CORE and LOAD_CORE must differ"
 for tool in taskset wrk curl redis-server redis-cli; do
     command -v "$tool" >/dev/null || die "$tool is needed (Debian: util-linux, wrk, curl, redis-server; scripts/install-redis.sh)"
@@ -138,6 +152,11 @@ taskset -c "$REDIS_CORE" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --sa
 PIDS+=($!)
 wait_for "${PIDS[-1]}" "$REDIS_PORT" "$WORK/redis.log"
 REDIS_VERSION=$(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/\1/p')
+
+if ((FILL_LOAD_CORE)); then
+    taskset -c "$LOAD_CORE" nice -n 19 bash -c 'while :; do :; done' &
+    PIDS+=($!)
+fi
 
 # start_replica NAME [ARGS…]: the replica pinned to SERVER_CORE; sets PORT and PID. With
 # UNDER=(valgrind …) set, the replica runs under that command (which must exec in place).
@@ -330,15 +349,29 @@ system_ticks() {
     echo "${fields[12]}"
 }
 
+# core_ticks CORE: the busy and the total clock ticks of one core so far (/proc/stat; idle and
+# iowait are the idle part).
+core_ticks() {
+    awk -v cpu="cpu$1" '$1 == cpu {
+        total = 0
+        for (i = 2; i <= NF; i++) total += $i
+        print total - $5 - $6, total
+    }' /proc/stat
+}
+
 # measure_round WORKLOAD ROUND: one round against the replica of $store (PID, PORT), a line of
 # ROUNDS_FILE: store, workload, round, calls/s, CPU µs per call, the replica's share of its core,
-# Redis commands per request, p50 µs, and of the CPU µs per call the system (kernel) part.
+# Redis commands per request, p50 µs, of the CPU µs per call the system (kernel) part, and how
+# busy LOAD_CORE was (wrk, and redis-server unless REDIS_CORE moves it), in percent.
 measure_round() {
     local workload=$1 round=$2 before after system_before system commands_before commands line calls
+    local load_busy load_total load_busy_after load_total_after
     before=$(cpu_ticks "$PID")
     system_before=$(system_ticks "$PID")
     commands_before=$(redis_commands)
+    read -r load_busy load_total < <(core_ticks "$LOAD_CORE")
     line=$(run_wrk "$DURATION" "$workload")
+    read -r load_busy_after load_total_after < <(core_ticks "$LOAD_CORE")
     after=$(cpu_ticks "$PID")
     system=$(($(system_ticks "$PID") - system_before))
     commands=$(($(redis_commands) - commands_before))
@@ -347,12 +380,13 @@ measure_round() {
     awk -v store="$store" -v w="$workload" -v round="$round" -v calls="$calls" \
         -v requests="$(field requests "$line")" -v us="$(field duration_us "$line")" \
         -v p50="$(field p50_us "$line")" -v ticks=$((after - before)) -v hz="$CLK_TCK" \
-        -v commands="$commands" -v kernel="$system" 'BEGIN {
-            printf("%s %s %d %.1f %.1f %.1f %.2f %d %.1f\n", store, w, round, calls / (us / 1e6),
+        -v commands="$commands" -v kernel="$system" \
+        -v load_busy=$((load_busy_after - load_busy)) -v load_total=$((load_total_after - load_total)) 'BEGIN {
+            printf("%s %s %d %.1f %.1f %.1f %.2f %d %.1f %.1f\n", store, w, round, calls / (us / 1e6),
                 1e6 * ticks / hz / calls, 100 * ticks / hz / (us / 1e6), commands / requests, p50,
-                1e6 * kernel / hz / calls)
+                1e6 * kernel / hz / calls, load_total > 0 ? 100 * load_busy / load_total : 0)
         }' >>"$ROUNDS_FILE"
-    tail -1 "$ROUNDS_FILE" | awk '{ printf "redis.sh: %s %s round %d: %.0f calls/s, %.1f us CPU/call (%.1f of it system), replica at %.0f%% of its core, %.2f Redis commands/request, p50 %d us\n", $1, $2, $3, $4, $5, $9, $6, $7, $8 }' >&2
+    tail -1 "$ROUNDS_FILE" | awk '{ printf "redis.sh: %s %s round %d: %.0f calls/s, %.1f us CPU/call (%.1f of it system), replica at %.0f%% of its core, load core %.0f%% busy, %.2f Redis commands/request, p50 %d us\n", $1, $2, $3, $4, $5, $9, $6, $10, $7, $8 }' >&2
 }
 
 # Both replicas of a workload are up at once, and their rounds alternate (memory, Redis; then
@@ -467,7 +501,8 @@ count_instructions() {
     READ_TOOL=get_feedback
     for store in memory redis; do
         mapfile -t args < <(store_arguments "$store")
-        UNDER=(valgrind --tool=callgrind --callgrind-out-file="$WORK/callgrind-$store.%p")
+        UNDER=(valgrind --tool=callgrind "--cache-sim=$( ((CACHE_SIM)) && echo yes || echo no)"
+            --callgrind-out-file="$WORK/callgrind-$store.%p")
         start_replica "callgrind-$store" "${args[@]}"
         UNDER=()
         note "$store under callgrind: pid $PID, port $PORT"
@@ -481,10 +516,18 @@ count_instructions() {
             ((calls > 0)) || die "no $workload completed under callgrind: $line"
             dump=$(grep -l "^desc: Trigger: .*measured-$workload" "$WORK/callgrind-$store".* | head -1) ||
                 die "callgrind wrote no dump for $store $workload"
-            total=$(awk '$1 == "summary:" || $1 == "totals:" { print $2; exit }' "$dump")
-            echo "$store $workload $((total / calls))" >>"$INSTRUCTIONS_FILE"
+            # The events by name: instructions (Ir) and, with CACHE_SIM=1, the first-level misses
+            # of instructions (I1mr), data reads (D1mr) and data writes (D1mw).
+            read -r total misses < <(awk '
+                $1 == "events:" { for (i = 2; i <= NF; i++) at[$i] = i }
+                ($1 == "summary:" || $1 == "totals:") && !done {
+                    done = 1
+                    print $at["Ir"], ("I1mr" in at) ? $at["I1mr"] + $at["D1mr"] + $at["D1mw"] : 0
+                }' "$dump")
+            echo "$store $workload $((total / calls)) $((misses / calls))" >>"$INSTRUCTIONS_FILE"
             [[ -z $KEEP ]] || cp "$dump" "$KEEP/$store-$workload.callgrind"
-            note "$store $workload: $((total / calls)) instructions per call over $calls calls"
+            note "$store $workload: $((total / calls)) instructions per call over $calls calls" \
+                "$( ((CACHE_SIM)) && echo "($((misses / calls)) first-level cache misses per call)")"
         done
         kill -TERM "$PID"
         wait "$PID" 2>/dev/null || true
@@ -492,8 +535,9 @@ count_instructions() {
 }
 ((INSTRUCTIONS)) && count_instructions
 
-# instructions STORE WORKLOAD: the count per call measured for them.
-instructions() { awk -v s="$1" -v w="$2" '$1 == s && $2 == w { print $3 }' "$INSTRUCTIONS_FILE"; }
+# instructions STORE WORKLOAD [COLUMN]: the instructions per call measured for them (or, with
+# COLUMN 4, the simulated first-level cache misses per call).
+instructions() { awk -v s="$1" -v w="$2" -v c="${3:-3}" '$1 == s && $2 == w { print $c }' "$INSTRUCTIONS_FILE"; }
 
 # round_ratios WORKLOAD COLUMN median|range: Redis ÷ memory of COLUMN in each round of WORKLOAD,
 # as their median (`1.23×`) or their range (`1.10–1.40×`).
@@ -522,17 +566,20 @@ report() {
     echo "(\`-t1 -c$CONNECTIONS\`) on core $LOAD_CORE, redis-server on core $REDIS_CORE. ${WARMUP}s warm-up, $ROUNDS rounds of"
     echo "${DURATION}s per replica, the two replicas' rounds alternating, medians. A write is a dry run"
     echo "and its confirmation; CPU per call is the replica's"
-    echo "utime+stime over the calls completed; its system part is the stime alone."
+    echo "utime+stime over the calls completed; its system part is the stime alone. The load core's"
+    echo "busy share is its non-idle time in /proc/stat (wrk, redis-server when it shares the core, and"
+    echo "anything else the machine runs there)."
+    ((FILL_LOAD_CORE)) && echo "A busy loop at nice 19 filled core $LOAD_CORE's idle time for the whole run (FILL_LOAD_CORE=1)."
     ((PAUSE_MS)) && echo "Paced load: each connection waits ${PAUSE_MS} ms after every answer before its next request."
     echo
-    echo "| workload | store | calls/s | CPU µs/call | of which system | replica CPU | Redis commands/request (scripts' included) | p50 µs |"
-    echo "|---|---|---:|---:|---:|---:|---:|---:|"
+    echo "| workload | store | calls/s | CPU µs/call | of which system | replica CPU | load core busy | Redis commands/request (scripts' included) | p50 µs |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
     local w s
     for w in writes reads plain; do
         for s in memory redis; do
-            printf '| %s | %s | %.0f | %.1f | %.1f | %.0f%% | %.2f | %.0f |\n' "$w" "$s" "$(median "$s" "$w" 4)" \
-                "$(median "$s" "$w" 5)" "$(median "$s" "$w" 9)" "$(median "$s" "$w" 6)" "$(median "$s" "$w" 7)" \
-                "$(median "$s" "$w" 8)"
+            printf '| %s | %s | %.0f | %.1f | %.1f | %.0f%% | %.0f%% | %.2f | %.0f |\n' "$w" "$s" "$(median "$s" "$w" 4)" \
+                "$(median "$s" "$w" 5)" "$(median "$s" "$w" 9)" "$(median "$s" "$w" 6)" "$(median "$s" "$w" 10)" \
+                "$(median "$s" "$w" 7)" "$(median "$s" "$w" 8)"
         done
     done
     echo
@@ -563,6 +610,19 @@ report() {
                 "$(ratio "$(instructions redis "$w")" "$(instructions memory "$w")") |"
         done
         echo
+        if ((CACHE_SIM)); then
+            echo "First-level cache misses per call (callgrind's simulated caches, instructions and data"
+            echo "together). A call's time is its instructions plus its stalls on misses, so if the real"
+            echo "caches miss as the simulated ones do, its CPU ratio lies between the two ratios:"
+            echo
+            echo "| workload | in memory | with Redis | Redis ÷ memory |"
+            echo "|---|---:|---:|---:|"
+            for w in writes reads; do
+                echo "| $w | $(instructions memory "$w" 4) | $(instructions redis "$w" 4) |" \
+                    "$(ratio "$(instructions redis "$w" 4)" "$(instructions memory "$w" 4)") |"
+            done
+            echo
+        fi
     fi
     echo "The round trips of one write (MONITOR; the scripts are the rate limiter's):"
     echo

@@ -44,6 +44,13 @@ cpu_ticks() {
     echo $((fields[11] + fields[12]))
 }
 
+# core_ticks CORE: the busy and the total clock ticks of one core so far, from its line in
+# /proc/stat (busy = all but idle and iowait). Tells how busy a core was during a round, and with
+# what besides the process measured.
+core_ticks() {
+    awk -v cpu="cpu$1" '$1 == cpu { total = 0; for (i = 2; i <= NF; i++) total += $i; print total - $5 - $6, total }' /proc/stat
+}
+
 # median A B COLUMN: the median over the rounds in $ROUNDS_FILE whose first two columns are A
 # and B, of column COLUMN.
 median() {

@@ -150,12 +150,6 @@ start_server() {
 }
 
 
-# Busy and total clock ticks of one core so far, from its line in /proc/stat (busy = all but idle
-# and iowait). Tells whether something else ran on a core during a round.
-core_ticks() {
-    awk -v cpu="cpu$1" '$1 == cpu { total = 0; for (i = 2; i <= NF; i++) total += $i; print total - $5 - $6, total }' /proc/stat
-}
-
 accept_of() {
     case $1 in
         json) echo "application/json, text/event-stream" ;;

@@ -349,16 +349,6 @@ system_ticks() {
     echo "${fields[12]}"
 }
 
-# core_ticks CORE: the busy and the total clock ticks of one core so far (/proc/stat; idle and
-# iowait are the idle part).
-core_ticks() {
-    awk -v cpu="cpu$1" '$1 == cpu {
-        total = 0
-        for (i = 2; i <= NF; i++) total += $i
-        print total - $5 - $6, total
-    }' /proc/stat
-}
-
 # measure_round WORKLOAD ROUND: one round against the replica of $store (PID, PORT), a line of
 # ROUNDS_FILE: store, workload, round, calls/s, CPU µs per call, the replica's share of its core,
 # Redis commands per request, p50 µs, of the CPU µs per call the system (kernel) part, and how
@@ -495,7 +485,7 @@ stop_replicas
 INSTRUCTIONS_FILE=$WORK/instructions
 : >"$INSTRUCTIONS_FILE"
 count_instructions() {
-    local workload line calls dump total
+    local workload line calls dump total misses cache
     # Back to the Retently replica's token and read after the Reteno part.
     AUTH=$TOKEN
     READ_TOOL=get_feedback
@@ -526,8 +516,9 @@ count_instructions() {
                 }' "$dump")
             echo "$store $workload $((total / calls)) $((misses / calls))" >>"$INSTRUCTIONS_FILE"
             [[ -z $KEEP ]] || cp "$dump" "$KEEP/$store-$workload.callgrind"
-            note "$store $workload: $((total / calls)) instructions per call over $calls calls" \
-                "$( ((CACHE_SIM)) && echo "($((misses / calls)) first-level cache misses per call)")"
+            cache=''
+            ((CACHE_SIM)) && cache=" ($((misses / calls)) first-level cache misses per call)"
+            note "$store $workload: $((total / calls)) instructions per call over $calls calls$cache"
         done
         kill -TERM "$PID"
         wait "$PID" 2>/dev/null || true
